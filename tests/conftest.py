@@ -37,3 +37,40 @@ def stranger(accounts):
 def first_nft(project, deployer):
     """A fresh FirstNFT owned by the deployer."""
     return project.FirstNFT.deploy(deployer, sender=deployer)
+
+
+@pytest.fixture(scope="session")
+def compile_solidity():
+    """Factory: compile a Solidity source string (optimized, as the project is) into a deployable container.
+
+    Goes through py-solc-x's registered compiler (the solc-js adapter offline), like `ape compile` does.
+    """
+    import solcx
+    from ape.contracts import ContractContainer
+    from ethpm_types import ContractType
+
+    def compile_(source: str, name: str) -> ContractContainer:
+        output = solcx.compile_standard(
+            {
+                "language": "Solidity",
+                "sources": {f"{name}.sol": {"content": source}},
+                "settings": {
+                    "optimizer": {"enabled": True, "runs": 200},
+                    "evmVersion": "shanghai",
+                    "outputSelection": {"*": {"*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"]}},
+                },
+            },
+            solc_version="0.8.20",
+        )
+        compiled = output["contracts"][f"{name}.sol"][name]
+        contract_type = ContractType.model_validate(
+            {
+                "contractName": name,
+                "abi": compiled["abi"],
+                "deploymentBytecode": {"bytecode": "0x" + compiled["evm"]["bytecode"]["object"]},
+                "runtimeBytecode": {"bytecode": "0x" + compiled["evm"]["deployedBytecode"]["object"]},
+            }
+        )
+        return ContractContainer(contract_type)
+
+    return compile_

@@ -6,8 +6,10 @@
 // It calls the solc-js *library* in-process: the `solcjs` command prints a banner on stdout and truncates
 // piped output at 128 KiB, so it cannot be wrapped.
 //
-// Supported:  solc --version
+// Supported:  solc --version | --help
 //             solc --standard-json [--base-path P] [--include-path P]... [--allow-paths P,P] [-] [file.json]
+//             solc --combined-json abi,bin,... [remapping=path]... [--optimize] [-|file.sol...]  (py-solc-x's
+//             compile_source path: Ape's `compilers.compile_source`)
 // Imports are resolved like native solc: relative to the base path, then each include path, then as given.
 
 import { createRequire } from 'node:module';
@@ -34,7 +36,8 @@ function loadSolc() {
 }
 
 function parseArgs(argv) {
-  const opts = { version: false, standardJson: false, basePath: null, includePaths: [], allowPaths: [], inputFile: null };
+  const opts = { version: false, help: false, standardJson: false, combinedJson: null, optimize: false,
+    basePath: null, includePaths: [], allowPaths: [], remappings: [], inputFiles: [] };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let inline = null;
@@ -47,14 +50,18 @@ function parseArgs(argv) {
     };
     switch (arg) {
       case '--version': opts.version = true; break;
+      case '--help': opts.help = true; break;
       case '--standard-json': opts.standardJson = true; break;
+      case '--combined-json': opts.combinedJson = value().split(',').filter(Boolean); break;
+      case '--optimize': opts.optimize = true; break;
       case '--base-path': opts.basePath = value(); break;
       case '--include-path': opts.includePaths.push(value()); break;
       case '--allow-paths': opts.allowPaths.push(...value().split(',').filter(Boolean)); break;
       case '-': break; // stdin, the default
       default:
-        if (arg.startsWith('-')) fail(`unsupported option ${arg}: this adapter implements --version and --standard-json`, 2);
-        opts.inputFile = arg;
+        if (arg.startsWith('-')) fail(`unsupported option ${arg}: see the header of this file for what this adapter implements`, 2);
+        if (arg.includes('=')) opts.remappings.push(arg);
+        else opts.inputFiles.push(arg);
     }
   }
   return opts;
@@ -78,10 +85,54 @@ function makeImportCallback(opts) {
 
 function readInput(opts) {
   try {
-    return opts.inputFile ? readFileSync(opts.inputFile, 'utf8') : readFileSync(0, 'utf8');
+    return opts.inputFiles.length ? readFileSync(opts.inputFiles[0], 'utf8') : readFileSync(0, 'utf8');
   } catch (err) {
     fail(`cannot read standard JSON input: ${err.message}`);
   }
+}
+
+// --combined-json field -> standard-json output selection and how to read it back.
+const COMBINED = {
+  abi: ['abi', (c) => c.abi],
+  bin: ['evm.bytecode.object', (c) => c.evm.bytecode.object],
+  'bin-runtime': ['evm.deployedBytecode.object', (c) => c.evm.deployedBytecode.object],
+  'srcmap': ['evm.bytecode.sourceMap', (c) => c.evm.bytecode.sourceMap],
+  'srcmap-runtime': ['evm.deployedBytecode.sourceMap', (c) => c.evm.deployedBytecode.sourceMap],
+  hashes: ['evm.methodIdentifiers', (c) => c.evm.methodIdentifiers],
+  devdoc: ['devdoc', (c) => c.devdoc],
+  userdoc: ['userdoc', (c) => c.userdoc],
+  metadata: ['metadata', (c) => c.metadata],
+  opcodes: ['evm.bytecode.opcodes', (c) => c.evm.bytecode.opcodes],
+};
+
+function combinedJson(opts, solc) {
+  const names = opts.inputFiles.length ? opts.inputFiles : ['<stdin>'];
+  const sources = {};
+  for (const name of names) sources[name] = { content: name === '<stdin>' ? readFileSync(0, 'utf8') : readFileSync(name, 'utf8') };
+  const wanted = opts.combinedJson.filter((f) => f in COMBINED || f === 'ast');
+  const input = {
+    language: 'Solidity',
+    sources,
+    settings: {
+      remappings: opts.remappings,
+      optimizer: { enabled: opts.optimize, runs: 200 },
+      outputSelection: { '*': { '*': wanted.filter((f) => f !== 'ast').map((f) => COMBINED[f][0]), '': wanted.includes('ast') ? ['ast'] : [] } },
+    },
+  };
+  const out = JSON.parse(solc.compile(JSON.stringify(input), { import: makeImportCallback(opts) }));
+  const errors = (out.errors || []).filter((e) => e.severity === 'error');
+  for (const e of out.errors || []) process.stderr.write(e.formattedMessage || e.message);
+  if (errors.length) process.exit(1);
+  const result = { contracts: {}, sources: {}, version: solc.version().replace('.Emscripten.clang', '.Linux.g++') };
+  for (const [file, contracts] of Object.entries(out.contracts || {})) {
+    for (const [name, c] of Object.entries(contracts)) {
+      const entry = {};
+      for (const f of wanted) if (f !== 'ast') entry[f] = COMBINED[f][1](c);
+      result.contracts[`${file}:${name}`] = entry;
+    }
+  }
+  for (const [file, src] of Object.entries(out.sources || {})) result.sources[file] = wanted.includes('ast') ? { AST: src.ast } : {};
+  return JSON.stringify(result);
 }
 
 const opts = parseArgs(process.argv.slice(2));
@@ -92,7 +143,16 @@ if (opts.version) {
   process.stdout.write(`solc, the solidity compiler commandline interface\nVersion: ${version}\n`);
   process.exit(0);
 }
-if (!opts.standardJson) fail('only --version and --standard-json are supported', 2);
+if (opts.help) {
+  // py-solc-x reads the supported --combined-json fields from this line.
+  process.stdout.write(`solc (solc-js adapter)\n  --combined-json ${[...Object.keys(COMBINED), 'ast'].join(',')}\n`);
+  process.exit(0);
+}
+if (opts.combinedJson) {
+  process.stdout.write(combinedJson(opts, loadSolc()));
+  process.exit(0);
+}
+if (!opts.standardJson) fail('supported: --version, --help, --standard-json, --combined-json', 2);
 
 const input = readInput(opts);
 try {

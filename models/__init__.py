@@ -1,0 +1,1 @@
+"""zkaigc models: small PyTorch generators sized for proving on a CPU, their training, quantization and ONNX export."""
