@@ -38,7 +38,7 @@ test: setup  ## run the whole test suite on a local anvil chain
 	ape test tests
 
 demo: setup  ## compile, deploy to a local anvil chain and print addresses
-	ape run demo
+	ape run demo --account TEST::0
 
 bench: setup  ## run the benchmarks and write docs/benchmarks.{json,md}
 	$(BIN)/python -m proofs.bench
