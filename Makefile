@@ -35,7 +35,7 @@ compile: setup  ## compile the contracts with Ape
 	ape compile
 
 test: setup  ## run the whole test suite on a local anvil chain
-	ape test tests
+	bash tools/test-all.sh
 
 demo: setup  ## compile, deploy to a local anvil chain and print addresses
 	ape run demo --account TEST::0

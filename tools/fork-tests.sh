@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Fork tests: start a devnet (anvil on loopback), deploy the system to it with `ape run deploy`, then run
+# tests/fork on a Foundry fork of that devnet (ethereum:devnet-fork:foundry, upstream provider `node`).
+# The devnet is stopped on exit, whatever happens.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+port="${DEVNET_PORT:-8555}"      # must match ape-config.yaml node.ethereum.devnet.uri
+chain_id=31338                   # must match ape-config.yaml networks.custom devnet
+if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+  echo "fork-tests: port $port is already in use; stop whatever listens there (or set DEVNET_PORT)" >&2
+  exit 1
+fi
+anvil --host 127.0.0.1 --port "$port" --chain-id "$chain_id" --silent &
+devnet=$!
+trap 'kill $devnet 2>/dev/null; wait $devnet 2>/dev/null' EXIT
+for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.2; done
+
+echo "fork-tests: devnet up on 127.0.0.1:$port (chain id $chain_id); deploying"
+ape run deploy --network ethereum:devnet:node --account TEST::0 --yes
+ape test tests/fork --network ethereum:devnet-fork:foundry

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# `make test`: every suite in turn, then one closing line `N passed, N failed` covering all of them.
+# Suites: ape/pytest on a local anvil, forge invariants, slither, and fork tests against a devnet that this
+# script starts and stops itself. A suite that fails to run at all counts as one failure.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+passed=0; failed=0; skipped=0; summary=()
+log_dir="${TMPDIR:-/tmp}/zkaigc-test.$$"; mkdir -p "$log_dir"
+
+count() {  # count NAME LOG RC: add the suite's counts from its own summary line
+  local name="$1" log="$2" rc="$3" p=0 f=0 s=0 line
+  if line=$(grep -E "^=+ .*(passed|failed|error).* in [0-9.]+s" "$log" | tail -1) && [[ -n "$line" ]]; then
+    p=$(grep -oE "[0-9]+ passed" <<<"$line" | grep -oE "[0-9]+" || echo 0)
+    f=$(( $(grep -oE "[0-9]+ failed" <<<"$line" | grep -oE "[0-9]+" || echo 0) + $(grep -oE "[0-9]+ errors?" <<<"$line" | grep -oE "[0-9]+" || echo 0) ))
+    s=$(grep -oE "[0-9]+ skipped" <<<"$line" | grep -oE "[0-9]+" || echo 0)
+  elif line=$(grep -E "^Ran [0-9]+ test suites?.*tests? passed" "$log" | tail -1) && [[ -n "$line" ]]; then
+    p=$(grep -oE "[0-9]+ tests? passed" <<<"$line" | grep -oE "^[0-9]+")
+    f=$(grep -oE "[0-9]+ failed" <<<"$line" | grep -oE "[0-9]+")
+    s=$(grep -oE "[0-9]+ skipped" <<<"$line" | grep -oE "[0-9]+")
+  elif [[ "$rc" == 0 ]]; then p=1
+  fi
+  if [[ "$rc" != 0 && "$f" == 0 ]]; then f=1; fi  # ran, but exited non-zero: never silently green
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+  summary+=("$(printf '%-22s %4d passed %4d failed %4d skipped' "$name" "$p" "$f" "$s")")
+}
+
+run() {  # run NAME COMMAND...: stream the output, keep a log for counting
+  local name="$1"; shift
+  echo; echo "==> $name: $*"
+  "$@" 2>&1 | tee "$log_dir/$name.log"
+  count "$name" "$log_dir/$name.log" "${PIPESTATUS[0]}"
+}
+
+run ape-tests ape test tests --ignore=tests/fork
+[[ -x tools/forge-test.sh ]] && run forge-invariants tools/forge-test.sh
+[[ -x tools/slither.sh ]] && run slither tools/slither.sh
+[[ -x tools/fork-tests.sh ]] && run fork-tests tools/fork-tests.sh
+
+echo; echo "==> summary"
+printf '%s\n' "${summary[@]}"
+rm -rf "$log_dir"
+echo "$passed passed, $failed failed, $skipped skipped"
+[[ "$failed" == 0 ]]
