@@ -74,3 +74,133 @@ def compile_solidity():
         return ContractContainer(contract_type)
 
     return compile_
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# ERC-7007 collections (issue 4): models, their real verifiers, proven samples and collections.
+# ---------------------------------------------------------------------------------------------------------------
+ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
+
+
+class ProvenModel:
+    """A model with committed artifacts: its encoding, model hash, verifier contract name and samples."""
+
+    def __init__(self, name: str):
+        import json
+
+        from proofs.cli import output_shape
+        from proofs.pipeline import ModelArtifacts, ProvenSample
+
+        self.name = name
+        self.art = ModelArtifacts(name)
+        self.enc = self.art.encoding()
+        self.model_hash = self.art.model_hash()
+        self.contract_name = self.art.contract_name
+        self.channels, self.height, self.width = output_shape(self.art)
+        self.sample = ProvenSample.from_json(json.loads((self.art.samples / "sample-0.json").read_text()))
+        self.sample_png = self.art.samples / "sample-0.png"
+
+    @property
+    def encoding_tuple(self) -> tuple:
+        """The `ModelEncoding` struct: (inputLen, outputLen, inputScale, outputScale, width, height, channels)."""
+        e = self.enc
+        return (e.input_len, e.output_len, e.input_scale, e.output_scale, self.width, self.height, self.channels)
+
+    def prove(self, prompt: bytes, workdir):
+        """A fresh proof of `prompt` with the committed model (ezkl, off-chain)."""
+        from proofs.cli import prove_prompt
+
+        sample, _ = prove_prompt(self.art, prompt, workdir)
+        return sample
+
+
+def proven_model_names() -> list[str]:
+    """Models whose artifacts, sample and generated verifier are all committed (micro first)."""
+    from proofs.pipeline import ARTIFACTS_ROOT, ModelArtifacts
+
+    names = []
+    for sample in sorted(ARTIFACTS_ROOT.glob("*/samples/sample-0.json")):
+        art = ModelArtifacts(sample.parent.parent.name)
+        if art.verifier_sol.exists() and art.settings.exists() and art.vk.exists():
+            names.append(art.name)
+    return sorted(names, key=lambda n: (n != "micro", n))
+
+
+@pytest.fixture(scope="session")
+def micro():
+    """The `micro` model (4 latent bytes -> 4×4 grayscale) with its committed sample."""
+    return ProvenModel("micro")
+
+
+@pytest.fixture(scope="session")
+def micro_verifier(project, deployer):
+    """micro's real ezkl-generated Halo2 verifier, deployed once."""
+    return project.MicroVerifier.deploy(sender=deployer)
+
+
+@pytest.fixture(scope="session")
+def deploy_collection(project, vendor):
+    """Factory: deploy an ERC7007Collection for a model (defaults: the model's name/symbol, no minter)."""
+
+    def deploy(model, verifier, minter=ZERO_ADDRESS, name=None, symbol="AIGC", container=None, model_hash=None,
+               **overrides):
+        encoding = list(model.encoding_tuple)
+        fields = ["inputLen", "outputLen", "inputScale", "outputScale", "width", "height", "channels"]
+        for key, value in overrides.items():
+            encoding[fields.index(key)] = value
+        container = container or project.ERC7007Collection
+        return container.deploy(
+            name or f"zkaigc {model.name}", symbol, verifier, model_hash or model.model_hash,
+            tuple(encoding), minter, sender=vendor,
+        )
+
+    return deploy
+
+
+@pytest.fixture
+def micro_collection(deploy_collection, micro, micro_verifier):
+    """A fresh micro collection bound to the real verifier, with no minter (anyone with a proof may mint)."""
+    return deploy_collection(micro, micro_verifier)
+
+
+@pytest.fixture(scope="session")
+def claim_prompt(chain):
+    """Factory: commit, wait `MIN_COMMITMENT_AGE` and claim `prompt` for `claimant` (reveal sent by `sender`)."""
+
+    def claim(collection, prompt: bytes, claimant, sender=None, salt: bytes = b"\x5a" * 32):
+        sender = sender or claimant
+        commitment = collection.makeCommitment(prompt, claimant, salt)
+        collection.commit(commitment, sender=sender)
+        chain.pending_timestamp += collection.MIN_COMMITMENT_AGE()
+        return collection.claim(prompt, claimant, salt, sender=sender)
+
+    return claim
+
+
+@pytest.fixture(scope="session")
+def collection_state(accounts):
+    """Factory: everything a rejected call must leave unchanged about `prompt` on a collection."""
+    from eth_utils import keccak
+
+    def state(collection, prompt: bytes, commitments=()):
+        token = int.from_bytes(keccak(prompt), "big")
+        try:
+            owner = collection.ownerOf(token)
+        except Exception:  # noqa: BLE001 - ERC721NonexistentToken: no owner
+            owner = None
+        return {
+            "owner": owner,
+            "balances": [collection.balanceOf(a) for a in accounts[:5]],
+            "claim": tuple(collection.claimOf(prompt)),
+            "commitments": [collection.commitmentTimestamp(c) for c in commitments],
+        }
+
+    return state
+
+
+@pytest.fixture(scope="session")
+def micro_fresh(micro, tmp_path_factory):
+    """A freshly proven micro sample (ezkl, now) for a prompt other than the committed sample's."""
+    prompt = bytes.fromhex("9c3f07e1")
+    assert prompt != micro.sample.prompt
+    return micro.prove(prompt, tmp_path_factory.mktemp("micro-fresh"))

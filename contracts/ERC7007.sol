@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.20;
+
+import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
+import {IERC7007} from "./interfaces/IERC7007.sol";
+import {IERC7007Zkml} from "./interfaces/IERC7007Zkml.sol";
+import {IHalo2Verifier} from "./interfaces/IHalo2Verifier.sol";
+import {AigcEncoding} from "./libraries/AigcEncoding.sol";
+import {BytecodeStorage} from "./libraries/BytecodeStorage.sol";
+import {ModelEncoding} from "./types/ModelEncoding.sol";
+
+/// @title ERC-7007 core, bound to one zkML model
+/// @notice An ERC-721 whose tokens carry proven AI-generated content. The collection is bound, immutably, to one
+/// ezkl verifier and one model commitment; `tokenId = uint256(keccak256(prompt))`. A token exists only together
+/// with its proven data: derived contracts attach data with {_addAigcData} (which verifies the proof) and then
+/// mint, and {_update} refuses to mint a token without data.
+/// @dev The prompt and aigcData of a token are stored together, `prompt ‖ aigcData`, as the code of data
+/// contracts ({BytecodeStorage}); the proof is not stored (it is in the {AigcData} event and the calldata).
+abstract contract ERC7007 is ERC721, IERC7007Zkml {
+    address private immutable _verifier;
+    bytes32 private immutable _modelHash;
+    uint256 private immutable _inputLen;
+    uint256 private immutable _outputLen;
+    uint256 private immutable _inputScale;
+    uint256 private immutable _outputScale;
+    uint256 private immutable _width;
+    uint256 private immutable _height;
+    uint256 private immutable _channels;
+
+    /// @dev Data contracts holding `prompt ‖ aigcData` of each token, by chunk index.
+    mapping(uint256 tokenId => mapping(uint256 chunk => address)) private _dataChunks;
+
+    /// @param name_ The ERC-721 name.
+    /// @param symbol_ The ERC-721 symbol.
+    /// @param verifier_ The model's ezkl verifier; must have code.
+    /// @param modelHash_ The model commitment; must be non-zero.
+    /// @param encoding_ The model's encoding and image geometry.
+    constructor(
+        string memory name_,
+        string memory symbol_,
+        address verifier_,
+        bytes32 modelHash_,
+        ModelEncoding memory encoding_
+    ) ERC721(name_, symbol_) {
+        if (verifier_.code.length == 0) revert ERC7007InvalidVerifier(verifier_);
+        if (modelHash_ == bytes32(0)) revert ERC7007InvalidModelHash(modelHash_);
+        if (
+            encoding_.inputLen == 0 || (encoding_.channels != 1 && encoding_.channels != 3) || encoding_.width == 0
+                || encoding_.height == 0
+                || uint256(encoding_.outputLen) != uint256(encoding_.channels) * encoding_.width * encoding_.height
+        ) {
+            revert ERC7007InvalidEncoding(
+                encoding_.inputLen, encoding_.outputLen, encoding_.width, encoding_.height, encoding_.channels
+            );
+        }
+        _verifier = verifier_;
+        _modelHash = modelHash_;
+        _inputLen = encoding_.inputLen;
+        _outputLen = encoding_.outputLen;
+        _inputScale = encoding_.inputScale;
+        _outputScale = encoding_.outputScale;
+        _width = encoding_.width;
+        _height = encoding_.height;
+        _channels = encoding_.channels;
+    }
+
+    /// @inheritdoc IERC165
+    function supportsInterface(bytes4 interfaceId) public view virtual override(ERC721, IERC165) returns (bool) {
+        return interfaceId == type(IERC7007).interfaceId || interfaceId == type(IERC7007Zkml).interfaceId
+            || super.supportsInterface(interfaceId);
+    }
+
+    /// @inheritdoc IERC7007
+    /// @dev Reverts with `ERC7007InvalidPromptLength` / `ERC7007InvalidAigcDataLength` on wrong lengths; returns
+    /// false for every other failure (see {IERC7007Zkml}).
+    function verify(bytes calldata prompt, bytes calldata aigcData, bytes calldata proof)
+        public
+        view
+        virtual
+        returns (bool success)
+    {
+        return _verify(prompt, aigcData, proof);
+    }
+
+    /// @inheritdoc IERC7007
+    /// @dev Data is attached when the token is minted and never changes, so there is never anything to add:
+    /// reverts with `ERC721NonexistentToken` for a token that does not exist and with
+    /// {ERC7007AigcDataAlreadySet} for one that does.
+    function addAigcData(uint256 tokenId, bytes calldata, bytes calldata, bytes calldata) public virtual {
+        _requireOwned(tokenId);
+        revert ERC7007AigcDataAlreadySet(tokenId);
+    }
+
+    /// @inheritdoc IERC7007Zkml
+    function verifier() public view virtual returns (address) {
+        return _verifier;
+    }
+
+    /// @inheritdoc IERC7007Zkml
+    function modelHash() public view virtual returns (bytes32) {
+        return _modelHash;
+    }
+
+    /// @inheritdoc IERC7007Zkml
+    function encoding() public view virtual returns (ModelEncoding memory) {
+        // Casts cannot truncate: the immutables were set from these very types.
+        return ModelEncoding({
+            inputLen: uint32(_inputLen),
+            outputLen: uint32(_outputLen),
+            inputScale: uint8(_inputScale),
+            outputScale: uint8(_outputScale),
+            width: uint16(_width),
+            height: uint16(_height),
+            channels: uint8(_channels)
+        });
+    }
+
+    /// @inheritdoc IERC7007Zkml
+    function publicInstances(bytes calldata prompt, bytes calldata aigcData)
+        public
+        view
+        virtual
+        returns (uint256[] memory)
+    {
+        return AigcEncoding.instances(prompt, aigcData, _inputLen, _outputLen);
+    }
+
+    /// @inheritdoc IERC7007Zkml
+    function aigcDataOf(uint256 tokenId) public view virtual returns (bytes memory) {
+        _requireOwned(tokenId);
+        return BytecodeStorage.read(_dataChunks[tokenId], _inputLen, _inputLen + 2 * _outputLen);
+    }
+
+    /// @dev The stored prompt of an existing token.
+    function _promptOf(uint256 tokenId) internal view virtual returns (bytes memory) {
+        return BytecodeStorage.read(_dataChunks[tokenId], 0, _inputLen);
+    }
+
+    /// @dev Verifies `proof` for `prompt` and `aigcData`, stores both for the prompt's token and emits
+    /// {AigcData}. Reverts on wrong lengths, with {ERC7007InvalidProof} on an invalid proof, and with
+    /// {ERC7007AigcDataAlreadySet} if the token's data exists. The token itself is not minted here.
+    function _addAigcData(bytes calldata prompt, bytes calldata aigcData, bytes calldata proof)
+        internal
+        virtual
+        returns (uint256 tokenId)
+    {
+        tokenId = uint256(keccak256(prompt));
+        if (_dataChunks[tokenId][0] != address(0)) revert ERC7007AigcDataAlreadySet(tokenId);
+        if (!_verify(prompt, aigcData, proof)) revert ERC7007InvalidProof(tokenId);
+        BytecodeStorage.write(_dataChunks[tokenId], prompt, aigcData);
+        emit AigcData(tokenId, prompt, aigcData, proof);
+    }
+
+    /// @dev Refuses to mint a token whose proven data has not been stored.
+    function _update(address to, uint256 tokenId, address auth) internal virtual override returns (address) {
+        if (_ownerOf(tokenId) == address(0) && _dataChunks[tokenId][0] == address(0)) {
+            revert ERC7007MissingAigcData(tokenId);
+        }
+        return super._update(to, tokenId, auth);
+    }
+
+    /// @dev Rebuilds the public instances, STATICCALLs `verifyProof(proof, instances)` and accepts only a
+    /// successful call that returns exactly ABI-encoded `true`; reverts with {ERC7007VerifierOutOfGas} if the
+    /// verifier ran out of gas. The call's calldata is written in place,
+    /// instances included, so the instances are not copied a second time by the ABI encoder.
+    function _verify(bytes calldata prompt, bytes calldata aigcData, bytes calldata proof)
+        internal
+        view
+        virtual
+        returns (bool valid)
+    {
+        AigcEncoding.requireLengths(prompt, aigcData, _inputLen, _outputLen);
+        address target = _verifier;
+        bytes4 selector = IHalo2Verifier.verifyProof.selector;
+        uint256 count = _inputLen + _outputLen;
+        uint256 callData;
+        uint256 instancesAt;
+        uint256 size;
+        /// @solidity memory-safe-assembly
+        assembly {
+            // verifyProof(bytes proof, uint256[] instances): selector, two head offsets, then the proof
+            // (length, data padded to 32 bytes) and the instances (length, words). Sizes are bounded by calldata.
+            let paddedProof := and(add(proof.length, 31), not(31))
+            callData := mload(0x40)
+            size := add(add(0x84, paddedProof), mul(count, 0x20))
+            mstore(0x40, add(callData, and(add(size, 31), not(31))))
+            mstore(callData, selector)
+            mstore(add(callData, 0x04), 0x40)
+            mstore(add(callData, 0x24), add(0x60, paddedProof))
+            mstore(add(callData, 0x44), proof.length)
+            if paddedProof { mstore(add(add(callData, 0x44), paddedProof), 0) } // zero the padding
+            calldatacopy(add(callData, 0x64), proof.offset, proof.length)
+            instancesAt := add(add(callData, 0x64), paddedProof)
+            mstore(instancesAt, count)
+        }
+        AigcEncoding.writeInstances(instancesAt + 0x20, prompt, aigcData);
+        uint256 gasBefore = gasleft();
+        bool ok;
+        /// @solidity memory-safe-assembly
+        assembly {
+            // No code, a revert, short or missing return data, or any word but 1 all mean "invalid".
+            ok := staticcall(gas(), target, callData, size, 0x00, 0x20)
+            valid := and(ok, and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1)))
+        }
+        // A call that used up all the gas it was given (63/64 of what was left, EIP-150) ran out of gas: that
+        // says nothing about the proof, so revert rather than report "invalid" (also keeps gas estimation honest).
+        if (!ok && gasleft() <= gasBefore / 63) revert ERC7007VerifierOutOfGas(target);
+    }
+}

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.20;
+
+import {ERC7007} from "./ERC7007.sol";
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
+import {IERC7007Claimable} from "./interfaces/IERC7007Claimable.sol";
+
+/// @title ERC-7007 Claimable extension with commit–reveal
+/// @notice Prompts are claimed through commit–reveal before they are minted; a claimed prompt's token can be
+/// minted only to its claimant, while the claim is live. Enforced in {_update}, so no mint path of a derived
+/// contract can send a token elsewhere.
+/// @dev Times are block timestamps in seconds (portable across chains, unlike block numbers). A commitment is
+/// revealable while `committedAt + MIN_COMMITMENT_AGE <= block.timestamp < committedAt + MAX_COMMITMENT_AGE`;
+/// a claim is live while `block.timestamp < expiresAt`.
+abstract contract ERC7007Claimable is ERC7007, IERC7007Claimable {
+    /// @inheritdoc IERC7007Claimable
+    uint256 public constant MIN_COMMITMENT_AGE = 60 seconds;
+
+    /// @inheritdoc IERC7007Claimable
+    uint256 public constant MAX_COMMITMENT_AGE = 1 days;
+
+    /// @inheritdoc IERC7007Claimable
+    uint256 public constant CLAIM_TTL = 7 days;
+
+    /// @dev One storage slot per claim.
+    struct PromptClaim {
+        address claimant;
+        uint64 expiresAt;
+    }
+
+    mapping(bytes32 commitment => uint256 committedAt) private _commitments;
+    mapping(uint256 tokenId => PromptClaim) private _claims;
+
+    /// @inheritdoc ERC7007
+    function supportsInterface(bytes4 interfaceId) public view virtual override(ERC7007, IERC165) returns (bool) {
+        return interfaceId == type(IERC7007Claimable).interfaceId || super.supportsInterface(interfaceId);
+    }
+
+    /// @inheritdoc IERC7007Claimable
+    function makeCommitment(bytes calldata prompt, address claimant, bytes32 salt) public pure virtual returns (bytes32) {
+        return keccak256(abi.encode(prompt, claimant, salt));
+    }
+
+    /// @inheritdoc IERC7007Claimable
+    function commit(bytes32 commitment) public virtual {
+        uint256 committedAt = _commitments[commitment];
+        if (committedAt != 0 && block.timestamp < committedAt + MAX_COMMITMENT_AGE) {
+            revert ERC7007UnexpiredCommitmentExists(commitment, committedAt + MAX_COMMITMENT_AGE);
+        }
+        _commitments[commitment] = block.timestamp;
+        emit Commit(commitment);
+    }
+
+    /// @inheritdoc IERC7007Claimable
+    function commitmentTimestamp(bytes32 commitment) public view virtual returns (uint256) {
+        return _commitments[commitment];
+    }
+
+    /// @inheritdoc IERC7007Claimable
+    function claim(bytes calldata prompt, address claimant, bytes32 salt) public virtual returns (address owner) {
+        if (claimant == address(0)) revert ERC7007InvalidClaimant(claimant);
+        _consumeCommitment(makeCommitment(prompt, claimant, salt));
+
+        uint256 id = uint256(keccak256(prompt));
+        if (_ownerOf(id) != address(0)) revert ERC7007PromptAlreadyMinted(id);
+        PromptClaim memory current = _claims[id];
+        if (current.claimant != address(0) && block.timestamp < current.expiresAt) {
+            revert ERC7007PromptAlreadyClaimed(id, current.claimant, current.expiresAt);
+        }
+        // Cannot truncate: block timestamps are far below 2^64.
+        _claims[id] = PromptClaim({claimant: claimant, expiresAt: uint64(block.timestamp + CLAIM_TTL)});
+        emit Claim(prompt, claimant);
+        return claimant;
+    }
+
+    /// @inheritdoc IERC7007Claimable
+    function claimOf(bytes calldata prompt) public view virtual returns (address claimant, uint256 expiresAt) {
+        PromptClaim memory current = _claims[uint256(keccak256(prompt))];
+        return (current.claimant, current.expiresAt);
+    }
+
+    /// @dev The claimant of `tokenId`'s prompt; reverts with {ERC7007PromptNotClaimed} or {ERC7007ClaimExpired}
+    /// unless the claim is live.
+    function _liveClaimant(uint256 tokenId) internal view virtual returns (address) {
+        PromptClaim memory current = _claims[tokenId];
+        if (current.claimant == address(0)) revert ERC7007PromptNotClaimed(tokenId);
+        if (block.timestamp >= current.expiresAt) {
+            revert ERC7007ClaimExpired(tokenId, current.claimant, current.expiresAt);
+        }
+        return current.claimant;
+    }
+
+    /// @dev On mint, requires a live claim whose claimant is the receiver, and consumes the claim.
+    function _update(address to, uint256 tokenId, address auth) internal virtual override returns (address) {
+        if (_ownerOf(tokenId) == address(0)) {
+            address claimant = _liveClaimant(tokenId);
+            if (to != claimant) revert ERC7007ReceiverNotClaimant(tokenId, to, claimant);
+            delete _claims[tokenId];
+        }
+        return super._update(to, tokenId, auth);
+    }
+
+    /// @dev Deletes `commitment` if it is revealable now; reverts otherwise.
+    function _consumeCommitment(bytes32 commitment) private {
+        uint256 committedAt = _commitments[commitment];
+        if (committedAt == 0) revert ERC7007CommitmentNotFound(commitment);
+        if (block.timestamp < committedAt + MIN_COMMITMENT_AGE) {
+            revert ERC7007CommitmentTooNew(commitment, committedAt + MIN_COMMITMENT_AGE);
+        }
+        if (block.timestamp >= committedAt + MAX_COMMITMENT_AGE) {
+            revert ERC7007CommitmentTooOld(commitment, committedAt + MAX_COMMITMENT_AGE);
+        }
+        delete _commitments[commitment];
+    }
+}

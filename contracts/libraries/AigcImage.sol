@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.20;
+
+import {Base64} from "@openzeppelin/contracts/utils/Base64.sol";
+import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+import {AigcEncoding} from "./AigcEncoding.sol";
+
+/// @title On-chain rendering of aigcData as a bitmap
+/// @notice Renders C×H×W int16 output values as a Windows BMP: 24-bit BGR for 3 channels, 8-bit with a
+/// 256-level gray palette for 1 channel. Rows are stored bottom-up, each padded with zeros to a multiple of
+/// 4 bytes. A pixel is `clamp(q, 0, 2^outputScale) * 255 / 2^outputScale` ({AigcEncoding-intensity}), the
+/// same as `proofs.encoding.Encoding.pixels`.
+library AigcImage {
+    using Strings for uint256;
+
+    /// @dev BITMAPFILEHEADER (14 bytes) + BITMAPINFOHEADER (40 bytes).
+    uint256 private constant _HEADERS_SIZE = 54;
+
+    /// @dev 256 palette entries of 4 bytes (B, G, R, 0).
+    uint256 private constant _GRAY_PALETTE_SIZE = 1024;
+
+    /// @notice The BMP file of `aigcData` (`channels * height * width` big-endian int16 values).
+    /// @dev `channels` must be 1 or 3 and `aigcData` must hold `2 * channels * height * width` bytes; the
+    /// collection guarantees both.
+    function bitmap(bytes memory aigcData, uint256 width, uint256 height, uint256 channels, uint256 outputScale)
+        internal
+        pure
+        returns (bytes memory bmp)
+    {
+        uint256 bytesPerPixel = channels == 1 ? 1 : 3;
+        uint256 rowSize = (width * bytesPerPixel + 3) & ~uint256(3);
+        uint256 pixelOffset = _HEADERS_SIZE + (channels == 1 ? _GRAY_PALETTE_SIZE : 0);
+        uint256 imageSize = rowSize * height;
+        bmp = new bytes(pixelOffset + imageSize); // zero-filled: row padding stays zero
+
+        // BITMAPFILEHEADER
+        bmp[0] = "B";
+        bmp[1] = "M";
+        _writeLE(bmp, 2, pixelOffset + imageSize, 4); // file size
+        _writeLE(bmp, 10, pixelOffset, 4); // offset of the pixel array
+        // BITMAPINFOHEADER
+        _writeLE(bmp, 14, 40, 4); // header size
+        _writeLE(bmp, 18, width, 4);
+        _writeLE(bmp, 22, height, 4); // positive: rows bottom-up
+        _writeLE(bmp, 26, 1, 2); // planes
+        _writeLE(bmp, 28, bytesPerPixel * 8, 2); // bits per pixel
+        _writeLE(bmp, 34, imageSize, 4); // compression (30..33) stays 0 = BI_RGB
+        _writeLE(bmp, 38, 2835, 4); // 72 dpi
+        _writeLE(bmp, 42, 2835, 4);
+        if (channels == 1) {
+            _writeLE(bmp, 46, 256, 4); // palette entries
+            for (uint256 level; level < 256; ++level) {
+                uint256 at = _HEADERS_SIZE + 4 * level;
+                bmp[at] = bytes1(uint8(level));
+                bmp[at + 1] = bytes1(uint8(level));
+                bmp[at + 2] = bytes1(uint8(level));
+            }
+        }
+
+        uint256 src;
+        uint256 dst;
+        /// @solidity memory-safe-assembly
+        assembly {
+            src := add(aigcData, 0x20)
+            dst := add(add(bmp, 0x20), pixelOffset)
+        }
+        _writePixels(src, dst, width, height, channels, outputScale);
+    }
+
+    /// @notice An SVG that shows `bmp` (a `width`×`height` bitmap) scaled up with hard pixel edges.
+    function svg(bytes memory bmp, uint256 width, uint256 height) internal pure returns (bytes memory) {
+        uint256 side = width > height ? width : height;
+        uint256 scale = side >= 512 ? 1 : 512 / side;
+        string memory w = width.toString();
+        string memory h = height.toString();
+        return abi.encodePacked(
+            '<svg xmlns="http://www.w3.org/2000/svg" width="',
+            (width * scale).toString(),
+            '" height="',
+            (height * scale).toString(),
+            '" viewBox="0 0 ',
+            w,
+            " ",
+            h,
+            '"><image width="',
+            w,
+            '" height="',
+            h,
+            '" style="image-rendering:pixelated;image-rendering:crisp-edges" href="data:image/bmp;base64,',
+            Base64.encode(bmp),
+            '"/></svg>'
+        );
+    }
+
+    /// @dev Writes the pixel array at memory address `dst` from the C×H×W int16 words at `src`.
+    function _writePixels(
+        uint256 src,
+        uint256 dst,
+        uint256 width,
+        uint256 height,
+        uint256 channels,
+        uint256 outputScale
+    ) private pure {
+        uint256 bytesPerPixel = channels == 1 ? 1 : 3;
+        uint256 rowSize = (width * bytesPerPixel + 3) & ~uint256(3);
+        for (uint256 c; c < channels; ++c) {
+            for (uint256 y; y < height; ++y) {
+                // BMP rows run bottom-up and store B, G, R: channel c (R = 0) is byte `bytesPerPixel - 1 - c`.
+                _writeRow(
+                    src + 2 * ((c * height + y) * width),
+                    dst + (height - 1 - y) * rowSize + (bytesPerPixel - 1 - c),
+                    width,
+                    bytesPerPixel,
+                    outputScale
+                );
+            }
+        }
+    }
+
+    /// @dev Writes the intensities of `width` int16 words read from memory at `from` to every `step`-th byte
+    /// from memory address `to`.
+    function _writeRow(uint256 from, uint256 to, uint256 width, uint256 step, uint256 outputScale) private pure {
+        for (uint256 x; x < width; ++x) {
+            uint256 word;
+            /// @solidity memory-safe-assembly
+            assembly {
+                word := shr(240, mload(add(from, mul(x, 2))))
+            }
+            uint256 value = AigcEncoding.intensity(word, outputScale);
+            /// @solidity memory-safe-assembly
+            assembly {
+                mstore8(add(to, mul(x, step)), value)
+            }
+        }
+    }
+
+    /// @dev Writes `value` little-endian into `size` bytes of `data` at `offset`.
+    function _writeLE(bytes memory data, uint256 offset, uint256 value, uint256 size) private pure {
+        for (uint256 i; i < size; ++i) {
+            data[offset + i] = bytes1(uint8(value >> (8 * i)));
+        }
+    }
+}

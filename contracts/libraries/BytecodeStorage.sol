@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.20;
+
+/// @title Chunked SSTORE2-style storage: bytes kept as the code of data contracts
+/// @notice Writing code costs 200 gas per byte against 22,100 gas per 32-byte storage slot (≈690 per byte), and
+/// reading is one EXTCODECOPY. A data contract's code is a STOP byte followed by the data, so it can never be
+/// called into anything meaningful. Data longer than one contract may hold (EIP-170: 24,576 bytes of code)
+/// is split into chunks; chunk `i` holds bytes `[i * MAX_CHUNK_SIZE, (i + 1) * MAX_CHUNK_SIZE)`.
+library BytecodeStorage {
+    /// @notice Data bytes per data contract: EIP-170's code size limit minus the leading STOP byte.
+    uint256 internal constant MAX_CHUNK_SIZE = 24_575;
+
+    /// @dev Initcode that returns everything after its own 10 bytes as the new contract's code:
+    /// PUSH2 size, DUP1, PUSH1 0x0a, RETURNDATASIZE(0), CODECOPY, RETURNDATASIZE(0), RETURN. Written as
+    /// `0x61 ‖ size(2 bytes) ‖ 0x80600a3d393df3`, followed by the STOP byte 0x00 and the data.
+    uint256 private constant _INITCODE_TAIL = 0x80600a3d393df3;
+
+    /// @notice Creating the data contract for chunk `chunk` failed (out of gas).
+    error BytecodeStorageWriteFailed(uint256 chunk);
+
+    /// @notice How many data contracts `length` bytes take.
+    function chunkCount(uint256 length) internal pure returns (uint256) {
+        return (length + MAX_CHUNK_SIZE - 1) / MAX_CHUNK_SIZE;
+    }
+
+    /// @notice Stores `head ‖ tail` in new data contracts and records chunk `i`'s address at `pointers[i]`.
+    function write(mapping(uint256 => address) storage pointers, bytes calldata head, bytes calldata tail)
+        internal
+    {
+        uint256 total = head.length + tail.length;
+        uint256 buffer;
+        /// @solidity memory-safe-assembly
+        assembly {
+            // Scratch memory past the free memory pointer, reused for every chunk and never read afterwards.
+            buffer := mload(0x40)
+        }
+        for (uint256 i; i * MAX_CHUNK_SIZE < total; ++i) {
+            uint256 start = i * MAX_CHUNK_SIZE;
+            uint256 end = total - start > MAX_CHUNK_SIZE ? start + MAX_CHUNK_SIZE : total;
+            uint256 size = end - start + 1; // data plus the leading STOP byte
+            /// @solidity memory-safe-assembly
+            assembly {
+                // 0x61 ‖ size ‖ tail ‖ 0x00 in the first 11 bytes; the data is copied over the rest.
+                mstore(buffer, or(or(shl(248, 0x61), shl(232, size)), shl(176, _INITCODE_TAIL)))
+            }
+            _copy(buffer + 11, head, tail, start, end);
+            address pointer;
+            /// @solidity memory-safe-assembly
+            assembly {
+                pointer := create(0, buffer, add(size, 10))
+            }
+            if (pointer == address(0)) revert BytecodeStorageWriteFailed(i);
+            pointers[i] = pointer;
+        }
+    }
+
+    /// @notice Bytes `[start, end)` of the data stored through `pointers`.
+    /// @dev Chunks that were never written read as zeros; callers check existence first.
+    function read(mapping(uint256 => address) storage pointers, uint256 start, uint256 end)
+        internal
+        view
+        returns (bytes memory data)
+    {
+        data = new bytes(end - start);
+        uint256 dst;
+        /// @solidity memory-safe-assembly
+        assembly {
+            dst := add(data, 0x20)
+        }
+        uint256 i = start / MAX_CHUNK_SIZE;
+        while (start < end) {
+            uint256 chunkStart = i * MAX_CHUNK_SIZE;
+            uint256 n = end - chunkStart > MAX_CHUNK_SIZE ? chunkStart + MAX_CHUNK_SIZE - start : end - start;
+            address pointer = pointers[i];
+            /// @solidity memory-safe-assembly
+            assembly {
+                extcodecopy(pointer, dst, add(1, sub(start, chunkStart)), n)
+            }
+            dst += n;
+            start += n;
+            ++i;
+        }
+    }
+
+    /// @dev Copies bytes `[start, end)` of `head ‖ tail` to memory at `dst`.
+    function _copy(uint256 dst, bytes calldata head, bytes calldata tail, uint256 start, uint256 end) private pure {
+        if (start < head.length) {
+            uint256 n = (end < head.length ? end : head.length) - start;
+            /// @solidity memory-safe-assembly
+            assembly {
+                calldatacopy(dst, add(head.offset, start), n)
+            }
+            dst += n;
+            start += n;
+        }
+        if (start < end) {
+            uint256 from = start - head.length;
+            /// @solidity memory-safe-assembly
+            assembly {
+                calldatacopy(dst, add(tail.offset, from), sub(end, start))
+            }
+        }
+    }
+}

@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.20;
+
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {IERC5313} from "@openzeppelin/contracts/interfaces/IERC5313.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ERC165Checker} from "@openzeppelin/contracts/utils/introspection/ERC165Checker.sol";
+
+import {IModelMarketplace} from "./interfaces/IModelMarketplace.sol";
+import {IMarketplaceCollection} from "./interfaces/IMarketplaceCollection.sol";
+import {PricingCurve} from "./libraries/PricingCurve.sol";
+import {CurveType} from "./types/CurveType.sol";
+
+/// @title ModelMarketplace
+/// @notice Escrowed pay-per-generation for zk-proven models listed as ERC-7007 collections, priced by bonding
+/// curves; the vendor is paid only on proven delivery. See {IModelMarketplace} and docs/marketplace.md.
+/// @dev Money moves by three rules. (1) Every function that moves ETH or calls a collection is `nonReentrant`
+/// and finishes its state changes before the external call. (2) ETH the marketplace has to hand back on its own
+/// initiative (a request's excess payment, a refund that anyone may trigger) is pushed with at most
+/// {PUSH_GAS_LIMIT} gas and no return data copied; if that fails it is credited to the receiver's refundable
+/// balance, so a reverting or gas-burning receiver blocks no one but itself. (3) Everything else is pulled by its
+/// owner, who picks the recipient. Pausing a listing only refuses new requests.
+contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
+    using ERC165Checker for address;
+
+    /// @inheritdoc IModelMarketplace
+    uint16 public constant MAX_PROTOCOL_FEE_BPS = 1_000; // 10%
+
+    /// @inheritdoc IModelMarketplace
+    uint256 public constant PUSH_GAS_LIMIT = 30_000;
+
+    /// @dev Basis-point denominator.
+    uint256 private constant _BPS = 10_000;
+
+    /// @dev ERC-165 id of the final ERC-7007 (`addAigcData.selector ^ verify.selector`).
+    bytes4 private constant _ERC7007_INTERFACE_ID = 0x702c55a6;
+
+    uint16 private _protocolFeeBps;
+    uint256 private _requestCount;
+
+    uint256 private _totalEscrowed;
+    uint256 private _totalRefundable;
+    uint256 private _totalEarnings;
+    uint256 private _protocolFees;
+
+    mapping(address collection => Listing) private _listings;
+    mapping(address verifier => address collection) private _collectionOfVerifier;
+    mapping(bytes32 modelHash => address collection) private _collectionOfModel;
+    mapping(address collection => mapping(address account => bool)) private _provers;
+    mapping(uint256 requestId => Request) private _requests;
+    mapping(address collection => mapping(bytes32 promptHash => uint256 requestId)) private _pendingRequests;
+    mapping(address account => uint256) private _refundable;
+    mapping(address account => uint256) private _earnings;
+
+    /// @param initialOwner Sets the protocol fee and withdraws it (two-step transferable).
+    /// @param feeBps Initial protocol fee in basis points, at most {MAX_PROTOCOL_FEE_BPS}.
+    constructor(address initialOwner, uint16 feeBps) Ownable(initialOwner) {
+        _setProtocolFee(feeBps);
+    }
+
+    /// @dev Reverts unless `collection` is listed and the caller is its vendor.
+    modifier onlyVendor(address collection) {
+        _checkVendor(collection);
+        _;
+    }
+
+    // ------------------------------------------------------------------------------------------------- vendors
+
+    /// @inheritdoc IModelMarketplace
+    function list(address collection, address payout, CurveType curveType, uint128 spotPrice, uint128 delta)
+        external
+        nonReentrant
+    {
+        if (_listings[collection].vendor != address(0)) revert CollectionAlreadyListed(collection);
+        if (!collection.supportsInterface(_ERC7007_INTERFACE_ID)) revert NotAnERC7007Collection(collection);
+        _checkCollectionOwner(collection);
+        address minter = IMarketplaceCollection(collection).minter();
+        if (minter != address(this)) revert MarketplaceIsNotMinter(collection, minter);
+        address verifier = IMarketplaceCollection(collection).verifier();
+        if (verifier == address(0)) revert NotAnERC7007Collection(collection);
+        address listedWithVerifier = _collectionOfVerifier[verifier];
+        if (listedWithVerifier != address(0)) revert VerifierAlreadyListed(verifier, listedWithVerifier);
+        bytes32 modelHash = IMarketplaceCollection(collection).modelHash();
+        address listedWithModel = _collectionOfModel[modelHash];
+        if (listedWithModel != address(0)) revert ModelAlreadyListed(modelHash, listedWithModel);
+        if (payout == address(0)) revert InvalidPayout();
+        _checkCurve(curveType, spotPrice, delta);
+
+        _listings[collection] = Listing({
+            vendor: msg.sender,
+            paused: false,
+            curveType: curveType,
+            payout: payout,
+            spotPrice: spotPrice,
+            delta: delta,
+            generations: 0
+        });
+        _collectionOfVerifier[verifier] = collection;
+        _collectionOfModel[modelHash] = collection;
+        emit Listed(collection, msg.sender, verifier, modelHash, payout, curveType, spotPrice, delta);
+    }
+
+    /// @inheritdoc IModelMarketplace
+    function setCurve(address collection, CurveType curveType, uint128 spotPrice, uint128 delta)
+        external
+        onlyVendor(collection)
+    {
+        _checkCurve(curveType, spotPrice, delta);
+        Listing storage listing = _listings[collection];
+        listing.curveType = curveType;
+        listing.spotPrice = spotPrice;
+        listing.delta = delta;
+        emit CurveUpdated(collection, curveType, spotPrice, delta);
+    }
+
+    /// @inheritdoc IModelMarketplace
+    function setPayout(address collection, address payout) external onlyVendor(collection) {
+        if (payout == address(0)) revert InvalidPayout();
+        _listings[collection].payout = payout;
+        emit PayoutUpdated(collection, payout);
+    }
+
+    /// @inheritdoc IModelMarketplace
+    function setProver(address collection, address prover, bool allowed) external onlyVendor(collection) {
+        _provers[collection][prover] = allowed;
+        emit ProverUpdated(collection, prover, allowed);
+    }
+
+    /// @inheritdoc IModelMarketplace
+    function pause(address collection) external onlyVendor(collection) {
+        _listings[collection].paused = true;
+        emit ListingPaused(collection);
+    }
+
+    /// @inheritdoc IModelMarketplace
+    function unpause(address collection) external onlyVendor(collection) {
+        _listings[collection].paused = false;
+        emit ListingUnpaused(collection);
+    }
+
+    // --------------------------------------------------------------------------------------------------- users
+
+    /// @inheritdoc IModelMarketplace
+    function requestGeneration(address collection, bytes calldata prompt, uint256 maxPrice, uint64 deadline)
+        external
+        payable
+        nonReentrant
+        returns (uint256 requestId)
+    {
+        uint128 price = _checkRequest(collection, prompt, maxPrice, deadline);
+        requestId = _openRequest(collection, prompt, deadline, price);
+        uint256 excess = msg.value - price; // cannot underflow: _checkRequest checked msg.value >= price
+        if (excess != 0) _pushOrCredit(msg.sender, excess);
+    }
+
+    /// @inheritdoc IModelMarketplace
+    function fulfil(
+        uint256 requestId,
+        bytes calldata prompt,
+        bytes calldata aigcData,
+        string calldata uri,
+        bytes calldata proof
+    ) external nonReentrant returns (uint256 tokenId) {
+        Request storage request = _requests[requestId];
+        address collection = request.collection;
+        // Checks and effects: settle the escrow and advance the curve before calling the collection.
+        _settleFulfilment(requestId, request, keccak256(prompt));
+        // Interaction: the collection verifies the proof and mints to the prompt's claimant, i.e. the requester.
+        tokenId = IMarketplaceCollection(collection).mint(prompt, aigcData, uri, proof);
+        _checkMinted(requestId, request, collection, tokenId);
+    }
+
+    /// @inheritdoc IModelMarketplace
+    function refund(uint256 requestId) external nonReentrant {
+        Request storage request = _requests[requestId];
+        if (request.status != RequestStatus.Pending) revert RequestNotPending(requestId, request.status);
+        if (block.timestamp <= request.deadline) revert RequestNotExpired(requestId, request.deadline);
+
+        request.status = RequestStatus.Refunded;
+        _clearPending(request.collection, request.promptHash, requestId);
+        uint256 amount = request.price;
+        address requester = request.requester;
+        _totalEscrowed -= amount;
+        emit Refunded(requestId, requester, amount);
+
+        if (amount != 0) _pushOrCredit(requester, amount);
+    }
+
+    /// @inheritdoc IModelMarketplace
+    function withdrawRefund(address payable to) external nonReentrant {
+        if (to == address(0)) revert InvalidRecipient();
+        uint256 amount = _refundable[msg.sender];
+        if (amount == 0) revert NothingToWithdraw(msg.sender);
+        _refundable[msg.sender] = 0;
+        _totalRefundable -= amount;
+        emit RefundWithdrawn(msg.sender, to, amount);
+        _send(to, amount);
+    }
+
+    /// @inheritdoc IModelMarketplace
+    function withdrawEarnings(address payable to) external nonReentrant {
+        if (to == address(0)) revert InvalidRecipient();
+        uint256 amount = _earnings[msg.sender];
+        if (amount == 0) revert NothingToWithdraw(msg.sender);
+        _earnings[msg.sender] = 0;
+        _totalEarnings -= amount;
+        emit EarningsWithdrawn(msg.sender, to, amount);
+        _send(to, amount);
+    }
+
+    // --------------------------------------------------------------------------------------------------- owner
+
+    /// @inheritdoc IModelMarketplace
+    function setProtocolFee(uint16 feeBps) external onlyOwner {
+        _setProtocolFee(feeBps);
+    }
+
+    /// @inheritdoc IModelMarketplace
+    function withdrawProtocolFees(address payable to) external onlyOwner nonReentrant {
+        if (to == address(0)) revert InvalidRecipient();
+        uint256 amount = _protocolFees;
+        if (amount == 0) revert NothingToWithdraw(msg.sender);
+        _protocolFees = 0;
+        emit ProtocolFeesWithdrawn(to, amount);
+        _send(to, amount);
+    }
+
+    /// @inheritdoc IModelMarketplace
+    function skim(address payable to) external onlyOwner nonReentrant {
+        if (to == address(0)) revert InvalidRecipient();
+        uint256 amount = surplus();
+        if (amount == 0) revert NothingToWithdraw(msg.sender);
+        emit SurplusSkimmed(to, amount);
+        _send(to, amount);
+    }
+
+    // --------------------------------------------------------------------------------------------------- views
+
+    /// @inheritdoc IModelMarketplace
+    function protocolFeeBps() external view returns (uint16) {
+        return _protocolFeeBps;
+    }
+
+    /// @inheritdoc IModelMarketplace
+    function getListing(address collection) external view returns (Listing memory) {
+        return _listings[collection];
+    }
+
+    /// @inheritdoc IModelMarketplace
+    function collectionOfVerifier(address verifier) external view returns (address) {
+        return _collectionOfVerifier[verifier];
+    }
+
+    /// @inheritdoc IModelMarketplace
+    function collectionOfModel(bytes32 modelHash) external view returns (address) {
+        return _collectionOfModel[modelHash];
+    }
+
+    /// @inheritdoc IModelMarketplace
+    function quote(address collection) external view returns (uint256 price, uint256 fee) {
+        Listing storage listing = _listings[collection];
+        if (listing.vendor == address(0)) revert ListingNotFound(collection);
+        price = listing.spotPrice;
+        fee = (price * _protocolFeeBps) / _BPS;
+    }
+
+    /// @inheritdoc IModelMarketplace
+    function isProver(address collection, address account) external view returns (bool) {
+        return _provers[collection][account];
+    }
+
+    /// @inheritdoc IModelMarketplace
+    function getRequest(uint256 requestId) external view returns (Request memory) {
+        return _requests[requestId];
+    }
+
+    /// @inheritdoc IModelMarketplace
+    function pendingRequestOf(address collection, bytes calldata prompt) external view returns (uint256) {
+        return _pendingRequests[collection][keccak256(prompt)];
+    }
+
+    /// @inheritdoc IModelMarketplace
+    function requestCount() external view returns (uint256) {
+        return _requestCount;
+    }
+
+    /// @inheritdoc IModelMarketplace
+    function refundableOf(address account) external view returns (uint256) {
+        return _refundable[account];
+    }
+
+    /// @inheritdoc IModelMarketplace
+    function earningsOf(address account) external view returns (uint256) {
+        return _earnings[account];
+    }
+
+    /// @inheritdoc IModelMarketplace
+    function totalEscrowed() external view returns (uint256) {
+        return _totalEscrowed;
+    }
+
+    /// @inheritdoc IModelMarketplace
+    function totalRefundable() external view returns (uint256) {
+        return _totalRefundable;
+    }
+
+    /// @inheritdoc IModelMarketplace
+    function totalEarnings() external view returns (uint256) {
+        return _totalEarnings;
+    }
+
+    /// @inheritdoc IModelMarketplace
+    function protocolFees() external view returns (uint256) {
+        return _protocolFees;
+    }
+
+    /// @inheritdoc IModelMarketplace
+    function surplus() public view returns (uint256) {
+        // The accounting invariant makes the balance at least the sum owed; ETH can only be added to it.
+        return address(this).balance - (_totalEscrowed + _totalRefundable + _totalEarnings + _protocolFees);
+    }
+
+    // ------------------------------------------------------------------------------------------------ private
+
+    /// @dev {requestGeneration}'s checks; returns the price (the listing's spot price).
+    function _checkRequest(address collection, bytes calldata prompt, uint256 maxPrice, uint64 deadline)
+        private
+        view
+        returns (uint128 price)
+    {
+        Listing storage listing = _listings[collection];
+        if (listing.vendor == address(0)) revert ListingNotFound(collection);
+        if (listing.paused) revert ListingIsPaused(collection);
+        (address claimant, uint256 expiry) = IMarketplaceCollection(collection).claimOf(prompt);
+        if (claimant != msg.sender) revert NotClaimant(claimant, msg.sender);
+        if (deadline <= block.timestamp) revert DeadlineNotInFuture(deadline, block.timestamp);
+        if (deadline >= expiry) revert DeadlineNotBeforeClaimExpiry(deadline, expiry);
+        // A pending request past its deadline (refundable, never fulfillable) does not block a new one.
+        uint256 pending = _pendingRequests[collection][keccak256(prompt)];
+        if (pending != 0 && block.timestamp <= _requests[pending].deadline) {
+            revert PromptAlreadyRequested(collection, pending);
+        }
+        price = listing.spotPrice;
+        if (price > maxPrice) revert PriceAboveMax(price, maxPrice);
+        if (msg.value < price) revert InsufficientPayment(msg.value, price);
+    }
+
+    /// @dev {requestGeneration}'s effects: records the request, escrows its price, emits {Requested}.
+    function _openRequest(address collection, bytes calldata prompt, uint64 deadline, uint128 price)
+        private
+        returns (uint256 requestId)
+    {
+        // Rounds down (in favour of the vendor); fee <= price because _protocolFeeBps <= _BPS.
+        uint128 fee = uint128((uint256(price) * _protocolFeeBps) / _BPS);
+        bytes32 promptHash = keccak256(prompt);
+        requestId = ++_requestCount;
+        _requests[requestId] = Request({
+            requester: msg.sender,
+            deadline: deadline,
+            status: RequestStatus.Pending,
+            collection: collection,
+            price: price,
+            fee: fee,
+            promptHash: promptHash
+        });
+        _pendingRequests[collection][promptHash] = requestId;
+        _totalEscrowed += price;
+        emit Requested(requestId, collection, msg.sender, prompt, price, fee, deadline);
+    }
+
+    /// @dev {fulfil}'s checks and effects: the request is pending, the caller is a prover of its collection, the
+    /// deadline has not passed and `promptHash` is the request's. Marks it fulfilled, moves its price from
+    /// escrow to the payout's earnings and the protocol fees, advances the curve and emits {Fulfilled}.
+    function _settleFulfilment(uint256 requestId, Request storage request, bytes32 promptHash) private {
+        if (request.status != RequestStatus.Pending) revert RequestNotPending(requestId, request.status);
+        address collection = request.collection;
+        if (!_provers[collection][msg.sender]) revert NotProver(collection, msg.sender);
+        if (block.timestamp > request.deadline) revert RequestExpired(requestId, request.deadline);
+        if (promptHash != request.promptHash) revert PromptMismatch(requestId);
+
+        request.status = RequestStatus.Fulfilled;
+        _clearPending(collection, promptHash, requestId);
+        uint256 price = request.price;
+        uint256 fee = request.fee;
+        uint256 vendorAmount = price - fee; // fee <= price by construction
+        Listing storage listing = _listings[collection];
+        address payout = listing.payout;
+        _totalEscrowed -= price;
+        _earnings[payout] += vendorAmount;
+        _totalEarnings += vendorAmount;
+        _protocolFees += fee;
+        uint128 nextSpotPrice = PricingCurve.next(listing.curveType, listing.spotPrice, listing.delta);
+        listing.spotPrice = nextSpotPrice;
+        ++listing.generations;
+        emit Fulfilled(
+            requestId, collection, msg.sender, uint256(promptHash), payout, vendorAmount, fee, nextSpotPrice
+        );
+    }
+
+    /// @dev Forgets `requestId` as the prompt's pending request, unless a newer request replaced it (possible
+    /// once `requestId`'s deadline passed).
+    function _clearPending(address collection, bytes32 promptHash, uint256 requestId) private {
+        if (_pendingRequests[collection][promptHash] == requestId) delete _pendingRequests[collection][promptHash];
+    }
+
+    /// @dev Reverts with {MintMismatch} unless the collection minted the request's token to the requester.
+    function _checkMinted(uint256 requestId, Request storage request, address collection, uint256 tokenId)
+        private
+        view
+    {
+        address tokenOwner = IMarketplaceCollection(collection).ownerOf(tokenId);
+        if (tokenId != uint256(request.promptHash) || tokenOwner != request.requester) {
+            revert MintMismatch(requestId, tokenId, tokenOwner);
+        }
+    }
+
+    function _setProtocolFee(uint16 feeBps) private {
+        if (feeBps > MAX_PROTOCOL_FEE_BPS) revert ProtocolFeeTooHigh(feeBps, MAX_PROTOCOL_FEE_BPS);
+        emit ProtocolFeeUpdated(_protocolFeeBps, feeBps);
+        _protocolFeeBps = feeBps;
+    }
+
+    function _checkVendor(address collection) private view {
+        address vendor = _listings[collection].vendor;
+        if (vendor == address(0)) revert ListingNotFound(collection);
+        if (vendor != msg.sender) revert NotVendor(collection, msg.sender);
+    }
+
+    /// @dev If `collection` answers `owner()` (ERC-173, OpenZeppelin {IERC5313}) with a nonzero address, the caller must be it. A
+    /// collection without `owner()` (or reverting, or answering garbage) can be listed by anyone it names
+    /// as minter; see docs/marketplace.md.
+    function _checkCollectionOwner(address collection) private view {
+        (bool success, bytes memory data) = collection.staticcall(abi.encodeCall(IERC5313.owner, ()));
+        if (!success || data.length != 32) return;
+        uint256 word = abi.decode(data, (uint256));
+        if (word == 0 || word > type(uint160).max) return;
+        address collectionOwner = address(uint160(word));
+        if (collectionOwner != msg.sender) revert NotCollectionOwner(collection, msg.sender, collectionOwner);
+    }
+
+    function _checkCurve(CurveType curveType, uint128 spotPrice, uint128 delta) private pure {
+        if (!PricingCurve.isValid(curveType, spotPrice, delta)) revert InvalidCurve(curveType, spotPrice, delta);
+    }
+
+    /// @dev Sends `amount` to `to` with at most {PUSH_GAS_LIMIT} gas, copying no return data (a receiver cannot
+    /// return-bomb); on failure credits it to `to`'s refundable balance. Callers are `nonReentrant` and have
+    /// finished their own state changes.
+    function _pushOrCredit(address to, uint256 amount) private {
+        bool success;
+        // slither-disable-next-line assembly
+        assembly ("memory-safe") {
+            success := call(PUSH_GAS_LIMIT, to, amount, 0, 0, 0, 0)
+        }
+        if (!success) {
+            _refundable[to] += amount;
+            _totalRefundable += amount;
+            emit PaymentDeferred(to, amount);
+        }
+    }
+
+    /// @dev Sends `amount` to `to` with all remaining gas (the caller picked `to`), copying no return data;
+    /// reverts with {TransferFailed} on failure, which restores the caller's balance.
+    function _send(address to, uint256 amount) private {
+        bool success;
+        // slither-disable-next-line assembly
+        assembly ("memory-safe") {
+            success := call(gas(), to, amount, 0, 0, 0, 0)
+        }
+        if (!success) revert TransferFailed(to, amount);
+    }
+}

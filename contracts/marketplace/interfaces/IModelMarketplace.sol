@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.20;
+
+import {CurveType} from "../types/CurveType.sol";
+
+/// @title Model marketplace: escrowed pay-per-generation with bonding-curve prices
+/// @notice Vendors list a model as its ERC-7007 collection with a pricing curve and a payout address. A user who
+/// holds an unexpired Claimable claim on a prompt in that collection requests a generation and pays the current
+/// price into escrow. One of the vendor's provers fulfils it with the model's output and a proof: in that one
+/// transaction the collection verifies the proof and mints the NFT to the requester (the claimant), the vendor is
+/// credited and the price moves one step along the curve. Unfulfilled requests are refunded after their
+/// deadline. All earnings are pull payments.
+/// @dev Accounting invariant, kept by every function: `address(this).balance == totalEscrowed() +
+/// totalRefundable() + totalEarnings() + protocolFees() + surplus()`, where `surplus()` is ETH forced in without a
+/// call (selfdestruct, block rewards), zero otherwise. See docs/marketplace.md.
+interface IModelMarketplace {
+    /// @notice Lifecycle of a request. `Pending` ends in exactly one of `Fulfilled` or `Refunded`.
+    enum RequestStatus {
+        None,
+        Pending,
+        Fulfilled,
+        Refunded
+    }
+
+    /// @notice A listed model.
+    struct Listing {
+        /// @notice The account that listed the collection; admin of the listing and its curve.
+        address vendor;
+        /// @notice Whether new requests are refused. Pausing never blocks fulfilments, refunds or withdrawals.
+        bool paused;
+        /// @notice The curve the spot price follows after each fulfilled generation.
+        CurveType curveType;
+        /// @notice Credited with the vendor's share of each fulfilled generation.
+        address payout;
+        /// @notice The price (wei, protocol fee included) of the next request.
+        uint128 spotPrice;
+        /// @notice The curve's parameter: wei per step (linear) or a 1e18 fixed-point multiplier (exponential).
+        uint128 delta;
+        /// @notice Fulfilled generations so far.
+        uint64 generations;
+    }
+
+    /// @notice A generation request.
+    struct Request {
+        /// @notice Who asked and paid; the prompt's claimant, so the NFT can only go to them.
+        address requester;
+        /// @notice Last second (inclusive) at which the request may be fulfilled; refundable after it.
+        uint64 deadline;
+        /// @notice Where the request stands.
+        RequestStatus status;
+        /// @notice The listed collection (model) asked for.
+        address collection;
+        /// @notice The price fixed at request time and held in escrow, protocol fee included.
+        uint128 price;
+        /// @notice The protocol's share of `price`, fixed at request time.
+        uint128 fee;
+        /// @notice keccak256 of the prompt; the prompt itself is in the {Requested} event.
+        bytes32 promptHash;
+    }
+
+    // ---------------------------------------------------------------------------------------------- events
+
+    /// @notice `vendor` listed `collection` (bound to `verifier` and `modelHash`) with a curve and a payout.
+    event Listed(
+        address indexed collection,
+        address indexed vendor,
+        address indexed verifier,
+        bytes32 modelHash,
+        address payout,
+        CurveType curveType,
+        uint128 spotPrice,
+        uint128 delta
+    );
+
+    /// @notice The vendor of `collection` set its curve.
+    event CurveUpdated(address indexed collection, CurveType curveType, uint128 spotPrice, uint128 delta);
+
+    /// @notice The vendor of `collection` set its payout address.
+    event PayoutUpdated(address indexed collection, address payout);
+
+    /// @notice The vendor of `collection` allowed (`allowed`) or disallowed `prover` to fulfil its requests.
+    event ProverUpdated(address indexed collection, address indexed prover, bool allowed);
+
+    /// @notice The vendor of `collection` paused its listing: new requests are refused.
+    event ListingPaused(address indexed collection);
+
+    /// @notice The vendor of `collection` unpaused its listing.
+    event ListingUnpaused(address indexed collection);
+
+    /// @notice `requester` requested a generation on `collection` for `prompt`, paying `price` (of which `fee`
+    /// goes to the protocol) into escrow until `deadline`.
+    event Requested(
+        uint256 indexed requestId,
+        address indexed collection,
+        address indexed requester,
+        bytes prompt,
+        uint256 price,
+        uint256 fee,
+        uint64 deadline
+    );
+
+    /// @notice `prover` fulfilled `requestId`: token `tokenId` was minted to the requester, `payout` was
+    /// credited `vendorAmount`, the protocol `fee`, and the listing's spot price moved to `nextSpotPrice`.
+    event Fulfilled(
+        uint256 indexed requestId,
+        address indexed collection,
+        address indexed prover,
+        uint256 tokenId,
+        address payout,
+        uint256 vendorAmount,
+        uint256 fee,
+        uint128 nextSpotPrice
+    );
+
+    /// @notice `requestId` expired unfulfilled and its `amount` went back to `requester` (sent, or credited
+    /// when sending failed; see {PaymentDeferred}).
+    event Refunded(uint256 indexed requestId, address indexed requester, uint256 amount);
+
+    /// @notice Sending `amount` to `account` failed; it was credited to `account`'s refundable balance instead,
+    /// to be pulled with {withdrawRefund}.
+    event PaymentDeferred(address indexed account, uint256 amount);
+
+    /// @notice `account` withdrew `amount` of refunds to `to`.
+    event RefundWithdrawn(address indexed account, address indexed to, uint256 amount);
+
+    /// @notice `account` withdrew `amount` of vendor earnings to `to`.
+    event EarningsWithdrawn(address indexed account, address indexed to, uint256 amount);
+
+    /// @notice The owner set the protocol fee from `oldFeeBps` to `newFeeBps` (basis points).
+    event ProtocolFeeUpdated(uint16 oldFeeBps, uint16 newFeeBps);
+
+    /// @notice The owner withdrew `amount` of protocol fees to `to`.
+    event ProtocolFeesWithdrawn(address indexed to, uint256 amount);
+
+    /// @notice The owner swept `amount` of ETH forced into the contract (not owed to anyone) to `to`.
+    event SurplusSkimmed(address indexed to, uint256 amount);
+
+    // ---------------------------------------------------------------------------------------------- errors
+
+    /// @notice `collection` is already listed.
+    error CollectionAlreadyListed(address collection);
+
+    /// @notice `verifier` already backs the listed `collection`: one verifier per listed model.
+    error VerifierAlreadyListed(address verifier, address collection);
+
+    /// @notice The model `modelHash` is already listed as `collection`.
+    error ModelAlreadyListed(bytes32 modelHash, address collection);
+
+    /// @notice `account` may not list `collection`: the collection reports `owner` as its owner.
+    error NotCollectionOwner(address collection, address account, address owner);
+
+    /// @notice `collection` has no code or does not report ERC-7007 (`0x702c55a6`) through ERC-165.
+    error NotAnERC7007Collection(address collection);
+
+    /// @notice `collection`'s minter is `minter`, not this marketplace: it could be minted around the escrow.
+    error MarketplaceIsNotMinter(address collection, address minter);
+
+    /// @notice `collection` is not listed.
+    error ListingNotFound(address collection);
+
+    /// @notice `account` is not the vendor of `collection`.
+    error NotVendor(address collection, address account);
+
+    /// @notice `collection`'s listing is paused: it takes no new requests.
+    error ListingIsPaused(address collection);
+
+    /// @notice The payout address is zero.
+    error InvalidPayout();
+
+    /// @notice `(spotPrice, delta)` is not a valid curve of `curveType`.
+    error InvalidCurve(CurveType curveType, uint128 spotPrice, uint128 delta);
+
+    /// @notice `account` does not hold the claim on the prompt; `claimant` does.
+    error NotClaimant(address claimant, address account);
+
+    /// @notice `deadline` is not in the future.
+    error DeadlineNotInFuture(uint64 deadline, uint256 timestamp);
+
+    /// @notice `deadline` is not before the claim's `expiry`: the mint could fail for an expired claim.
+    error DeadlineNotBeforeClaimExpiry(uint64 deadline, uint256 expiry);
+
+    /// @notice The prompt already has the pending request `requestId` on this collection, before its deadline.
+    error PromptAlreadyRequested(address collection, uint256 requestId);
+
+    /// @notice The current price `price` exceeds the requester's `maxPrice`.
+    error PriceAboveMax(uint256 price, uint256 maxPrice);
+
+    /// @notice `paid` wei is less than the price `price`.
+    error InsufficientPayment(uint256 paid, uint256 price);
+
+    /// @notice `requestId` is `status`, not pending.
+    error RequestNotPending(uint256 requestId, RequestStatus status);
+
+    /// @notice `account` is not a prover of `collection`.
+    error NotProver(address collection, address account);
+
+    /// @notice `requestId`'s deadline `deadline` has passed: it can only be refunded.
+    error RequestExpired(uint256 requestId, uint64 deadline);
+
+    /// @notice `requestId`'s deadline `deadline` has not passed yet: it cannot be refunded.
+    error RequestNotExpired(uint256 requestId, uint64 deadline);
+
+    /// @notice The prompt does not hash to `requestId`'s prompt hash.
+    error PromptMismatch(uint256 requestId);
+
+    /// @notice The collection minted `tokenId`, owned by `owner`, instead of the requester's token.
+    error MintMismatch(uint256 requestId, uint256 tokenId, address owner);
+
+    /// @notice `account` has nothing to withdraw.
+    error NothingToWithdraw(address account);
+
+    /// @notice The withdrawal recipient is the zero address.
+    error InvalidRecipient();
+
+    /// @notice Sending `amount` wei to `to` failed.
+    error TransferFailed(address to, uint256 amount);
+
+    /// @notice `feeBps` exceeds the hard cap `maxFeeBps`.
+    error ProtocolFeeTooHigh(uint16 feeBps, uint16 maxFeeBps);
+
+    // ---------------------------------------------------------------------------------------------- vendors
+
+    /// @notice Lists `collection` with the caller as vendor: new requests pay `spotPrice`, which moves along
+    /// `curveType` with `delta` after every fulfilled generation; earnings are credited to `payout`.
+    /// @dev Requires an ERC-7007 collection whose `minter()` is this marketplace, not listed before, whose
+    /// verifier and model hash back no other listing, a nonzero payout and a valid curve. If the collection
+    /// answers `owner()` (ERC-173) with a nonzero address, only that owner may list it, so nobody can squat
+    /// another vendor's collection. Emits {Listed}.
+    function list(address collection, address payout, CurveType curveType, uint128 spotPrice, uint128 delta)
+        external;
+
+    /// @notice Sets `collection`'s curve. Only its vendor. Affects only later requests (prices are fixed at
+    /// request time). Emits {CurveUpdated}.
+    function setCurve(address collection, CurveType curveType, uint128 spotPrice, uint128 delta) external;
+
+    /// @notice Sets the account credited with `collection`'s earnings from now on. Only its vendor. Emits
+    /// {PayoutUpdated}.
+    function setPayout(address collection, address payout) external;
+
+    /// @notice Allows or disallows `prover` to fulfil `collection`'s requests. Only its vendor. Emits
+    /// {ProverUpdated}.
+    function setProver(address collection, address prover, bool allowed) external;
+
+    /// @notice Refuses new requests on `collection`. Only its vendor. Pending requests can still be fulfilled
+    /// or refunded. Emits {ListingPaused}.
+    function pause(address collection) external;
+
+    /// @notice Accepts new requests on `collection` again. Only its vendor. Emits {ListingUnpaused}.
+    function unpause(address collection) external;
+
+    // ---------------------------------------------------------------------------------------------- users
+
+    /// @notice Requests a generation of `prompt` on `collection` at the current price, escrowing the payment.
+    /// @dev The caller must hold the collection's claim on `prompt` (so the NFT can only be minted to them),
+    /// with `block.timestamp < deadline < claim expiry`. Reverts with {PriceAboveMax} if the price moved
+    /// above `maxPrice`, with {InsufficientPayment} if `msg.value` is below it. The excess over the price is
+    /// sent back to the caller in the same transaction (credited to {refundableOf} if sending fails). Emits
+    /// {Requested}.
+    /// @return requestId The new request's id.
+    function requestGeneration(address collection, bytes calldata prompt, uint256 maxPrice, uint64 deadline)
+        external
+        payable
+        returns (uint256 requestId);
+
+    /// @notice Fulfils `requestId` with the model's output `aigcData` on `prompt` and its `proof`: the
+    /// collection verifies the proof and mints the token to the requester, the payout is credited with the price
+    /// minus the protocol fee and the spot price moves one step along the curve.
+    /// @dev Only a prover of the request's collection, before the deadline (inclusive), once. Emits
+    /// {Fulfilled}.
+    /// @return tokenId The minted token, `uint256(keccak256(prompt))`.
+    function fulfil(
+        uint256 requestId,
+        bytes calldata prompt,
+        bytes calldata aigcData,
+        string calldata uri,
+        bytes calldata proof
+    ) external returns (uint256 tokenId);
+
+    /// @notice Refunds the unfulfilled `requestId` after its deadline; anyone may call it. The price goes back
+    /// to the requester in full (sent with a bounded amount of gas, credited to {refundableOf} if that fails).
+    /// Emits {Refunded}.
+    function refund(uint256 requestId) external;
+
+    /// @notice Sends the caller's whole refundable balance to `to`. Emits {RefundWithdrawn}.
+    function withdrawRefund(address payable to) external;
+
+    /// @notice Sends the caller's whole earnings balance (as a payout address) to `to`. Emits
+    /// {EarningsWithdrawn}.
+    function withdrawEarnings(address payable to) external;
+
+    // ---------------------------------------------------------------------------------------------- owner
+
+    /// @notice Sets the protocol fee (basis points of each price), at most {MAX_PROTOCOL_FEE_BPS}. Only the
+    /// owner. Applies to later requests. Emits {ProtocolFeeUpdated}.
+    function setProtocolFee(uint16 feeBps) external;
+
+    /// @notice Sends all accrued protocol fees to `to`. Only the owner. Emits {ProtocolFeesWithdrawn}.
+    function withdrawProtocolFees(address payable to) external;
+
+    /// @notice Sends {surplus} (ETH forced in, owed to no one) to `to`. Only the owner. Emits {SurplusSkimmed}.
+    function skim(address payable to) external;
+
+    // ---------------------------------------------------------------------------------------------- views
+
+    /// @notice Hard cap on the protocol fee, in basis points.
+    // solhint-disable-next-line func-name-mixedcase
+    function MAX_PROTOCOL_FEE_BPS() external view returns (uint16);
+
+    /// @notice Gas forwarded when the marketplace pushes ETH it does not have to push (excess payment,
+    /// refunds); a receiver needing more is credited instead.
+    // solhint-disable-next-line func-name-mixedcase
+    function PUSH_GAS_LIMIT() external view returns (uint256);
+
+    /// @notice The protocol fee in basis points applied to new requests.
+    function protocolFeeBps() external view returns (uint16);
+
+    /// @notice `collection`'s listing (all zero if not listed).
+    function getListing(address collection) external view returns (Listing memory);
+
+    /// @notice The collection listed with `verifier`, or zero.
+    function collectionOfVerifier(address verifier) external view returns (address);
+
+    /// @notice The collection listed for the model `modelHash`, or zero.
+    function collectionOfModel(bytes32 modelHash) external view returns (address);
+
+    /// @notice The price and protocol fee a request on `collection` pays now.
+    function quote(address collection) external view returns (uint256 price, uint256 fee);
+
+    /// @notice Whether `account` may fulfil `collection`'s requests.
+    function isProver(address collection, address account) external view returns (bool);
+
+    /// @notice The request `requestId` (all zero if it does not exist).
+    function getRequest(uint256 requestId) external view returns (Request memory);
+
+    /// @notice The latest pending request for `prompt` on `collection`, or 0 (it may be past its deadline).
+    function pendingRequestOf(address collection, bytes calldata prompt) external view returns (uint256);
+
+    /// @notice Requests created so far; ids run from 1 to this number.
+    function requestCount() external view returns (uint256);
+
+    /// @notice Refunds credited to `account` that it can pull with {withdrawRefund}.
+    function refundableOf(address account) external view returns (uint256);
+
+    /// @notice Earnings credited to `account` that it can pull with {withdrawEarnings}.
+    function earningsOf(address account) external view returns (uint256);
+
+    /// @notice ETH held for pending requests.
+    function totalEscrowed() external view returns (uint256);
+
+    /// @notice Sum of all {refundableOf}.
+    function totalRefundable() external view returns (uint256);
+
+    /// @notice Sum of all {earningsOf}.
+    function totalEarnings() external view returns (uint256);
+
+    /// @notice Protocol fees accrued and not withdrawn.
+    function protocolFees() external view returns (uint256);
+
+    /// @notice ETH held beyond what is owed: `balance - (escrowed + refundable + earnings + fees)`.
+    function surplus() external view returns (uint256);
+}

@@ -1,0 +1,181 @@
+"""Decoder-proven autoencoders: the decoder (latent -> image) is the circuit, the encoder runs off-chain.
+
+Shapes are written as (B, C, H, W). Two decoder families, one config:
+
+- ``kind="mlp"``: latent -> Linear -> ReLU -> Linear -> image. The `micro` model (4 -> 4×4×1) that the
+  contract tests prove in a second.
+- ``kind="conv"``: latent -> Linear -> (w0, base, base) -> [upsample ×2 (nearest) -> Conv3×3 -> ReLU] per stage
+  -> Conv1×1 to RGB -> nearest upsample ×``render``. Pixel art is blocky, so the network paints a low-res
+  "art grid" and the final nearest upsample (a copy, nearly free in a circuit) blows it up to the output size.
+  ``upsample="transposed"`` swaps each stage for ConvTranspose2d(4, 2, 1) for the design-space comparison.
+
+Every layer is a fake-quant layer (models/quant.py): after QAT the weights are int8 at ``weight_bits`` and the
+activations sit on the 2^-``act_bits`` grid, exactly as ezkl computes them. The latent lives in
+[-1, 1) so that with ``act_bits = 7`` each latent value is one int8 byte of the prompt: a random prompt is
+random bytes, and training shapes the latent distribution to be uniform (sliced-Wasserstein autoencoder).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from .quant import QConv2d, QConvTranspose2d, QLinear, set_quant, snap_weights
+
+CHECKPOINTS = Path(__file__).resolve().parent / "checkpoints"
+
+
+@dataclass
+class ModelConfig:
+    """Architecture, quantization and training knobs of one model; stored inside its checkpoint."""
+
+    name: str = "pixel32"
+    dataset: str = "pixelart"  # "digits" (sklearn, bundled) or "pixelart" (procedural, models/data.py)
+    image_size: int = 32  # output H = W
+    channels: int = 3  # 1 grayscale, 3 RGB
+    latent_dim: int = 16
+    kind: str = "conv"  # "mlp" | "conv"
+    hidden: int = 16  # mlp: hidden units
+    base: int = 4  # conv: the first feature map is base × base
+    widths: tuple[int, ...] = (16, 8)  # conv: channels of the first map, then after each ×2 stage
+    upsample: str = "nearest"  # conv: "nearest" (Upsample+Conv3×3) or "transposed" (ConvTranspose2d)
+    render: int = 2  # conv: final nearest-upsample factor (art grid -> output)
+    act_bits: int = 7  # activation/input fixed-point fractional bits (ezkl input_scale)
+    weight_bits: int = 7  # weight fractional bits (ezkl param_scale), weights int8
+    # training
+    seed: int = 0
+    steps: int = 3000
+    batch_size: int = 64
+    lr: float = 3e-3
+    qat_start: float = 0.5  # fraction of the steps after which fake quantization is on
+    sw_weight: float = 1.0  # weight of the sliced-Wasserstein prior term (uniform latents)
+    num_train: int = 4096
+
+    def __post_init__(self) -> None:
+        self.widths = tuple(self.widths)
+        if self.kind == "conv":
+            grid = self.base * 2 ** (len(self.widths) - 1) * self.render
+            if grid != self.image_size:
+                raise ValueError(f"{self.name}: base·2^stages·render = {grid} != image_size {self.image_size}")
+
+    @property
+    def art_size(self) -> int:
+        """Side of the grid the network paints before the final nearest upsample."""
+        return self.image_size // self.render if self.kind == "conv" else self.image_size
+
+    @property
+    def output_shape(self) -> tuple[int, int, int]:
+        return (self.channels, self.image_size, self.image_size)
+
+
+class Decoder(nn.Module):
+    """latent (B, latent_dim) in [-1, 1) -> image (B, C, H, W), nominally in [0, 1] (renderer clamps)."""
+
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        self.cfg = cfg
+        if cfg.kind == "mlp":
+            self.fc1 = QLinear(cfg.latent_dim, cfg.hidden)
+            self.fc2 = QLinear(cfg.hidden, math.prod(cfg.output_shape))
+        elif cfg.kind == "conv":
+            w = cfg.widths
+            self.fc = QLinear(cfg.latent_dim, w[0] * cfg.base * cfg.base)
+            stages = []
+            for cin, cout in zip(w[:-1], w[1:]):
+                if cfg.upsample == "nearest":
+                    stages += [nn.Upsample(scale_factor=2, mode="nearest"), QConv2d(cin, cout, 3, padding=1)]
+                elif cfg.upsample == "transposed":
+                    stages += [QConvTranspose2d(cin, cout, 4, stride=2, padding=1)]
+                else:
+                    raise ValueError(f"unknown upsample {cfg.upsample!r}")
+                stages.append(nn.ReLU())
+            self.stages = nn.Sequential(*stages)
+            self.to_rgb = QConv2d(w[-1], cfg.channels, 1)
+            self.render = nn.Upsample(scale_factor=cfg.render, mode="nearest") if cfg.render > 1 else nn.Identity()
+        else:
+            raise ValueError(f"unknown decoder kind {cfg.kind!r}")
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        cfg = self.cfg
+        if cfg.kind == "mlp":
+            h = torch.relu(self.fc1(z))  # (B, hidden)
+            return self.fc2(h).view(-1, *cfg.output_shape)  # (B, C, H, W)
+        h = torch.relu(self.fc(z)).view(-1, cfg.widths[0], cfg.base, cfg.base)  # (B, w0, base, base)
+        h = self.stages(h)  # (B, w[-1], art, art)
+        return self.render(self.to_rgb(h))  # (B, C, art·render, art·render)
+
+
+class Encoder(nn.Module):
+    """image (B, C, H, W) -> latent (B, latent_dim) in (-1, 1); off-chain only, so plain float layers."""
+
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        c, size = cfg.channels, cfg.art_size
+        layers: list[nn.Module] = [nn.AvgPool2d(cfg.image_size // size)] if size != cfg.image_size else []
+        width = 16
+        while size > 4:  # halve the resolution down to 4×4
+            layers += [nn.Conv2d(c, width, 3, stride=2, padding=1), nn.ReLU()]
+            c, size, width = width, size // 2, min(width * 2, 64)
+        layers += [nn.Flatten(), nn.Linear(c * size * size, 64), nn.ReLU(), nn.Linear(64, cfg.latent_dim), nn.Tanh()]
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x)  # (B, latent_dim)
+
+
+class AutoEncoder(nn.Module):
+    """Encoder + Decoder; only the decoder is exported and proven."""
+
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        self.cfg = cfg
+        self.encoder = Encoder(cfg)
+        self.decoder = Decoder(cfg)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        z = self.encoder(x)
+        return z, self.decoder(z)
+
+    def set_quant(self, enabled: bool) -> None:
+        """Fake-quantize the decoder at the config's scales (on: what the circuit computes)."""
+        set_quant(self.decoder, enabled, self.cfg.act_bits, self.cfg.weight_bits)
+
+
+def save_checkpoint(model: AutoEncoder, path: Path, **extra) -> None:
+    """Config + weights (+ metrics) in one small file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save({"config": asdict(model.cfg), "state_dict": model.state_dict(), **extra}, path)
+
+
+def load_checkpoint(name_or_path: str | Path) -> tuple[AutoEncoder, dict]:
+    """A trained AutoEncoder (quantization on, snapped to int8) and the checkpoint's extra fields."""
+    path = Path(name_or_path)
+    if not path.suffix:
+        path = CHECKPOINTS / f"{name_or_path}.pt"
+    ckpt = torch.load(path, map_location="cpu", weights_only=False)
+    known = {f.name for f in fields(ModelConfig)}
+    cfg = ModelConfig(**{k: v for k, v in ckpt["config"].items() if k in known})
+    model = AutoEncoder(cfg)
+    model.load_state_dict(ckpt["state_dict"])
+    model.set_quant(True)
+    snap_weights(model.decoder)
+    model.eval()
+    return model, {k: v for k, v in ckpt.items() if k not in ("config", "state_dict")}
+
+
+def export_decoder_onnx(model: AutoEncoder, path: Path) -> None:
+    """The decoder alone as ONNX (opset 17, legacy exporter) with input `latent` and output `image`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    dummy = torch.zeros(1, model.cfg.latent_dim)
+    # Export the float graph: the weights are already snapped to the int8 grid, and ezkl does the rounding
+    # of activations itself; fake-quant ops would only add Round nodes ezkl would have to prove.
+    model.set_quant(False)
+    try:
+        torch.onnx.export(model.decoder, dummy, str(path), input_names=["latent"], output_names=["image"],
+                          opset_version=17, dynamo=False)
+    finally:
+        model.set_quant(True)

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.20;
+
+import {TestBase} from "./utils/Vm.sol";
+import {StubVerifier} from "./mocks/StubVerifier.sol";
+import {RevertingActor, GasBurningActor, ReentrantActor} from "./mocks/Actors.sol";
+import {ModelMarketplace} from "../../contracts/marketplace/ModelMarketplace.sol";
+import {IModelMarketplace} from "../../contracts/marketplace/interfaces/IModelMarketplace.sol";
+import {CurveType} from "../../contracts/marketplace/types/CurveType.sol";
+import {ERC7007Collection} from "../../contracts/ERC7007Collection.sol";
+import {ModelEncoding} from "../../contracts/types/ModelEncoding.sol";
+
+/// @notice Drives the marketplace with random but meaningful sequences: claims, requests (right and wrong
+/// payments, stale prices, bad deadlines), fulfilments (valid proofs, another model's proof, tampered output,
+/// non-provers, wrong prompts), refunds, time, withdrawals and vendor/owner administration, by plain accounts and
+/// by reverting, gas-burning and re-entrant contracts. It keeps ghost books from the outside (ETH that actually
+/// moved, proofs it actually submitted) for the invariants to compare with the marketplace's own accounting.
+contract MarketplaceHandler is TestBase {
+    uint256 internal constant PROMPTS = 64;
+
+    ModelMarketplace public immutable market;
+    ERC7007Collection[2] public collections;
+    StubVerifier[2] public verifiers;
+
+    address public constant OWNER = address(0x0A11);
+    address public constant VENDOR = address(0xBEEF);
+    address public constant PROVER = address(0x9900);
+    address public constant STRANGER = address(0x5555);
+    address public constant SINK = address(0x5111);
+
+    ReentrantActor public immutable reentrant;
+    address[] public actors;
+    address[] public accounts; // every account that may ever hold a refundable or earnings balance
+
+    struct Claimed {
+        address actor;
+        uint256 promptSeed;
+        uint256 model;
+    }
+
+    Claimed[] public claims;
+    uint256[] public ids;
+    mapping(uint256 requestId => bytes) public promptOf;
+    mapping(uint256 requestId => bool) public ghostFulfilled;
+    mapping(uint256 requestId => bool) public ghostRefunded;
+    uint256 public settledTwice;
+
+    uint256 public ghostIn; // ETH sent into the marketplace by successful calls
+    uint256 public ghostOut; // ETH observed leaving it
+    uint256 public ghostDeferred; // excess/refunds that could not be pushed, observed from the receiver's side
+    uint256 public ghostRefundWithdrawn;
+    uint256 public ghostEarningsWithdrawn;
+    uint256 public ghostFeesWithdrawn;
+
+    mapping(bytes32 op => uint256) public successes;
+    bytes4 public lastErr; uint256 public nErr;
+
+    constructor() {
+        vm.warp(1_700_000_000);
+        market = new ModelMarketplace(OWNER, 250);
+        reentrant = new ReentrantActor(IModelMarketplace(address(market)));
+        actors.push(address(0xA11CE));
+        actors.push(address(0xB0B));
+        actors.push(address(new RevertingActor()));
+        actors.push(address(new GasBurningActor()));
+        actors.push(address(reentrant));
+        for (uint256 i = 0; i < actors.length; ++i) accounts.push(actors[i]);
+        accounts.push(VENDOR);
+
+        ModelEncoding memory enc =
+            ModelEncoding({inputLen: 2, outputLen: 4, inputScale: 4, outputScale: 8, width: 2, height: 2, channels: 1});
+        for (uint256 m = 0; m < 2; ++m) {
+            verifiers[m] = new StubVerifier(m + 1);
+            collections[m] = new ERC7007Collection(
+                "Stub model", "STUB", address(verifiers[m]), keccak256(abi.encode("model", m)), enc, address(market)
+            );
+        }
+        vm.startPrank(VENDOR);
+        market.list(address(collections[0]), VENDOR, CurveType.Linear, 0.001 ether, 0.0005 ether);
+        market.list(address(collections[1]), VENDOR, CurveType.Exponential, 1 gwei, 1.5e18);
+        market.setProver(address(collections[0]), PROVER, true);
+        market.setProver(address(collections[1]), PROVER, true);
+        vm.stopPrank();
+    }
+
+    // ------------------------------------------------------------------------------------------ entry points
+
+    /// @notice Commit, wait, reveal: `actor` claims a prompt (may fail: already claimed or minted).
+    function claim(uint256 actorSeed, uint256 promptSeed, uint256 modelSeed) external {
+        address actor = _actor(actorSeed);
+        ERC7007Collection collection = collections[modelSeed % 2];
+        bytes memory prompt = _prompt(promptSeed);
+        bytes32 salt = keccak256(abi.encode(actorSeed, block.timestamp));
+        collection.commit(collection.makeCommitment(prompt, actor, salt));
+        vm.warp(block.timestamp + collection.MIN_COMMITMENT_AGE());
+        try collection.claim(prompt, actor, salt) {
+            ++successes["claim"];
+            claims.push(Claimed(actor, promptSeed, modelSeed % 2));
+        } catch {}
+        // Most claims are followed by a request right away (the request itself may still be rejected).
+        if (salt[0] < 0xC0) this.request(actorSeed, promptSeed, modelSeed, uint256(salt), uint256(salt) >> 64, uint256(salt) >> 128);
+    }
+
+    /// @notice `actor` requests a generation, sometimes under-paying, with a stale `maxPrice` or a bad deadline;
+    /// usually as the holder of a recent claim, sometimes as anyone for anything.
+    function request(
+        uint256 actorSeed,
+        uint256 promptSeed,
+        uint256 modelSeed,
+        uint256 extraSeed,
+        uint256 deadlineSeed,
+        uint256 maxSeed
+    ) external {
+        if (claims.length != 0 && actorSeed % 10 != 0) {
+            // Take a recent claim off the list: the usual case is its holder requesting it once.
+            uint256 k = claims.length - 1 - (actorSeed % (claims.length < 4 ? claims.length : 4));
+            Claimed memory c = claims[k];
+            claims[k] = claims[claims.length - 1];
+            claims.pop();
+            (actorSeed, promptSeed, modelSeed) = (_indexOf(c.actor), c.promptSeed, c.model);
+        }
+        address actor = _actor(actorSeed);
+        address collection = address(collections[modelSeed % 2]);
+        bytes memory prompt = _prompt(promptSeed);
+        (uint256 price,) = market.quote(collection);
+        uint256 value = extraSeed % 8 == 0 ? price / 2 : price + bound(extraSeed, 0, 0.01 ether);
+        uint256 maxPrice = maxSeed % 9 == 0 && price > 0 ? price - 1 : price + bound(maxSeed, 0, 1 ether);
+        // Mostly within the claim; sometimes now (too early) or beyond the claim's expiry.
+        uint64 deadline = uint64(
+            block.timestamp + (deadlineSeed % 11 == 0 ? bound(deadlineSeed, 0, 8 days) : bound(deadlineSeed, 1 hours, 1 days))
+        );
+
+        _request(actor, collection, prompt, price, value, maxPrice, deadline);
+    }
+
+    function _request(
+        address actor,
+        address collection,
+        bytes memory prompt,
+        uint256 price,
+        uint256 value,
+        uint256 maxPrice,
+        uint64 deadline
+    ) private {
+        vm.deal(actor, actor.balance + value);
+        uint256 before = actor.balance;
+        vm.prank(actor);
+        try market.requestGeneration{value: value}(collection, prompt, maxPrice, deadline) returns (uint256 id) {
+            ++successes["request"];
+            ids.push(id);
+            promptOf[id] = prompt;
+            reentrant.setTarget(id);
+            uint256 pushed = actor.balance - (before - value);
+            ghostIn += value;
+            ghostOut += pushed;
+            ghostDeferred += (value - price) - pushed;
+        } catch (bytes memory err) {
+            lastErr = bytes4(err);
+            ++nErr;
+        }
+    }
+
+    /// @notice Fulfils a request, usually correctly; sometimes with another model's proof, a proof for other
+    /// output, a garbage proof, a wrong prompt or by a non-prover.
+    function fulfil(uint256 requestSeed, uint256 kind, uint256 callerSeed) external {
+        if (ids.length == 0) return;
+        uint256 id = _pickRequest(requestSeed);
+        IModelMarketplace.Request memory r = market.getRequest(id);
+        ERC7007Collection collection = ERC7007Collection(r.collection);
+        uint256 tag = address(collection) == address(collections[0]) ? 1 : 2;
+        bytes memory prompt = promptOf[id];
+        bytes memory aigc = abi.encodePacked(bytes8(keccak256(prompt)));
+        bytes memory proof = abi.encode(tag, collection.publicInstances(prompt, aigc));
+        kind = kind % 16; // 0-11: a correct fulfilment; 12-15: a wrong one
+        if (kind == 12) proof = abi.encode(3 - tag, collection.publicInstances(prompt, aigc)); // other model
+        if (kind == 13) aigc = abi.encodePacked(bytes8(keccak256(abi.encode(prompt)))); // proof for other output
+        if (kind == 14) proof = abi.encodePacked(keccak256(proof)); // garbage
+        if (kind == 15) prompt = _prompt(uint256(keccak256(prompt))); // prompt of another request
+        address caller = callerSeed % 7 == 0 ? STRANGER : PROVER;
+
+        vm.prank(caller);
+        try market.fulfil(id, prompt, aigc, "", proof) {
+            ++successes["fulfil"];
+            if (ghostFulfilled[id] || ghostRefunded[id]) ++settledTwice;
+            ghostFulfilled[id] = true;
+        } catch {}
+    }
+
+    /// @notice Anyone refunds a request, maybe after letting time pass.
+    function refund(uint256 requestSeed, uint256 warpSeed) external {
+        if (ids.length == 0) return;
+        uint256 id = _pickRequest(requestSeed);
+        if (warpSeed % 2 == 0) vm.warp(block.timestamp + bound(warpSeed, 0, 1 days));
+        IModelMarketplace.Request memory r = market.getRequest(id);
+        uint256 before = r.requester.balance;
+        vm.prank(STRANGER);
+        try market.refund(id) {
+            ++successes["refund"];
+            if (ghostFulfilled[id] || ghostRefunded[id]) ++settledTwice;
+            ghostRefunded[id] = true;
+            uint256 pushed = r.requester.balance - before;
+            ghostOut += pushed;
+            ghostDeferred += r.price - pushed;
+        } catch {}
+    }
+
+    function warp(uint256 secondsSeed) external {
+        vm.warp(block.timestamp + bound(secondsSeed, 0, 1 days));
+    }
+
+    /// @notice An account pulls its refunds, to itself (bounded gas: a gas burner burns only its own) or to
+    /// a plain address.
+    function withdrawRefund(uint256 accountSeed, bool toSelf) external {
+        address account = accounts[accountSeed % accounts.length];
+        address to = toSelf ? account : SINK;
+        uint256 amount = market.refundableOf(account);
+        uint256 before = address(market).balance;
+        vm.prank(account);
+        try market.withdrawRefund{gas: 1_000_000}(payable(to)) {
+            ++successes["withdrawRefund"];
+            ghostRefundWithdrawn += amount;
+            ghostOut += before - address(market).balance;
+        } catch {}
+    }
+
+    /// @notice A payout pulls its earnings, to itself or to a plain address.
+    function withdrawEarnings(uint256 accountSeed, bool toSelf) external {
+        address account = accounts[accountSeed % accounts.length];
+        address to = toSelf ? account : SINK;
+        uint256 amount = market.earningsOf(account);
+        uint256 before = address(market).balance;
+        vm.prank(account);
+        try market.withdrawEarnings{gas: 1_000_000}(payable(to)) {
+            ++successes["withdrawEarnings"];
+            ghostEarningsWithdrawn += amount;
+            ghostOut += before - address(market).balance;
+        } catch {}
+    }
+
+    function withdrawProtocolFees() external {
+        uint256 amount = market.protocolFees();
+        uint256 before = address(market).balance;
+        vm.prank(OWNER);
+        try market.withdrawProtocolFees(payable(SINK)) {
+            ++successes["withdrawFees"];
+            ghostFeesWithdrawn += amount;
+            ghostOut += before - address(market).balance;
+        } catch {}
+    }
+
+    /// @notice The vendor or owner reconfigures: pause/unpause, curves, payouts (to any actor, reverting and
+    /// gas-burning ones included), provers, the protocol fee (sometimes above its cap).
+    function administer(uint256 what, uint256 modelSeed, uint256 valueSeed) external {
+        address collection = address(collections[modelSeed % 2]);
+        what = what % 6;
+        if (what == 5) {
+            vm.prank(OWNER);
+            try market.setProtocolFee(uint16(bound(valueSeed, 0, 1_200))) {} catch {}
+            return;
+        }
+        vm.prank(VENDOR);
+        if (what == 0 && valueSeed % 3 == 0) market.pause(collection);
+        else if (what <= 1) market.unpause(collection);
+        else if (what == 2) market.setPayout(collection, accounts[valueSeed % accounts.length]);
+        else if (what == 3) market.setProver(collection, PROVER, valueSeed % 4 != 0);
+        else if (modelSeed % 2 == 0) market.setCurve(collection, CurveType.Linear, uint128(bound(valueSeed, 0, 1 ether)), 0.0001 ether);
+        else market.setCurve(collection, CurveType.Exponential, uint128(bound(valueSeed, 1 gwei, 1 ether)), 1.1e18);
+    }
+
+    // ------------------------------------------------------------------------------------------------ views
+
+    function requestIds() external view returns (uint256[] memory) {
+        return ids;
+    }
+
+    function allAccounts() external view returns (address[] memory) {
+        return accounts;
+    }
+
+    // ---------------------------------------------------------------------------------------------- helpers
+
+    function _actor(uint256 seed) private view returns (address) {
+        return actors[seed % actors.length];
+    }
+
+    /// @dev Usually a pending request (the first at or after a random index), sometimes any request.
+    function _pickRequest(uint256 seed) private view returns (uint256) {
+        uint256 start = seed % ids.length;
+        if (seed % 5 != 0) {
+            for (uint256 i = 0; i < ids.length; ++i) {
+                uint256 id = ids[(start + i) % ids.length];
+                if (market.getRequest(id).status == IModelMarketplace.RequestStatus.Pending) return id;
+            }
+        }
+        return ids[start];
+    }
+
+    function _indexOf(address actor) private view returns (uint256 i) {
+        while (actors[i] != actor) ++i;
+    }
+
+    function _prompt(uint256 seed) private pure returns (bytes memory) {
+        return abi.encodePacked(uint16(seed % PROMPTS));
+    }
+}

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.20;
+
+import {TestBase} from "./utils/Vm.sol";
+import {MarketplaceHandler} from "./MarketplaceHandler.sol";
+import {ModelMarketplace} from "../../contracts/marketplace/ModelMarketplace.sol";
+import {IModelMarketplace} from "../../contracts/marketplace/interfaces/IModelMarketplace.sol";
+import {ERC7007Collection} from "../../contracts/ERC7007Collection.sol";
+
+/// @notice Escrow conservation and request lifecycle invariants of {ModelMarketplace}, under random sequences
+/// of {MarketplaceHandler} calls (foundry.toml: 1,000 runs x depth 100) that include reverting, gas-burning and
+/// re-entrant requesters and payouts. Minting goes through the real {ERC7007Collection} (claims, minter check,
+/// mint-to-claimant) with a stub verifier: see mocks/StubVerifier.sol.
+contract MarketplaceInvariantsTest is TestBase {
+    MarketplaceHandler internal handler;
+    ModelMarketplace internal market;
+
+    function setUp() public {
+        handler = new MarketplaceHandler();
+        market = handler.market();
+    }
+
+    /// forge: fuzz only the handler.
+    function targetContracts() public view returns (address[] memory targets) {
+        targets = new address[](1);
+        targets[0] = address(handler);
+    }
+
+    /// The marketplace holds exactly what it owes: escrow + refunds + earnings + fees, and that equals the ETH
+    /// observed going in minus the ETH observed going out.
+    function invariant_balanceEqualsLiabilities() public view {
+        uint256 owed = market.totalEscrowed() + market.totalRefundable() + market.totalEarnings() + market.protocolFees();
+        assertEq(address(market).balance, owed, "balance == escrowed + refundable + earnings + fees");
+        assertEq(market.surplus(), 0, "no surplus without forced ETH");
+        assertEq(address(market).balance, handler.ghostIn() - handler.ghostOut(), "balance == ETH in - ETH out");
+    }
+
+    /// Each bucket matches the books kept from outside, and the per-account balances sum to the totals.
+    function invariant_bucketsMatchGhostBooks() public view {
+        uint256[] memory ids = handler.requestIds();
+        uint256 escrowed;
+        uint256 fees;
+        uint256 earned;
+        for (uint256 i = 0; i < ids.length; ++i) {
+            IModelMarketplace.Request memory r = market.getRequest(ids[i]);
+            if (r.status == IModelMarketplace.RequestStatus.Pending) escrowed += r.price;
+            if (r.status == IModelMarketplace.RequestStatus.Fulfilled) {
+                fees += r.fee;
+                earned += r.price - r.fee;
+            }
+        }
+        assertEq(market.totalEscrowed(), escrowed, "escrow == sum of pending prices");
+        assertEq(market.protocolFees(), fees - handler.ghostFeesWithdrawn(), "fees == fulfilled fees - withdrawn");
+        assertEq(market.totalEarnings(), earned - handler.ghostEarningsWithdrawn(), "earnings == earned - withdrawn");
+        assertEq(
+            market.totalRefundable(),
+            handler.ghostDeferred() - handler.ghostRefundWithdrawn(),
+            "refundable == deferred - withdrawn"
+        );
+        address[] memory accounts = handler.allAccounts();
+        uint256 refundable;
+        uint256 earnings;
+        for (uint256 i = 0; i < accounts.length; ++i) {
+            refundable += market.refundableOf(accounts[i]);
+            earnings += market.earningsOf(accounts[i]);
+        }
+        assertEq(refundable, market.totalRefundable(), "sum of refundableOf == totalRefundable");
+        assertEq(earnings, market.totalEarnings(), "sum of earningsOf == totalEarnings");
+    }
+
+    /// A request is settled at most once, as fulfilled xor refunded, exactly as the handler saw it happen; a
+    /// fulfilled request's token belongs to its requester; no re-entry ever got through.
+    function invariant_requestsSettleOnceAndTokensGoToRequesters() public view {
+        uint256[] memory ids = handler.requestIds();
+        assertEq(ids.length, market.requestCount(), "every request is tracked");
+        assertEq(handler.settledTwice(), 0, "no request settled twice");
+        for (uint256 i = 0; i < ids.length; ++i) {
+            uint256 id = ids[i];
+            IModelMarketplace.Request memory r = market.getRequest(id);
+            bool fulfilled = r.status == IModelMarketplace.RequestStatus.Fulfilled;
+            bool refunded = r.status == IModelMarketplace.RequestStatus.Refunded;
+            assertTrue(fulfilled == handler.ghostFulfilled(id), "fulfilled iff a fulfil succeeded");
+            assertTrue(refunded == handler.ghostRefunded(id), "refunded iff a refund succeeded");
+            assertTrue(!(fulfilled && refunded), "fulfilled xor refunded");
+            if (fulfilled) {
+                assertTrue(
+                    ERC7007Collection(r.collection).ownerOf(uint256(r.promptHash)) == r.requester,
+                    "token minted to the requester"
+                );
+            }
+        }
+        assertTrue(!handler.reentrant().reentered(), "no re-entry succeeded");
+    }
+
+    /// After every run: once all deadlines pass, every request ends fulfilled xor refunded, and every account
+    /// (reverting and gas-burning ones included, withdrawing to a plain address) gets all its ETH out: nothing
+    /// is stuck.
+    function afterInvariant() public virtual {
+        vm.warp(block.timestamp + 30 days);
+        uint256[] memory ids = handler.requestIds();
+        for (uint256 i = 0; i < ids.length; ++i) {
+            if (market.getRequest(ids[i]).status == IModelMarketplace.RequestStatus.Pending) market.refund(ids[i]);
+            IModelMarketplace.RequestStatus status = market.getRequest(ids[i]).status;
+            assertTrue(
+                status == IModelMarketplace.RequestStatus.Fulfilled || status == IModelMarketplace.RequestStatus.Refunded,
+                "every request ends fulfilled or refunded"
+            );
+        }
+        assertEq(market.totalEscrowed(), 0, "nothing left in escrow");
+        address sink = address(0xD1A1);
+        address[] memory accounts = handler.allAccounts();
+        for (uint256 i = 0; i < accounts.length; ++i) {
+            vm.startPrank(accounts[i]);
+            if (market.refundableOf(accounts[i]) != 0) market.withdrawRefund(payable(sink));
+            if (market.earningsOf(accounts[i]) != 0) market.withdrawEarnings(payable(sink));
+            vm.stopPrank();
+        }
+        if (market.protocolFees() != 0) {
+            vm.prank(handler.OWNER());
+            market.withdrawProtocolFees(payable(sink));
+        }
+        assertEq(address(market).balance, 0, "all ETH withdrawn");
+        assertEq(market.totalRefundable() + market.totalEarnings() + market.protocolFees(), 0, "all books empty");
+    }
+}

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.20;
+
+import {IModelMarketplace} from "../../../contracts/marketplace/interfaces/IModelMarketplace.sol";
+
+/// @notice A requester / payout that refuses every ETH transfer.
+contract RevertingActor {
+    receive() external payable {
+        revert("RevertingActor: no ETH");
+    }
+}
+
+/// @notice A requester / payout that burns all the gas it is given when it receives ETH.
+contract GasBurningActor {
+    receive() external payable {
+        while (true) {} // burns every unit of gas forwarded; the transfer fails out of gas
+    }
+}
+
+/// @notice A requester / payout that tries to re-enter every guarded marketplace entry point when it receives
+/// ETH, and records whether any re-entry got through.
+contract ReentrantActor {
+    IModelMarketplace public immutable market;
+    uint256 public target;
+    bool public reentered;
+    uint256 public attempts;
+
+    constructor(IModelMarketplace market_) {
+        market = market_;
+    }
+
+    function setTarget(uint256 requestId) external {
+        target = requestId;
+    }
+
+    receive() external payable {
+        ++attempts;
+        try market.refund(target) {
+            reentered = true;
+        } catch {}
+        try market.withdrawRefund(payable(address(this))) {
+            reentered = true;
+        } catch {}
+        try market.withdrawEarnings(payable(address(this))) {
+            reentered = true;
+        } catch {}
+        try market.fulfil(target, "", "", "", "") {
+            reentered = true;
+        } catch {}
+    }
+}

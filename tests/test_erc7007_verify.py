@@ -1,0 +1,133 @@
+"""ERC-7007 verify(): instances rebuilt from bytes, the real ezkl verifier, and every way a proof can fail."""
+
+import ape
+import pytest
+
+from proofs.encoding import FIELD_MODULUS
+
+FAULT_MODES = ["ReturnFalse", "Revert", "ReturnNothing", "ReturnShort", "ReturnTwo", "WriteState"]
+
+
+def flip(data: bytes, index: int, mask: int = 0x01) -> bytes:
+    out = bytearray(data)
+    out[index] ^= mask
+    return bytes(out)
+
+
+def test_verify_returns_true_if_proof_is_the_pipelines_real_proof(micro_collection, micro):
+    s = micro.sample
+    assert micro_collection.verify(s.prompt, s.aigc, s.proof) is True
+
+
+def test_verify_returns_true_if_proof_is_freshly_proven(micro_collection, micro_fresh):
+    s = micro_fresh
+    assert micro_collection.verify(s.prompt, s.aigc, s.proof) is True
+
+
+def test_public_instances_equal_python_encoding_and_proof_instances(micro_collection, micro, micro_fresh):
+    for s in (micro.sample, micro_fresh):
+        on_chain = list(micro_collection.publicInstances(s.prompt, s.aigc))
+        assert on_chain == micro.enc.instances(s.prompt, s.aigc) == s.instances
+
+
+def test_public_instances_map_every_int8_and_int16_extreme_into_the_field(project, deployer):
+    harness = project.LibrariesHarness.deploy(sender=deployer)
+    prompt = bytes([0x00, 0x01, 0x7F, 0x80, 0x81, 0xFF])
+    aigc = bytes.fromhex("0000" "0001" "7fff" "8000" "8001" "ffff")
+    expected = [0, 1, 127, FIELD_MODULUS - 128, FIELD_MODULUS - 127, FIELD_MODULUS - 1,
+                0, 1, 32767, FIELD_MODULUS - 32768, FIELD_MODULUS - 32767, FIELD_MODULUS - 1]
+    assert list(harness.instances(prompt, aigc, 6, 6)) == expected
+    assert all(0 <= v < FIELD_MODULUS for v in expected)
+
+
+@pytest.mark.parametrize("index", range(4))
+@pytest.mark.parametrize("mask", [0x01, 0x80], ids=["low-bit", "sign-bit"])
+def test_verify_returns_false_if_a_prompt_byte_is_tampered(micro_collection, micro, index, mask):
+    s = micro.sample
+    assert micro_collection.verify(flip(s.prompt, index, mask), s.aigc, s.proof) is False
+
+
+def test_verify_returns_false_if_any_aigc_data_byte_is_tampered(micro_collection, micro):
+    s = micro.sample
+    for index in range(len(s.aigc)):
+        for mask in (0x01, 0x80):
+            assert micro_collection.verify(s.prompt, flip(s.aigc, index, mask), s.proof) is False, (index, mask)
+
+
+def test_verify_returns_false_if_a_proof_byte_is_tampered(micro_collection, micro):
+    s = micro.sample
+    positions = sorted(set(range(0, len(s.proof), 61)) | {1, 31, 32, 33, len(s.proof) - 1})
+    for index in positions:
+        assert micro_collection.verify(s.prompt, s.aigc, flip(s.proof, index)) is False, index
+
+
+@pytest.mark.parametrize("cut", ["empty", "truncated-by-one", "first-half", "zero-byte-appended", "word-appended"])
+def test_verify_returns_false_if_proof_length_is_changed(micro_collection, micro, cut):
+    s = micro.sample
+    proof = {"empty": b"", "truncated-by-one": s.proof[:-1], "first-half": s.proof[: len(s.proof) // 2],
+             "zero-byte-appended": s.proof + b"\x00", "word-appended": s.proof + b"\xff" * 32}[cut]
+    assert micro_collection.verify(s.prompt, s.aigc, proof) is False
+
+
+def test_verify_returns_false_if_proof_belongs_to_another_prompt_and_output(micro_collection, micro, micro_fresh):
+    a, b = micro.sample, micro_fresh
+    assert micro_collection.verify(b.prompt, b.aigc, a.proof) is False
+    assert micro_collection.verify(a.prompt, a.aigc, b.proof) is False
+    assert micro_collection.verify(a.prompt, b.aigc, b.proof) is False  # another prompt's output
+    assert micro_collection.verify(b.prompt, a.aigc, b.proof) is False
+
+
+@pytest.mark.parametrize("length", [0, 3, 5, 32])
+def test_verify_reverts_if_prompt_length_is_wrong(micro_collection, micro, length):
+    s = micro.sample
+    prompt = (s.prompt * 8)[:length]
+    with ape.reverts(micro_collection.ERC7007InvalidPromptLength, length=length, expected=4):
+        micro_collection.verify(prompt, s.aigc, s.proof)
+
+
+@pytest.mark.parametrize("length", [0, 16, 31, 33, 64])
+def test_verify_reverts_if_aigc_data_length_is_wrong(micro_collection, micro, length):
+    s = micro.sample
+    aigc = (s.aigc * 3)[:length]
+    with ape.reverts(micro_collection.ERC7007InvalidAigcDataLength, length=length, expected=32):
+        micro_collection.verify(s.prompt, aigc, s.proof)
+
+
+@pytest.fixture(params=FAULT_MODES)
+def faulty_collection(request, project, deployer, deploy_collection, micro):
+    """A micro collection bound to a verifier that fails in one way (never accepts)."""
+    mode = FAULT_MODES.index(request.param)
+    faulty = project.FaultyVerifier.deploy(mode, sender=deployer)
+    return deploy_collection(micro, faulty)
+
+
+def test_verify_returns_false_if_verifier_fails_in_any_way(faulty_collection, micro):
+    s = micro.sample
+    assert faulty_collection.verify(s.prompt, s.aigc, s.proof) is False
+
+
+def test_verify_returns_false_if_verifier_code_is_gone(project, deployer, deploy_collection, micro, chain):
+    # The constructor refuses a verifier without code; code can still vanish later (e.g. SELFDESTRUCT in the
+    # creating transaction), and a call to an address without code "succeeds" with no return data.
+    faulty = project.FaultyVerifier.deploy(0, sender=deployer)
+    collection = deploy_collection(micro, faulty)
+    chain.provider.set_code(faulty.address, b"")
+    assert chain.provider.get_code(faulty.address) in (b"", "0x", None) or len(chain.provider.get_code(faulty.address)) == 0
+    s = micro.sample
+    assert collection.verify(s.prompt, s.aigc, s.proof) is False
+
+
+def test_verify_reverts_if_verifier_runs_out_of_gas(project, deployer, deploy_collection, micro):
+    burner = project.FaultyVerifier.deploy(len(FAULT_MODES), sender=deployer)  # Mode.BurnGas
+    collection = deploy_collection(micro, burner)
+    s = micro.sample
+    with ape.reverts(collection.ERC7007VerifierOutOfGas, verifier=burner.address):
+        collection.verify(s.prompt, s.aigc, s.proof, gas=2_000_000)
+
+
+def test_verify_reverts_instead_of_returning_false_if_gas_limit_is_too_low_for_a_valid_proof(micro_collection,
+                                                                                           micro, micro_verifier):
+    s = micro.sample
+    with ape.reverts(micro_collection.ERC7007VerifierOutOfGas, verifier=micro_verifier.address):
+        micro_collection.verify(s.prompt, s.aigc, s.proof, gas=400_000)
+    assert micro_collection.verify(s.prompt, s.aigc, s.proof, gas=2_000_000) is True

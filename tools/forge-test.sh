@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Run the marketplace's forge suites (fuzz + invariants, test/forge/) with the project's offline solc.
+# Usage: tools/forge-test.sh [extra forge test args...]   e.g. tools/forge-test.sh --match-contract Curves
+# Exits non-zero if compilation or any test fails.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export PATH="$root/node_modules/.bin:$PATH"
+bash tools/solc/register.sh >/dev/null
+solc="${SOLCX_BINARY_PATH:-$HOME/.solcx}/solc-v${SOLC_VERSION:-0.8.20}"
+command -v forge >/dev/null || { echo "forge-test: forge not found (run make setup)" >&2; exit 1; }
+exec forge test --use "$solc" --offline "$@"
