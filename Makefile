@@ -38,7 +38,7 @@ test: setup  ## run the whole test suite on a local anvil chain
 	bash tools/test-all.sh
 
 demo: setup  ## compile, deploy to a local anvil chain and print addresses
-	ape run demo --account TEST::0
+	ape run demo
 
 bench: setup  ## run the benchmarks and write docs/benchmarks.{json,md}
 	$(BIN)/python -m proofs.bench

@@ -1,19 +1,99 @@
-"""`ape run demo`: the end-to-end demo on the local anvil chain.
+"""`ape run demo` (`make demo`): the whole product on a local anvil chain, start to finish.
 
-For now (foundation): compile, deploy the foundation contract on anvil, mint one token and print addresses.
+Deploys the marketplace and a model's collection, a user claims a random prompt and pays for a generation,
+the prover service proves it with ezkl and fulfils on-chain, the NFT lands with the user, the vendor
+withdraws, and the image rendered from the on-chain tokenURI is written to a file.
 """
 
+import base64
+import io
+import json
+import random
+from pathlib import Path
+
 import click
-from ape import project
-from ape.cli import ConnectedProviderCommand, account_option
+from ape import accounts, chain, project
+from ape.cli import ConnectedProviderCommand
+
+from proofs.client import claim_prompt, request_generation
+from proofs.deploy import Deployer, showcase_models
+from proofs.pipeline import REPO_ROOT, ModelArtifacts
+from proofs.prover import ProverService, ProverState
+
+PREFERRED = ["pixel32", "micro"]  # the showcase first; the smallest model if the showcase is absent
+
+
+def default_model() -> str:
+    models = showcase_models()
+    return next((m for m in PREFERRED if m in models), models[0] if models else "micro")
 
 
 @click.command(cls=ConnectedProviderCommand)
-@account_option()
-def cli(ecosystem, network, provider, account):
-    """Deploy the contracts to the connected network (default: local anvil) and print their addresses."""
-    click.echo(f"network: {ecosystem.name}:{network.name}:{provider.name} (chain id {provider.chain_id})")
-    nft = project.FirstNFT.deploy(account, sender=account)
-    tx = nft.mint(account, sender=account)
-    click.echo(f"FirstNFT deployed at {nft.address}")
-    click.echo(f"minted token 1 to {account.address} (gas used {tx.gas_used})")
+@click.option("--model", default=None, help="Model to demo (default: the showcase model).")
+@click.option("--seed", default=None, type=int, help="Seed for the random prompt (default: random).")
+@click.option("--out", type=click.Path(path_type=Path), default=REPO_ROOT / "demo-output", show_default=True)
+def cli(network, model, seed, out):
+    """Run request -> prove -> fulfil -> withdraw and write the minted image."""
+    if not network.is_dev:
+        raise click.ClickException("the demo time-travels and uses test accounts: run it on a local network")
+    model = model or default_model()
+    vendor, user, prover = accounts.test_accounts[0], accounts.test_accounts[1], accounts.test_accounts[2]
+    click.echo(f"== zkaigc demo on {network.ecosystem.name}:{network.name} (chain {chain.chain_id}), model {model}")
+
+    deployer = Deployer(project, chain, vendor, log=lambda m: click.echo(f"   {m}"), prover=prover.address)
+    deployed = deployer.all([model])
+    market, collection = deployed["marketplace"], deployed[model]
+
+    art = ModelArtifacts(model)
+    rng = random.Random(seed)
+    enc = art.encoding()
+    prompt = enc.encode_prompt([rng.randint(-96, 96) for _ in range(enc.input_len)])
+    click.echo(f"1. user {user.address} claims prompt 0x{prompt.hex()} (commit-reveal)")
+    claim_gas = claim_prompt(chain, collection, prompt, user)
+    balance_before = user.balance
+    request = request_generation(chain, market, collection, prompt, user)
+    click.echo(f"2. user pays {request.price} wei into escrow: request {request.request_id}")
+
+    click.echo("3. prover service picks the request up, proves with ezkl and fulfils")
+    state = ProverState.load(out / "prover-state.json", start_block=chain.blocks.head.number)
+    service = ProverService(market, {collection.address: art}, prover, state, log=lambda m: click.echo(f"   {m}"))
+    outcomes = [o for o in service.poll() if o.request_id == request.request_id]
+    if not outcomes or outcomes[0].status != "fulfilled":
+        raise click.ClickException(f"request {request.request_id} was not fulfilled: {outcomes}")
+    outcome = outcomes[0]
+    token_id = outcome.token_id
+    owner = collection.ownerOf(token_id)
+    assert owner == user.address, f"token went to {owner}, not the user"
+    click.echo(f"4. NFT {hex(token_id)[:18]}... minted to the user")
+
+    earnings = market.earningsOf(vendor.address)
+    vendor_before = vendor.balance
+    tx = market.withdrawEarnings(vendor.address, sender=vendor)
+    received = vendor.balance - vendor_before + tx.total_fees_paid
+    click.echo(f"5. vendor withdraws {received} wei of earnings ({earnings} credited)")
+
+    out.mkdir(parents=True, exist_ok=True)
+    metadata = json.loads(base64.b64decode(collection.tokenURI(token_id).split(",", 1)[1]))
+    bmp = base64.b64decode(metadata["aigc_data"].split(",", 1)[1])
+    image_path = out / f"{model}-{token_id:x}"[:80]
+    image_path.with_suffix(".bmp").write_bytes(bmp)
+    (image_path.with_suffix(".svg")).write_bytes(base64.b64decode(metadata["image"].split(",", 1)[1]))
+    try:
+        from PIL import Image
+
+        Image.open(io.BytesIO(bmp)).resize((256, 256), Image.NEAREST).save(image_path.with_suffix(".png"))
+        written = image_path.with_suffix(".png")
+    except ImportError:
+        written = image_path.with_suffix(".bmp")
+
+    click.echo("")
+    click.echo("== summary")
+    click.echo(f"   model            {model} (logrows {art.logrows}, SRS {art.read_meta().get('srs', {}).get('kind')})")
+    click.echo(f"   price paid       {request.price} wei (user spent {balance_before - user.balance} incl. gas)")
+    click.echo(f"   proving time     {outcome.prove_seconds:.1f} s")
+    click.echo(f"   gas: claim       {claim_gas}")
+    click.echo(f"   gas: request     {request.gas_used}")
+    click.echo(f"   gas: fulfil      {outcome.gas_used} (verify + mint + credit)")
+    click.echo(f"   gas: withdraw    {tx.gas_used}")
+    click.echo(f"   next price       {market.quote(collection.address)[0]} wei")
+    click.echo(f"   image            {written} (from the on-chain tokenURI; also .bmp and .svg)")

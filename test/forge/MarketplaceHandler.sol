@@ -53,7 +53,6 @@ contract MarketplaceHandler is TestBase {
     uint256 public ghostFeesWithdrawn;
 
     mapping(bytes32 op => uint256) public successes;
-    bytes4 public lastErr; uint256 public nErr;
 
     constructor() {
         vm.warp(1_700_000_000);
@@ -154,10 +153,7 @@ contract MarketplaceHandler is TestBase {
             ghostIn += value;
             ghostOut += pushed;
             ghostDeferred += (value - price) - pushed;
-        } catch (bytes memory err) {
-            lastErr = bytes4(err);
-            ++nErr;
-        }
+        } catch {}
     }
 
     /// @notice Fulfils a request, usually correctly; sometimes with another model's proof, a proof for other

@@ -1,0 +1,56 @@
+"""The user's side of a generation: claim a prompt by commit–reveal, then request (and pay for) it.
+
+Used by `ape run demo` and the fork tests. The commitment is computed locally, so the prompt stays private
+until the reveal.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+
+from eth_abi import encode
+from eth_utils import keccak
+
+
+def make_commitment(prompt: bytes, claimant: str, salt: bytes) -> bytes:
+    """keccak256(abi.encode(prompt, claimant, salt)), as ERC7007Claimable.makeCommitment computes it."""
+    return keccak(encode(["bytes", "address", "bytes32"], [prompt, claimant, salt]))
+
+
+@dataclass
+class Request:
+    """A paid, escrowed generation request."""
+
+    request_id: int
+    price: int
+    deadline: int
+    gas_used: int
+
+
+def wait_commitment_age(chain, seconds: int) -> None:
+    """Let a commitment age: time travel on local/fork chains, wait on real ones."""
+    if chain.provider.network.is_dev:
+        chain.pending_timestamp += seconds
+        chain.mine()
+    else:
+        time.sleep(seconds)
+
+
+def claim_prompt(chain, collection, prompt: bytes, user, salt: bytes | None = None) -> int:
+    """Commit, let the commitment age, reveal: `user` holds the claim on `prompt`. Returns the gas used."""
+    salt = salt or os.urandom(32)
+    commit_tx = collection.commit(make_commitment(prompt, user.address, salt), sender=user)
+    wait_commitment_age(chain, int(collection.MIN_COMMITMENT_AGE()) + 1)
+    claim_tx = collection.claim(prompt, user.address, salt, sender=user)
+    return commit_tx.gas_used + claim_tx.gas_used
+
+
+def request_generation(chain, market, collection, prompt: bytes, user, ttl: int = 3600) -> Request:
+    """Pay the current quote into escrow for a generation of `prompt` (the user must hold its claim)."""
+    price, _fee = market.quote(collection.address)
+    deadline = chain.pending_timestamp + ttl
+    tx = market.requestGeneration(collection.address, prompt, price, deadline, value=price, sender=user)
+    request_id = int(next(iter(tx.decode_logs(market.Requested))).requestId)
+    return Request(request_id, int(price), deadline, tx.gas_used)

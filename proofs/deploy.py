@@ -1,0 +1,162 @@
+"""Deploying models on-chain: verifier -> ERC-7007 collection -> marketplace listing, with a manifest.
+
+`scripts/deploy.py` (`ape run deploy`) is a thin CLI over `Deployer`. The manifest
+(``deployments/<ecosystem>-<network>.json``) records, per network, the chain id, the genesis hash, every
+contract's address and deployment block, and the hashes of the model artifacts each collection is bound to.
+Re-running skips what the manifest records and the chain confirms (code at the address, same genesis);
+a manifest for another chain (a restarted anvil) is set aside, never silently reused. The manifest is
+written after every step, so an interrupted deployment resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from ape.utils import ZERO_ADDRESS
+
+from .pipeline import REPO_ROOT, ModelArtifacts, sha256_file
+
+DEPLOYMENTS_ROOT = REPO_ROOT / "deployments"
+
+#: Default pricing of a fresh listing: very cheap at first (new models get a chance), +2% per generation.
+DEFAULT_SPOT_PRICE = 10**12  # 0.000001 ETH
+DEFAULT_EXP_DELTA = 102 * 10**16  # 1.02 in 1e18 fixed point
+CURVE_EXPONENTIAL = 1  # CurveType.Exponential (contracts/marketplace/types/CurveType.sol)
+
+
+def showcase_models() -> list[str]:
+    """Models with committed artifacts and a generated verifier, in a stable order."""
+    names = []
+    for meta in sorted((REPO_ROOT / "proofs" / "artifacts").glob("*/meta.json")):
+        art = ModelArtifacts(meta.parent.name)
+        if art.verifier_sol.exists() and art.vk.exists():
+            names.append(art.name)
+    return names
+
+
+def artifact_hashes(art: ModelArtifacts) -> dict[str, str]:
+    """sha256 of each committed artifact a collection is bound to, plus the combined model hash."""
+    return {
+        "onnx": sha256_file(art.onnx),
+        "settings": sha256_file(art.settings),
+        "vk": sha256_file(art.vk),
+        "verifier_sol": sha256_file(art.verifier_sol),
+        "model_hash": art.model_hash(),
+    }
+
+
+def encoding_tuple(art: ModelArtifacts) -> tuple[int, int, int, int, int, int, int]:
+    """The collection's ModelEncoding struct for a model: (inputLen, outputLen, inputScale, outputScale, w, h, c)."""
+    enc = art.encoding()
+    shape = art.load_settings()["model_instance_shapes"][1]  # [1, C, H, W] for images
+    if len(shape) != 4:
+        raise ValueError(f"{art.name}: output shape {shape} is not [1, C, H, W]")
+    _, channels, height, width = shape
+    return (enc.input_len, enc.output_len, enc.input_scale, enc.output_scale, width, height, channels)
+
+
+@dataclass
+class Manifest:
+    """Per-network record of what is deployed where."""
+
+    path: Path
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> "Manifest":
+        return cls(path, json.loads(path.read_text()) if path.exists() else {})
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.data, indent=2, sort_keys=True) + "\n")
+        tmp.replace(self.path)  # atomic: a crash never leaves half a manifest
+
+    def contract(self, key: str) -> dict | None:
+        return self.data.get("contracts", {}).get(key)
+
+    def record(self, key: str, **entry: Any) -> None:
+        self.data.setdefault("contracts", {})[key] = entry
+        self.save()
+
+
+class Deployer:
+    """Idempotent deployment of the marketplace and one collection per model on the connected network."""
+
+    def __init__(self, project, chain, account, log: Callable[[str], None] = print,
+                 manifest_path: Path | None = None, prover: str | None = None):
+        self.project, self.chain, self.account, self.log = project, chain, account, log
+        self.prover = prover or account.address
+        network = chain.provider.network
+        name = f"{network.ecosystem.name}-{network.name}"
+        self.manifest = Manifest.load(manifest_path or DEPLOYMENTS_ROOT / f"{name}.json")
+        genesis = chain.blocks[0].hash.hex()
+        if self.manifest.data and self.manifest.data.get("genesis") != genesis and network.is_local:
+            self.manifest = Manifest(self.manifest.path)  # a fresh local chain: nothing there survives
+        elif self.manifest.data and self.manifest.data.get("genesis") != genesis:
+            stale = self.manifest.path.with_suffix(f".stale-{int(time.time())}.json")
+            self.manifest.path.rename(stale)
+            self.log(f"manifest was for another chain (genesis differs); moved aside to {stale.name}")
+            self.manifest = Manifest(self.manifest.path)
+        self.manifest.data.update(network=name, chain_id=chain.chain_id, genesis=genesis)
+        self.gas_used: dict[str, int] = {}
+
+    def _existing(self, key: str, contract_type: str):
+        entry = self.manifest.contract(key)
+        if entry and self.chain.provider.get_code(entry["address"]):
+            self.log(f"{key}: already at {entry['address']} (block {entry['block']}), skipped")
+            return getattr(self.project, contract_type).at(entry["address"])
+        return None
+
+    def _deploy(self, key: str, contract_type: str, *args, **extra: Any):
+        if found := self._existing(key, contract_type):
+            return found
+        contract = getattr(self.project, contract_type).deploy(*args, sender=self.account)
+        receipt = self.chain.get_receipt(contract.txn_hash)
+        self.gas_used[key] = receipt.gas_used
+        self.manifest.record(key, address=contract.address, contract=contract_type, block=receipt.block_number,
+                             tx=receipt.txn_hash, **extra)
+        self.log(f"{key}: deployed {contract_type} at {contract.address} (gas {receipt.gas_used})")
+        return contract
+
+    def marketplace(self, fee_bps: int = 0):
+        """The ModelMarketplace, owned by the deploying account."""
+        return self._deploy("marketplace", "ModelMarketplace", self.account.address, fee_bps)
+
+    def model(self, name: str, market, spot_price: int = DEFAULT_SPOT_PRICE, delta: int = DEFAULT_EXP_DELTA):
+        """Verifier, collection (minter = marketplace) and listing for one model; returns the collection."""
+        art = ModelArtifacts(name)
+        hashes = artifact_hashes(art)
+        verifier = self._deploy(f"{name}.verifier", art.contract_name, artifacts=hashes)
+        collection = self._deploy(
+            f"{name}.collection", "ERC7007Collection",
+            f"zkaigc {name}", f"ZK{name.upper()[:6]}", verifier.address, hashes["model_hash"],
+            encoding_tuple(art), market.address, artifacts=hashes,
+        )
+        if market.getListing(collection.address).vendor == ZERO_ADDRESS:
+            tx = market.list(collection.address, self.account.address, CURVE_EXPONENTIAL, spot_price, delta,
+                             sender=self.account)
+            self.gas_used[f"{name}.list"] = tx.gas_used
+            self.log(f"{name}: listed on the marketplace (spot {spot_price} wei, x{delta / 1e18:.2f} per generation)")
+        if not market.isProver(collection.address, self.prover):
+            market.setProver(collection.address, self.prover, True, sender=self.account)
+            self.log(f"{name}: prover {self.prover} allowed")
+        self.manifest.data.setdefault("models", {})[name] = {
+            "collection": collection.address, "verifier": verifier.address, **hashes,
+        }
+        self.manifest.save()
+        return collection
+
+    def all(self, models: list[str]) -> dict[str, Any]:
+        """Deploy the marketplace and every model; returns {'marketplace': c, name: collection, ...}."""
+        market = self.marketplace()
+        deployed: dict[str, Any] = {"marketplace": market}
+        for name in models:
+            deployed[name] = self.model(name, market)
+        self.manifest.data["updated_block"] = self.chain.blocks.head.number
+        self.manifest.save()
+        return deployed

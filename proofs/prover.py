@@ -1,0 +1,148 @@
+"""The prover service: watch the marketplace for requests on our models, prove, fulfil on-chain.
+
+`scripts/prover.py` (`ape run prover`) is a thin CLI over `ProverService`. Design:
+
+- **The chain is the coordination layer.** Before proving, the service reads the request's status; the
+  contract accepts exactly one fulfilment, so when several provers race, the loser's transaction fails
+  cleanly (its status check or its `fulfil` reverts with `RequestNotPending`) and it logs and moves on.
+- **Restart-safe.** A small JSON state file records the last fully processed block and the requests this
+  prover has finished with; it is written atomically after every request, and a restart rescans from the
+  block after the last processed one. Re-seeing a request is harmless: its on-chain status decides.
+- **Bad requests never crash the service**: a prompt that does not decode, an unknown collection or a
+  failed proof are logged and skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .encoding import EncodingError
+from .pipeline import ModelArtifacts, prove_latent
+
+STATUS_PENDING = 1  # IModelMarketplace.RequestStatus.Pending
+
+
+@dataclass
+class ProverState:
+    """What survives a restart: the last processed block and the requests already handled."""
+
+    path: Path
+    last_block: int = -1
+    handled: dict[str, str] = field(default_factory=dict)  # request id -> outcome
+
+    @classmethod
+    def load(cls, path: Path, start_block: int = 0) -> "ProverState":
+        if path.exists():
+            data = json.loads(path.read_text())
+            return cls(path, data["last_block"], data.get("handled", {}))
+        return cls(path, start_block - 1)
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"last_block": self.last_block, "handled": self.handled}, indent=2))
+        tmp.replace(self.path)
+
+
+@dataclass
+class Outcome:
+    """What happened to one request."""
+
+    request_id: int
+    status: str  # fulfilled | skipped | lost | failed
+    detail: str = ""
+    prove_seconds: float = 0.0
+    gas_used: int = 0
+    token_id: int | None = None
+
+
+class ProverService:
+    """Proves and fulfils marketplace requests for the collections it serves."""
+
+    def __init__(self, market, models: dict[str, ModelArtifacts], account, state: ProverState,
+                 log: Callable[[str], None] = print, workdir: Path | None = None):
+        # models: collection address (checksummed) -> its artifacts
+        self.market, self.models, self.account, self.state, self.log = market, models, account, state, log
+        self.workdir = workdir or Path(tempfile.mkdtemp(prefix="zkaigc-prover-"))
+
+    def pending_events(self, to_block: int) -> list[Any]:
+        """Requested events after the last processed block, up to `to_block` inclusive."""
+        start = self.state.last_block + 1
+        if start > to_block:
+            return []
+        return list(self.market.Requested.range(start, to_block + 1))
+
+    def handle(self, event) -> Outcome:
+        """Prove and fulfil one Requested event, unless it is not ours, not pending or malformed."""
+        request_id = int(event.requestId)
+        collection = str(event.collection)
+        art = self.models.get(collection)
+        if art is None:
+            return Outcome(request_id, "skipped", f"collection {collection} is not served by this prover")
+        request = self.market.getRequest(request_id)
+        if int(request.status) != STATUS_PENDING:
+            return Outcome(request_id, "skipped", f"not pending (status {int(request.status)})")
+        if not self.market.isProver(collection, self.account.address):
+            return Outcome(request_id, "skipped", f"{self.account.address} is not a prover for {collection}")
+        prompt = bytes(event.prompt)
+        encoding = art.encoding()
+        try:
+            latent = encoding.dequantize_latent(encoding.decode_prompt(prompt))
+        except EncodingError as err:
+            return Outcome(request_id, "skipped", f"prompt does not decode for {art.name}: {err}")
+
+        self.log(f"request {request_id}: proving {art.name} for {prompt.hex()[:16]}... ")
+        started = time.perf_counter()
+        try:
+            sample = prove_latent(art, latent, self.workdir / f"request-{request_id}")
+        except Exception as err:  # noqa: BLE001 - a failed proof must not stop the service
+            return Outcome(request_id, "failed", f"proving failed: {err}")
+        prove_seconds = time.perf_counter() - started
+        if int(request.deadline) < self.market.chain_manager.pending_timestamp:
+            return Outcome(request_id, "skipped", "deadline passed while proving", prove_seconds)
+        if int(self.market.getRequest(request_id).status) != STATUS_PENDING:
+            return Outcome(request_id, "lost", "another prover fulfilled it first", prove_seconds)
+        try:
+            tx = self.market.fulfil(request_id, prompt, sample.aigc, "", sample.proof, sender=self.account)
+        except Exception as err:  # noqa: BLE001 - a lost race reverts; the contract decided
+            status = int(self.market.getRequest(request_id).status)
+            kind = "lost" if status != STATUS_PENDING else "failed"
+            return Outcome(request_id, kind, f"fulfil reverted: {err}", prove_seconds)
+        token_id = next((int(log.tokenId) for log in tx.decode_logs(self.market.Fulfilled)), None)
+        return Outcome(request_id, "fulfilled", f"tx {tx.txn_hash}", prove_seconds, tx.gas_used, token_id)
+
+    def poll(self, to_block: int | None = None) -> list[Outcome]:
+        """Process every new request up to `to_block` (default: the head); persists progress as it goes."""
+        head = self.market.chain_manager.blocks.head.number if to_block is None else to_block
+        outcomes = []
+        for event in self.pending_events(head):
+            key = str(int(event.requestId))
+            if key in self.state.handled:
+                continue
+            outcome = self.handle(event)
+            self.log(f"request {outcome.request_id}: {outcome.status}"
+                     + (f" ({outcome.detail})" if outcome.detail else "")
+                     + (f", proved in {outcome.prove_seconds:.1f}s" if outcome.prove_seconds else "")
+                     + (f", gas {outcome.gas_used}" if outcome.gas_used else ""))
+            if outcome.status != "failed":  # a failed proof is retried on the next pass
+                self.state.handled[key] = outcome.status
+            self.state.save()
+            outcomes.append(outcome)
+        if not any(o.status == "failed" for o in outcomes):
+            self.state.last_block = head
+        self.state.save()
+        return outcomes
+
+    def run(self, interval: float = 2.0, max_polls: int | None = None) -> None:
+        """Poll forever (or `max_polls` times), sleeping `interval` seconds between passes."""
+        polls = 0
+        while max_polls is None or polls < max_polls:
+            self.poll()
+            polls += 1
+            if max_polls is None or polls < max_polls:
+                time.sleep(interval)
