@@ -27,6 +27,7 @@ class Request:
     price: int
     deadline: int
     gas_used: int
+    block: int
 
 
 def wait_commitment_age(chain, seconds: int) -> None:
@@ -53,4 +54,4 @@ def request_generation(chain, market, collection, prompt: bytes, user, ttl: int 
     deadline = chain.pending_timestamp + ttl
     tx = market.requestGeneration(collection.address, prompt, price, deadline, value=price, sender=user)
     request_id = int(next(iter(tx.decode_logs(market.Requested))).requestId)
-    return Request(request_id, int(price), deadline, tx.gas_used)
+    return Request(request_id, int(price), deadline, tx.gas_used, tx.block_number)
