@@ -195,16 +195,18 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
             mstore(instancesAt, count)
         }
         AigcEncoding.writeInstances(instancesAt + 0x20, prompt, aigcData);
-        uint256 gasBefore = gasleft();
-        bool ok;
+        bool exhausted;
         /// @solidity memory-safe-assembly
         assembly {
             // No code, a revert, short or missing return data, or any word but 1 all mean "invalid".
-            ok := staticcall(gas(), target, callData, size, 0x00, 0x20)
+            let before := gas()
+            let ok := staticcall(gas(), target, callData, size, 0x00, 0x20)
             valid := and(ok, and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1)))
+            // The call gets at most 63/64 of what is left (EIP-150); if it failed having used all of it, at most
+            // 1/64 of `before` remains. Such a call ran out of gas (or halted exceptionally, which also burns
+            // all gas), and that is no verdict on the proof.
+            exhausted := and(iszero(ok), iszero(gt(gas(), div(before, 64))))
         }
-        // A call that used up all the gas it was given (63/64 of what was left, EIP-150) ran out of gas: that
-        // says nothing about the proof, so revert rather than report "invalid" (also keeps gas estimation honest).
-        if (!ok && gasleft() <= gasBefore / 63) revert ERC7007VerifierOutOfGas(target);
+        if (exhausted) revert ERC7007VerifierOutOfGas(target);
     }
 }

@@ -27,8 +27,9 @@ interface IERC7007Zkml is IERC7007 {
     /// @notice The proof does not show that the aigcData is the model's output on the prompt of `tokenId`.
     error ERC7007InvalidProof(uint256 tokenId);
 
-    /// @notice The call to `verifier` ran out of gas, so the proof was neither accepted nor rejected: retry with
-    /// a higher gas limit.
+    /// @notice The call to `verifier` used up all the gas it was given, so the proof was neither accepted nor
+    /// rejected: retry with a higher gas limit. (An exceptional halt, such as a state write under STATICCALL,
+    /// also burns all gas and reads the same; ezkl's verifiers reject with REVERT, never halt.)
     error ERC7007VerifierOutOfGas(address verifier);
 
     /// @notice The token `tokenId` already carries its aigcData (it was stored at mint).

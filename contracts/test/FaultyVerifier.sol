@@ -12,7 +12,7 @@ contract FaultyVerifier {
         ReturnNothing, // returns no data
         ReturnShort, // returns the single byte 0x01
         ReturnTwo, // returns abi.encode(uint256(2)), not a valid bool
-        WriteState, // tries to write storage (fails under STATICCALL), would return true otherwise
+        WriteState, // tries to write storage: an exceptional halt under STATICCALL, which burns all gas
         BurnGas // loops until it runs out of gas
     }
 
