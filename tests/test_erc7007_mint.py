@@ -7,7 +7,9 @@ from eth_utils import keccak
 from conftest import ProvenModel, proven_model_names
 
 ZERO = "0x" + "00" * 20
-FAULT_MODES = ["ReturnFalse", "Revert", "ReturnNothing", "ReturnShort", "ReturnTwo", "WriteState"]
+MODES = ["ReturnFalse", "Revert", "ReturnNothing", "ReturnShort", "ReturnTwo", "WriteState", "BurnGas"]  # FaultyVerifier.Mode
+FAULT_MODES = MODES[:5]  # rejections the verifier reports: verify() returns false
+EXHAUSTING_MODES = MODES[5:]  # calls that burn all their gas: no verdict, verify() reverts
 
 
 def token_of(prompt: bytes) -> int:
@@ -213,7 +215,7 @@ def test_mint_reverts_if_lengths_are_wrong(claimed, micro, claim_prompt, user, p
 @pytest.mark.parametrize("mode", FAULT_MODES)
 def test_mint_reverts_if_verifier_fails_in_any_way(project, deployer, deploy_collection, micro, claim_prompt, user,
                                                    prover, collection_state, mode):
-    faulty = project.FaultyVerifier.deploy(FAULT_MODES.index(mode), sender=deployer)
+    faulty = project.FaultyVerifier.deploy(MODES.index(mode), sender=deployer)
     collection = deploy_collection(micro, faulty)
     s = micro.sample
     claim_prompt(collection, s.prompt, user)
@@ -303,9 +305,10 @@ def test_mint_without_data_reverts_even_through_a_derived_mint_path(harness, mic
     assert collection_state(harness, s.prompt) == before
 
 
-def test_mint_reverts_if_verifier_runs_out_of_gas(project, deployer, deploy_collection, micro, claim_prompt, user,
-                                                  prover, collection_state):
-    burner = project.FaultyVerifier.deploy(len(FAULT_MODES), sender=deployer)  # Mode.BurnGas
+@pytest.mark.parametrize("mode", EXHAUSTING_MODES)
+def test_mint_reverts_if_verifier_call_exhausts_its_gas(project, deployer, deploy_collection, micro, claim_prompt,
+                                                        user, prover, collection_state, mode):
+    burner = project.FaultyVerifier.deploy(MODES.index(mode), sender=deployer)
     collection = deploy_collection(micro, burner)
     s = micro.sample
     claim_prompt(collection, s.prompt, user)

@@ -2,10 +2,13 @@
 
 import ape
 import pytest
+from eth_utils import keccak
 
 from proofs.encoding import FIELD_MODULUS
 
-FAULT_MODES = ["ReturnFalse", "Revert", "ReturnNothing", "ReturnShort", "ReturnTwo", "WriteState"]
+MODES = ["ReturnFalse", "Revert", "ReturnNothing", "ReturnShort", "ReturnTwo", "WriteState", "BurnGas"]  # FaultyVerifier.Mode
+FAULT_MODES = MODES[:5]  # rejections the verifier reports: verify() returns false
+EXHAUSTING_MODES = MODES[5:]  # calls that burn all their gas: no verdict, verify() reverts
 
 
 def flip(data: bytes, index: int, mask: int = 0x01) -> bytes:
@@ -96,7 +99,7 @@ def test_verify_reverts_if_aigc_data_length_is_wrong(micro_collection, micro, le
 @pytest.fixture(params=FAULT_MODES)
 def faulty_collection(request, project, deployer, deploy_collection, micro):
     """A micro collection bound to a verifier that fails in one way (never accepts)."""
-    mode = FAULT_MODES.index(request.param)
+    mode = MODES.index(request.param)
     faulty = project.FaultyVerifier.deploy(mode, sender=deployer)
     return deploy_collection(micro, faulty)
 
@@ -117,17 +120,30 @@ def test_verify_returns_false_if_verifier_code_is_gone(project, deployer, deploy
     assert collection.verify(s.prompt, s.aigc, s.proof) is False
 
 
-def test_verify_reverts_if_verifier_runs_out_of_gas(project, deployer, deploy_collection, micro):
-    burner = project.FaultyVerifier.deploy(len(FAULT_MODES), sender=deployer)  # Mode.BurnGas
+@pytest.mark.parametrize("mode", EXHAUSTING_MODES)
+def test_verify_reverts_if_verifier_call_exhausts_its_gas(project, deployer, deploy_collection, micro, mode):
+    burner = project.FaultyVerifier.deploy(MODES.index(mode), sender=deployer)
     collection = deploy_collection(micro, burner)
     s = micro.sample
     with ape.reverts(collection.ERC7007VerifierOutOfGas, verifier=burner.address):
-        collection.verify(s.prompt, s.aigc, s.proof, gas=2_000_000)
+        collection.verify(s.prompt, s.aigc, s.proof)
 
 
-def test_verify_reverts_instead_of_returning_false_if_gas_limit_is_too_low_for_a_valid_proof(micro_collection,
-                                                                                           micro, micro_verifier):
+def test_verify_never_returns_false_for_a_valid_proof_whatever_the_gas_limit(micro_collection, micro,
+                                                                            micro_verifier, chain, user):
+    """Too little gas for the real verifier is reported as ERC7007VerifierOutOfGas, never as `false`."""
     s = micro.sample
-    with ape.reverts(micro_collection.ERC7007VerifierOutOfGas, verifier=micro_verifier.address):
-        micro_collection.verify(s.prompt, s.aigc, s.proof, gas=400_000)
-    assert micro_collection.verify(s.prompt, s.aigc, s.proof, gas=2_000_000) is True
+    data = micro_collection.verify.as_transaction(s.prompt, s.aigc, s.proof, sender=user).data
+    out_of_gas = keccak(text="ERC7007VerifierOutOfGas(address)")[:4] + bytes(12) + bytes.fromhex(
+        micro_verifier.address[2:])
+    outcomes = set()
+    for gas in range(300_000, 1_200_001, 25_000):
+        try:
+            result = chain.provider.web3.eth.call(
+                {"from": user.address, "to": micro_collection.address, "data": data, "gas": gas})
+            assert int.from_bytes(result, "big") == 1, gas
+            outcomes.add("true")
+        except Exception as error:  # noqa: BLE001 - a revert: it must be the out-of-gas error
+            assert "0x" + out_of_gas.hex() in str(error), (gas, str(error)[:200])
+            outcomes.add("out-of-gas")
+    assert outcomes == {"true", "out-of-gas"}
