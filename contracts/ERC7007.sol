@@ -202,10 +202,10 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
             let before := gas()
             let ok := staticcall(gas(), target, callData, size, 0x00, 0x20)
             valid := and(ok, and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1)))
-            // The call gets at most 63/64 of what is left (EIP-150); if it failed having used all of it, at most
-            // 1/64 of `before` remains. Such a call ran out of gas (or halted exceptionally, which also burns
-            // all gas), and that is no verdict on the proof.
-            exhausted := and(iszero(ok), iszero(gt(gas(), div(before, 64))))
+            // The call gets at most 63/64 of what is left (EIP-150). If it failed and left us at most 1/32 of
+            // `before`, it ran out of gas, itself (≤ 1/64 left) or in a precompile call that made it revert
+            // (≤ 1/64 + 63/64² < 1/32 left); an exceptional halt also burns all gas. None of that is a verdict.
+            exhausted := and(iszero(ok), iszero(gt(gas(), div(before, 32))))
         }
         if (exhausted) revert ERC7007VerifierOutOfGas(target);
     }

@@ -2,8 +2,9 @@
 
 Shapes are written as (B, C, H, W). Two decoder families, one config:
 
-- ``kind="mlp"``: latent -> Linear -> ReLU -> Linear -> image. The `micro` model (4 -> 4×4×1) that the
-  contract tests prove in a second.
+- ``kind="mlp"``: latent -> Linear -> ReLU -> Linear -> (C, art, art) -> nearest upsample ×``render``. The
+  showcase pixel-art models (the cheapest circuit per image quality, see docs/design-space.md) and `micro`
+  (4 -> 4×4×1, render 1) that the contract tests prove in a second.
 - ``kind="conv"``: latent -> Linear -> (w0, base, base) -> [upsample ×2 (nearest) -> Conv3×3 -> ReLU] per stage
   -> Conv1×1 to RGB -> nearest upsample ×``render``. Pixel art is blocky, so the network paints a low-res
   "art grid" and the final nearest upsample (a copy, nearly free in a circuit) blows it up to the output size.
@@ -57,6 +58,8 @@ class ModelConfig:
 
     def __post_init__(self) -> None:
         self.widths = tuple(self.widths)
+        if self.image_size % self.render:
+            raise ValueError(f"{self.name}: image_size {self.image_size} is not a multiple of render {self.render}")
         if self.kind == "conv":
             grid = self.base * 2 ** (len(self.widths) - 1) * self.render
             if grid != self.image_size:
@@ -65,7 +68,7 @@ class ModelConfig:
     @property
     def art_size(self) -> int:
         """Side of the grid the network paints before the final nearest upsample."""
-        return self.image_size // self.render if self.kind == "conv" else self.image_size
+        return self.image_size // self.render
 
     @property
     def output_shape(self) -> tuple[int, int, int]:
@@ -80,7 +83,7 @@ class Decoder(nn.Module):
         self.cfg = cfg
         if cfg.kind == "mlp":
             self.fc1 = QLinear(cfg.latent_dim, cfg.hidden)
-            self.fc2 = QLinear(cfg.hidden, math.prod(cfg.output_shape))
+            self.fc2 = QLinear(cfg.hidden, cfg.channels * cfg.art_size**2)
         elif cfg.kind == "conv":
             w = cfg.widths
             self.fc = QLinear(cfg.latent_dim, w[0] * cfg.base * cfg.base)
@@ -95,15 +98,16 @@ class Decoder(nn.Module):
                 stages.append(nn.ReLU())
             self.stages = nn.Sequential(*stages)
             self.to_rgb = QConv2d(w[-1], cfg.channels, 1)
-            self.render = nn.Upsample(scale_factor=cfg.render, mode="nearest") if cfg.render > 1 else nn.Identity()
         else:
             raise ValueError(f"unknown decoder kind {cfg.kind!r}")
+        self.render = nn.Upsample(scale_factor=cfg.render, mode="nearest") if cfg.render > 1 else nn.Identity()
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         cfg = self.cfg
         if cfg.kind == "mlp":
             h = torch.relu(self.fc1(z))  # (B, hidden)
-            return self.fc2(h).view(-1, *cfg.output_shape)  # (B, C, H, W)
+            art = self.fc2(h).view(-1, cfg.channels, cfg.art_size, cfg.art_size)  # (B, C, art, art)
+            return self.render(art)  # (B, C, H, W)
         h = torch.relu(self.fc(z)).view(-1, cfg.widths[0], cfg.base, cfg.base)  # (B, w0, base, base)
         h = self.stages(h)  # (B, w[-1], art, art)
         return self.render(self.to_rgb(h))  # (B, C, art·render, art·render)

@@ -30,8 +30,10 @@ from .pipeline import DEV_SRS_WARNING, CircuitConfig, ModelArtifacts, ProvenSamp
 #: a small base keeps the range-check table, and with it logrows, small.
 CIRCUITS: dict[str, CircuitConfig] = {
     "micro": CircuitConfig(num_inner_cols=4, decomp_base=128, decomp_legs=4, lookup_range=(-128, 128)),
-    "pixel32": CircuitConfig(num_inner_cols=4, decomp_base=128, decomp_legs=4, lookup_range=(-128, 128)),
-    "pixel64": CircuitConfig(num_inner_cols=4, decomp_base=128, decomp_legs=4, lookup_range=(-128, 128)),
+    "pixel32": CircuitConfig(num_inner_cols=2, decomp_base=128, decomp_legs=4, lookup_range=(-128, 128),
+                             ignore_range_check_inputs_outputs=True),
+    "pixel64": CircuitConfig(num_inner_cols=2, decomp_base=128, decomp_legs=4, lookup_range=(-128, 128),
+                             ignore_range_check_inputs_outputs=True),
 }
 
 #: Rows halo2 reserves at the bottom of every column (blinding factors and the last-row marker), with margin.

@@ -85,6 +85,9 @@ class CircuitConfig:
     input_visibility: str = "public"
     output_visibility: str = "public"
     param_visibility: str = "fixed"
+    # The contracts decode public inputs/outputs from int8/int16 bytes, so they are in range by construction;
+    # skipping ezkl's own range checks on them saves ~20 cells per output value.
+    ignore_range_check_inputs_outputs: bool = False
 
     def run_args(self) -> "ezkl.PyRunArgs":
         """This config as ezkl's PyRunArgs."""
@@ -98,6 +101,7 @@ class CircuitConfig:
         ra.input_visibility = self.input_visibility
         ra.output_visibility = self.output_visibility
         ra.param_visibility = self.param_visibility
+        ra.ignore_range_check_inputs_outputs = self.ignore_range_check_inputs_outputs
         if self.logrows is not None:
             ra.logrows = self.logrows
         return ra

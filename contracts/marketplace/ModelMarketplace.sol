@@ -230,6 +230,9 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
     function skim(address payable to) external onlyOwner nonReentrant {
         if (to == address(0)) revert InvalidRecipient();
         uint256 amount = surplus();
+        // Strict equality is intended: it only rejects an empty sweep. Forcing ETH in can only make `amount`
+        // non-zero, which is what skim is for; it cannot make any other path fail.
+        // slither-disable-next-line incorrect-equality
         if (amount == 0) revert NothingToWithdraw(msg.sender);
         emit SurplusSkimmed(to, amount);
         _send(to, amount);
@@ -448,6 +451,8 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
     /// finished their own state changes.
     function _pushOrCredit(address to, uint256 amount) private {
         bool success;
+        // Assembly rather than `to.call{...}("")`: Solidity would copy any return data into memory, letting a
+        // receiver burn the caller's gas with a huge return (a "return bomb").
         // slither-disable-next-line assembly
         assembly ("memory-safe") {
             success := call(PUSH_GAS_LIMIT, to, amount, 0, 0, 0, 0)
@@ -463,6 +468,7 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
     /// reverts with {TransferFailed} on failure, which restores the caller's balance.
     function _send(address to, uint256 amount) private {
         bool success;
+        // Assembly for the same reason as in {_pushOrCredit}: no return data is copied.
         // slither-disable-next-line assembly
         assembly ("memory-safe") {
             success := call(gas(), to, amount, 0, 0, 0, 0)

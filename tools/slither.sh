@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Static analysis of the marketplace with slither, compiled through the project's offline solc adapter.
+# Usage: tools/slither.sh [contract.sol ...]     (default: contracts/marketplace/ModelMarketplace.sol and its imports)
+# Fails (non-zero) on any medium or high finding. Suppressions are inline `slither-disable-next-line`, each with
+# its justification on the lines above it.
+#
+# slither-analyzer is pinned here and installed in its own venv (.cache/slither-venv, git-ignored) on first use:
+# it pulls solc-select, whose `solc` shim must not land on the project venv's PATH, where it would shadow the
+# registered adapter for other tools.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+SLITHER_VERSION=0.11.6
+venv="$root/.cache/slither-venv"
+if ! "$venv/bin/slither" --version 2>/dev/null | grep -qx "$SLITHER_VERSION"; then
+  echo "==> slither-analyzer $SLITHER_VERSION into $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "slither-analyzer==$SLITHER_VERSION"
+fi
+bash tools/solc/register.sh >/dev/null
+solc="${SOLCX_BINARY_PATH:-$HOME/.solcx}/solc-v${SOLC_VERSION:-0.8.20}"
+# crytic-compile reads foundry.toml (forge on PATH) even when told to use standard JSON.
+export PATH="$root/node_modules/.bin:$PATH"
+
+targets=("$@")
+[[ ${#targets[@]} -gt 0 ]] || targets=(contracts/marketplace/ModelMarketplace.sol)
+input="$root/.cache/slither/input.json"
+mkdir -p "$(dirname "$input")"
+python3 - "$input" "${targets[@]}" <<'PY'
+import json, sys
+out, targets = sys.argv[1], sys.argv[2:]
+json.dump({
+    "language": "Solidity",
+    "sources": {t: {"content": open(t).read()} for t in targets},
+    "settings": {
+        "optimizer": {"enabled": True, "runs": 200},
+        "evmVersion": "shanghai",
+        "remappings": ["@openzeppelin/contracts/=node_modules/@openzeppelin/contracts/"],
+    },
+}, open(out, "w"))
+PY
+exec "$venv/bin/slither" "$input" --compile-force-framework solc-json --solc "$solc" \
+  --solc-args "--base-path . --allow-paths ." --filter-paths node_modules --fail-medium
