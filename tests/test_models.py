@@ -1,0 +1,97 @@
+"""Model shapes, quantization (QAT at power-of-two scales) and the datasets; no training here."""
+
+import numpy as np
+import pytest
+import torch
+
+from models import configs, data
+from models.model import AutoEncoder, Decoder, load_checkpoint
+from models.quant import QLinear, fake_quant, round_ste, set_quant
+
+ALL = sorted(configs.CONFIGS)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_decoder_outputs_config_shape_if_given_a_batch_of_latents(name):
+    cfg = configs.get(name)
+    out = Decoder(cfg)(torch.rand(2, cfg.latent_dim) * 2 - 1)
+    assert out.shape == (2, cfg.channels, cfg.image_size, cfg.image_size)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_encoder_maps_images_into_prompt_range_if_given_images(name):
+    cfg = configs.get(name)
+    z = AutoEncoder(cfg).encoder(torch.rand(3, cfg.channels, cfg.image_size, cfg.image_size))
+    assert z.shape == (3, cfg.latent_dim)
+    assert bool((z.abs() < 1).all())
+
+
+def test_config_raises_if_render_does_not_divide_image_size():
+    with pytest.raises(ValueError):
+        configs.ModelConfig(name="bad", image_size=30, render=4, kind="mlp")
+
+
+def test_fake_quant_snaps_to_power_of_two_grid_and_clamps_if_quantizing_weights():
+    x = torch.tensor([0.3, -5.0, 5.0, 0.0078125])
+    q = fake_quant(x, 7, -128, 127)
+    assert torch.equal(q * 128, torch.tensor([38.0, -128.0, 127.0, 1.0]))
+
+
+def test_round_ste_passes_gradient_through_if_backpropagating():
+    x = torch.tensor([0.2, 1.7], requires_grad=True)
+    round_ste(x).sum().backward()
+    assert torch.equal(x.grad, torch.ones(2))
+
+
+def test_quantized_linear_outputs_lie_on_activation_grid_if_quant_enabled():
+    torch.manual_seed(0)
+    layer = QLinear(5, 7)
+    set_quant(layer, True, act_bits=6, weight_bits=7)
+    y = layer(torch.randn(4, 5)) * 2**6
+    assert torch.equal(y, y.round())
+    set_quant(layer, False, act_bits=6, weight_bits=7)
+    y = layer(torch.randn(4, 5)) * 2**6
+    assert not torch.equal(y, y.round())
+
+
+@pytest.mark.parametrize("name", ["micro", "pixel32"])
+def test_committed_checkpoint_has_int8_weights_if_loaded(name):
+    model, extra = load_checkpoint(name)
+    assert model.cfg.name == name
+    bits = model.cfg.weight_bits
+    for layer in (m for m in model.decoder.modules() if isinstance(m, QLinear)):
+        q = layer.weight.detach() * 2**bits
+        assert torch.equal(q, q.round()), "weights are not on the 2^-weight_bits grid"
+        assert q.min() >= -128 and q.max() <= 127, "weights do not fit int8"
+        b = layer.bias.detach() * 2**bits
+        assert torch.equal(b, b.round()), "biases are not on the param_scale grid"
+    assert {"float", "ptq_int8", "qat_int8"} <= set(extra["metrics"])
+
+
+def test_committed_micro_decoder_outputs_lie_on_grid_if_latent_is_a_prompt():
+    model, _ = load_checkpoint("micro")
+    z = torch.randint(-128, 128, (5, model.cfg.latent_dim)).float() / 2**model.cfg.act_bits
+    with torch.no_grad():
+        y = model.decoder(z) * 2**model.cfg.act_bits
+    assert torch.equal(y, y.round())
+
+
+def test_pixelart_is_deterministic_and_on_palette_if_seeded():
+    a, b = data.pixelart(6, 32, seed=3), data.pixelart(6, 32, seed=3)
+    assert torch.equal(a, b)
+    assert not torch.equal(a, data.pixelart(6, 32, seed=4))
+    palette = {tuple(c) for c in data.BACKGROUNDS + data.HEADS + data.BODIES + data.GLASSES + [data.WHITE, data.BLACK]}
+    colours = {tuple(c) for c in (a.permute(0, 2, 3, 1).reshape(-1, 3) * 255).round().int().tolist()}
+    assert colours <= palette
+
+
+def test_pixelart_is_blocky_if_upsampled_to_64():
+    x = data.pixelart(2, 64, seed=0)
+    assert x.shape == (2, 3, 64, 64)
+    assert torch.equal(x[:, :, ::4, ::4].repeat_interleave(4, 2).repeat_interleave(4, 3), x)
+
+
+def test_digits_are_in_unit_range_if_pooled_to_4x4():
+    x = data.digits(4)
+    assert x.shape[1:] == (1, 4, 4) and float(x.min()) >= 0 and float(x.max()) <= 1
+    assert np.isclose(float(data.digits(8)[0].mean() * 4), float(x[0].mean() * 4))

@@ -1,0 +1,109 @@
+"""End to end with the committed `micro` model: prove a fresh prompt, verify it with the generated
+MicroVerifier on anvil, reject tampered prompt/aigcData/proof bytes. Fast: the micro circuit is logrows 10."""
+
+import json
+
+import pytest
+
+from proofs.cli import random_prompt, render_png
+from proofs.encoding import FIELD_MODULUS
+from proofs.pipeline import ModelArtifacts, ProvenSample, prove_latent
+
+
+@pytest.fixture(scope="module")
+def micro(tmp_path_factory):
+    """The committed micro artifacts, with the pk regenerated into a private cache (checks vk reproduces)."""
+    return ModelArtifacts("micro", cache_root=tmp_path_factory.mktemp("cache"), progress=lambda _: None)
+
+
+@pytest.fixture(scope="module")
+def fresh(micro, tmp_path_factory):
+    """A proof of a new prompt (not the committed sample's)."""
+    enc = micro.encoding()
+    prompt = random_prompt(enc, seed=4242)
+    sample = prove_latent(micro, enc.dequantize_latent(enc.decode_prompt(prompt)), tmp_path_factory.mktemp("run"))
+    return prompt, sample
+
+
+@pytest.fixture(scope="module")
+def committed(micro):
+    """The committed sample fixture the contract tests use."""
+    return ProvenSample.from_json(json.loads((micro.samples / "sample-0.json").read_text()))
+
+
+@pytest.fixture(scope="module")
+def verifier(micro, deployer, compile_solidity):
+    """The committed, generated MicroVerifier deployed on the local chain."""
+    return compile_solidity(micro.verifier_sol.read_text(), micro.contract_name).deploy(sender=deployer)
+
+
+def _accepts(verifier, proof, instances):
+    """ezkl's verifier reverts on most bad proofs and returns false on others: both mean 'rejected'."""
+    try:
+        return verifier.verifyProof.call(proof, instances) is True
+    except Exception:  # noqa: BLE001 - a revert is a rejection
+        return False
+
+
+def test_prove_latent_decodes_to_requested_prompt_if_prompt_is_new(micro, fresh, committed):
+    prompt, sample = fresh
+    assert sample.prompt == prompt
+    assert sample.prompt != committed.prompt
+    assert micro.encoding().instances(sample.prompt, sample.aigc) == sample.instances
+
+
+def test_verifier_accepts_fresh_proof_if_untampered(verifier, micro, fresh):
+    _, sample = fresh
+    assert _accepts(verifier, sample.proof, micro.encoding().instances(sample.prompt, sample.aigc))
+
+
+def test_verifier_accepts_committed_sample_if_untampered(verifier, micro, committed):
+    assert _accepts(verifier, committed.proof, micro.encoding().instances(committed.prompt, committed.aigc))
+
+
+@pytest.mark.parametrize("index", [0, 3])
+def test_verifier_rejects_proof_if_prompt_byte_is_tampered(verifier, micro, fresh, index):
+    _, sample = fresh
+    prompt = bytearray(sample.prompt)
+    prompt[index] ^= 0x01
+    assert not _accepts(verifier, sample.proof, micro.encoding().instances(bytes(prompt), sample.aigc))
+
+
+@pytest.mark.parametrize("index", [0, 1, 31])
+def test_verifier_rejects_proof_if_aigc_byte_is_tampered(verifier, micro, fresh, index):
+    _, sample = fresh
+    aigc = bytearray(sample.aigc)
+    aigc[index] ^= 0x01
+    assert not _accepts(verifier, sample.proof, micro.encoding().instances(sample.prompt, bytes(aigc)))
+
+
+def test_verifier_rejects_proof_if_proof_byte_is_flipped(verifier, micro, fresh):
+    _, sample = fresh
+    proof = bytearray(sample.proof)
+    proof[64] ^= 0x01
+    assert not _accepts(verifier, bytes(proof), micro.encoding().instances(sample.prompt, sample.aigc))
+
+
+def test_verifier_rejects_other_prompts_proof_if_instances_are_swapped(verifier, fresh, committed):
+    _, sample = fresh
+    assert not _accepts(verifier, committed.proof, sample.instances)
+
+
+def test_verifier_rejects_instance_if_shifted_by_field_modulus_neighbour(verifier, fresh):
+    _, sample = fresh
+    instances = list(sample.instances)
+    instances[-1] = (instances[-1] - 1) % FIELD_MODULUS
+    assert not _accepts(verifier, sample.proof, instances)
+
+
+def test_committed_verifier_is_generated_if_regenerated_from_committed_vk(micro, tmp_path):
+    regen = ModelArtifacts("micro", cache_root=micro.cache_root, verifiers_root=tmp_path, progress=lambda _: None)
+    assert regen.create_evm_verifier().read_text() == micro.verifier_sol.read_text()
+
+
+def test_render_png_writes_image_of_output_shape_if_given_aigc(micro, fresh, tmp_path):
+    from PIL import Image
+
+    _, sample = fresh
+    img = Image.open(render_png(micro, sample.aigc, tmp_path / "x.png", min_side=4))
+    assert img.size == (4, 4) and img.mode == "RGB"
