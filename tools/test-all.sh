@@ -18,6 +18,9 @@ count() {  # count NAME LOG RC: add the suite's counts from its own summary line
     p=$(grep -oE "[0-9]+ tests? passed" <<<"$line" | grep -oE "^[0-9]+")
     f=$(grep -oE "[0-9]+ failed" <<<"$line" | grep -oE "[0-9]+")
     s=$(grep -oE "[0-9]+ skipped" <<<"$line" | grep -oE "[0-9]+")
+  elif line=$(grep -E "^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed" "$log" | tail -1) && [[ -n "$line" ]]; then
+    p=$(grep -oE "[0-9]+ passed" <<<"$line" | grep -oE "[0-9]+")
+    f=$(grep -oE "[0-9]+ failed" <<<"$line" | grep -oE "[0-9]+")
   elif [[ "$rc" == 0 ]]; then p=1
   fi
   if [[ "$rc" != 0 && "$f" == 0 ]]; then f=1; fi  # ran, but exited non-zero: never silently green
