@@ -7,7 +7,7 @@ from .model import ModelConfig
 CONFIGS: dict[str, ModelConfig] = {
     # 4 latent bytes -> a 4×4 grayscale digit: the smallest real model, proven in about a second.
     "micro": ModelConfig(name="micro", dataset="digits", image_size=4, channels=1, latent_dim=4, kind="mlp",
-                         hidden=16, steps=3000, batch_size=128, lr=1e-2, sw_weight=0.5),
+                         hidden=16, render=1, steps=3000, batch_size=128, lr=1e-2, sw_weight=0.5),
     # The showcase: 16 latent bytes -> 32×32 RGB noun (16×16 art grid, nearest ×2).
     "pixel32": ModelConfig(name="pixel32", dataset="pixelart", image_size=32, channels=3, latent_dim=16,
                            kind="mlp", hidden=64, render=2, steps=6000, lr=3e-3),

@@ -34,7 +34,30 @@ CIRCUITS: dict[str, CircuitConfig] = {
                              ignore_range_check_inputs_outputs=True),
     "pixel64": CircuitConfig(num_inner_cols=2, decomp_base=128, decomp_legs=4, lookup_range=(-128, 128),
                              ignore_range_check_inputs_outputs=True),
+    "pixel32art": CircuitConfig(num_inner_cols=2, decomp_base=128, decomp_legs=4, lookup_range=(-128, 128),
+                                ignore_range_check_inputs_outputs=True),
 }
+
+#: Models built from another model's checkpoint with config changes. `pixel32art` is the pixel32 decoder
+#: without its final nearest ×2 upsample: it proves the 16×16×3 art grid (768 public outputs instead of 3072)
+#: and the renderer upscales. Same weights and same pixels; a quarter of the verifier's per-instance gas.
+DERIVED: dict[str, tuple[str, dict]] = {"pixel32art": ("pixel32", {"render": 1, "image_size": 16})}
+
+
+def load_model(name: str):
+    """The trained model behind an artifact name (a checkpoint, or a DERIVED view of one) and its extras."""
+    from models.model import AutoEncoder, load_checkpoint
+
+    base, changes = DERIVED.get(name, (name, {}))
+    model, extra = load_checkpoint(base)
+    if not changes:
+        return model, extra
+    derived = AutoEncoder(replace(model.cfg, name=name, **changes))
+    derived.decoder.load_state_dict(model.decoder.state_dict())  # the decoder's layers are unchanged
+    derived.encoder = model.encoder  # still encodes the base model's images
+    derived.set_quant(True)
+    derived.eval()
+    return derived, {**extra, "derived_from": base, "changes": changes}
 
 #: Rows halo2 reserves at the bottom of every column (blinding factors and the last-row marker), with margin.
 RESERVED_ROWS = 16
@@ -95,9 +118,7 @@ def fidelity(name: str, latent: Sequence[float], sample: ProvenSample, encoding:
     """How far the proven output is from the PyTorch model on the same latent, in 1/255 units."""
     import torch
 
-    from models.model import load_checkpoint
-
-    model, _ = load_checkpoint(name)
+    model, _ = load_model(name)
     z = torch.tensor([list(latent)], dtype=torch.float32)
     proven = torch.tensor(encoding.decode_aigc(sample.aigc), dtype=torch.float64) / 2**encoding.output_scale
     out = {}
@@ -116,11 +137,11 @@ def build(name: str, srs_kind: str = "dev", samples: int = 1, **overrides) -> Mo
     """Export, settings, setup (writes vk), verifier and sample fixtures for a trained model."""
     import ezkl
 
-    from models.model import export_decoder_onnx, load_checkpoint
+    from models.model import export_decoder_onnx
 
     art = ModelArtifacts(name)
     total = time.perf_counter()
-    model, extra = load_checkpoint(name)
+    model, extra = load_model(name)
     with stage(f"{name}: export decoder ONNX"):
         export_decoder_onnx(model, art.onnx)
     config = circuit_config(name, model.cfg.act_bits, model.cfg.weight_bits, **overrides)
@@ -139,7 +160,8 @@ def build(name: str, srs_kind: str = "dev", samples: int = 1, **overrides) -> Mo
     art.write_meta(
         model=name,
         ezkl_version=ezkl.__version__,
-        checkpoint=f"models/checkpoints/{name}.pt",
+        checkpoint=f"models/checkpoints/{DERIVED.get(name, (name,))[0]}.pt",
+        derived=extra.get("changes"),
         model_config={k: v for k, v in vars(model.cfg).items()},
         training_metrics=extra.get("metrics"),
         encoding=vars(art.encoding()),
@@ -178,8 +200,11 @@ def prove(name: str, seed: int | None = None, prompt_hex: str | None = None, out
     if art.read_meta().get("srs", {}).get("kind", "dev") == "dev":
         log(DEV_SRS_WARNING)
     encoding = art.encoding()
-    prompt = bytes.fromhex(prompt_hex.removeprefix("0x")) if prompt_hex else random_prompt(encoding, seed)
-    encoding.decode_prompt(prompt)  # length check with a clear error
+    try:
+        prompt = bytes.fromhex(prompt_hex.removeprefix("0x")) if prompt_hex else random_prompt(encoding, seed)
+        encoding.decode_prompt(prompt)  # length check with a clear error
+    except ValueError as e:  # EncodingError is a ValueError, as is bad hex
+        raise SystemExit(f"bad --prompt: {e}") from None
     log(f"{name}: prompt 0x{prompt.hex()} ({encoding.input_len} latent values at scale 2^-{encoding.input_scale})")
     out = out or art.cache / "runs" / prompt.hex()[:16]
     total = time.perf_counter()

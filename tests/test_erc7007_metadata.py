@@ -65,13 +65,13 @@ def svg_bitmap(image_uri: str) -> tuple[ET.Element, bytes]:
 
 @pytest.mark.parametrize("model_name", proven_model_names())
 def test_token_uri_decodes_to_json_whose_image_has_the_pipelines_pixels(
-        model_name, project, deployer, deploy_collection, claim_prompt, user, prover):
+        model_name, project, deployer, deploy_collection, claim_prompt, send_patiently, user, prover):
     model = ProvenModel(model_name)
     verifier = getattr(project, model.contract_name).deploy(sender=deployer)
     collection = deploy_collection(model, verifier)
     s = model.sample
     claim_prompt(collection, s.prompt, user)
-    collection.mint(s.prompt, s.aigc, "", s.proof, sender=prover)
+    send_patiently(collection.mint, s.prompt, s.aigc, "", s.proof, sender=prover)
     token = token_of(s.prompt)
 
     meta = parse_token_uri(collection.tokenURI(token))

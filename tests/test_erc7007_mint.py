@@ -57,13 +57,14 @@ def test_mint_mints_if_prompt_was_freshly_proven(micro_collection, micro_fresh, 
 
 @pytest.mark.parametrize("model_name", proven_model_names())
 def test_mint_mints_committed_sample_if_collection_uses_that_models_real_verifier(
-        model_name, project, deployer, deploy_collection, claim_prompt, user, prover):
+        model_name, project, deployer, deploy_collection, claim_prompt, send_patiently, user, prover):
     model = ProvenModel(model_name)
     verifier = getattr(project, model.contract_name).deploy(sender=deployer)
     collection = deploy_collection(model, verifier)
     s = model.sample
     claim_prompt(collection, s.prompt, user)
-    tx = collection.mint(s.prompt, s.aigc, "", s.proof, sender=prover)
+    tx = send_patiently(collection.mint, s.prompt, s.aigc, "", s.proof, sender=prover)
+    assert [log.tokenId for log in tx.decode_logs(collection.AigcData)] == [token_of(s.prompt)]
     assert collection.ownerOf(token_of(s.prompt)) == user.address
     assert collection.aigcDataOf(token_of(s.prompt)) == s.aigc
     assert collection.prompt(token_of(s.prompt)) == s.prompt
