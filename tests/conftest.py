@@ -227,3 +227,87 @@ def send_patiently(chain):
         return receipt
 
     return send
+
+
+class PlainChain:
+    """A second local anvil, started without `--steps-tracing`, driven through web3.
+
+    ape-foundry's anvil records every EVM step of every mined transaction; a large model's verifier (pixel64:
+    12,304 public instances) makes that run out of memory and takes the shared node down. Heavy end-to-end
+    tests deploy the same compiled contracts here instead: the same anvil binary, just without step tracing.
+    """
+
+    def __init__(self, project):
+        import shutil
+        import socket
+        import subprocess
+        import time
+
+        from web3 import Web3
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        anvil = shutil.which("anvil")
+        assert anvil, "anvil is not on PATH (run through `make test`)"
+        self.process = subprocess.Popen([anvil, "--port", str(self.port), "--silent"],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.w3 = Web3(Web3.HTTPProvider(f"http://127.0.0.1:{self.port}", request_kwargs={"timeout": 600}))
+        for _ in range(200):
+            if self.w3.is_connected():
+                break
+            time.sleep(0.05)
+        assert self.w3.is_connected(), "the plain anvil did not start"
+        self.project = project
+        self.accounts = self.w3.eth.accounts  # anvil's unlocked development accounts
+        self.deployer, self.vendor, self.user, self.prover, self.stranger = self.accounts[:5]
+
+    def close(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+    def deploy(self, contract_name: str, *args, sender=None):
+        """Deploy a contract compiled by ape; returns a web3 contract."""
+        contract_type = getattr(self.project, contract_name).contract_type
+        abi = [item.model_dump(mode="json", by_alias=True, exclude_none=True) for item in contract_type.abi]
+        factory = self.w3.eth.contract(abi=abi, bytecode=contract_type.deployment_bytecode.bytecode)
+        receipt = self.wait(factory.constructor(*args).transact({"from": sender or self.deployer}))
+        return self.w3.eth.contract(address=receipt.contractAddress, abi=abi)
+
+    def wait(self, txn_hash):
+        receipt = self.w3.eth.wait_for_transaction_receipt(txn_hash, timeout=600)
+        assert receipt.status == 1, receipt
+        return receipt
+
+    def transact(self, call, sender):
+        return self.wait(call.transact({"from": sender}))
+
+    def advance(self, seconds: int):
+        self.w3.provider.make_request("evm_increaseTime", [seconds])
+        self.w3.provider.make_request("evm_mine", [])
+
+    def claim(self, collection, prompt: bytes, claimant, salt: bytes = b"\x5a" * 32):
+        fns = collection.functions
+        self.transact(fns.commit(fns.makeCommitment(prompt, claimant, salt).call()), claimant)
+        self.advance(fns.MIN_COMMITMENT_AGE().call())
+        return self.transact(fns.claim(prompt, claimant, salt), claimant)
+
+    def revert_data(self, call, sender) -> bytes:
+        """The revert data of `call` (eth_call); fails if it does not revert."""
+        try:
+            call.call({"from": sender})
+        except Exception as error:  # noqa: BLE001 - web3 raises ContractCustomError/ContractLogicError
+            data = getattr(error, "data", None) or (error.args[1] if len(error.args) > 1 else None)
+            if isinstance(data, dict):
+                data = data.get("data")
+            assert isinstance(data, str) and data.startswith("0x"), error
+            return bytes.fromhex(data[2:])
+        raise AssertionError("the call did not revert")
+
+
+@pytest.fixture(scope="session")
+def plain_chain(project):
+    """A step-tracing-free anvil for end-to-end tests with large models (started on first use)."""
+    chain = PlainChain(project)
+    yield chain
+    chain.close()

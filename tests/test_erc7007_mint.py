@@ -4,8 +4,6 @@ import ape
 import pytest
 from eth_utils import keccak
 
-from conftest import ProvenModel, proven_model_names
-
 ZERO = "0x" + "00" * 20
 MODES = ["ReturnFalse", "Revert", "ReturnNothing", "ReturnShort", "ReturnTwo", "WriteState", "BurnGas"]  # FaultyVerifier.Mode
 FAULT_MODES = MODES[:5]  # rejections the verifier reports: verify() returns false
@@ -53,22 +51,6 @@ def test_mint_mints_if_prompt_was_freshly_proven(micro_collection, micro_fresh, 
     micro_collection.mint(s.prompt, s.aigc, "", s.proof, sender=prover)
     assert micro_collection.ownerOf(token_of(s.prompt)) == user.address
     assert micro_collection.aigcDataOf(token_of(s.prompt)) == s.aigc
-
-
-@pytest.mark.parametrize("model_name", proven_model_names())
-def test_mint_mints_committed_sample_if_collection_uses_that_models_real_verifier(
-        model_name, project, deployer, deploy_collection, claim_prompt, send_patiently, user, prover):
-    model = ProvenModel(model_name)
-    verifier = getattr(project, model.contract_name).deploy(sender=deployer)
-    collection = deploy_collection(model, verifier)
-    s = model.sample
-    claim_prompt(collection, s.prompt, user)
-    tx = send_patiently(collection.mint, s.prompt, s.aigc, "", s.proof, sender=prover)
-    assert [log.tokenId for log in tx.decode_logs(collection.AigcData)] == [token_of(s.prompt)]
-    assert collection.ownerOf(token_of(s.prompt)) == user.address
-    assert collection.aigcDataOf(token_of(s.prompt)) == s.aigc
-    assert collection.prompt(token_of(s.prompt)) == s.prompt
-    print(f"\n[gas] {model_name}: mint {tx.gas_used} gas ({len(s.aigc)} aigcData bytes, {len(s.proof)} proof bytes)")
 
 
 def test_token_id_and_prompt_are_inverses_if_token_minted(claimed, micro, micro_fresh, claim_prompt, user,

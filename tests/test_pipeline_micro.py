@@ -107,3 +107,22 @@ def test_render_png_writes_image_of_output_shape_if_given_aigc(micro, fresh, tmp
     _, sample = fresh
     img = Image.open(render_png(micro, sample.aigc, tmp_path / "x.png", min_side=4))
     assert img.size == (4, 4) and img.mode == "RGB"
+
+
+def test_fitting_logrows_covers_rows_and_range_table_if_rows_dominate_or_table_does():
+    from proofs.cli import fitting_logrows
+
+    def settings(rows, base):
+        return {"num_rows": rows, "required_lookups": [],
+                "run_args": {"lookup_range": [-128, 128], "decomp_base": base}}
+
+    assert fitting_logrows(settings(836, 128)) == 10  # 836 + reserved rows fit 2^10
+    assert fitting_logrows(settings(1020, 128)) == 11  # no room left for the reserved rows
+    assert fitting_logrows(settings(100, 16384)) == 15  # the range-check table needs 16384 rows
+
+
+def test_committed_settings_use_fitting_logrows_if_built_by_cli(micro):
+    from proofs.cli import fitting_logrows
+
+    assert micro.logrows == fitting_logrows(micro.load_settings())
+    assert micro.read_meta()["srs"]["kind"] == "dev"
