@@ -34,18 +34,22 @@ class ProverState:
     path: Path
     last_block: int = -1
     handled: dict[str, str] = field(default_factory=dict)  # request id -> outcome
+    genesis: str | None = None  # the chain this state belongs to
 
     @classmethod
-    def load(cls, path: Path, start_block: int = 0) -> "ProverState":
+    def load(cls, path: Path, start_block: int = 0, genesis: str | None = None) -> "ProverState":
+        """The saved state, or a fresh one from `start_block` if none was saved for this chain."""
         if path.exists():
             data = json.loads(path.read_text())
-            return cls(path, data["last_block"], data.get("handled", {}))
-        return cls(path, start_block - 1)
+            if genesis is None or data.get("genesis") in (None, genesis):
+                return cls(path, data["last_block"], data.get("handled", {}), genesis or data.get("genesis"))
+        return cls(path, start_block - 1, genesis=genesis)  # new, or saved for another chain (restarted devnet)
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"last_block": self.last_block, "handled": self.handled}, indent=2))
+        data = {"genesis": self.genesis, "last_block": self.last_block, "handled": self.handled}
+        tmp.write_text(json.dumps(data, indent=2))
         tmp.replace(self.path)
 
 
@@ -119,6 +123,9 @@ class ProverService:
     def poll(self, to_block: int | None = None) -> list[Outcome]:
         """Process every new request up to `to_block` (default: the head); persists progress as it goes."""
         head = self.market.chain_manager.blocks.head.number if to_block is None else to_block
+        if self.state.last_block > head:  # a chain restarted under the same genesis (local anvil)
+            self.log(f"state is ahead of the chain (block {self.state.last_block} > head {head}): starting over")
+            self.state.last_block, self.state.handled = -1, {}
         outcomes = []
         for event in self.pending_events(head):
             key = str(int(event.requestId))

@@ -55,7 +55,8 @@ def cli(network, model, seed, out):
     click.echo(f"2. user pays {request.price} wei into escrow: request {request.request_id}")
 
     click.echo("3. prover service picks the request up, proves with ezkl and fulfils")
-    state = ProverState.load(out / "prover-state.json", start_block=chain.blocks.head.number)
+    state = ProverState(out / "prover-state.json", last_block=chain.blocks.head.number - 1,
+                        genesis=chain.blocks[0].hash.hex())  # a fresh chain: start from its current head
     service = ProverService(market, {collection.address: art}, prover, state, log=lambda m: click.echo(f"   {m}"))
     outcomes = [o for o in service.poll() if o.request_id == request.request_id]
     if not outcomes or outcomes[0].status != "fulfilled":

@@ -41,7 +41,7 @@ def cli(network, account, models, manifest, state, interval, once):
     market = project.ModelMarketplace.at(manifest.contract("marketplace")["address"])
     start = manifest.contract("marketplace")["block"]
     state_path = state or DEPLOYMENTS_ROOT / f"{name}.prover-{account.address[:10].lower()}.json"
-    service = ProverService(market, served, account, ProverState.load(state_path, start), log=click.echo)
+    service = ProverService(market, served, account, ProverState.load(state_path, start, genesis=chain.blocks[0].hash.hex()), log=click.echo)
     click.echo(f"prover {account.address} serving {', '.join(wanted)} on {name}; state {state_path}; "
                f"resuming after block {service.state.last_block}")
     service.run(interval=interval, max_polls=1 if once else None)

@@ -206,29 +206,6 @@ def micro_fresh(micro, tmp_path_factory):
     return micro.prove(prompt, tmp_path_factory.mktemp("micro-fresh"))
 
 
-@pytest.fixture(scope="session")
-def send_patiently(chain):
-    """Factory: send a contract transaction and wait up to 10 minutes for it to be mined.
-
-    ape-foundry starts anvil with `--steps-tracing`, which records every EVM step of every mined transaction;
-    a large model's Halo2 verifier (hundreds of KB of memory, millions of steps) then takes longer to mine
-    than ape's 20-second acceptance timeout. Returns ape's receipt (for `decode_logs`, `gas_used`).
-    """
-
-    def send(method, *args, sender):
-        web3 = chain.provider.web3
-        txn = method.as_transaction(*args, sender=sender)
-        params = {"from": sender.address, "to": txn.receiver, "data": "0x" + bytes(txn.data).hex()}
-        gas = web3.eth.estimate_gas(params)
-        txn_hash = web3.eth.send_transaction({**params, "gas": gas + gas // 5})
-        web3.eth.wait_for_transaction_receipt(txn_hash, timeout=600, poll_latency=0.5)
-        receipt = chain.provider.get_receipt("0x" + bytes(txn_hash).hex())
-        assert receipt.status == 1, receipt
-        return receipt
-
-    return send
-
-
 class PlainChain:
     """A second local anvil, started without `--steps-tracing`, driven through web3.
 
