@@ -121,11 +121,12 @@ contract ERC7007Collection is ERC7007Enumerable, ERC7007Claimable, IERC7007Minta
     /// @dev The description of a token: what was generated from what, and how it was proven.
     function _description(string memory promptHex, string memory modelHex) private pure returns (string memory) {
         return string.concat(
-            "Image generated on-chain-verifiably from prompt ",
+            "Image generated from prompt ",
             promptHex,
             " by the model committed to ",
             modelHex,
-            "; its zkML proof (ezkl, Halo2/KZG) was checked on-chain before minting."
+            ". A zkML proof (ezkl, Halo2/KZG) that the model produced exactly this output was verified on-chain"
+            " before minting."
         );
     }
 }

@@ -80,8 +80,8 @@ def test_claim_benefits_committed_claimant_if_reveal_is_copied_by_another_sender
     assert micro_collection.claimOf(PROMPT)[0] == user.address
 
 
-def test_claim_reverts_if_claimant_is_changed_in_copied_reveal(micro_collection, committed, user, stranger, chain,
-                                                               collection_state):
+def test_claim_reverts_if_claimant_is_changed_in_copied_reveal(collection_state, micro_collection, committed, user,
+                                                               stranger, chain):
     commitment, at = committed
     chain.pending_timestamp = at + MIN_AGE
     forged = micro_collection.makeCommitment(PROMPT, stranger, SALT)
@@ -156,8 +156,8 @@ def test_claim_reverts_if_claimant_is_zero(micro_collection, user, chain):
         micro_collection.claim(PROMPT, zero, SALT, sender=user)
 
 
-def test_claim_reverts_if_prompt_has_live_claim_of_another(micro_collection, claim_prompt, user, stranger, chain,
-                                                          collection_state):
+def test_claim_reverts_if_prompt_has_live_claim_of_another(collection_state, claim_prompt, micro_collection, user,
+                                                          stranger, chain):
     first = claim_prompt(micro_collection, PROMPT, user)
     expires = block_time(chain, first) + TTL
     rival_salt = b"\x22" * 32

@@ -45,7 +45,7 @@ def test_mint_mints_to_claimant_and_stores_data_if_proof_valid_and_claim_live(cl
     assert tuple(claimed.claimOf(s.prompt)) == (ZERO, 0)  # minting consumed the claim
 
 
-def test_mint_mints_if_prompt_was_freshly_proven(micro_collection, micro_fresh, claim_prompt, user, prover):
+def test_mint_mints_if_prompt_was_freshly_proven(micro_fresh, claim_prompt, micro_collection, user, prover):
     s = micro_fresh
     claim_prompt(micro_collection, s.prompt, user)
     micro_collection.mint(s.prompt, s.aigc, "", s.proof, sender=prover)

@@ -10,8 +10,6 @@ from eth_abi import encode
 from eth_utils import keccak
 from web3.logs import DISCARD
 
-from conftest import ProvenModel, proven_model_names
-from test_erc7007_metadata import check_metadata
 
 ZERO = "0x" + "00" * 20
 SHOWCASE = "pixel32"
@@ -62,7 +60,7 @@ def assert_mint_rejected(plain_chain, collection, args, expected_error: bytes):
     assert state(plain_chain, collection, args[0]) == before
 
 
-def mint_and_check(plain_chain, model, sample, png=None):
+def mint_and_check(plain_chain, token_metadata, model, sample, png=None):
     verifier, collection = deploy(plain_chain, model)
     fns = collection.functions
     user, prover = plain_chain.user, plain_chain.prover
@@ -76,21 +74,21 @@ def mint_and_check(plain_chain, model, sample, png=None):
     assert fns.prompt(token).call() == sample.prompt and fns.tokenId(sample.prompt).call() == token
     (aigc_log,) = collection.events.AigcData().process_receipt(receipt, errors=DISCARD)
     assert aigc_log.args.tokenId == token and aigc_log.args.proof == sample.proof
-    check_metadata(fns.tokenURI(token).call(), model, sample, verifier.address, f"zkaigc {model.name}", png=png)
+    token_metadata.check(fns.tokenURI(token).call(), model, sample, verifier.address, f"zkaigc {model.name}",
+                         png=png)
     print(f"\n[gas] {model.name}: mint {receipt.gasUsed} gas ({len(sample.aigc)} aigcData bytes, "
           f"{len(sample.proof)} proof bytes, {len(sample.instances)} instances)")
     return collection
 
 
-@pytest.mark.parametrize("model_name", proven_model_names())
-def test_mint_mints_committed_sample_to_claimant_and_token_uri_renders_its_pixels(plain_chain, model_name):
-    model = ProvenModel(model_name)
-    mint_and_check(plain_chain, model, model.sample, png=model.sample_png)
+def test_mint_mints_committed_sample_to_claimant_and_token_uri_renders_its_pixels(plain_chain, token_metadata,
+                                                                                  load_model, proven_model_name):
+    model = load_model(proven_model_name)
+    mint_and_check(plain_chain, token_metadata, model, model.sample, png=model.sample_png)
 
 
-@pytest.mark.parametrize("model_name", proven_model_names())
-def test_mint_reverts_without_state_change_if_any_part_is_tampered(plain_chain, model_name):
-    model = ProvenModel(model_name)
+def test_mint_reverts_without_state_change_if_any_part_is_tampered(plain_chain, load_model, proven_model_name):
+    model = load_model(proven_model_name)
     s = model.sample
     _, collection = deploy(plain_chain, model)
     plain_chain.claim(collection, s.prompt, plain_chain.user)
@@ -119,20 +117,18 @@ def test_mint_reverts_without_state_change_if_any_part_is_tampered(plain_chain, 
 
 
 @pytest.fixture(scope="module")
-def showcase_fresh(tmp_path_factory):
+def showcase_fresh(load_model, tmp_path_factory):
     """The showcase model proven now (ezkl) on a prompt that no committed sample uses."""
-    if SHOWCASE not in proven_model_names():
-        pytest.fail(f"the showcase model {SHOWCASE} has no committed artifacts")
-    model = ProvenModel(SHOWCASE)
+    model = load_model(SHOWCASE)
     prompt = bytes((7 * i + 3) % 256 for i in range(model.enc.input_len))
     assert prompt != model.sample.prompt
     return model, model.prove(prompt, tmp_path_factory.mktemp("showcase-fresh"))
 
 
 def test_mint_mints_freshly_proven_showcase_prompt_and_rejects_its_proof_for_the_committed_sample(
-        plain_chain, showcase_fresh):
+        plain_chain, token_metadata, showcase_fresh):
     model, fresh = showcase_fresh
-    collection = mint_and_check(plain_chain, model, fresh)
+    collection = mint_and_check(plain_chain, token_metadata, model, fresh)
     committed = model.sample
     plain_chain.claim(collection, committed.prompt, plain_chain.stranger)
     # The fresh proof does not carry over to the committed sample's prompt or output, nor vice versa.
