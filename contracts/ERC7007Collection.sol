@@ -3,6 +3,7 @@ pragma solidity 0.8.20;
 
 import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
+import {IERC5313} from "@openzeppelin/contracts/interfaces/IERC5313.sol";
 import {Base64} from "@openzeppelin/contracts/utils/Base64.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {ERC7007} from "./ERC7007.sol";
@@ -17,10 +18,13 @@ import {ModelEncoding} from "./types/ModelEncoding.sol";
 /// @notice One model ⇔ one collection ⇔ one verifier. Users claim prompts (commit–reveal); the minter (or,
 /// with no minter, anyone) mints a claimed prompt's token with a valid proof, always to the claimant. Token
 /// metadata and images are generated on-chain from the stored, proven aigcData.
-contract ERC7007Collection is ERC7007Enumerable, ERC7007Claimable, IERC7007Mintable {
+/// @dev {owner} (ERC-5313 light ownership) names the vendor, immutably: marketplaces let only it list the
+/// collection, so nobody who watches the deployment can list a vendor's model first. It has no other power.
+contract ERC7007Collection is ERC7007Enumerable, ERC7007Claimable, IERC7007Mintable, IERC5313 {
     using Strings for uint256;
 
     address private immutable _minter;
+    address private immutable _owner;
 
     /// @param name_ The ERC-721 name (also the start of every token's name).
     /// @param symbol_ The ERC-721 symbol.
@@ -28,15 +32,24 @@ contract ERC7007Collection is ERC7007Enumerable, ERC7007Claimable, IERC7007Minta
     /// @param modelHash_ The model commitment (`ModelArtifacts.model_hash()`); must be non-zero.
     /// @param encoding_ The model's encoding and image geometry.
     /// @param minter_ The only account allowed to mint (e.g. the marketplace), or zero for anyone.
+    /// @param owner_ The vendor: the only account a marketplace lets list this collection; must be nonzero.
     constructor(
         string memory name_,
         string memory symbol_,
         address verifier_,
         bytes32 modelHash_,
         ModelEncoding memory encoding_,
-        address minter_
+        address minter_,
+        address owner_
     ) ERC7007(name_, symbol_, verifier_, modelHash_, encoding_) {
+        if (owner_ == address(0)) revert ERC7007InvalidOwner(owner_);
         _minter = minter_;
+        _owner = owner_;
+    }
+
+    /// @inheritdoc IERC5313
+    function owner() public view virtual returns (address) {
+        return _owner;
     }
 
     /// @inheritdoc ERC7007

@@ -135,7 +135,7 @@ class Deployer:
         collection = self._deploy(
             f"{name}.collection", "ERC7007Collection",
             f"zkaigc {name}", f"ZK{name.upper()[:6]}", verifier.address, hashes["model_hash"],
-            encoding_tuple(art), market.address, artifacts=hashes,
+            encoding_tuple(art), market.address, self.account.address, artifacts=hashes,
         )
         if market.getListing(collection.address).vendor == ZERO_ADDRESS:
             tx = market.list(collection.address, self.account.address, CURVE_EXPONENTIAL, spot_price, delta,

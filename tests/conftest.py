@@ -151,7 +151,7 @@ def deploy_collection(project, vendor):
         container = container or project.ERC7007Collection
         return container.deploy(
             name or f"zkaigc {model.name}", symbol, verifier, model_hash or model.model_hash,
-            tuple(encoding), minter, sender=vendor,
+            tuple(encoding), minter, vendor, sender=vendor,
         )
 
     return deploy

@@ -95,3 +95,13 @@ def micro_collection_type_error(name):
     from ape import project
 
     return getattr(project.ERC7007Collection, name)
+
+
+def test_owner_is_the_vendor_set_at_deployment(micro_collection, vendor):
+    assert micro_collection.owner() == vendor
+
+
+def test_constructor_reverts_if_owner_is_zero(project, micro, micro_verifier, vendor):
+    with ape.reverts(micro_collection_type_error("ERC7007InvalidOwner"), owner=ZERO):
+        project.ERC7007Collection.deploy("x", "X", micro_verifier, micro.model_hash, micro.encoding_tuple,
+                                         ZERO, ZERO, sender=vendor)

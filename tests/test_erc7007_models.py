@@ -34,7 +34,8 @@ def deploy(plain_chain, model, minter=ZERO):
     verifier = plain_chain.deploy(model.contract_name)
     collection = plain_chain.deploy(
         "ERC7007Collection", f"zkaigc {model.name}", "AIGC", verifier.address,
-        bytes.fromhex(model.model_hash[2:]), model.encoding_tuple, minter, sender=plain_chain.vendor)
+        bytes.fromhex(model.model_hash[2:]), model.encoding_tuple, minter, plain_chain.vendor,
+        sender=plain_chain.vendor)
     return verifier, collection
 
 

@@ -171,6 +171,14 @@ def test_list_reverts_if_collection_already_listed(market, listed, vendor, stran
     assert market.getListing(listed).vendor == vendor
 
 
+def test_list_reverts_if_caller_is_not_the_collections_owner(market, collection, vendor, stranger):
+    # A watcher of the vendor's deployment cannot list the collection first and become its vendor.
+    with ape.reverts(market.NotCollectionOwner, collection=collection.address, account=stranger.address,
+                     owner=vendor.address):
+        market.list(collection, stranger, LINEAR, SPOT, DELTA, sender=stranger)
+    assert market.getListing(collection).vendor == ZERO
+
+
 def test_list_reverts_if_collection_minter_is_not_the_market(market, deploy_collection, micro, micro_verifier,
                                                               vendor):
     open_collection = deploy_collection(micro, micro_verifier)  # minter 0: anyone could mint around the escrow

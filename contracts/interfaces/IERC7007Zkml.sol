@@ -20,6 +20,9 @@ interface IERC7007Zkml is IERC7007 {
     /// @notice The model commitment is zero.
     error ERC7007InvalidModelHash(bytes32 modelHash);
 
+    /// @notice The collection's owner (its vendor) must be a nonzero address.
+    error ERC7007InvalidOwner(address owner);
+
     /// @notice The encoding is unusable: `inputLen` is zero, `channels` is not 1 or 3, or
     /// `outputLen != channels * height * width` (with width and height non-zero).
     error ERC7007InvalidEncoding(uint256 inputLen, uint256 outputLen, uint256 width, uint256 height, uint256 channels);

@@ -14,8 +14,9 @@ contract ERC7007CollectionHarness is ERC7007Collection {
         address verifier_,
         bytes32 modelHash_,
         ModelEncoding memory encoding_,
-        address minter_
-    ) ERC7007Collection(name_, symbol_, verifier_, modelHash_, encoding_, minter_) {}
+        address minter_,
+        address owner_
+    ) ERC7007Collection(name_, symbol_, verifier_, modelHash_, encoding_, minter_, owner_) {}
 
     /// @notice Verifies and stores the data like `mint`, then mints to `to` instead of the claimant.
     function mintTo(address to, bytes calldata prompt_, bytes calldata aigcData, bytes calldata proof) external {

@@ -71,7 +71,8 @@ contract MarketplaceHandler is TestBase {
         for (uint256 m = 0; m < 2; ++m) {
             verifiers[m] = new StubVerifier(m + 1);
             collections[m] = new ERC7007Collection(
-                "Stub model", "STUB", address(verifiers[m]), keccak256(abi.encode("model", m)), enc, address(market)
+                "Stub model", "STUB", address(verifiers[m]), keccak256(abi.encode("model", m)), enc, address(market),
+                VENDOR
             );
         }
         vm.startPrank(VENDOR);
