@@ -10,7 +10,8 @@ BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help setup compile test demo bench clean
+.PHONY: help setup compile test demo prove bench clean
+MODEL ?= pixel32
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -39,6 +40,9 @@ test: setup  ## run the whole test suite on a local anvil chain
 
 demo: setup  ## compile, deploy to a local anvil chain and print addresses
 	ape run demo
+
+prove: setup  ## prove a random prompt with a committed model (MODEL=pixel32), verify and decode it
+	$(BIN)/python -m proofs prove $(MODEL)
 
 bench: setup  ## run the benchmarks and write docs/benchmarks.{json,md}
 	$(BIN)/python -m proofs.bench
