@@ -18,8 +18,7 @@ random bytes, and training shapes the latent distribution to be uniform (sliced-
 
 from __future__ import annotations
 
-import math
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import torch

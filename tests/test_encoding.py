@@ -1,7 +1,6 @@
 """The prompt/aigcData <-> public instances encoding (docs/encoding.md), against the committed micro sample."""
 
 import json
-from pathlib import Path
 
 import pytest
 

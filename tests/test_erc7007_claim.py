@@ -3,14 +3,11 @@
 import ape
 import pytest
 from eth_utils import keccak
+from helpers import token_of
 
 PROMPT = bytes.fromhex("0102fe80")
 SALT = b"\x11" * 32
 MIN_AGE, MAX_AGE, TTL = 60, 86400, 7 * 86400
-
-
-def token_of(prompt: bytes) -> int:
-    return int.from_bytes(keccak(prompt), "big")
 
 
 def block_time(chain, tx) -> int:

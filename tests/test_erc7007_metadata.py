@@ -9,13 +9,9 @@ import random
 
 import ape
 import pytest
-from eth_utils import keccak
 
 from proofs.encoding import Encoding
-
-
-def token_of(prompt: bytes) -> int:
-    return int.from_bytes(keccak(prompt), "big")
+from helpers import token_of
 
 
 def test_token_uri_decodes_to_json_whose_image_has_the_pipelines_pixels(micro_collection, micro, micro_verifier,

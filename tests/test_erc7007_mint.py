@@ -3,21 +3,12 @@
 import ape
 import pytest
 from eth_utils import keccak
+from helpers import flip, token_of
 
 ZERO = "0x" + "00" * 20
 MODES = ["ReturnFalse", "Revert", "ReturnNothing", "ReturnShort", "ReturnTwo", "WriteState", "BurnGas"]  # FaultyVerifier.Mode
 FAULT_MODES = MODES[:5]  # rejections the verifier reports: verify() returns false
 EXHAUSTING_MODES = MODES[5:]  # calls that burn all their gas: no verdict, verify() reverts
-
-
-def token_of(prompt: bytes) -> int:
-    return int.from_bytes(keccak(prompt), "big")
-
-
-def flip(data: bytes, index: int, mask: int = 0x01) -> bytes:
-    out = bytearray(data)
-    out[index] ^= mask
-    return bytes(out)
 
 
 @pytest.fixture

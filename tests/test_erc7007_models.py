@@ -9,20 +9,11 @@ import pytest
 from eth_abi import encode
 from eth_utils import keccak
 from web3.logs import DISCARD
+from helpers import flip, token_of
 
 
 ZERO = "0x" + "00" * 20
 SHOWCASE = "pixel32"
-
-
-def token_of(prompt: bytes) -> int:
-    return int.from_bytes(keccak(prompt), "big")
-
-
-def flip(data: bytes, index: int, mask: int = 0x01) -> bytes:
-    out = bytearray(data)
-    out[index] ^= mask
-    return bytes(out)
 
 
 def error(signature: str, *args) -> bytes:

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import ape
 import pytest
 from eth_utils import keccak
+from helpers import token_of
 
 LINEAR, EXPONENTIAL = 0, 1
 NONE, PENDING, FULFILLED, REFUNDED = 0, 1, 2, 3
@@ -16,10 +17,6 @@ FEE_BPS = 250
 SPOT = 10**15  # 0.001 ETH
 DELTA = 10**14  # +0.0001 ETH per fulfilled generation
 ZERO = "0x" + "00" * 20
-
-
-def token_of(prompt: bytes) -> int:
-    return int.from_bytes(keccak(prompt), "big")
 
 
 def fee_of(price: int, bps: int = FEE_BPS) -> int:

@@ -4,7 +4,6 @@ This proves both compiler registrations work offline: ezkl's `create_evm_verifie
 (~/.svm/0.8.20), and Ape compiles the generated verifier through py-solc-x (~/.solcx).
 """
 
-import json
 
 import pytest
 import torch
