@@ -114,11 +114,24 @@ class ProverService:
         try:
             tx = self.market.fulfil(request_id, prompt, sample.aigc, "", sample.proof, sender=self.account)
         except Exception as err:  # noqa: BLE001 - a lost race reverts; the contract decided
+            # A timeout is not a revert: the chain may have taken our transaction after all.
+            mine = self._fulfilled_by_us(request_id, int(event.block_number))
+            if mine is not None:
+                return Outcome(request_id, "fulfilled", f"tx {mine.transaction_hash} (confirmed late)",
+                               prove_seconds, 0, int(mine.tokenId))
             status = int(self.market.getRequest(request_id).status)
             kind = "lost" if status != STATUS_PENDING else "failed"
-            return Outcome(request_id, kind, f"fulfil reverted: {err}", prove_seconds)
+            return Outcome(request_id, kind, f"fulfil failed: {err}", prove_seconds)
         token_id = next((int(log.tokenId) for log in tx.decode_logs(self.market.Fulfilled)), None)
         return Outcome(request_id, "fulfilled", f"tx {tx.txn_hash}", prove_seconds, tx.gas_used, token_id)
+
+    def _fulfilled_by_us(self, request_id: int, from_block: int):
+        """The Fulfilled log of `request_id` if this prover's transaction made it, else None."""
+        head = self.market.chain_manager.blocks.head.number
+        for log in self.market.Fulfilled.range(from_block, head + 1, search_topics={"requestId": request_id}):
+            if str(log.prover) == self.account.address:
+                return log
+        return None
 
     def poll(self, to_block: int | None = None) -> list[Outcome]:
         """Process every new request up to `to_block` (default: the head); persists progress as it goes."""

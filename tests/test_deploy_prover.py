@@ -72,6 +72,12 @@ def test_poll_fulfils_request_and_persists_progress_if_prompt_is_valid(
     restarted = _service(market, collection, micro, prover, tmp_path / "state.json", start)
     assert restarted.poll() == []  # resumes after the last processed block: nothing proven twice
 
+    # After a receipt timeout the service asks the chain whose fulfilment landed.
+    landed = service._fulfilled_by_us(request.request_id, request.block)
+    assert landed is not None and int(landed.tokenId) == outcome.token_id
+    other = _service(market, collection, micro, user, tmp_path / "other.json", start)
+    assert other._fulfilled_by_us(request.request_id, request.block) is None
+
 
 def test_poll_skips_request_if_prompt_does_not_decode(deployment, micro, chain, user, prover, tmp_path):
     market, collection, _ = deployment
