@@ -1,6 +1,7 @@
 """End to end against the deployed devnet system, on a fork: real proofs, real ETH, the deployed contracts."""
 
 import os
+import random
 
 import ape
 from eth_utils import keccak
@@ -11,7 +12,7 @@ from proofs.prover import ProverService, ProverState
 
 def _prompt(artifacts, seed: int) -> bytes:
     enc = artifacts.encoding()
-    rng = __import__("random").Random(seed)
+    rng = random.Random(seed)
     return enc.encode_prompt([rng.randint(-100, 100) for _ in range(enc.input_len)])
 
 
