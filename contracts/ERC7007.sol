@@ -194,6 +194,8 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
             instancesAt := add(add(callData, 0x64), paddedProof)
             mstore(instancesAt, count)
         }
+        // The instances fill the call data exactly up to `callData + size`, which the first block computed.
+        // slither-disable-next-line unused-return
         AigcEncoding.writeInstances(instancesAt + 0x20, prompt, aigcData);
         bool exhausted;
         /// @solidity memory-safe-assembly

@@ -103,6 +103,8 @@ abstract contract ERC7007Claimable is ERC7007, IERC7007Claimable {
     /// @dev Deletes `commitment` if it is revealable now; reverts otherwise.
     function _consumeCommitment(bytes32 commitment) private {
         uint256 committedAt = _commitments[commitment];
+        // 0 is the "never committed" sentinel (a real commitment stores its block timestamp, which is never 0).
+        // slither-disable-next-line incorrect-equality
         if (committedAt == 0) revert ERC7007CommitmentNotFound(commitment);
         if (block.timestamp < committedAt + MIN_COMMITMENT_AGE) {
             revert ERC7007CommitmentTooNew(commitment, committedAt + MIN_COMMITMENT_AGE);

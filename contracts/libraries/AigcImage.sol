@@ -70,6 +70,8 @@ library AigcImage {
     /// @notice An SVG that shows `bmp` (a `width`×`height` bitmap) scaled up with hard pixel edges.
     function svg(bytes memory bmp, uint256 width, uint256 height) internal pure returns (bytes memory) {
         uint256 side = width > height ? width : height;
+        // The integer floor is the point: a whole number of screen pixels per image pixel keeps edges hard.
+        // slither-disable-next-line divide-before-multiply
         uint256 scale = side >= 512 ? 1 : 512 / side;
         string memory w = width.toString();
         string memory h = height.toString();

@@ -67,6 +67,8 @@ library BytecodeStorage {
         assembly {
             dst := add(data, 0x20)
         }
+        // Floor division on purpose: `i` is the chunk holding `start`, and `i * MAX_CHUNK_SIZE` that chunk's start.
+        // slither-disable-next-line divide-before-multiply
         uint256 i = start / MAX_CHUNK_SIZE;
         while (start < end) {
             uint256 chunkStart = i * MAX_CHUNK_SIZE;

@@ -9,7 +9,7 @@ library JsonString {
     /// control characters (< 0x20) become `\u00XX`. Other bytes, UTF-8 included, pass through.
     function escape(string memory value) internal pure returns (string memory) {
         bytes memory input = bytes(value);
-        uint256 extra;
+        uint256 extra = 0;
         for (uint256 i; i < input.length; ++i) {
             bytes1 char = input[i];
             if (char == '"' || char == "\\") extra += 1;
@@ -17,7 +17,7 @@ library JsonString {
         }
         if (extra == 0) return value;
         bytes memory output = new bytes(input.length + extra);
-        uint256 j;
+        uint256 j = 0;
         for (uint256 i; i < input.length; ++i) {
             bytes1 char = input[i];
             if (char == '"' || char == "\\") {
