@@ -79,11 +79,7 @@ def fitting_logrows(settings: dict) -> int:
 
 def output_shape(art: ModelArtifacts) -> tuple[int, int, int]:
     """(C, H, W) of the circuit's public output."""
-    shape = art.load_settings()["model_instance_shapes"][1]
-    shape = [d for d in shape if d != 1][-3:] if len(shape) > 3 else shape
-    while len(shape) < 3:
-        shape = [1, *shape]
-    return tuple(int(d) for d in shape[-3:])
+    return art.output_shape()
 
 
 def render_png(art: ModelArtifacts, aigc: bytes, path: Path, min_side: int = 256) -> Path:

@@ -49,16 +49,6 @@ def artifact_hashes(art: ModelArtifacts) -> dict[str, str]:
     }
 
 
-def encoding_tuple(art: ModelArtifacts) -> tuple[int, int, int, int, int, int, int]:
-    """The collection's ModelEncoding struct for a model: (inputLen, outputLen, inputScale, outputScale, w, h, c)."""
-    enc = art.encoding()
-    shape = art.load_settings()["model_instance_shapes"][1]  # [1, C, H, W] for images
-    if len(shape) != 4:
-        raise ValueError(f"{art.name}: output shape {shape} is not [1, C, H, W]")
-    _, channels, height, width = shape
-    return (enc.input_len, enc.output_len, enc.input_scale, enc.output_scale, width, height, channels)
-
-
 @dataclass
 class Manifest:
     """Per-network record of what is deployed where."""
@@ -135,7 +125,7 @@ class Deployer:
         collection = self._deploy(
             f"{name}.collection", "ERC7007Collection",
             f"zkaigc {name}", f"ZK{name.upper()[:6]}", verifier.address, hashes["model_hash"],
-            encoding_tuple(art), market.address, self.account.address, artifacts=hashes,
+            art.encoding_struct(), market.address, self.account.address, artifacts=hashes,
         )
         if market.getListing(collection.address).vendor == ZERO_ADDRESS:
             tx = market.list(collection.address, self.account.address, CURVE_EXPONENTIAL, spot_price, delta,

@@ -248,6 +248,20 @@ class ModelArtifacts:
             output_scale=int(s["model_output_scales"][0]),
         )
 
+    def output_shape(self) -> tuple[int, int, int]:
+        """(C, H, W) of the circuit's public output (leading unit dimensions dropped, padded to three)."""
+        shape = self.load_settings()["model_instance_shapes"][1]
+        shape = [d for d in shape if d != 1][-3:] if len(shape) > 3 else shape
+        while len(shape) < 3:
+            shape = [1, *shape]
+        return tuple(int(d) for d in shape[-3:])
+
+    def encoding_struct(self) -> tuple[int, int, int, int, int, int, int]:
+        """The contracts' `ModelEncoding`: (inputLen, outputLen, inputScale, outputScale, width, height, channels)."""
+        enc = self.encoding()
+        channels, height, width = self.output_shape()
+        return (enc.input_len, enc.output_len, enc.input_scale, enc.output_scale, width, height, channels)
+
     def read_meta(self) -> dict[str, Any]:
         return json.loads(self.meta.read_text()) if self.meta.exists() else {}
 

@@ -103,8 +103,7 @@ class ProvenModel:
     @property
     def encoding_tuple(self) -> tuple:
         """The `ModelEncoding` struct: (inputLen, outputLen, inputScale, outputScale, width, height, channels)."""
-        e = self.enc
-        return (e.input_len, e.output_len, e.input_scale, e.output_scale, self.width, self.height, self.channels)
+        return self.art.encoding_struct()
 
     def prove(self, prompt: bytes, workdir):
         """A fresh proof of `prompt` with the committed model (ezkl, off-chain)."""
@@ -399,3 +398,27 @@ class TokenMetadata:
 def token_metadata():
     """The tokenURI decoding helpers (`TokenMetadata`)."""
     return TokenMetadata
+
+
+@pytest.fixture(scope="session")
+def scratch_model(tmp_path_factory):
+    """Factory: a throwaway ezkl model (torch module -> ONNX -> settings -> setup with a fresh dev SRS) in tmp.
+
+    Returns its `ModelArtifacts`; nothing is written into the repository.
+    """
+    import torch
+
+    from proofs.pipeline import ModelArtifacts
+
+    def build(name: str, module, config, latent_dim: int = 4):
+        root = tmp_path_factory.mktemp(name)
+        art = ModelArtifacts(name, root=root / "artifacts", cache_root=root / "cache", verifiers_root=root / "v",
+                             srs_root=root / "srs")
+        art.dir.mkdir(parents=True)
+        torch.onnx.export(module.eval(), torch.zeros(1, latent_dim), art.onnx, input_names=["latent"],
+                          output_names=["image"], dynamo=False)
+        art.gen_settings(config)
+        art.setup(srs_kind="dev", write_vk=True)
+        return art
+
+    return build

@@ -89,34 +89,26 @@ contract HostileRequester {
 
 
 @pytest.fixture(scope="module")
-def other_model(tmp_path_factory, micro):
+def other_model(scratch_model, tmp_path_factory, micro):
     """A second real model with micro's shape (4 latent bytes -> 16 outputs) but other weights: its own ezkl
     artifacts, a real proof and a generated verifier. Its proofs are "the wrong model's proofs" for micro."""
     import torch
 
-    from proofs.cli import output_shape
-    from proofs.pipeline import CircuitConfig, ModelArtifacts, prove_latent
+    from proofs.pipeline import CircuitConfig, prove_latent
 
-    root = tmp_path_factory.mktemp("other-model")
     torch.manual_seed(11)
-    model = torch.nn.Sequential(torch.nn.Linear(4, 16), torch.nn.ReLU()).eval()
-    art = ModelArtifacts("othermodel", root=root / "artifacts", cache_root=root / "cache", verifiers_root=root / "v",
-                         srs_root=root / "srs")
-    art.dir.mkdir(parents=True)
-    torch.onnx.export(model, torch.zeros(1, 4), art.onnx, input_names=["latent"], output_names=["image"],
-                      dynamo=False)
-    art.gen_settings(CircuitConfig(input_scale=7, param_scale=7, decomp_base=128, decomp_legs=4,
-                                   lookup_range=(-128, 128), logrows=10))
-    art.setup(srs_kind="dev", write_vk=True)
+    art = scratch_model(
+        "othermodel", torch.nn.Sequential(torch.nn.Linear(4, 16), torch.nn.ReLU()),
+        CircuitConfig(input_scale=7, param_scale=7, decomp_base=128, decomp_legs=4, lookup_range=(-128, 128),
+                      logrows=10),
+    )
     enc = art.encoding()
     latent = enc.dequantize_latent(enc.decode_prompt(micro.sample.prompt))  # the same prompt bytes as micro's
-    sample = prove_latent(art, latent, root / "run")
+    sample = prove_latent(art, latent, tmp_path_factory.mktemp("other-run"))
     assert sample.prompt == micro.sample.prompt
-    channels, height, width = output_shape(art)
     return SimpleNamespace(
         name="othermodel", art=art, sample=sample, model_hash=art.model_hash(),
-        source=art.create_evm_verifier().read_text(),
-        encoding_tuple=(enc.input_len, enc.output_len, enc.input_scale, enc.output_scale, width, height, channels),
+        source=art.create_evm_verifier().read_text(), encoding_tuple=art.encoding_struct(),
     )
 
 

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from proofs.encoding import FIELD_MODULUS
-from proofs.pipeline import CircuitConfig, ModelArtifacts, prove_latent
+from proofs.pipeline import CircuitConfig, prove_latent
 
 
 class Tiny(torch.nn.Module):
@@ -24,20 +24,12 @@ class Tiny(torch.nn.Module):
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
+def tiny(scratch_model, tmp_path_factory):
     """A freshly proven tiny model: artifacts, a sample and its generated verifier source."""
-    root = tmp_path_factory.mktemp("tiny")
     torch.manual_seed(7)
-    model = Tiny().eval()
-    art = ModelArtifacts("tiny", root=root / "artifacts", cache_root=root / "cache", verifiers_root=root / "v",
-                         srs_root=root / "srs")
-    art.dir.mkdir(parents=True)
-    torch.onnx.export(model, torch.zeros(1, 4), art.onnx, input_names=["latent"], output_names=["image"],
-                      dynamo=False)
-    art.gen_settings(CircuitConfig(input_scale=5, param_scale=5, decomp_base=128, decomp_legs=4,
-                                   lookup_range=(-128, 128), logrows=8))
-    art.setup(srs_kind="dev", write_vk=True)
-    sample = prove_latent(art, [0.5, -1.25, 0.75, 2.0], root / "run")
+    art = scratch_model("tiny", Tiny(), CircuitConfig(input_scale=5, param_scale=5, decomp_base=128, decomp_legs=4,
+                                                      lookup_range=(-128, 128), logrows=8))
+    sample = prove_latent(art, [0.5, -1.25, 0.75, 2.0], tmp_path_factory.mktemp("tiny-run"))
     source = art.create_evm_verifier().read_text()
     return art, sample, source
 
