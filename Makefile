@@ -10,17 +10,17 @@ BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help setup compile test demo prove bench clean
+.PHONY: help setup compile lint test test-fast demo train build prove bench clean
 MODEL ?= pixel32
 
 help:  ## list targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(VENV)/.installed: pyproject.toml
 	@echo "==> Python environment ($(VENV))"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e '.[dev]'
 	$(BIN)/pip check
 	touch $@
 
@@ -35,17 +35,31 @@ setup: $(VENV)/.installed node_modules/.installed  ## install everything (idempo
 compile: setup  ## compile the contracts with Ape
 	ape compile
 
-test: setup  ## run the whole test suite on a local anvil chain
+lint: setup  ## ruff (lint + format check) for Python; forge fmt --check and solhint for Solidity
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	bash tools/lint-sol.sh
+
+test: setup  ## the whole suite: lint, ape/pytest, forge, slither and fork tests (what CI runs)
 	bash tools/test-all.sh
 
-demo: setup  ## compile, deploy to a local anvil chain and print addresses
+test-fast: setup  ## the fast lane: lint, unit and contract tests on micro, forge's quick profile (< 3 min)
+	bash tools/test-all.sh --fast
+
+demo: setup  ## deploy to a local anvil, claim, pay, prove, fulfil, and write the minted image
 	ape run demo
+
+train: setup  ## train a registered model (MODEL=pixel32): writes its checkpoint and sample grid
+	$(BIN)/python -m models train $(MODEL)
+
+build: setup  ## build a model's committed artifacts and verifier (MODEL=pixel32): python -m proofs build
+	$(BIN)/python -m proofs build $(MODEL)
 
 prove: setup  ## prove a random prompt with a committed model (MODEL=pixel32), verify and decode it
 	$(BIN)/python -m proofs prove $(MODEL)
 
-bench: setup  ## run the benchmarks and write docs/benchmarks.{json,md}
-	$(BIN)/python -m proofs.bench
+bench: setup  ## measure every committed model and write docs/benchmarks.{json,md}
+	$(BIN)/python -m benchmarks.proving
 
 clean:  ## remove build outputs and caches (keeps the venv and node_modules)
 	rm -rf .build .cache

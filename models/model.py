@@ -18,60 +18,18 @@ random bytes, and training shapes the latent distribution to be uniform (sliced-
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, fields, replace
 from pathlib import Path
 
 import torch
 from torch import nn
 
+from . import registry
+from .config import ModelConfig
+from .errors import CheckpointMissingError
 from .quant import QConv2d, QConvTranspose2d, QLinear, set_quant, snap_weights
 
 CHECKPOINTS = Path(__file__).resolve().parent / "checkpoints"
-
-
-@dataclass
-class ModelConfig:
-    """Architecture, quantization and training knobs of one model; stored inside its checkpoint."""
-
-    name: str = "pixel32"
-    dataset: str = "pixelart"  # "digits" (sklearn, bundled) or "pixelart" (procedural, models/data.py)
-    image_size: int = 32  # output H = W
-    channels: int = 3  # 1 grayscale, 3 RGB
-    latent_dim: int = 16
-    kind: str = "conv"  # "mlp" | "conv"
-    hidden: int = 16  # mlp: hidden units
-    base: int = 4  # conv: the first feature map is base × base
-    widths: tuple[int, ...] = (16, 8)  # conv: channels of the first map, then after each ×2 stage
-    upsample: str = "nearest"  # conv: "nearest" (Upsample+Conv3×3) or "transposed" (ConvTranspose2d)
-    render: int = 2  # conv: final nearest-upsample factor (art grid -> output)
-    act_bits: int = 7  # activation/input fixed-point fractional bits (ezkl input_scale)
-    weight_bits: int = 7  # weight fractional bits (ezkl param_scale), weights int8
-    # training
-    seed: int = 0
-    steps: int = 3000
-    batch_size: int = 64
-    lr: float = 3e-3
-    qat_start: float = 0.5  # fraction of the steps after which fake quantization is on
-    sw_weight: float = 1.0  # weight of the sliced-Wasserstein prior term (uniform latents)
-    num_train: int = 4096
-
-    def __post_init__(self) -> None:
-        self.widths = tuple(self.widths)
-        if self.image_size % self.render:
-            raise ValueError(f"{self.name}: image_size {self.image_size} is not a multiple of render {self.render}")
-        if self.kind == "conv":
-            grid = self.base * 2 ** (len(self.widths) - 1) * self.render
-            if grid != self.image_size:
-                raise ValueError(f"{self.name}: base·2^stages·render = {grid} != image_size {self.image_size}")
-
-    @property
-    def art_size(self) -> int:
-        """Side of the grid the network paints before the final nearest upsample."""
-        return self.image_size // self.render
-
-    @property
-    def output_shape(self) -> tuple[int, int, int]:
-        return (self.channels, self.image_size, self.image_size)
 
 
 class Decoder(nn.Module):
@@ -87,7 +45,7 @@ class Decoder(nn.Module):
             w = cfg.widths
             self.fc = QLinear(cfg.latent_dim, w[0] * cfg.base * cfg.base)
             stages = []
-            for cin, cout in zip(w[:-1], w[1:]):
+            for cin, cout in zip(w[:-1], w[1:], strict=True):
                 if cfg.upsample == "nearest":
                     stages += [nn.Upsample(scale_factor=2, mode="nearest"), QConv2d(cin, cout, 3, padding=1)]
                 elif cfg.upsample == "transposed":
@@ -148,10 +106,11 @@ class AutoEncoder(nn.Module):
         set_quant(self.decoder, enabled, self.cfg.act_bits, self.cfg.weight_bits)
 
 
-def save_checkpoint(model: AutoEncoder, path: Path, **extra) -> None:
+def save_checkpoint(model: AutoEncoder, path: Path, **extra) -> Path:
     """Config + weights (+ metrics) in one small file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     torch.save({"config": asdict(model.cfg), "state_dict": model.state_dict(), **extra}, path)
+    return path
 
 
 def load_checkpoint(name_or_path: str | Path) -> tuple[AutoEncoder, dict]:
@@ -159,6 +118,8 @@ def load_checkpoint(name_or_path: str | Path) -> tuple[AutoEncoder, dict]:
     path = Path(name_or_path)
     if not path.suffix:
         path = CHECKPOINTS / f"{name_or_path}.pt"
+    if not path.exists():
+        raise CheckpointMissingError(f"no checkpoint at {path}: train it with `python -m models train {path.stem}`")
     ckpt = torch.load(path, map_location="cpu", weights_only=False)
     known = {f.name for f in fields(ModelConfig)}
     cfg = ModelConfig(**{k: v for k, v in ckpt["config"].items() if k in known})
@@ -170,6 +131,20 @@ def load_checkpoint(name_or_path: str | Path) -> tuple[AutoEncoder, dict]:
     return model, {k: v for k, v in ckpt.items() if k not in ("config", "state_dict")}
 
 
+def load_model(name: str) -> tuple[AutoEncoder, dict]:
+    """The trained model behind a registered name (its checkpoint, or a derived view of another's) and extras."""
+    spec = registry.get(name)
+    model, extra = load_checkpoint(spec.checkpoint_name)
+    if spec.derived_from is None:
+        return model, extra
+    derived = AutoEncoder(replace(model.cfg, name=name, **spec.changes))
+    derived.decoder.load_state_dict(model.decoder.state_dict())  # the decoder's layers are unchanged
+    derived.encoder = model.encoder  # still encodes the base model's images
+    derived.set_quant(True)
+    derived.eval()
+    return derived, {**extra, "derived_from": spec.derived_from, "changes": dict(spec.changes)}
+
+
 def export_decoder_onnx(model: AutoEncoder, path: Path) -> None:
     """The decoder alone as ONNX (opset 17, legacy exporter) with input `latent` and output `image`."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -178,7 +153,14 @@ def export_decoder_onnx(model: AutoEncoder, path: Path) -> None:
     # of activations itself; fake-quant ops would only add Round nodes ezkl would have to prove.
     model.set_quant(False)
     try:
-        torch.onnx.export(model.decoder, dummy, str(path), input_names=["latent"], output_names=["image"],
-                          opset_version=17, dynamo=False)
+        torch.onnx.export(
+            model.decoder,
+            dummy,
+            str(path),
+            input_names=["latent"],
+            output_names=["image"],
+            opset_version=17,
+            dynamo=False,
+        )
     finally:
         model.set_quant(True)

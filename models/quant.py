@@ -75,8 +75,16 @@ class QConvTranspose2d(QuantMixin, nn.ConvTranspose2d):
     """nn.ConvTranspose2d with int8 fake-quantized weights and a rounded output."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        y = F.conv_transpose2d(x, self.qweight(self.weight), self.qbias(self.bias), self.stride, self.padding,
-                               self.output_padding, self.groups, self.dilation)
+        y = F.conv_transpose2d(
+            x,
+            self.qweight(self.weight),
+            self.qbias(self.bias),
+            self.stride,
+            self.padding,
+            self.output_padding,
+            self.groups,
+            self.dilation,
+        )
         return self.qact(y)
 
 

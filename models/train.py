@@ -1,15 +1,14 @@
-"""Train a named model from one command with a fixed seed: ``python -m models.train pixel32``.
+"""Training a registered model with a fixed seed (the CLI is ``python -m models train pixel32``).
 
 Sliced-Wasserstein autoencoder: reconstruction MSE plus a sliced-Wasserstein distance pulling the encoded
 latents towards the uniform distribution on [-1, 1)^d, so decoding random prompt bytes gives plausible
 images. The first ``qat_start`` of the steps train in float; then fake quantization (models/quant.py) is on
 for the rest (quantization-aware training). Reported: float, naive post-training-quantized (PTQ) and QAT int8
-quality on held-out images. Saves ``models/checkpoints/<name>.pt`` and a sample grid PNG.
+quality on held-out images. This module returns the model; the CLI saves the checkpoint and the sample grid.
 """
 
 from __future__ import annotations
 
-import argparse
 import copy
 import json
 import math
@@ -20,11 +19,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from . import configs, data
-from .model import CHECKPOINTS, AutoEncoder, ModelConfig, save_checkpoint
+from . import data
+from .config import ModelConfig
+from .model import AutoEncoder
 from .quant import snap_weights
-
-DOCS_IMAGES = Path(__file__).resolve().parent.parent / "docs" / "images"
 
 
 def sliced_wasserstein(z: torch.Tensor, prior: torch.Tensor, projections: int = 32) -> torch.Tensor:
@@ -55,16 +53,21 @@ def quantize_latent(z: torch.Tensor, bits: int) -> torch.Tensor:
     return torch.clamp(torch.round(z * 2**bits), -128, 127) / 2**bits
 
 
-def train(cfg: ModelConfig, out: Path | None = None, log=print) -> tuple[AutoEncoder, dict]:
-    """Train `cfg` deterministically; returns the model (QAT, snapped) and its metrics."""
-    torch.manual_seed(cfg.seed)
-    np.random.seed(cfg.seed)
-    torch.set_num_threads(max(1, torch.get_num_threads()))
+def split(cfg: ModelConfig) -> tuple[torch.Tensor, torch.Tensor, torch.Generator]:
+    """The seeded (held-out, training) images (B, C, H, W) of a config, and the generator training goes on with."""
     images = data.load(cfg.dataset, cfg.num_train + 512, cfg.image_size, cfg.seed)
     gen = torch.Generator().manual_seed(cfg.seed)
     perm = torch.randperm(len(images), generator=gen)
     n_eval = min(512, len(images) // 5)
-    test, trainset = images[perm[:n_eval]], images[perm[n_eval:]]
+    return images[perm[:n_eval]], images[perm[n_eval:]], gen
+
+
+def train(cfg: ModelConfig, log=print) -> tuple[AutoEncoder, dict]:
+    """Train `cfg` deterministically; returns the model (QAT, snapped) and its metrics. Writes nothing."""
+    torch.manual_seed(cfg.seed)
+    np.random.seed(cfg.seed)
+    torch.set_num_threads(max(1, torch.get_num_threads()))
+    test, trainset, gen = split(cfg)
 
     model = AutoEncoder(cfg)
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
@@ -103,9 +106,6 @@ def train(cfg: ModelConfig, out: Path | None = None, log=print) -> tuple[AutoEnc
     metrics["qat_int8_prompt_latent"] = {"mse": mse, "psnr_db": psnr(mse)}
     metrics["train_seconds"] = round(time.perf_counter() - start, 1)
     log(json.dumps(metrics, indent=2))
-    out = out or CHECKPOINTS / f"{cfg.name}.pt"
-    save_checkpoint(model, out, metrics=metrics)
-    save_grid(model, test, DOCS_IMAGES / f"{cfg.name}-samples.png")
     return model, metrics
 
 
@@ -131,22 +131,3 @@ def save_grid(model: AutoEncoder, test: torch.Tensor, path: Path, n: int = 8, se
     path.parent.mkdir(parents=True, exist_ok=True)
     Image.fromarray(arr).resize((arr.shape[1] * scale, arr.shape[0] * scale), Image.NEAREST).save(path)
     return path
-
-
-def main(argv: list[str] | None = None) -> None:
-    """CLI entry point."""
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("model", choices=sorted(configs.CONFIGS))
-    p.add_argument("--steps", type=int, help="override the config's training steps")
-    p.add_argument("--seed", type=int, help="override the config's seed")
-    args = p.parse_args(argv)
-    cfg = configs.get(args.model)
-    if args.steps:
-        cfg.steps = args.steps
-    if args.seed is not None:
-        cfg.seed = args.seed
-    train(cfg)
-
-
-if __name__ == "__main__":
-    main()

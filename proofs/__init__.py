@@ -1,7 +1,22 @@
-"""zkaigc proofs: the ezkl pipeline, artifacts per model, and the prompt/aigcData calldata encoding."""
+"""zkaigc proofs: the ezkl pipeline, artifacts per model, SRS handling and the prompt/aigcData encoding."""
+
+from models.circuit import CircuitConfig
 
 from .encoding import FIELD_MODULUS, Encoding, EncodingError
-from .pipeline import CircuitConfig, ModelArtifacts, ProvenSample, prove_latent
+from .errors import ArtifactsError, ProofError, SrsError
+from .pipeline import ModelArtifacts, ProvenSample, artifacts_of, committed_models, prove_latent
 
-__all__ = ["FIELD_MODULUS", "CircuitConfig", "Encoding", "EncodingError", "ModelArtifacts", "ProvenSample",
-           "prove_latent"]
+__all__ = [
+    "FIELD_MODULUS",
+    "ArtifactsError",
+    "CircuitConfig",
+    "Encoding",
+    "EncodingError",
+    "ModelArtifacts",
+    "ProofError",
+    "ProvenSample",
+    "SrsError",
+    "artifacts_of",
+    "committed_models",
+    "prove_latent",
+]

@@ -13,8 +13,10 @@ outputs (the image), both flattened row-major in the ONNX graph's order (images 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
+
+from models.errors import ZkaigcError
 
 #: BN254 scalar field modulus: ezkl's public instances are elements of this field.
 FIELD_MODULUS = 21888242871839275222246405745257275088548364400416034343698204186575808495617
@@ -23,7 +25,7 @@ PROMPT_BYTES_PER_VALUE = 1
 AIGC_BYTES_PER_VALUE = 2
 
 
-class EncodingError(ValueError):
+class EncodingError(ZkaigcError, ValueError):
     """Bytes or values that do not fit the encoding."""
 
 
@@ -87,9 +89,7 @@ class Encoding:
     def split_instances(self, instances: Sequence[int]) -> tuple[bytes, bytes]:
         """Public instances (field elements) -> (prompt, aigcData); the inverse of `instances`."""
         if len(instances) != self.input_len + self.output_len:
-            raise EncodingError(
-                f"expected {self.input_len + self.output_len} instances, got {len(instances)}"
-            )
+            raise EncodingError(f"expected {self.input_len + self.output_len} instances, got {len(instances)}")
         ints = [from_field(f) for f in instances]
         return self.encode_prompt(ints[: self.input_len]), self.encode_aigc(ints[self.input_len :])
 

@@ -14,151 +14,52 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import os
+import math
 import re
-import sys
-import time
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 import ezkl
 
+from models import registry
+from models.circuit import CircuitConfig
+
 from .encoding import Encoding, felt_from_ezkl_hex
+from .errors import ArtifactsError, ProofError
+from .files import ARTIFACTS_ROOT, CACHE_ROOT, SRS_ROOT, VERIFIERS_ROOT, sha256_file
+from .progress import Progress, log, stage
+from .srs import DEV_SRS_WARNING, ceremony_srs, dev_srs, warn_dev_srs
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS_ROOT = REPO_ROOT / "proofs" / "artifacts"
-SRS_ROOT = REPO_ROOT / "proofs" / "srs"
-VERIFIERS_ROOT = REPO_ROOT / "contracts" / "verifiers"
-CACHE_ROOT = Path(os.environ.get("ZKAIGC_CACHE", REPO_ROOT / ".cache" / "zkaigc"))
-
-#: Git rejects files over 32 MB here; larger SRS files are committed in parts of this size.
-SRS_PART_BYTES = 30 * 1024 * 1024
-
-DEV_SRS_WARNING = (
-    "WARNING: DEVELOPMENT SRS. This KZG setup was generated locally by `ezkl.gen_srs`; whoever generated it "
-    "knows its toxic waste and can FORGE PROOFS for any statement. Fine for tests and local demos, never "
-    "for value on a public network: use the ceremony SRS (`--srs ceremony`, needs internet)."
-)
-
-Progress = Callable[[str], None]
+__all__ = [
+    "CircuitConfig",
+    "ModelArtifacts",
+    "ProvenSample",
+    "artifacts_of",
+    "committed_models",
+    "prove_latent",
+    "run_args",
+    "sample_from_proof",
+]
 
 
-def log(message: str) -> None:
-    """Default progress sink: one line on stderr."""
-    print(f"[zkaigc] {message}", file=sys.stderr, flush=True)
-
-
-@contextmanager
-def stage(name: str, progress: Progress = log) -> Iterator[dict]:
-    """Announce a stage, time it, and report how long it took."""
-    progress(f"{name} ...")
-    timing: dict[str, float] = {}
-    start = time.perf_counter()
-    yield timing
-    timing["seconds"] = time.perf_counter() - start
-    progress(f"{name} done in {timing['seconds']:.1f}s")
-
-
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-@dataclass
-class CircuitConfig:
-    """The settings choices that decide circuit size and proving time (see docs/design-space.md)."""
-
-    input_scale: int = 5  # int8 latents: q/32 covers [-4, 4)
-    param_scale: int = 5  # int8-representable weights after QAT
-    num_inner_cols: int = 2
-    lookup_range: tuple[int, int] = (-1024, 1024)
-    decomp_base: int = 1024  # range checks decompose into legs of this base: table size = base
-    decomp_legs: int = 3
-    logrows: int | None = None  # None: the smallest that fits, as ezkl computes it
-    input_visibility: str = "public"
-    output_visibility: str = "public"
-    param_visibility: str = "fixed"
-    # The contracts decode public inputs/outputs from int8/int16 bytes, so they are in range by construction;
-    # skipping ezkl's own range checks on them saves ~20 cells per output value.
-    ignore_range_check_inputs_outputs: bool = False
-
-    def run_args(self) -> "ezkl.PyRunArgs":
-        """This config as ezkl's PyRunArgs."""
-        ra = ezkl.PyRunArgs()
-        ra.input_scale = self.input_scale
-        ra.param_scale = self.param_scale
-        ra.num_inner_cols = self.num_inner_cols
-        ra.lookup_range = tuple(self.lookup_range)
-        ra.decomp_base = self.decomp_base
-        ra.decomp_legs = self.decomp_legs
-        ra.input_visibility = self.input_visibility
-        ra.output_visibility = self.output_visibility
-        ra.param_visibility = self.param_visibility
-        ra.ignore_range_check_inputs_outputs = self.ignore_range_check_inputs_outputs
-        if self.logrows is not None:
-            ra.logrows = self.logrows
-        return ra
-
-
-# --------------------------------------------------------------------------------------------------------
-# SRS
-# --------------------------------------------------------------------------------------------------------
-def dev_srs_parts(logrows: int, root: Path = SRS_ROOT) -> list[Path]:
-    """The committed parts of the development SRS for `logrows`, in order (empty if none)."""
-    whole = root / f"dev-k{logrows}.srs"
-    if whole.exists():
-        return [whole]
-    return sorted(root.glob(f"dev-k{logrows}.srs.part*"), key=lambda p: int(p.suffix.removeprefix(".part")))
-
-
-def dev_srs(logrows: int, progress: Progress = log, root: Path = SRS_ROOT, create: bool = True) -> Path:
-    """A development SRS of exactly `logrows`: the committed one, or a new one (committed in ≤30 MB parts)."""
-    cached = root / ".assembled" / f"dev-k{logrows}.srs" if root != SRS_ROOT else CACHE_ROOT / "srs" / f"dev-k{logrows}.srs"
-    parts = dev_srs_parts(logrows, root)
-    if parts:
-        if len(parts) == 1:
-            return parts[0]
-        if not cached.exists() or cached.stat().st_size != sum(p.stat().st_size for p in parts):
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            with open(cached.with_suffix(".tmp"), "wb") as out:
-                for part in parts:
-                    out.write(part.read_bytes())
-            cached.with_suffix(".tmp").replace(cached)
-        return cached
-    if not create:
-        raise FileNotFoundError(f"no development SRS for logrows {logrows} under {root}")
-    progress(DEV_SRS_WARNING)
-    root.mkdir(parents=True, exist_ok=True)
-    with stage(f"gen_srs (development, logrows {logrows})", progress):
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        ezkl.gen_srs(str(cached), logrows)
-    data = cached.read_bytes()
-    if len(data) <= SRS_PART_BYTES:
-        (root / f"dev-k{logrows}.srs").write_bytes(data)
-        return root / f"dev-k{logrows}.srs"
-    for i in range(0, len(data), SRS_PART_BYTES):
-        (root / f"dev-k{logrows}.srs.part{i // SRS_PART_BYTES}").write_bytes(data[i : i + SRS_PART_BYTES])
-    return cached
-
-
-def ceremony_srs(settings_path: Path, logrows: int, progress: Progress = log) -> Path:
-    """The public ceremony SRS (needs internet): the production path."""
-    dest = CACHE_ROOT / "srs" / f"ceremony-k{logrows}.srs"
-    if not dest.exists():
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        with stage(f"get_srs (public ceremony, logrows {logrows})", progress):
-            result = ezkl.get_srs(settings_path=str(settings_path), logrows=logrows, srs_path=str(dest))
-            if asyncio.iscoroutine(result):
-                result = asyncio.run(result)
-            if not result or not dest.exists():
-                raise RuntimeError("could not download the ceremony SRS (offline?); use --srs dev for local work")
-    return dest
+def run_args(config: CircuitConfig) -> ezkl.PyRunArgs:
+    """A circuit config as ezkl's PyRunArgs."""
+    ra = ezkl.PyRunArgs()
+    ra.input_scale = config.input_scale
+    ra.param_scale = config.param_scale
+    ra.num_inner_cols = config.num_inner_cols
+    ra.lookup_range = tuple(config.lookup_range)
+    ra.decomp_base = config.decomp_base
+    ra.decomp_legs = config.decomp_legs
+    ra.input_visibility = config.input_visibility
+    ra.output_visibility = config.output_visibility
+    ra.param_visibility = config.param_visibility
+    ra.ignore_range_check_inputs_outputs = config.ignore_range_check_inputs_outputs
+    if config.logrows is not None:
+        ra.logrows = config.logrows
+    return ra
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -227,6 +128,11 @@ class ModelArtifacts:
         return self.cache / "pk.key"
 
     # --- metadata ----------------------------------------------------------------------------------
+    @property
+    def srs_kind(self) -> str:
+        """The SRS the committed artifacts were set up with: `dev` or `ceremony`."""
+        return self.read_meta().get("srs", {}).get("kind", "dev")
+
     def load_settings(self) -> dict[str, Any]:
         return json.loads(self.settings.read_text())
 
@@ -239,11 +145,10 @@ class ModelArtifacts:
         s = self.load_settings()
         shapes = s["model_instance_shapes"]
         if len(shapes) != 2 or len(s["model_input_scales"]) != 1 or len(s["model_output_scales"]) != 1:
-            raise ValueError(f"{self.name}: expected one public input and one public output, got {shapes}")
-        size = lambda shape: int(__import__("math").prod(shape))  # noqa: E731
+            raise ArtifactsError(f"{self.name}: expected one public input and one public output, got {shapes}")
         return Encoding(
-            input_len=size(shapes[0]),
-            output_len=size(shapes[1]),
+            input_len=math.prod(shapes[0]),
+            output_len=math.prod(shapes[1]),
             input_scale=int(s["model_input_scales"][0]),
             output_scale=int(s["model_output_scales"][0]),
         )
@@ -283,13 +188,16 @@ class ModelArtifacts:
         """settings.json from the ONNX and the config; optionally calibrated on sample latents."""
         self.dir.mkdir(parents=True, exist_ok=True)
         with stage(f"{self.name}: gen_settings", self.progress):
-            if not ezkl.gen_settings(str(self.onnx), str(self.settings), py_run_args=config.run_args()):
-                raise RuntimeError("ezkl.gen_settings failed")
+            if not ezkl.gen_settings(str(self.onnx), str(self.settings), py_run_args=run_args(config)):
+                raise ProofError("ezkl.gen_settings failed")
             if calibration is not None:
                 self.calibration_data.write_text(json.dumps({"input_data": calibration}))
                 # Calibrate only the lookup range: the scales are fixed by quantization-aware training.
                 ezkl.calibrate_settings(
-                    str(self.calibration_data), str(self.onnx), str(self.settings), "resources",
+                    str(self.calibration_data),
+                    str(self.onnx),
+                    str(self.settings),
+                    "resources",
                     scales=[config.input_scale],
                 )
             if config.logrows is not None:
@@ -297,8 +205,9 @@ class ModelArtifacts:
                 settings["run_args"]["logrows"] = max(config.logrows, settings["run_args"]["logrows"])
                 self.settings.write_text(json.dumps(settings))
         settings = self.load_settings()
-        self.write_meta(config=asdict(config), logrows=settings["run_args"]["logrows"],
-                        num_rows=settings.get("num_rows"))
+        self.write_meta(
+            config=asdict(config), logrows=settings["run_args"]["logrows"], num_rows=settings.get("num_rows")
+        )
         return settings
 
     def compile(self) -> Path:
@@ -310,17 +219,17 @@ class ModelArtifacts:
         self.cache.mkdir(parents=True, exist_ok=True)
         with stage(f"{self.name}: compile_circuit", self.progress):
             if not ezkl.compile_circuit(str(self.onnx), str(self.compiled), str(self.settings)):
-                raise RuntimeError("ezkl.compile_circuit failed")
+                raise ProofError("ezkl.compile_circuit failed")
         stamp.write_text(src)
         return self.compiled
 
     def srs(self, kind: str | None = None) -> Path:
         """The SRS this model uses: `dev` (committed, insecure) or `ceremony` (downloaded)."""
-        kind = kind or self.read_meta().get("srs", {}).get("kind", "dev")
+        kind = kind or self.srs_kind
         if kind == "ceremony":
             return ceremony_srs(self.settings, self.logrows, self.progress)
         if kind != "dev":
-            raise ValueError(f"unknown SRS kind {kind!r}: use 'dev' or 'ceremony'")
+            raise ArtifactsError(f"unknown SRS kind {kind!r}: use 'dev' or 'ceremony'")
         return dev_srs(self.logrows, self.progress, root=self.srs_root)
 
     def setup(self, srs_kind: str | None = None, write_vk: bool = False) -> Path:
@@ -331,22 +240,28 @@ class ModelArtifacts:
         src = sha256_file(compiled) + sha256_file(srs)
         if self.pk.exists() and stamp.exists() and stamp.read_text() == src and not write_vk:
             return self.pk
-        if srs_kind == "dev" or (srs_kind is None and self.read_meta().get("srs", {}).get("kind", "dev") == "dev"):
-            self.progress(DEV_SRS_WARNING)
+        if (srs_kind or self.srs_kind) == "dev":
+            warn_dev_srs(self.progress)
         vk_out = self.vk if write_vk else self.cache / "vk.key"
         with stage(f"{self.name}: setup (logrows {self.logrows})", self.progress):
             if not ezkl.setup(str(compiled), str(vk_out), str(self.pk), srs_path=str(srs)):
-                raise RuntimeError("ezkl.setup failed")
+                raise ProofError("ezkl.setup failed")
         if not write_vk and vk_out.read_bytes() != self.vk.read_bytes():
-            raise RuntimeError(
+            raise ArtifactsError(
                 f"{self.name}: the regenerated vk differs from the committed {self.vk}; the SRS or circuit "
                 "changed since the artifacts were made (rerun the model's `build`)"
             )
         stamp.write_text(src)
         if write_vk:
             kind = srs_kind or "dev"
-            self.write_meta(srs={"kind": kind, "logrows": self.logrows, "sha256": sha256_file(srs),
-                                 "warning": DEV_SRS_WARNING if kind == "dev" else None})
+            self.write_meta(
+                srs={
+                    "kind": kind,
+                    "logrows": self.logrows,
+                    "sha256": sha256_file(srs),
+                    "warning": DEV_SRS_WARNING if kind == "dev" else None,
+                }
+            )
         return self.pk
 
     def witness(self, latent: Sequence[float], workdir: Path) -> dict:
@@ -363,9 +278,14 @@ class ModelArtifacts:
         self.setup()
         proof_path = workdir / "proof.json"
         with stage(f"{self.name}: prove", self.progress):
-            if not ezkl.prove(str(workdir / "witness.json"), str(self.compiled), str(self.pk),
-                              str(proof_path), srs_path=str(self.srs())):
-                raise RuntimeError("ezkl.prove failed")
+            if not ezkl.prove(
+                str(workdir / "witness.json"),
+                str(self.compiled),
+                str(self.pk),
+                str(proof_path),
+                srs_path=str(self.srs()),
+            ):
+                raise ProofError("ezkl.prove failed")
         return json.loads(proof_path.read_text())
 
     def verify(self, proof_path: Path) -> bool:
@@ -380,15 +300,16 @@ class ModelArtifacts:
         self.cache.mkdir(parents=True, exist_ok=True)
 
         async def generate() -> bool:  # ezkl 23 must be awaited inside a running loop
-            return await ezkl.create_evm_verifier(str(self.vk), str(self.settings), str(tmp_sol),
-                                                  str(tmp_abi), srs_path=str(self.srs()))
+            return await ezkl.create_evm_verifier(
+                str(self.vk), str(self.settings), str(tmp_sol), str(tmp_abi), srs_path=str(self.srs())
+            )
 
         with stage(f"{self.name}: create_evm_verifier", self.progress):
             if not asyncio.run(generate()):
-                raise RuntimeError("ezkl.create_evm_verifier failed")
+                raise ProofError("ezkl.create_evm_verifier failed")
         source = tmp_sol.read_text()
         if "contract Halo2Verifier" not in source:
-            raise RuntimeError("unexpected verifier source: no `contract Halo2Verifier`")
+            raise ProofError("unexpected verifier source: no `contract Halo2Verifier`")
         header = (
             f"// GENERATED by proofs.pipeline from proofs/artifacts/{self.name}/ (ezkl {ezkl.__version__}); "
             "do not edit.\n"
@@ -411,13 +332,21 @@ class ProvenSample:
     instances: list[int]
 
     def to_json(self) -> dict:
-        return {"prompt": "0x" + self.prompt.hex(), "aigcData": "0x" + self.aigc.hex(),
-                "proof": "0x" + self.proof.hex(), "instances": [hex(i) for i in self.instances]}
+        return {
+            "prompt": "0x" + self.prompt.hex(),
+            "aigcData": "0x" + self.aigc.hex(),
+            "proof": "0x" + self.proof.hex(),
+            "instances": [hex(i) for i in self.instances],
+        }
 
     @classmethod
-    def from_json(cls, data: dict) -> "ProvenSample":
-        return cls(prompt=bytes.fromhex(data["prompt"][2:]), aigc=bytes.fromhex(data["aigcData"][2:]),
-                   proof=bytes.fromhex(data["proof"][2:]), instances=[int(i, 16) for i in data["instances"]])
+    def from_json(cls, data: dict) -> ProvenSample:
+        return cls(
+            prompt=bytes.fromhex(data["prompt"][2:]),
+            aigc=bytes.fromhex(data["aigcData"][2:]),
+            proof=bytes.fromhex(data["proof"][2:]),
+            instances=[int(i, 16) for i in data["instances"]],
+        )
 
 
 def sample_from_proof(artifacts: ModelArtifacts, proof: dict) -> ProvenSample:
@@ -426,19 +355,41 @@ def sample_from_proof(artifacts: ModelArtifacts, proof: dict) -> ProvenSample:
     encoding = artifacts.encoding()
     prompt, aigc = encoding.split_instances(instances)
     if encoding.instances(prompt, aigc) != instances:
-        raise AssertionError("encoding does not round-trip the proof's instances")
+        raise ProofError("the encoding does not round-trip the proof's instances")
     return ProvenSample(prompt=prompt, aigc=aigc, proof=bytes.fromhex(proof["hex_proof"][2:]), instances=instances)
 
 
-def prove_latent(artifacts: ModelArtifacts, latent: Sequence[float], workdir: Path, verify: bool = True) -> ProvenSample:
+def prove_latent(
+    artifacts: ModelArtifacts, latent: Sequence[float], workdir: Path, verify: bool = True
+) -> ProvenSample:
     """Quantize a latent to the prompt grid, prove it, verify it, and return the contract-ready sample."""
     encoding = artifacts.encoding()
     grid = encoding.dequantize_latent(encoding.quantize_latent(latent))  # the prompt bytes are the truth
     artifacts.witness(grid, workdir)
     proof = artifacts.prove(workdir)
     if verify and not artifacts.verify(workdir / "proof.json"):
-        raise RuntimeError("ezkl rejected its own proof")
+        raise ProofError("ezkl rejected its own proof")
     sample = sample_from_proof(artifacts, proof)
     if sample.prompt != encoding.encode_prompt(encoding.quantize_latent(latent)):
-        raise AssertionError("the proven prompt differs from the requested one")
+        raise ProofError("the proven prompt differs from the requested one")
     return sample
+
+
+def committed_models(root: Path = ARTIFACTS_ROOT) -> list[str]:
+    """Registered models whose artifacts, sample proof and generated verifier are all committed, in registry
+    order (the test model first). The one answer to "which models can be deployed, proved and tested"."""
+    found = []
+    for name in registry.names():
+        art = ModelArtifacts(name, root=root)
+        needed = (art.onnx, art.settings, art.vk, art.meta, art.samples / "sample-0.json", art.verifier_sol)
+        if all(path.exists() for path in needed):
+            found.append(name)
+    return found
+
+
+def artifacts_of(name: str) -> ModelArtifacts:
+    """The committed artifacts of a model; a clear error if the model is unknown or not built."""
+    if name not in committed_models():
+        registry.get(name)  # UnknownModelError for a name the registry does not know
+        raise ArtifactsError(f"no committed artifacts for {name!r}: run `python -m proofs build {name}`")
+    return ModelArtifacts(name)

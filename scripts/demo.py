@@ -5,27 +5,22 @@ the prover service proves it with ezkl and fulfils on-chain, the NFT lands with 
 withdraws, and the image rendered from the on-chain tokenURI is written to a file.
 """
 
-import base64
 import io
-import json
 import random
 from pathlib import Path
 
 import click
 from ape import accounts, chain, project
 from ape.cli import ConnectedProviderCommand
+from PIL import Image
 
-from proofs.client import claim_prompt, request_generation
-from proofs.deploy import Deployer, showcase_models
-from proofs.pipeline import REPO_ROOT, ModelArtifacts
-from proofs.prover import ProverService, ProverState
-
-PREFERRED = ["pixel32", "micro"]  # the showcase first; the smallest model if the showcase is absent
-
-
-def default_model() -> str:
-    models = showcase_models()
-    return next((m for m in PREFERRED if m in models), models[0] if models else "micro")
+from models.registry import preferred
+from proofs.files import REPO_ROOT
+from proofs.pipeline import artifacts_of, committed_models
+from zkaigc.client import claim_prompt, read_token_image, request_generation
+from zkaigc.deploy import Deployer
+from zkaigc.errors import ZkaigcError
+from zkaigc.prover import OutcomeStatus, ProverService, ProverState
 
 
 @click.command(cls=ConnectedProviderCommand)
@@ -36,7 +31,11 @@ def cli(network, model, seed, out):
     """Run request -> prove -> fulfil -> withdraw and write the minted image."""
     if not network.is_dev:
         raise click.ClickException("the demo time-travels and uses test accounts: run it on a local network")
-    model = model or default_model()
+    model = model or preferred(committed_models())
+    try:
+        art = artifacts_of(model)
+    except ZkaigcError as err:
+        raise click.BadParameter(str(err), param_hint="--model") from None
     vendor, user, prover = accounts.test_accounts[0], accounts.test_accounts[1], accounts.test_accounts[2]
     click.echo(f"== zkaigc demo on {network.ecosystem.name}:{network.name} (chain {chain.chain_id}), model {model}")
 
@@ -44,7 +43,6 @@ def cli(network, model, seed, out):
     deployed = deployer.all([model])
     market, collection = deployed["marketplace"], deployed[model]
 
-    art = ModelArtifacts(model)
     rng = random.Random(seed)
     enc = art.encoding()
     prompt = enc.encode_prompt([rng.randint(-96, 96) for _ in range(enc.input_len)])
@@ -55,16 +53,18 @@ def cli(network, model, seed, out):
     click.echo(f"2. user pays {request.price} wei into escrow: request {request.request_id}")
 
     click.echo("3. prover service picks the request up, proves with ezkl and fulfils")
-    state = ProverState(out / "prover-state.json", last_block=chain.blocks.head.number - 1,
-                        genesis=chain.blocks[0].hash.hex())  # a fresh chain: start from its current head
+    state = ProverState(
+        out / "prover-state.json", last_block=chain.blocks.head.number - 1, genesis=chain.blocks[0].hash.hex()
+    )  # a fresh chain: start from its current head
     service = ProverService(market, {collection.address: art}, prover, state, log=lambda m: click.echo(f"   {m}"))
     outcomes = [o for o in service.poll() if o.request_id == request.request_id]
-    if not outcomes or outcomes[0].status != "fulfilled":
+    if not outcomes or outcomes[0].status != OutcomeStatus.FULFILLED:
         raise click.ClickException(f"request {request.request_id} was not fulfilled: {outcomes}")
     outcome = outcomes[0]
     token_id = outcome.token_id
     owner = collection.ownerOf(token_id)
-    assert owner == user.address, f"token went to {owner}, not the user"
+    if owner != user.address:
+        raise click.ClickException(f"token went to {owner}, not the user")
     click.echo(f"4. NFT {hex(token_id)[:18]}... minted to the user")
 
     earnings = market.earningsOf(vendor.address)
@@ -74,18 +74,12 @@ def cli(network, model, seed, out):
     click.echo(f"5. vendor withdraws {received} wei of earnings ({earnings} credited)")
 
     out.mkdir(parents=True, exist_ok=True)
-    metadata = json.loads(base64.b64decode(collection.tokenURI(token_id).split(",", 1)[1]))
-    bmp = base64.b64decode(metadata["aigc_data"].split(",", 1)[1])
+    token = read_token_image(collection, token_id)
     image_path = out / f"{model}-{token_id:x}"[:80]
-    image_path.with_suffix(".bmp").write_bytes(bmp)
-    (image_path.with_suffix(".svg")).write_bytes(base64.b64decode(metadata["image"].split(",", 1)[1]))
-    try:
-        from PIL import Image
-
-        Image.open(io.BytesIO(bmp)).resize((256, 256), Image.NEAREST).save(image_path.with_suffix(".png"))
-        written = image_path.with_suffix(".png")
-    except ImportError:
-        written = image_path.with_suffix(".bmp")
+    image_path.with_suffix(".bmp").write_bytes(token.bmp)
+    image_path.with_suffix(".svg").write_bytes(token.svg)
+    written = image_path.with_suffix(".png")
+    Image.open(io.BytesIO(token.bmp)).resize((256, 256), Image.NEAREST).save(written)
 
     click.echo("")
     click.echo("== summary")

@@ -1,4 +1,4 @@
-"""`ape run deploy`: the marketplace and, per showcase model, its verifier, collection and listing.
+"""`ape run deploy`: the marketplace and, per committed model, its verifier, collection and listing.
 
     ape run deploy                                   # local anvil, test account 0
     ape run deploy --network ethereum:devnet:node --account deployer --models micro
@@ -11,7 +11,8 @@ import click
 from ape import chain, project
 from ape.cli import ConnectedProviderCommand, account_option
 
-from proofs.deploy import Deployer, showcase_models
+from proofs.pipeline import committed_models
+from zkaigc.deploy import Deployer
 
 
 @click.command(cls=ConnectedProviderCommand)
@@ -21,14 +22,19 @@ from proofs.deploy import Deployer, showcase_models
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation on non-local networks.")
 def cli(network, account, models, prover, yes):
     """Deploy (or resume deploying) zkaigc on the connected network and write its manifest."""
-    names = models.split(",") if models else showcase_models()
-    unknown = sorted(set(names) - set(showcase_models()))
+    committed = committed_models()
+    names = models.split(",") if models else committed
+    unknown = sorted(set(names) - set(committed))
     if unknown:
-        raise click.BadParameter(f"no committed artifacts for {', '.join(unknown)}; known: {', '.join(showcase_models())}",
-                                 param_hint="--models")
+        raise click.BadParameter(
+            f"no committed artifacts for {', '.join(unknown)}; known: {', '.join(committed)}", param_hint="--models"
+        )
     if not network.is_local and not yes:
-        click.confirm(f"Deploy {', '.join(names)} to {network.ecosystem.name}:{network.name} "
-                      f"(chain id {chain.chain_id}) from {account.address}?", abort=True)
+        click.confirm(
+            f"Deploy {', '.join(names)} to {network.ecosystem.name}:{network.name} "
+            f"(chain id {chain.chain_id}) from {account.address}?",
+            abort=True,
+        )
     deployer = Deployer(project, chain, account, log=click.echo, prover=prover)
     deployed = deployer.all(names)
     click.echo(f"manifest: {deployer.manifest.path}")

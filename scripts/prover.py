@@ -14,9 +14,9 @@ import click
 from ape import chain, project
 from ape.cli import ConnectedProviderCommand, account_option
 
-from proofs.deploy import DEPLOYMENTS_ROOT, Manifest
-from proofs.pipeline import ModelArtifacts
-from proofs.prover import ProverService, ProverState
+from zkaigc.errors import ZkaigcError
+from zkaigc.manifest import Manifest, network_manifest_path
+from zkaigc.prover import ProverService, ProverState, served_models, state_path
 
 
 @click.command(cls=ConnectedProviderCommand)
@@ -28,20 +28,19 @@ from proofs.prover import ProverService, ProverState
 @click.option("--once", is_flag=True, help="Process new requests once, then exit.")
 def cli(network, account, models, manifest, state, interval, once):
     """Serve proofs for the listed models until interrupted."""
-    name = f"{network.ecosystem.name}-{network.name}"
-    manifest = Manifest.load(manifest or DEPLOYMENTS_ROOT / f"{name}.json")
-    if not manifest.data.get("models"):
-        raise click.ClickException(f"{manifest.path} lists no deployed models: run `ape run deploy` first")
-    wanted = models.split(",") if models else list(manifest.data["models"])
-    served = {}
-    for model in wanted:
-        if model not in manifest.data["models"]:
-            raise click.BadParameter(f"{model} is not deployed on {name}", param_hint="--models")
-        served[manifest.data["models"][model]["collection"]] = ModelArtifacts(model)
-    market = project.ModelMarketplace.at(manifest.contract("marketplace")["address"])
-    start = manifest.contract("marketplace")["block"]
-    state_path = state or DEPLOYMENTS_ROOT / f"{name}.prover-{account.address[:10].lower()}.json"
-    service = ProverService(market, served, account, ProverState.load(state_path, start, genesis=chain.blocks[0].hash.hex()), log=click.echo)
-    click.echo(f"prover {account.address} serving {', '.join(wanted)} on {name}; state {state_path}; "
-               f"resuming after block {service.state.last_block}")
+    try:
+        found = Manifest.load(manifest or network_manifest_path(network))
+        served = served_models(found, models.split(",") if models else None)
+        path = state or state_path(found, account.address)
+        start = found.contract("marketplace")["block"]
+        prover_state = ProverState.load(path, start, genesis=chain.blocks[0].hash.hex())
+    except ZkaigcError as err:
+        raise click.ClickException(str(err)) from None
+    market = project.ModelMarketplace.at(found.contract("marketplace")["address"])
+    service = ProverService(market, served, account, prover_state, log=click.echo)
+    names = ", ".join(art.name for art in served.values())
+    click.echo(
+        f"prover {account.address} serving {names} on {found.data.get('network')}; state {path}; "
+        f"resuming after block {service.state.last_block}"
+    )
     service.run(interval=interval, max_polls=1 if once else None)

@@ -1,14 +1,14 @@
-"""`proofs.deploy` (what `ape run deploy` runs) and `proofs.prover` (what `ape run prover` runs) on anvil."""
+"""`zkaigc.deploy` (what `ape run deploy` runs) and `zkaigc.prover` (what `ape run prover` runs) on anvil."""
 
 import json
 
 import pytest
 from ape import project
 
-from proofs.client import claim_prompt, request_generation
-from proofs.deploy import Deployer
 from proofs.pipeline import ModelArtifacts
-from proofs.prover import ProverService, ProverState
+from zkaigc.client import claim_prompt, request_generation
+from zkaigc.deploy import Deployer
+from zkaigc.prover import ProverService, ProverState
 
 PENDING, FULFILLED = 1, 2
 

@@ -3,7 +3,8 @@
 import ape
 import pytest
 from eth_utils import keccak
-from helpers import token_of
+
+from support.helpers import token_of
 
 PROMPT = bytes.fromhex("0102fe80")
 SALT = b"\x11" * 32
@@ -40,8 +41,7 @@ def test_commit_records_time_and_emits_commit(micro_collection, user, chain):
 def test_commit_reverts_if_unexpired_commitment_exists(micro_collection, committed, stranger, chain):
     commitment, at = committed
     chain.pending_timestamp = at + MAX_AGE - 1
-    with ape.reverts(micro_collection.ERC7007UnexpiredCommitmentExists, commitment=commitment,
-                     expiresAt=at + MAX_AGE):
+    with ape.reverts(micro_collection.ERC7007UnexpiredCommitmentExists, commitment=commitment, expiresAt=at + MAX_AGE):
         micro_collection.commit(commitment, sender=stranger)
     assert micro_collection.commitmentTimestamp(commitment) == at
 
@@ -53,8 +53,7 @@ def test_commit_succeeds_if_previous_commitment_expired(micro_collection, commit
     assert micro_collection.commitmentTimestamp(commitment) == block_time(chain, tx) == at + MAX_AGE
 
 
-def test_claim_assigns_claimant_and_consumes_commitment_if_revealed_in_window(micro_collection, committed, user,
-                                                                              chain):
+def test_claim_assigns_claimant_and_consumes_commitment_if_revealed_in_window(micro_collection, committed, user, chain):
     commitment, at = committed
     chain.pending_timestamp = at + MIN_AGE  # the earliest allowed second
     tx = micro_collection.claim(PROMPT, user, SALT, sender=user)
@@ -67,8 +66,9 @@ def test_claim_assigns_claimant_and_consumes_commitment_if_revealed_in_window(mi
     assert tx.logs[0]["topics"][1] == keccak(PROMPT)
 
 
-def test_claim_benefits_committed_claimant_if_reveal_is_copied_by_another_sender(micro_collection, committed,
-                                                                                   user, stranger, chain):
+def test_claim_benefits_committed_claimant_if_reveal_is_copied_by_another_sender(
+    micro_collection, committed, user, stranger, chain
+):
     _, at = committed
     chain.pending_timestamp = at + MIN_AGE
     # A front-runner who copies the reveal from the mempool can only claim for the committed claimant.
@@ -77,8 +77,9 @@ def test_claim_benefits_committed_claimant_if_reveal_is_copied_by_another_sender
     assert micro_collection.claimOf(PROMPT)[0] == user.address
 
 
-def test_claim_reverts_if_claimant_is_changed_in_copied_reveal(collection_state, micro_collection, committed, user,
-                                                               stranger, chain):
+def test_claim_reverts_if_claimant_is_changed_in_copied_reveal(
+    collection_state, micro_collection, committed, user, stranger, chain
+):
     commitment, at = committed
     chain.pending_timestamp = at + MIN_AGE
     forged = micro_collection.makeCommitment(PROMPT, stranger, SALT)
@@ -105,12 +106,22 @@ def test_claim_fails_if_revealed_in_the_same_block_as_the_commit(micro_collectio
     before = collection_state(micro_collection, PROMPT)
     chain.provider.auto_mine = False
     try:
-        commit_hash = web3.eth.send_transaction({
-            "from": user.address, "to": micro_collection.address, "gas": 200_000,
-            "data": micro_collection.commit.as_transaction(commitment, sender=user).data})
-        claim_hash = web3.eth.send_transaction({
-            "from": user.address, "to": micro_collection.address, "gas": 300_000,
-            "data": micro_collection.claim.as_transaction(PROMPT, user, SALT, sender=user).data})
+        commit_hash = web3.eth.send_transaction(
+            {
+                "from": user.address,
+                "to": micro_collection.address,
+                "gas": 200_000,
+                "data": micro_collection.commit.as_transaction(commitment, sender=user).data,
+            }
+        )
+        claim_hash = web3.eth.send_transaction(
+            {
+                "from": user.address,
+                "to": micro_collection.address,
+                "gas": 300_000,
+                "data": micro_collection.claim.as_transaction(PROMPT, user, SALT, sender=user).data,
+            }
+        )
         chain.mine()
     finally:
         chain.provider.auto_mine = True
@@ -153,8 +164,9 @@ def test_claim_reverts_if_claimant_is_zero(micro_collection, user, chain):
         micro_collection.claim(PROMPT, zero, SALT, sender=user)
 
 
-def test_claim_reverts_if_prompt_has_live_claim_of_another(collection_state, claim_prompt, micro_collection, user,
-                                                          stranger, chain):
+def test_claim_reverts_if_prompt_has_live_claim_of_another(
+    collection_state, claim_prompt, micro_collection, user, stranger, chain
+):
     first = claim_prompt(micro_collection, PROMPT, user)
     expires = block_time(chain, first) + TTL
     rival_salt = b"\x22" * 32
@@ -163,16 +175,21 @@ def test_claim_reverts_if_prompt_has_live_claim_of_another(collection_state, cla
     micro_collection.commit(rival, sender=stranger)
     chain.pending_timestamp = expires - 1  # the last second of the live claim
     before = collection_state(micro_collection, PROMPT, [rival])
-    with ape.reverts(micro_collection.ERC7007PromptAlreadyClaimed, tokenId=token_of(PROMPT),
-                     claimant=user.address, expiresAt=expires):
+    with ape.reverts(
+        micro_collection.ERC7007PromptAlreadyClaimed, tokenId=token_of(PROMPT), claimant=user.address, expiresAt=expires
+    ):
         micro_collection.claim(PROMPT, stranger, rival_salt, sender=stranger)
     assert collection_state(micro_collection, PROMPT, [rival]) == before
 
 
 def test_claim_reverts_if_claimant_renews_own_live_claim(micro_collection, claim_prompt, user, chain):
     first = claim_prompt(micro_collection, PROMPT, user)
-    with ape.reverts(micro_collection.ERC7007PromptAlreadyClaimed, tokenId=token_of(PROMPT),
-                     claimant=user.address, expiresAt=block_time(chain, first) + TTL):
+    with ape.reverts(
+        micro_collection.ERC7007PromptAlreadyClaimed,
+        tokenId=token_of(PROMPT),
+        claimant=user.address,
+        expiresAt=block_time(chain, first) + TTL,
+    ):
         claim_prompt(micro_collection, PROMPT, user, salt=b"\x33" * 32)
 
 

@@ -15,14 +15,20 @@ def interface_id(*signatures: str) -> str:
     value = 0
     for signature in signatures:
         value ^= selector(signature)
-    return "0x%08x" % value
+    return f"0x{value:08x}"
 
 
 IERC7007 = interface_id("addAigcData(uint256,bytes,bytes,bytes)", "verify(bytes,bytes,bytes)")
 IERC7007_ENUMERABLE = interface_id("tokenId(bytes)", "prompt(uint256)")
 IERC7007_CLAIMABLE = interface_id(
-    "MIN_COMMITMENT_AGE()", "MAX_COMMITMENT_AGE()", "CLAIM_TTL()", "makeCommitment(bytes,address,bytes32)",
-    "commit(bytes32)", "commitmentTimestamp(bytes32)", "claim(bytes,address,bytes32)", "claimOf(bytes)",
+    "MIN_COMMITMENT_AGE()",
+    "MAX_COMMITMENT_AGE()",
+    "CLAIM_TTL()",
+    "makeCommitment(bytes,address,bytes32)",
+    "commit(bytes32)",
+    "commitmentTimestamp(bytes32)",
+    "claim(bytes,address,bytes32)",
+    "claimOf(bytes)",
 )
 IERC7007_MINTABLE = interface_id("mint(bytes,bytes,string,bytes)", "minter()")
 IERC7007_ZKML = interface_id(
@@ -41,16 +47,27 @@ def test_interface_ids_match_the_standard_and_the_documented_values():
 
 @pytest.mark.parametrize(
     "interface",
-    [IERC7007, IERC7007_ENUMERABLE, IERC7007_CLAIMABLE, IERC7007_MINTABLE, IERC7007_ZKML,
-     "0x80ac58cd", "0x5b5e139f", "0x01ffc9a7"],
+    [
+        IERC7007,
+        IERC7007_ENUMERABLE,
+        IERC7007_CLAIMABLE,
+        IERC7007_MINTABLE,
+        IERC7007_ZKML,
+        "0x80ac58cd",
+        "0x5b5e139f",
+        "0x01ffc9a7",
+    ],
     ids=["IERC7007", "Enumerable", "Claimable", "Mintable", "Zkml", "IERC721", "IERC721Metadata", "IERC165"],
 )
 def test_supports_interface_returns_true_if_id_is_implemented(micro_collection, interface):
     assert micro_collection.supportsInterface(interface) is True
 
 
-@pytest.mark.parametrize("interface", ["0xffffffff", "0x00000000", "0x3f37dce2", "0x780e9d63"],
-                         ids=["invalid", "zero", "Updatable-opML", "IERC721Enumerable"])
+@pytest.mark.parametrize(
+    "interface",
+    ["0xffffffff", "0x00000000", "0x3f37dce2", "0x780e9d63"],
+    ids=["invalid", "zero", "Updatable-opML", "IERC721Enumerable"],
+)
 def test_supports_interface_returns_false_if_id_is_not_implemented(micro_collection, interface):
     assert micro_collection.supportsInterface(interface) is False
 
@@ -77,16 +94,33 @@ def test_constructor_reverts_if_model_hash_is_zero(deploy_collection, micro, mic
 
 @pytest.mark.parametrize(
     "overrides",
-    [{"channels": 2, "outputLen": 32}, {"channels": 0, "outputLen": 0}, {"outputLen": 17}, {"width": 5},
-     {"inputLen": 0}, {"width": 0, "outputLen": 0}],
+    [
+        {"channels": 2, "outputLen": 32},
+        {"channels": 0, "outputLen": 0},
+        {"outputLen": 17},
+        {"width": 5},
+        {"inputLen": 0},
+        {"width": 0, "outputLen": 0},
+    ],
     ids=["two-channels", "zero-channels", "output-len-mismatch", "width-mismatch", "no-input", "zero-width"],
 )
 def test_constructor_reverts_if_encoding_is_inconsistent(deploy_collection, micro, micro_verifier, overrides):
-    e = dict(zip(["inputLen", "outputLen", "inputScale", "outputScale", "width", "height", "channels"],
-                 micro.encoding_tuple))
+    e = dict(
+        zip(
+            ["inputLen", "outputLen", "inputScale", "outputScale", "width", "height", "channels"],
+            micro.encoding_tuple,
+            strict=True,
+        )
+    )
     e.update(overrides)
-    with ape.reverts(micro_collection_type_error("ERC7007InvalidEncoding"), inputLen=e["inputLen"],
-                     outputLen=e["outputLen"], width=e["width"], height=e["height"], channels=e["channels"]):
+    with ape.reverts(
+        micro_collection_type_error("ERC7007InvalidEncoding"),
+        inputLen=e["inputLen"],
+        outputLen=e["outputLen"],
+        width=e["width"],
+        height=e["height"],
+        channels=e["channels"],
+    ):
         deploy_collection(micro, micro_verifier, **overrides)
 
 
@@ -103,5 +137,6 @@ def test_owner_is_the_vendor_set_at_deployment(micro_collection, vendor):
 
 def test_constructor_reverts_if_owner_is_zero(project, micro, micro_verifier, vendor):
     with ape.reverts(micro_collection_type_error("ERC7007InvalidOwner"), owner=ZERO):
-        project.ERC7007Collection.deploy("x", "X", micro_verifier, micro.model_hash, micro.encoding_tuple,
-                                         ZERO, ZERO, sender=vendor)
+        project.ERC7007Collection.deploy(
+            "x", "X", micro_verifier, micro.model_hash, micro.encoding_tuple, ZERO, ZERO, sender=vendor
+        )

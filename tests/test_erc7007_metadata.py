@@ -11,16 +11,23 @@ import ape
 import pytest
 
 from proofs.encoding import Encoding
-from helpers import token_of
+from support.helpers import token_of
 
 
-def test_token_uri_decodes_to_json_whose_image_has_the_pipelines_pixels(micro_collection, micro, micro_verifier,
-                                                                       claim_prompt, user, prover, token_metadata):
+def test_token_uri_decodes_to_json_whose_image_has_the_pipelines_pixels(
+    micro_collection, micro, micro_verifier, claim_prompt, user, prover, token_metadata
+):
     s = micro.sample
     claim_prompt(micro_collection, s.prompt, user)
     micro_collection.mint(s.prompt, s.aigc, "", s.proof, sender=prover)
-    token_metadata.check(micro_collection.tokenURI(token_of(s.prompt)), micro, s, micro_verifier.address,
-                         "zkaigc micro", png=micro.sample_png)
+    token_metadata.check(
+        micro_collection.tokenURI(token_of(s.prompt)),
+        micro,
+        s,
+        micro_verifier.address,
+        "zkaigc micro",
+        png=micro.sample_png,
+    )
 
 
 def test_token_uri_reverts_if_token_does_not_exist(micro_collection):
@@ -29,7 +36,8 @@ def test_token_uri_reverts_if_token_does_not_exist(micro_collection):
 
 
 def test_token_uri_escapes_collection_name_if_it_has_json_special_characters(
-        deploy_collection, micro, micro_verifier, claim_prompt, user, prover, token_metadata):
+    deploy_collection, micro, micro_verifier, claim_prompt, user, prover, token_metadata
+):
     name = 'zk "AI" \\ gen\n\t\x01\x1f ünï </svg>'
     collection = deploy_collection(micro, micro_verifier, name=name)
     s = micro.sample
@@ -46,16 +54,28 @@ def libraries(project, deployer):
 
 @pytest.mark.parametrize(
     "width,height,channels,scale",
-    [(1, 1, 1, 0), (3, 2, 1, 7), (5, 3, 1, 8), (4, 4, 1, 7), (1, 3, 3, 7), (2, 2, 3, 4), (3, 5, 3, 7), (7, 2, 3, 15),
-     (6, 4, 3, 10)],
+    [
+        (1, 1, 1, 0),
+        (3, 2, 1, 7),
+        (5, 3, 1, 8),
+        (4, 4, 1, 7),
+        (1, 3, 3, 7),
+        (2, 2, 3, 4),
+        (3, 5, 3, 7),
+        (7, 2, 3, 15),
+        (6, 4, 3, 10),
+    ],
 )
-def test_bitmap_decodes_to_encoding_pixels_if_geometry_needs_row_padding(libraries, token_metadata, width, height,
-                                                                          channels, scale):
+def test_bitmap_decodes_to_encoding_pixels_if_geometry_needs_row_padding(
+    libraries, token_metadata, width, height, channels, scale
+):
     rng = random.Random(width * 100 + height * 10 + channels)
     top = 2**scale
     pool = [-32768, -1, 0, 1, top - 1, top, top + 1, 32767]
-    values = [rng.choice(pool) if rng.random() < 0.3 else rng.randint(-top // 4, top + top // 4)
-              for _ in range(width * height * channels)]
+    values = [
+        rng.choice(pool) if rng.random() < 0.3 else rng.randint(-top // 4, top + top // 4)
+        for _ in range(width * height * channels)
+    ]
     values = [max(-32768, min(32767, v)) for v in values]
     enc = Encoding(input_len=1, output_len=len(values), input_scale=0, output_scale=scale)
     aigc = enc.encode_aigc(values)
@@ -66,18 +86,27 @@ def test_bitmap_decodes_to_encoding_pixels_if_geometry_needs_row_padding(librari
     assert len(bmp) == offset + row * height
     assert int.from_bytes(bmp[2:6], "little") == len(bmp)
     for y in range(height):  # padding bytes are zero
-        assert bmp[offset + y * row + width * bytes_per_pixel: offset + (y + 1) * row] == b"\x00" * (
-            row - width * bytes_per_pixel)
+        assert bmp[offset + y * row + width * bytes_per_pixel : offset + (y + 1) * row] == b"\x00" * (
+            row - width * bytes_per_pixel
+        )
     image = token_metadata.decode_bmp(bmp)
     assert image.size == (width, height)
     assert token_metadata.image_rows(image, channels) == token_metadata.expected_rows(
-        enc.pixels(aigc), width, height, channels)
+        enc.pixels(aigc), width, height, channels
+    )
 
 
 @pytest.mark.parametrize(
     "value,escaped",
-    [("plain", "plain"), ('a"b', 'a\\"b'), ("back\\slash", "back\\\\slash"), ("nl\ntab\t", "nl\\u000atab\\u0009"),
-     ("\x00\x1f\x7f", "\\u0000\\u001f\x7f"), ("ünï €", "ünï €"), ("", "")],
+    [
+        ("plain", "plain"),
+        ('a"b', 'a\\"b'),
+        ("back\\slash", "back\\\\slash"),
+        ("nl\ntab\t", "nl\\u000atab\\u0009"),
+        ("\x00\x1f\x7f", "\\u0000\\u001f\x7f"),
+        ("ünï €", "ünï €"),
+        ("", ""),
+    ],
 )
 def test_escape_returns_json_string_body_if_value_has_special_characters(libraries, value, escaped):
     result = libraries.escape(value)

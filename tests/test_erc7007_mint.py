@@ -3,10 +3,19 @@
 import ape
 import pytest
 from eth_utils import keccak
-from helpers import flip, token_of
+
+from support.helpers import flip, token_of
 
 ZERO = "0x" + "00" * 20
-MODES = ["ReturnFalse", "Revert", "ReturnNothing", "ReturnShort", "ReturnTwo", "WriteState", "BurnGas"]  # FaultyVerifier.Mode
+MODES = [
+    "ReturnFalse",
+    "Revert",
+    "ReturnNothing",
+    "ReturnShort",
+    "ReturnTwo",
+    "WriteState",
+    "BurnGas",
+]  # FaultyVerifier.Mode
 FAULT_MODES = MODES[:5]  # rejections the verifier reports: verify() returns false
 EXHAUSTING_MODES = MODES[5:]  # calls that burn all their gas: no verdict, verify() reverts
 
@@ -44,8 +53,9 @@ def test_mint_mints_if_prompt_was_freshly_proven(micro_fresh, claim_prompt, micr
     assert micro_collection.aigcDataOf(token_of(s.prompt)) == s.aigc
 
 
-def test_token_id_and_prompt_are_inverses_if_token_minted(claimed, micro, micro_fresh, claim_prompt, user,
-                                                          stranger, prover):
+def test_token_id_and_prompt_are_inverses_if_token_minted(
+    claimed, micro, micro_fresh, claim_prompt, user, stranger, prover
+):
     a, b = micro.sample, micro_fresh
     claim_prompt(claimed, b.prompt, stranger)
     claimed.mint(a.prompt, a.aigc, "", a.proof, sender=prover)
@@ -102,21 +112,22 @@ def test_mint_reverts_if_prompt_not_claimed(micro_collection, micro, prover, col
     assert collection_state(micro_collection, s.prompt) == before
 
 
-def test_mint_reverts_if_claim_expired(micro_collection, micro, claim_prompt, user, prover, chain,
-                                       collection_state):
+def test_mint_reverts_if_claim_expired(micro_collection, micro, claim_prompt, user, prover, chain, collection_state):
     s = micro.sample
     tx = claim_prompt(micro_collection, s.prompt, user)
     expires = chain.blocks[tx.block_number].timestamp + micro_collection.CLAIM_TTL()
     chain.pending_timestamp = expires
     before = collection_state(micro_collection, s.prompt)
-    with ape.reverts(micro_collection.ERC7007ClaimExpired, tokenId=token_of(s.prompt), claimant=user.address,
-                     expiredAt=expires):
+    with ape.reverts(
+        micro_collection.ERC7007ClaimExpired, tokenId=token_of(s.prompt), claimant=user.address, expiredAt=expires
+    ):
         micro_collection.mint(s.prompt, s.aigc, "", s.proof, sender=prover)
     assert collection_state(micro_collection, s.prompt) == before
 
 
-def test_mint_goes_to_new_claimant_if_first_claim_expired(micro_collection, micro, claim_prompt, user, stranger,
-                                                          prover, chain):
+def test_mint_goes_to_new_claimant_if_first_claim_expired(
+    micro_collection, micro, claim_prompt, user, stranger, prover, chain
+):
     s = micro.sample
     tx = claim_prompt(micro_collection, s.prompt, user)
     chain.pending_timestamp = chain.blocks[tx.block_number].timestamp + micro_collection.CLAIM_TTL()
@@ -150,7 +161,8 @@ def test_mint_reverts_if_aigc_data_or_proof_is_tampered(claimed, micro, prover, 
 
 @pytest.mark.parametrize("index", [0, 3])
 def test_mint_reverts_if_prompt_byte_is_tampered_even_when_tampered_prompt_is_claimed(
-        claimed, micro, claim_prompt, user, prover, collection_state, index):
+    claimed, micro, claim_prompt, user, prover, collection_state, index
+):
     s = micro.sample
     tampered = flip(s.prompt, index)
     claim_prompt(claimed, tampered, user)
@@ -160,12 +172,17 @@ def test_mint_reverts_if_prompt_byte_is_tampered_even_when_tampered_prompt_is_cl
     assert collection_state(claimed, tampered) == before
 
 
-def test_mint_reverts_if_proof_belongs_to_another_claimed_prompt(claimed, micro, micro_fresh, claim_prompt, user,
-                                                                 prover, collection_state):
+def test_mint_reverts_if_proof_belongs_to_another_claimed_prompt(
+    claimed, micro, micro_fresh, claim_prompt, user, prover, collection_state
+):
     a, b = micro.sample, micro_fresh
     claim_prompt(claimed, b.prompt, user)
-    for prompt, aigc, proof in [(a.prompt, a.aigc, b.proof), (b.prompt, b.aigc, a.proof),
-                                (b.prompt, a.aigc, b.proof), (a.prompt, b.aigc, a.proof)]:
+    for prompt, aigc, proof in [
+        (a.prompt, a.aigc, b.proof),
+        (b.prompt, b.aigc, a.proof),
+        (b.prompt, a.aigc, b.proof),
+        (a.prompt, b.aigc, a.proof),
+    ]:
         before = collection_state(claimed, prompt)
         with ape.reverts(claimed.ERC7007InvalidProof, tokenId=token_of(prompt)):
             claimed.mint(prompt, aigc, "", proof, sender=prover)
@@ -187,8 +204,9 @@ def test_mint_reverts_if_lengths_are_wrong(claimed, micro, claim_prompt, user, p
 
 
 @pytest.mark.parametrize("mode", FAULT_MODES)
-def test_mint_reverts_if_verifier_fails_in_any_way(project, deployer, deploy_collection, micro, claim_prompt, user,
-                                                   prover, collection_state, mode):
+def test_mint_reverts_if_verifier_fails_in_any_way(
+    project, deployer, deploy_collection, micro, claim_prompt, user, prover, collection_state, mode
+):
     faulty = project.FaultyVerifier.deploy(MODES.index(mode), sender=deployer)
     collection = deploy_collection(micro, faulty)
     s = micro.sample
@@ -214,8 +232,9 @@ def minted_by_marketplace(deploy_collection, micro, micro_verifier, deployer):
     return deploy_collection(micro, micro_verifier, minter=deployer)
 
 
-def test_mint_reverts_if_minter_is_set_and_caller_is_not_minter(minted_by_marketplace, micro, claim_prompt, user,
-                                                                 prover, deployer, collection_state):
+def test_mint_reverts_if_minter_is_set_and_caller_is_not_minter(
+    minted_by_marketplace, micro, claim_prompt, user, prover, deployer, collection_state
+):
     c = minted_by_marketplace
     s = micro.sample
     claim_prompt(c, s.prompt, user)
@@ -256,21 +275,24 @@ def harness(deploy_collection, micro, micro_verifier, project):
     return deploy_collection(micro, micro_verifier, container=project.ERC7007CollectionHarness)
 
 
-def test_mint_to_other_than_claimant_reverts_even_through_a_derived_mint_path(harness, micro, claim_prompt, user,
-                                                                               stranger, prover, collection_state):
+def test_mint_to_other_than_claimant_reverts_even_through_a_derived_mint_path(
+    harness, micro, claim_prompt, user, stranger, prover, collection_state
+):
     s = micro.sample
     claim_prompt(harness, s.prompt, user)
     before = collection_state(harness, s.prompt)
-    with ape.reverts(harness.ERC7007ReceiverNotClaimant, tokenId=token_of(s.prompt), receiver=stranger.address,
-                     claimant=user.address):
+    with ape.reverts(
+        harness.ERC7007ReceiverNotClaimant, tokenId=token_of(s.prompt), receiver=stranger.address, claimant=user.address
+    ):
         harness.mintTo(stranger, s.prompt, s.aigc, s.proof, sender=prover)
     assert collection_state(harness, s.prompt) == before
     harness.mintTo(user, s.prompt, s.aigc, s.proof, sender=prover)  # the same path works for the claimant
     assert harness.ownerOf(token_of(s.prompt)) == user.address
 
 
-def test_mint_without_data_reverts_even_through_a_derived_mint_path(harness, micro, claim_prompt, user,
-                                                                    collection_state):
+def test_mint_without_data_reverts_even_through_a_derived_mint_path(
+    harness, micro, claim_prompt, user, collection_state
+):
     s = micro.sample
     claim_prompt(harness, s.prompt, user)
     before = collection_state(harness, s.prompt)
@@ -280,8 +302,9 @@ def test_mint_without_data_reverts_even_through_a_derived_mint_path(harness, mic
 
 
 @pytest.mark.parametrize("mode", EXHAUSTING_MODES)
-def test_mint_reverts_if_verifier_call_exhausts_its_gas(project, deployer, deploy_collection, micro, claim_prompt,
-                                                        user, prover, collection_state, mode):
+def test_mint_reverts_if_verifier_call_exhausts_its_gas(
+    project, deployer, deploy_collection, micro, claim_prompt, user, prover, collection_state, mode
+):
     burner = project.FaultyVerifier.deploy(MODES.index(mode), sender=deployer)
     collection = deploy_collection(micro, burner)
     s = micro.sample

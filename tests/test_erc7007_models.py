@@ -9,24 +9,31 @@ import pytest
 from eth_abi import encode
 from eth_utils import keccak
 from web3.logs import DISCARD
-from helpers import flip, token_of
 
+from support.helpers import flip, token_of
 
 ZERO = "0x" + "00" * 20
 SHOWCASE = "pixel32"
 
 
 def error(signature: str, *args) -> bytes:
-    types = signature[signature.index("(") + 1: -1].split(",") if "()" not in signature else []
+    types = signature[signature.index("(") + 1 : -1].split(",") if "()" not in signature else []
     return keccak(text=signature)[:4] + encode(types, list(args))
 
 
 def deploy(plain_chain, model, minter=ZERO):
     verifier = plain_chain.deploy(model.contract_name)
     collection = plain_chain.deploy(
-        "ERC7007Collection", f"zkaigc {model.name}", "AIGC", verifier.address,
-        bytes.fromhex(model.model_hash[2:]), model.encoding_tuple, minter, plain_chain.vendor,
-        sender=plain_chain.vendor)
+        "ERC7007Collection",
+        f"zkaigc {model.name}",
+        "AIGC",
+        verifier.address,
+        bytes.fromhex(model.model_hash[2:]),
+        model.encoding_tuple,
+        minter,
+        plain_chain.vendor,
+        sender=plain_chain.vendor,
+    )
     return verifier, collection
 
 
@@ -66,15 +73,17 @@ def mint_and_check(plain_chain, token_metadata, model, sample, png=None):
     assert fns.prompt(token).call() == sample.prompt and fns.tokenId(sample.prompt).call() == token
     (aigc_log,) = collection.events.AigcData().process_receipt(receipt, errors=DISCARD)
     assert aigc_log.args.tokenId == token and aigc_log.args.proof == sample.proof
-    token_metadata.check(fns.tokenURI(token).call(), model, sample, verifier.address, f"zkaigc {model.name}",
-                         png=png)
-    print(f"\n[gas] {model.name}: mint {receipt.gasUsed} gas ({len(sample.aigc)} aigcData bytes, "
-          f"{len(sample.proof)} proof bytes, {len(sample.instances)} instances)")
+    token_metadata.check(fns.tokenURI(token).call(), model, sample, verifier.address, f"zkaigc {model.name}", png=png)
+    print(
+        f"\n[gas] {model.name}: mint {receipt.gasUsed} gas ({len(sample.aigc)} aigcData bytes, "
+        f"{len(sample.proof)} proof bytes, {len(sample.instances)} instances)"
+    )
     return collection
 
 
-def test_mint_mints_committed_sample_to_claimant_and_token_uri_renders_its_pixels(plain_chain, token_metadata,
-                                                                                  load_model, proven_model_name):
+def test_mint_mints_committed_sample_to_claimant_and_token_uri_renders_its_pixels(
+    plain_chain, token_metadata, load_model, proven_model_name
+):
     model = load_model(proven_model_name)
     mint_and_check(plain_chain, token_metadata, model, model.sample, png=model.sample_png)
 
@@ -96,13 +105,21 @@ def test_mint_reverts_without_state_change_if_any_part_is_tampered(plain_chain, 
         (s.prompt, s.aigc, "", s.proof[:-1]),
     ]:
         assert_mint_rejected(plain_chain, collection, args, invalid)
-    assert_mint_rejected(plain_chain, collection, (s.prompt, s.aigc[:-2], "", s.proof),
-                         error("ERC7007InvalidAigcDataLength(uint256,uint256)", len(s.aigc) - 2, len(s.aigc)))
+    assert_mint_rejected(
+        plain_chain,
+        collection,
+        (s.prompt, s.aigc[:-2], "", s.proof),
+        error("ERC7007InvalidAigcDataLength(uint256,uint256)", len(s.aigc) - 2, len(s.aigc)),
+    )
     # A tampered prompt is another token: claimed too, so only the proof can fail.
     tampered = flip(s.prompt, len(s.prompt) - 1)
     plain_chain.claim(collection, tampered, plain_chain.user)
-    assert_mint_rejected(plain_chain, collection, (tampered, s.aigc, "", s.proof),
-                         error("ERC7007InvalidProof(uint256)", token_of(tampered)))
+    assert_mint_rejected(
+        plain_chain,
+        collection,
+        (tampered, s.aigc, "", s.proof),
+        error("ERC7007InvalidProof(uint256)", token_of(tampered)),
+    )
     # The untampered sample still mints afterwards.
     plain_chain.transact(collection.functions.mint(s.prompt, s.aigc, "", s.proof), plain_chain.prover)
     assert collection.functions.ownerOf(token).call() == plain_chain.user
@@ -118,14 +135,18 @@ def showcase_fresh(load_model, tmp_path_factory):
 
 
 def test_mint_mints_freshly_proven_showcase_prompt_and_rejects_its_proof_for_the_committed_sample(
-        plain_chain, token_metadata, showcase_fresh):
+    plain_chain, token_metadata, showcase_fresh
+):
     model, fresh = showcase_fresh
     collection = mint_and_check(plain_chain, token_metadata, model, fresh)
     committed = model.sample
     plain_chain.claim(collection, committed.prompt, plain_chain.stranger)
     # The fresh proof does not carry over to the committed sample's prompt or output, nor vice versa.
-    for args in [(committed.prompt, committed.aigc, "", fresh.proof),
-                 (committed.prompt, fresh.aigc, "", fresh.proof),
-                 (committed.prompt, fresh.aigc, "", committed.proof)]:
-        assert_mint_rejected(plain_chain, collection, args,
-                             error("ERC7007InvalidProof(uint256)", token_of(committed.prompt)))
+    for args in [
+        (committed.prompt, committed.aigc, "", fresh.proof),
+        (committed.prompt, fresh.aigc, "", fresh.proof),
+        (committed.prompt, fresh.aigc, "", committed.proof),
+    ]:
+        assert_mint_rejected(
+            plain_chain, collection, args, error("ERC7007InvalidProof(uint256)", token_of(committed.prompt))
+        )

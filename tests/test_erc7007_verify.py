@@ -5,9 +5,17 @@ import pytest
 from eth_utils import keccak
 
 from proofs.encoding import FIELD_MODULUS
-from helpers import flip
+from support.helpers import flip
 
-MODES = ["ReturnFalse", "Revert", "ReturnNothing", "ReturnShort", "ReturnTwo", "WriteState", "BurnGas"]  # FaultyVerifier.Mode
+MODES = [
+    "ReturnFalse",
+    "Revert",
+    "ReturnNothing",
+    "ReturnShort",
+    "ReturnTwo",
+    "WriteState",
+    "BurnGas",
+]  # FaultyVerifier.Mode
 FAULT_MODES = MODES[:5]  # rejections the verifier reports: verify() returns false
 EXHAUSTING_MODES = MODES[5:]  # calls that burn all their gas: no verdict, verify() reverts
 
@@ -31,9 +39,21 @@ def test_public_instances_equal_python_encoding_and_proof_instances(micro_collec
 def test_public_instances_map_every_int8_and_int16_extreme_into_the_field(project, deployer):
     harness = project.LibrariesHarness.deploy(sender=deployer)
     prompt = bytes([0x00, 0x01, 0x7F, 0x80, 0x81, 0xFF])
-    aigc = bytes.fromhex("0000" "0001" "7fff" "8000" "8001" "ffff")
-    expected = [0, 1, 127, FIELD_MODULUS - 128, FIELD_MODULUS - 127, FIELD_MODULUS - 1,
-                0, 1, 32767, FIELD_MODULUS - 32768, FIELD_MODULUS - 32767, FIELD_MODULUS - 1]
+    aigc = bytes.fromhex("000000017fff80008001ffff")
+    expected = [
+        0,
+        1,
+        127,
+        FIELD_MODULUS - 128,
+        FIELD_MODULUS - 127,
+        FIELD_MODULUS - 1,
+        0,
+        1,
+        32767,
+        FIELD_MODULUS - 32768,
+        FIELD_MODULUS - 32767,
+        FIELD_MODULUS - 1,
+    ]
     assert list(harness.instances(prompt, aigc, 6, 6)) == expected
     assert all(0 <= v < FIELD_MODULUS for v in expected)
 
@@ -62,8 +82,13 @@ def test_verify_returns_false_if_a_proof_byte_is_tampered(micro_collection, micr
 @pytest.mark.parametrize("cut", ["empty", "truncated-by-one", "first-half", "zero-byte-appended", "word-appended"])
 def test_verify_returns_false_if_proof_length_is_changed(micro_collection, micro, cut):
     s = micro.sample
-    proof = {"empty": b"", "truncated-by-one": s.proof[:-1], "first-half": s.proof[: len(s.proof) // 2],
-             "zero-byte-appended": s.proof + b"\x00", "word-appended": s.proof + b"\xff" * 32}[cut]
+    proof = {
+        "empty": b"",
+        "truncated-by-one": s.proof[:-1],
+        "first-half": s.proof[: len(s.proof) // 2],
+        "zero-byte-appended": s.proof + b"\x00",
+        "word-appended": s.proof + b"\xff" * 32,
+    }[cut]
     assert micro_collection.verify(s.prompt, s.aigc, proof) is False
 
 
@@ -110,7 +135,10 @@ def test_verify_returns_false_if_verifier_code_is_gone(project, deployer, deploy
     faulty = project.FaultyVerifier.deploy(0, sender=deployer)
     collection = deploy_collection(micro, faulty)
     chain.provider.set_code(faulty.address, b"")
-    assert chain.provider.get_code(faulty.address) in (b"", "0x", None) or len(chain.provider.get_code(faulty.address)) == 0
+    assert (
+        chain.provider.get_code(faulty.address) in (b"", "0x", None)
+        or len(chain.provider.get_code(faulty.address)) == 0
+    )
     s = micro.sample
     assert collection.verify(s.prompt, s.aigc, s.proof) is False
 
@@ -120,19 +148,23 @@ def raw_call(chain, contract, method, *args, sender, gas):
     data = getattr(contract, method).as_transaction(*args, sender=sender).data
     try:
         return "ok", chain.provider.web3.eth.call(
-            {"from": sender.address, "to": contract.address, "data": "0x" + bytes(data).hex(), "gas": gas})
+            {"from": sender.address, "to": contract.address, "data": "0x" + bytes(data).hex(), "gas": gas}
+        )
     except Exception as error:  # noqa: BLE001 - web3 raises the revert with its data in the message
         return "revert", str(error)
 
 
 def out_of_gas_error(verifier) -> str:
-    return "0x" + (keccak(text="ERC7007VerifierOutOfGas(address)")[:4] + bytes(12)
-                   + bytes.fromhex(verifier.address[2:])).hex()
+    return (
+        "0x"
+        + (keccak(text="ERC7007VerifierOutOfGas(address)")[:4] + bytes(12) + bytes.fromhex(verifier.address[2:])).hex()
+    )
 
 
 @pytest.mark.parametrize("mode", EXHAUSTING_MODES)
-def test_verify_reverts_if_verifier_call_exhausts_its_gas(project, deployer, deploy_collection, micro, chain, user,
-                                                          mode):
+def test_verify_reverts_if_verifier_call_exhausts_its_gas(
+    project, deployer, deploy_collection, micro, chain, user, mode
+):
     burner = project.FaultyVerifier.deploy(MODES.index(mode), sender=deployer)
     collection = deploy_collection(micro, burner)
     s = micro.sample
@@ -141,14 +173,14 @@ def test_verify_reverts_if_verifier_call_exhausts_its_gas(project, deployer, dep
     assert outcome == "revert" and out_of_gas_error(burner) in detail, detail[:300]
 
 
-def test_verify_never_returns_false_for_a_valid_proof_whatever_the_gas_limit(micro_collection, micro,
-                                                                            micro_verifier, chain, user):
+def test_verify_never_returns_false_for_a_valid_proof_whatever_the_gas_limit(
+    micro_collection, micro, micro_verifier, chain, user
+):
     """Too little gas for the real verifier is reported as ERC7007VerifierOutOfGas, never as `false`."""
     s = micro.sample
     outcomes = set()
     for gas in [*range(300_000, 650_000, 50_000), *range(650_000, 950_001, 5_000), 1_200_000, 5_000_000]:
-        outcome, detail = raw_call(chain, micro_collection, "verify", s.prompt, s.aigc, s.proof, sender=user,
-                                   gas=gas)
+        outcome, detail = raw_call(chain, micro_collection, "verify", s.prompt, s.aigc, s.proof, sender=user, gas=gas)
         if outcome == "ok":
             assert int.from_bytes(detail, "big") == 1, gas  # never a `false` verdict
             outcomes.add("true")

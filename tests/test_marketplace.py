@@ -9,7 +9,8 @@ from types import SimpleNamespace
 import ape
 import pytest
 from eth_utils import keccak
-from helpers import token_of
+
+from support.helpers import token_of
 
 LINEAR, EXPONENTIAL = 0, 1
 NONE, PENDING, FULFILLED, REFUNDED = 0, 1, 2, 3
@@ -98,17 +99,23 @@ def other_model(scratch_model, tmp_path_factory, micro):
 
     torch.manual_seed(11)
     art = scratch_model(
-        "othermodel", torch.nn.Sequential(torch.nn.Linear(4, 16), torch.nn.ReLU()),
-        CircuitConfig(input_scale=7, param_scale=7, decomp_base=128, decomp_legs=4, lookup_range=(-128, 128),
-                      logrows=10),
+        "othermodel",
+        torch.nn.Sequential(torch.nn.Linear(4, 16), torch.nn.ReLU()),
+        CircuitConfig(
+            input_scale=7, param_scale=7, decomp_base=128, decomp_legs=4, lookup_range=(-128, 128), logrows=10
+        ),
     )
     enc = art.encoding()
     latent = enc.dequantize_latent(enc.decode_prompt(micro.sample.prompt))  # the same prompt bytes as micro's
     sample = prove_latent(art, latent, tmp_path_factory.mktemp("other-run"))
     assert sample.prompt == micro.sample.prompt
     return SimpleNamespace(
-        name="othermodel", art=art, sample=sample, model_hash=art.model_hash(),
-        source=art.create_evm_verifier().read_text(), encoding_tuple=art.encoding_struct(),
+        name="othermodel",
+        art=art,
+        sample=sample,
+        model_hash=art.model_hash(),
+        source=art.create_evm_verifier().read_text(),
+        encoding_tuple=art.encoding_struct(),
     )
 
 
@@ -140,8 +147,9 @@ def assert_books_balance(market):
 
 
 # ------------------------------------------------------------------------------------------------ listing
-def test_list_records_listing_and_emits_listed_if_collection_minter_is_market(market, collection, vendor,
-                                                                               micro, micro_verifier):
+def test_list_records_listing_and_emits_listed_if_collection_minter_is_market(
+    market, collection, vendor, micro, micro_verifier
+):
     tx = market.list(collection, vendor, LINEAR, SPOT, DELTA, sender=vendor)
     [log] = tx.decode_logs(market.Listed)
     assert (log.collection, log.vendor, log.verifier) == (collection.address, vendor.address, micro_verifier.address)
@@ -162,22 +170,23 @@ def test_list_reverts_if_collection_already_listed(market, listed, vendor, stran
 
 def test_list_reverts_if_caller_is_not_the_collections_owner(market, collection, vendor, stranger):
     # A watcher of the vendor's deployment cannot list the collection first and become its vendor.
-    with ape.reverts(market.NotCollectionOwner, collection=collection.address, account=stranger.address,
-                     owner=vendor.address):
+    with ape.reverts(
+        market.NotCollectionOwner, collection=collection.address, account=stranger.address, owner=vendor.address
+    ):
         market.list(collection, stranger, LINEAR, SPOT, DELTA, sender=stranger)
     assert market.getListing(collection).vendor == ZERO
 
 
-def test_list_reverts_if_collection_minter_is_not_the_market(market, deploy_collection, micro, micro_verifier,
-                                                              vendor):
+def test_list_reverts_if_collection_minter_is_not_the_market(market, deploy_collection, micro, micro_verifier, vendor):
     open_collection = deploy_collection(micro, micro_verifier)  # minter 0: anyone could mint around the escrow
     with ape.reverts(market.MarketplaceIsNotMinter, collection=open_collection.address, minter=ZERO):
         market.list(open_collection, vendor, LINEAR, SPOT, DELTA, sender=vendor)
     assert market.getListing(open_collection).vendor == ZERO
 
 
-def test_list_reverts_if_verifier_already_backs_a_listing(market, listed, deploy_collection, micro, micro_verifier,
-                                                          vendor):
+def test_list_reverts_if_verifier_already_backs_a_listing(
+    market, listed, deploy_collection, micro, micro_verifier, vendor
+):
     twin = deploy_collection(micro, micro_verifier, minter=market, model_hash="0x" + "11" * 32)
     with ape.reverts(market.VerifierAlreadyListed, verifier=micro_verifier.address, collection=listed.address):
         market.list(twin, vendor, LINEAR, SPOT, DELTA, sender=vendor)
@@ -187,8 +196,9 @@ def test_list_reverts_if_verifier_already_backs_a_listing(market, listed, deploy
 def test_list_reverts_if_model_already_listed(project, market, listed, deploy_collection, micro, deployer, vendor):
     second_verifier = project.MicroVerifier.deploy(sender=deployer)  # same model, another verifier deployment
     twin = deploy_collection(micro, second_verifier, minter=market)
-    with ape.reverts(market.ModelAlreadyListed, modelHash=bytes.fromhex(micro.model_hash[2:]),
-                     collection=listed.address):
+    with ape.reverts(
+        market.ModelAlreadyListed, modelHash=bytes.fromhex(micro.model_hash[2:]), collection=listed.address
+    ):
         market.list(twin, vendor, LINEAR, SPOT, DELTA, sender=vendor)
     assert market.collectionOfVerifier(second_verifier) == ZERO
 
@@ -199,8 +209,10 @@ def test_list_reverts_if_target_is_not_an_erc7007_collection(market, first_nft, 
             market.list(target, vendor, LINEAR, SPOT, DELTA, sender=vendor)
 
 
-@pytest.mark.parametrize("curve,spot,delta", [(EXPONENTIAL, 10**9, 10**18 - 1), (EXPONENTIAL, 10**9, 2 * 10**18 + 1),
-                                              (EXPONENTIAL, 10**9 - 1, 10**18)])
+@pytest.mark.parametrize(
+    "curve,spot,delta",
+    [(EXPONENTIAL, 10**9, 10**18 - 1), (EXPONENTIAL, 10**9, 2 * 10**18 + 1), (EXPONENTIAL, 10**9 - 1, 10**18)],
+)
 def test_list_reverts_if_curve_is_invalid(market, collection, vendor, curve, spot, delta):
     with ape.reverts(market.InvalidCurve, curveType=curve, spotPrice=spot, delta=delta):
         market.list(collection, vendor, curve, spot, delta, sender=vendor)
@@ -213,11 +225,13 @@ def test_list_reverts_if_payout_is_zero(market, collection, vendor):
 
 # ------------------------------------------------------------------------------------------------ vendor admin
 def test_vendor_setters_revert_if_caller_is_not_vendor(market, listed, stranger):
-    for call in (lambda: market.pause(listed, sender=stranger),
-                 lambda: market.unpause(listed, sender=stranger),
-                 lambda: market.setCurve(listed, LINEAR, 0, 0, sender=stranger),
-                 lambda: market.setPayout(listed, stranger, sender=stranger),
-                 lambda: market.setProver(listed, stranger, True, sender=stranger)):
+    for call in (
+        lambda: market.pause(listed, sender=stranger),
+        lambda: market.unpause(listed, sender=stranger),
+        lambda: market.setCurve(listed, LINEAR, 0, 0, sender=stranger),
+        lambda: market.setPayout(listed, stranger, sender=stranger),
+        lambda: market.setProver(listed, stranger, True, sender=stranger),
+    ):
         with ape.reverts(market.NotVendor, collection=listed.address, account=stranger.address):
             call()
     assert not market.isProver(listed, stranger)
@@ -231,8 +245,7 @@ def test_set_curve_changes_next_price_only_if_caller_is_vendor(market, listed, v
 
 
 # ------------------------------------------------------------------------------------------------ requests
-def test_request_escrows_exact_payment_and_emits_requested_if_claim_held(market, claimed, micro, user, deadline,
-                                                                          chain):
+def test_request_escrows_exact_payment_and_emits_requested_if_claim_held(market, claimed, micro, user, deadline, chain):
     before = user.balance
     prompt = micro.sample.prompt
     tx = market.requestGeneration(claimed, prompt, SPOT, deadline, value=SPOT, sender=user)
@@ -293,21 +306,22 @@ def test_request_reverts_if_deadline_not_before_claim_expiry(market, claimed, mi
 
 def test_request_reverts_if_deadline_not_in_future(market, claimed, micro, user, chain):
     with ape.reverts(market.DeadlineNotInFuture):
-        market.requestGeneration(claimed, micro.sample.prompt, SPOT, chain.blocks.head.timestamp, value=SPOT,
-                                 sender=user)
+        market.requestGeneration(
+            claimed, micro.sample.prompt, SPOT, chain.blocks.head.timestamp, value=SPOT, sender=user
+        )
     assert market.requestCount() == 0
 
 
-def test_request_reverts_if_prompt_already_has_a_live_request(market, claimed, micro, user, requested, deadline,
-                                                              vendor):
+def test_request_reverts_if_prompt_already_has_a_live_request(
+    market, claimed, micro, user, requested, deadline, vendor
+):
     state = snapshot(market, claimed, micro.sample.prompt, [vendor], [requested])
     with ape.reverts(market.PromptAlreadyRequested, collection=claimed.address, requestId=requested):
         market.requestGeneration(claimed, micro.sample.prompt, SPOT, deadline, value=SPOT, sender=user)
     assert snapshot(market, claimed, micro.sample.prompt, [vendor], [requested]) == state
 
 
-def test_request_reverts_if_listing_paused_and_succeeds_after_unpause(market, claimed, micro, user, vendor,
-                                                                      deadline):
+def test_request_reverts_if_listing_paused_and_succeeds_after_unpause(market, claimed, micro, user, vendor, deadline):
     tx = market.pause(claimed, sender=vendor)
     assert tx.decode_logs(market.ListingPaused)[0].collection == claimed.address
     with ape.reverts(market.ListingIsPaused, collection=claimed.address):
@@ -324,8 +338,9 @@ def test_request_reverts_if_collection_not_listed(market, collection, micro, use
 
 
 # ------------------------------------------------------------------------------------------------ fulfil
-def test_fulfil_mints_to_requester_credits_vendor_and_advances_price_if_proof_real(market, claimed, micro, user,
-                                                                                  vendor, prover, requested):
+def test_fulfil_mints_to_requester_credits_vendor_and_advances_price_if_proof_real(
+    market, claimed, micro, user, vendor, prover, requested
+):
     s = micro.sample
     token = token_of(s.prompt)
     tx = market.fulfil(requested, s.prompt, s.aigc, "", s.proof, sender=prover)
@@ -336,10 +351,13 @@ def test_fulfil_mints_to_requester_credits_vendor_and_advances_price_if_proof_re
     assert [(t["from"], t.to, t.tokenId) for t in transfers] == [(ZERO, user.address, token)]
     [log] = tx.decode_logs(market.Fulfilled)
     fee = fee_of(SPOT)
-    assert (log.requestId, log.collection, log.prover, log.tokenId) == (requested, claimed.address, prover.address,
-                                                                        token)
-    assert (log.payout, log.vendorAmount, log.fee, log.nextSpotPrice) == (vendor.address, SPOT - fee, fee,
-                                                                          SPOT + DELTA)
+    assert (log.requestId, log.collection, log.prover, log.tokenId) == (
+        requested,
+        claimed.address,
+        prover.address,
+        token,
+    )
+    assert (log.payout, log.vendorAmount, log.fee, log.nextSpotPrice) == (vendor.address, SPOT - fee, fee, SPOT + DELTA)
     assert market.getRequest(requested).status == FULFILLED
     assert market.pendingRequestOf(claimed, s.prompt) == 0
     assert market.earningsOf(vendor) == SPOT - fee and market.protocolFees() == fee
@@ -350,12 +368,14 @@ def test_fulfil_mints_to_requester_credits_vendor_and_advances_price_if_proof_re
     assert_books_balance(market)
 
 
-def test_fulfil_mints_freshly_proven_prompt_at_exponential_price(market, listed, micro_fresh, claim_prompt, user,
-                                                                 vendor, prover, chain):
+def test_fulfil_mints_freshly_proven_prompt_at_exponential_price(
+    market, listed, micro_fresh, claim_prompt, user, vendor, prover, chain
+):
     market.setCurve(listed, EXPONENTIAL, 10**9, 15 * 10**17, sender=vendor)
     claim_prompt(listed, micro_fresh.prompt, user)
-    rid = market.requestGeneration(listed, micro_fresh.prompt, 10**9, chain.pending_timestamp + 600, value=10**9,
-                                   sender=user).return_value
+    rid = market.requestGeneration(
+        listed, micro_fresh.prompt, 10**9, chain.pending_timestamp + 600, value=10**9, sender=user
+    ).return_value
     market.fulfil(rid, micro_fresh.prompt, micro_fresh.aigc, "", micro_fresh.proof, sender=prover)
     assert listed.ownerOf(token_of(micro_fresh.prompt)) == user
     assert market.getListing(listed).spotPrice == 15 * 10**8  # ceil(1e9 * 1.5)
@@ -388,17 +408,31 @@ def test_fulfil_reverts_if_proof_or_output_tampered(market, claimed, micro, user
     assert snapshot(market, claimed, s.prompt, [vendor, user], [requested]) == state
 
 
-def test_fulfil_reverts_if_prompt_is_not_the_requests(market, claimed, micro, micro_fresh, vendor, user, prover,
-                                                      requested):
+def test_fulfil_reverts_if_prompt_is_not_the_requests(
+    market, claimed, micro, micro_fresh, vendor, user, prover, requested
+):
     state = snapshot(market, claimed, micro.sample.prompt, [vendor, user], [requested])
     with ape.reverts(market.PromptMismatch, requestId=requested):
         market.fulfil(requested, micro_fresh.prompt, micro_fresh.aigc, "", micro_fresh.proof, sender=prover)
     assert snapshot(market, claimed, micro.sample.prompt, [vendor, user], [requested]) == state
 
 
-def test_fulfil_reverts_if_proof_is_the_wrong_models(project, market, claimed, micro, other_model,
-                                                     deploy_collection, compile_solidity, claim_prompt, deployer,
-                                                     vendor, user, prover, requested, chain):
+def test_fulfil_reverts_if_proof_is_the_wrong_models(
+    project,
+    market,
+    claimed,
+    micro,
+    other_model,
+    deploy_collection,
+    compile_solidity,
+    claim_prompt,
+    deployer,
+    vendor,
+    user,
+    prover,
+    requested,
+    chain,
+):
     # The other model's real proof for the same prompt bytes, submitted for micro's request: rejected.
     o = other_model.sample
     assert o.prompt == micro.sample.prompt and o.aigc != micro.sample.aigc
@@ -416,8 +450,9 @@ def test_fulfil_reverts_if_proof_is_the_wrong_models(project, market, claimed, m
     market.list(other, vendor, LINEAR, SPOT, DELTA, sender=vendor)
     market.setProver(other, prover, True, sender=vendor)
     claim_prompt(other, o.prompt, user)
-    rid = market.requestGeneration(other, o.prompt, SPOT, chain.pending_timestamp + 600, value=SPOT,
-                                   sender=user).return_value
+    rid = market.requestGeneration(
+        other, o.prompt, SPOT, chain.pending_timestamp + 600, value=SPOT, sender=user
+    ).return_value
     with ape.reverts(other.ERC7007InvalidProof, tokenId=token_of(o.prompt)):
         market.fulfil(rid, micro.sample.prompt, micro.sample.aigc, "", micro.sample.proof, sender=prover)
     market.fulfil(rid, o.prompt, o.aigc, "", o.proof, sender=prover)
@@ -434,8 +469,9 @@ def test_fulfil_reverts_if_request_already_fulfilled(market, claimed, micro, ven
     assert snapshot(market, claimed, s.prompt, [vendor, user], [requested]) == state
 
 
-def test_fulfil_reverts_if_request_was_refunded(market, claimed, micro, vendor, user, prover, stranger, requested,
-                                                deadline, chain):
+def test_fulfil_reverts_if_request_was_refunded(
+    market, claimed, micro, vendor, user, prover, stranger, requested, deadline, chain
+):
     chain.pending_timestamp = deadline + 1
     market.refund(requested, sender=stranger)
     s = micro.sample
@@ -468,8 +504,9 @@ def test_collection_mint_reverts_if_called_around_the_market(claimed, micro, mar
 
 
 # ------------------------------------------------------------------------------------------------ refunds
-def test_refund_returns_full_price_to_requester_if_deadline_passed(market, claimed, micro, user, stranger,
-                                                                   requested, deadline, chain):
+def test_refund_returns_full_price_to_requester_if_deadline_passed(
+    market, claimed, micro, user, stranger, requested, deadline, chain
+):
     chain.pending_timestamp = deadline + 1
     before = user.balance
     tx = market.refund(requested, sender=stranger)  # anyone may trigger it; the requester gets the ETH
@@ -478,12 +515,17 @@ def test_refund_returns_full_price_to_requester_if_deadline_passed(market, claim
     assert (log.requestId, log.requester, log.amount) == (requested, user.address, SPOT)
     assert not tx.decode_logs(market.PaymentDeferred)
     assert market.getRequest(requested).status == REFUNDED
-    assert market.balance == 0 and market.totalEscrowed() == 0 and market.pendingRequestOf(claimed, micro.sample.prompt) == 0
+    assert (
+        market.balance == 0
+        and market.totalEscrowed() == 0
+        and market.pendingRequestOf(claimed, micro.sample.prompt) == 0
+    )
     assert_books_balance(market)
 
 
-def test_refund_reverts_if_deadline_not_passed(market, claimed, micro, user, vendor, stranger, requested, deadline,
-                                               chain):
+def test_refund_reverts_if_deadline_not_passed(
+    market, claimed, micro, user, vendor, stranger, requested, deadline, chain
+):
     chain.pending_timestamp = deadline  # the deadline itself still belongs to the prover
     state = snapshot(market, claimed, micro.sample.prompt, [vendor, user], [requested])
     with ape.reverts(market.RequestNotExpired, requestId=requested, deadline=deadline):
@@ -491,8 +533,9 @@ def test_refund_reverts_if_deadline_not_passed(market, claimed, micro, user, ven
     assert snapshot(market, claimed, micro.sample.prompt, [vendor, user], [requested]) == state
 
 
-def test_refund_reverts_if_already_refunded_or_fulfilled(market, claimed, micro, prover, stranger, requested,
-                                                         deadline, chain):
+def test_refund_reverts_if_already_refunded_or_fulfilled(
+    market, claimed, micro, prover, stranger, requested, deadline, chain
+):
     s = micro.sample
     market.fulfil(requested, s.prompt, s.aigc, "", s.proof, sender=prover)
     chain.pending_timestamp = deadline + 1
@@ -510,11 +553,11 @@ def test_refund_succeeds_if_listing_paused(market, claimed, user, vendor, strang
     assert user.balance == before + SPOT
 
 
-def test_request_succeeds_again_if_previous_request_expired(market, claimed, micro, user, requested, deadline,
-                                                            chain):
+def test_request_succeeds_again_if_previous_request_expired(market, claimed, micro, user, requested, deadline, chain):
     chain.pending_timestamp = deadline + 1  # the old request is refundable; it must not block a new one
-    rid = market.requestGeneration(claimed, micro.sample.prompt, SPOT, deadline + 600, value=SPOT,
-                                   sender=user).return_value
+    rid = market.requestGeneration(
+        claimed, micro.sample.prompt, SPOT, deadline + 600, value=SPOT, sender=user
+    ).return_value
     assert market.pendingRequestOf(claimed, micro.sample.prompt) == rid
     market.refund(requested, sender=user)  # refunding the old one keeps the new one pending
     assert market.pendingRequestOf(claimed, micro.sample.prompt) == rid
@@ -523,9 +566,9 @@ def test_request_succeeds_again_if_previous_request_expired(market, claimed, mic
 
 
 @pytest.mark.parametrize("mode", [1, 2], ids=["reverting", "gas-burning"])
-def test_refund_credits_pull_balance_if_requester_cannot_receive(market, claimed, micro, receiver_container,
-                                                                 claim_prompt, micro_fresh, deployer, stranger,
-                                                                 user, chain, mode):
+def test_refund_credits_pull_balance_if_requester_cannot_receive(
+    market, claimed, micro, receiver_container, claim_prompt, micro_fresh, deployer, stranger, user, chain, mode
+):
     hostile = receiver_container.deploy(mode, sender=deployer)
     claim_prompt(claimed, micro_fresh.prompt, hostile, sender=deployer)
     deadline = chain.pending_timestamp + 600
@@ -545,8 +588,9 @@ def test_refund_credits_pull_balance_if_requester_cannot_receive(market, claimed
 
 
 # ------------------------------------------------------------------------------------------------ withdrawals
-def test_withdraw_earnings_sends_payout_balance_and_fees_go_to_owner(market, claimed, micro, vendor, prover,
-                                                                     deployer, stranger, requested):
+def test_withdraw_earnings_sends_payout_balance_and_fees_go_to_owner(
+    market, claimed, micro, vendor, prover, deployer, stranger, requested
+):
     s = micro.sample
     market.fulfil(requested, s.prompt, s.aigc, "", s.proof, sender=prover)
     fee = fee_of(SPOT)
@@ -561,8 +605,9 @@ def test_withdraw_earnings_sends_payout_balance_and_fees_go_to_owner(market, cla
     assert_books_balance(market)
 
 
-def test_withdraw_earnings_goes_to_new_payout_if_vendor_changed_it(market, claimed, micro, vendor, prover,
-                                                                   stranger, requested):
+def test_withdraw_earnings_goes_to_new_payout_if_vendor_changed_it(
+    market, claimed, micro, vendor, prover, stranger, requested
+):
     market.setPayout(claimed, stranger, sender=vendor)
     s = micro.sample
     market.fulfil(requested, s.prompt, s.aigc, "", s.proof, sender=prover)
@@ -578,9 +623,9 @@ def test_withdrawals_revert_if_nothing_to_withdraw(market, vendor, deployer):
         market.withdrawProtocolFees(deployer, sender=deployer)
 
 
-def test_withdraw_earnings_reverts_and_keeps_balance_if_recipient_rejects_eth(market, claimed, micro, vendor,
-                                                                              prover, requested, receiver_container,
-                                                                              deployer):
+def test_withdraw_earnings_reverts_and_keeps_balance_if_recipient_rejects_eth(
+    market, claimed, micro, vendor, prover, requested, receiver_container, deployer
+):
     s = micro.sample
     market.fulfil(requested, s.prompt, s.aigc, "", s.proof, sender=prover)
     rejecting = receiver_container.deploy(1, sender=deployer)

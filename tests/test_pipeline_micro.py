@@ -5,9 +5,10 @@ import json
 
 import pytest
 
-from proofs.cli import random_prompt, render_png
 from proofs.encoding import FIELD_MODULUS
 from proofs.pipeline import ModelArtifacts, ProvenSample, prove_latent
+from proofs.prompts import random_prompt
+from proofs.render import render_png
 
 
 @pytest.fixture(scope="module")
@@ -110,11 +111,14 @@ def test_render_png_writes_image_of_output_shape_if_given_aigc(micro, fresh, tmp
 
 
 def test_fitting_logrows_covers_rows_and_range_table_if_rows_dominate_or_table_does():
-    from proofs.cli import fitting_logrows
+    from proofs.build import fitting_logrows
 
     def settings(rows, base):
-        return {"num_rows": rows, "required_lookups": [],
-                "run_args": {"lookup_range": [-128, 128], "decomp_base": base}}
+        return {
+            "num_rows": rows,
+            "required_lookups": [],
+            "run_args": {"lookup_range": [-128, 128], "decomp_base": base},
+        }
 
     assert fitting_logrows(settings(836, 128)) == 10  # 836 + reserved rows fit 2^10
     assert fitting_logrows(settings(1020, 128)) == 11  # no room left for the reserved rows
@@ -122,7 +126,7 @@ def test_fitting_logrows_covers_rows_and_range_table_if_rows_dominate_or_table_d
 
 
 def test_committed_settings_use_fitting_logrows_if_built_by_cli(micro):
-    from proofs.cli import fitting_logrows
+    from proofs.build import fitting_logrows
 
     assert micro.logrows == fitting_logrows(micro.load_settings())
     assert micro.read_meta()["srs"]["kind"] == "dev"

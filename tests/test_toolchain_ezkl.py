@@ -4,7 +4,6 @@ This proves both compiler registrations work offline: ezkl's `create_evm_verifie
 (~/.svm/0.8.20), and Ape compiles the generated verifier through py-solc-x (~/.solcx).
 """
 
-
 import pytest
 import torch
 
@@ -27,8 +26,13 @@ class Tiny(torch.nn.Module):
 def tiny(scratch_model, tmp_path_factory):
     """A freshly proven tiny model: artifacts, a sample and its generated verifier source."""
     torch.manual_seed(7)
-    art = scratch_model("tiny", Tiny(), CircuitConfig(input_scale=5, param_scale=5, decomp_base=128, decomp_legs=4,
-                                                      lookup_range=(-128, 128), logrows=8))
+    art = scratch_model(
+        "tiny",
+        Tiny(),
+        CircuitConfig(
+            input_scale=5, param_scale=5, decomp_base=128, decomp_legs=4, lookup_range=(-128, 128), logrows=8
+        ),
+    )
     sample = prove_latent(art, [0.5, -1.25, 0.75, 2.0], tmp_path_factory.mktemp("tiny-run"))
     source = art.create_evm_verifier().read_text()
     return art, sample, source

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: every suite in turn, then one closing line `N passed, N failed` covering all of them.
-# Suites: ape/pytest on a local anvil, forge invariants, slither, and fork tests against a devnet that this
+# Suites: lint, ape/pytest on a local anvil, forge invariants, slither, and fork tests against a devnet that this
 # script starts and stops itself. A suite that fails to run at all counts as one failure.
+# `--fast` (`make test-fast`): lint, the tests not marked `slow`, and forge's `quick` profile; no slither or fork.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -35,10 +36,25 @@ run() {  # run NAME COMMAND...: stream the output, keep a log for counting
   count "$name" "$log_dir/$name.log" "${PIPESTATUS[0]}"
 }
 
-run ape-tests ape test tests --ignore=tests/fork
-[[ -x tools/forge-test.sh ]] && run forge-invariants tools/forge-test.sh
-[[ -x tools/slither.sh ]] && run slither tools/slither.sh
-[[ -x tools/fork-tests.sh ]] && run fork-tests tools/fork-tests.sh
+lint() {  # every linter, even after one fails; one summary line
+  local failures=0
+  ruff check . || failures=$((failures + 1))
+  ruff format --check . || failures=$((failures + 1))
+  bash tools/lint-sol.sh || failures=$((failures + 1))
+  echo "lint: $((3 - failures)) passed, $failures failed"
+  [[ "$failures" == 0 ]]
+}
+
+run lint lint
+if [[ "${1:-}" == "--fast" ]]; then
+  run ape-tests ape test tests --ignore=tests/fork -m "not slow"
+  FOUNDRY_PROFILE=quick run forge-invariants tools/forge-test.sh
+else
+  run ape-tests ape test tests --ignore=tests/fork
+  run forge-invariants tools/forge-test.sh
+  run slither tools/slither.sh
+  run fork-tests tools/fork-tests.sh
+fi
 
 echo; echo "==> summary"
 printf '%s\n' "${summary[@]}"

@@ -7,8 +7,8 @@
 import pytest
 from ape import project
 
-from proofs.deploy import DEPLOYMENTS_ROOT, Manifest
 from proofs.pipeline import ModelArtifacts
+from zkaigc.manifest import DEPLOYMENTS_ROOT, Manifest
 
 
 @pytest.fixture(scope="session")

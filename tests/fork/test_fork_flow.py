@@ -6,8 +6,8 @@ import random
 import ape
 from eth_utils import keccak
 
-from proofs.client import claim_prompt, request_generation
-from proofs.prover import ProverService, ProverState
+from zkaigc.client import claim_prompt, request_generation
+from zkaigc.prover import ProverService, ProverState
 
 
 def _prompt(artifacts, seed: int) -> bytes:
@@ -49,11 +49,16 @@ def test_fulfil_mints_to_user_and_pays_vendor_if_prover_service_proves(
     assert market.totalEscrowed() == escrow_before
 
     # Restart safety: a fresh service on the same state skips it; a second prover loses the race cleanly.
-    again = ProverService(market, {collection.address: artifacts}, deployed_prover,
-                          ProverState.load(tmp_path / "state.json"))
+    again = ProverService(
+        market, {collection.address: artifacts}, deployed_prover, ProverState.load(tmp_path / "state.json")
+    )
     assert again.poll() == []
-    other = ProverService(market, {collection.address: artifacts}, deployed_prover,
-                          ProverState(tmp_path / "other.json", last_block=request.block - 1))
+    other = ProverService(
+        market,
+        {collection.address: artifacts},
+        deployed_prover,
+        ProverState(tmp_path / "other.json", last_block=request.block - 1),
+    )
     late = {o.request_id: o for o in other.poll()}
     assert late[request.request_id].status == "skipped"  # not pending any more: the chain decided
     assert collection.balanceOf(user.address) >= 1

@@ -10,32 +10,22 @@ written after every step, so an interrupted deployment resumes where it stopped.
 
 from __future__ import annotations
 
-import json
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ape.utils import ZERO_ADDRESS
 
-from .pipeline import REPO_ROOT, ModelArtifacts, sha256_file
+from proofs.files import sha256_file
+from proofs.pipeline import ModelArtifacts, artifacts_of
 
-DEPLOYMENTS_ROOT = REPO_ROOT / "deployments"
+from .enums import CurveType
+from .manifest import Manifest, network_manifest_path
 
 #: Default pricing of a fresh listing: very cheap at first (new models get a chance), +2% per generation.
 DEFAULT_SPOT_PRICE = 10**12  # 0.000001 ETH
 DEFAULT_EXP_DELTA = 102 * 10**16  # 1.02 in 1e18 fixed point
-CURVE_EXPONENTIAL = 1  # CurveType.Exponential (contracts/marketplace/types/CurveType.sol)
-
-
-def showcase_models() -> list[str]:
-    """Models with committed artifacts and a generated verifier, in a stable order."""
-    names = []
-    for meta in sorted((REPO_ROOT / "proofs" / "artifacts").glob("*/meta.json")):
-        art = ModelArtifacts(meta.parent.name)
-        if art.verifier_sol.exists() and art.vk.exists():
-            names.append(art.name)
-    return names
 
 
 def artifact_hashes(art: ModelArtifacts) -> dict[str, str]:
@@ -49,41 +39,23 @@ def artifact_hashes(art: ModelArtifacts) -> dict[str, str]:
     }
 
 
-@dataclass
-class Manifest:
-    """Per-network record of what is deployed where."""
-
-    path: Path
-    data: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, path: Path) -> "Manifest":
-        return cls(path, json.loads(path.read_text()) if path.exists() else {})
-
-    def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.data, indent=2, sort_keys=True) + "\n")
-        tmp.replace(self.path)  # atomic: a crash never leaves half a manifest
-
-    def contract(self, key: str) -> dict | None:
-        return self.data.get("contracts", {}).get(key)
-
-    def record(self, key: str, **entry: Any) -> None:
-        self.data.setdefault("contracts", {})[key] = entry
-        self.save()
-
-
 class Deployer:
     """Idempotent deployment of the marketplace and one collection per model on the connected network."""
 
-    def __init__(self, project, chain, account, log: Callable[[str], None] = print,
-                 manifest_path: Path | None = None, prover: str | None = None):
+    def __init__(
+        self,
+        project,
+        chain,
+        account,
+        log: Callable[[str], None] = print,
+        manifest_path: Path | None = None,
+        prover: str | None = None,
+    ):
         self.project, self.chain, self.account, self.log = project, chain, account, log
         self.prover = prover or account.address
         network = chain.provider.network
         name = f"{network.ecosystem.name}-{network.name}"
-        self.manifest = Manifest.load(manifest_path or DEPLOYMENTS_ROOT / f"{name}.json")
+        self.manifest = Manifest.load(manifest_path or network_manifest_path(network))
         genesis = chain.blocks[0].hash.hex()
         if self.manifest.data and self.manifest.data.get("genesis") != genesis and network.is_local:
             self.manifest = Manifest(self.manifest.path)  # a fresh local chain: nothing there survives
@@ -108,8 +80,14 @@ class Deployer:
         contract = getattr(self.project, contract_type).deploy(*args, sender=self.account)
         receipt = self.chain.get_receipt(contract.txn_hash)
         self.gas_used[key] = receipt.gas_used
-        self.manifest.record(key, address=contract.address, contract=contract_type, block=receipt.block_number,
-                             tx=receipt.txn_hash, **extra)
+        self.manifest.record(
+            key,
+            address=contract.address,
+            contract=contract_type,
+            block=receipt.block_number,
+            tx=receipt.txn_hash,
+            **extra,
+        )
         self.log(f"{key}: deployed {contract_type} at {contract.address} (gas {receipt.gas_used})")
         return contract
 
@@ -119,24 +97,34 @@ class Deployer:
 
     def model(self, name: str, market, spot_price: int = DEFAULT_SPOT_PRICE, delta: int = DEFAULT_EXP_DELTA):
         """Verifier, collection (minter = marketplace) and listing for one model; returns the collection."""
-        art = ModelArtifacts(name)
+        art = artifacts_of(name)
         hashes = artifact_hashes(art)
         verifier = self._deploy(f"{name}.verifier", art.contract_name, artifacts=hashes)
         collection = self._deploy(
-            f"{name}.collection", "ERC7007Collection",
-            f"zkaigc {name}", f"ZK{name.upper()[:6]}", verifier.address, hashes["model_hash"],
-            art.encoding_struct(), market.address, self.account.address, artifacts=hashes,
+            f"{name}.collection",
+            "ERC7007Collection",
+            f"zkaigc {name}",
+            f"ZK{name.upper()[:6]}",
+            verifier.address,
+            hashes["model_hash"],
+            art.encoding_struct(),
+            market.address,
+            self.account.address,
+            artifacts=hashes,
         )
         if market.getListing(collection.address).vendor == ZERO_ADDRESS:
-            tx = market.list(collection.address, self.account.address, CURVE_EXPONENTIAL, spot_price, delta,
-                             sender=self.account)
+            tx = market.list(
+                collection.address, self.account.address, CurveType.EXPONENTIAL, spot_price, delta, sender=self.account
+            )
             self.gas_used[f"{name}.list"] = tx.gas_used
             self.log(f"{name}: listed on the marketplace (spot {spot_price} wei, x{delta / 1e18:.2f} per generation)")
         if not market.isProver(collection.address, self.prover):
             market.setProver(collection.address, self.prover, True, sender=self.account)
             self.log(f"{name}: prover {self.prover} allowed")
         self.manifest.data.setdefault("models", {})[name] = {
-            "collection": collection.address, "verifier": verifier.address, **hashes,
+            "collection": collection.address,
+            "verifier": verifier.address,
+            **hashes,
         }
         self.manifest.save()
         return collection

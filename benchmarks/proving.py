@@ -2,10 +2,11 @@
 
 Per model: logrows, rows, setup s, prove s, verify s, peak RSS of each stage, pk size, proof bytes,
 calldata bytes and the gas of the generated verifier's `verifyProof` on a local anvil. Each stage runs in
-its own child process (``python -m proofs.bench --stage ...``) so its peak RSS is the child's own
-``ru_maxrss`` (read with ``os.wait4``), and a fresh cache directory makes setup really run. Also measures the
-float-like vs int8 fixed-point comparison (circuit size of the same network at scales 12 vs the QAT scale).
-Writes and prints ``docs/benchmarks.json`` and ``docs/benchmarks.md``. Numbers come from this run only.
+its own child process (``python -m benchmarks.proving --stage ...``, benchmarks/measure.py) so its peak RSS
+is the child's own ``ru_maxrss`` (read with ``os.wait4``), and a fresh cache directory makes setup really
+run. Also measures the float-like vs int8 fixed-point comparison (circuit size of the same network at scales
+12 vs the QAT scale). Writes and prints ``docs/benchmarks.json`` and ``docs/benchmarks.md`` (or prints only,
+with --no-write). Numbers come from this run only.
 """
 
 from __future__ import annotations
@@ -15,18 +16,25 @@ import json
 import os
 import platform
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 
-from .pipeline import REPO_ROOT, ModelArtifacts, ProvenSample
+from models import registry
+from models.model import load_model
+from proofs.build import fitting_logrows
+from proofs.files import REPO_ROOT
+from proofs.pipeline import ModelArtifacts, ProvenSample, committed_models, run_args, sample_from_proof
+from proofs.progress import quiet
+from proofs.prompts import latent_of, random_prompt
+from zkaigc.localchain import Anvil
+from zkaigc.solidity import compile_contract
+
+from .measure import run_child
 
 DOCS = REPO_ROOT / "docs"
-ANVIL = REPO_ROOT / "node_modules" / ".bin" / "anvil"
 FIDELITY_PROMPTS = 10  # seeded random prompts per fidelity measurement
 
 
@@ -37,10 +45,7 @@ def _stage(model: str, stage: str, cache: Path, workdir: Path) -> dict:
     """Run one stage in this (child) process and return its timing."""
     import ezkl
 
-    from .cli import latent_of, random_prompt
-    from .pipeline import sample_from_proof
-
-    art = ModelArtifacts(model, cache_root=cache, progress=lambda _: None)
+    art = ModelArtifacts(model, cache_root=cache, progress=quiet)
     load = os.getloadavg()[0]  # other work on the machine slows the wall-clock numbers
     start = time.perf_counter()
     if stage == "setup":
@@ -61,80 +66,34 @@ def _stage(model: str, stage: str, cache: Path, workdir: Path) -> dict:
 
 
 def run_stage(model: str, stage: str, cache: Path, workdir: Path) -> dict:
-    """Run a stage in a child process; returns its timing plus the child's peak RSS."""
-    cmd = [sys.executable, "-m", "proofs.bench", "--stage", stage, "--model", model, "--cache", str(cache),
-           "--workdir", str(workdir)]
-    proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            env={**os.environ, "RUST_LOG": "error"})
-    out = proc.stdout.read().decode()
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise RuntimeError(f"{model}: stage {stage} failed ({proc.returncode}): {out[-2000:]}")
-    result = json.loads(out.strip().splitlines()[-1])
-    result["peak_rss_mb"] = round(usage.ru_maxrss / 1024, 1)  # Linux: kilobytes
-    # CPU seconds of the whole child (imports included): robust to other load on a shared machine.
-    result["cpu_s"] = round(usage.ru_utime + usage.ru_stime, 1)
-    return result
+    """Run a stage in a child process; returns its timing plus the child's peak RSS and CPU seconds."""
+    return run_child(
+        "benchmarks.proving", "--stage", stage, "--model", model, "--cache", str(cache), "--workdir", str(workdir)
+    )
 
 
 # --------------------------------------------------------------------------------------------------------
 # on-chain gas
 # --------------------------------------------------------------------------------------------------------
-class Anvil:
-    """A throwaway anvil chain with a web3 connection."""
-
-    def __enter__(self):
-        from web3 import Web3
-
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        self.proc = subprocess.Popen([str(ANVIL), "--port", str(port), "--silent", "--code-size-limit", "1000000",
-                                      "--gas-limit", "1000000000"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.w3 = Web3(Web3.HTTPProvider(f"http://127.0.0.1:{port}", request_kwargs={"timeout": 120}))
-        for _ in range(100):
-            try:
-                if self.w3.is_connected():
-                    break
-            except Exception:  # noqa: BLE001 - not up yet
-                pass
-            time.sleep(0.1)
-        self.account = self.w3.eth.accounts[0]
-        return self
-
-    def __exit__(self, *exc):
-        self.proc.terminate()
-        self.proc.wait(10)
-
-
-def compile_verifier(source: str, name: str) -> tuple[list, str, int]:
-    """ABI, creation bytecode and runtime size of a verifier, compiled as the project does (optimizer on)."""
-    import solcx
-
-    out = solcx.compile_standard(
-        {"language": "Solidity", "sources": {f"{name}.sol": {"content": source}},
-         "settings": {"optimizer": {"enabled": True, "runs": 200}, "evmVersion": "shanghai",
-                      "outputSelection": {"*": {"*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"]}}}},
-        solc_version="0.8.20",
-    )["contracts"][f"{name}.sol"][name]
-    return out["abi"], "0x" + out["evm"]["bytecode"]["object"], len(out["evm"]["deployedBytecode"]["object"]) // 2
-
-
 def verify_gas(anvil: Anvil, art: ModelArtifacts, sample: ProvenSample) -> dict:
     """Deploy the model's verifier; gas of verifyProof(proof, instances) as a transaction (incl. 21,000 base)."""
-    abi, bytecode, runtime = compile_verifier(art.verifier_sol.read_text(), art.contract_name)
-    w3 = anvil.w3
-    tx = w3.eth.contract(abi=abi, bytecode=bytecode).constructor().transact({"from": anvil.account})
+    compiled = compile_contract(art.verifier_sol.read_text(), art.contract_name)
+    w3, account = anvil.w3, anvil.accounts[0]
+    tx = w3.eth.contract(abi=compiled.abi, bytecode=compiled.bytecode).constructor().transact({"from": account})
     receipt = w3.eth.wait_for_transaction_receipt(tx)
-    verifier = w3.eth.contract(address=receipt.contractAddress, abi=abi)
+    verifier = w3.eth.contract(address=receipt.contractAddress, abi=compiled.abi)
     call = verifier.functions.verifyProof(sample.proof, sample.instances)
-    ok = call.call({"from": anvil.account})
-    tx = call.transact({"from": anvil.account, "gas": 900_000_000})
+    ok = call.call({"from": account})
+    tx = call.transact({"from": account, "gas": 900_000_000})
     used = w3.eth.wait_for_transaction_receipt(tx).gasUsed
     data = call._encode_transaction_data()
-    return {"accepts": bool(ok), "verify_gas": used, "deploy_gas": receipt.gasUsed, "runtime_bytes": runtime,
-            "verifyProof_calldata_bytes": len(bytes.fromhex(data[2:]))}
+    return {
+        "accepts": bool(ok),
+        "verify_gas": used,
+        "deploy_gas": receipt.gasUsed,
+        "runtime_bytes": compiled.runtime_size,
+        "verifyProof_calldata_bytes": len(bytes.fromhex(data[2:])),
+    }
 
 
 def erc7007_calldata_bytes(sample: ProvenSample) -> int:
@@ -157,8 +116,6 @@ def scale_comparison(model: str, tmp: Path) -> list[dict]:
     import ezkl
     import torch
 
-    from .cli import circuit_config, fitting_logrows, latent_of, load_model, random_prompt
-
     art = ModelArtifacts(model)
     model_, _ = load_model(model)
     model_.set_quant(False)
@@ -168,16 +125,21 @@ def scale_comparison(model: str, tmp: Path) -> list[dict]:
         refs = model_.decoder(torch.tensor(latents)).flatten(1).double()
     qat_scale = art.read_meta()["config"]["input_scale"]
     rows = []
-    for label, scale, mult in (("int8 (QAT scales)", qat_scale, 1), ("int8 in, rebase ×2", qat_scale, 2),
-                               ("float-like", 10, 1), ("float-like", 12, 1), ("float-like", 13, 1)):
+    for label, scale, mult in (
+        ("int8 (QAT scales)", qat_scale, 1),
+        ("int8 in, rebase ×2", qat_scale, 2),
+        ("float-like", 10, 1),
+        ("float-like", 12, 1),
+        ("float-like", 13, 1),
+    ):
         for legs in range(4, 9):
             work = tmp / f"{model}-s{scale}-m{mult}-l{legs}"
             work.mkdir(parents=True, exist_ok=True)
-            cfg = replace(circuit_config(model, scale, scale), decomp_legs=legs)
+            cfg = replace(registry.get(model).circuit, input_scale=scale, param_scale=scale, decomp_legs=legs)
             settings, compiled = work / "settings.json", work / "network.compiled"
-            run_args = cfg.run_args()
-            run_args.scale_rebase_multiplier = mult
-            ezkl.gen_settings(str(art.onnx), str(settings), py_run_args=run_args)
+            args = run_args(cfg)
+            args.scale_rebase_multiplier = mult
+            ezkl.gen_settings(str(art.onnx), str(settings), py_run_args=args)
             s = json.loads(settings.read_text())
             s["run_args"]["logrows"] = fitting_logrows(s)
             settings.write_text(json.dumps(s))
@@ -191,7 +153,7 @@ def scale_comparison(model: str, tmp: Path) -> list[dict]:
             if ok:
                 break
         diffs, peak = [], 0.0
-        for lat, ref in zip(latents, refs):  # the witness holds exactly what a proof would commit to
+        for lat, ref in zip(latents, refs, strict=True):  # the witness holds exactly what a proof would commit to
             (work / "input.json").write_text(json.dumps({"input_data": [lat]}))
             ezkl.gen_witness(str(work / "input.json"), str(compiled), str(work / "witness.json"))
             wit = json.loads((work / "witness.json").read_text())
@@ -199,25 +161,49 @@ def scale_comparison(model: str, tmp: Path) -> list[dict]:
             diffs.append(float((out - ref).abs().max()) * 255)
             peak = max(peak, float(out.abs().max()))
         out_scale = s["model_output_scales"][0]
-        rows.append({"model": model, "variant": label, "input_scale": scale, "param_scale": scale,
-                     "scale_rebase_multiplier": mult, "output_scale": out_scale,
-                     "decomp": f"{cfg.decomp_base}^{legs}", "mock_passes": ok, "rows": s["num_rows"],
-                     "assignments": s["total_assignments"], "logrows": s["run_args"]["logrows"],
-                     "max_abs_diff_vs_float_255": round(max(diffs), 3),
-                     "mean_max_abs_diff_vs_float_255": round(sum(diffs) / len(diffs), 3),
-                     "fits_int16_aigc": peak * 2**out_scale < 2**15, "prompts": len(latents)})
+        rows.append(
+            {
+                "model": model,
+                "variant": label,
+                "input_scale": scale,
+                "param_scale": scale,
+                "scale_rebase_multiplier": mult,
+                "output_scale": out_scale,
+                "decomp": f"{cfg.decomp_base}^{legs}",
+                "mock_passes": ok,
+                "rows": s["num_rows"],
+                "assignments": s["total_assignments"],
+                "logrows": s["run_args"]["logrows"],
+                "max_abs_diff_vs_float_255": round(max(diffs), 3),
+                "mean_max_abs_diff_vs_float_255": round(sum(diffs) / len(diffs), 3),
+                "fits_int16_aigc": peak * 2**out_scale < 2**15,
+                "prompts": len(latents),
+            }
+        )
     return rows
 
 
 # --------------------------------------------------------------------------------------------------------
 def machine() -> dict:
     """CPU model, cores and RAM of the machine measured on."""
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    mem = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-               if line.startswith("MemTotal"))
-    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gb": round(mem / 2**20, 1), "os": platform.platform(),
-            "python": platform.python_version()}
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+    )
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gb": round(mem / 2**20, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+    }
 
 
 def bench_model(model: str, anvil: Anvil, tmp: Path, log=print) -> dict:
@@ -238,18 +224,32 @@ def bench_model(model: str, anvil: Anvil, tmp: Path, log=print) -> dict:
     pk = ModelArtifacts(model, cache_root=cache).pk
     c, h, w = meta["output_shape"]
     row = {
-        "model": model, "resolution": f"{w}x{h}x{c}", "logrows": settings["run_args"]["logrows"],
-        "rows": settings["num_rows"], "num_inner_cols": settings["run_args"]["num_inner_cols"],
-        "input_scale": settings["run_args"]["input_scale"], "param_scale": settings["run_args"]["param_scale"],
-        "setup_s": setup["seconds"], "setup_peak_rss_mb": setup["peak_rss_mb"],
-        "prove_s": prove["seconds"], "prove_peak_rss_mb": prove["peak_rss_mb"], "prove_child_cpu_s": prove["cpu_s"],
-        "setup_child_cpu_s": setup["cpu_s"], "load_avg_1m_before_prove": prove["load"],
-        "verify_s": verify["seconds"], "verify_peak_rss_mb": verify["peak_rss_mb"],
-        "pk_mb": round(pk.stat().st_size / 2**20, 1), "vk_kb": round(art.vk.stat().st_size / 1024, 1),
-        "proof_bytes": len(sample.proof), "prompt_bytes": len(sample.prompt), "aigc_bytes": len(sample.aigc),
+        "model": model,
+        "resolution": f"{w}x{h}x{c}",
+        "logrows": settings["run_args"]["logrows"],
+        "rows": settings["num_rows"],
+        "num_inner_cols": settings["run_args"]["num_inner_cols"],
+        "input_scale": settings["run_args"]["input_scale"],
+        "param_scale": settings["run_args"]["param_scale"],
+        "setup_s": setup["seconds"],
+        "setup_peak_rss_mb": setup["peak_rss_mb"],
+        "prove_s": prove["seconds"],
+        "prove_peak_rss_mb": prove["peak_rss_mb"],
+        "prove_child_cpu_s": prove["cpu_s"],
+        "setup_child_cpu_s": setup["cpu_s"],
+        "load_avg_1m_before_prove": prove["load"],
+        "verify_s": verify["seconds"],
+        "verify_peak_rss_mb": verify["peak_rss_mb"],
+        "pk_mb": round(pk.stat().st_size / 2**20, 1),
+        "vk_kb": round(art.vk.stat().st_size / 1024, 1),
+        "proof_bytes": len(sample.proof),
+        "prompt_bytes": len(sample.prompt),
+        "aigc_bytes": len(sample.aigc),
         "public_instances": len(sample.instances),
-        "calldata_bytes": erc7007_calldata_bytes(sample), **gas,
-        "srs": meta.get("srs", {}).get("kind"), "ezkl": prove["ezkl"],
+        "calldata_bytes": erc7007_calldata_bytes(sample),
+        **gas,
+        "srs": meta.get("srs", {}).get("kind"),
+        "ezkl": prove["ezkl"],
     }
     shutil.rmtree(cache / model, ignore_errors=True)  # pk files are big
     log(f"[bench] {model}: {json.dumps(row)}")
@@ -260,21 +260,28 @@ def to_markdown(report: dict) -> str:
     """docs/benchmarks.md from the JSON report."""
     m = report["machine"]
     lines = [
-        "# Benchmarks", "",
-        f"Measured by `make bench` (`python -m proofs.bench`) on {report['date']}: {m['cpu']}, {m['cores']} cores, "
+        "# Benchmarks",
+        "",
+        f"Measured by `make bench` (`python -m benchmarks.proving`) on {report['date']}: {m['cpu']}, "
+        f"{m['cores']} cores, "
         f"{m['ram_gb']} GB RAM, {m['os']}. ezkl {report['models'][0]['ezkl'] if report['models'] else '?'}, "
         "development SRS. Each stage ran in its own process; peak RSS is that process's `ru_maxrss`. "
-        "Other work shared the machine, so timings are upper bounds of an idle machine's.", "",
+        "Other work shared the machine, so timings are upper bounds of an idle machine's.",
+        "",
         "| model | output | logrows | rows | cols | setup s | prove s | prove CPU s | prove peak RSS MB | verify s | "
         "pk MB | proof B | calldata B | instances | verify gas |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in report["models"]:
-        lines.append(f"| {r['model']} | {r['resolution']} | {r['logrows']} | {r['rows']} | {r['num_inner_cols']} | "
-                     f"{r['setup_s']} | {r['prove_s']} | {r['prove_child_cpu_s']} | {r['prove_peak_rss_mb']} | {r['verify_s']} | {r['pk_mb']} | "
-                     f"{r['proof_bytes']} | {r['calldata_bytes']} | {r['public_instances']} | {r['verify_gas']:,} |")
+        lines.append(
+            f"| {r['model']} | {r['resolution']} | {r['logrows']} | {r['rows']} | {r['num_inner_cols']} | "
+            f"{r['setup_s']} | {r['prove_s']} | {r['prove_child_cpu_s']} | {r['prove_peak_rss_mb']} | "
+            f"{r['verify_s']} | {r['pk_mb']} | "
+            f"{r['proof_bytes']} | {r['calldata_bytes']} | {r['public_instances']} | {r['verify_gas']:,} |"
+        )
     lines += [
-        "", "- *calldata B*: ABI calldata of `verify(bytes prompt, bytes aigcData, bytes proof)` (prompt 1 B and "
+        "",
+        "- *calldata B*: ABI calldata of `verify(bytes prompt, bytes aigcData, bytes proof)` (prompt 1 B and "
         "aigcData 2 B per value, docs/encoding.md).",
         "- *verify gas*: gas used by a transaction calling the generated verifier's `verifyProof(proof, instances)` "
         "directly (21,000 base and the calldata of 32-byte instances included); the proof is accepted.",
@@ -282,22 +289,27 @@ def to_markdown(report: dict) -> str:
         "- *prove CPU s*: user+system CPU seconds of the prove child (imports and witness included); with 2 cores "
         "wall time can be lower than CPU time on an idle machine and much higher on a busy one (1-minute load "
         "average before each prove is in benchmarks.json).",
-        "", "## Float-like vs int8 fixed point (same network)", "",
+        "",
+        "## Float-like vs int8 fixed point (same network)",
+        "",
         "Same ONNX, scales changed; range-check legs = the fewest that pass `ezkl.mock` on a sample prompt "
         "(caution: mock also passed with 128^2 at scale 13, so it is weak evidence). *max diff*: circuit output "
         f"(witness) vs PyTorch float evaluation of the same weights, worst value over {FIDELITY_PROMPTS} seeded "
         "random prompts, in 1/255 (mean of the per-prompt maxima in brackets). *int16*: whether every output "
-        "fits aigcData's int16 at the output scale for those prompts.", "",
+        "fits aigcData's int16 at the output scale for those prompts.",
+        "",
         "| model | variant | input/param scale | rebase × | output scale | decomposition | mock | rows | "
         "logrows | max diff /255 | int16 |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in report["scales"]:
-        lines.append(f"| {r['model']} | {r['variant']} | {r['input_scale']}/{r['param_scale']} | "
-                     f"{r['scale_rebase_multiplier']} | {r['output_scale']} | {r['decomp']} | "
-                     f"{'ok' if r['mock_passes'] else 'FAILS'} | {r['rows']} | {r['logrows']} | "
-                     f"{r['max_abs_diff_vs_float_255']} ({r['mean_max_abs_diff_vs_float_255']}) | "
-                     f"{'yes' if r['fits_int16_aigc'] else 'NO'} |")
+        lines.append(
+            f"| {r['model']} | {r['variant']} | {r['input_scale']}/{r['param_scale']} | "
+            f"{r['scale_rebase_multiplier']} | {r['output_scale']} | {r['decomp']} | "
+            f"{'ok' if r['mock_passes'] else 'FAILS'} | {r['rows']} | {r['logrows']} | "
+            f"{r['max_abs_diff_vs_float_255']} ({r['mean_max_abs_diff_vs_float_255']}) | "
+            f"{'yes' if r['fits_int16_aigc'] else 'NO'} |"
+        )
     lines += ["", "## Targets (docs/design-space.md)", ""]
     for t in report["targets"]:
         lines.append(f"- {t['what']}: target {t['target']}, measured {t['measured']} -> **{t['verdict']}**")
@@ -309,8 +321,14 @@ def targets(rows: list[dict]) -> list[dict]:
     out = []
 
     def check(what, value, limit, unit):
-        out.append({"what": what, "target": f"<= {limit:,} {unit}", "measured": f"{value:,} {unit}",
-                    "verdict": "met" if value <= limit else "MISSED"})
+        out.append(
+            {
+                "what": what,
+                "target": f"<= {limit:,} {unit}",
+                "measured": f"{value:,} {unit}",
+                "verdict": "met" if value <= limit else "MISSED",
+            }
+        )
 
     for r in rows:
         if r["model"] in ("pixel32", "pixel32art"):  # the 32×32 RGB showcase (pixel32art: renderer upscales ×2)
@@ -343,11 +361,17 @@ def main(argv: list[str] | None = None) -> int:
                 for row in scale_comparison(model, Path(tmp)):
                     print(json.dumps(row), flush=True)
         return 0
-    models = args.models or [d.name for d in sorted((REPO_ROOT / "proofs" / "artifacts").iterdir())
-                             if (d / "vk.key").exists() and ModelArtifacts(d.name).verifier_sol.exists()]
-    report = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": machine(), "models": [],
-              "scales": []}
-    with tempfile.TemporaryDirectory(prefix="zkaigc-bench-") as tmp, Anvil() as anvil:
+    models = args.models or committed_models()
+    report = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": machine(),
+        "models": [],
+        "scales": [],
+    }
+    with (
+        tempfile.TemporaryDirectory(prefix="zkaigc-bench-") as tmp,
+        Anvil("--code-size-limit", "1000000", "--gas-limit", "1000000000", timeout=120) as anvil,
+    ):
         for model in models:  # sequential: never two provers at once
             report["models"].append(bench_model(model, anvil, Path(tmp)))
         for model in models:

@@ -1,4 +1,4 @@
-"""Small pure helpers shared by the test modules (fixtures live in conftest.py)."""
+"""Small pure helpers shared by the test modules (fixtures live in tests/conftest.py)."""
 
 from eth_utils import keccak
 

@@ -1,11 +1,13 @@
 """The user's side of a generation: claim a prompt by commit–reveal, then request (and pay for) it.
 
-Used by `ape run demo` and the fork tests. The commitment is computed locally, so the prompt stays private
+Used by `ape run demo`, the fork tests and the web app. The commitment is computed locally, so the prompt stays private
 until the reveal.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import time
 from dataclasses import dataclass
@@ -55,3 +57,20 @@ def request_generation(chain, market, collection, prompt: bytes, user, ttl: int 
     tx = market.requestGeneration(collection.address, prompt, price, deadline, value=price, sender=user)
     request_id = int(next(iter(tx.decode_logs(market.Requested))).requestId)
     return Request(request_id, int(price), deadline, tx.gas_used, tx.block_number)
+
+
+@dataclass
+class TokenImage:
+    """A token's on-chain rendering: the metadata JSON, the BMP it embeds and the SVG that shows it."""
+
+    metadata: dict
+    bmp: bytes
+    svg: bytes
+
+
+def read_token_image(collection, token_id: int) -> TokenImage:
+    """Decode `tokenURI(token_id)`: base64 JSON whose `aigc_data` is a BMP and whose `image` is an SVG."""
+    metadata = json.loads(base64.b64decode(collection.tokenURI(token_id).split(",", 1)[1]))
+    bmp = base64.b64decode(metadata["aigc_data"].split(",", 1)[1])
+    svg = base64.b64decode(metadata["image"].split(",", 1)[1])
+    return TokenImage(metadata, bmp, svg)

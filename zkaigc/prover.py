@@ -17,14 +17,18 @@ from __future__ import annotations
 import json
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from .encoding import EncodingError
-from .pipeline import ModelArtifacts, prove_latent
+from proofs.encoding import EncodingError
+from proofs.pipeline import ModelArtifacts, artifacts_of, prove_latent
 
-STATUS_PENDING = 1  # IModelMarketplace.RequestStatus.Pending
+from .enums import RequestStatus
+from .errors import ManifestError, ProverStateError
+from .manifest import Manifest
 
 
 @dataclass
@@ -37,15 +41,19 @@ class ProverState:
     genesis: str | None = None  # the chain this state belongs to
 
     @classmethod
-    def load(cls, path: Path, start_block: int = 0, genesis: str | None = None) -> "ProverState":
+    def load(cls, path: Path, start_block: int = 0, genesis: str | None = None) -> ProverState:
         """The saved state, or a fresh one from `start_block` if none was saved for this chain."""
         if path.exists():
-            data = json.loads(path.read_text())
+            try:
+                data = json.loads(path.read_text())
+            except (OSError, ValueError) as err:
+                raise ProverStateError(f"cannot read the prover state {path}: {err}") from None
             if genesis is None or data.get("genesis") in (None, genesis):
                 return cls(path, data["last_block"], data.get("handled", {}), genesis or data.get("genesis"))
         return cls(path, start_block - 1, genesis=genesis)  # new, or saved for another chain (restarted devnet)
 
     def save(self) -> None:
+        """Write the state atomically."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
         data = {"genesis": self.genesis, "last_block": self.last_block, "handled": self.handled}
@@ -53,12 +61,21 @@ class ProverState:
         tmp.replace(self.path)
 
 
+class OutcomeStatus(StrEnum):
+    """What became of a request this prover saw."""
+
+    FULFILLED = "fulfilled"  # our proof minted the token
+    SKIPPED = "skipped"  # not ours, not pending, or malformed: nothing to do
+    LOST = "lost"  # another prover fulfilled it first
+    FAILED = "failed"  # proving or fulfilling failed: retried on the next pass
+
+
 @dataclass
 class Outcome:
     """What happened to one request."""
 
     request_id: int
-    status: str  # fulfilled | skipped | lost | failed
+    status: OutcomeStatus
     detail: str = ""
     prove_seconds: float = 0.0
     gas_used: int = 0
@@ -68,8 +85,15 @@ class Outcome:
 class ProverService:
     """Proves and fulfils marketplace requests for the collections it serves."""
 
-    def __init__(self, market, models: dict[str, ModelArtifacts], account, state: ProverState,
-                 log: Callable[[str], None] = print, workdir: Path | None = None):
+    def __init__(
+        self,
+        market,
+        models: dict[str, ModelArtifacts],
+        account,
+        state: ProverState,
+        log: Callable[[str], None] = print,
+        workdir: Path | None = None,
+    ):
         # models: collection address (checksummed) -> its artifacts
         self.market, self.models, self.account, self.state, self.log = market, models, account, state, log
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix="zkaigc-prover-"))
@@ -87,43 +111,51 @@ class ProverService:
         collection = str(event.collection)
         art = self.models.get(collection)
         if art is None:
-            return Outcome(request_id, "skipped", f"collection {collection} is not served by this prover")
+            return Outcome(request_id, OutcomeStatus.SKIPPED, f"collection {collection} is not served by this prover")
         request = self.market.getRequest(request_id)
-        if int(request.status) != STATUS_PENDING:
-            return Outcome(request_id, "skipped", f"not pending (status {int(request.status)})")
+        if int(request.status) != RequestStatus.PENDING:
+            return Outcome(request_id, OutcomeStatus.SKIPPED, f"not pending (status {int(request.status)})")
         if not self.market.isProver(collection, self.account.address):
-            return Outcome(request_id, "skipped", f"{self.account.address} is not a prover for {collection}")
+            return Outcome(
+                request_id, OutcomeStatus.SKIPPED, f"{self.account.address} is not a prover for {collection}"
+            )
         prompt = bytes(event.prompt)
         encoding = art.encoding()
         try:
             latent = encoding.dequantize_latent(encoding.decode_prompt(prompt))
         except EncodingError as err:
-            return Outcome(request_id, "skipped", f"prompt does not decode for {art.name}: {err}")
+            return Outcome(request_id, OutcomeStatus.SKIPPED, f"prompt does not decode for {art.name}: {err}")
 
         self.log(f"request {request_id}: proving {art.name} for {prompt.hex()[:16]}... ")
         started = time.perf_counter()
         try:
             sample = prove_latent(art, latent, self.workdir / f"request-{request_id}")
         except Exception as err:  # noqa: BLE001 - a failed proof must not stop the service
-            return Outcome(request_id, "failed", f"proving failed: {err}")
+            return Outcome(request_id, OutcomeStatus.FAILED, f"proving failed: {err}")
         prove_seconds = time.perf_counter() - started
         if int(request.deadline) < self.market.chain_manager.pending_timestamp:
-            return Outcome(request_id, "skipped", "deadline passed while proving", prove_seconds)
-        if int(self.market.getRequest(request_id).status) != STATUS_PENDING:
-            return Outcome(request_id, "lost", "another prover fulfilled it first", prove_seconds)
+            return Outcome(request_id, OutcomeStatus.SKIPPED, "deadline passed while proving", prove_seconds)
+        if int(self.market.getRequest(request_id).status) != RequestStatus.PENDING:
+            return Outcome(request_id, OutcomeStatus.LOST, "another prover fulfilled it first", prove_seconds)
         try:
             tx = self.market.fulfil(request_id, prompt, sample.aigc, "", sample.proof, sender=self.account)
         except Exception as err:  # noqa: BLE001 - a lost race reverts; the contract decided
             # A timeout is not a revert: the chain may have taken our transaction after all.
             mine = self._fulfilled_by_us(request_id, int(event.block_number))
             if mine is not None:
-                return Outcome(request_id, "fulfilled", f"tx {mine.transaction_hash} (confirmed late)",
-                               prove_seconds, 0, int(mine.tokenId))
+                return Outcome(
+                    request_id,
+                    OutcomeStatus.FULFILLED,
+                    f"tx {mine.transaction_hash} (confirmed late)",
+                    prove_seconds,
+                    0,
+                    int(mine.tokenId),
+                )
             status = int(self.market.getRequest(request_id).status)
-            kind = "lost" if status != STATUS_PENDING else "failed"
+            kind = OutcomeStatus.LOST if status != RequestStatus.PENDING else OutcomeStatus.FAILED
             return Outcome(request_id, kind, f"fulfil failed: {err}", prove_seconds)
         token_id = next((int(log.tokenId) for log in tx.decode_logs(self.market.Fulfilled)), None)
-        return Outcome(request_id, "fulfilled", f"tx {tx.txn_hash}", prove_seconds, tx.gas_used, token_id)
+        return Outcome(request_id, OutcomeStatus.FULFILLED, f"tx {tx.txn_hash}", prove_seconds, tx.gas_used, token_id)
 
     def _fulfilled_by_us(self, request_id: int, from_block: int):
         """The Fulfilled log of `request_id` if this prover's transaction made it, else None."""
@@ -145,15 +177,17 @@ class ProverService:
             if key in self.state.handled:
                 continue
             outcome = self.handle(event)
-            self.log(f"request {outcome.request_id}: {outcome.status}"
-                     + (f" ({outcome.detail})" if outcome.detail else "")
-                     + (f", proved in {outcome.prove_seconds:.1f}s" if outcome.prove_seconds else "")
-                     + (f", gas {outcome.gas_used}" if outcome.gas_used else ""))
-            if outcome.status != "failed":  # a failed proof is retried on the next pass
+            self.log(
+                f"request {outcome.request_id}: {outcome.status}"
+                + (f" ({outcome.detail})" if outcome.detail else "")
+                + (f", proved in {outcome.prove_seconds:.1f}s" if outcome.prove_seconds else "")
+                + (f", gas {outcome.gas_used}" if outcome.gas_used else "")
+            )
+            if outcome.status != OutcomeStatus.FAILED:  # a failed proof is retried on the next pass
                 self.state.handled[key] = outcome.status
             self.state.save()
             outcomes.append(outcome)
-        if not any(o.status == "failed" for o in outcomes):
+        if not any(o.status == OutcomeStatus.FAILED for o in outcomes):
             self.state.last_block = head
         self.state.save()
         return outcomes
@@ -166,3 +200,19 @@ class ProverService:
             polls += 1
             if max_polls is None or polls < max_polls:
                 time.sleep(interval)
+
+
+def served_models(manifest: Manifest, wanted: list[str] | None = None) -> dict[str, ModelArtifacts]:
+    """Collection address -> artifacts for the manifest's models (all, or `wanted`); errors name what is missing."""
+    deployed = manifest.data.get("models") or {}
+    if not deployed:
+        raise ManifestError(f"{manifest.path} lists no deployed models: run `ape run deploy` first")
+    missing = [m for m in wanted or [] if m not in deployed]
+    if missing:
+        raise ManifestError(f"not deployed on {manifest.data.get('network', manifest.path.stem)}: {', '.join(missing)}")
+    return {deployed[m]["collection"]: artifacts_of(m) for m in wanted or deployed}
+
+
+def state_path(manifest: Manifest, address: str) -> Path:
+    """The default state file of a prover account next to the network's manifest."""
+    return manifest.path.with_name(f"{manifest.path.stem}.prover-{address[:10].lower()}.json")

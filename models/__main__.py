@@ -1,0 +1,7 @@
+"""`python -m models`: see models/cli.py."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

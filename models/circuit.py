@@ -1,0 +1,29 @@
+"""The circuit choices a model is built with, as plain data (`proofs.pipeline` turns them into ezkl's run args).
+
+They live beside the model configs because a model is designed for its circuit: the QAT scales must match
+`input_scale`/`param_scale`, and the range-check decomposition bounds what the activations may reach.
+Why the pixel models use these values: docs/design-space.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CircuitConfig:
+    """The ezkl settings that decide circuit size and proving time."""
+
+    input_scale: int = 5  # int8 latents: q/32 covers [-4, 4)
+    param_scale: int = 5  # int8-representable weights after QAT
+    num_inner_cols: int = 2
+    lookup_range: tuple[int, int] = (-1024, 1024)
+    decomp_base: int = 1024  # range checks decompose into legs of this base: table size = base
+    decomp_legs: int = 3
+    logrows: int | None = None  # None: the smallest that fits (proofs.build.fitting_logrows)
+    input_visibility: str = "public"
+    output_visibility: str = "public"
+    param_visibility: str = "fixed"
+    # The contracts decode public inputs/outputs from int8/int16 bytes, so they are in range by construction;
+    # skipping ezkl's own range checks on them saves ~20 cells per output value.
+    ignore_range_check_inputs_outputs: bool = False

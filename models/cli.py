@@ -1,0 +1,40 @@
+"""The models CLI: train a registered model and write its checkpoint and sample grid (committed files).
+
+python -m models train pixel32             # models/checkpoints/pixel32.pt, docs/images/pixel32-samples.png
+python -m models train micro --steps 500   # a quick run (override the registry's steps or seed)
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+from pathlib import Path
+
+from . import registry
+
+DOCS_IMAGES = Path(__file__).resolve().parent.parent / "docs" / "images"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `python -m models`."""
+    trainable = [n for n in registry.names() if registry.get(n).derived_from is None]
+    p = argparse.ArgumentParser(
+        prog="python -m models", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = p.add_subparsers(dest="cmd", required=True)
+    t = sub.add_parser("train", help="train a model; writes its checkpoint and sample grid")
+    t.add_argument("model", choices=trainable)
+    t.add_argument("--steps", type=int, help="override the registry's training steps")
+    t.add_argument("--seed", type=int, help="override the registry's seed")
+    args = p.parse_args(argv)
+
+    from .model import CHECKPOINTS, save_checkpoint  # torch loads only for real work, not for --help
+    from .train import save_grid, split, train
+
+    cfg = registry.get(args.model).model
+    cfg = replace(cfg, steps=args.steps or cfg.steps, seed=cfg.seed if args.seed is None else args.seed)
+    model, metrics = train(cfg)
+    checkpoint = save_checkpoint(model, CHECKPOINTS / f"{cfg.name}.pt", metrics=metrics)
+    grid = save_grid(model, split(cfg)[0], DOCS_IMAGES / f"{cfg.name}-samples.png")
+    print(f"wrote {checkpoint} and {grid}")
+    return 0

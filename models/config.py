@@ -1,0 +1,50 @@
+"""`ModelConfig`: a model's architecture, quantization and training knobs as one plain dataclass (no torch)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class ModelConfig:
+    """Architecture, quantization and training knobs of one model; stored inside its checkpoint."""
+
+    name: str = "pixel32"
+    dataset: str = "pixelart"  # "digits" (sklearn, bundled) or "pixelart" (procedural, models/data.py)
+    image_size: int = 32  # output H = W
+    channels: int = 3  # 1 grayscale, 3 RGB
+    latent_dim: int = 16
+    kind: str = "conv"  # "mlp" | "conv"
+    hidden: int = 16  # mlp: hidden units
+    base: int = 4  # conv: the first feature map is base × base
+    widths: tuple[int, ...] = (16, 8)  # conv: channels of the first map, then after each ×2 stage
+    upsample: str = "nearest"  # conv: "nearest" (Upsample+Conv3×3) or "transposed" (ConvTranspose2d)
+    render: int = 2  # conv: final nearest-upsample factor (art grid -> output)
+    act_bits: int = 7  # activation/input fixed-point fractional bits (ezkl input_scale)
+    weight_bits: int = 7  # weight fractional bits (ezkl param_scale), weights int8
+    # training
+    seed: int = 0
+    steps: int = 3000
+    batch_size: int = 64
+    lr: float = 3e-3
+    qat_start: float = 0.5  # fraction of the steps after which fake quantization is on
+    sw_weight: float = 1.0  # weight of the sliced-Wasserstein prior term (uniform latents)
+    num_train: int = 4096
+
+    def __post_init__(self) -> None:
+        self.widths = tuple(self.widths)
+        if self.image_size % self.render:
+            raise ValueError(f"{self.name}: image_size {self.image_size} is not a multiple of render {self.render}")
+        if self.kind == "conv":
+            grid = self.base * 2 ** (len(self.widths) - 1) * self.render
+            if grid != self.image_size:
+                raise ValueError(f"{self.name}: base·2^stages·render = {grid} != image_size {self.image_size}")
+
+    @property
+    def art_size(self) -> int:
+        """Side of the grid the network paints before the final nearest upsample."""
+        return self.image_size // self.render
+
+    @property
+    def output_shape(self) -> tuple[int, int, int]:
+        return (self.channels, self.image_size, self.image_size)

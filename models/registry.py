@@ -1,0 +1,155 @@
+"""The one registry of models: what each model is (architecture, training), how it is proven, what it derives from.
+
+Every consumer reads this: training (`python -m models train NAME`), the proof pipeline (`python -m proofs build
+NAME`), deployment, the prover, the benchmarks and the tests. Adding a model starts with one `ModelSpec` here
+(docs/architecture.md has the checklist). Which models have committed artifacts is a question for
+`proofs.pipeline.committed_models()`, which walks this registry in order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from .circuit import CircuitConfig
+from .config import ModelConfig
+from .errors import UnknownModelError
+
+Role = Literal["test", "showcase", "reference"]
+
+#: The pixel models' circuit: a small range-check table (128^4) keeps logrows small; inputs and outputs are in
+#: range by the byte encoding, so ezkl's own range checks on them are skipped.
+PIXEL_CIRCUIT = CircuitConfig(
+    num_inner_cols=2, decomp_base=128, decomp_legs=4, lookup_range=(-128, 128), ignore_range_check_inputs_outputs=True
+)
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One model: its architecture and training config, its circuit config, and what it is derived from."""
+
+    model: ModelConfig
+    circuit: CircuitConfig
+    role: Role
+    # A derived model reuses another model's checkpoint with config changes (no training of its own).
+    derived_from: str | None = None
+    changes: dict = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.model.name
+
+    @property
+    def checkpoint_name(self) -> str:
+        """The checkpoint this model's weights come from (its own, or its base model's)."""
+        return self.derived_from or self.name
+
+    def circuit_for(self, model: ModelConfig) -> CircuitConfig:
+        """The circuit config at the scales a trained model's QAT used (input = act bits, params = weight bits)."""
+        return replace(self.circuit, input_scale=model.act_bits, param_scale=model.weight_bits)
+
+
+def _derive(base: ModelSpec, name: str, role: Role, **changes) -> ModelSpec:
+    return ModelSpec(replace(base.model, name=name, **changes), base.circuit, role, base.name, changes)
+
+
+_MICRO = ModelSpec(
+    # 4 latent bytes -> a 4×4 grayscale digit: the smallest real model, proven in about a second.
+    ModelConfig(
+        name="micro",
+        dataset="digits",
+        image_size=4,
+        channels=1,
+        latent_dim=4,
+        kind="mlp",
+        hidden=16,
+        render=1,
+        steps=3000,
+        batch_size=128,
+        lr=1e-2,
+        sw_weight=0.5,
+    ),
+    CircuitConfig(num_inner_cols=4, decomp_base=128, decomp_legs=4, lookup_range=(-128, 128)),
+    role="test",
+)
+_PIXEL32 = ModelSpec(
+    # The showcase: 16 latent bytes -> 32×32 RGB noun (16×16 art grid, nearest ×2).
+    ModelConfig(
+        name="pixel32",
+        dataset="pixelart",
+        image_size=32,
+        channels=3,
+        latent_dim=16,
+        kind="mlp",
+        hidden=64,
+        render=2,
+        steps=6000,
+        lr=3e-3,
+    ),
+    PIXEL_CIRCUIT,
+    role="showcase",
+)
+
+REGISTRY: dict[str, ModelSpec] = {
+    spec.name: spec
+    for spec in (
+        _MICRO,
+        _PIXEL32,
+        # pixel32's decoder without its final nearest ×2: it proves the 16×16×3 art grid (768 public outputs
+        # instead of 3,072) and the renderer upscales. Same weights, same pixels, a quarter of the instances.
+        _derive(_PIXEL32, "pixel32art", "showcase", render=1, image_size=16),
+        # A 64×64 bitmap: the same art grid, nearest ×4.
+        ModelSpec(
+            ModelConfig(
+                name="pixel64",
+                dataset="pixelart",
+                image_size=64,
+                channels=3,
+                latent_dim=16,
+                kind="mlp",
+                hidden=64,
+                render=4,
+                steps=6000,
+                lr=3e-3,
+            ),
+            PIXEL_CIRCUIT,
+            role="showcase",
+        ),
+        # Design-space reference: an upsample+conv decoder (about 5× the rows); no committed checkpoint.
+        ModelSpec(
+            ModelConfig(
+                name="pixel32conv",
+                dataset="pixelart",
+                image_size=32,
+                channels=3,
+                latent_dim=16,
+                kind="conv",
+                base=4,
+                widths=(16, 8, 8),
+                render=2,
+                steps=3000,
+            ),
+            PIXEL_CIRCUIT,
+            role="reference",
+        ),
+    )
+}
+
+
+def names() -> list[str]:
+    """Every registered model, in registry order (the test model first, then the showcase)."""
+    return list(REGISTRY)
+
+
+def get(name: str) -> ModelSpec:
+    """The spec of a registered model; its `model` config is a fresh copy the caller may change."""
+    if name not in REGISTRY:
+        raise UnknownModelError(name, names())
+    spec = REGISTRY[name]
+    return replace(spec, model=replace(spec.model))
+
+
+def preferred(available: list[str]) -> str | None:
+    """The model to show first among `available`: the first showcase model, else the first one, else None."""
+    showcase = [n for n in available if n in REGISTRY and REGISTRY[n].role == "showcase"]
+    return (showcase or available or [None])[0]

@@ -1,0 +1,145 @@
+"""Building a registered model's artifacts, and proving prompts with committed ones (what the CLI runs).
+
+`build` exports the decoder, fixes the circuit's settings at the smallest logrows that fits, runs setup (the vk
+is committed), generates the Solidity verifier and proves sample fixtures. `prove_prompt` proves one prompt and
+checks that the proof's public instances decode back to it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import ezkl
+
+from models import registry
+from models.model import export_decoder_onnx, load_model
+
+from .encoding import Encoding
+from .errors import ProofError
+from .pipeline import ModelArtifacts, ProvenSample, artifacts_of, prove_latent
+from .progress import log, stage
+from .prompts import latent_of, random_prompt
+from .render import render_png
+from .srs import warn_dev_srs
+
+#: Rows halo2 reserves at the bottom of every column (blinding factors and the last-row marker), with margin.
+RESERVED_ROWS = 16
+
+
+def fitting_logrows(settings: dict) -> int:
+    """The smallest logrows that holds the circuit's rows and its range-check and lookup tables."""
+    ra = settings["run_args"]
+    lo, hi = ra["lookup_range"]
+    need = max(
+        int(settings["num_rows"]), int(ra["decomp_base"]), hi - lo + 1 if settings.get("required_lookups") else 0
+    )
+    return max(6, math.ceil(math.log2(need + RESERVED_ROWS)))
+
+
+def fidelity(name: str, latent: Sequence[float], sample: ProvenSample, encoding: Encoding) -> dict:
+    """How far the proven output is from the PyTorch model on the same latent, in 1/255 units."""
+    import torch
+
+    model, _ = load_model(name)
+    z = torch.tensor([list(latent)], dtype=torch.float32)  # (1, latent_dim)
+    proven = torch.tensor(encoding.decode_aigc(sample.aigc), dtype=torch.float64) / 2**encoding.output_scale
+    out = {}
+    with torch.no_grad():
+        for label, quant in (("int8_model", True), ("float_eval", False)):
+            model.set_quant(quant)
+            ref = model.decoder(z).flatten().double()
+            out[f"max_abs_diff_vs_{label}_255"] = round(float((proven - ref).abs().max()) * 255, 3)
+            out[f"max_pixel_diff_vs_{label}_255"] = round(
+                float((proven.clamp(0, 1) - ref.clamp(0, 1)).abs().max()) * 255, 3
+            )
+    model.set_quant(True)
+    return out
+
+
+def build(name: str, srs_kind: str = "dev", samples: int = 1, **overrides) -> ModelArtifacts:
+    """Export, settings, setup (writes vk), verifier and sample fixtures for a trained, registered model."""
+    spec = registry.get(name)
+    art = ModelArtifacts(name)
+    total = time.perf_counter()
+    model, extra = load_model(name)
+    with stage(f"{name}: export decoder ONNX"):
+        export_decoder_onnx(model, art.onnx)
+    config = replace(spec.circuit_for(model.cfg), **overrides)
+    settings = art.gen_settings(config)
+    if config.logrows is None:  # gen_settings' default logrows is far too big: shrink to what fits
+        art.gen_settings(replace(config, logrows=fitting_logrows(settings)))
+        settings = art.load_settings()
+        settings["run_args"]["logrows"] = fitting_logrows(settings)
+        art.settings.write_text(json.dumps(settings))
+        art.write_meta(logrows=art.logrows)
+    log(f"{name}: {settings['num_rows']} rows -> logrows {art.logrows}")
+    art.setup(srs_kind=srs_kind, write_vk=True)
+    art.create_evm_verifier()
+    art.write_meta(
+        model=name,
+        ezkl_version=ezkl.__version__,
+        checkpoint=f"models/checkpoints/{spec.checkpoint_name}.pt",
+        derived=extra.get("changes"),
+        model_config=dict(vars(model.cfg)),
+        training_metrics=extra.get("metrics"),
+        encoding=vars(art.encoding()),
+        output_shape=list(art.output_shape()),
+        contract=art.contract_name,
+    )
+    art.samples.mkdir(parents=True, exist_ok=True)
+    fid = []
+    for i in range(samples):
+        sample, latent = prove_prompt(art, random_prompt(art.encoding(), seed=i), art.cache / "build" / str(i))
+        (art.samples / f"sample-{i}.json").write_text(json.dumps(sample.to_json(), indent=1) + "\n")
+        render_png(art, sample.aigc, art.samples / f"sample-{i}.png")
+        fid.append(fidelity(name, latent, sample, art.encoding()))
+    art.write_meta(sample_fidelity=fid, model_hash=art.model_hash())
+    log(f"{name}: built in {time.perf_counter() - total:.1f}s -> {art.dir}, {art.verifier_sol}")
+    return art
+
+
+def prove_prompt(art: ModelArtifacts, prompt: bytes, workdir: Path) -> tuple[ProvenSample, list[float]]:
+    """Prove the model on `prompt` and check the proof's instances decode back to the same prompt."""
+    encoding = art.encoding()
+    latent = latent_of(encoding, prompt)
+    sample = prove_latent(art, latent, workdir)
+    if sample.prompt != prompt:
+        raise ProofError("the proof's public inputs decode to a different prompt")
+    if encoding.instances(sample.prompt, sample.aigc) != sample.instances:
+        raise ProofError("prompt/aigcData do not encode the proof's instances")
+    return sample, latent
+
+
+@dataclass
+class ProveRun:
+    """What `prove` wrote: the sample JSON and the image rendered from its aigcData."""
+
+    sample: ProvenSample
+    sample_json: Path
+    image: Path
+    seconds: float
+
+
+def prove(name: str, prompt: bytes, out: Path | None = None) -> ProveRun:
+    """Prove `prompt` with a committed model, check the instances round-trip, write sample JSON and PNG."""
+    art = artifacts_of(name)
+    if art.srs_kind == "dev":
+        warn_dev_srs()
+    encoding = art.encoding()
+    encoding.decode_prompt(prompt)  # EncodingError with the expected length, before any work
+    log(f"{name}: prompt 0x{prompt.hex()} ({encoding.input_len} latent values at scale 2^-{encoding.input_scale})")
+    out = out or art.cache / "runs" / prompt.hex()[:16]
+    start = time.perf_counter()
+    sample, _ = prove_prompt(art, prompt, out)
+    with stage(f"{name}: decode instances -> prompt/aigcData"):
+        if encoding.split_instances(sample.instances) != (sample.prompt, sample.aigc):
+            raise ProofError("the proof's instances do not decode to its prompt and aigcData")
+    sample_json = out / "sample.json"
+    sample_json.write_text(json.dumps(sample.to_json(), indent=1) + "\n")
+    image = render_png(art, sample.aigc, out / "image.png")
+    return ProveRun(sample, sample_json, image, time.perf_counter() - start)

@@ -1,0 +1,1 @@
+"""Test support: helper classes and pure functions behind the fixtures in tests/conftest.py."""

@@ -1,0 +1,88 @@
+"""The architecture as a test: data flows one way (models -> proofs -> zkaigc -> scripts/benchmarks/tests)."""
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from zkaigc.enums import CurveType, RequestStatus
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Each layer and the project packages it may import (itself included).
+LAYERS = {
+    "models": {"models"},
+    "proofs": {"models", "proofs"},
+    "zkaigc": {"models", "proofs", "zkaigc"},
+    "benchmarks": {"models", "proofs", "zkaigc", "benchmarks"},
+    "scripts": {"models", "proofs", "zkaigc"},
+}
+PROJECT = set(LAYERS) | {"tests", "support"}
+#: Modules that parse arguments: nothing imports them (`__main__` is their only caller).
+CLI_MODULES = {"models.cli", "proofs.cli"}
+
+
+def imports_of(path: Path) -> list[str]:
+    """Absolute module names a file imports (relative imports resolved against its package)."""
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    names = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parts, base] if base else parts)
+            names += [base] + [f"{base}.{alias.name}" for alias in node.names]
+    return names
+
+
+def sources(layer: str) -> list[Path]:
+    return sorted((ROOT / layer).rglob("*.py"))
+
+
+@pytest.mark.parametrize("layer", sorted(LAYERS))
+def test_layer_imports_only_layers_below_it(layer):
+    upward = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in sources(layer)
+        for name in imports_of(path)
+        if name.split(".")[0] in PROJECT and name.split(".")[0] not in LAYERS[layer]
+    ]
+    assert upward == []
+
+
+@pytest.mark.parametrize("layer", sorted(LAYERS) + ["tests"])
+def test_nothing_imports_a_cli_module(layer):
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in sources(layer)
+        if path.name != "__main__.py"
+        for name in imports_of(path)
+        if name in CLI_MODULES or name.startswith("scripts")
+    ]
+    assert offenders == []
+
+
+def test_imports_of_resolves_relative_imports_if_given_a_package_module():
+    assert "proofs.pipeline.ModelArtifacts" in imports_of(ROOT / "proofs" / "build.py")
+    assert "models.registry" in imports_of(ROOT / "models" / "model.py")
+
+
+def solidity_enum(path: str, name: str) -> list[str]:
+    """The member names of a Solidity enum, in declaration order."""
+    body = re.search(rf"enum {name} \{{([^}}]*)\}}", (ROOT / path).read_text()).group(1)
+    return [member.strip() for member in body.split(",") if member.strip()]
+
+
+@pytest.mark.parametrize(
+    ("enum", "path", "name"),
+    [
+        (RequestStatus, "contracts/marketplace/interfaces/IModelMarketplace.sol", "RequestStatus"),
+        (CurveType, "contracts/marketplace/types/CurveType.sol", "CurveType"),
+    ],
+)
+def test_python_enum_mirrors_solidity_enum_if_compared_by_name_and_value(enum, path, name):
+    members = solidity_enum(path, name)
+    assert [(m.name, m.value) for m in enum] == [(n.upper(), i) for i, n in enumerate(members)]

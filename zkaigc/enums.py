@@ -1,0 +1,19 @@
+"""The contracts' Solidity enums, mirrored as `IntEnum`s (tests/test_sdk.py checks they match the sources)."""
+
+from enum import IntEnum
+
+
+class RequestStatus(IntEnum):
+    """`IModelMarketplace.RequestStatus`: a request's lifecycle; `Pending` ends in `Fulfilled` or `Refunded`."""
+
+    NONE = 0
+    PENDING = 1
+    FULFILLED = 2
+    REFUNDED = 3
+
+
+class CurveType(IntEnum):
+    """`CurveType` (contracts/marketplace/types/CurveType.sol): how a listing's price moves per generation."""
+
+    LINEAR = 0
+    EXPONENTIAL = 1

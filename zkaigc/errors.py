@@ -1,0 +1,34 @@
+"""Every error zkaigc raises on purpose, in one place: catch `ZkaigcError` for all of them.
+
+The base class and the model/proof errors are defined lower in the data flow (models/, proofs/) and re-exported
+here; the chain-facing ones are defined here.
+"""
+
+from models.errors import CheckpointMissingError, UnknownModelError, ZkaigcError
+from proofs.encoding import EncodingError
+from proofs.errors import ArtifactsError, ProofError, SrsError
+
+__all__ = [
+    "ArtifactsError",
+    "CheckpointMissingError",
+    "DeploymentError",
+    "EncodingError",
+    "ManifestError",
+    "ProofError",
+    "ProverStateError",
+    "SrsError",
+    "UnknownModelError",
+    "ZkaigcError",
+]
+
+
+class ManifestError(ZkaigcError):
+    """A deployment manifest that is missing, unreadable, or lists nothing usable."""
+
+
+class DeploymentError(ZkaigcError):
+    """A deployment that cannot proceed (e.g. a model with no committed artifacts)."""
+
+
+class ProverStateError(ZkaigcError):
+    """A prover state file that cannot be read back."""

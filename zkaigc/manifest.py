@@ -1,0 +1,61 @@
+"""The per-network deployment manifest: what is deployed where, bound to one chain by its genesis hash.
+
+``deployments/<ecosystem>-<network>.json`` records the chain id, the genesis hash, every contract's address and
+deployment block, and the hashes of the model artifacts each collection is bound to. It is written atomically
+after every step, so an interrupted deployment resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from proofs.files import REPO_ROOT
+
+from .errors import ManifestError
+
+DEPLOYMENTS_ROOT = REPO_ROOT / "deployments"
+
+
+def network_manifest_path(network) -> Path:
+    """The manifest of an Ape network: deployments/<ecosystem>-<network>.json."""
+    return DEPLOYMENTS_ROOT / f"{network.ecosystem.name}-{network.name}.json"
+
+
+@dataclass
+class Manifest:
+    """Per-network record of what is deployed where."""
+
+    path: Path
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> Manifest:
+        """The manifest at `path` (empty if none); a file that is not a JSON object is a `ManifestError`."""
+        if not path.exists():
+            return cls(path, {})
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, ValueError) as err:
+            raise ManifestError(f"cannot read the deployment manifest {path}: {err}") from None
+        if not isinstance(data, dict):
+            raise ManifestError(f"the deployment manifest {path} is not a JSON object")
+        return cls(path, data)
+
+    def save(self) -> None:
+        """Write the manifest atomically."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.data, indent=2, sort_keys=True) + "\n")
+        tmp.replace(self.path)  # atomic: a crash never leaves half a manifest
+
+    def contract(self, key: str) -> dict | None:
+        """The recorded entry of a deployed contract (address, block, ...), or None."""
+        return self.data.get("contracts", {}).get(key)
+
+    def record(self, key: str, **entry: Any) -> None:
+        """Record a deployed contract and save."""
+        self.data.setdefault("contracts", {})[key] = entry
+        self.save()
