@@ -4,23 +4,25 @@ import numpy as np
 import pytest
 import torch
 
-from models import configs, data
-from models.model import AutoEncoder, Decoder, load_checkpoint
+from models import data, registry
+from models.config import ModelConfig
+from models.errors import UnknownModelError
+from models.model import AutoEncoder, Decoder, load_checkpoint, load_model
 from models.quant import QLinear, fake_quant, round_ste, set_quant
 
-ALL = sorted(configs.CONFIGS)
+ALL = registry.names()
 
 
 @pytest.mark.parametrize("name", ALL)
 def test_decoder_outputs_config_shape_if_given_a_batch_of_latents(name):
-    cfg = configs.get(name)
+    cfg = registry.get(name).model
     out = Decoder(cfg)(torch.rand(2, cfg.latent_dim) * 2 - 1)
     assert out.shape == (2, cfg.channels, cfg.image_size, cfg.image_size)
 
 
 @pytest.mark.parametrize("name", ALL)
 def test_encoder_maps_images_into_prompt_range_if_given_images(name):
-    cfg = configs.get(name)
+    cfg = registry.get(name).model
     z = AutoEncoder(cfg).encoder(torch.rand(3, cfg.channels, cfg.image_size, cfg.image_size))
     assert z.shape == (3, cfg.latent_dim)
     assert bool((z.abs() < 1).all())
@@ -28,7 +30,7 @@ def test_encoder_maps_images_into_prompt_range_if_given_images(name):
 
 def test_config_raises_if_render_does_not_divide_image_size():
     with pytest.raises(ValueError):
-        configs.ModelConfig(name="bad", image_size=30, render=4, kind="mlp")
+        ModelConfig(name="bad", image_size=30, render=4, kind="mlp")
 
 
 def test_fake_quant_snaps_to_power_of_two_grid_and_clamps_if_quantizing_weights():
@@ -95,3 +97,23 @@ def test_digits_are_in_unit_range_if_pooled_to_4x4():
     x = data.digits(4)
     assert x.shape[1:] == (1, 4, 4) and float(x.min()) >= 0 and float(x.max()) <= 1
     assert np.isclose(float(data.digits(8)[0].mean() * 4), float(x[0].mean() * 4))
+
+
+def test_registry_get_raises_if_model_is_unknown():
+    with pytest.raises(UnknownModelError, match="unknown model 'nope'; known: micro, pixel32"):
+        registry.get("nope")
+
+
+def test_registry_get_returns_a_copy_if_caller_changes_the_config():
+    registry.get("micro").model.steps = 1
+    assert registry.get("micro").model.steps == 3000
+
+
+def test_load_model_shares_base_decoder_weights_if_model_is_derived():
+    spec = registry.get("pixel32art")
+    base, _ = load_model(spec.derived_from)
+    derived, extra = load_model("pixel32art")
+    assert (derived.cfg.image_size, derived.cfg.render) == (16, 1)
+    assert extra["derived_from"] == "pixel32" and extra["changes"] == {"render": 1, "image_size": 16}
+    for (name, a), (_, b) in zip(base.decoder.state_dict().items(), derived.decoder.state_dict().items(), strict=True):
+        assert torch.equal(a, b), name
