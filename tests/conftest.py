@@ -168,7 +168,10 @@ def plain_chain(project):
 def pytest_generate_tests(metafunc):
     """Tests that take `proven_model_name` run once per committed model (`proofs.pipeline.committed_models`)."""
     if "proven_model_name" in metafunc.fixturenames:
-        metafunc.parametrize("proven_model_name", committed_models())
+        slow = pytest.mark.slow  # every model but micro proves or deploys a big circuit
+        metafunc.parametrize(
+            "proven_model_name", [n if n == "micro" else pytest.param(n, marks=slow) for n in committed_models()]
+        )
 
 
 @pytest.fixture(scope="session")

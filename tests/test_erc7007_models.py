@@ -134,6 +134,7 @@ def showcase_fresh(load_model, tmp_path_factory):
     return model, model.prove(prompt, tmp_path_factory.mktemp("showcase-fresh"))
 
 
+@pytest.mark.slow
 def test_mint_mints_freshly_proven_showcase_prompt_and_rejects_its_proof_for_the_committed_sample(
     plain_chain, token_metadata, showcase_fresh
 ):

@@ -417,6 +417,7 @@ def test_fulfil_reverts_if_prompt_is_not_the_requests(
     assert snapshot(market, claimed, micro.sample.prompt, [vendor, user], [requested]) == state
 
 
+@pytest.mark.slow  # builds a second real model and its verifier
 def test_fulfil_reverts_if_proof_is_the_wrong_models(
     project,
     market,
