@@ -228,7 +228,7 @@ def test_mint_reverts_if_uri_is_not_empty(claimed, micro, prover, collection_sta
 # --- the minter ---------------------------------------------------------------------------------------------------
 @pytest.fixture
 def minted_by_marketplace(deploy_collection, micro, micro_verifier, deployer):
-    """A micro collection whose minter is `deployer` (standing in for the marketplace of issue 5)."""
+    """A micro collection whose minter is `deployer` (standing in for the marketplace)."""
     return deploy_collection(micro, micro_verifier, minter=deployer)
 
 
