@@ -72,23 +72,16 @@ _MICRO = ModelSpec(
     CircuitConfig(num_inner_cols=4, decomp_base=128, decomp_legs=4, lookup_range=(-128, 128)),
     role="test",
 )
-_PIXEL32 = ModelSpec(
-    # The showcase: 16 latent bytes -> 32×32 RGB noun (16×16 art grid, nearest ×2).
-    ModelConfig(
-        name="pixel32",
-        dataset="pixelart",
-        image_size=32,
-        channels=3,
-        latent_dim=16,
-        kind="mlp",
-        hidden=64,
-        render=2,
-        steps=6000,
-        lr=3e-3,
-    ),
-    PIXEL_CIRCUIT,
-    role="showcase",
-)
+
+
+def _pixel(name: str, role: Role = "showcase", **knobs) -> ModelSpec:
+    """A pixel-art model: 16 latent bytes -> an RGB image, on the pixel circuit."""
+    config = ModelConfig(name=name, dataset="pixelart", channels=3, latent_dim=16, lr=3e-3, **knobs)
+    return ModelSpec(config, PIXEL_CIRCUIT, role)
+
+
+# The showcase: 16 latent bytes -> 32×32 RGB noun (16×16 art grid, nearest ×2).
+_PIXEL32 = _pixel("pixel32", image_size=32, kind="mlp", hidden=64, render=2, steps=6000)
 
 REGISTRY: dict[str, ModelSpec] = {
     spec.name: spec
@@ -99,39 +92,9 @@ REGISTRY: dict[str, ModelSpec] = {
         # instead of 3,072) and the renderer upscales. Same weights, same pixels, a quarter of the instances.
         _derive(_PIXEL32, "pixel32art", "showcase", render=1, image_size=16),
         # A 64×64 bitmap: the same art grid, nearest ×4.
-        ModelSpec(
-            ModelConfig(
-                name="pixel64",
-                dataset="pixelart",
-                image_size=64,
-                channels=3,
-                latent_dim=16,
-                kind="mlp",
-                hidden=64,
-                render=4,
-                steps=6000,
-                lr=3e-3,
-            ),
-            PIXEL_CIRCUIT,
-            role="showcase",
-        ),
+        _pixel("pixel64", image_size=64, kind="mlp", hidden=64, render=4, steps=6000),
         # Design-space reference: an upsample+conv decoder (about 5× the rows); no committed checkpoint.
-        ModelSpec(
-            ModelConfig(
-                name="pixel32conv",
-                dataset="pixelart",
-                image_size=32,
-                channels=3,
-                latent_dim=16,
-                kind="conv",
-                base=4,
-                widths=(16, 8, 8),
-                render=2,
-                steps=3000,
-            ),
-            PIXEL_CIRCUIT,
-            role="reference",
-        ),
+        _pixel("pixel32conv", "reference", image_size=32, kind="conv", base=4, widths=(16, 8, 8), render=2, steps=3000),
     )
 }
 

@@ -4,20 +4,9 @@ import ape
 import pytest
 from eth_utils import keccak
 
-from support.helpers import flip, token_of
+from support.helpers import EXHAUSTING_MODES, FAULT_MODES, MODES, flip, token_of
 
 ZERO = "0x" + "00" * 20
-MODES = [
-    "ReturnFalse",
-    "Revert",
-    "ReturnNothing",
-    "ReturnShort",
-    "ReturnTwo",
-    "WriteState",
-    "BurnGas",
-]  # FaultyVerifier.Mode
-FAULT_MODES = MODES[:5]  # rejections the verifier reports: verify() returns false
-EXHAUSTING_MODES = MODES[5:]  # calls that burn all their gas: no verdict, verify() reverts
 
 
 @pytest.fixture
@@ -203,14 +192,23 @@ def test_mint_reverts_if_lengths_are_wrong(claimed, micro, claim_prompt, user, p
     assert collection_state(claimed, s.prompt) == before
 
 
+@pytest.fixture
+def faulty_claimed(project, deployer, deploy_collection, micro, claim_prompt, user):
+    """Factory: a micro collection on a `FaultyVerifier` in `mode`, micro's sample prompt claimed by `user`."""
+
+    def make(mode: str):
+        verifier = project.FaultyVerifier.deploy(MODES.index(mode), sender=deployer)
+        collection = deploy_collection(micro, verifier)
+        claim_prompt(collection, micro.sample.prompt, user)
+        return collection, verifier
+
+    return make
+
+
 @pytest.mark.parametrize("mode", FAULT_MODES)
-def test_mint_reverts_if_verifier_fails_in_any_way(
-    project, deployer, deploy_collection, micro, claim_prompt, user, prover, collection_state, mode
-):
-    faulty = project.FaultyVerifier.deploy(MODES.index(mode), sender=deployer)
-    collection = deploy_collection(micro, faulty)
+def test_mint_reverts_if_verifier_fails_in_any_way(faulty_claimed, micro, prover, collection_state, mode):
+    collection, _ = faulty_claimed(mode)
     s = micro.sample
-    claim_prompt(collection, s.prompt, user)
     before = collection_state(collection, s.prompt)
     with ape.reverts(collection.ERC7007InvalidProof, tokenId=token_of(s.prompt)):
         collection.mint(s.prompt, s.aigc, "", s.proof, sender=prover)
@@ -302,13 +300,9 @@ def test_mint_without_data_reverts_even_through_a_derived_mint_path(
 
 
 @pytest.mark.parametrize("mode", EXHAUSTING_MODES)
-def test_mint_reverts_if_verifier_call_exhausts_its_gas(
-    project, deployer, deploy_collection, micro, claim_prompt, user, prover, collection_state, mode
-):
-    burner = project.FaultyVerifier.deploy(MODES.index(mode), sender=deployer)
-    collection = deploy_collection(micro, burner)
+def test_mint_reverts_if_verifier_call_exhausts_its_gas(faulty_claimed, micro, prover, collection_state, mode):
+    collection, burner = faulty_claimed(mode)
     s = micro.sample
-    claim_prompt(collection, s.prompt, user)
     before = collection_state(collection, s.prompt)
     with ape.reverts(collection.ERC7007VerifierOutOfGas, verifier=burner.address):
         collection.mint(s.prompt, s.aigc, "", s.proof, sender=prover, gas=3_000_000)

@@ -5,19 +5,7 @@ import pytest
 from eth_utils import keccak
 
 from proofs.encoding import FIELD_MODULUS
-from support.helpers import flip
-
-MODES = [
-    "ReturnFalse",
-    "Revert",
-    "ReturnNothing",
-    "ReturnShort",
-    "ReturnTwo",
-    "WriteState",
-    "BurnGas",
-]  # FaultyVerifier.Mode
-FAULT_MODES = MODES[:5]  # rejections the verifier reports: verify() returns false
-EXHAUSTING_MODES = MODES[5:]  # calls that burn all their gas: no verdict, verify() reverts
+from support.helpers import EXHAUSTING_MODES, FAULT_MODES, MODES, flip
 
 
 def test_verify_returns_true_if_proof_is_the_pipelines_real_proof(micro_collection, micro):

@@ -2,6 +2,11 @@
 
 from eth_utils import keccak
 
+#: `FaultyVerifier.Mode` (contracts/test/FaultyVerifier.sol), in declaration order.
+MODES = ["ReturnFalse", "Revert", "ReturnNothing", "ReturnShort", "ReturnTwo", "WriteState", "BurnGas"]
+FAULT_MODES = MODES[:5]  # rejections the verifier reports: verify() returns false
+EXHAUSTING_MODES = MODES[5:]  # calls that burn all their gas: no verdict, verify() reverts
+
 
 def token_of(prompt: bytes) -> int:
     """An ERC-7007 token id: uint256(keccak256(prompt))."""
