@@ -317,7 +317,7 @@ def to_markdown(report: dict) -> str:
 
 
 def targets(rows: list[dict]) -> list[dict]:
-    """The issue's targets against this run's numbers."""
+    """The targets of docs/design-space.md against this run's numbers."""
     out = []
 
     def check(what, value, limit, unit):

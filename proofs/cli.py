@@ -25,6 +25,7 @@ from . import build as builder
 from .pipeline import ModelArtifacts, committed_models
 from .progress import log
 from .prompts import random_prompt
+from .srs import commit_dev_srs
 
 
 def _prompt_arg(value: str) -> bytes:
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.cmd == "build":
             art = builder.build(args.model, srs_kind=args.srs, samples=args.samples)
             if args.srs == "dev":
-                parts = builder.commit_dev_srs(art.logrows)
+                parts = commit_dev_srs(art.logrows)
                 log(f"development SRS for logrows {art.logrows}: {', '.join(str(x) for x in parts)}")
             return 0
         prompt = (

@@ -1,4 +1,4 @@
-"""Model marketplace (issue 5) on anvil: every flow with real ETH and the real micro verifier + proof, and every
+"""Model marketplace on anvil: every flow with real ETH and the real micro verifier + proof, and every
 rejection leaving the marketplace, the collection and everyone's balances unchanged.
 
 The forge suites (test/forge/) fuzz the same contract with a stub verifier; here every proof is a real ezkl proof.

@@ -130,3 +130,29 @@ def test_committed_settings_use_fitting_logrows_if_built_by_cli(micro):
 
     assert micro.logrows == fitting_logrows(micro.load_settings())
     assert micro.read_meta()["srs"]["kind"] == "dev"
+
+
+def test_proofs_cli_prove_exits_with_one_line_if_prompt_length_is_wrong(capsys):
+    from proofs.cli import main
+
+    assert main(["prove", "micro", "--prompt", "0x0102"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == "python -m proofs prove: prompt must be 4 bytes, got 2"
+    assert not any("Traceback" in line for line in err)
+
+
+def test_proofs_cli_rejects_argument_if_prompt_is_not_hex(capsys):
+    from proofs.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["prove", "micro", "--prompt", "0xzz"])
+    assert exit_.value.code == 2
+    assert "not hex: '0xzz'" in capsys.readouterr().err
+
+
+def test_proofs_cli_commits_dev_srs_through_a_function_that_exists():
+    # `build` ends by committing the development SRS; the name it calls must resolve (a typo here only
+    # surfaces after minutes of building).
+    import proofs.cli
+
+    assert callable(proofs.cli.commit_dev_srs)

@@ -1,4 +1,4 @@
-"""The contracts' Solidity enums, mirrored as `IntEnum`s (tests/test_sdk.py checks they match the sources)."""
+"""The contracts' Solidity enums, mirrored as `IntEnum`s (tests/test_layout.py checks they match the sources)."""
 
 from enum import IntEnum
 

@@ -32,3 +32,7 @@ class DeploymentError(ZkaigcError):
 
 class ProverStateError(ZkaigcError):
     """A prover state file that cannot be read back."""
+
+
+class LocalChainError(ZkaigcError):
+    """anvil is missing or did not start."""

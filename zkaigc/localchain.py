@@ -15,11 +15,7 @@ from web3 import Web3
 
 from proofs.files import REPO_ROOT
 
-from .errors import ZkaigcError
-
-
-class LocalChainError(ZkaigcError):
-    """anvil is missing or did not start."""
+from .errors import LocalChainError
 
 
 def anvil_binary() -> str:
