@@ -1,24 +1,24 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.20;
 
-import {IModelMarketplace} from "../../../contracts/marketplace/interfaces/IModelMarketplace.sol";
+import {IModelMarketplace} from "../marketplace/interfaces/IModelMarketplace.sol";
 
-/// @notice A requester / payout that refuses every ETH transfer.
+/// @notice A requester / payout that refuses every ETH transfer (test only).
 contract RevertingActor {
     receive() external payable {
         revert("RevertingActor: no ETH");
     }
 }
 
-/// @notice A requester / payout that burns all the gas it is given when it receives ETH.
+/// @notice A requester / payout that burns all the gas it is given when it receives ETH (test only).
 contract GasBurningActor {
     receive() external payable {
         while (true) {} // burns every unit of gas forwarded; the transfer fails out of gas
     }
 }
 
-/// @notice A requester / payout that tries to re-enter every guarded marketplace entry point when it receives
-/// ETH, and records whether any re-entry got through.
+/// @notice A requester / payout (test only) that tries to re-enter every guarded marketplace entry point when it
+/// receives ETH, and records whether any re-entry got through.
 contract ReentrantActor {
     IModelMarketplace public immutable market;
     uint256 public target;

@@ -2,8 +2,8 @@
 pragma solidity 0.8.20;
 
 import {TestBase} from "./utils/Vm.sol";
-import {StubVerifier} from "./mocks/StubVerifier.sol";
-import {RevertingActor, GasBurningActor, ReentrantActor} from "./mocks/Actors.sol";
+import {StubVerifier} from "../../contracts/test/StubVerifier.sol";
+import {RevertingActor, GasBurningActor, ReentrantActor} from "../../contracts/test/Actors.sol";
 import {ModelMarketplace} from "../../contracts/marketplace/ModelMarketplace.sol";
 import {IModelMarketplace} from "../../contracts/marketplace/interfaces/IModelMarketplace.sol";
 import {CurveType} from "../../contracts/marketplace/types/CurveType.sol";

@@ -8,9 +8,9 @@ import {IModelMarketplace} from "../../contracts/marketplace/interfaces/IModelMa
 import {ERC7007Collection} from "../../contracts/ERC7007Collection.sol";
 
 /// @notice Escrow conservation and request lifecycle invariants of {ModelMarketplace}, under random sequences
-/// of {MarketplaceHandler} calls (foundry.toml: 1,000 runs x depth 100) that include reverting, gas-burning and
-/// re-entrant requesters and payouts. Minting goes through the real {ERC7007Collection} (claims, minter check,
-/// mint-to-claimant) with a stub verifier: see mocks/StubVerifier.sol.
+/// of {MarketplaceHandler} calls (foundry.toml: 1,000 runs x depth 100; the quick profile 64 x 20) that include
+/// reverting, gas-burning and re-entrant requesters and payouts. Minting goes through the real {ERC7007Collection} (claims, minter check,
+/// mint-to-claimant) with a stub verifier: see contracts/test/StubVerifier.sol.
 contract MarketplaceInvariantsTest is TestBase {
     MarketplaceHandler internal handler;
     ModelMarketplace internal market;
