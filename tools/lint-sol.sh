@@ -35,6 +35,7 @@ solhint --disc --noPoster --max-warnings 0 -c tests/forge/.solhint.json 'tests/f
 if [[ ${#failed[@]} -eq 0 ]]; then
   echo "lint-sol: ok"
 else
-  (IFS=';'; echo "lint-sol: FAILED (${failed[*]})")
+  summary="$(printf '%s; ' "${failed[@]}")"
+  echo "lint-sol: FAILED (${summary%; })"
   exit 1
 fi
