@@ -5,7 +5,6 @@ import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {IERC7007} from "./interfaces/IERC7007.sol";
 import {IERC7007Zkml} from "./interfaces/IERC7007Zkml.sol";
-import {IHalo2Verifier} from "./interfaces/IHalo2Verifier.sol";
 import {AigcEncoding} from "./libraries/AigcEncoding.sol";
 import {BytecodeStorage} from "./libraries/BytecodeStorage.sol";
 import {ModelEncoding} from "./types/ModelEncoding.sol";
@@ -72,7 +71,7 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
     }
 
     /// @inheritdoc IERC7007
-    /// @dev Reverts with `ERC7007InvalidPromptLength` / `ERC7007InvalidAigcDataLength` on wrong lengths; returns
+    /// @dev Reverts with {ERC7007InvalidPromptLength} / {ERC7007InvalidAigcDataLength} on wrong lengths; returns
     /// false for every other failure (see {IERC7007Zkml}).
     function verify(bytes calldata prompt, bytes calldata aigcData, bytes calldata proof)
         public
@@ -162,8 +161,8 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
 
     /// @dev Rebuilds the public instances, STATICCALLs `verifyProof(proof, instances)` and accepts only a
     /// successful call that returns exactly ABI-encoded `true`; reverts with {ERC7007VerifierOutOfGas} if the
-    /// verifier ran out of gas. The call's calldata is written in place,
-    /// instances included, so the instances are not copied a second time by the ABI encoder.
+    /// verifier ran out of gas. The call data comes from {AigcEncoding-verifyProofCalldata}, which writes the
+    /// instances in place.
     function _verify(bytes calldata prompt, bytes calldata aigcData, bytes calldata proof)
         internal
         view
@@ -172,37 +171,12 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
     {
         AigcEncoding.requireLengths(prompt, aigcData, _inputLen, _outputLen);
         address target = _verifier;
-        bytes4 selector = IHalo2Verifier.verifyProof.selector;
-        uint256 count = _inputLen + _outputLen;
-        uint256 callData;
-        uint256 instancesAt;
-        uint256 size;
-        /// @solidity memory-safe-assembly
-        assembly {
-            // verifyProof(bytes proof, uint256[] instances): selector, two head offsets, then the proof
-            // (length, data padded to 32 bytes) and the instances (length, words). Sizes are bounded by calldata.
-            let paddedProof := and(add(proof.length, 31), not(31))
-            callData := mload(0x40)
-            size := add(add(0x84, paddedProof), mul(count, 0x20))
-            mstore(0x40, add(callData, and(add(size, 31), not(31))))
-            mstore(callData, selector)
-            mstore(add(callData, 0x04), 0x40)
-            mstore(add(callData, 0x24), add(0x60, paddedProof))
-            mstore(add(callData, 0x44), proof.length)
-            if paddedProof { mstore(add(add(callData, 0x44), paddedProof), 0) } // zero the padding
-            calldatacopy(add(callData, 0x64), proof.offset, proof.length)
-            instancesAt := add(add(callData, 0x64), paddedProof)
-            mstore(instancesAt, count)
-        }
-        // The instances fill the call data exactly up to `callData + size`, which the first block computed.
-        // slither-disable-next-line unused-return
-        AigcEncoding.writeInstances(instancesAt + 0x20, prompt, aigcData);
+        bytes memory callData = AigcEncoding.verifyProofCalldata(prompt, aigcData, proof);
         bool exhausted;
-        /// @solidity memory-safe-assembly
-        assembly {
+        assembly ("memory-safe") {
             // No code, a revert, short or missing return data, or any word but 1 all mean "invalid".
             let before := gas()
-            let ok := staticcall(gas(), target, callData, size, 0x00, 0x20)
+            let ok := staticcall(gas(), target, add(callData, 0x20), mload(callData), 0x00, 0x20)
             valid := and(ok, and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1)))
             // The call gets at most 63/64 of what is left (EIP-150). If it failed and left us at most 1/32 of
             // `before`, it ran out of gas, itself (≤ 1/64 left) or in a precompile call that made it revert

@@ -37,7 +37,12 @@ abstract contract ERC7007Claimable is ERC7007, IERC7007Claimable {
     }
 
     /// @inheritdoc IERC7007Claimable
-    function makeCommitment(bytes calldata prompt, address claimant, bytes32 salt) public pure virtual returns (bytes32) {
+    function makeCommitment(bytes calldata prompt, address claimant, bytes32 salt)
+        public
+        pure
+        virtual
+        returns (bytes32)
+    {
         return keccak256(abi.encode(prompt, claimant, salt));
     }
 

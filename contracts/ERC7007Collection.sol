@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.20;
 
-import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {IERC5313} from "@openzeppelin/contracts/interfaces/IERC5313.sol";
 import {Base64} from "@openzeppelin/contracts/utils/Base64.sol";
@@ -92,8 +91,7 @@ contract ERC7007Collection is ERC7007Enumerable, ERC7007Claimable, IERC7007Minta
     function tokenURI(uint256 tokenId_) public view virtual override returns (string memory) {
         _requireOwned(tokenId_);
         ModelEncoding memory enc = encoding();
-        bytes memory bmp =
-            AigcImage.bitmap(aigcDataOf(tokenId_), enc.width, enc.height, enc.channels, enc.outputScale);
+        bytes memory bmp = AigcImage.bitmap(aigcDataOf(tokenId_), enc.width, enc.height, enc.channels, enc.outputScale);
         string memory promptHex = JsonString.toHex(_promptOf(tokenId_));
         string memory modelHex = uint256(modelHash()).toHexString(32);
         bytes memory json = abi.encodePacked(

@@ -1,7 +1,7 @@
 """Model marketplace on anvil: every flow with real ETH and the real micro verifier + proof, and every
 rejection leaving the marketplace, the collection and everyone's balances unchanged.
 
-The forge suites (test/forge/) fuzz the same contract with a stub verifier; here every proof is a real ezkl proof.
+The forge suites (tests/forge/) fuzz the same contract with a stub verifier; here every proof is a real ezkl proof.
 """
 
 from types import SimpleNamespace
@@ -203,8 +203,9 @@ def test_list_reverts_if_model_already_listed(project, market, listed, deploy_co
     assert market.collectionOfVerifier(second_verifier) == ZERO
 
 
-def test_list_reverts_if_target_is_not_an_erc7007_collection(market, first_nft, micro_verifier, vendor):
-    for target in (first_nft, micro_verifier):
+def test_list_reverts_if_target_is_not_an_erc7007_collection(project, market, micro_verifier, deployer, vendor):
+    plain_nft = project.MockERC721.deploy("plain", "NFT", sender=deployer)  # ERC-721 and ERC-165, not ERC-7007
+    for target in (plain_nft, micro_verifier):
         with ape.reverts(market.NotAnERC7007Collection, collection=target.address):
             market.list(target, vendor, LINEAR, SPOT, DELTA, sender=vendor)
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Run the marketplace's forge suites (fuzz + invariants, test/forge/) with the project's offline solc.
+# Run the forge suites (tests/forge/: marketplace fuzz + invariants, library differential fuzzing) with the
+# project's offline solc. FOUNDRY_PROFILE=quick runs them with far fewer fuzz/invariant runs (foundry.toml).
 # Usage: tools/forge-test.sh [extra forge test args...]   e.g. tools/forge-test.sh --match-contract Curves
 # Exits non-zero if compilation or any test fails.
 set -euo pipefail

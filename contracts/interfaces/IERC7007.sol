@@ -23,8 +23,7 @@ interface IERC7007 is IERC165, IERC721 {
     /// @param prompt The model input.
     /// @param aigcData The model output.
     /// @param proof The proof that `aigcData` is the model's output on `prompt`.
-    function addAigcData(uint256 tokenId, bytes calldata prompt, bytes calldata aigcData, bytes calldata proof)
-        external;
+    function addAigcData(uint256 tokenId, bytes calldata prompt, bytes calldata aigcData, bytes calldata proof) external;
 
     /// @notice Whether `proof` shows that `aigcData` is the committed model's output on `prompt`.
     /// @param prompt The model input.

@@ -3,11 +3,15 @@ pragma solidity 0.8.20;
 
 import {IERC7007Claimable} from "./IERC7007Claimable.sol";
 
-/// @title The seed's ERC-7007 mint, for claimed prompts
+/// @title The early draft's ERC-7007 mint, for claimed prompts
 /// @notice Mints the token of a claimed prompt, with its proven content, to the prompt's claimant.
 /// @dev The final ERC-7007 leaves minting to the application; this is the early draft's `mint` signature, bound
 /// to the Claimable extension: the token always goes to the claimant, whoever calls.
 interface IERC7007Mintable is IERC7007Claimable {
+    /// @notice The collection's owner (its vendor, ERC-5313 `owner()`) must be a nonzero address.
+    /// @dev Raised by the constructor of the collection that implements this interface.
+    error ERC7007InvalidOwner(address owner);
+
     /// @notice `caller` may not mint: only `minter` may.
     error ERC7007UnauthorizedMinter(address caller, address minter);
 
@@ -18,10 +22,11 @@ interface IERC7007Mintable is IERC7007Claimable {
     /// @dev Requires: the caller is the minter (if one is set), `uri` is empty, no token exists for `prompt`,
     /// the prompt has a live claim, the lengths match the encoding, and `proof` verifies. Stores `aigcData` and
     /// emits {IERC7007-AigcData} and ERC-721 `Transfer`. Does not call `onERC721Received`: a claimant cannot
-    /// block or re-enter the mint.
+    /// block or re-enter the mint. Besides this interface's and {IERC7007Claimable}'s errors, reverts with the
+    /// errors of {IERC7007Zkml} for wrong lengths, an invalid proof, an exhausted verifier call or a failed write.
     /// @param prompt The claimed prompt.
     /// @param aigcData The model's output on `prompt`.
-    /// @param uri Must be empty (kept for the seed's signature; metadata is on-chain).
+    /// @param uri Must be empty (kept for the early draft's signature; metadata is on-chain).
     /// @param proof The proof that `aigcData` is the model's output on `prompt`.
     /// @return tokenId The minted token, `uint256(keccak256(prompt))`.
     function mint(bytes calldata prompt, bytes calldata aigcData, string calldata uri, bytes calldata proof)

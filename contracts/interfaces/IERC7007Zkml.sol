@@ -9,7 +9,7 @@ import {ModelEncoding} from "../types/ModelEncoding.sol";
 /// circuit's verifying key) and a sha256 commitment to the model's artifacts (ONNX, settings, verifying key).
 /// Every token's aigcData is stored and was proven by that verifier at mint.
 /// @dev {IERC7007-verify} rebuilds the public instances from the prompt and aigcData bytes ({ModelEncoding}),
-/// reverting on malformed lengths, and returns false (never reverts) for anything the verifier does not
+/// reverting on malformed lengths ({ERC7007InvalidPromptLength}, {ERC7007InvalidAigcDataLength}), and returns false (never reverts) for anything the verifier does not
 /// accept: a proof it rejects by returning false or by reverting, a return value that is not exactly
 /// `true` ABI-encoded, no return data, or no code at the verifier address. The one exception is a verifier
 /// call that runs out of gas: that is no verdict, so `verify` reverts with {ERC7007VerifierOutOfGas}.
@@ -20,12 +20,15 @@ interface IERC7007Zkml is IERC7007 {
     /// @notice The model commitment is zero.
     error ERC7007InvalidModelHash(bytes32 modelHash);
 
-    /// @notice The collection's owner (its vendor) must be a nonzero address.
-    error ERC7007InvalidOwner(address owner);
-
     /// @notice The encoding is unusable: `inputLen` is zero, `channels` is not 1 or 3, or
     /// `outputLen != channels * height * width` (with width and height non-zero).
     error ERC7007InvalidEncoding(uint256 inputLen, uint256 outputLen, uint256 width, uint256 height, uint256 channels);
+
+    /// @notice The prompt is `length` bytes; the model takes `expected` (one byte per latent value).
+    error ERC7007InvalidPromptLength(uint256 length, uint256 expected);
+
+    /// @notice The aigcData is `length` bytes; the model produces `expected` (two bytes per output value).
+    error ERC7007InvalidAigcDataLength(uint256 length, uint256 expected);
 
     /// @notice The proof does not show that the aigcData is the model's output on the prompt of `tokenId`.
     error ERC7007InvalidProof(uint256 tokenId);
@@ -41,6 +44,10 @@ interface IERC7007Zkml is IERC7007 {
     /// @notice A token would be minted without proven aigcData stored for it first.
     error ERC7007MissingAigcData(uint256 tokenId);
 
+    /// @notice Storing a token's `prompt ‖ aigcData` failed: creating the data contract for chunk `chunk` ran out
+    /// of gas (see {BytecodeStorage}).
+    error BytecodeStorageWriteFailed(uint256 chunk);
+
     /// @notice The ezkl verifier contract every proof is checked by.
     function verifier() external view returns (address);
 
@@ -52,8 +59,8 @@ interface IERC7007Zkml is IERC7007 {
     function encoding() external view returns (ModelEncoding memory);
 
     /// @notice The public instances {IERC7007-verify} passes to the verifier for these bytes.
-    /// @dev Reverts with `ERC7007InvalidPromptLength` or `ERC7007InvalidAigcDataLength` (see {AigcEncoding})
-    /// on wrong lengths. Handy for provers to compare against their proof's instances.
+    /// @dev Reverts with {ERC7007InvalidPromptLength} or {ERC7007InvalidAigcDataLength} on wrong lengths, as
+    /// {IERC7007-verify} does. Handy for provers to compare against their proof's instances.
     function publicInstances(bytes calldata prompt, bytes calldata aigcData) external view returns (uint256[] memory);
 
     /// @notice The proven aigcData stored for the token `tokenId`.

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.20;
 
+import {IERC7007Zkml} from "../interfaces/IERC7007Zkml.sol";
+import {IHalo2Verifier} from "../interfaces/IHalo2Verifier.sol";
+
 /// @title The prompt/aigcData byte encoding of ezkl public instances
 /// @notice `prompt` is one int8 (two's complement) per latent value; `aigcData` is one big-endian int16 (two's
 /// complement) per output value. The public instances are all prompt values then all output values, each as a
@@ -18,22 +21,18 @@ library AigcEncoding {
     /// @notice Bytes per output value in `aigcData`.
     uint256 internal constant AIGC_BYTES_PER_VALUE = 2;
 
-    /// @notice The prompt is `length` bytes; the model takes `expected`.
-    error ERC7007InvalidPromptLength(uint256 length, uint256 expected);
-
-    /// @notice The aigcData is `length` bytes; the model produces `expected`.
-    error ERC7007InvalidAigcDataLength(uint256 length, uint256 expected);
-
     /// @notice Reverts unless `prompt` holds `inputLen` values and `aigcData` holds `outputLen` values.
+    /// @dev Reverts with {IERC7007Zkml-ERC7007InvalidPromptLength} or {IERC7007Zkml-ERC7007InvalidAigcDataLength}:
+    /// the errors belong to the collection functions that check lengths through here.
     function requireLengths(bytes calldata prompt, bytes calldata aigcData, uint256 inputLen, uint256 outputLen)
         internal
         pure
     {
         if (prompt.length != inputLen * PROMPT_BYTES_PER_VALUE) {
-            revert ERC7007InvalidPromptLength(prompt.length, inputLen * PROMPT_BYTES_PER_VALUE);
+            revert IERC7007Zkml.ERC7007InvalidPromptLength(prompt.length, inputLen * PROMPT_BYTES_PER_VALUE);
         }
         if (aigcData.length != outputLen * AIGC_BYTES_PER_VALUE) {
-            revert ERC7007InvalidAigcDataLength(aigcData.length, outputLen * AIGC_BYTES_PER_VALUE);
+            revert IERC7007Zkml.ERC7007InvalidAigcDataLength(aigcData.length, outputLen * AIGC_BYTES_PER_VALUE);
         }
     }
 
@@ -47,8 +46,7 @@ library AigcEncoding {
         returns (uint256 end)
     {
         uint256 r = FIELD_MODULUS;
-        /// @solidity memory-safe-assembly
-        assembly {
+        assembly ("memory-safe") {
             // Unchecked by nature (assembly): `b + (r - 2^8)` for a byte b ≥ 2^7 is r − (2^8 − b) < r, and
             // likewise for int16 words; offsets stay within the calldata slices and the caller's allocation.
             for { let i := 0 } lt(i, prompt.length) { i := add(i, 1) } {
@@ -76,11 +74,50 @@ library AigcEncoding {
         requireLengths(prompt, aigcData, inputLen, outputLen);
         result = new uint256[](inputLen + outputLen);
         uint256 ptr;
-        /// @solidity memory-safe-assembly
-        assembly {
+        assembly ("memory-safe") {
             ptr := add(result, 0x20)
         }
         writeInstances(ptr, prompt, aigcData);
+    }
+
+    /// @notice The call data of {IHalo2Verifier-verifyProof}`(proof, instances)`, with `instances` the public
+    /// instances of `prompt` ‖ `aigcData`: byte for byte `abi.encodeCall(IHalo2Verifier.verifyProof, (proof,
+    /// instances))`.
+    /// @dev Writes the instances in place, so they are not built as an array and then copied a second time by the
+    /// ABI encoder (which matters at 12k instances). As in {writeInstances}, an odd trailing aigcData byte is
+    /// ignored; callers check lengths with {requireLengths} first.
+    function verifyProofCalldata(bytes calldata prompt, bytes calldata aigcData, bytes calldata proof)
+        internal
+        pure
+        returns (bytes memory data)
+    {
+        bytes4 selector = IHalo2Verifier.verifyProof.selector;
+        uint256 count = prompt.length / PROMPT_BYTES_PER_VALUE + aigcData.length / AIGC_BYTES_PER_VALUE;
+        uint256 instancesAt;
+        assembly ("memory-safe") {
+            // verifyProof(bytes proof, uint256[] instances): selector, two head offsets, then the proof
+            // (length, data padded to 32 bytes) and the instances (length, words). Sizes are bounded by calldata.
+            let paddedProof := and(add(proof.length, 31), not(31))
+            let size := add(add(0x84, paddedProof), mul(count, 0x20))
+            data := mload(0x40)
+            mstore(data, size)
+            let callData := add(data, 0x20)
+            mstore(0x40, add(callData, and(add(size, 31), not(31))))
+            mstore(callData, selector)
+            mstore(add(callData, 0x04), 0x40)
+            mstore(add(callData, 0x24), add(0x60, paddedProof))
+            mstore(add(callData, 0x44), proof.length)
+            // Zero the proof's padding: its last word, which the proof bytes then partly overwrite.
+            if paddedProof {
+                mstore(add(add(callData, 0x44), paddedProof), 0)
+            }
+            calldatacopy(add(callData, 0x64), proof.offset, proof.length)
+            instancesAt := add(add(callData, 0x64), paddedProof)
+            mstore(instancesAt, count)
+        }
+        // The instances fill `data` exactly to its end, which the block above computed from `count`.
+        // slither-disable-next-line unused-return
+        writeInstances(instancesAt + 0x20, prompt, aigcData);
     }
 
     /// @notice The 8-bit intensity of an output word: `clamp(q, 0, 2^outputScale) * 255 / 2^outputScale`, with

@@ -59,8 +59,7 @@ library AigcImage {
 
         uint256 src;
         uint256 dst;
-        /// @solidity memory-safe-assembly
-        assembly {
+        assembly ("memory-safe") {
             src := add(aigcData, 0x20)
             dst := add(add(bmp, 0x20), pixelOffset)
         }
@@ -124,13 +123,11 @@ library AigcImage {
     function _writeRow(uint256 from, uint256 to, uint256 width, uint256 step, uint256 outputScale) private pure {
         for (uint256 x; x < width; ++x) {
             uint256 word;
-            /// @solidity memory-safe-assembly
-            assembly {
+            assembly ("memory-safe") {
                 word := shr(240, mload(add(from, mul(x, 2))))
             }
             uint256 value = AigcEncoding.intensity(word, outputScale);
-            /// @solidity memory-safe-assembly
-            assembly {
+            assembly ("memory-safe") {
                 mstore8(add(to, mul(x, step)), value)
             }
         }

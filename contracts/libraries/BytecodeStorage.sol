@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.20;
 
+import {IERC7007Zkml} from "../interfaces/IERC7007Zkml.sol";
+
 /// @title Chunked SSTORE2-style storage: bytes kept as the code of data contracts
 /// @notice Writing code costs 200 gas per byte against 22,100 gas per 32-byte storage slot (≈690 per byte), and
 /// reading is one EXTCODECOPY. A data contract's code is a STOP byte followed by the data, so it can never be
@@ -15,22 +17,18 @@ library BytecodeStorage {
     /// `0x61 ‖ size(2 bytes) ‖ 0x80600a3d393df3`, followed by the STOP byte 0x00 and the data.
     uint256 private constant _INITCODE_TAIL = 0x80600a3d393df3;
 
-    /// @notice Creating the data contract for chunk `chunk` failed (out of gas).
-    error BytecodeStorageWriteFailed(uint256 chunk);
-
     /// @notice How many data contracts `length` bytes take.
     function chunkCount(uint256 length) internal pure returns (uint256) {
         return (length + MAX_CHUNK_SIZE - 1) / MAX_CHUNK_SIZE;
     }
 
     /// @notice Stores `head ‖ tail` in new data contracts and records chunk `i`'s address at `pointers[i]`.
-    function write(mapping(uint256 => address) storage pointers, bytes calldata head, bytes calldata tail)
-        internal
-    {
+    /// @dev Reverts with {IERC7007Zkml-BytecodeStorageWriteFailed} if creating a data contract fails (out of gas):
+    /// the error belongs to the collection's data-attaching mint, the only writer.
+    function write(mapping(uint256 => address) storage pointers, bytes calldata head, bytes calldata tail) internal {
         uint256 total = head.length + tail.length;
         uint256 buffer;
-        /// @solidity memory-safe-assembly
-        assembly {
+        assembly ("memory-safe") {
             // Scratch memory past the free memory pointer, reused for every chunk and never read afterwards.
             buffer := mload(0x40)
         }
@@ -38,18 +36,16 @@ library BytecodeStorage {
             uint256 start = i * MAX_CHUNK_SIZE;
             uint256 end = total - start > MAX_CHUNK_SIZE ? start + MAX_CHUNK_SIZE : total;
             uint256 size = end - start + 1; // data plus the leading STOP byte
-            /// @solidity memory-safe-assembly
-            assembly {
+            assembly ("memory-safe") {
                 // 0x61 ‖ size ‖ tail ‖ 0x00 in the first 11 bytes; the data is copied over the rest.
                 mstore(buffer, or(or(shl(248, 0x61), shl(232, size)), shl(176, _INITCODE_TAIL)))
             }
             _copy(buffer + 11, head, tail, start, end);
             address pointer;
-            /// @solidity memory-safe-assembly
-            assembly {
+            assembly ("memory-safe") {
                 pointer := create(0, buffer, add(size, 10))
             }
-            if (pointer == address(0)) revert BytecodeStorageWriteFailed(i);
+            if (pointer == address(0)) revert IERC7007Zkml.BytecodeStorageWriteFailed(i);
             pointers[i] = pointer;
         }
     }
@@ -63,8 +59,7 @@ library BytecodeStorage {
     {
         data = new bytes(end - start);
         uint256 dst;
-        /// @solidity memory-safe-assembly
-        assembly {
+        assembly ("memory-safe") {
             dst := add(data, 0x20)
         }
         // Floor division on purpose: `i` is the chunk holding `start`, and `i * MAX_CHUNK_SIZE` that chunk's start.
@@ -74,8 +69,7 @@ library BytecodeStorage {
             uint256 chunkStart = i * MAX_CHUNK_SIZE;
             uint256 n = end - chunkStart > MAX_CHUNK_SIZE ? chunkStart + MAX_CHUNK_SIZE - start : end - start;
             address pointer = pointers[i];
-            /// @solidity memory-safe-assembly
-            assembly {
+            assembly ("memory-safe") {
                 extcodecopy(pointer, dst, add(1, sub(start, chunkStart)), n)
             }
             dst += n;
@@ -88,8 +82,7 @@ library BytecodeStorage {
     function _copy(uint256 dst, bytes calldata head, bytes calldata tail, uint256 start, uint256 end) private pure {
         if (start < head.length) {
             uint256 n = (end < head.length ? end : head.length) - start;
-            /// @solidity memory-safe-assembly
-            assembly {
+            assembly ("memory-safe") {
                 calldatacopy(dst, add(head.offset, start), n)
             }
             dst += n;
@@ -97,8 +90,7 @@ library BytecodeStorage {
         }
         if (start < end) {
             uint256 from = start - head.length;
-            /// @solidity memory-safe-assembly
-            assembly {
+            assembly ("memory-safe") {
                 calldatacopy(dst, add(tail.offset, from), sub(end, start))
             }
         }

@@ -7,6 +7,7 @@ import {IERC5313} from "@openzeppelin/contracts/interfaces/IERC5313.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {ERC165Checker} from "@openzeppelin/contracts/utils/introspection/ERC165Checker.sol";
 
+import {IERC7007} from "../interfaces/IERC7007.sol";
 import {IModelMarketplace} from "./interfaces/IModelMarketplace.sol";
 import {IMarketplaceCollection} from "./interfaces/IMarketplaceCollection.sol";
 import {PricingCurve} from "./libraries/PricingCurve.sol";
@@ -32,9 +33,6 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
 
     /// @dev Basis-point denominator.
     uint256 private constant _BPS = 10_000;
-
-    /// @dev ERC-165 id of the final ERC-7007 (`addAigcData.selector ^ verify.selector`).
-    bytes4 private constant _ERC7007_INTERFACE_ID = 0x702c55a6;
 
     uint16 private _protocolFeeBps;
     uint256 private _requestCount;
@@ -73,7 +71,7 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
         nonReentrant
     {
         if (_listings[collection].vendor != address(0)) revert CollectionAlreadyListed(collection);
-        if (!collection.supportsInterface(_ERC7007_INTERFACE_ID)) revert NotAnERC7007Collection(collection);
+        if (!collection.supportsInterface(type(IERC7007).interfaceId)) revert NotAnERC7007Collection(collection);
         _checkCollectionOwner(collection);
         address minter = IMarketplaceCollection(collection).minter();
         if (minter != address(this)) revert MarketplaceIsNotMinter(collection, minter);
@@ -396,9 +394,7 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
         uint128 nextSpotPrice = PricingCurve.next(listing.curveType, listing.spotPrice, listing.delta);
         listing.spotPrice = nextSpotPrice;
         ++listing.generations;
-        emit Fulfilled(
-            requestId, collection, msg.sender, uint256(promptHash), payout, vendorAmount, fee, nextSpotPrice
-        );
+        emit Fulfilled(requestId, collection, msg.sender, uint256(promptHash), payout, vendorAmount, fee, nextSpotPrice);
     }
 
     /// @dev Forgets `requestId` as the prompt's pending request, unless a newer request replaced it (possible

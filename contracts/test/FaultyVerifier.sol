@@ -23,6 +23,8 @@ contract FaultyVerifier {
         _mode = mode;
     }
 
+    // Complex on purpose: it answers every call in the chosen failure mode.
+    // solhint-disable-next-line no-complex-fallback
     fallback() external {
         Mode mode = _mode;
         if (mode == Mode.Revert) revert("FaultyVerifier: invalid proof");
@@ -40,8 +42,7 @@ contract FaultyVerifier {
     }
 
     function _return(bytes memory data) private pure {
-        /// @solidity memory-safe-assembly
-        assembly {
+        assembly ("memory-safe") {
             return(add(data, 0x20), mload(data))
         }
     }

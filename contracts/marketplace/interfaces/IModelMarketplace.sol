@@ -226,8 +226,7 @@ interface IModelMarketplace {
     /// verifier and model hash back no other listing, a nonzero payout and a valid curve. If the collection
     /// answers `owner()` (ERC-173) with a nonzero address, only that owner may list it, so nobody can squat
     /// another vendor's collection. Emits {Listed}.
-    function list(address collection, address payout, CurveType curveType, uint128 spotPrice, uint128 delta)
-        external;
+    function list(address collection, address payout, CurveType curveType, uint128 spotPrice, uint128 delta) external;
 
     /// @notice Sets `collection`'s curve. Only its vendor. Affects only later requests (prices are fixed at
     /// request time). Emits {CurveUpdated}.
@@ -303,12 +302,10 @@ interface IModelMarketplace {
     // ---------------------------------------------------------------------------------------------- views
 
     /// @notice Hard cap on the protocol fee, in basis points.
-    // solhint-disable-next-line func-name-mixedcase
     function MAX_PROTOCOL_FEE_BPS() external view returns (uint16);
 
     /// @notice Gas forwarded when the marketplace pushes ETH it does not have to push (excess payment,
     /// refunds); a receiver needing more is credited instead.
-    // solhint-disable-next-line func-name-mixedcase
     function PUSH_GAS_LIMIT() external view returns (uint256);
 
     /// @notice The protocol fee in basis points applied to new requests.

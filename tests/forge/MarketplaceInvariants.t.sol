@@ -8,9 +8,9 @@ import {IModelMarketplace} from "../../contracts/marketplace/interfaces/IModelMa
 import {ERC7007Collection} from "../../contracts/ERC7007Collection.sol";
 
 /// @notice Escrow conservation and request lifecycle invariants of {ModelMarketplace}, under random sequences
-/// of {MarketplaceHandler} calls (foundry.toml: 1,000 runs x depth 100) that include reverting, gas-burning and
-/// re-entrant requesters and payouts. Minting goes through the real {ERC7007Collection} (claims, minter check,
-/// mint-to-claimant) with a stub verifier: see mocks/StubVerifier.sol.
+/// of {MarketplaceHandler} calls (foundry.toml: 1,000 runs x depth 100; the quick profile 64 x 20) that include
+/// reverting, gas-burning and re-entrant requesters and payouts. Minting goes through the real {ERC7007Collection} (claims, minter check,
+/// mint-to-claimant) with a stub verifier: see contracts/test/StubVerifier.sol.
 contract MarketplaceInvariantsTest is TestBase {
     MarketplaceHandler internal handler;
     ModelMarketplace internal market;
@@ -37,7 +37,8 @@ contract MarketplaceInvariantsTest is TestBase {
     /// The marketplace holds exactly what it owes: escrow + refunds + earnings + fees, and that equals the ETH
     /// observed going in minus the ETH observed going out.
     function _checkBalanceEqualsLiabilities() internal view {
-        uint256 owed = market.totalEscrowed() + market.totalRefundable() + market.totalEarnings() + market.protocolFees();
+        uint256 owed =
+            market.totalEscrowed() + market.totalRefundable() + market.totalEarnings() + market.protocolFees();
         assertEq(address(market).balance, owed, "balance == escrowed + refundable + earnings + fees");
         assertEq(market.surplus(), 0, "no surplus without forced ETH");
         assertEq(address(market).balance, handler.ghostIn() - handler.ghostOut(), "balance == ETH in - ETH out");
@@ -110,7 +111,8 @@ contract MarketplaceInvariantsTest is TestBase {
             if (market.getRequest(ids[i]).status == IModelMarketplace.RequestStatus.Pending) market.refund(ids[i]);
             IModelMarketplace.RequestStatus status = market.getRequest(ids[i]).status;
             assertTrue(
-                status == IModelMarketplace.RequestStatus.Fulfilled || status == IModelMarketplace.RequestStatus.Refunded,
+                status == IModelMarketplace.RequestStatus.Fulfilled
+                    || status == IModelMarketplace.RequestStatus.Refunded,
                 "every request ends fulfilled or refunded"
             );
         }

@@ -2,8 +2,8 @@
 pragma solidity 0.8.20;
 
 import {TestBase} from "./utils/Vm.sol";
-import {StubVerifier} from "./mocks/StubVerifier.sol";
-import {RevertingActor, GasBurningActor, ReentrantActor} from "./mocks/Actors.sol";
+import {StubVerifier} from "../../contracts/test/StubVerifier.sol";
+import {RevertingActor, GasBurningActor, ReentrantActor} from "../../contracts/test/Actors.sol";
 import {ModelMarketplace} from "../../contracts/marketplace/ModelMarketplace.sol";
 import {IModelMarketplace} from "../../contracts/marketplace/interfaces/IModelMarketplace.sol";
 import {CurveType} from "../../contracts/marketplace/types/CurveType.sol";
@@ -63,7 +63,9 @@ contract MarketplaceHandler is TestBase {
         actors.push(address(new RevertingActor()));
         actors.push(address(new GasBurningActor()));
         actors.push(address(reentrant));
-        for (uint256 i = 0; i < actors.length; ++i) accounts.push(actors[i]);
+        for (uint256 i = 0; i < actors.length; ++i) {
+            accounts.push(actors[i]);
+        }
         accounts.push(VENDOR);
 
         ModelEncoding memory enc =
@@ -71,7 +73,12 @@ contract MarketplaceHandler is TestBase {
         for (uint256 m = 0; m < 2; ++m) {
             verifiers[m] = new StubVerifier(m + 1);
             collections[m] = new ERC7007Collection(
-                "Stub model", "STUB", address(verifiers[m]), keccak256(abi.encode("model", m)), enc, address(market),
+                "Stub model",
+                "STUB",
+                address(verifiers[m]),
+                keccak256(abi.encode("model", m)),
+                enc,
+                address(market),
                 VENDOR
             );
         }
@@ -98,7 +105,9 @@ contract MarketplaceHandler is TestBase {
             claims.push(Claimed(actor, promptSeed, modelSeed % 2));
         } catch {}
         // Most claims are followed by a request right away (the request itself may still be rejected).
-        if (salt[0] < 0xC0) this.request(actorSeed, promptSeed, modelSeed, uint256(salt), uint256(salt) >> 64, uint256(salt) >> 128);
+        if (salt[0] < 0xC0) {
+            this.request(actorSeed, promptSeed, modelSeed, uint256(salt), uint256(salt) >> 64, uint256(salt) >> 128);
+        }
     }
 
     /// @notice `actor` requests a generation, sometimes under-paying, with a stale `maxPrice` or a bad deadline;
@@ -127,7 +136,8 @@ contract MarketplaceHandler is TestBase {
         uint256 maxPrice = maxSeed % 9 == 0 && price > 0 ? price - 1 : price + bound(maxSeed, 0, 1 ether);
         // Mostly within the claim; sometimes now (too early) or beyond the claim's expiry.
         uint64 deadline = uint64(
-            block.timestamp + (deadlineSeed % 11 == 0 ? bound(deadlineSeed, 0, 8 days) : bound(deadlineSeed, 1 hours, 1 days))
+            block.timestamp
+                + (deadlineSeed % 11 == 0 ? bound(deadlineSeed, 0, 8 days) : bound(deadlineSeed, 1 hours, 1 days))
         );
 
         _request(actor, collection, prompt, price, value, maxPrice, deadline);
@@ -256,12 +266,19 @@ contract MarketplaceHandler is TestBase {
             return;
         }
         vm.prank(VENDOR);
-        if (what == 0 && valueSeed % 3 == 0) market.pause(collection);
-        else if (what <= 1) market.unpause(collection);
-        else if (what == 2) market.setPayout(collection, accounts[valueSeed % accounts.length]);
-        else if (what == 3) market.setProver(collection, PROVER, valueSeed % 4 != 0);
-        else if (modelSeed % 2 == 0) market.setCurve(collection, CurveType.Linear, uint128(bound(valueSeed, 0, 1 ether)), 0.0001 ether);
-        else market.setCurve(collection, CurveType.Exponential, uint128(bound(valueSeed, 1 gwei, 1 ether)), 1.1e18);
+        if (what == 0 && valueSeed % 3 == 0) {
+            market.pause(collection);
+        } else if (what <= 1) {
+            market.unpause(collection);
+        } else if (what == 2) {
+            market.setPayout(collection, accounts[valueSeed % accounts.length]);
+        } else if (what == 3) {
+            market.setProver(collection, PROVER, valueSeed % 4 != 0);
+        } else if (modelSeed % 2 == 0) {
+            market.setCurve(collection, CurveType.Linear, uint128(bound(valueSeed, 0, 1 ether)), 0.0001 ether);
+        } else {
+            market.setCurve(collection, CurveType.Exponential, uint128(bound(valueSeed, 1 gwei, 1 ether)), 1.1e18);
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ views

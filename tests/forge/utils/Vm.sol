@@ -27,6 +27,12 @@ abstract contract TestBase {
         if (a != b) revert(string.concat(message, ": ", _str(a), " != ", _str(b)));
     }
 
+    function assertEq(bytes memory a, bytes memory b, string memory message) internal pure {
+        if (keccak256(a) != keccak256(b)) {
+            revert(string.concat(message, ": bytes differ (lengths ", _str(a.length), ", ", _str(b.length), ")"));
+        }
+    }
+
     function assertLe(uint256 a, uint256 b, string memory message) internal pure {
         if (a > b) revert(string.concat(message, ": ", _str(a), " > ", _str(b)));
     }
@@ -48,7 +54,9 @@ abstract contract TestBase {
             v /= 10;
         }
         bytes memory out = new bytes(buf.length - i);
-        for (uint256 j = 0; j < out.length; ++j) out[j] = buf[i + j];
+        for (uint256 j = 0; j < out.length; ++j) {
+            out[j] = buf[i + j];
+        }
         return string(out);
     }
 }
