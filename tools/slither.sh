@@ -27,18 +27,8 @@ targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=(contracts/marketplace/ModelMarketplace.sol contracts/ERC7007Collection.sol)
 input="$root/.cache/slither/input.json"
 mkdir -p "$(dirname "$input")"
-python3 - "$input" "${targets[@]}" <<'PY'
-import json, sys
-out, targets = sys.argv[1], sys.argv[2:]
-json.dump({
-    "language": "Solidity",
-    "sources": {t: {"content": open(t).read()} for t in targets},
-    "settings": {
-        "optimizer": {"enabled": True, "runs": 200},
-        "evmVersion": "shanghai",
-        "remappings": ["@openzeppelin/contracts/=node_modules/@openzeppelin/contracts/"],
-    },
-}, open(out, "w"))
-PY
+# The standard-JSON input with the project's compiler settings (zkaigc/solidity.py, shared with the tests).
+"$root/.venv/bin/python" -c 'import sys; from pathlib import Path; from zkaigc.solidity import write_standard_input
+write_standard_input(Path(sys.argv[1]), sys.argv[2:])' "$input" "${targets[@]}"
 exec "$venv/bin/slither" "$input" --compile-force-framework solc-json --solc "$solc" \
   --solc-args "--base-path . --allow-paths ." --filter-paths node_modules --fail-medium
