@@ -2,6 +2,8 @@
 MicroVerifier on anvil, reject tampered prompt/aigcData/proof bytes. Fast: the micro circuit is logrows 10."""
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -132,27 +134,30 @@ def test_committed_settings_use_fitting_logrows_if_built_by_cli(micro):
     assert micro.read_meta()["srs"]["kind"] == "dev"
 
 
-def test_proofs_cli_prove_exits_with_one_line_if_prompt_length_is_wrong(capsys):
-    from proofs.cli import main
-
-    assert main(["prove", "micro", "--prompt", "0x0102"]) == 1
-    err = capsys.readouterr().err.strip().splitlines()
-    assert err[-1] == "python -m proofs prove: prompt must be 4 bytes, got 2"
-    assert not any("Traceback" in line for line in err)
+def run_proofs_cli(*args: str) -> subprocess.CompletedProcess:
+    """`python -m proofs ARGS` as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "proofs", *args], capture_output=True, text=True, timeout=120)
 
 
-def test_proofs_cli_rejects_argument_if_prompt_is_not_hex(capsys):
-    from proofs.cli import main
-
-    with pytest.raises(SystemExit) as exit_:
-        main(["prove", "micro", "--prompt", "0xzz"])
-    assert exit_.value.code == 2
-    assert "not hex: '0xzz'" in capsys.readouterr().err
+def test_proofs_cli_prove_exits_with_one_line_if_prompt_length_is_wrong():
+    done = run_proofs_cli("prove", "micro", "--prompt", "0x0102")
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == "python -m proofs prove: prompt must be 4 bytes, got 2"
+    assert "Traceback" not in done.stderr and done.stdout == ""
 
 
-def test_proofs_cli_commits_dev_srs_through_a_function_that_exists():
-    # `build` ends by committing the development SRS; the name it calls must resolve (a typo here only
-    # surfaces after minutes of building).
-    import proofs.cli
+def test_proofs_cli_rejects_argument_if_prompt_is_not_hex():
+    done = run_proofs_cli("prove", "micro", "--prompt", "0xzz")
+    assert done.returncode == 2
+    assert "not hex: '0xzz'" in done.stderr and "Traceback" not in done.stderr
 
-    assert callable(proofs.cli.commit_dev_srs)
+
+def test_commit_dev_srs_writes_the_generated_srs_into_the_committed_folder_if_none_is_there(tmp_path):
+    from proofs.srs import commit_dev_srs, dev_srs, dev_srs_parts
+
+    root = tmp_path / "srs"
+    generated = dev_srs(6, progress=lambda _: None, root=root)  # generated outside the committed folder
+    assert dev_srs_parts(6, root) == [] and generated.exists()
+    parts = commit_dev_srs(6, root=root)
+    assert parts == [root / "dev-k6.srs"] and parts[0].read_bytes() == generated.read_bytes()
+    assert commit_dev_srs(6, root=root) == parts  # idempotent
