@@ -14,8 +14,10 @@ __all__ = [
     "DeploymentError",
     "EncodingError",
     "ManifestError",
+    "PreflightError",
     "ProofError",
     "ProverStateError",
+    "SigningError",
     "SrsError",
     "UnknownModelError",
     "ZkaigcError",
@@ -32,3 +34,11 @@ class DeploymentError(ZkaigcError):
 
 class ProverStateError(ZkaigcError):
     """A prover state file that cannot be read back."""
+
+
+class PreflightError(ZkaigcError):
+    """A startup check failed: the prover cannot serve what it was asked to serve."""
+
+
+class SigningError(ZkaigcError):
+    """An account that cannot sign unattended (a keyfile account without its passphrase)."""
