@@ -12,6 +12,8 @@ Idempotent: what the per-network manifest (deployments/<ecosystem>-<network>.jso
 confirms is skipped. Asks for confirmation on non-local networks unless --yes.
 """
 
+from pathlib import Path
+
 import click
 from ape import chain, project
 from ape.cli import ConnectedProviderCommand, account_option
@@ -26,9 +28,12 @@ from zkaigc.errors import ZkaigcError
 @account_option()
 @click.option("--models", default=None, help="Comma-separated model names, or 'all' (default: the showcase model).")
 @click.option("--prover", default=None, help="Address allowed to fulfil requests (default: the deploying account).")
+@click.option(
+    "--manifest", type=click.Path(path_type=Path), default=None, help="Manifest to write (default: per network)."
+)
 @click.option("--redeploy", is_flag=True, help="Deploy a new verifier and collection for rebuilt artifacts.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation on non-local networks.")
-def cli(network, account, models, prover, redeploy, yes):
+def cli(network, account, models, prover, manifest, redeploy, yes):
     """Deploy (or resume deploying) zkaigc on the connected network and write its manifest."""
     committed = committed_models()
     if models == "all":
@@ -47,7 +52,9 @@ def cli(network, account, models, prover, redeploy, yes):
             abort=True,
         )
     try:
-        deployer = Deployer(project, chain, account, log=click.echo, prover=prover, redeploy=redeploy)
+        deployer = Deployer(
+            project, chain, account, log=click.echo, prover=prover, redeploy=redeploy, manifest_path=manifest
+        )
         deployed = deployer.all(names)
     except ZkaigcError as err:
         raise click.ClickException(str(err)) from None
