@@ -151,3 +151,35 @@ def test_prover_reconnects_and_fulfils_if_rpc_is_lost_while_it_runs(devnet, tmp_
         out = _stop(prover)
     assert "Traceback" not in out
     assert _fulfilled_count(market, first) == 1 and _fulfilled_count(market, second) == 1
+
+
+@pytest.mark.slow
+def test_request_cli_claims_pays_and_writes_the_image_if_a_prover_serves_it(devnet, tmp_path):
+    plain, market, collection, manifest = devnet
+    common = ["--network", NETWORK, "--manifest", manifest]
+    user = [BIN / "ape", "run", "request", *common, "--account", "TEST::2", "--model", "micro", "--out", tmp_path]
+    too_cheap = subprocess.run([*user, "--max-price", "1"], cwd=ROOT, env=_env(plain.anvil.url), capture_output=True)
+    assert too_cheap.returncode != 0 and b"above --max-price 1 wei" in too_cheap.stderr + too_cheap.stdout
+    assert market.functions.requestCount().call() == 0  # nothing claimed or paid
+    prover = subprocess.Popen(
+        [BIN / "ape", "run", "prover", *common, "--account", f"TEST::{PROVER}", "--state", tmp_path / "s.json"],
+        cwd=ROOT,
+        env=_env(plain.anvil.url),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        done = subprocess.run(
+            [*user, "--max-price", str(10**15), "--prompt", "0x05f92a9c"],
+            cwd=ROOT,
+            env=_env(plain.anvil.url),
+            capture_output=True,
+            text=True,
+            timeout=400,
+        )
+    finally:
+        _stop(prover)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    [image] = list(tmp_path.glob("micro-*.bmp"))
+    assert image.read_bytes()[:2] == b"BM"
