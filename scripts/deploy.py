@@ -1,29 +1,45 @@
 """`ape run deploy`: the marketplace and, per committed model, its verifier, collection and listing.
 
-    ape run deploy                                   # local anvil, test account 0
-    ape run deploy --network ethereum:devnet:node --account deployer --models micro
+    ape run deploy                                   # local anvil, test account 0, the showcase model
+    ape run deploy --network ethereum:devnet:node --account deployer --models micro --prover 0xProverAddress
+    ape run deploy ... --redeploy                    # the committed artifacts were rebuilt: new collection
+
+`--prover` is the address `ape run prover --account …` signs with (default: the deploying account).
+Refuses to continue when a model's committed artifacts differ from those its deployed collection is bound
+to (a rebuilt model), unless --redeploy.
 
 Idempotent: what the per-network manifest (deployments/<ecosystem>-<network>.json) records and the chain
 confirms is skipped. Asks for confirmation on non-local networks unless --yes.
 """
 
+from pathlib import Path
+
 import click
 from ape import chain, project
 from ape.cli import ConnectedProviderCommand, account_option
 
+from models.registry import preferred
 from proofs.pipeline import committed_models
 from zkaigc.deploy import Deployer
+from zkaigc.errors import ZkaigcError
 
 
 @click.command(cls=ConnectedProviderCommand)
 @account_option()
-@click.option("--models", default=None, help="Comma-separated model names (default: every committed model).")
+@click.option("--models", default=None, help="Comma-separated model names, or 'all' (default: the showcase model).")
 @click.option("--prover", default=None, help="Address allowed to fulfil requests (default: the deploying account).")
+@click.option(
+    "--manifest", type=click.Path(path_type=Path), default=None, help="Manifest to write (default: per network)."
+)
+@click.option("--redeploy", is_flag=True, help="Deploy a new verifier and collection for rebuilt artifacts.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation on non-local networks.")
-def cli(network, account, models, prover, yes):
+def cli(network, account, models, prover, manifest, redeploy, yes):
     """Deploy (or resume deploying) zkaigc on the connected network and write its manifest."""
     committed = committed_models()
-    names = models.split(",") if models else committed
+    if models == "all":
+        names = committed
+    else:
+        names = models.split(",") if models else [preferred(committed)]
     unknown = sorted(set(names) - set(committed))
     if unknown:
         raise click.BadParameter(
@@ -35,8 +51,13 @@ def cli(network, account, models, prover, yes):
             f"(chain id {chain.chain_id}) from {account.address}?",
             abort=True,
         )
-    deployer = Deployer(project, chain, account, log=click.echo, prover=prover)
-    deployed = deployer.all(names)
+    try:
+        deployer = Deployer(
+            project, chain, account, log=click.echo, prover=prover, redeploy=redeploy, manifest_path=manifest
+        )
+        deployed = deployer.all(names)
+    except ZkaigcError as err:
+        raise click.ClickException(str(err)) from None
     click.echo(f"manifest: {deployer.manifest.path}")
     click.echo(f"marketplace: {deployed['marketplace'].address}")
     for name in names:

@@ -112,5 +112,5 @@ def test_poll_loses_cleanly_if_another_prover_fulfilled_first(deployment, micro,
     second = _service(market, collection, micro, prover, tmp_path / "b.json", start)
     assert [o.status for o in first.poll()] == ["fulfilled"]
     [late] = second.poll()
-    assert late.request_id == request.request_id and late.status == "skipped"
+    assert late.request_id == request.request_id and late.status == "lost"  # final: never retried
     assert collection.balanceOf(user.address) >= 1

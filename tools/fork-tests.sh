@@ -17,5 +17,5 @@ trap 'kill $devnet 2>/dev/null; wait $devnet 2>/dev/null' EXIT
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.2; done
 
 echo "fork-tests: devnet up on 127.0.0.1:$port (chain id $chain_id); deploying"
-ape run deploy --network ethereum:devnet:node --account TEST::0 --yes
+ape run deploy --network ethereum:devnet:node --account TEST::0 --models micro --yes
 ape test tests/fork --network ethereum:devnet-fork:foundry

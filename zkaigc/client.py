@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from eth_abi import encode
 from eth_utils import keccak
 
+from .errors import ZkaigcError
+
 
 def make_commitment(prompt: bytes, claimant: str, salt: bytes) -> bytes:
     """keccak256(abi.encode(prompt, claimant, salt)), as ERC7007Claimable.makeCommitment computes it."""
@@ -33,12 +35,21 @@ class Request:
 
 
 def wait_commitment_age(chain, seconds: int) -> None:
-    """Let a commitment age: time travel on local/fork chains, wait on real ones."""
-    if chain.provider.network.is_dev:
+    """Let a commitment age: time travel on local/fork chains, else wait until a block is `seconds` younger."""
+    if chain.provider.network.is_dev and chain.provider.name != "node":
         chain.pending_timestamp += seconds
         chain.mine()
     else:
-        time.sleep(seconds)
+        wait_for_timestamp(chain, chain.blocks.head.timestamp + seconds)
+
+
+def wait_for_timestamp(chain, timestamp: int, poll: float = 1.0, timeout: float = 3600) -> None:
+    """Wait until the chain's head block is at least `timestamp` (the chain's clock, not ours)."""
+    end = time.monotonic() + timeout
+    while chain.blocks.head.timestamp < timestamp:
+        if time.monotonic() > end:
+            raise ZkaigcError(f"the chain did not reach timestamp {timestamp} within {timeout:.0f} s")
+        time.sleep(poll)
 
 
 def claim_prompt(chain, collection, prompt: bytes, user, salt: bytes | None = None) -> int:
@@ -50,9 +61,13 @@ def claim_prompt(chain, collection, prompt: bytes, user, salt: bytes | None = No
     return commit_tx.gas_used + claim_tx.gas_used
 
 
-def request_generation(chain, market, collection, prompt: bytes, user, ttl: int = 3600) -> Request:
+def request_generation(
+    chain, market, collection, prompt: bytes, user, ttl: int = 3600, max_price: int | None = None
+) -> Request:
     """Pay the current quote into escrow for a generation of `prompt` (the user must hold its claim)."""
     price, _fee = market.quote(collection.address)
+    if max_price is not None and price > max_price:
+        raise ZkaigcError(f"the price is {price} wei, above --max-price {max_price} wei")
     deadline = chain.pending_timestamp + ttl
     tx = market.requestGeneration(collection.address, prompt, price, deadline, value=price, sender=user)
     request_id = int(next(iter(tx.decode_logs(market.Requested))).requestId)

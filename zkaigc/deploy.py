@@ -21,6 +21,7 @@ from proofs.files import sha256_file
 from proofs.pipeline import ModelArtifacts, artifacts_of
 
 from .enums import CurveType
+from .errors import DeploymentError
 from .manifest import Manifest, network_manifest_path
 
 #: Default pricing of a fresh listing: very cheap at first (new models get a chance), +2% per generation.
@@ -50,8 +51,10 @@ class Deployer:
         log: Callable[[str], None] = print,
         manifest_path: Path | None = None,
         prover: str | None = None,
+        redeploy: bool = False,
     ):
         self.project, self.chain, self.account, self.log = project, chain, account, log
+        self.redeploy = redeploy
         self.prover = prover or account.address
         network = chain.provider.network
         name = f"{network.ecosystem.name}-{network.name}"
@@ -99,6 +102,7 @@ class Deployer:
         """Verifier, collection (minter = marketplace) and listing for one model; returns the collection."""
         art = artifacts_of(name)
         hashes = artifact_hashes(art)
+        self._check_unchanged(name, hashes)
         verifier = self._deploy(f"{name}.verifier", art.contract_name, artifacts=hashes)
         collection = self._deploy(
             f"{name}.collection",
@@ -128,6 +132,28 @@ class Deployer:
         }
         self.manifest.save()
         return collection
+
+    def _check_unchanged(self, name: str, hashes: dict[str, str]) -> None:
+        """Refuse to reuse a deployed collection bound to other artifacts (or forget it, with `redeploy`)."""
+        recorded = (self.manifest.data.get("models") or {}).get(name)
+        if not recorded:
+            return
+        changed = sorted(k for k, v in hashes.items() if recorded.get(k) not in (None, v))
+        if not changed:
+            return
+        if not self.redeploy:
+            raise DeploymentError(
+                f"{name}: the committed artifacts differ from the deployed ones ({', '.join(changed)}); "
+                f"the collection at {recorded.get('collection')} is bound to the old model. "
+                "Re-run with --redeploy to deploy a new verifier and collection for the rebuilt model"
+            )
+        self.log(f"{name}: artifacts changed ({', '.join(changed)}); redeploying its verifier and collection")
+        contracts = self.manifest.data.get("contracts", {})
+        for key in (f"{name}.verifier", f"{name}.collection"):
+            if key in contracts:
+                contracts[f"{key}.replaced-{int(time.time())}"] = contracts.pop(key)
+        self.manifest.data.setdefault("replaced_models", {}).setdefault(name, []).append(recorded)
+        del self.manifest.data["models"][name]
 
     def all(self, models: list[str]) -> dict[str, Any]:
         """Deploy the marketplace and every model; returns {'marketplace': c, name: collection, ...}."""

@@ -13,9 +13,12 @@ __all__ = [
     "CheckpointMissingError",
     "DeploymentError",
     "EncodingError",
+    "LocalChainError",
     "ManifestError",
+    "PreflightError",
     "ProofError",
     "ProverStateError",
+    "SigningError",
     "SrsError",
     "UnknownModelError",
     "ZkaigcError",
@@ -36,3 +39,11 @@ class ProverStateError(ZkaigcError):
 
 class LocalChainError(ZkaigcError):
     """anvil is missing or did not start."""
+
+
+class PreflightError(ZkaigcError):
+    """A startup check failed: the prover cannot serve what it was asked to serve."""
+
+
+class SigningError(ZkaigcError):
+    """An account that cannot sign unattended (a keyfile account without its passphrase)."""

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
 from proofs.files import REPO_ROOT
 
 from .errors import ManifestError
@@ -22,6 +24,35 @@ DEPLOYMENTS_ROOT = REPO_ROOT / "deployments"
 def network_manifest_path(network) -> Path:
     """The manifest of an Ape network: deployments/<ecosystem>-<network>.json."""
     return DEPLOYMENTS_ROOT / f"{network.ecosystem.name}-{network.name}.json"
+
+
+class ContractEntry(BaseModel):
+    """A deployed contract: where, what, and in which block."""
+
+    model_config = ConfigDict(extra="allow")
+    address: str = Field(pattern=r"^0x[0-9a-fA-F]{40}$")
+    contract: str
+    block: int = Field(ge=0)
+
+
+class ModelEntry(BaseModel):
+    """A deployed model: its collection and verifier, and the artifact hashes the collection is bound to."""
+
+    model_config = ConfigDict(extra="allow")
+    collection: str = Field(pattern=r"^0x[0-9a-fA-F]{40}$")
+    verifier: str = Field(pattern=r"^0x[0-9a-fA-F]{40}$")
+    model_hash: str = Field(pattern=r"^0x[0-9a-f]{64}$")
+
+
+class ManifestFile(BaseModel):
+    """The manifest's schema, as the prover and the user CLI read it back: bound to one chain by its genesis."""
+
+    model_config = ConfigDict(extra="allow")
+    network: str
+    chain_id: int
+    genesis: str = Field(pattern=r"^(0x)?[0-9a-f]{64}$")
+    contracts: dict[str, ContractEntry]
+    models: dict[str, ModelEntry] = {}
 
 
 @dataclass
@@ -43,6 +74,17 @@ class Manifest:
         if not isinstance(data, dict):
             raise ManifestError(f"the deployment manifest {path} is not a JSON object")
         return cls(path, data)
+
+    def validated(self) -> ManifestFile:
+        """The manifest checked against its schema; a missing or malformed one is a one-line `ManifestError`."""
+        if not self.data:
+            raise ManifestError(f"no deployment manifest at {self.path}: run `ape run deploy` first")
+        try:
+            return ManifestFile.model_validate(self.data)
+        except ValidationError as err:
+            first = err.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise ManifestError(f"the deployment manifest {self.path} is malformed: {where}: {first['msg']}") from None
 
     def save(self) -> None:
         """Write the manifest atomically."""

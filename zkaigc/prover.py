@@ -1,21 +1,25 @@
 """The prover service: watch the marketplace for requests on our models, prove, fulfil on-chain.
 
-`scripts/prover.py` (`ape run prover`) is a thin CLI over `ProverService`. Design:
+`scripts/prover.py` (`ape run prover`) runs `ProverService.run` in one process; `zkaigc/bot.py` is the same
+engine as a Silverback bot (`silverback run zkaigc.bot:bot`). Design:
 
 - **The chain is the coordination layer.** Before proving, the service reads the request's status; the
-  contract accepts exactly one fulfilment, so when several provers race, the loser's transaction fails
-  cleanly (its status check or its `fulfil` reverts with `RequestNotPending`) and it logs and moves on.
-- **Restart-safe.** A small JSON state file records the last fully processed block and the requests this
-  prover has finished with; it is written atomically after every request, and a restart rescans from the
-  block after the last processed one. Re-seeing a request is harmless: its on-chain status decides.
-- **Bad requests never crash the service**: a prompt that does not decode, an unknown collection or a
-  failed proof are logged and skipped.
+  contract accepts exactly one fulfilment, so when several provers race, the loser's status check or `fulfil`
+  fails cleanly and the request ends as `lost`.
+- **Only terminal outcomes are final**: fulfilled (by us), lost (fulfilled by another prover), refunded,
+  expired (deadline passed) and too-late (it cannot be proven before its deadline). Everything else — not a
+  prover of the collection (yet), a collection this run does not serve, a failed proof or fulfil — is kept
+  in the state's retry list and retried with capped exponential backoff until its deadline.
+- **Restart-safe.** The state file (validated with pydantic, bound to the chain's genesis) records the last
+  scanned block, the requests finished with, and the retry list; it is written atomically after every request.
+- **Revert reasons are decoded** through the contracts' ABIs (`ERC7007InvalidProof()`, not `0x4049a753`).
 """
 
 from __future__ import annotations
 
 import json
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,51 +27,110 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from ape import Contract
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
 from proofs.encoding import EncodingError
+from proofs.files import REPO_ROOT
 from proofs.pipeline import ModelArtifacts, artifacts_of, prove_latent
 
 from .enums import RequestStatus
-from .errors import ManifestError, ProverStateError
+from .errors import ManifestError, PreflightError, ProverStateError
 from .manifest import Manifest
+from .reverts import RevertDecoder
 
-
-@dataclass
-class ProverState:
-    """What survives a restart: the last processed block and the requests already handled."""
-
-    path: Path
-    last_block: int = -1
-    handled: dict[str, str] = field(default_factory=dict)  # request id -> outcome
-    genesis: str | None = None  # the chain this state belongs to
-
-    @classmethod
-    def load(cls, path: Path, start_block: int = 0, genesis: str | None = None) -> ProverState:
-        """The saved state, or a fresh one from `start_block` if none was saved for this chain."""
-        if path.exists():
-            try:
-                data = json.loads(path.read_text())
-            except (OSError, ValueError) as err:
-                raise ProverStateError(f"cannot read the prover state {path}: {err}") from None
-            if genesis is None or data.get("genesis") in (None, genesis):
-                return cls(path, data["last_block"], data.get("handled", {}), genesis or data.get("genesis"))
-        return cls(path, start_block - 1, genesis=genesis)  # new, or saved for another chain (restarted devnet)
-
-    def save(self) -> None:
-        """Write the state atomically."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        data = {"genesis": self.genesis, "last_block": self.last_block, "handled": self.handled}
-        tmp.write_text(json.dumps(data, indent=2))
-        tmp.replace(self.path)
+BENCHMARKS = REPO_ROOT / "docs" / "benchmarks.json"
 
 
 class OutcomeStatus(StrEnum):
     """What became of a request this prover saw."""
 
-    FULFILLED = "fulfilled"  # our proof minted the token
-    SKIPPED = "skipped"  # not ours, not pending, or malformed: nothing to do
-    LOST = "lost"  # another prover fulfilled it first
-    FAILED = "failed"  # proving or fulfilling failed: retried on the next pass
+    FULFILLED = "fulfilled"  # our proof minted the token                                  (final)
+    LOST = "lost"  # another prover fulfilled it                                             (final)
+    REFUNDED = "refunded"  # the requester took the money back                               (final)
+    EXPIRED = "expired"  # its deadline passed                                               (final)
+    TOO_LATE = "too-late"  # it cannot be proven and fulfilled before its deadline           (final)
+    SKIPPED = "skipped"  # not ours right now (not a prover, not served, bad prompt): retried later
+    FAILED = "failed"  # proving or fulfilling failed: retried with backoff
+
+    @property
+    def final(self) -> bool:
+        return self in FINAL
+
+
+FINAL = {
+    OutcomeStatus.FULFILLED,
+    OutcomeStatus.LOST,
+    OutcomeStatus.REFUNDED,
+    OutcomeStatus.EXPIRED,
+    OutcomeStatus.TOO_LATE,
+}
+
+
+class RetryEntry(BaseModel):
+    """A request seen but not finished with: what is needed to handle it again, and when."""
+
+    model_config = ConfigDict(extra="forbid")
+    collection: str
+    prompt: str  # hex
+    block: int = Field(ge=0)
+    deadline: int = Field(ge=0)
+    attempts: int = Field(default=0, ge=0)
+    next_at: float = 0.0  # wall-clock time of the next attempt
+    reason: str = ""
+
+
+class StateFile(BaseModel):
+    """The prover state file's schema."""
+
+    model_config = ConfigDict(extra="forbid")
+    genesis: str | None = None
+    last_block: int = Field(ge=-1)
+    handled: dict[str, OutcomeStatus] = {}
+    retry: dict[str, RetryEntry] = {}
+
+
+@dataclass
+class ProverState:
+    """What survives a restart: the last scanned block, the requests finished with, and those to retry."""
+
+    path: Path
+    last_block: int = -1
+    handled: dict[str, str] = field(default_factory=dict)  # request id -> final outcome
+    genesis: str | None = None  # the chain this state belongs to
+    retry: dict[str, RetryEntry] = field(default_factory=dict)
+    moved_aside: Path | None = None  # where a state for another chain was moved (nothing is overwritten)
+
+    @classmethod
+    def load(cls, path: Path, start_block: int = 0, genesis: str | None = None) -> ProverState:
+        """The saved state, or a fresh one from `start_block`; an unreadable file is a `ProverStateError`.
+
+        A state saved for another chain (a restarted devnet) is moved aside, never overwritten.
+        """
+        if not path.exists():
+            return cls(path, start_block - 1, genesis=genesis)
+        try:
+            data = json.loads(path.read_text())
+            if isinstance(data, dict) and isinstance(data.get("handled"), dict):  # pre-retry files: drop non-final
+                data["handled"] = {k: v for k, v in data["handled"].items() if v in {s.value for s in FINAL}}
+            saved = StateFile.model_validate(data)
+        except (OSError, ValueError) as err:
+            raise ProverStateError(f"cannot read the prover state {path}: {_one_line(err)}") from None
+        if genesis is not None and saved.genesis not in (None, genesis):
+            aside = path.with_suffix(f".other-chain-{int(time.time())}.json")
+            path.rename(aside)
+            state = cls(path, start_block - 1, genesis=genesis)
+            state.moved_aside = aside
+            return state
+        return cls(path, saved.last_block, dict(saved.handled), genesis or saved.genesis, dict(saved.retry))
+
+    def save(self) -> None:
+        """Write the state atomically."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        data = StateFile(genesis=self.genesis, last_block=self.last_block, handled=self.handled, retry=self.retry)
+        tmp.write_text(data.model_dump_json(indent=2) + "\n")
+        tmp.replace(self.path)
 
 
 @dataclass
@@ -82,6 +145,57 @@ class Outcome:
     token_id: int | None = None
 
 
+@dataclass
+class RequestInfo:
+    """What the `Requested` event tells about a request."""
+
+    request_id: int
+    collection: str
+    prompt: bytes
+    block: int
+    deadline: int
+
+    @classmethod
+    def of(cls, event) -> RequestInfo:
+        return cls(
+            int(event.requestId),
+            str(event.collection),
+            bytes(event.prompt),
+            int(event.block_number),
+            int(event.deadline),
+        )
+
+
+@dataclass
+class Metrics:
+    """Counters a vendor reads on exit: requests seen, proofs made, time spent proving, failures."""
+
+    started: float = field(default_factory=time.monotonic)
+    requests_seen: int = 0
+    proofs: int = 0
+    prove_seconds: float = 0.0
+    fulfilled: int = 0
+    failures: int = 0
+
+    def summary(self) -> str:
+        hours = max(time.monotonic() - self.started, 1e-9) / 3600
+        mean = self.prove_seconds / self.proofs if self.proofs else 0.0
+        return (
+            f"metrics: {self.requests_seen} requests seen, {self.proofs} proofs ({self.proofs / hours:.0f}/hour), "
+            f"{self.prove_seconds:.1f} s proving ({mean:.2f} s each), {self.fulfilled} fulfilled, "
+            f"{self.failures} failures"
+        )
+
+
+def expected_prove_seconds(art: ModelArtifacts, benchmarks: Path = BENCHMARKS) -> float | None:
+    """The model's measured proving time (docs/benchmarks.json, `make bench`), or None if never measured."""
+    try:
+        rows = json.loads(benchmarks.read_text()).get("models", [])
+    except (OSError, ValueError, AttributeError):
+        return None
+    return next((float(r["prove_s"]) for r in rows if r.get("model") == art.name and "prove_s" in r), None)
+
+
 class ProverService:
     """Proves and fulfils marketplace requests for the collections it serves."""
 
@@ -93,67 +207,108 @@ class ProverService:
         state: ProverState,
         log: Callable[[str], None] = print,
         workdir: Path | None = None,
+        decoder: RevertDecoder | None = None,
+        retry_base: float = 5.0,
+        retry_cap: float = 300.0,
+        margin: float = 30.0,
+        clock: Callable[[], float] = time.time,
     ):
         # models: collection address (checksummed) -> its artifacts
         self.market, self.models, self.account, self.state, self.log = market, models, account, state, log
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix="zkaigc-prover-"))
+        self.decoder = decoder or RevertDecoder([market.contract_type])
+        self.retry_base, self.retry_cap, self.margin, self.clock = retry_base, retry_cap, margin, clock
+        self.metrics = Metrics()
+        self._lock = threading.Lock()
+        self._busy: set[str] = set()
+        self._expected = {addr: expected_prove_seconds(art) for addr, art in models.items()}
 
+    # ------------------------------------------------------------------------------------------------------
     def pending_events(self, to_block: int) -> list[Any]:
-        """Requested events after the last processed block, up to `to_block` inclusive."""
+        """Requested events after the last scanned block, up to `to_block` inclusive."""
         start = self.state.last_block + 1
         if start > to_block:
             return []
         return list(self.market.Requested.range(start, to_block + 1))
 
+    def expected_seconds(self, collection: str) -> float:
+        """How long proving and fulfilling a request on `collection` should take, with the safety margin."""
+        measured = self._expected.get(collection)
+        if self.metrics.proofs:
+            mean = self.metrics.prove_seconds / self.metrics.proofs
+            measured = max(measured or 0.0, mean)
+        return 2 * (measured or 0.0) + self.margin
+
     def handle(self, event) -> Outcome:
-        """Prove and fulfil one Requested event, unless it is not ours, not pending or malformed."""
-        request_id = int(event.requestId)
-        collection = str(event.collection)
+        """Decide, prove and fulfil one request (a `Requested` log or a `RequestInfo`); never raises on bad input."""
+        req = event if isinstance(event, RequestInfo) else RequestInfo.of(event)
+        request_id, collection = req.request_id, req.collection
+        request = self.market.getRequest(request_id)
+        status = int(request.status)
+        if status == RequestStatus.FULFILLED:
+            return Outcome(request_id, OutcomeStatus.LOST, "already fulfilled by another prover")
+        if status == RequestStatus.REFUNDED:
+            return Outcome(request_id, OutcomeStatus.REFUNDED, "refunded to the requester")
+        now = self.market.chain_manager.pending_timestamp
+        if int(request.deadline) < now:
+            return Outcome(request_id, OutcomeStatus.EXPIRED, f"deadline {int(request.deadline)} passed")
         art = self.models.get(collection)
         if art is None:
-            return Outcome(request_id, OutcomeStatus.SKIPPED, f"collection {collection} is not served by this prover")
-        request = self.market.getRequest(request_id)
-        if int(request.status) != RequestStatus.PENDING:
-            return Outcome(request_id, OutcomeStatus.SKIPPED, f"not pending (status {int(request.status)})")
+            return Outcome(request_id, OutcomeStatus.SKIPPED, f"collection {collection} is not served by this run")
         if not self.market.isProver(collection, self.account.address):
             return Outcome(
-                request_id, OutcomeStatus.SKIPPED, f"{self.account.address} is not a prover for {collection}"
+                request_id, OutcomeStatus.SKIPPED, f"{self.account.address} is not a prover for {collection} (yet)"
             )
-        prompt = bytes(event.prompt)
+        needed = self.expected_seconds(collection)
+        if now + needed > int(request.deadline):
+            return Outcome(
+                request_id,
+                OutcomeStatus.TOO_LATE,
+                f"{int(request.deadline) - now} s left before the deadline, proving needs ~{needed:.0f} s",
+            )
         encoding = art.encoding()
         try:
-            latent = encoding.dequantize_latent(encoding.decode_prompt(prompt))
+            latent = encoding.dequantize_latent(encoding.decode_prompt(req.prompt))
         except EncodingError as err:
             return Outcome(request_id, OutcomeStatus.SKIPPED, f"prompt does not decode for {art.name}: {err}")
 
-        self.log(f"request {request_id}: proving {art.name} for {prompt.hex()[:16]}... ")
+        self.log(f"request {request_id}: proving {art.name} for {req.prompt.hex()[:16]}...")
         started = time.perf_counter()
         try:
             sample = prove_latent(art, latent, self.workdir / f"request-{request_id}")
         except Exception as err:  # noqa: BLE001 - a failed proof must not stop the service
-            return Outcome(request_id, OutcomeStatus.FAILED, f"proving failed: {err}")
+            return Outcome(request_id, OutcomeStatus.FAILED, f"proving failed: {_one_line(err)}")
         prove_seconds = time.perf_counter() - started
-        if int(request.deadline) < self.market.chain_manager.pending_timestamp:
-            return Outcome(request_id, OutcomeStatus.SKIPPED, "deadline passed while proving", prove_seconds)
-        if int(self.market.getRequest(request_id).status) != RequestStatus.PENDING:
+        with self._lock:
+            self.metrics.proofs += 1
+            self.metrics.prove_seconds += prove_seconds
+        request = self.market.getRequest(request_id)
+        if int(request.status) != RequestStatus.PENDING:
             return Outcome(request_id, OutcomeStatus.LOST, "another prover fulfilled it first", prove_seconds)
+        if int(request.deadline) < self.market.chain_manager.pending_timestamp:
+            return Outcome(request_id, OutcomeStatus.EXPIRED, "deadline passed while proving", prove_seconds)
         try:
-            tx = self.market.fulfil(request_id, prompt, sample.aigc, "", sample.proof, sender=self.account)
+            tx = self.market.fulfil(request_id, req.prompt, sample.aigc, "", sample.proof, sender=self.account)
         except Exception as err:  # noqa: BLE001 - a lost race reverts; the contract decided
             # A timeout is not a revert: the chain may have taken our transaction after all.
-            mine = self._fulfilled_by_us(request_id, int(event.block_number))
+            mine = self._fulfilled_by_us(request_id, req.block)
             if mine is not None:
+                tx_hash = mine.transaction_hash
                 return Outcome(
                     request_id,
                     OutcomeStatus.FULFILLED,
-                    f"tx {mine.transaction_hash} (confirmed late)",
+                    f"tx {tx_hash} (confirmed late)",
                     prove_seconds,
                     0,
                     int(mine.tokenId),
                 )
+            reason = self.decoder.describe(err)
             status = int(self.market.getRequest(request_id).status)
-            kind = OutcomeStatus.LOST if status != RequestStatus.PENDING else OutcomeStatus.FAILED
-            return Outcome(request_id, kind, f"fulfil failed: {err}", prove_seconds)
+            if status == RequestStatus.FULFILLED:
+                return Outcome(request_id, OutcomeStatus.LOST, f"fulfil reverted: {reason}", prove_seconds)
+            if status == RequestStatus.REFUNDED:
+                return Outcome(request_id, OutcomeStatus.REFUNDED, f"fulfil reverted: {reason}", prove_seconds)
+            return Outcome(request_id, OutcomeStatus.FAILED, f"fulfil reverted: {reason}", prove_seconds)
         token_id = next((int(log.tokenId) for log in tx.decode_logs(self.market.Fulfilled)), None)
         return Outcome(request_id, OutcomeStatus.FULFILLED, f"tx {tx.txn_hash}", prove_seconds, tx.gas_used, token_id)
 
@@ -165,41 +320,169 @@ class ProverService:
                 return log
         return None
 
+    # ------------------------------------------------------------------------------------------------------
+    def process(self, event) -> Outcome | None:
+        """Handle a request once and record the outcome: final ones are kept, others scheduled for a retry.
+
+        Returns None when the request is already finished with, or being handled by another thread.
+        """
+        req = event if isinstance(event, RequestInfo) else RequestInfo.of(event)
+        key = str(req.request_id)
+        with self._lock:
+            if key in self.state.handled or key in self._busy:
+                return None
+            self._busy.add(key)
+            if key not in self.state.retry:
+                self.metrics.requests_seen += 1
+        try:
+            outcome = self.handle(req)
+        finally:
+            with self._lock:
+                self._busy.discard(key)
+        self._record(req, outcome)
+        return outcome
+
+    def _record(self, req: RequestInfo, outcome: Outcome) -> None:
+        key = str(req.request_id)
+        with self._lock:
+            if outcome.status.final:
+                self.state.handled[key] = outcome.status
+                self.state.retry.pop(key, None)
+                if outcome.status == OutcomeStatus.FULFILLED:
+                    self.metrics.fulfilled += 1
+                when = ""
+            else:
+                if outcome.status == OutcomeStatus.FAILED:
+                    self.metrics.failures += 1
+                entry = self.state.retry.get(key) or RetryEntry(
+                    collection=req.collection, prompt=req.prompt.hex(), block=req.block, deadline=req.deadline
+                )
+                delay = min(self.retry_cap, self.retry_base * 2**entry.attempts)
+                entry.attempts += 1
+                entry.next_at, entry.reason = self.clock() + delay, outcome.detail
+                self.state.retry[key] = entry
+                when = f"; retry #{entry.attempts} in {delay:.0f} s"
+            self.state.save()
+        self.log(
+            f"request {outcome.request_id}: {outcome.status}"
+            + (f" ({outcome.detail})" if outcome.detail else "")
+            + (f", proved in {outcome.prove_seconds:.1f}s" if outcome.prove_seconds else "")
+            + (f", gas {outcome.gas_used}" if outcome.gas_used else "")
+            + when
+        )
+
+    def due(self) -> list[RequestInfo]:
+        """Requests in the retry list whose backoff has elapsed."""
+        now = self.clock()
+        with self._lock:
+            entries = [(k, e) for k, e in self.state.retry.items() if e.next_at <= now]
+        return [RequestInfo(int(k), e.collection, bytes.fromhex(e.prompt), e.block, e.deadline) for k, e in entries]
+
     def poll(self, to_block: int | None = None) -> list[Outcome]:
-        """Process every new request up to `to_block` (default: the head); persists progress as it goes."""
+        """Handle every new request up to `to_block` (default: the head), then the retries that are due."""
         head = self.market.chain_manager.blocks.head.number if to_block is None else to_block
         if self.state.last_block > head:  # a chain restarted under the same genesis (local anvil)
             self.log(f"state is ahead of the chain (block {self.state.last_block} > head {head}): starting over")
-            self.state.last_block, self.state.handled = -1, {}
+            self.state.last_block, self.state.handled, self.state.retry = -1, {}, {}
         outcomes = []
+        seen = set()
         for event in self.pending_events(head):
-            key = str(int(event.requestId))
-            if key in self.state.handled:
-                continue
-            outcome = self.handle(event)
-            self.log(
-                f"request {outcome.request_id}: {outcome.status}"
-                + (f" ({outcome.detail})" if outcome.detail else "")
-                + (f", proved in {outcome.prove_seconds:.1f}s" if outcome.prove_seconds else "")
-                + (f", gas {outcome.gas_used}" if outcome.gas_used else "")
-            )
-            if outcome.status != OutcomeStatus.FAILED:  # a failed proof is retried on the next pass
-                self.state.handled[key] = outcome.status
-            self.state.save()
-            outcomes.append(outcome)
-        if not any(o.status == OutcomeStatus.FAILED for o in outcomes):
-            self.state.last_block = head
+            seen.add(int(event.requestId))
+            if str(int(event.requestId)) in self.state.retry:
+                continue  # already scheduled: its backoff decides
+            if (outcome := self.process(event)) is not None:
+                outcomes.append(outcome)
+        self.state.last_block = max(self.state.last_block, head)
         self.state.save()
+        for req in self.due():
+            if req.request_id in seen and any(o.request_id == req.request_id for o in outcomes):
+                continue
+            if (outcome := self.process(req)) is not None:
+                outcomes.append(outcome)
         return outcomes
 
-    def run(self, interval: float = 2.0, max_polls: int | None = None) -> None:
-        """Poll forever (or `max_polls` times), sleeping `interval` seconds between passes."""
-        polls = 0
+    def run(
+        self,
+        interval: float = 2.0,
+        max_polls: int | None = None,
+        reconnect: Callable[[], None] | None = None,
+        max_backoff: float = 60.0,
+    ) -> None:
+        """Poll forever (or `max_polls` times); a lost RPC connection is retried with backoff, never fatal."""
+        polls, failures = 0, 0
         while max_polls is None or polls < max_polls:
-            self.poll()
+            try:
+                self.poll()
+                failures = 0
+            except ProverStateError:
+                raise
+            except Exception as err:  # noqa: BLE001 - the node went away: wait and reconnect, never exit
+                failures += 1
+                delay = min(max_backoff, interval * 2 ** min(failures, 10))
+                self.log(f"RPC error ({_one_line(err)[:160]}); reconnecting in {delay:.0f} s")
+                time.sleep(delay)
+                if reconnect is not None:
+                    try:
+                        reconnect()
+                    except Exception as again:  # noqa: BLE001 - still down: the next pass retries
+                        self.log(f"reconnect failed: {_one_line(again)[:160]}")
+                continue
             polls += 1
             if max_polls is None or polls < max_polls:
                 time.sleep(interval)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Startup checks: one line each, before serving anything.
+# ----------------------------------------------------------------------------------------------------------
+def check_manifest_chain(manifest: Manifest, chain) -> None:
+    """The manifest describes the connected chain: same genesis, and code at the marketplace address."""
+    genesis = chain.blocks[0].hash.hex()
+    if manifest.data.get("genesis") != genesis:
+        raise ManifestError(
+            f"{manifest.path} is for another chain (genesis {str(manifest.data.get('genesis'))[:12]}…, "
+            f"connected chain {genesis[:12]}…): deploy to this chain or pick its manifest with --manifest"
+        )
+    market = manifest.contract("marketplace")
+    if not market or not chain.provider.get_code(market["address"]):
+        where = market["address"] if market else "(none recorded)"
+        raise ManifestError(f"no marketplace code at {where} on the connected chain: {manifest.path} is stale")
+
+
+def check_served(market, models: dict[str, ModelArtifacts], account) -> None:
+    """Every served collection is live, commits to the artifacts' model hash, and lets `account` fulfil."""
+    problems = []
+    for address, art in models.items():
+        if not market.provider.get_code(address):
+            problems.append(f"{art.name}: no collection code at {address}")
+            continue
+        onchain = onchain_model_hash(address)
+        if onchain is not None and onchain != art.model_hash().lower():
+            problems.append(f"{art.name}: artifacts' model hash {art.model_hash()[:12]}… ≠ on-chain {onchain[:12]}…")
+        if not market.isProver(address, account.address):
+            problems.append(
+                f"{art.name}: {account.address} is not an allowed prover (vendor: setProver({address}, <prover>, true))"
+            )
+    if problems:
+        raise PreflightError("; ".join(problems))
+
+
+def onchain_model_hash(collection: str) -> str | None:
+    """A collection's on-chain `modelHash()` as 0x-hex, or None if it has none."""
+    try:
+        value = Contract(collection, abi=[_MODEL_HASH_ABI]).modelHash()
+    except Exception:  # noqa: BLE001 - a collection without modelHash cannot be checked
+        return None
+    return "0x" + bytes(value).hex()
+
+
+_MODEL_HASH_ABI = {
+    "type": "function",
+    "name": "modelHash",
+    "stateMutability": "view",
+    "inputs": [],
+    "outputs": [{"name": "", "type": "bytes32"}],
+}
 
 
 def served_models(manifest: Manifest, wanted: list[str] | None = None) -> dict[str, ModelArtifacts]:
@@ -216,3 +499,10 @@ def served_models(manifest: Manifest, wanted: list[str] | None = None) -> dict[s
 def state_path(manifest: Manifest, address: str) -> Path:
     """The default state file of a prover account next to the network's manifest."""
     return manifest.path.with_name(f"{manifest.path.stem}.prover-{address[:10].lower()}.json")
+
+
+def _one_line(err: BaseException) -> str:
+    if isinstance(err, ValidationError):
+        first = err.errors()[0]
+        return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+    return " ".join(str(err).split()) or type(err).__name__

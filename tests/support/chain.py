@@ -13,8 +13,8 @@ from zkaigc.localchain import Anvil
 class PlainChain:
     """The untraced anvil, driven through web3, with the tests' role accounts."""
 
-    def __init__(self, project):
-        self.anvil = Anvil().start()
+    def __init__(self, project, *anvil_args: str):
+        self.anvil = Anvil(*anvil_args).start()
         self.w3 = self.anvil.w3
         self.project = project
         self.accounts = self.anvil.accounts

@@ -1,0 +1,95 @@
+"""`ape run request`: the user's side. Claim a prompt (commit–reveal), pay for a generation, get the image.
+
+    ape run request --network ethereum:devnet:node --account user --model micro --max-price 1000000000000
+    ape run request ... --prompt 0x05f92a9c          # a chosen prompt (default: a random one for the model)
+    ape run request ... --refund 7                   # after request 7's deadline: take the money back
+
+Waits on block timestamps for the commitment to age, pays at most --max-price into escrow, waits for a
+prover to fulfil, then writes the image decoded from the token's on-chain tokenURI (.bmp, .svg).
+"""
+
+import os
+import time
+from pathlib import Path
+
+import click
+from ape import chain, project
+from ape.cli import ConnectedProviderCommand, account_option
+
+from proofs.files import REPO_ROOT
+from proofs.pipeline import artifacts_of
+from zkaigc.client import claim_prompt, read_token_image, request_generation
+from zkaigc.enums import RequestStatus
+from zkaigc.errors import ZkaigcError
+from zkaigc.manifest import Manifest, network_manifest_path
+from zkaigc.prover import check_manifest_chain
+from zkaigc.signing import enable_autosign
+
+
+@click.command(cls=ConnectedProviderCommand)
+@account_option()
+@click.option("--model", default=None, help="Model to generate with (default: the manifest's first).")
+@click.option("--prompt", default=None, help="Prompt bytes as hex (default: random latent for the model).")
+@click.option("--max-price", type=int, default=None, help="Most wei to pay (default: the current quote).")
+@click.option("--ttl", default=3600, show_default=True, help="Seconds until the request may be refunded.")
+@click.option("--wait", default=600.0, show_default=True, help="Seconds to wait for the fulfilment.")
+@click.option("--refund", "refund_id", type=int, default=None, help="Refund this request (after its deadline).")
+@click.option("--manifest", type=click.Path(path_type=Path), default=None, help="Deployment manifest to read.")
+@click.option("--out", type=click.Path(path_type=Path), default=REPO_ROOT / "request-output", show_default=True)
+def cli(network, account, model, prompt, max_price, ttl, wait, refund_id, manifest, out):
+    """Claim, pay, wait, and write the generated image (or refund an expired request)."""
+    try:
+        found = Manifest.load(manifest or network_manifest_path(network))
+        found.validated()
+        check_manifest_chain(found, chain)
+        enable_autosign(account)
+        market = project.ModelMarketplace.at(found.contract("marketplace")["address"])
+        if refund_id is not None:
+            _refund(market, account, refund_id)
+            return
+        model = model or next(iter(found.data["models"]))
+        if model not in found.data["models"]:
+            raise ZkaigcError(f"{model} is not deployed here; deployed: {', '.join(found.data['models'])}")
+        collection = project.ERC7007Collection.at(found.data["models"][model]["collection"])
+        enc = artifacts_of(model).encoding()
+        data = bytes.fromhex(prompt.removeprefix("0x")) if prompt else os.urandom(enc.input_len)
+        quoted = int(market.quote(collection.address)[0])
+        if max_price is not None and quoted > max_price:  # before claiming: nothing spent
+            raise ZkaigcError(f"the price is {quoted} wei, above --max-price {max_price} wei")
+        click.echo(f"claiming prompt 0x{data.hex()} on {model} (commit, wait, reveal)")
+        claim_prompt(chain, collection, data, account)
+        request = request_generation(chain, market, collection, data, account, ttl=ttl, max_price=max_price)
+        click.echo(f"request {request.request_id}: paid {request.price} wei, deadline {request.deadline}")
+        token_id = _wait_fulfilled(market, request.request_id, request.block, wait)
+    except ZkaigcError as err:
+        raise click.ClickException(str(err)) from None
+    token = read_token_image(collection, token_id)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = out / f"{model}-{token_id:x}"[:80]
+    stem.with_suffix(".bmp").write_bytes(token.bmp)
+    stem.with_suffix(".svg").write_bytes(token.svg)
+    click.echo(f"token {hex(token_id)[:18]}… minted to {account.address}; image {stem.with_suffix('.bmp')}")
+
+
+def _wait_fulfilled(market, request_id: int, block: int, timeout: float) -> int:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        status = int(market.getRequest(request_id).status)
+        if status == RequestStatus.FULFILLED:
+            head = chain.blocks.head.number
+            log = next(iter(market.Fulfilled.range(block, head + 1, search_topics={"requestId": request_id})))
+            return int(log.tokenId)
+        if status == RequestStatus.REFUNDED:
+            raise ZkaigcError(f"request {request_id} was refunded")
+        time.sleep(2)
+    raise ZkaigcError(f"request {request_id} not fulfilled within {timeout:.0f} s; after its deadline: --refund")
+
+
+def _refund(market, account, request_id: int) -> None:
+    request = market.getRequest(request_id)
+    if int(request.status) != RequestStatus.PENDING:
+        raise ZkaigcError(f"request {request_id} is not pending (status {RequestStatus(int(request.status)).name})")
+    if chain.blocks.head.timestamp <= int(request.deadline):
+        raise ZkaigcError(f"request {request_id} may be refunded after its deadline {int(request.deadline)}")
+    market.refund(request_id, sender=account)
+    click.echo(f"request {request_id} refunded: {int(request.price)} wei back to {request.requester}")

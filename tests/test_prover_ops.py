@@ -1,0 +1,224 @@
+"""The prover as an operator runs it: what is final, what is retried, and one-line errors for bad inputs.
+
+Each test here is a UX failure of the old poll loop (issue: "The prover as a Silverback bot"): on the old code
+it fails. Real parts only: ape's anvil, the real micro verifier, ezkl proving.
+"""
+
+import json
+import shutil
+
+import pytest
+from ape import project
+from eth_utils import keccak
+
+from proofs.pipeline import ModelArtifacts
+from zkaigc.client import claim_prompt, request_generation
+from zkaigc.deploy import Deployer
+from zkaigc.enums import CurveType
+from zkaigc.errors import DeploymentError, ManifestError, PreflightError, ProverStateError
+from zkaigc.manifest import Manifest
+from zkaigc.prover import ProverService, ProverState, check_manifest_chain, check_served
+from zkaigc.reverts import RevertDecoder
+
+
+@pytest.fixture(scope="module")
+def micro():
+    return ModelArtifacts("micro")
+
+
+@pytest.fixture(scope="module")
+def deployment(chain, vendor, prover, tmp_path_factory):
+    path = tmp_path_factory.mktemp("ops") / "manifest.json"
+    deployed = Deployer(project, chain, vendor, log=lambda m: None, manifest_path=path, prover=prover.address).all(
+        ["micro"]
+    )
+    return deployed["marketplace"], deployed["micro"], path
+
+
+def _requested(chain, market, collection, user, micro, values, ttl=3600):
+    prompt = micro.encoding().encode_prompt(values)
+    claim_prompt(chain, collection, prompt, user)
+    return request_generation(chain, market, collection, prompt, user, ttl=ttl)
+
+
+def _service(market, models, account, path, start, **kw):
+    kw.setdefault("retry_base", 0.0)
+    return ProverService(market, models, account, ProverState.load(path, start), log=lambda m: None, **kw)
+
+
+def test_poll_fulfils_request_if_vendor_allows_the_prover_after_a_skip(
+    deployment, micro, chain, user, vendor, stranger, tmp_path
+):
+    market, collection, _ = deployment
+    start = chain.blocks.head.number
+    request = _requested(chain, market, collection, user, micro, [11, 12, 13, 14])
+    service = _service(market, {collection.address: micro}, stranger, tmp_path / "s.json", start)
+    [first] = service.poll()
+    assert first.status == "skipped" and "not a prover" in first.detail
+    assert str(request.request_id) not in service.state.handled  # not final: retried later
+    assert str(request.request_id) in json.loads((tmp_path / "s.json").read_text())["retry"]
+
+    market.setProver(collection.address, stranger.address, True, sender=vendor)
+    try:
+        [second] = service.poll()
+    finally:
+        market.setProver(collection.address, stranger.address, False, sender=vendor)
+    assert second.status == "fulfilled" and second.request_id == request.request_id
+    assert service.state.handled[str(request.request_id)] == "fulfilled" and service.state.retry == {}
+
+
+def test_poll_serves_request_if_a_later_run_serves_its_collection(deployment, micro, chain, user, prover, tmp_path):
+    market, collection, _ = deployment
+    start = chain.blocks.head.number
+    request = _requested(chain, market, collection, user, micro, [21, 22, 23, 24])
+    [skipped] = _service(market, {}, prover, tmp_path / "s.json", start).poll()  # `--models other`
+    assert skipped.status == "skipped" and "not served" in skipped.detail
+    later = _service(market, {collection.address: micro}, prover, tmp_path / "s.json", start)  # all models
+    assert [(o.request_id, o.status) for o in later.poll()] == [(request.request_id, "fulfilled")]
+
+
+@pytest.fixture(scope="module")
+def faulty_collection(deployment, micro, deployer, vendor, prover):
+    """A listed micro-encoding collection whose verifier rejects every proof: every fulfil reverts."""
+    market, _, _ = deployment
+    verifier = project.FaultyVerifier.deploy(0, sender=deployer)  # Mode.ReturnFalse
+    collection = project.ERC7007Collection.deploy(
+        "faulty", "BAD", verifier, keccak(b"faulty model"), micro.encoding_struct(), market, vendor, sender=vendor
+    )
+    market.list(collection, vendor, CurveType.EXPONENTIAL, 10**12, 10**18, sender=vendor)
+    market.setProver(collection, prover, True, sender=vendor)
+    return collection
+
+
+def test_poll_decodes_revert_and_backs_off_if_fulfil_always_reverts(
+    deployment, faulty_collection, micro, chain, user, prover, tmp_path
+):
+    market, _, _ = deployment
+    start = chain.blocks.head.number
+    request = _requested(chain, market, faulty_collection, user, micro, [31, 32, 33, 34])
+    service = _service(
+        market,
+        {faulty_collection.address: micro},
+        prover,
+        tmp_path / "s.json",
+        start,
+        retry_base=3600,
+        decoder=RevertDecoder.from_project(project),
+    )
+    [outcome] = service.poll()
+    assert outcome.status == "failed"
+    assert "ERC7007InvalidProof(" in outcome.detail and "0x4049a753" not in outcome.detail
+    assert service.poll() == []  # backing off: not re-proved on the next pass
+    assert service.metrics.proofs == 1 and service.metrics.failures == 1
+    entry = service.state.retry[str(request.request_id)]
+    assert entry.attempts == 1 and entry.next_at > 0
+
+
+def test_poll_skips_request_up_front_if_it_cannot_finish_before_its_deadline(
+    deployment, micro, chain, user, prover, tmp_path
+):
+    market, collection, _ = deployment
+    start = chain.blocks.head.number
+    request = _requested(chain, market, collection, user, micro, [41, 42, 43, 44], ttl=60)
+    service = _service(market, {collection.address: micro}, prover, tmp_path / "s.json", start, margin=600)
+    [outcome] = service.poll()
+    assert outcome.status == "too-late" and service.metrics.proofs == 0
+    assert service.state.handled[str(request.request_id)] == "too-late"
+    assert int(market.getRequest(request.request_id).status) == 1  # left pending for the refund
+
+
+def test_poll_ends_request_as_expired_if_its_deadline_passed(deployment, micro, chain, user, prover, tmp_path):
+    market, collection, _ = deployment
+    start = chain.blocks.head.number
+    request = _requested(chain, market, collection, user, micro, [51, 52, 53, 54], ttl=100)
+    chain.pending_timestamp += 200
+    chain.mine()
+    [outcome] = _service(market, {collection.address: micro}, prover, tmp_path / "s.json", start).poll()
+    assert (outcome.request_id, outcome.status) == (request.request_id, "expired")
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"last_block": "x"}', "[]", '{"last_block": 3, "handled": 7}'])
+def test_load_raises_one_line_and_leaves_file_if_state_is_corrupt(tmp_path, content):
+    path = tmp_path / "state.json"
+    path.write_text(content)
+    with pytest.raises(ProverStateError) as err:
+        ProverState.load(path, 0, genesis="0x" + "00" * 32)
+    assert "\n" not in str(err.value) and str(path) in str(err.value)
+    assert path.read_text() == content
+
+
+def test_load_moves_state_aside_if_it_is_for_another_chain(tmp_path):
+    path = tmp_path / "state.json"
+    ProverState(path, last_block=9, handled={"1": "fulfilled"}, genesis="0x" + "11" * 32).save()
+    saved = path.read_text()
+    state = ProverState.load(path, 5, genesis="0x" + "22" * 32)
+    assert state.last_block == 4 and state.handled == {}
+    assert state.moved_aside is not None and state.moved_aside.read_text() == saved
+
+
+def test_check_manifest_chain_refuses_if_manifest_is_from_another_chain(deployment, chain, tmp_path):
+    _, _, path = deployment
+    other = tmp_path / "other.json"
+    data = json.loads(path.read_text())
+    data["genesis"] = "0x" + "ab" * 32
+    other.write_text(json.dumps(data))
+    with pytest.raises(ManifestError, match="another chain") as err:
+        check_manifest_chain(Manifest.load(other), chain)
+    assert "\n" not in str(err.value)
+
+
+def test_check_manifest_chain_refuses_if_marketplace_has_no_code(deployment, chain, tmp_path):
+    _, _, path = deployment
+    other = tmp_path / "nocode.json"
+    data = json.loads(path.read_text())
+    data["contracts"]["marketplace"]["address"] = "0x" + "12" * 20
+    other.write_text(json.dumps(data))
+    with pytest.raises(ManifestError, match="no marketplace code"):
+        check_manifest_chain(Manifest.load(other), chain)
+
+
+@pytest.mark.parametrize("content", ["{corrupt", '{"network": "x"}', '{"network": "x", "chain_id": 1, "genesis": 5}'])
+def test_manifest_raises_one_line_and_leaves_file_if_it_is_corrupt(tmp_path, content):
+    path = tmp_path / "m.json"
+    path.write_text(content)
+    with pytest.raises(ManifestError) as err:
+        Manifest.load(path).validated()
+    assert "\n" not in str(err.value)
+    assert path.read_text() == content
+
+
+def test_check_served_raises_one_line_if_account_is_not_a_prover(deployment, micro, stranger):
+    market, collection, _ = deployment
+    with pytest.raises(PreflightError, match="not an allowed prover") as err:
+        check_served(market, {collection.address: micro}, stranger)
+    assert "\n" not in str(err.value)
+
+
+def test_check_served_raises_if_artifacts_differ_from_onchain_model_hash(deployment, prover):
+    market, collection, _ = deployment
+    with pytest.raises(PreflightError, match="model hash"):
+        check_served(market, {collection.address: ModelArtifacts("pixel32")}, prover)
+
+
+def test_check_served_passes_if_prover_and_artifacts_match(deployment, micro, prover):
+    market, collection, _ = deployment
+    check_served(market, {collection.address: micro}, prover)
+
+
+def test_deployer_refuses_and_keeps_manifest_if_committed_artifacts_changed(deployment, chain, vendor, tmp_path):
+    _, _, path = deployment
+    copy = tmp_path / "manifest.json"
+    shutil.copy(path, copy)
+    data = json.loads(copy.read_text())
+    data["models"]["micro"]["vk"] = "0" * 64  # deployed from other artifacts than the committed ones
+    copy.write_text(json.dumps(data))
+    before = copy.read_text()
+    with pytest.raises(DeploymentError, match="--redeploy"):
+        Deployer(project, chain, vendor, log=lambda m: None, manifest_path=copy).all(["micro"])
+    assert json.loads(copy.read_text())["models"] == json.loads(before)["models"]
+
+
+def test_revert_decoder_names_custom_error_if_selector_is_known():
+    decoder = RevertDecoder.from_project(project)
+    assert decoder.decode(bytes.fromhex("4049a753") + (7).to_bytes(32, "big")) == "ERC7007InvalidProof(7)"
+    assert decoder.decode(bytes.fromhex("deadbeef")) == "unknown revert 0xdeadbeef"
