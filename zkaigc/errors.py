@@ -10,14 +10,18 @@ from proofs.errors import ArtifactsError, ProofError, SrsError
 
 __all__ = [
     "ArtifactsError",
+    "AssetsError",
     "CheckpointMissingError",
     "DeploymentError",
     "EncodingError",
     "ManifestError",
     "ProofError",
+    "PreviewBusyError",
     "ProverStateError",
     "SrsError",
     "UnknownModelError",
+    "UploadError",
+    "UploadTooLargeError",
     "ZkaigcError",
 ]
 
@@ -36,3 +40,19 @@ class ProverStateError(ZkaigcError):
 
 class LocalChainError(ZkaigcError):
     """anvil is missing or did not start."""
+
+
+class UploadError(ZkaigcError, ValueError):
+    """An uploaded file the web app cannot use: not an image, too large, or too many pixels."""
+
+
+class PreviewBusyError(ZkaigcError):
+    """Every preview job slot stayed busy for longer than a request may wait."""
+
+
+class UploadTooLargeError(UploadError):
+    """An upload of 5 MB or more, or an image with too many pixels to decode safely."""
+
+
+class AssetsError(ZkaigcError):
+    """A file the web app serves is missing (e.g. ethers, vendored from npm by `make setup`)."""
