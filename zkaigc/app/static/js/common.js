@@ -82,10 +82,10 @@ export function describeError(ctx, error) {
         const names = parsed.fragment.inputs.map((input) => input.name);
         let notice = ctx.notices[parsed.signature] || "";
         names.forEach((name, i) => {
-          notice = notice.replaceAll("`" + name + "`", formatArg(parsed.args[i]));
+          notice = notice.replaceAll("`" + name + "`", `${name} (${formatArg(parsed.args[i])})`);
         });
-        const args = names.map((name, i) => `${name}=${formatArg(parsed.args[i])}`).join(", ");
-        return `${parsed.name}: ${notice.replaceAll("`", "") || "reverted"} (${args})`;
+        if (!notice) notice = `reverted with ${names.map((n, i) => `${n} = ${formatArg(parsed.args[i])}`).join(", ")}`;
+        return `${parsed.name}: ${notice.replaceAll("`", "")}`;
       }
     } catch {
       // not one of our contracts' errors: fall through
