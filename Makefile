@@ -10,8 +10,11 @@ BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help setup compile lint test test-fast demo train build prove bench clean
+.PHONY: help setup browser compile lint test test-fast demo app train build prove bench clean
 MODEL ?= pixel32
+# `make app`: the port to serve on; RPC=<url> attaches to a running anvil; MODELS=a,b deploys and serves fewer models.
+PORT ?= 8000
+ETHERS := zkaigc/app/static/vendor/ethers.min.js
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,8 +32,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-setup: $(VENV)/.installed node_modules/.installed  ## install everything (idempotent, fast when done)
+$(ETHERS): node_modules/.installed
+	@echo "==> ethers for the web app's pages (vendored from node_modules, no CDN)"
+	$(BIN)/python -m zkaigc.app.assets
+
+setup: $(VENV)/.installed node_modules/.installed $(ETHERS)  ## install everything (idempotent, fast when done)
 	@bash tools/solc/register.sh
+
+browser:  ## the browser tests' Chromium (apt-get; skipped when /usr/bin/chromium is there)
+	@bash tools/chromium.sh
 
 compile: setup  ## compile the contracts with Ape
 	ape compile
@@ -40,7 +50,7 @@ lint: setup  ## ruff (lint + format check) for Python; forge fmt --check and sol
 	$(BIN)/ruff format --check .
 	bash tools/lint-sol.sh
 
-test: setup  ## the whole suite: lint, ape/pytest, forge, slither and fork tests (what CI runs)
+test: setup browser  ## the whole suite: lint, ape/pytest, forge, slither and fork tests (what CI runs)
 	bash tools/test-all.sh
 
 test-fast: setup  ## the fast lane: lint, unit and contract tests on micro, forge's quick profile (< 3 min)
@@ -48,6 +58,9 @@ test-fast: setup  ## the fast lane: lint, unit and contract tests on micro, forg
 
 demo: setup  ## deploy to a local anvil, claim, pay, prove, fulfil, and write the minted image
 	ape run demo
+
+app: setup  ## the web app on a fresh anvil: try every model, mint, browse (PORT=8000, RPC=url, MODELS=a,b)
+	ape run app --port $(PORT) $(if $(RPC),--rpc $(RPC)) $(if $(MODELS),--models $(MODELS))
 
 train: setup  ## train a registered model (MODEL=pixel32): writes its checkpoint and sample grid
 	$(BIN)/python -m models train $(MODEL)

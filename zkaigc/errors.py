@@ -10,6 +10,7 @@ from proofs.errors import ArtifactsError, ProofError, SrsError
 
 __all__ = [
     "ArtifactsError",
+    "AssetsError",
     "CheckpointMissingError",
     "DeploymentError",
     "EncodingError",
@@ -17,10 +18,13 @@ __all__ = [
     "ManifestError",
     "PreflightError",
     "ProofError",
+    "PreviewBusyError",
     "ProverStateError",
     "SigningError",
     "SrsError",
     "UnknownModelError",
+    "UploadError",
+    "UploadTooLargeError",
     "ZkaigcError",
 ]
 
@@ -47,3 +51,19 @@ class PreflightError(ZkaigcError):
 
 class SigningError(ZkaigcError):
     """An account that cannot sign unattended (a keyfile account without its passphrase)."""
+
+
+class UploadError(ZkaigcError, ValueError):
+    """An uploaded file the web app cannot use: not an image, too large, or too many pixels."""
+
+
+class PreviewBusyError(ZkaigcError):
+    """Every preview job slot stayed busy for longer than a request may wait."""
+
+
+class UploadTooLargeError(UploadError):
+    """An upload of 5 MB or more, or an image with too many pixels to decode safely."""
+
+
+class AssetsError(ZkaigcError):
+    """A file the web app serves is missing (e.g. ethers, vendored from npm by `make setup`)."""

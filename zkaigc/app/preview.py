@@ -1,0 +1,224 @@
+"""The model-serving preview: what a paid proof of a prompt will contain, without proving it.
+
+A preview runs the committed circuit on the prompt's latent with ezkl's witness generation (no proof, ~0.1 s per
+model once the circuit is compiled), so its aigcData is exactly the public output a proof will carry and the
+collection will store. The bytes come from the library (`Encoding.split_instances`, `proofs.render.render_png`),
+never from a copy of the byte format here.
+
+Photos go through the model's (unproven) encoder: image -> latent -> the prompt grid (`Encoding.quantize_latent`,
+`encode_prompt`); only the decoder is proven, so the encoder is free to be anything.
+
+Results are cached by (model, prompt) in a bounded LRU; at most `max_jobs` witness jobs run at once, and a request
+that cannot get a slot within `wait_seconds` fails with `PreviewBusyError` instead of queueing forever.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import tempfile
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from models import registry
+from proofs.encoding import felt_from_ezkl_hex
+from proofs.errors import ProofError
+from proofs.pipeline import ModelArtifacts, artifacts_of
+from proofs.progress import quiet
+from proofs.prompts import latent_of
+from proofs.render import render_png
+
+from ..errors import PreviewBusyError, UnknownModelError, UploadError, UploadTooLargeError
+
+#: Uploads of this many bytes or more are refused (the issue's limit: 5 MB).
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+#: Decoded images with more pixels than this are refused before they are decoded (decompression bombs).
+MAX_UPLOAD_PIXELS = 40_000_000
+
+
+@dataclass(frozen=True)
+class Preview:
+    """One model's output on one prompt: the aigcData a proof will carry and its picture."""
+
+    model: str
+    prompt: bytes
+    aigc: bytes
+    png: bytes
+    width: int
+    height: int
+    channels: int
+    seconds: float
+    cached: bool = False
+
+    def to_json(self) -> dict:
+        import base64
+
+        return {
+            "model": self.model,
+            "prompt": "0x" + self.prompt.hex(),
+            "aigcData": "0x" + self.aigc.hex(),
+            "image": "data:image/png;base64," + base64.b64encode(self.png).decode(),
+            "width": self.width,
+            "height": self.height,
+            "channels": self.channels,
+            "seconds": round(self.seconds, 4),
+            "cached": self.cached,
+        }
+
+
+class PreviewService:
+    """Previews of prompts and photos on a fixed set of committed models."""
+
+    def __init__(
+        self,
+        models: Iterable[str] | dict[str, ModelArtifacts],
+        workdir: Path | None = None,
+        max_jobs: int = 2,
+        cache_size: int = 512,
+        wait_seconds: float = 20.0,
+    ):
+        if isinstance(models, dict):
+            self.models = dict(models)
+        else:
+            self.models = {name: artifacts_of(name) for name in models}
+        for art in self.models.values():
+            art.progress = quiet
+        self.workdir = Path(workdir or tempfile.mkdtemp(prefix="zkaigc-preview-"))
+        self.max_jobs, self.wait_seconds, self.cache_size = max_jobs, wait_seconds, cache_size
+        self._slots = threading.BoundedSemaphore(max_jobs)
+        self._cache: OrderedDict[tuple[str, bytes], Preview] = OrderedDict()
+        self._lock = threading.Lock()
+        self._encoders: dict[str, object] = {}
+        self._pool = ThreadPoolExecutor(max_workers=max_jobs, thread_name_prefix="preview")
+        self.jobs_run = 0  # witness jobs actually run (cache misses), for tests and metrics
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.models)
+
+    def artifacts(self, name: str) -> ModelArtifacts:
+        """The artifacts of a served model; `UnknownModelError` for any other name."""
+        if name not in self.models:
+            raise UnknownModelError(name, self.names)
+        return self.models[name]
+
+    def warm(self) -> None:
+        """Compile every served circuit (into the cache) so that the first preview is as fast as the rest."""
+        for art in self.models.values():
+            art.compile()
+
+    # --- prompts ---------------------------------------------------------------------------------------
+    def preview(self, name: str, prompt: bytes) -> Preview:
+        """The model's output on `prompt` (EncodingError if the prompt does not fit the model)."""
+        art = self.artifacts(name)
+        encoding = art.encoding()
+        latent = latent_of(encoding, prompt)  # EncodingError: wrong length
+        key = (name, bytes(prompt))
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return replace(hit, cached=True)
+        if not self._slots.acquire(timeout=self.wait_seconds):
+            raise PreviewBusyError(f"all {self.max_jobs} preview slots stayed busy for {self.wait_seconds:.0f} s")
+        try:
+            started = time.perf_counter()
+            job = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=self._jobdir()))
+            try:
+                witness = art.witness(latent, job)
+                felts = [felt_from_ezkl_hex(h) for h in witness["inputs"][0] + witness["outputs"][0]]
+                proven_prompt, aigc = encoding.split_instances(felts)
+                if proven_prompt != prompt:
+                    raise ProofError(f"{name}: the witness's public inputs decode to another prompt")
+                png = render_png(art, aigc, job / "preview.png").read_bytes()
+            finally:
+                shutil.rmtree(job, ignore_errors=True)
+            self.jobs_run += 1
+        finally:
+            self._slots.release()
+        channels, height, width = art.output_shape()
+        result = Preview(name, bytes(prompt), aigc, png, width, height, channels, time.perf_counter() - started)
+        with self._lock:
+            self._cache[key] = result
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return result
+
+    def preview_many(self, prompts: dict[str, bytes]) -> dict[str, Preview | Exception]:
+        """Previews of several (model -> prompt) at once, in parallel up to `max_jobs`; errors are returned, not
+        raised, so one model's bad prompt does not hide the others' images."""
+        futures = {name: self._pool.submit(self.preview, name, prompt) for name, prompt in prompts.items()}
+        out: dict[str, Preview | Exception] = {}
+        for name, future in futures.items():
+            try:
+                out[name] = future.result()
+            except Exception as err:  # noqa: BLE001 - reported per model by the caller
+                out[name] = err
+        return out
+
+    def _jobdir(self) -> Path:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        return self.workdir
+
+    # --- photos ----------------------------------------------------------------------------------------
+    def prompt_of_image(self, name: str, data: bytes) -> bytes:
+        """The prompt a photo stands for on a model: its encoder's latent, quantized to the prompt grid."""
+        art = self.artifacts(name)
+        pixels = image_tensor(data, *encoder_input(name))
+        encoder = self._encoder(name)
+        import torch
+
+        with torch.no_grad():
+            latent = encoder(pixels)[0].tolist()
+        encoding = art.encoding()
+        return encoding.encode_prompt(encoding.quantize_latent(latent))
+
+    def _encoder(self, name: str):
+        with self._lock:
+            if name not in self._encoders:
+                from models.model import load_model
+
+                model, _ = load_model(name)
+                self._encoders[name] = model.encoder.eval()
+            return self._encoders[name]
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def encoder_input(name: str) -> tuple[int, int]:
+    """(channels, side) of the images a model's encoder takes: those of the checkpoint it was trained with (a
+    derived model keeps its base model's encoder)."""
+    base = registry.get(registry.get(name).checkpoint_name).model
+    return base.channels, base.image_size
+
+
+def image_tensor(data: bytes, channels: int, side: int):
+    """Uploaded bytes -> a (1, C, side, side) float tensor in [0, 1]; `UploadError` if they are not a usable image."""
+    from PIL import Image, UnidentifiedImageError
+
+    if len(data) >= MAX_UPLOAD_BYTES:
+        raise UploadTooLargeError(f"the upload is {len(data)} bytes; the limit is {MAX_UPLOAD_BYTES} bytes (5 MB)")
+    try:
+        image = Image.open(io.BytesIO(data))
+        if image.width * image.height > MAX_UPLOAD_PIXELS:
+            raise UploadTooLargeError(
+                f"the image is {image.width}×{image.height} pixels; the limit is {MAX_UPLOAD_PIXELS}"
+            )
+        image.draft("RGB", (side, side))  # JPEG: decode at a reduced size directly
+        image = image.convert("L" if channels == 1 else "RGB").resize((side, side), Image.BOX)
+    except UploadError:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as err:
+        raise UploadError(f"the upload is not an image this server can read ({type(err).__name__})") from None
+    import numpy as np
+    import torch
+
+    array = np.asarray(image, dtype=np.float32) / 255.0
+    array = array[None] if channels == 1 else array.transpose(2, 0, 1)  # C×H×W
+    return torch.from_numpy(np.ascontiguousarray(array))[None]

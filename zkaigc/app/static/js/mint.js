@@ -1,0 +1,249 @@
+// Page 2: commit -> wait -> claim -> request with a max price -> watch until minted (or refund after the deadline).
+import { api, chainNow, contract, describeError, decodeTokenUri, ethers, eth, fillAccounts, loadConfig, short, signerFor, status } from "./common.js";
+
+const $ = (id) => document.getElementById(id);
+const PENDING = 1n, FULFILLED = 2n, REFUNDED = 3n;
+let ctx;
+let previewAigc = null;
+let watching = null; // {requestId, deadline}
+
+function step(name, state, text) {
+  const item = document.querySelector(`#steps li[data-step="${name}"]`);
+  item.dataset.state = state;
+  if (text) item.textContent = text;
+}
+
+function resetSteps() {
+  for (const item of document.querySelectorAll("#steps li")) {
+    item.dataset.state = "";
+    item.textContent = item.dataset.step;
+  }
+  $("minted").hidden = true;
+}
+
+const storeKey = (collection, prompt, account) => `zkaigc-mint:${collection}:${prompt}:${account}`.toLowerCase();
+const load = (key) => JSON.parse(localStorage.getItem(key) || "null");
+const save = (key, value) => localStorage.setItem(key, JSON.stringify({ ...(load(key) || {}), ...value }));
+
+function selected() {
+  const model = ctx.config.models[$("model").value];
+  const prompt = $("prompt").value.trim().toLowerCase();
+  if (!model) throw new Error("choose a listed model");
+  if (!ethers.isHexString(prompt) || ethers.dataLength(prompt) !== model.prompt_len) {
+    throw new Error(`${model.name} takes a ${model.prompt_len}-byte hex prompt`);
+  }
+  return { model, prompt };
+}
+
+async function init() {
+  try {
+    ctx = await loadConfig();
+  } catch (error) {
+    return status($("status"), `cannot reach the app: ${error.message}`, "error");
+  }
+  const params = new URLSearchParams(location.search);
+  for (const name of Object.keys(ctx.config.models)) $("model").append(new Option(name, name));
+  if (params.get("model")) $("model").value = params.get("model");
+  $("prompt").value = params.get("prompt") || "";
+  fillAccounts(ctx, $("account"));
+  $("ffLabel").hidden = !ctx.config.dev;
+  $("model").addEventListener("change", refresh);
+  $("prompt").addEventListener("change", refresh);
+  $("mint").addEventListener("click", () => run(mint));
+  $("refund").addEventListener("click", () => run(refund));
+  $("expire").addEventListener("click", () => run(expire));
+  await refresh();
+}
+
+/** The quote and the preview of the chosen (model, prompt). */
+async function refresh() {
+  resetSteps();
+  previewAigc = null;
+  $("previewImage").hidden = true;
+  try {
+    const { model, prompt } = selected();
+    const market = contract(ctx, "ModelMarketplace", ctx.config.marketplace.address);
+    const [price] = await market.quote(model.collection);
+    $("price").textContent = eth(price);
+    $("maxPrice").value = ethers.formatEther(price);
+    const answer = await api("/api/preview", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ prompt, models: [model.name] }),
+    });
+    const result = answer.results[0];
+    if (result.ok) {
+      previewAigc = result.aigcData;
+      $("previewImage").src = result.image;
+      $("previewImage").hidden = false;
+    }
+    status($("status"), `ready: ${model.name}, prompt ${short(prompt, 10)}`);
+  } catch (error) {
+    status($("status"), describeError(ctx, error), "error");
+  }
+}
+
+async function run(action) {
+  $("mint").disabled = true;
+  try {
+    await action();
+  } catch (error) {
+    status($("status"), describeError(ctx, error), "error");
+    const active = document.querySelector('#steps li[data-state="active"]');
+    if (active) active.dataset.state = "failed";
+  } finally {
+    $("mint").disabled = false;
+  }
+}
+
+async function mint() {
+  resetSteps();
+  const { model, prompt } = selected();
+  const signer = await signerFor(ctx, $("account").value);
+  const account = await signer.getAddress();
+  const key = storeKey(model.collection, prompt, account);
+  const collection = contract(ctx, "ERC7007Collection", model.collection, signer);
+  const market = contract(ctx, "ModelMarketplace", ctx.config.marketplace.address, signer);
+  const tokenId = BigInt(ethers.keccak256(prompt));
+
+  // Already minted? Then there is nothing to pay for.
+  const owner = await collection.ownerOf(tokenId).catch(() => null);
+  if (owner) {
+    step("minted", "done", `minted already, owned by ${short(owner)}`);
+    return showMinted(model, prompt, tokenId);
+  }
+  // A pending request of ours for this prompt: watch it instead of paying twice.
+  const pending = await market.pendingRequestOf(model.collection, prompt);
+  if (pending !== 0n) {
+    const request = await market.getRequest(pending);
+    if (request.status === PENDING && request.requester.toLowerCase() === account.toLowerCase()) {
+      ["committed", "claimable", "claimed"].forEach((s) => step(s, "done"));
+      step("paid", "done", `paid: request #${pending}`);
+      return watch(model, prompt, pending, Number(request.deadline));
+    }
+  }
+
+  // 1. commit (skipped if this account already holds a live claim on the prompt)
+  const [claimant, expiresAt] = await collection.claimOf(prompt);
+  const now = await chainNow(ctx);
+  const holdsClaim = claimant.toLowerCase() === account.toLowerCase() && Number(expiresAt) > now;
+  if (!holdsClaim) {
+    const saved = load(key);
+    let salt = saved?.salt;
+    let committedAt = 0;
+    if (salt) {
+      const commitment = ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["bytes", "address", "bytes32"], [prompt, account, salt]));
+      committedAt = Number(await collection.commitmentTimestamp(commitment));
+    }
+    if (!committedAt) {
+      salt = ethers.hexlify(ethers.randomBytes(32));
+      save(key, { salt });
+      // The commitment is computed here, in the browser: the prompt stays private until the reveal.
+      const commitment = ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["bytes", "address", "bytes32"], [prompt, account, salt]));
+      step("committed", "active", "committing…");
+      const receipt = await (await collection.commit(commitment)).wait();
+      committedAt = (await ctx.provider.getBlock(receipt.blockNumber)).timestamp;
+    }
+    step("committed", "done", `committed (block time ${committedAt})`);
+
+    // 2. wait until the commitment may be revealed
+    const revealAt = committedAt + Number(await collection.MIN_COMMITMENT_AGE());
+    step("claimable", "active");
+    for (;;) {
+      const remaining = revealAt - (await chainNow(ctx));
+      if (remaining <= 0) break;
+      step("claimable", "active", `claimable in ${remaining} s`);
+      if (ctx.config.dev && $("fastForward").checked) {
+        await ctx.provider.send("evm_increaseTime", [remaining]);
+        await ctx.provider.send("evm_mine", []);
+      } else {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+    if (ctx.config.dev) await ctx.provider.send("evm_mine", []); // a block at the current time for the estimate
+    step("claimable", "done", "claimable");
+
+    // 3. reveal: the claim goes to the committed account, whoever sends it
+    step("claimed", "active", "claiming…");
+    await (await collection.claim(prompt, account, salt)).wait();
+  }
+  step("committed", "done");
+  step("claimable", "done");
+  step("claimed", "done", `claimed by ${short(account)}`);
+
+  // 4. request with a max price, paying it into escrow (the excess over the price comes back)
+  // The contract enforces the max price (PriceAboveMax): the quote may move between now and the block.
+  const [price] = await market.quote(model.collection);
+  const maxPrice = ethers.parseEther($("maxPrice").value.trim() || "0");
+  const deadline = (await chainNow(ctx)) + 60 * Math.max(1, Number($("ttl").value) || 10);
+  step("paid", "active", `paying ${eth(price)} (max ${eth(maxPrice)})…`);
+  const receipt = await (await market.requestGeneration(model.collection, prompt, maxPrice, deadline, { value: maxPrice })).wait();
+  const requested = receipt.logs.map((log) => market.interface.parseLog(log)).find((log) => log?.name === "Requested");
+  const requestId = requested.args.requestId;
+  save(key, { requestId: requestId.toString(), deadline });
+  step("paid", "done", `paid ${eth(requested.args.price)}: request #${requestId}`);
+  return watch(model, prompt, requestId, deadline);
+}
+
+/** Follow a request until it is fulfilled (the NFT) or refunded; offer the refund once its deadline passed. */
+async function watch(model, prompt, requestId, deadline) {
+  watching = { model, prompt, requestId, deadline };
+  const market = contract(ctx, "ModelMarketplace", ctx.config.marketplace.address);
+  step("proving", "active", "waiting for the prover…");
+  $("refund").hidden = false;
+  $("expire").hidden = !ctx.config.dev;
+  for (;;) {
+    const request = await market.getRequest(requestId);
+    if (request.status === FULFILLED) break;
+    if (request.status === REFUNDED) {
+      step("proving", "failed", "refunded: the deadline passed unfulfilled");
+      $("refund").disabled = true;
+      return status($("status"), `request #${requestId} was refunded`, "ok");
+    }
+    const now = await chainNow(ctx);
+    const expired = now > deadline;
+    $("refund").disabled = !expired;
+    const progress = await api(`/api/requests/${requestId}`).catch(() => ({}));
+    const left = deadline - now;
+    step("proving", "active", expired ? "deadline passed: refund it" : progress.prover === "proving" ? `proving… (deadline in ${left} s)` : `waiting for the prover… (deadline in ${left} s)`);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+  }
+  step("proving", "done", "proved and verified on-chain");
+  $("refund").hidden = true;
+  $("expire").hidden = true;
+  return showMinted(model, prompt, BigInt(ethers.keccak256(prompt)));
+}
+
+async function showMinted(model, prompt, tokenId) {
+  const collection = contract(ctx, "ERC7007Collection", model.collection);
+  const [uri, aigc, owner] = await Promise.all([collection.tokenURI(tokenId), collection.aigcDataOf(tokenId), collection.ownerOf(tokenId)]);
+  const metadata = decodeTokenUri(uri);
+  $("nftImage").src = metadata.image;
+  const same = previewAigc !== null && previewAigc.toLowerCase() === aigc.toLowerCase();
+  const token = "0x" + tokenId.toString(16);
+  $("nftCaption").replaceChildren(
+    `${metadata.name}, owned by ${short(owner)}. `,
+    Object.assign(document.createElement("a"), { href: `/collection.html?model=${model.name}&token=${token}`, textContent: "see it in the collection" }),
+  );
+  $("minted").hidden = false;
+  $("minted").dataset.matchesPreview = String(same);
+  step("minted", "done", same ? "minted: identical to the preview, bit for bit" : "minted (the preview was not loaded to compare)");
+  status($("status"), `minted token ${short(token, 8)} to ${short(owner)}`, "ok");
+}
+
+async function refund() {
+  if (!watching) return;
+  const signer = await signerFor(ctx, $("account").value);
+  const market = contract(ctx, "ModelMarketplace", ctx.config.marketplace.address, signer);
+  await (await market.refund(watching.requestId)).wait();
+  status($("status"), `request #${watching.requestId} refunded`, "ok");
+}
+
+async function expire() {
+  if (!watching) return;
+  const left = watching.deadline - (await chainNow(ctx)) + 1;
+  if (left > 0) await ctx.provider.send("evm_increaseTime", [left]);
+  await ctx.provider.send("evm_mine", []);
+}
+
+init();
