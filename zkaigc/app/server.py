@@ -24,7 +24,7 @@ from ..deploy import Deployer
 from ..errors import ZkaigcError
 from ..localchain import Anvil
 from ..manifest import Manifest, network_manifest_path
-from ..prover import ProverService, ProverState, served_models, state_path
+from ..prover import ProverService, ProverState, RequestInfo, served_models, state_path
 from .api import create_app
 from .assets import vendor_ethers
 from .chainview import ChainView, contract_docs
@@ -40,9 +40,10 @@ class TrackedProver(ProverService):
         self.activity: dict[int, str] = {}
 
     def handle(self, event):
-        request_id = int(event.requestId)
+        request = event if isinstance(event, RequestInfo) else RequestInfo.of(event)
+        request_id = request.request_id
         self.activity[request_id] = "proving"
-        outcome = super().handle(event)
+        outcome = super().handle(request)
         self.activity[request_id] = str(outcome.status)
         return outcome
 
