@@ -1,19 +1,15 @@
 // Page 3: a collection's NFTs with their on-chain image, prompt, owner, model commitment, verifier, the AigcData
 // transaction with its proof, and "verify again": verify(prompt, aigcData, proof) called on-chain.
-import { contract, decodeTokenUri, describeError, el, loadConfig, short, status } from "./common.js";
+import { startPage, contract, decodeTokenUri, describeError, el, short, status } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 let ctx;
 
 async function init() {
-  try {
-    ctx = await loadConfig();
-  } catch (error) {
-    return status($("status"), `cannot reach the app: ${error.message}`, "error");
-  }
-  const params = new URLSearchParams(location.search);
-  for (const name of Object.keys(ctx.config.models)) $("model").append(new Option(name, name));
-  if (params.get("model")) $("model").value = params.get("model");
+  const started = await startPage();
+  if (!started) return;
+  ctx = started.ctx;
+  const params = started.params;
   $("model").addEventListener("change", show);
   await show();
 }

@@ -33,6 +33,23 @@ export function loadConfig() {
 }
 
 /** A contract bound to a runner (a provider for reads, a signer for transactions). */
+/** A page's start: the app's config, the model picker filled (and preselected from `?model=`), and the query.
+ *  Returns null (after saying why in #status) if the app cannot be reached. */
+export async function startPage() {
+  let ctx;
+  try {
+    ctx = await loadConfig();
+  } catch (error) {
+    status(document.getElementById("status"), `cannot reach the app: ${error.message}`, "error");
+    return null;
+  }
+  const params = new URLSearchParams(location.search);
+  const picker = document.getElementById("model");
+  for (const name of Object.keys(ctx.config.models)) picker.append(new Option(name, name));
+  if (params.get("model")) picker.value = params.get("model");
+  return { ctx, params };
+}
+
 export function contract(ctx, name, address, runner) {
   return new ethers.Contract(address, ctx.contracts[name].abi, runner || ctx.provider);
 }

@@ -1,5 +1,5 @@
 // Page 2: commit -> wait -> claim -> request with a max price -> watch until minted (or refund after the deadline).
-import { api, chainNow, contract, describeError, decodeTokenUri, ethers, eth, fillAccounts, loadConfig, short, signerFor, status } from "./common.js";
+import { startPage, api, chainNow, contract, describeError, decodeTokenUri, ethers, eth, fillAccounts, short, signerFor, status } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 const PENDING = 1n, FULFILLED = 2n, REFUNDED = 3n;
@@ -36,14 +36,10 @@ function selected() {
 }
 
 async function init() {
-  try {
-    ctx = await loadConfig();
-  } catch (error) {
-    return status($("status"), `cannot reach the app: ${error.message}`, "error");
-  }
-  const params = new URLSearchParams(location.search);
-  for (const name of Object.keys(ctx.config.models)) $("model").append(new Option(name, name));
-  if (params.get("model")) $("model").value = params.get("model");
+  const started = await startPage();
+  if (!started) return;
+  ctx = started.ctx;
+  const params = started.params;
   $("prompt").value = params.get("prompt") || "";
   fillAccounts(ctx, $("account"));
   $("ffLabel").hidden = !ctx.config.dev;
