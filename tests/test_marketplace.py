@@ -16,7 +16,7 @@ LINEAR, EXPONENTIAL = 0, 1
 NONE, PENDING, FULFILLED, REFUNDED = 0, 1, 2, 3
 FEE_BPS = 250
 SPOT = 10**15  # 0.001 ETH
-DELTA = 10**14  # +0.0001 ETH per fulfilled generation
+DELTA = 10**14  # +0.0001 ETH per request
 ZERO = "0x" + "00" * 20
 
 
