@@ -153,10 +153,18 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
 
     /// @dev Refuses to mint a token whose proven data has not been stored.
     function _update(address to, uint256 tokenId, address auth) internal virtual override returns (address) {
-        if (_ownerOf(tokenId) == address(0) && _dataChunks[tokenId][0] == address(0)) {
+        if (_isMint(to, tokenId, auth) && _dataChunks[tokenId][0] == address(0)) {
             revert ERC7007MissingAigcData(tokenId);
         }
         return super._update(to, tokenId, auth);
+    }
+
+    /// @dev Whether `_update(to, tokenId, auth)` would create `tokenId`: it does not exist, the receiver is not the
+    /// zero address (a burn) and no `auth` is checked. Every public transfer passes its caller as `auth`, and
+    /// ERC-721 rejects any `auth` for a token that does not exist with `ERC721NonexistentToken`; so mint-only
+    /// checks guarded by this apply to real mints and never pre-empt that error.
+    function _isMint(address to, uint256 tokenId, address auth) internal view virtual returns (bool) {
+        return auth == address(0) && to != address(0) && _ownerOf(tokenId) == address(0);
     }
 
     /// @dev Rebuilds the public instances, STATICCALLs `verifyProof(proof, instances)` and accepts only a

@@ -10,8 +10,8 @@ import {IERC7007Claimable} from "./interfaces/IERC7007Claimable.sol";
 /// minted only to its claimant, while the claim is live. Enforced in {_update}, so no mint path of a derived
 /// contract can send a token elsewhere.
 /// @dev Times are block timestamps in seconds (portable across chains, unlike block numbers). A commitment is
-/// revealable while `committedAt + MIN_COMMITMENT_AGE <= block.timestamp < committedAt + MAX_COMMITMENT_AGE`;
-/// a claim is live while `block.timestamp < expiresAt`.
+/// pending while `block.timestamp < committedAt + MAX_COMMITMENT_AGE`, and revealable from
+/// `committedAt + MIN_COMMITMENT_AGE` on; a claim is live while `block.timestamp < expiresAt`.
 abstract contract ERC7007Claimable is ERC7007, IERC7007Claimable {
     /// @inheritdoc IERC7007Claimable
     uint256 public constant MIN_COMMITMENT_AGE = 60 seconds;
@@ -49,9 +49,8 @@ abstract contract ERC7007Claimable is ERC7007, IERC7007Claimable {
     /// @inheritdoc IERC7007Claimable
     function commit(bytes32 commitment) public virtual {
         uint256 committedAt = _commitments[commitment];
-        if (committedAt != 0 && block.timestamp < committedAt + MAX_COMMITMENT_AGE) {
-            revert ERC7007UnexpiredCommitmentExists(commitment, committedAt + MAX_COMMITMENT_AGE);
-        }
+        // A pending commitment is kept as it is: a copy must neither fail its author's commit nor reset its age.
+        if (committedAt != 0 && block.timestamp < committedAt + MAX_COMMITMENT_AGE) return;
         _commitments[commitment] = block.timestamp;
         emit Commit(commitment);
     }
@@ -63,7 +62,9 @@ abstract contract ERC7007Claimable is ERC7007, IERC7007Claimable {
 
     /// @inheritdoc IERC7007Claimable
     function claim(bytes calldata prompt, address claimant, bytes32 salt) public virtual returns (address owner) {
-        if (claimant == address(0)) revert ERC7007InvalidClaimant(claimant);
+        if (msg.sender != claimant) revert ERC7007UnauthorizedClaimer(msg.sender, claimant);
+        uint256 promptLength = encoding().inputLen;
+        if (prompt.length != promptLength) revert ERC7007InvalidPromptLength(prompt.length, promptLength);
         _consumeCommitment(makeCommitment(prompt, claimant, salt));
 
         uint256 id = uint256(keccak256(prompt));
@@ -95,9 +96,10 @@ abstract contract ERC7007Claimable is ERC7007, IERC7007Claimable {
         return current.claimant;
     }
 
-    /// @dev On mint, requires a live claim whose claimant is the receiver, and consumes the claim.
+    /// @dev On mint (see {ERC7007-_isMint}), requires a live claim whose claimant is the receiver, and consumes
+    /// the claim. Transfers, burns and attempts to move a token that does not exist are left to ERC-721.
     function _update(address to, uint256 tokenId, address auth) internal virtual override returns (address) {
-        if (_ownerOf(tokenId) == address(0)) {
+        if (_isMint(to, tokenId, auth)) {
             address claimant = _liveClaimant(tokenId);
             if (to != claimant) revert ERC7007ReceiverNotClaimant(tokenId, to, claimant);
             delete _claims[tokenId];

@@ -80,12 +80,15 @@ def test_poll_fulfils_request_and_persists_progress_if_prompt_is_valid(
 
 
 def test_poll_skips_request_if_prompt_does_not_decode(deployment, micro, chain, user, prover, tmp_path):
+    # The chain refuses prompts of the wrong length, so serve the collection with a model whose prompts are
+    # longer (a misconfigured model map): micro's 4-byte prompt does not decode for it.
     market, collection, _ = deployment
-    bad_prompt = b"\x01\x02\x03"  # micro takes 4 latent bytes
-    claim_prompt(chain, collection, bad_prompt, user)
+    prompt = micro.encoding().encode_prompt([9, 8, 7, 6])
+    claim_prompt(chain, collection, prompt, user)
     start = chain.blocks.head.number
-    request = request_generation(chain, market, collection, bad_prompt, user)
-    outcomes = _service(market, collection, micro, prover, tmp_path / "s.json", start).poll()
+    request = request_generation(chain, market, collection, prompt, user)
+    wrong_model = {collection.address: ModelArtifacts("pixel32art")}
+    outcomes = _service(market, collection, micro, prover, tmp_path / "s.json", start, models=wrong_model).poll()
     assert [(o.request_id, o.status) for o in outcomes] == [(request.request_id, "skipped")]
     assert "does not decode" in outcomes[0].detail
     assert int(market.getRequest(request.request_id).status) == PENDING  # left for the refund path

@@ -38,12 +38,26 @@ def test_commit_records_time_and_emits_commit(micro_collection, user, chain):
     assert len(logs) == 1 and logs[0].commitment == commitment
 
 
-def test_commit_reverts_if_unexpired_commitment_exists(micro_collection, committed, stranger, chain):
+@pytest.mark.parametrize("delay", [1, MIN_AGE, MAX_AGE - 1], ids=["too-new", "revealable", "last-second"])
+def test_commit_is_a_no_op_if_commitment_is_pending(micro_collection, committed, user, stranger, chain, delay):
+    # A copy of a pending commitment (here by a stranger who saw it, then by its author) neither reverts nor
+    # resets its age: nobody can make the author's own commit fail or delay its reveal.
     commitment, at = committed
-    chain.pending_timestamp = at + MAX_AGE - 1
-    with ape.reverts(micro_collection.ERC7007UnexpiredCommitmentExists, commitment=commitment, expiresAt=at + MAX_AGE):
-        micro_collection.commit(commitment, sender=stranger)
-    assert micro_collection.commitmentTimestamp(commitment) == at
+    chain.pending_timestamp = at + delay
+    for sender in (stranger, user):
+        tx = micro_collection.commit(commitment, sender=sender)
+        assert not tx.decode_logs(micro_collection.Commit)
+        assert micro_collection.commitmentTimestamp(commitment) == at
+
+
+def test_commit_lets_the_author_commit_and_claim_if_a_copy_was_committed_first(micro_collection, user, stranger, chain):
+    commitment = micro_collection.makeCommitment(PROMPT, user, SALT)
+    tx = micro_collection.commit(commitment, sender=stranger)  # front-run with a copy from the mempool
+    at = block_time(chain, tx)
+    micro_collection.commit(commitment, sender=user)
+    chain.pending_timestamp = at + MIN_AGE
+    micro_collection.claim(PROMPT, user, SALT, sender=user)
+    assert micro_collection.claimOf(PROMPT)[0] == user.address
 
 
 def test_commit_succeeds_if_previous_commitment_expired(micro_collection, committed, user, chain):
@@ -66,15 +80,49 @@ def test_claim_assigns_claimant_and_consumes_commitment_if_revealed_in_window(mi
     assert tx.logs[0]["topics"][1] == keccak(PROMPT)
 
 
-def test_claim_benefits_committed_claimant_if_reveal_is_copied_by_another_sender(
-    micro_collection, committed, user, stranger, chain
+def test_claim_reverts_if_reveal_is_sent_by_anyone_but_the_claimant(
+    collection_state, micro_collection, committed, user, stranger, chain
 ):
-    _, at = committed
+    # A front-runner who copies the reveal from the mempool gets nothing, and the claimant's reveal still works.
+    commitment, at = committed
     chain.pending_timestamp = at + MIN_AGE
-    # A front-runner who copies the reveal from the mempool can only claim for the committed claimant.
-    tx = micro_collection.claim(PROMPT, user, SALT, sender=stranger)
-    assert tx.return_value == user.address
+    before = collection_state(micro_collection, PROMPT, [commitment])
+    with ape.reverts(micro_collection.ERC7007UnauthorizedClaimer, claimer=stranger.address, claimant=user.address):
+        micro_collection.claim(PROMPT, user, SALT, sender=stranger)
+    assert collection_state(micro_collection, PROMPT, [commitment]) == before
+    micro_collection.claim(PROMPT, user, SALT, sender=user)
     assert micro_collection.claimOf(PROMPT)[0] == user.address
+
+
+def test_claim_reverts_if_a_third_party_renews_an_expired_claim_with_its_public_reveal(
+    collection_state, claim_prompt, micro_collection, user, stranger, chain
+):
+    # Once used, a reveal is public: anyone can re-commit the same commitment. Only the claimant may reveal it.
+    first = claim_prompt(micro_collection, PROMPT, user, salt=SALT)
+    expires = block_time(chain, first) + TTL
+    commitment = micro_collection.makeCommitment(PROMPT, user, SALT)
+    chain.pending_timestamp = expires
+    micro_collection.commit(commitment, sender=stranger)
+    chain.pending_timestamp = expires + MIN_AGE
+    before = collection_state(micro_collection, PROMPT, [commitment])
+    with ape.reverts(micro_collection.ERC7007UnauthorizedClaimer, claimer=stranger.address, claimant=user.address):
+        micro_collection.claim(PROMPT, user, SALT, sender=stranger)
+    assert collection_state(micro_collection, PROMPT, [commitment]) == before
+    tx = micro_collection.claim(PROMPT, user, SALT, sender=user)  # the claimant itself may renew
+    assert tuple(micro_collection.claimOf(PROMPT)) == (user.address, block_time(chain, tx) + TTL)
+
+
+@pytest.mark.parametrize("length", [0, 3, 5, 64])
+def test_claim_reverts_if_prompt_length_is_not_the_models(micro_collection, user, chain, collection_state, length):
+    # micro takes 4 latent bytes: any other length could be claimed and paid for but never proven.
+    prompt = (PROMPT * 16)[:length]
+    commitment = micro_collection.makeCommitment(prompt, user, SALT)
+    micro_collection.commit(commitment, sender=user)
+    chain.pending_timestamp += MIN_AGE
+    before = collection_state(micro_collection, prompt, [commitment])
+    with ape.reverts(micro_collection.ERC7007InvalidPromptLength, length=length, expected=4):
+        micro_collection.claim(prompt, user, SALT, sender=user)
+    assert collection_state(micro_collection, prompt, [commitment]) == before
 
 
 def test_claim_reverts_if_claimant_is_changed_in_copied_reveal(
@@ -160,7 +208,7 @@ def test_claim_reverts_if_claimant_is_zero(micro_collection, user, chain):
     zero = "0x" + "00" * 20
     micro_collection.commit(micro_collection.makeCommitment(PROMPT, zero, SALT), sender=user)
     chain.pending_timestamp += MIN_AGE
-    with ape.reverts(micro_collection.ERC7007InvalidClaimant, claimant=zero):
+    with ape.reverts(micro_collection.ERC7007UnauthorizedClaimer, claimer=user.address, claimant=zero):
         micro_collection.claim(PROMPT, zero, SALT, sender=user)
 
 

@@ -76,6 +76,33 @@ def test_transfer_moves_token_if_minted_because_claims_only_gate_minting(claimed
     assert claimed.ownerOf(token_of(s.prompt)) == stranger.address
 
 
+NONEXISTENT_CASES = ["unclaimed", "claimed-by-another", "claimed-by-receiver"]
+TRANSFERS = ["transferFrom", "safeTransferFrom", "safeTransferFrom-data"]
+
+
+@pytest.mark.parametrize("transfer", TRANSFERS)
+@pytest.mark.parametrize("case", NONEXISTENT_CASES)
+def test_transfer_reverts_with_nonexistent_token_if_token_was_never_minted(
+    micro_collection, micro, claim_prompt, user, stranger, collection_state, case, transfer
+):
+    # ERC-721: moving a token that does not exist reverts with ERC721NonexistentToken, whatever its prompt's
+    # claim; the mint-only checks (claim, receiver, stored data) apply to mints alone.
+    prompt = micro.sample.prompt
+    if case != "unclaimed":
+        claim_prompt(micro_collection, prompt, user)
+    to = user if case == "claimed-by-receiver" else stranger
+    token = token_of(prompt)
+    calls = {
+        "transferFrom": lambda: micro_collection.transferFrom(user, to, token, sender=user),
+        "safeTransferFrom": lambda: micro_collection.safeTransferFrom(user, to, token, sender=user),
+        "safeTransferFrom-data": lambda: micro_collection.safeTransferFrom(user, to, token, b"x", sender=user),
+    }
+    before = collection_state(micro_collection, prompt)
+    with ape.reverts(micro_collection.ERC721NonexistentToken, tokenId=token):
+        calls[transfer]()
+    assert collection_state(micro_collection, prompt) == before
+
+
 # --- rejections: each leaves the collection unchanged ------------------------------------------------------------
 def test_mint_reverts_if_prompt_already_minted(claimed, micro, prover, stranger, collection_state):
     s = micro.sample
@@ -178,12 +205,11 @@ def test_mint_reverts_if_proof_belongs_to_another_claimed_prompt(
         assert collection_state(claimed, prompt) == before
 
 
-def test_mint_reverts_if_lengths_are_wrong(claimed, micro, claim_prompt, user, prover, collection_state):
+def test_mint_reverts_if_lengths_are_wrong(claimed, micro, prover, collection_state):
     s = micro.sample
-    long_prompt = s.prompt + b"\x00"
-    claim_prompt(claimed, long_prompt, user)  # claimed, so the length check is what fails
+    long_prompt = s.prompt + b"\x00"  # can never be claimed (claim checks the length), so never minted
     before = collection_state(claimed, long_prompt)
-    with ape.reverts(claimed.ERC7007InvalidPromptLength, length=5, expected=4):
+    with ape.reverts(claimed.ERC7007PromptNotClaimed, tokenId=token_of(long_prompt)):
         claimed.mint(long_prompt, s.aigc, "", s.proof, sender=prover)
     assert collection_state(claimed, long_prompt) == before
     before = collection_state(claimed, s.prompt)

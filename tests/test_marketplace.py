@@ -16,7 +16,7 @@ LINEAR, EXPONENTIAL = 0, 1
 NONE, PENDING, FULFILLED, REFUNDED = 0, 1, 2, 3
 FEE_BPS = 250
 SPOT = 10**15  # 0.001 ETH
-DELTA = 10**14  # +0.0001 ETH per fulfilled generation
+DELTA = 10**14  # +0.0001 ETH per request
 ZERO = "0x" + "00" * 20
 
 
@@ -74,12 +74,16 @@ interface IMarket {
     function requestGeneration(address, bytes calldata, uint256, uint64) external payable returns (uint256);
     function withdrawRefund(address payable) external;
 }
+interface IClaim {
+    function claim(bytes calldata, address, bytes32) external returns (address);
+}
 contract HostileRequester {
     uint256 public mode;
     constructor(uint256 mode_) { mode = mode_; }
     function request(IMarket m, address c, bytes calldata p, uint256 maxPrice, uint64 deadline) external payable
         returns (uint256) { return m.requestGeneration{value: msg.value}(c, p, maxPrice, deadline); }
     function withdraw(IMarket m, address payable to) external { m.withdrawRefund(to); }
+    function claim(IClaim c, bytes calldata p, bytes32 salt) external { c.claim(p, address(this), salt); }
     receive() external payable {
         if (mode == 1) revert("no ETH");
         if (mode == 2) while (true) {}
@@ -87,6 +91,27 @@ contract HostileRequester {
 }
 """
     return compile_solidity(source, "HostileRequester")
+
+
+@pytest.fixture(scope="session")
+def ownerless_container(compile_solidity):
+    """An ERC-7007-looking collection that answers no `owner()`: a stand-in for third-party collections."""
+    source = """
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.20;
+contract OwnerlessCollection {
+    address public immutable minter;
+    address public immutable verifier;
+    bytes32 public immutable modelHash;
+    constructor(address minter_, address verifier_, bytes32 modelHash_) {
+        (minter, verifier, modelHash) = (minter_, verifier_, modelHash_);
+    }
+    function supportsInterface(bytes4 id) external pure returns (bool) {
+        return id == 0x01ffc9a7 || id == 0x702c55a6;
+    }
+}
+"""
+    return compile_solidity(source, "OwnerlessCollection")
 
 
 @pytest.fixture(scope="module")
@@ -157,8 +182,9 @@ def test_list_records_listing_and_emits_listed_if_collection_minter_is_market(
     listing = market.getListing(collection)
     assert (listing.vendor, listing.paused, listing.curveType, listing.payout) == (vendor, False, LINEAR, vendor)
     assert (listing.spotPrice, listing.delta, listing.generations) == (SPOT, DELTA, 0)
-    assert market.collectionOfVerifier(micro_verifier) == collection.address
-    assert market.collectionOfModel(micro.model_hash) == collection.address
+    assert market.collectionOfVerifier(vendor, micro_verifier) == collection.address
+    assert market.collectionOfModel(vendor, micro.model_hash) == collection.address
+    assert listing.fulfilmentWindow == market.MIN_FULFILMENT_WINDOW()
     assert market.quote(collection) == (SPOT, fee_of(SPOT))
 
 
@@ -184,23 +210,70 @@ def test_list_reverts_if_collection_minter_is_not_the_market(market, deploy_coll
     assert market.getListing(open_collection).vendor == ZERO
 
 
-def test_list_reverts_if_verifier_already_backs_a_listing(
+def test_list_reverts_if_verifier_already_backs_a_listing_of_the_same_vendor(
     market, listed, deploy_collection, micro, micro_verifier, vendor
 ):
     twin = deploy_collection(micro, micro_verifier, minter=market, model_hash="0x" + "11" * 32)
-    with ape.reverts(market.VerifierAlreadyListed, verifier=micro_verifier.address, collection=listed.address):
+    with ape.reverts(
+        market.VerifierAlreadyListed,
+        vendor=vendor.address,
+        verifier=micro_verifier.address,
+        collection=listed.address,
+    ):
         market.list(twin, vendor, LINEAR, SPOT, DELTA, sender=vendor)
     assert market.getListing(twin).vendor == ZERO
 
 
-def test_list_reverts_if_model_already_listed(project, market, listed, deploy_collection, micro, deployer, vendor):
+def test_list_reverts_if_model_already_listed_by_the_same_vendor(
+    project, market, listed, deploy_collection, micro, deployer, vendor
+):
     second_verifier = project.MicroVerifier.deploy(sender=deployer)  # same model, another verifier deployment
     twin = deploy_collection(micro, second_verifier, minter=market)
     with ape.reverts(
-        market.ModelAlreadyListed, modelHash=bytes.fromhex(micro.model_hash[2:]), collection=listed.address
+        market.ModelAlreadyListed,
+        vendor=vendor.address,
+        modelHash=bytes.fromhex(micro.model_hash[2:]),
+        collection=listed.address,
     ):
         market.list(twin, vendor, LINEAR, SPOT, DELTA, sender=vendor)
-    assert market.collectionOfVerifier(second_verifier) == ZERO
+    assert market.collectionOfVerifier(vendor, second_verifier) == ZERO
+
+
+def test_list_succeeds_if_a_squatter_listed_the_vendors_verifier_and_model_hash_first(
+    project, market, collection, micro, micro_verifier, vendor, stranger
+):
+    # The squatter's own collection, naming the vendor's verifier and the public model hash, listed first.
+    squat = project.ERC7007Collection.deploy(
+        "squat", "SQ", micro_verifier, micro.model_hash, micro.encoding_tuple, market, stranger, sender=stranger
+    )
+    market.list(squat, stranger, LINEAR, 1, 0, sender=stranger)
+    market.list(collection, vendor, LINEAR, SPOT, DELTA, sender=vendor)  # the vendor is not locked out
+    assert market.getListing(collection).vendor == vendor
+    assert market.collectionOfModel(vendor, micro.model_hash) == collection.address
+    assert market.collectionOfVerifier(vendor, micro_verifier) == collection.address
+    assert market.collectionOfModel(stranger, micro.model_hash) == squat.address  # the squatter's own namespace
+
+
+def test_collection_of_model_never_returns_another_vendors_collection_if_model_hash_squatted(
+    project, market, micro, deployer, vendor, stranger
+):
+    # A squatter with the model hash and a verifier of its own (here one that accepts nothing) lists first: a
+    # lookup of the vendor's model must not lead to it, before or after the vendor lists anything.
+    junk_verifier = project.FaultyVerifier.deploy(0, sender=deployer)
+    squat = project.ERC7007Collection.deploy(
+        "squat", "SQ", junk_verifier, micro.model_hash, micro.encoding_tuple, market, stranger, sender=stranger
+    )
+    market.list(squat, stranger, LINEAR, 1, 0, sender=stranger)
+    assert market.collectionOfModel(vendor, micro.model_hash) == ZERO
+    assert market.collectionOfVerifier(vendor, junk_verifier) == ZERO
+
+
+def test_list_reverts_if_collection_reports_no_owner(market, ownerless_container, micro_verifier, micro, stranger):
+    # Without an owner() the marketplace cannot tell the vendor from a squatter: such a collection is not listed.
+    ownerless = ownerless_container.deploy(market, micro_verifier, micro.model_hash, sender=stranger)
+    with ape.reverts(market.NotCollectionOwner, collection=ownerless.address, account=stranger.address, owner=ZERO):
+        market.list(ownerless, stranger, LINEAR, SPOT, DELTA, sender=stranger)
+    assert market.getListing(ownerless).vendor == ZERO
 
 
 def test_list_reverts_if_target_is_not_an_erc7007_collection(project, market, micro_verifier, deployer, vendor):
@@ -306,11 +379,91 @@ def test_request_reverts_if_deadline_not_before_claim_expiry(market, claimed, mi
 
 
 def test_request_reverts_if_deadline_not_in_future(market, claimed, micro, user, chain):
-    with ape.reverts(market.DeadlineNotInFuture):
+    with ape.reverts(market.DeadlineTooSoon):
         market.requestGeneration(
             claimed, micro.sample.prompt, SPOT, chain.blocks.head.timestamp, value=SPOT, sender=user
         )
     assert market.requestCount() == 0
+
+
+def test_request_reverts_if_deadline_is_within_the_listings_fulfilment_window(
+    market, claimed, micro, user, vendor, chain
+):
+    # A deadline the prover cannot meet (here: the next second) would make it prove for nothing.
+    prompt = micro.sample.prompt
+    now = chain.blocks.head.timestamp + 100
+    window = market.getListing(claimed).fulfilmentWindow
+    state = snapshot(market, claimed, prompt, [vendor])
+    for deadline in (now + 1, now + window - 1):
+        chain.pending_timestamp = now
+        with ape.reverts(market.DeadlineTooSoon, deadline=deadline, earliest=now + window):
+            market.requestGeneration(claimed, prompt, SPOT, deadline, value=SPOT, sender=user)
+        assert snapshot(market, claimed, prompt, [vendor]) == state
+    chain.pending_timestamp = now
+    market.requestGeneration(claimed, prompt, SPOT, now + window, value=SPOT, sender=user)  # the earliest allowed
+
+
+def test_set_fulfilment_window_moves_the_earliest_deadline_if_caller_is_vendor(
+    market, claimed, micro, user, vendor, chain
+):
+    tx = market.setFulfilmentWindow(claimed, 3600, sender=vendor)
+    [log] = tx.decode_logs(market.FulfilmentWindowUpdated)
+    assert (log.collection, log.window) == (claimed.address, 3600)
+    assert market.getListing(claimed).fulfilmentWindow == 3600
+    now = chain.blocks.head.timestamp + 100
+    chain.pending_timestamp = now
+    with ape.reverts(market.DeadlineTooSoon, deadline=now + 3599, earliest=now + 3600):
+        market.requestGeneration(claimed, micro.sample.prompt, SPOT, now + 3599, value=SPOT, sender=user)
+
+
+def test_set_fulfilment_window_reverts_if_outside_its_bounds_or_caller_is_not_vendor(market, listed, vendor, stranger):
+    low, high = market.MIN_FULFILMENT_WINDOW(), market.MAX_FULFILMENT_WINDOW()
+    assert (low, high) == (300, 86400)
+    for window in (0, low - 1, high + 1):
+        with ape.reverts(market.InvalidFulfilmentWindow, window=window, minWindow=low, maxWindow=high):
+            market.setFulfilmentWindow(listed, window, sender=vendor)
+    with ape.reverts(market.NotVendor, collection=listed.address, account=stranger.address):
+        market.setFulfilmentWindow(listed, high, sender=stranger)
+    assert market.getListing(listed).fulfilmentWindow == low
+
+
+@pytest.mark.parametrize("length", [0, 3, 5])
+def test_request_reverts_if_prompt_length_is_not_the_models(market, listed, micro, user, vendor, deadline, length):
+    # Such a prompt can never be proven: paying for it would only lock the ETH until the deadline.
+    prompt = (micro.sample.prompt * 2)[:length]
+    state = snapshot(market, listed, prompt, [vendor])
+    with ape.reverts(market.InvalidPromptLength, collection=listed.address, length=length, expected=4):
+        market.requestGeneration(listed, prompt, SPOT, deadline, value=SPOT, sender=user)
+    assert snapshot(market, listed, prompt, [vendor]) == state
+
+
+def test_request_prices_concurrent_requests_like_sequential_ones_if_none_is_fulfilled_yet(
+    market, listed, micro, micro_fresh, claim_prompt, user, stranger, vendor, deadline
+):
+    # Three requests before any fulfilment pay what three in a row would: SPOT, SPOT + DELTA, SPOT + 2 DELTA.
+    prompts = [micro.sample.prompt, micro_fresh.prompt, bytes.fromhex("01020304")]
+    for prompt in prompts:
+        claim_prompt(listed, prompt, user)
+    prices = []
+    for prompt in prompts:
+        price, _ = market.quote(listed)
+        tx = market.requestGeneration(listed, prompt, price, deadline, value=price, sender=user)
+        [log] = tx.decode_logs(market.Requested)
+        assert log.nextSpotPrice == price + DELTA
+        prices.append(log.price)
+    assert prices == [SPOT, SPOT + DELTA, SPOT + 2 * DELTA]
+    assert market.getListing(listed).spotPrice == SPOT + 3 * DELTA
+    assert market.totalEscrowed() == 3 * SPOT + 3 * DELTA
+    assert_books_balance(market)
+
+
+def test_refund_keeps_the_price_step_its_request_took(market, claimed, micro, user, requested, deadline, chain):
+    # A refund returns the escrow in full; the curve step stays taken, so refunds cannot be used to replay a
+    # price point.
+    chain.pending_timestamp = deadline + 1
+    market.refund(requested, sender=user)
+    assert market.getListing(claimed).spotPrice == SPOT + DELTA
+    assert market.quote(claimed)[0] == SPOT + DELTA
 
 
 def test_request_reverts_if_prompt_already_has_a_live_request(
@@ -358,13 +511,13 @@ def test_fulfil_mints_to_requester_credits_vendor_and_advances_price_if_proof_re
         prover.address,
         token,
     )
-    assert (log.payout, log.vendorAmount, log.fee, log.nextSpotPrice) == (vendor.address, SPOT - fee, fee, SPOT + DELTA)
+    assert (log.payout, log.vendorAmount, log.fee) == (vendor.address, SPOT - fee, fee)
     assert market.getRequest(requested).status == FULFILLED
     assert market.pendingRequestOf(claimed, s.prompt) == 0
     assert market.earningsOf(vendor) == SPOT - fee and market.protocolFees() == fee
     assert market.totalEscrowed() == 0
     listing = market.getListing(claimed)
-    assert (listing.spotPrice, listing.generations) == (SPOT + DELTA, 1)  # the curve moved one step
+    assert (listing.spotPrice, listing.generations) == (SPOT + DELTA, 1)  # one step, taken at request time
     assert market.quote(claimed)[0] == SPOT + DELTA
     assert_books_balance(market)
 
@@ -557,13 +710,14 @@ def test_refund_succeeds_if_listing_paused(market, claimed, user, vendor, strang
 
 def test_request_succeeds_again_if_previous_request_expired(market, claimed, micro, user, requested, deadline, chain):
     chain.pending_timestamp = deadline + 1  # the old request is refundable; it must not block a new one
+    price = SPOT + DELTA  # the old request took the first step of the curve
     rid = market.requestGeneration(
-        claimed, micro.sample.prompt, SPOT, deadline + 600, value=SPOT, sender=user
+        claimed, micro.sample.prompt, price, deadline + 600, value=price, sender=user
     ).return_value
     assert market.pendingRequestOf(claimed, micro.sample.prompt) == rid
     market.refund(requested, sender=user)  # refunding the old one keeps the new one pending
     assert market.pendingRequestOf(claimed, micro.sample.prompt) == rid
-    assert market.totalEscrowed() == SPOT
+    assert market.totalEscrowed() == price
     assert_books_balance(market)
 
 
@@ -572,7 +726,10 @@ def test_refund_credits_pull_balance_if_requester_cannot_receive(
     market, claimed, micro, receiver_container, claim_prompt, micro_fresh, deployer, stranger, user, chain, mode
 ):
     hostile = receiver_container.deploy(mode, sender=deployer)
-    claim_prompt(claimed, micro_fresh.prompt, hostile, sender=deployer)
+    salt = b"\x66" * 32
+    claimed.commit(claimed.makeCommitment(micro_fresh.prompt, hostile, salt), sender=deployer)
+    chain.pending_timestamp += claimed.MIN_COMMITMENT_AGE()
+    hostile.claim(claimed, micro_fresh.prompt, salt, sender=deployer)  # a claim is revealed by its claimant
     deadline = chain.pending_timestamp + 600
     # Overpaying: the excess cannot be pushed back, so it is credited, and the request still goes through.
     tx = hostile.request(market, claimed, micro_fresh.prompt, SPOT, deadline, value=SPOT + 7, sender=deployer)
@@ -648,6 +805,15 @@ def test_set_protocol_fee_reverts_if_above_hard_cap_or_not_owner(market, deploye
     assert market.protocolFeeBps() == FEE_BPS
     tx = market.setProtocolFee(cap, sender=deployer)
     assert tx.decode_logs(market.ProtocolFeeUpdated)[0].newFeeBps == cap
+
+
+def test_renounce_ownership_reverts_and_keeps_the_owner_if_owner_calls(market, deployer, stranger):
+    # Renouncing would lock the accrued protocol fees and any surplus in the contract forever.
+    with ape.reverts(market.OwnershipCannotBeRenounced):
+        market.renounceOwnership(sender=deployer)
+    with ape.reverts(market.OwnershipCannotBeRenounced):
+        market.renounceOwnership(sender=stranger)
+    assert market.owner() == deployer.address
 
 
 def test_constructor_reverts_if_fee_above_hard_cap(project, market, deployer):

@@ -10,9 +10,12 @@ import {IERC7007} from "./IERC7007.sol";
 /// registrar does:
 /// 1. `commit(keccak256(abi.encode(prompt, claimant, salt)))` — reveals nothing about the prompt;
 /// 2. after `MIN_COMMITMENT_AGE` seconds and before `MAX_COMMITMENT_AGE`, `claim(prompt, claimant, salt)`.
-/// The claimant is bound into the commitment, so anyone may submit the reveal: a copied reveal only ever
-/// claims for the committed claimant, and a reveal with another claimant matches no commitment. A claim lasts
-/// `CLAIM_TTL` seconds; an expired claim frees the prompt for new claims. Minting consumes the claim.
+/// The claimant is bound into the commitment, and only the claimant may submit the reveal: a copied reveal
+/// reverts, and a reveal with another claimant matches no commitment. A used reveal is public, so anyone can
+/// commit it again once it is consumed; binding the reveal to the claimant keeps a third party from renewing an
+/// expired claim on the claimant's behalf. Committing a commitment that is still pending changes nothing (a copy
+/// can neither make its author's commit fail nor delay its reveal). A claim lasts `CLAIM_TTL` seconds; an
+/// expired claim frees the prompt for new claims. Minting consumes the claim.
 /// @dev Compute commitments off-chain: {makeCommitment} is a convenience for tools and tests, and calling it
 /// through a node shows the prompt to that node.
 interface IERC7007Claimable is IERC7007 {
@@ -23,9 +26,6 @@ interface IERC7007Claimable is IERC7007 {
     /// @dev The topic of the indexed `prompt` is keccak256(prompt), i.e. the token id.
     event Claim(bytes indexed prompt, address indexed owner);
 
-    /// @notice `commitment` was recorded at a time it is still valid; re-committing would reset its age.
-    error ERC7007UnexpiredCommitmentExists(bytes32 commitment, uint256 expiresAt);
-
     /// @notice No commitment matches the revealed prompt, claimant and salt (never committed, or consumed).
     error ERC7007CommitmentNotFound(bytes32 commitment);
 
@@ -35,8 +35,8 @@ interface IERC7007Claimable is IERC7007 {
     /// @notice The commitment is `MAX_COMMITMENT_AGE` old or older; it expired at `expiredAt`.
     error ERC7007CommitmentTooOld(bytes32 commitment, uint256 expiredAt);
 
-    /// @notice The claimant is the zero address.
-    error ERC7007InvalidClaimant(address claimant);
+    /// @notice `claimer` submitted the reveal of a claim for `claimant`; only the claimant may.
+    error ERC7007UnauthorizedClaimer(address claimer, address claimant);
 
     /// @notice The prompt of `tokenId` has an unexpired claim for `claimant` until `expiresAt`.
     error ERC7007PromptAlreadyClaimed(uint256 tokenId, address claimant, uint256 expiresAt);
@@ -66,18 +66,20 @@ interface IERC7007Claimable is IERC7007 {
     function makeCommitment(bytes calldata prompt, address claimant, bytes32 salt) external pure returns (bytes32);
 
     /// @notice Records `commitment` at the current block time. Anyone may commit for anyone.
-    /// @dev Reverts with {ERC7007UnexpiredCommitmentExists} if the same commitment is still valid. Emits {Commit}.
+    /// @dev Emits {Commit}. A no-op (no event) if the same commitment is still pending (younger than
+    /// `MAX_COMMITMENT_AGE`): its original time is kept.
     function commit(bytes32 commitment) external;
 
     /// @notice When `commitment` was recorded (0 if never, or consumed by a claim).
     function commitmentTimestamp(bytes32 commitment) external view returns (uint256);
 
     /// @notice Reveals a commitment and claims `prompt` for `claimant` until `block.timestamp + CLAIM_TTL`.
-    /// @dev Anyone may submit the reveal; the claim always goes to the committed `claimant`. Consumes the
-    /// commitment. Reverts if the commitment is missing, too new or too old, if the prompt is already minted,
-    /// or if it has an unexpired claim (even the same claimant's). Emits {Claim}.
+    /// @dev Only `claimant` may submit the reveal ({ERC7007UnauthorizedClaimer}). Reverts with
+    /// `ERC7007InvalidPromptLength` (IERC7007Zkml) if the prompt is not the model's input length (it could never be
+    /// minted). Consumes the commitment. Reverts if the commitment is missing, too new or too old, if the prompt
+    /// is already minted, or if it has an unexpired claim (even the same claimant's). Emits {Claim}.
     /// @param prompt The prompt to claim.
-    /// @param claimant The only account its token can be minted to.
+    /// @param claimant The only account its token can be minted to; must be the caller.
     /// @param salt The secret that hid the prompt in the commitment.
     /// @return owner The claimant.
     function claim(bytes calldata prompt, address claimant, bytes32 salt) external returns (address owner);

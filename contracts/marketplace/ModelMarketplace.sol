@@ -21,7 +21,9 @@ import {CurveType} from "./types/CurveType.sol";
 /// initiative (a request's excess payment, a refund that anyone may trigger) is pushed with at most
 /// {PUSH_GAS_LIMIT} gas and no return data copied; if that fails it is credited to the receiver's refundable
 /// balance, so a reverting or gas-burning receiver blocks no one but itself. (3) Everything else is pulled by its
-/// owner, who picks the recipient. Pausing a listing only refuses new requests.
+/// owner, who picks the recipient. Pausing a listing only refuses new requests. Listings are unique per vendor
+/// (by collection, and per vendor by verifier and by model hash), so no account can occupy what another vendor
+/// needs; see docs/security.md.
 contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
     using ERC165Checker for address;
 
@@ -30,6 +32,12 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
 
     /// @inheritdoc IModelMarketplace
     uint256 public constant PUSH_GAS_LIMIT = 30_000;
+
+    /// @inheritdoc IModelMarketplace
+    uint32 public constant MIN_FULFILMENT_WINDOW = 5 minutes;
+
+    /// @inheritdoc IModelMarketplace
+    uint32 public constant MAX_FULFILMENT_WINDOW = 1 days;
 
     /// @dev Basis-point denominator.
     uint256 private constant _BPS = 10_000;
@@ -43,8 +51,8 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
     uint256 private _protocolFees;
 
     mapping(address collection => Listing) private _listings;
-    mapping(address verifier => address collection) private _collectionOfVerifier;
-    mapping(bytes32 modelHash => address collection) private _collectionOfModel;
+    mapping(address vendor => mapping(address verifier => address collection)) private _collectionOfVerifier;
+    mapping(address vendor => mapping(bytes32 modelHash => address collection)) private _collectionOfModel;
     mapping(address collection => mapping(address account => bool)) private _provers;
     mapping(uint256 requestId => Request) private _requests;
     mapping(address collection => mapping(bytes32 promptHash => uint256 requestId)) private _pendingRequests;
@@ -77,11 +85,11 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
         if (minter != address(this)) revert MarketplaceIsNotMinter(collection, minter);
         address verifier = IMarketplaceCollection(collection).verifier();
         if (verifier == address(0)) revert NotAnERC7007Collection(collection);
-        address listedWithVerifier = _collectionOfVerifier[verifier];
-        if (listedWithVerifier != address(0)) revert VerifierAlreadyListed(verifier, listedWithVerifier);
+        address listedWithVerifier = _collectionOfVerifier[msg.sender][verifier];
+        if (listedWithVerifier != address(0)) revert VerifierAlreadyListed(msg.sender, verifier, listedWithVerifier);
         bytes32 modelHash = IMarketplaceCollection(collection).modelHash();
-        address listedWithModel = _collectionOfModel[modelHash];
-        if (listedWithModel != address(0)) revert ModelAlreadyListed(modelHash, listedWithModel);
+        address listedWithModel = _collectionOfModel[msg.sender][modelHash];
+        if (listedWithModel != address(0)) revert ModelAlreadyListed(msg.sender, modelHash, listedWithModel);
         if (payout == address(0)) revert InvalidPayout();
         _checkCurve(curveType, spotPrice, delta);
 
@@ -89,13 +97,14 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
             vendor: msg.sender,
             paused: false,
             curveType: curveType,
+            fulfilmentWindow: MIN_FULFILMENT_WINDOW,
             payout: payout,
+            generations: 0,
             spotPrice: spotPrice,
-            delta: delta,
-            generations: 0
+            delta: delta
         });
-        _collectionOfVerifier[verifier] = collection;
-        _collectionOfModel[modelHash] = collection;
+        _collectionOfVerifier[msg.sender][verifier] = collection;
+        _collectionOfModel[msg.sender][modelHash] = collection;
         emit Listed(collection, msg.sender, verifier, modelHash, payout, curveType, spotPrice, delta);
     }
 
@@ -110,6 +119,15 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
         listing.spotPrice = spotPrice;
         listing.delta = delta;
         emit CurveUpdated(collection, curveType, spotPrice, delta);
+    }
+
+    /// @inheritdoc IModelMarketplace
+    function setFulfilmentWindow(address collection, uint32 window) external onlyVendor(collection) {
+        if (window < MIN_FULFILMENT_WINDOW || window > MAX_FULFILMENT_WINDOW) {
+            revert InvalidFulfilmentWindow(window, MIN_FULFILMENT_WINDOW, MAX_FULFILMENT_WINDOW);
+        }
+        _listings[collection].fulfilmentWindow = window;
+        emit FulfilmentWindowUpdated(collection, window);
     }
 
     /// @inheritdoc IModelMarketplace
@@ -236,6 +254,11 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
         _send(to, amount);
     }
 
+    /// @inheritdoc IModelMarketplace
+    function renounceOwnership() public pure override(Ownable, IModelMarketplace) {
+        revert OwnershipCannotBeRenounced();
+    }
+
     // --------------------------------------------------------------------------------------------------- views
 
     /// @inheritdoc IModelMarketplace
@@ -249,13 +272,13 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
     }
 
     /// @inheritdoc IModelMarketplace
-    function collectionOfVerifier(address verifier) external view returns (address) {
-        return _collectionOfVerifier[verifier];
+    function collectionOfVerifier(address vendor, address verifier) external view returns (address) {
+        return _collectionOfVerifier[vendor][verifier];
     }
 
     /// @inheritdoc IModelMarketplace
-    function collectionOfModel(bytes32 modelHash) external view returns (address) {
-        return _collectionOfModel[modelHash];
+    function collectionOfModel(address vendor, bytes32 modelHash) external view returns (address) {
+        return _collectionOfModel[vendor][modelHash];
     }
 
     /// @inheritdoc IModelMarketplace
@@ -333,9 +356,13 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
         Listing storage listing = _listings[collection];
         if (listing.vendor == address(0)) revert ListingNotFound(collection);
         if (listing.paused) revert ListingIsPaused(collection);
+        uint256 promptLength = IMarketplaceCollection(collection).encoding().inputLen;
+        if (prompt.length != promptLength) revert InvalidPromptLength(collection, prompt.length, promptLength);
         (address claimant, uint256 expiry) = IMarketplaceCollection(collection).claimOf(prompt);
         if (claimant != msg.sender) revert NotClaimant(claimant, msg.sender);
-        if (deadline <= block.timestamp) revert DeadlineNotInFuture(deadline, block.timestamp);
+        // The window is at least MIN_FULFILMENT_WINDOW > 0, so this also rejects deadlines in the past.
+        uint256 earliest = block.timestamp + listing.fulfilmentWindow;
+        if (deadline < earliest) revert DeadlineTooSoon(deadline, earliest);
         if (deadline >= expiry) revert DeadlineNotBeforeClaimExpiry(deadline, expiry);
         // A pending request past its deadline (refundable, never fulfillable) does not block a new one.
         uint256 pending = _pendingRequests[collection][keccak256(prompt)];
@@ -347,7 +374,8 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
         if (msg.value < price) revert InsufficientPayment(msg.value, price);
     }
 
-    /// @dev {requestGeneration}'s effects: records the request, escrows its price, emits {Requested}.
+    /// @dev {requestGeneration}'s effects: records the request, escrows its price, moves the spot price one step
+    /// along the curve (a later refund does not move it back) and emits {Requested}.
     function _openRequest(address collection, bytes calldata prompt, uint64 deadline, uint128 price)
         private
         returns (uint256 requestId)
@@ -367,12 +395,16 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
         });
         _pendingRequests[collection][promptHash] = requestId;
         _totalEscrowed += price;
-        emit Requested(requestId, collection, msg.sender, prompt, price, fee, deadline);
+        Listing storage listing = _listings[collection];
+        uint128 nextSpotPrice = PricingCurve.next(listing.curveType, price, listing.delta);
+        listing.spotPrice = nextSpotPrice;
+        emit Requested(requestId, collection, msg.sender, prompt, price, fee, deadline, nextSpotPrice);
     }
 
     /// @dev {fulfil}'s checks and effects: the request is pending, the caller is a prover of its collection, the
     /// deadline has not passed and `promptHash` is the request's. Marks it fulfilled, moves its price from
-    /// escrow to the payout's earnings and the protocol fees, advances the curve and emits {Fulfilled}.
+    /// escrow to the payout's earnings and the protocol fees, counts the generation and emits {Fulfilled}. The
+    /// curve moved when the request was made.
     function _settleFulfilment(uint256 requestId, Request storage request, bytes32 promptHash) private {
         if (request.status != RequestStatus.Pending) revert RequestNotPending(requestId, request.status);
         address collection = request.collection;
@@ -391,10 +423,8 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
         _earnings[payout] += vendorAmount;
         _totalEarnings += vendorAmount;
         _protocolFees += fee;
-        uint128 nextSpotPrice = PricingCurve.next(listing.curveType, listing.spotPrice, listing.delta);
-        listing.spotPrice = nextSpotPrice;
         ++listing.generations;
-        emit Fulfilled(requestId, collection, msg.sender, uint256(promptHash), payout, vendorAmount, fee, nextSpotPrice);
+        emit Fulfilled(requestId, collection, msg.sender, uint256(promptHash), payout, vendorAmount, fee);
     }
 
     /// @dev Forgets `requestId` as the prompt's pending request, unless a newer request replaced it (possible
@@ -426,16 +456,21 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
         if (vendor != msg.sender) revert NotVendor(collection, msg.sender);
     }
 
-    /// @dev If `collection` answers `owner()` (ERC-173, OpenZeppelin {IERC5313}) with a nonzero address, the caller must be it. A
-    /// collection without `owner()` (or reverting, or answering garbage) can be listed by anyone it names
-    /// as minter; see docs/marketplace.md.
+    /// @dev Reverts with {NotCollectionOwner} unless `collection` reports the caller as its owner. A collection
+    /// without an owner reads as owner zero and cannot be listed: the marketplace could not tell its vendor from a
+    /// squatter. `msg.sender` is never zero, so an owner of zero never matches.
     function _checkCollectionOwner(address collection) private view {
-        (bool success, bytes memory data) = collection.staticcall(abi.encodeCall(IERC5313.owner, ()));
-        if (!success || data.length != 32) return;
-        uint256 word = abi.decode(data, (uint256));
-        if (word == 0 || word > type(uint160).max) return;
-        address collectionOwner = address(uint160(word));
+        address collectionOwner = _reportedOwner(collection);
         if (collectionOwner != msg.sender) revert NotCollectionOwner(collection, msg.sender, collectionOwner);
+    }
+
+    /// @dev `collection`'s answer to `owner()` (ERC-173, OpenZeppelin {IERC5313}), or zero if it reverts or answers
+    /// anything but one address.
+    function _reportedOwner(address collection) private view returns (address) {
+        (bool success, bytes memory data) = collection.staticcall(abi.encodeCall(IERC5313.owner, ()));
+        if (!success || data.length != 32) return address(0);
+        uint256 word = abi.decode(data, (uint256));
+        return word > type(uint160).max ? address(0) : address(uint160(word));
     }
 
     function _checkCurve(CurveType curveType, uint128 spotPrice, uint128 delta) private pure {

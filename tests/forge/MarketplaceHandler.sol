@@ -7,14 +7,17 @@ import {RevertingActor, GasBurningActor, ReentrantActor} from "../../contracts/t
 import {ModelMarketplace} from "../../contracts/marketplace/ModelMarketplace.sol";
 import {IModelMarketplace} from "../../contracts/marketplace/interfaces/IModelMarketplace.sol";
 import {CurveType} from "../../contracts/marketplace/types/CurveType.sol";
+import {PricingCurve} from "../../contracts/marketplace/libraries/PricingCurve.sol";
 import {ERC7007Collection} from "../../contracts/ERC7007Collection.sol";
 import {ModelEncoding} from "../../contracts/types/ModelEncoding.sol";
 
 /// @notice Drives the marketplace with random but meaningful sequences: claims, requests (right and wrong
 /// payments, stale prices, bad deadlines), fulfilments (valid proofs, another model's proof, tampered output,
 /// non-provers, wrong prompts), refunds, time, withdrawals and vendor/owner administration, by plain accounts and
-/// by reverting, gas-burning and re-entrant contracts. It keeps ghost books from the outside (ETH that actually
-/// moved, proofs it actually submitted) for the invariants to compare with the marketplace's own accounting.
+/// by reverting, gas-burning and re-entrant contracts; and a squatter who lists its own collections naming the
+/// vendor's verifiers and model hashes (present and future) before the vendor does. It keeps ghost books from the
+/// outside (ETH that actually moved, proofs it actually submitted, the price each request should have paid, the
+/// window each request was given) for the invariants to compare with the marketplace's own state.
 contract MarketplaceHandler is TestBase {
     uint256 internal constant PROMPTS = 64;
 
@@ -27,6 +30,8 @@ contract MarketplaceHandler is TestBase {
     address public constant PROVER = address(0x9900);
     address public constant STRANGER = address(0x5555);
     address public constant SINK = address(0x5111);
+    address public constant SQUATTER = address(0x5017);
+    uint256 internal constant FUTURE_MODELS = 4;
 
     ReentrantActor public immutable reentrant;
     address[] public actors;
@@ -54,6 +59,20 @@ contract MarketplaceHandler is TestBase {
 
     mapping(bytes32 op => uint256) public successes;
 
+    /// @dev The curve position each listing should be at: the spot price after every request so far.
+    mapping(address collection => uint256) public ghostSpot;
+    uint256 public pricedOffCurve; // requests that paid anything but the ghost spot price
+    mapping(uint256 requestId => uint256) public ghostEarliestDeadline; // request time + the window then in force
+
+    /// @dev The vendor's models: the two it listed at the start, then those it lists during the run.
+    ERC7007Collection[] public vendorCollections;
+    /// @dev Verifiers the vendor will list later, deployed up front so the squatter can name them first.
+    StubVerifier[FUTURE_MODELS] public futureVerifiers;
+    uint256 public vendorModels;
+    uint256 public vendorLockedOut; // vendor listings of its own, fresh model that failed
+    ERC7007Collection[] public squats;
+    uint256 public renounced; // renounceOwnership calls that did not revert
+
     constructor() {
         vm.warp(1_700_000_000);
         market = new ModelMarketplace(OWNER, 250);
@@ -68,18 +87,10 @@ contract MarketplaceHandler is TestBase {
         }
         accounts.push(VENDOR);
 
-        ModelEncoding memory enc =
-            ModelEncoding({inputLen: 2, outputLen: 4, inputScale: 4, outputScale: 8, width: 2, height: 2, channels: 1});
         for (uint256 m = 0; m < 2; ++m) {
             verifiers[m] = new StubVerifier(m + 1);
             collections[m] = new ERC7007Collection(
-                "Stub model",
-                "STUB",
-                address(verifiers[m]),
-                keccak256(abi.encode("model", m)),
-                enc,
-                address(market),
-                VENDOR
+                "Stub model", "STUB", address(verifiers[m]), modelHashOf(m), _encoding(), address(market), VENDOR
             );
         }
         vm.startPrank(VENDOR);
@@ -88,6 +99,24 @@ contract MarketplaceHandler is TestBase {
         market.setProver(address(collections[0]), PROVER, true);
         market.setProver(address(collections[1]), PROVER, true);
         vm.stopPrank();
+        ghostSpot[address(collections[0])] = 0.001 ether;
+        ghostSpot[address(collections[1])] = 1 gwei;
+        vendorCollections.push(collections[0]);
+        vendorCollections.push(collections[1]);
+        vendorModels = 2;
+        for (uint256 i = 0; i < FUTURE_MODELS; ++i) {
+            futureVerifiers[i] = new StubVerifier(10 + i);
+        }
+    }
+
+    /// @notice The model hash of the vendor's model `m` (public, as committed models' hashes are).
+    function modelHashOf(uint256 m) public pure returns (bytes32) {
+        return keccak256(abi.encode("model", m));
+    }
+
+    /// @notice The verifier of the vendor's model `m` (the first two are listed at the start).
+    function verifierOf(uint256 m) public view returns (address) {
+        return m < 2 ? address(verifiers[m]) : address(futureVerifiers[m - 2]);
     }
 
     // ------------------------------------------------------------------------------------------ entry points
@@ -100,6 +129,7 @@ contract MarketplaceHandler is TestBase {
         bytes32 salt = keccak256(abi.encode(actorSeed, block.timestamp));
         collection.commit(collection.makeCommitment(prompt, actor, salt));
         vm.warp(block.timestamp + collection.MIN_COMMITMENT_AGE());
+        vm.prank(actor); // only the claimant may reveal
         try collection.claim(prompt, actor, salt) {
             ++successes["claim"];
             claims.push(Claimed(actor, promptSeed, modelSeed % 2));
@@ -134,11 +164,13 @@ contract MarketplaceHandler is TestBase {
         (uint256 price,) = market.quote(collection);
         uint256 value = extraSeed % 8 == 0 ? price / 2 : price + bound(extraSeed, 0, 0.01 ether);
         uint256 maxPrice = maxSeed % 9 == 0 && price > 0 ? price - 1 : price + bound(maxSeed, 0, 1 ether);
-        // Mostly within the claim; sometimes now (too early) or beyond the claim's expiry.
+        // Mostly within the claim; sometimes inside the fulfilment window (too early) or beyond the claim's expiry.
         uint64 deadline = uint64(
             block.timestamp
                 + (deadlineSeed % 11 == 0 ? bound(deadlineSeed, 0, 8 days) : bound(deadlineSeed, 1 hours, 1 days))
         );
+        // Sometimes a prompt of the wrong length (never claimable, never requestable).
+        if (deadlineSeed % 13 == 0) prompt = abi.encodePacked(prompt, uint8(deadlineSeed));
 
         _request(actor, collection, prompt, price, value, maxPrice, deadline);
     }
@@ -154,9 +186,14 @@ contract MarketplaceHandler is TestBase {
     ) private {
         vm.deal(actor, actor.balance + value);
         uint256 before = actor.balance;
+        IModelMarketplace.Listing memory listing = market.getListing(collection);
         vm.prank(actor);
         try market.requestGeneration{value: value}(collection, prompt, maxPrice, deadline) returns (uint256 id) {
             ++successes["request"];
+            uint128 paid = market.getRequest(id).price;
+            if (paid != ghostSpot[collection]) ++pricedOffCurve;
+            ghostSpot[collection] = PricingCurve.next(listing.curveType, paid, listing.delta);
+            ghostEarliestDeadline[id] = block.timestamp + listing.fulfilmentWindow;
             ids.push(id);
             promptOf[id] = prompt;
             reentrant.setTarget(id);
@@ -256,13 +293,26 @@ contract MarketplaceHandler is TestBase {
     }
 
     /// @notice The vendor or owner reconfigures: pause/unpause, curves, payouts (to any actor, reverting and
-    /// gas-burning ones included), provers, the protocol fee (sometimes above its cap).
+    /// gas-burning ones included), provers, fulfilment windows (sometimes out of bounds), the protocol fee
+    /// (sometimes above its cap); the owner sometimes tries to renounce.
     function administer(uint256 what, uint256 modelSeed, uint256 valueSeed) external {
         address collection = address(collections[modelSeed % 2]);
-        what = what % 6;
+        what = what % 8;
         if (what == 5) {
             vm.prank(OWNER);
             try market.setProtocolFee(uint16(bound(valueSeed, 0, 1_200))) {} catch {}
+            return;
+        }
+        if (what == 6) {
+            vm.prank(VENDOR);
+            try market.setFulfilmentWindow(collection, uint32(bound(valueSeed, 0, 3 hours))) {} catch {}
+            return;
+        }
+        if (what == 7) {
+            vm.prank(OWNER);
+            try market.renounceOwnership() {
+                ++renounced;
+            } catch {}
             return;
         }
         vm.prank(VENDOR);
@@ -275,10 +325,51 @@ contract MarketplaceHandler is TestBase {
         } else if (what == 3) {
             market.setProver(collection, PROVER, valueSeed % 4 != 0);
         } else if (modelSeed % 2 == 0) {
-            market.setCurve(collection, CurveType.Linear, uint128(bound(valueSeed, 0, 1 ether)), 0.0001 ether);
+            uint128 spot = uint128(bound(valueSeed, 0, 1 ether));
+            market.setCurve(collection, CurveType.Linear, spot, 0.0001 ether);
+            ghostSpot[collection] = spot;
         } else {
-            market.setCurve(collection, CurveType.Exponential, uint128(bound(valueSeed, 1 gwei, 1 ether)), 1.1e18);
+            uint128 spot = uint128(bound(valueSeed, 1 gwei, 1 ether));
+            market.setCurve(collection, CurveType.Exponential, spot, 1.1e18);
+            ghostSpot[collection] = spot;
         }
+    }
+
+    /// @notice The squatter deploys a collection of its own (owner: itself, minter: the marketplace) naming one of
+    /// the vendor's verifiers or its own, and one of the vendor's model hashes, listed or yet to be listed, and
+    /// lists it; then tries to list one of the vendor's collections as its own.
+    function squat(uint256 modelSeed, uint256 verifierSeed) external {
+        uint256 m = bound(modelSeed, 0, 2 + FUTURE_MODELS - 1);
+        address verifier = verifierSeed % 3 == 0 ? address(verifiers[verifierSeed % 2]) : verifierOf(m);
+        ERC7007Collection collection =
+            new ERC7007Collection("Squat", "SQ", verifier, modelHashOf(m), _encoding(), address(market), SQUATTER);
+        vm.startPrank(SQUATTER);
+        try market.list(address(collection), SQUATTER, CurveType.Linear, 1, 0) {
+            ++successes["squat"];
+            squats.push(collection);
+        } catch {}
+        try market.list(
+            address(vendorCollections[verifierSeed % vendorCollections.length]), SQUATTER, CurveType.Linear, 1, 0
+        ) {
+            ++successes["squatVendorCollection"];
+        } catch {}
+        vm.stopPrank();
+    }
+
+    /// @notice The vendor deploys and lists its next model (whatever the squatter listed before): it must work.
+    function listNextModel() external {
+        if (vendorModels == 2 + FUTURE_MODELS) return;
+        uint256 m = vendorModels++;
+        ERC7007Collection collection = new ERC7007Collection(
+            "Vendor model", "VM", verifierOf(m), modelHashOf(m), _encoding(), address(market), VENDOR
+        );
+        vm.prank(VENDOR);
+        try market.list(address(collection), VENDOR, CurveType.Linear, 0.001 ether, 0) {
+            ++successes["listNextModel"];
+        } catch {
+            ++vendorLockedOut;
+        }
+        vendorCollections.push(collection);
     }
 
     // ------------------------------------------------------------------------------------------------ views
@@ -289,6 +380,14 @@ contract MarketplaceHandler is TestBase {
 
     function allAccounts() external view returns (address[] memory) {
         return accounts;
+    }
+
+    function vendorCollectionCount() external view returns (uint256) {
+        return vendorCollections.length;
+    }
+
+    function squatCount() external view returns (uint256) {
+        return squats.length;
     }
 
     // ---------------------------------------------------------------------------------------------- helpers
@@ -311,6 +410,11 @@ contract MarketplaceHandler is TestBase {
 
     function _indexOf(address actor) private view returns (uint256 i) {
         while (actors[i] != actor) ++i;
+    }
+
+    function _encoding() private pure returns (ModelEncoding memory) {
+        return
+            ModelEncoding({inputLen: 2, outputLen: 4, inputScale: 4, outputScale: 8, width: 2, height: 2, channels: 1});
     }
 
     function _prompt(uint256 seed) private pure returns (bytes memory) {

@@ -27,11 +27,59 @@ contract MarketplaceInvariantsTest is TestBase {
     }
 
     /// One campaign (1,000 runs x 100 calls) checking every property after every call; one function rather
-    /// than three so forge runs one campaign instead of three (each invariant function gets its own).
+    /// than several so forge runs one campaign instead of several (each invariant function gets its own).
     function invariant_escrowConservedAndRequestsSettleOnce() public view {
         _checkBalanceEqualsLiabilities();
         _checkBucketsMatchGhostBooks();
         _checkRequestsSettleOnceAndTokensGoToRequesters();
+        _checkPricesFollowTheCurvePerRequest();
+        _checkDeadlinesLeaveTheFulfilmentWindow();
+        _checkNoSquatting();
+        assertTrue(market.owner() == handler.OWNER() && handler.renounced() == 0, "ownership is never renounced");
+    }
+
+    /// Each listing's spot price is its curve advanced once per request since the vendor last set it, and every
+    /// request paid the price its position on the curve gave: k concurrent requests pay what k sequential would,
+    /// and a refund never rewinds the curve.
+    function _checkPricesFollowTheCurvePerRequest() internal view {
+        assertEq(handler.pricedOffCurve(), 0, "every request paid its curve position's price");
+        for (uint256 m = 0; m < 2; ++m) {
+            address collection = address(handler.collections(m));
+            assertEq(market.getListing(collection).spotPrice, handler.ghostSpot(collection), "spot == curve position");
+        }
+    }
+
+    /// Every request's deadline left the provers at least the listing's fulfilment window at the time, and every
+    /// window is within its bounds.
+    function _checkDeadlinesLeaveTheFulfilmentWindow() internal view {
+        uint256[] memory ids = handler.requestIds();
+        for (uint256 i = 0; i < ids.length; ++i) {
+            assertLe(handler.ghostEarliestDeadline(ids[i]), market.getRequest(ids[i]).deadline, "deadline >= window");
+        }
+        for (uint256 m = 0; m < 2; ++m) {
+            uint256 window = market.getListing(address(handler.collections(m))).fulfilmentWindow;
+            assertLe(market.MIN_FULFILMENT_WINDOW(), window, "window >= MIN_FULFILMENT_WINDOW");
+            assertLe(window, market.MAX_FULFILMENT_WINDOW(), "window <= MAX_FULFILMENT_WINDOW");
+        }
+    }
+
+    /// Whatever the squatter listed first, the vendor listed each of its models, each of the vendor's lookups
+    /// leads to the vendor's own collection, and no squatter collection is ever found under the vendor's name.
+    function _checkNoSquatting() internal view {
+        address vendor = handler.VENDOR();
+        assertEq(handler.vendorLockedOut(), 0, "the vendor can always list its own model");
+        for (uint256 m = 0; m < handler.vendorCollectionCount(); ++m) {
+            address collection = address(handler.vendorCollections(m));
+            assertTrue(market.getListing(collection).vendor == vendor, "vendor's collection listed by the vendor");
+            assertTrue(market.collectionOfModel(vendor, handler.modelHashOf(m)) == collection, "model lookup");
+            assertTrue(market.collectionOfVerifier(vendor, handler.verifierOf(m)) == collection, "verifier lookup");
+        }
+        for (uint256 i = 0; i < handler.squatCount(); ++i) {
+            ERC7007Collection squat = handler.squats(i);
+            assertTrue(market.getListing(address(squat)).vendor == handler.SQUATTER(), "a squat is its squatter's");
+            assertTrue(market.collectionOfModel(vendor, squat.modelHash()) != address(squat), "never the vendor's");
+            assertTrue(market.collectionOfVerifier(vendor, squat.verifier()) != address(squat), "never the vendor's");
+        }
     }
 
     /// The marketplace holds exactly what it owes: escrow + refunds + earnings + fees, and that equals the ETH

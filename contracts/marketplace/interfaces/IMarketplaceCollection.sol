@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.20;
 
+import {ModelEncoding} from "../../types/ModelEncoding.sol";
+
 /// @title The view of an ERC-7007 collection that the model marketplace relies on
 /// @notice The subset of the project's ERC-7007 collection ({IERC7007Mintable}, {IERC7007Claimable},
 /// {IERC7007Zkml}) that {ModelMarketplace} calls, with the same signatures. Declared here, minimal, so the
@@ -30,6 +32,9 @@ interface IMarketplaceCollection {
 
     /// @notice The commitment to the model's artifacts the collection is immutably bound to.
     function modelHash() external view returns (bytes32);
+
+    /// @notice The model's encoding: the marketplace reads the prompt length (`inputLen`) from it.
+    function encoding() external view returns (ModelEncoding memory);
 
     /// @notice The owner of `tokenId` (ERC-721).
     function ownerOf(uint256 tokenId) external view returns (address);

@@ -6,9 +6,9 @@ import {CurveType} from "../types/CurveType.sol";
 /// @title Model marketplace: escrowed pay-per-generation with bonding-curve prices
 /// @notice Vendors list a model as its ERC-7007 collection with a pricing curve and a payout address. A user who
 /// holds an unexpired Claimable claim on a prompt in that collection requests a generation and pays the current
-/// price into escrow. One of the vendor's provers fulfils it with the model's output and a proof: in that one
-/// transaction the collection verifies the proof and mints the NFT to the requester (the claimant), the vendor is
-/// credited and the price moves one step along the curve. Unfulfilled requests are refunded after their
+/// price into escrow, and the price moves one step along the curve. One of the vendor's provers fulfils it with
+/// the model's output and a proof: in that one transaction the collection verifies the proof and mints the NFT to
+/// the requester (the claimant) and the vendor is credited. Unfulfilled requests are refunded after their
 /// deadline. All earnings are pull payments.
 /// @dev Accounting invariant, kept by every function: `address(this).balance == totalEscrowed() +
 /// totalRefundable() + totalEarnings() + protocolFees() + surplus()`, where `surplus()` is ETH forced in without a
@@ -28,16 +28,18 @@ interface IModelMarketplace {
         address vendor;
         /// @notice Whether new requests are refused. Pausing never blocks fulfilments, refunds or withdrawals.
         bool paused;
-        /// @notice The curve the spot price follows after each fulfilled generation.
+        /// @notice The curve the spot price follows: one step per request.
         CurveType curveType;
+        /// @notice Seconds a request leaves the vendor's provers at least: `deadline >= now + fulfilmentWindow`.
+        uint32 fulfilmentWindow;
         /// @notice Credited with the vendor's share of each fulfilled generation.
         address payout;
+        /// @notice Fulfilled generations so far.
+        uint64 generations;
         /// @notice The price (wei, protocol fee included) of the next request.
         uint128 spotPrice;
         /// @notice The curve's parameter: wei per step (linear) or a 1e18 fixed-point multiplier (exponential).
         uint128 delta;
-        /// @notice Fulfilled generations so far.
-        uint64 generations;
     }
 
     /// @notice A generation request.
@@ -75,6 +77,10 @@ interface IModelMarketplace {
     /// @notice The vendor of `collection` set its curve.
     event CurveUpdated(address indexed collection, CurveType curveType, uint128 spotPrice, uint128 delta);
 
+    /// @notice The vendor of `collection` set its fulfilment window: request deadlines are `window` seconds away
+    /// at least.
+    event FulfilmentWindowUpdated(address indexed collection, uint32 window);
+
     /// @notice The vendor of `collection` set its payout address.
     event PayoutUpdated(address indexed collection, address payout);
 
@@ -88,7 +94,7 @@ interface IModelMarketplace {
     event ListingUnpaused(address indexed collection);
 
     /// @notice `requester` requested a generation on `collection` for `prompt`, paying `price` (of which `fee`
-    /// goes to the protocol) into escrow until `deadline`.
+    /// goes to the protocol) into escrow until `deadline`; the listing's spot price moved to `nextSpotPrice`.
     event Requested(
         uint256 indexed requestId,
         address indexed collection,
@@ -96,11 +102,12 @@ interface IModelMarketplace {
         bytes prompt,
         uint256 price,
         uint256 fee,
-        uint64 deadline
+        uint64 deadline,
+        uint128 nextSpotPrice
     );
 
     /// @notice `prover` fulfilled `requestId`: token `tokenId` was minted to the requester, `payout` was
-    /// credited `vendorAmount`, the protocol `fee`, and the listing's spot price moved to `nextSpotPrice`.
+    /// credited `vendorAmount` and the protocol `fee`.
     event Fulfilled(
         uint256 indexed requestId,
         address indexed collection,
@@ -108,8 +115,7 @@ interface IModelMarketplace {
         uint256 tokenId,
         address payout,
         uint256 vendorAmount,
-        uint256 fee,
-        uint128 nextSpotPrice
+        uint256 fee
     );
 
     /// @notice `requestId` expired unfulfilled and its `amount` went back to `requester` (sent, or credited
@@ -140,13 +146,14 @@ interface IModelMarketplace {
     /// @notice `collection` is already listed.
     error CollectionAlreadyListed(address collection);
 
-    /// @notice `verifier` already backs the listed `collection`: one verifier per listed model.
-    error VerifierAlreadyListed(address verifier, address collection);
+    /// @notice `vendor` already listed `collection` with `verifier`: one collection per verifier and vendor.
+    error VerifierAlreadyListed(address vendor, address verifier, address collection);
 
-    /// @notice The model `modelHash` is already listed as `collection`.
-    error ModelAlreadyListed(bytes32 modelHash, address collection);
+    /// @notice `vendor` already listed the model `modelHash` as `collection`: one collection per model and vendor.
+    error ModelAlreadyListed(address vendor, bytes32 modelHash, address collection);
 
-    /// @notice `account` may not list `collection`: the collection reports `owner` as its owner.
+    /// @notice `account` may not list `collection`: the collection reports `owner` as its owner (zero if it
+    /// reports none, and then nobody may).
     error NotCollectionOwner(address collection, address account, address owner);
 
     /// @notice `collection` has no code or does not report ERC-7007 (`0x702c55a6`) through ERC-165.
@@ -167,14 +174,21 @@ interface IModelMarketplace {
     /// @notice The payout address is zero.
     error InvalidPayout();
 
+    /// @notice `window` is outside `[minWindow, maxWindow]`.
+    error InvalidFulfilmentWindow(uint32 window, uint32 minWindow, uint32 maxWindow);
+
     /// @notice `(spotPrice, delta)` is not a valid curve of `curveType`.
     error InvalidCurve(CurveType curveType, uint128 spotPrice, uint128 delta);
 
     /// @notice `account` does not hold the claim on the prompt; `claimant` does.
     error NotClaimant(address claimant, address account);
 
-    /// @notice `deadline` is not in the future.
-    error DeadlineNotInFuture(uint64 deadline, uint256 timestamp);
+    /// @notice `prompt` is `length` bytes, but `collection`'s model takes `expected`: it could never be proven.
+    error InvalidPromptLength(address collection, uint256 length, uint256 expected);
+
+    /// @notice `deadline` leaves the provers less than the listing's fulfilment window: it must be `earliest` or
+    /// later.
+    error DeadlineTooSoon(uint64 deadline, uint256 earliest);
 
     /// @notice `deadline` is not before the claim's `expiry`: the mint could fail for an expired claim.
     error DeadlineNotBeforeClaimExpiry(uint64 deadline, uint256 expiry);
@@ -218,19 +232,29 @@ interface IModelMarketplace {
     /// @notice `feeBps` exceeds the hard cap `maxFeeBps`.
     error ProtocolFeeTooHigh(uint16 feeBps, uint16 maxFeeBps);
 
+    /// @notice The owner cannot be renounced: protocol fees and surplus would be locked for ever.
+    error OwnershipCannotBeRenounced();
+
     // ---------------------------------------------------------------------------------------------- vendors
 
     /// @notice Lists `collection` with the caller as vendor: new requests pay `spotPrice`, which moves along
-    /// `curveType` with `delta` after every fulfilled generation; earnings are credited to `payout`.
-    /// @dev Requires an ERC-7007 collection whose `minter()` is this marketplace, not listed before, whose
-    /// verifier and model hash back no other listing, a nonzero payout and a valid curve. If the collection
-    /// answers `owner()` (ERC-173) with a nonzero address, only that owner may list it, so nobody can squat
-    /// another vendor's collection. Emits {Listed}.
+    /// `curveType` with `delta` at every request; earnings are credited to `payout`. The fulfilment window starts
+    /// at {MIN_FULFILMENT_WINDOW} (see {setFulfilmentWindow}).
+    /// @dev Requires an ERC-7007 collection whose `owner()` (ERC-173 / ERC-5313) is the caller and whose
+    /// `minter()` is this marketplace, not listed before; whose verifier and model hash back no other listing
+    /// of the same vendor; a nonzero payout and a valid curve. Uniqueness is per vendor, so nothing another
+    /// account lists can block a vendor or be found under its name ({collectionOfModel}). Emits {Listed}.
     function list(address collection, address payout, CurveType curveType, uint128 spotPrice, uint128 delta) external;
 
     /// @notice Sets `collection`'s curve. Only its vendor. Affects only later requests (prices are fixed at
     /// request time). Emits {CurveUpdated}.
     function setCurve(address collection, CurveType curveType, uint128 spotPrice, uint128 delta) external;
+
+    /// @notice Sets `collection`'s fulfilment window: new requests must leave its provers at least `window`
+    /// seconds (`deadline >= block.timestamp + window`). Only its vendor; `window` within
+    /// [{MIN_FULFILMENT_WINDOW}, {MAX_FULFILMENT_WINDOW}]. Affects only later requests. Emits
+    /// {FulfilmentWindowUpdated}.
+    function setFulfilmentWindow(address collection, uint32 window) external;
 
     /// @notice Sets the account credited with `collection`'s earnings from now on. Only its vendor. Emits
     /// {PayoutUpdated}.
@@ -249,11 +273,13 @@ interface IModelMarketplace {
 
     // ---------------------------------------------------------------------------------------------- users
 
-    /// @notice Requests a generation of `prompt` on `collection` at the current price, escrowing the payment.
-    /// @dev The caller must hold the collection's claim on `prompt` (so the NFT can only be minted to them),
-    /// with `block.timestamp < deadline < claim expiry`. Reverts with {PriceAboveMax} if the price moved
-    /// above `maxPrice`, with {InsufficientPayment} if `msg.value` is below it. The excess over the price is
-    /// sent back to the caller in the same transaction (credited to {refundableOf} if sending fails). Emits
+    /// @notice Requests a generation of `prompt` on `collection` at the current price, escrowing the payment, and
+    /// moves the price one step along the curve (so concurrent requests pay what consecutive ones would).
+    /// @dev `prompt` must be the model's input length ({InvalidPromptLength}). The caller must hold the
+    /// collection's claim on `prompt` (so the NFT can only be minted to them), with
+    /// `block.timestamp + fulfilmentWindow <= deadline < claim expiry`. Reverts with {PriceAboveMax} if the price
+    /// moved above `maxPrice`, with {InsufficientPayment} if `msg.value` is below it. The excess over the price
+    /// is sent back to the caller in the same transaction (credited to {refundableOf} if sending fails). Emits
     /// {Requested}.
     /// @return requestId The new request's id.
     function requestGeneration(address collection, bytes calldata prompt, uint256 maxPrice, uint64 deadline)
@@ -262,8 +288,8 @@ interface IModelMarketplace {
         returns (uint256 requestId);
 
     /// @notice Fulfils `requestId` with the model's output `aigcData` on `prompt` and its `proof`: the
-    /// collection verifies the proof and mints the token to the requester, the payout is credited with the price
-    /// minus the protocol fee and the spot price moves one step along the curve.
+    /// collection verifies the proof and mints the token to the requester, and the payout is credited with the
+    /// price minus the protocol fee.
     /// @dev Only a prover of the request's collection, before the deadline (inclusive), once. Emits
     /// {Fulfilled}.
     /// @return tokenId The minted token, `uint256(keccak256(prompt))`.
@@ -277,7 +303,7 @@ interface IModelMarketplace {
 
     /// @notice Refunds the unfulfilled `requestId` after its deadline; anyone may call it. The price goes back
     /// to the requester in full (sent with a bounded amount of gas, credited to {refundableOf} if that fails).
-    /// Emits {Refunded}.
+    /// The curve step the request took stays taken. Emits {Refunded}.
     function refund(uint256 requestId) external;
 
     /// @notice Sends the caller's whole refundable balance to `to`. Emits {RefundWithdrawn}.
@@ -299,10 +325,20 @@ interface IModelMarketplace {
     /// @notice Sends {surplus} (ETH forced in, owed to no one) to `to`. Only the owner. Emits {SurplusSkimmed}.
     function skim(address payable to) external;
 
+    /// @notice Always reverts with {OwnershipCannotBeRenounced}: an ownerless marketplace would lock its protocol
+    /// fees and surplus. Ownership moves only by the two-step transfer.
+    function renounceOwnership() external;
+
     // ---------------------------------------------------------------------------------------------- views
 
     /// @notice Hard cap on the protocol fee, in basis points.
     function MAX_PROTOCOL_FEE_BPS() external view returns (uint16);
+
+    /// @notice The shortest fulfilment window a vendor can set, and the one a listing starts with (seconds).
+    function MIN_FULFILMENT_WINDOW() external view returns (uint32);
+
+    /// @notice The longest fulfilment window a vendor can set (seconds); well below a claim's lifetime.
+    function MAX_FULFILMENT_WINDOW() external view returns (uint32);
 
     /// @notice Gas forwarded when the marketplace pushes ETH it does not have to push (excess payment,
     /// refunds); a receiver needing more is credited instead.
@@ -314,11 +350,12 @@ interface IModelMarketplace {
     /// @notice `collection`'s listing (all zero if not listed).
     function getListing(address collection) external view returns (Listing memory);
 
-    /// @notice The collection listed with `verifier`, or zero.
-    function collectionOfVerifier(address verifier) external view returns (address);
+    /// @notice The collection `vendor` listed with `verifier`, or zero. Never another account's listing.
+    function collectionOfVerifier(address vendor, address verifier) external view returns (address);
 
-    /// @notice The collection listed for the model `modelHash`, or zero.
-    function collectionOfModel(bytes32 modelHash) external view returns (address);
+    /// @notice The collection `vendor` listed for the model `modelHash`, or zero. Never another account's
+    /// listing: look a model up under the vendor you trust (e.g. the deployment manifest's account).
+    function collectionOfModel(address vendor, bytes32 modelHash) external view returns (address);
 
     /// @notice The price and protocol fee a request on `collection` pays now.
     function quote(address collection) external view returns (uint256 price, uint256 fee);
