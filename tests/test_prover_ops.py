@@ -119,8 +119,8 @@ def test_poll_skips_request_up_front_if_it_cannot_finish_before_its_deadline(
 ):
     market, collection, _ = deployment
     start = chain.blocks.head.number
-    request = _requested(chain, market, collection, user, micro, [41, 42, 43, 44], ttl=60)
-    service = _service(market, {collection.address: micro}, prover, tmp_path / "s.json", start, margin=600)
+    request = _requested(chain, market, collection, user, micro, [41, 42, 43, 44], ttl=400)  # window: 300 s
+    service = _service(market, {collection.address: micro}, prover, tmp_path / "s.json", start, margin=900)
     [outcome] = service.poll()
     assert outcome.status == "too-late" and service.metrics.proofs == 0
     assert service.state.handled[str(request.request_id)] == "too-late"
@@ -130,8 +130,8 @@ def test_poll_skips_request_up_front_if_it_cannot_finish_before_its_deadline(
 def test_poll_ends_request_as_expired_if_its_deadline_passed(deployment, micro, chain, user, prover, tmp_path):
     market, collection, _ = deployment
     start = chain.blocks.head.number
-    request = _requested(chain, market, collection, user, micro, [51, 52, 53, 54], ttl=100)
-    chain.pending_timestamp += 200
+    request = _requested(chain, market, collection, user, micro, [51, 52, 53, 54], ttl=400)
+    chain.pending_timestamp += 500
     chain.mine()
     [outcome] = _service(market, {collection.address: micro}, prover, tmp_path / "s.json", start).poll()
     assert (outcome.request_id, outcome.status) == (request.request_id, "expired")
