@@ -31,6 +31,7 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(VENV)/.installed node_modules/.installed  ## install everything (idempotent, fast when done)
 	@bash tools/solc/register.sh
+	@bash tools/redis.sh
 
 compile: setup  ## compile the contracts with Ape
 	ape compile
