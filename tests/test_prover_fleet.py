@@ -19,6 +19,7 @@ import redis
 from ape import project
 
 from support.devnet import BIN, NETWORK, ROOT, deploy_micro, env, fulfilled_logs, request, stop, wait_fulfilled
+from zkaigc.fleet import FleetError, Lease, RedisClaims, broker_settings
 from zkaigc.localchain import free_port
 
 PROVERS = (3, 4)  # one account per worker machine, both allowed by the vendor at deploy
@@ -114,3 +115,32 @@ def test_fleet_fulfils_each_request_once_if_a_worker_is_killed_mid_proof(broker,
     assert f"request {victim}: fulfilled" in b_log and f"request {victim}: fulfilled" not in a_log
     assert [len(fulfilled_logs(market, i)) for i in ids] == [1] * len(ids)  # each fulfilled exactly once
     assert _proofs([a_log, b_log]) == {i: 1 for i in ids}  # and proven exactly once (a's cut-off proof: none)
+
+
+def test_acquire_names_the_holder_if_another_worker_holds_the_lease(broker):
+    a = RedisClaims(broker, "zkaigc:test", ttl=3, owner="host-a:1")
+    b = RedisClaims(broker, "zkaigc:test", ttl=3, owner="host-b:2")
+    lease = a.acquire(7)
+    assert isinstance(lease, Lease)
+    assert b.acquire(7) == "host-a:1"
+    time.sleep(4)  # renewed while the holder lives
+    assert b.acquire(7) == "host-a:1"
+    lease.release()
+    again = b.acquire(7)
+    assert isinstance(again, Lease)
+    again.release()
+
+
+def test_acquire_takes_the_lease_if_its_holder_died(broker):
+    dead = RedisClaims(broker, "zkaigc:test", ttl=1, owner="host-a:1")
+    lease = dead.acquire(8)
+    lease._stop.set()  # the holder stops renewing, as a killed process does
+    time.sleep(1.5)
+    taken = RedisClaims(broker, "zkaigc:test", ttl=1, owner="host-b:2").acquire(8)
+    assert isinstance(taken, Lease)
+    taken.release()
+
+
+def test_broker_settings_raises_if_url_is_not_redis():
+    with pytest.raises(FleetError, match="is not a Redis URL"):
+        broker_settings("http://127.0.0.1:6379")
