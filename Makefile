@@ -38,6 +38,7 @@ $(ETHERS): node_modules/.installed
 
 setup: $(VENV)/.installed node_modules/.installed $(ETHERS)  ## install everything (idempotent, fast when done)
 	@bash tools/solc/register.sh
+	@bash tools/redis.sh
 
 browser:  ## the browser tests' Chromium (apt-get; skipped when /usr/bin/chromium is there)
 	@bash tools/chromium.sh

@@ -4,7 +4,8 @@
     ape run deploy --network ethereum:devnet:node --account deployer --models micro --prover 0xProverAddress
     ape run deploy ... --redeploy                    # the committed artifacts were rebuilt: new collection
 
-`--prover` is the address `ape run prover --account …` signs with (default: the deploying account).
+`--prover` is the address `ape run prover --account …` signs with (default: the deploying account); a fleet
+lists one per worker machine, comma-separated (`--prover 0xA,0xB`).
 Refuses to continue when a model's committed artifacts differ from those its deployed collection is bound
 to (a rebuilt model), unless --redeploy.
 
@@ -27,7 +28,11 @@ from zkaigc.errors import ZkaigcError
 @click.command(cls=ConnectedProviderCommand)
 @account_option()
 @click.option("--models", default=None, help="Comma-separated model names, or 'all' (default: the showcase model).")
-@click.option("--prover", default=None, help="Address allowed to fulfil requests (default: the deploying account).")
+@click.option(
+    "--prover",
+    default=None,
+    help="Address(es) allowed to fulfil requests, comma-separated: one per worker machine (default: the deployer).",
+)
 @click.option(
     "--manifest", type=click.Path(path_type=Path), default=None, help="Manifest to write (default: per network)."
 )
@@ -53,7 +58,13 @@ def cli(network, account, models, prover, manifest, redeploy, yes):
         )
     try:
         deployer = Deployer(
-            project, chain, account, log=click.echo, prover=prover, redeploy=redeploy, manifest_path=manifest
+            project,
+            chain,
+            account,
+            log=click.echo,
+            prover=prover.split(",") if prover else None,
+            redeploy=redeploy,
+            manifest_path=manifest,
         )
         deployed = deployer.all(names)
     except ZkaigcError as err:

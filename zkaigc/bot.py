@@ -2,6 +2,12 @@
 
     silverback run zkaigc.bot:bot --network ethereum:devnet:node --account prover
 
+A fleet (zkaigc/fleet.py): the same bot on a Redis broker, with worker processes on any machine:
+
+    export ZKAIGC_BROKER=redis://broker-host:6379/0
+    silverback run zkaigc.bot:bot --network ... --account prover          # once: follows the chain, kicks tasks
+    silverback worker -w 1 zkaigc.bot:bot --network ... --account prover2 # per machine (or core): proves
+
 The engine is `ProverService` (zkaigc/prover.py), the same one `ape run prover` polls with; this module only
 wires it to Silverback's triggers:
 
@@ -12,7 +18,9 @@ wires it to Silverback's triggers:
 - shutdown: the metrics line.
 
 Configuration by environment: ZKAIGC_MANIFEST (default: the network's manifest), ZKAIGC_MODELS (comma-separated,
-default all), ZKAIGC_STATE (default: next to the manifest). Handlers never raise: a failure is logged and
+default all), ZKAIGC_STATE (default: next to the manifest; in a fleet, one file per worker process),
+ZKAIGC_BROKER (a Redis URL: the fleet; unset: one process, in-memory), ZKAIGC_QUEUE (the stream's name, default
+`zkaigc`), ZKAIGC_LEASE_S and ZKAIGC_REDELIVER_S (see zkaigc/fleet.py). Handlers never raise: a failure is logged and
 counted, so Silverback's runner never halts on a bad request. A misconfiguration exits with one line.
 """
 
@@ -24,12 +32,24 @@ from pathlib import Path
 from ape import chain, project
 from ape.logging import logger
 from silverback import SilverbackBot
+from silverback.main import SharedState
 
 from .errors import ZkaigcError
+from .fleet import RedisClaims, broker_settings, worker_name
 from .manifest import Manifest, network_manifest_path
 from .prover import ProverService, ProverState, check_manifest_chain, check_served, served_models, state_path
 from .reverts import RevertDecoder
 from .signing import enable_autosign
+
+
+def _bot() -> SilverbackBot:
+    """Silverback's default (one process, in-memory broker), or a Redis-stream fleet when ZKAIGC_BROKER is set."""
+    url = os.environ.get("ZKAIGC_BROKER")
+    if not url:
+        return SilverbackBot()
+    from silverback.settings import Settings
+
+    return SilverbackBot(Settings(**broker_settings(url, os.environ.get("ZKAIGC_QUEUE") or "zkaigc")))
 
 
 def _service(provider, signer) -> ProverService:
@@ -43,13 +63,19 @@ def _service(provider, signer) -> ProverService:
         raise ZkaigcError("no signer: run the bot with --account <prover alias>")
     check_served(market, served, signer)
     enable_autosign(signer)
-    path = Path(os.environ.get("ZKAIGC_STATE") or state_path(manifest, signer.address))
+    claims, path = None, Path(os.environ.get("ZKAIGC_STATE") or state_path(manifest, signer.address))
+    if url := os.environ.get("ZKAIGC_BROKER"):
+        claims = RedisClaims(url, f"zkaigc:{chain.chain_id}:{market.address}")
+        claims.check()
+        if not os.environ.get("ZKAIGC_STATE"):  # workers on one machine must not share a state file
+            path = path.with_suffix(f".{worker_name().replace(':', '-')}.json")
     state = ProverState.load(path, manifest.contract("marketplace")["block"], genesis=chain.blocks[0].hash.hex())
-    return ProverService(market, served, signer, state, log=logger.info, decoder=RevertDecoder.from_project(project))
+    decoder = RevertDecoder.from_project(project)
+    return ProverService(market, served, signer, state, log=logger.info, decoder=decoder, claims=claims)
 
 
-bot = SilverbackBot()
 try:
+    bot = _bot()
     service = _service(bot.provider, bot.signer)
 except ZkaigcError as err:
     raise SystemExit(f"zkaigc bot: {err}") from None
@@ -66,11 +92,28 @@ def _metrics() -> dict[str, float]:
     }
 
 
+@bot.on_worker_startup()
+def worker_state(state):
+    """Give this worker a `bot.state` if it has none.
+
+    Silverback 0.7.38 sets `bot.state` only on the worker that runs the startup snapshot task, yet its signer
+    wrapper writes the nonce there on every transaction: without this, the other workers of a fleet fail every
+    fulfil (and every handler) with "'SilverbackBot' object has no attribute 'state'".
+    """
+    if not hasattr(bot, "state"):
+        bot.state = SharedState()
+
+
 @bot.on_startup()
 def catch_up(startup_state):
-    """Serve every request since the last scanned block before following new ones."""
+    """Serve every request since the last scanned block before following new ones.
+
+    In a fleet the block polls catch up instead, on every worker under the leases: the runner waits for this
+    task before it follows the chain, and a worker killed in a long catch-up would hold the whole fleet back.
+    """
     logger.info(f"zkaigc bot: prover {service.account.address}, {len(service.models)} collections; catching up")
-    _safely(service.poll)
+    if service.claims is None:
+        _safely(service.poll)
     return _metrics()
 
 

@@ -50,12 +50,14 @@ class Deployer:
         account,
         log: Callable[[str], None] = print,
         manifest_path: Path | None = None,
-        prover: str | None = None,
+        prover: str | list[str] | None = None,
         redeploy: bool = False,
     ):
         self.project, self.chain, self.account, self.log = project, chain, account, log
         self.redeploy = redeploy
-        self.prover = prover or account.address
+        # The accounts allowed to fulfil: one per prover machine of a fleet (default: the deploying account).
+        self.provers = ([prover] if isinstance(prover, str) else list(prover or [])) or [account.address]
+        self.prover = self.provers[0]
         network = chain.provider.network
         name = f"{network.ecosystem.name}-{network.name}"
         self.manifest = Manifest.load(manifest_path or network_manifest_path(network))
@@ -122,9 +124,10 @@ class Deployer:
             )
             self.gas_used[f"{name}.list"] = tx.gas_used
             self.log(f"{name}: listed on the marketplace (spot {spot_price} wei, x{delta / 1e18:.2f} per generation)")
-        if not market.isProver(collection.address, self.prover):
-            market.setProver(collection.address, self.prover, True, sender=self.account)
-            self.log(f"{name}: prover {self.prover} allowed")
+        for prover in self.provers:
+            if not market.isProver(collection.address, prover):
+                market.setProver(collection.address, prover, True, sender=self.account)
+                self.log(f"{name}: prover {prover} allowed")
         self.manifest.data.setdefault("models", {})[name] = {
             "collection": collection.address,
             "verifier": verifier.address,

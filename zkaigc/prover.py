@@ -52,6 +52,7 @@ class OutcomeStatus(StrEnum):
     TOO_LATE = "too-late"  # it cannot be proven and fulfilled before its deadline           (final)
     SKIPPED = "skipped"  # not ours right now (not a prover, not served, bad prompt): retried later
     FAILED = "failed"  # proving or fulfilling failed: retried with backoff
+    CLAIMED = "claimed"  # another worker of the fleet holds its lease: looked at again shortly, no backoff
 
     @property
     def final(self) -> bool:
@@ -212,12 +213,15 @@ class ProverService:
         retry_cap: float = 300.0,
         margin: float = 30.0,
         clock: Callable[[], float] = time.time,
+        claims=None,
     ):
         # models: collection address (checksummed) -> its artifacts
         self.market, self.models, self.account, self.state, self.log = market, models, account, state, log
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix="zkaigc-prover-"))
         self.decoder = decoder or RevertDecoder([market.contract_type])
         self.retry_base, self.retry_cap, self.margin, self.clock = retry_base, retry_cap, margin, clock
+        # A fleet's per-request leases (zkaigc.fleet.RedisClaims); None: one process, nothing to share.
+        self.claims = claims
         self.metrics = Metrics()
         self._lock = threading.Lock()
         self._busy: set[str] = set()
@@ -334,9 +338,17 @@ class ProverService:
             self._busy.add(key)
             if key not in self.state.retry:
                 self.metrics.requests_seen += 1
+        lease = None
         try:
-            outcome = self.handle(req)
+            lease = self.claims.acquire(req.request_id) if self.claims is not None else None
+            if isinstance(lease, str):
+                outcome = Outcome(req.request_id, OutcomeStatus.CLAIMED, f"being proven by {lease}")
+                lease = None
+            else:
+                outcome = self.handle(req)
         finally:
+            if lease is not None:
+                lease.release()  # after handle: the outcome is on chain before another worker may look
             with self._lock:
                 self._busy.discard(key)
         self._record(req, outcome)
@@ -357,11 +369,15 @@ class ProverService:
                 entry = self.state.retry.get(key) or RetryEntry(
                     collection=req.collection, prompt=req.prompt.hex(), block=req.block, deadline=req.deadline
                 )
-                delay = min(self.retry_cap, self.retry_base * 2**entry.attempts)
-                entry.attempts += 1
+                if outcome.status == OutcomeStatus.CLAIMED:  # the holder finishes, or its lease lapses
+                    delay = min(self.retry_cap, self.retry_base)
+                    when = f"; looking again in {delay:.0f} s"
+                else:
+                    delay = min(self.retry_cap, self.retry_base * 2**entry.attempts)
+                    entry.attempts += 1
+                    when = f"; retry #{entry.attempts} in {delay:.0f} s"
                 entry.next_at, entry.reason = self.clock() + delay, outcome.detail
                 self.state.retry[key] = entry
-                when = f"; retry #{entry.attempts} in {delay:.0f} s"
             self.state.save()
         self.log(
             f"request {outcome.request_id}: {outcome.status}"

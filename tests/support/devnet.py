@@ -1,0 +1,109 @@
+"""An anvil of a test's own with micro deployed by `ape run deploy`, and the bot/worker processes run against it.
+
+Shared by the bot, prover and fleet tests: they run the project's commands as subprocesses, as a vendor does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from proofs.pipeline import ModelArtifacts
+from support.chain import PlainChain
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+BIN = Path(sys.executable).parent
+
+#: ape's local network through its `node` provider, pointed at the test's anvil (see `env`): a dev network,
+#: so ape's block poller waits 10 s for a block, and anvil mines one a second.
+NETWORK = "ethereum:local:node"
+
+
+def env(url, **extra):
+    """The environment of a subprocess talking to the anvil at `url`."""
+    values = dict(
+        os.environ,
+        APE_NODE_ETHEREUM=json.dumps({"local": {"uri": url}}),
+        PYTHONPATH=str(ROOT),
+        PYTHONUNBUFFERED="1",
+        PATH=f"{BIN}:{ROOT / 'node_modules' / '.bin'}:{os.environ['PATH']}",
+    )
+    values.update(extra)
+    return values
+
+
+def abi(project, name):
+    contract_type = getattr(project, name).contract_type
+    return [item.model_dump(mode="json", by_alias=True, exclude_none=True) for item in contract_type.abi]
+
+
+def deploy_micro(project, manifest: Path, provers: list[int]):
+    """A fresh anvil with micro deployed and `provers` (account indexes) allowed; (chain, market, collection)."""
+    plain = PlainChain(project, "--block-time", "1", "--chain-id", "1337")
+    allowed = ",".join(plain.accounts[i] for i in provers)
+    deployed = subprocess.run(
+        [BIN / "ape", "run", "deploy", "--network", NETWORK, "--account", "TEST::0", "--models", "micro"]
+        + ["--prover", allowed, "--manifest", manifest, "--yes"],
+        cwd=ROOT,
+        env=env(plain.anvil.url),
+        capture_output=True,
+        text=True,
+    )
+    if deployed.returncode != 0:
+        plain.close()
+        raise AssertionError(deployed.stdout[-2000:] + deployed.stderr[-2000:])
+    data = json.loads(manifest.read_text())
+    market = plain.w3.eth.contract(
+        address=data["contracts"]["marketplace"]["address"], abi=abi(project, "ModelMarketplace")
+    )
+    collection = plain.w3.eth.contract(
+        address=data["models"]["micro"]["collection"], abi=abi(project, "ERC7007Collection")
+    )
+    return plain, market, collection
+
+
+def request(plain, market, collection, values) -> int:
+    """Claim the micro prompt `values` and pay for its generation; the request id."""
+    prompt = ModelArtifacts("micro").encoding().encode_prompt(values)
+    user = plain.user
+    plain.claim(collection, prompt, user)
+    price, _ = market.functions.quote(collection.address).call()
+    deadline = plain.w3.eth.get_block("latest").timestamp + 3600
+    receipt = plain.wait(
+        market.functions.requestGeneration(collection.address, prompt, price, deadline).transact(
+            {"from": user, "value": price}
+        )
+    )
+    return market.events.Requested().process_receipt(receipt)[0].args.requestId
+
+
+def wait_fulfilled(market, ids, process, timeout=120, log: Path | None = None):
+    """Until every request in `ids` is fulfilled; fails (with the process's output) at the timeout or its exit."""
+    end = time.time() + timeout
+    while time.time() < end:
+        if all(market.functions.getRequest(i).call()[2] == 2 for i in ids):
+            return
+        if process.poll() is not None:
+            break
+        time.sleep(1)
+    process.kill()
+    out = log.read_text() if log else process.communicate()[0]
+    raise AssertionError(f"not fulfilled: {[market.functions.getRequest(i).call()[2] for i in ids]}\n{out[-3000:]}")
+
+
+def stop(process) -> str:
+    """Terminate a process (SIGTERM, then SIGKILL after 30 s); its output if piped."""
+    process.terminate()
+    try:
+        return process.communicate(timeout=30)[0] or ""
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return process.communicate()[0] or ""
+
+
+def fulfilled_logs(market, request_id) -> list:
+    return market.events.Fulfilled().get_logs(from_block=0, argument_filters={"requestId": request_id})
