@@ -68,8 +68,9 @@ contract MarketplaceHandler is TestBase {
         }
         accounts.push(VENDOR);
 
-        ModelEncoding memory enc =
-            ModelEncoding({inputLen: 2, outputLen: 4, inputScale: 4, outputScale: 8, width: 2, height: 2, channels: 1});
+        ModelEncoding memory enc = ModelEncoding({
+            inputLen: 2, outputLen: 4, inputScale: 4, outputScale: 8, width: 2, height: 2, channels: 1, render: 1
+        });
         for (uint256 m = 0; m < 2; ++m) {
             verifiers[m] = new StubVerifier(m + 1);
             collections[m] = new ERC7007Collection(
