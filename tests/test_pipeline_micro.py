@@ -70,7 +70,7 @@ def test_verifier_rejects_proof_if_prompt_byte_is_tampered(verifier, micro, fres
     assert not _accepts(verifier, sample.proof, micro.encoding().instances(bytes(prompt), sample.aigc))
 
 
-@pytest.mark.parametrize("index", [0, 1, 31])
+@pytest.mark.parametrize("index", [0, 1, 13])
 def test_verifier_rejects_proof_if_aigc_byte_is_tampered(verifier, micro, fresh, index):
     _, sample = fresh
     aigc = bytearray(sample.aigc)
