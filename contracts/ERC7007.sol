@@ -26,6 +26,7 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
     uint256 private immutable _width;
     uint256 private immutable _height;
     uint256 private immutable _channels;
+    uint256 private immutable _render;
 
     /// @dev Data contracts holding `prompt ‖ aigcData` of each token, by chunk index.
     mapping(uint256 tokenId => mapping(uint256 chunk => address)) private _dataChunks;
@@ -46,7 +47,7 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
         if (modelHash_ == bytes32(0)) revert ERC7007InvalidModelHash(modelHash_);
         if (
             encoding_.inputLen == 0 || (encoding_.channels != 1 && encoding_.channels != 3) || encoding_.width == 0
-                || encoding_.height == 0
+                || encoding_.height == 0 || encoding_.render == 0
                 || uint256(encoding_.outputLen) != uint256(encoding_.channels) * encoding_.width * encoding_.height
         ) {
             revert ERC7007InvalidEncoding(
@@ -62,6 +63,7 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
         _width = encoding_.width;
         _height = encoding_.height;
         _channels = encoding_.channels;
+        _render = encoding_.render;
     }
 
     /// @inheritdoc IERC165
@@ -111,7 +113,8 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
             outputScale: uint8(_outputScale),
             width: uint16(_width),
             height: uint16(_height),
-            channels: uint8(_channels)
+            channels: uint8(_channels),
+            render: uint8(_render)
         });
     }
 
@@ -128,7 +131,7 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
     /// @inheritdoc IERC7007Zkml
     function aigcDataOf(uint256 tokenId) public view virtual returns (bytes memory) {
         _requireOwned(tokenId);
-        return BytecodeStorage.read(_dataChunks[tokenId], _inputLen, _inputLen + 2 * _outputLen);
+        return BytecodeStorage.read(_dataChunks[tokenId], _inputLen, _inputLen + AigcEncoding.aigcLength(_outputLen));
     }
 
     /// @dev The stored prompt of an existing token.

@@ -91,7 +91,7 @@ contract ERC7007Collection is ERC7007Enumerable, ERC7007Claimable, IERC7007Minta
     function tokenURI(uint256 tokenId_) public view virtual override returns (string memory) {
         _requireOwned(tokenId_);
         ModelEncoding memory enc = encoding();
-        bytes memory bmp = AigcImage.bitmap(aigcDataOf(tokenId_), enc.width, enc.height, enc.channels, enc.outputScale);
+        bytes memory bmp = AigcImage.bitmap(aigcDataOf(tokenId_), enc.width, enc.height, enc.channels, enc.render);
         string memory promptHex = JsonString.toHex(_promptOf(tokenId_));
         string memory modelHex = uint256(modelHash()).toHexString(32);
         bytes memory json = abi.encodePacked(
@@ -102,7 +102,7 @@ contract ERC7007Collection is ERC7007Enumerable, ERC7007Claimable, IERC7007Minta
             '","description":"',
             _description(promptHex, modelHex),
             '","image":"data:image/svg+xml;base64,',
-            Base64.encode(AigcImage.svg(bmp, enc.width, enc.height)),
+            Base64.encode(AigcImage.svg(bmp, uint256(enc.width) * enc.render, uint256(enc.height) * enc.render)),
             '","prompt":"',
             promptHex
         );

@@ -27,3 +27,6 @@ class CircuitConfig:
     # The contracts decode public inputs/outputs from int8/int16 bytes, so they are in range by construction;
     # skipping ezkl's own range checks on them saves ~20 cells per output value.
     ignore_range_check_inputs_outputs: bool = False
+    # Integer-valued constant tensors (the packing weights 2^(7k)) are quantized at scale 0, not param_scale, so the
+    # packed sum needs no rescale (a rescale would range-check the ~2^112 value and fail witness generation).
+    rebase_frac_zero_constants: bool = False

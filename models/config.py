@@ -19,7 +19,11 @@ class ModelConfig:
     base: int = 4  # conv: the first feature map is base × base
     widths: tuple[int, ...] = (16, 8)  # conv: channels of the first map, then after each ×2 stage
     upsample: str = "nearest"  # conv: "nearest" (Upsample+Conv3×3) or "transposed" (ConvTranspose2d)
-    render: int = 2  # conv: final nearest-upsample factor (art grid -> output)
+    render: int = 2  # final nearest-upsample factor (art grid -> output); done by the renderer when out_bits is set
+    # The output clamp: None = raw fixed-point outputs (the old int16 encoding); 7 = the art grid is clamped in the
+    # network to [0, (2^7 − 1) / 2^act_bits] with two ReLUs, so every output is a 7-bit digit the circuit proves in
+    # range, and the exported circuit packs 16 digits per public field element (docs/encoding.md).
+    out_bits: int | None = None
     act_bits: int = 7  # activation/input fixed-point fractional bits (ezkl input_scale)
     weight_bits: int = 7  # weight fractional bits (ezkl param_scale), weights int8
     # training
@@ -44,6 +48,20 @@ class ModelConfig:
     def art_size(self) -> int:
         """Side of the grid the network paints before the final nearest upsample."""
         return self.image_size // self.render
+
+    @property
+    def out_top(self) -> float:
+        """The largest output value the clamp lets through, (2^out_bits − 1) / 2^act_bits."""
+        if self.out_bits is None:
+            raise ValueError(f"{self.name}: no output clamp (out_bits is None)")
+        return (2**self.out_bits - 1) / 2**self.act_bits
+
+    @property
+    def proven_shape(self) -> tuple[int, int, int]:
+        """(C, H, W) of the image the circuit proves: the art grid when the renderer upsamples (out_bits set)."""
+        if self.out_bits is None:
+            return self.output_shape
+        return (self.channels, self.art_size, self.art_size)
 
     @property
     def output_shape(self) -> tuple[int, int, int]:

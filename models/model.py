@@ -59,15 +59,50 @@ class Decoder(nn.Module):
             raise ValueError(f"unknown decoder kind {cfg.kind!r}")
         self.render = nn.Upsample(scale_factor=cfg.render, mode="nearest") if cfg.render > 1 else nn.Identity()
 
-    def forward(self, z: torch.Tensor) -> torch.Tensor:
+    def art(self, z: torch.Tensor) -> torch.Tensor:
+        """The art grid (B, C, art, art), clamped to [0, out_top] when the config has an output clamp."""
         cfg = self.cfg
         if cfg.kind == "mlp":
             h = torch.relu(self.fc1(z))  # (B, hidden)
             art = self.fc2(h).view(-1, cfg.channels, cfg.art_size, cfg.art_size)  # (B, C, art, art)
-            return self.render(art)  # (B, C, H, W)
-        h = torch.relu(self.fc(z)).view(-1, cfg.widths[0], cfg.base, cfg.base)  # (B, w0, base, base)
-        h = self.stages(h)  # (B, w[-1], art, art)
-        return self.render(self.to_rgb(h))  # (B, C, art·render, art·render)
+        else:
+            h = torch.relu(self.fc(z)).view(-1, cfg.widths[0], cfg.base, cfg.base)  # (B, w0, base, base)
+            art = self.to_rgb(self.stages(h))  # (B, C, art, art)
+        if cfg.out_bits is not None:
+            # clamp(x, 0, top) as two ReLUs: ezkl constrains each ReLU's sign, so the circuit proves every output
+            # is in [0, top]. (torch.clamp exports as ONNX Clip -> Max/Min, which costs more gas.)
+            art = torch.relu(art) - torch.relu(art - cfg.out_top)
+        return art
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.render(self.art(z))  # (B, C, art·render, art·render)
+
+
+#: Digits per public field element: 16 × 7 bits = 112 bits stays inside ezkl 23's i128 integers
+#: (docs/encoding.md has the limit).
+PACK = 16
+
+
+class ProvenDecoder(nn.Module):
+    """What the circuit computes for a clamped model: the art grid's digits packed PACK per output element.
+
+    Flattened C×H×W digits d_0 … d_{n−1} (zero-padded to a multiple of PACK) become elements
+    Σ_i d_{16k+i} · 2^(out_bits·(15−i)). The weights are powers of two (exact in float32) and integers, so ezkl
+    quantizes them at scale 0 (`rebase_frac_zero_constants`) and the packed value stays at the output scale.
+    """
+
+    def __init__(self, decoder: Decoder):
+        super().__init__()
+        self.decoder = decoder
+        base = float(2**decoder.cfg.out_bits)
+        self.register_buffer("weights", torch.tensor([base ** (PACK - 1 - i) for i in range(PACK)]))
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        flat = self.decoder.art(z).reshape(1, -1)  # (1, n)
+        pad = (-flat.shape[1]) % PACK
+        if pad:  # zero digits at the end (tract cannot analyse ONNX Pad here)
+            flat = torch.cat([flat, torch.zeros(1, pad)], dim=1)
+        return torch.matmul(flat.reshape(-1, PACK), self.weights).reshape(1, -1)  # (1, ceil(n / PACK))
 
 
 class Encoder(nn.Module):
@@ -146,15 +181,20 @@ def load_model(name: str) -> tuple[AutoEncoder, dict]:
 
 
 def export_decoder_onnx(model: AutoEncoder, path: Path) -> None:
-    """The decoder alone as ONNX (opset 17, legacy exporter) with input `latent` and output `image`."""
+    """The decoder alone as ONNX (opset 17, legacy exporter) with input `latent` and output `image`.
+
+    With an output clamp (`out_bits`) the circuit is `ProvenDecoder`: the art grid, packed; the nearest upsample is
+    left to the renderer. Without one it is the whole decoder (the old encoding, kept as a benchmark baseline).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     dummy = torch.zeros(1, model.cfg.latent_dim)
     # Export the float graph: the weights are already snapped to the int8 grid, and ezkl does the rounding
     # of activations itself; fake-quant ops would only add Round nodes ezkl would have to prove.
     model.set_quant(False)
     try:
+        net = model.decoder if model.cfg.out_bits is None else ProvenDecoder(model.decoder)
         torch.onnx.export(
-            model.decoder,
+            net,
             dummy,
             str(path),
             input_names=["latent"],

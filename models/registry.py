@@ -17,10 +17,17 @@ from .errors import UnknownModelError
 
 Role = Literal["test", "showcase", "reference"]
 
-#: The pixel models' circuit: a small range-check table (128^4) keeps logrows small; inputs and outputs are in
-#: range by the byte encoding, so ezkl's own range checks on them are skipped.
+#: The pixel models' circuit. Range checks decompose into 2 legs of base 16384 (the same ±2^27 as 128^4 with 14% fewer
+#: rows: the clamp's ReLUs fit at logrows 16). The packing weights are integers quantized at scale 0
+#: (`rebase_frac_zero_constants`). ezkl's own range checks on inputs and outputs are skipped: inputs are int8 by the
+#: prompt encoding, outputs are packed digits the clamp proves in range (docs/encoding.md).
 PIXEL_CIRCUIT = CircuitConfig(
-    num_inner_cols=2, decomp_base=128, decomp_legs=4, lookup_range=(-128, 128), ignore_range_check_inputs_outputs=True
+    num_inner_cols=2,
+    decomp_base=16384,
+    decomp_legs=2,
+    lookup_range=(-128, 128),
+    ignore_range_check_inputs_outputs=True,
+    rebase_frac_zero_constants=True,
 )
 
 
@@ -68,19 +75,29 @@ _MICRO = ModelSpec(
         batch_size=128,
         lr=1e-2,
         sw_weight=0.5,
+        out_bits=7,
     ),
-    CircuitConfig(num_inner_cols=4, decomp_base=128, decomp_legs=4, lookup_range=(-128, 128)),
+    # 128^4 keeps micro at logrows 10 (a 16384 table would force 15).
+    CircuitConfig(
+        num_inner_cols=4,
+        decomp_base=128,
+        decomp_legs=4,
+        lookup_range=(-128, 128),
+        ignore_range_check_inputs_outputs=True,
+        rebase_frac_zero_constants=True,
+    ),
     role="test",
 )
 
 
 def _pixel(name: str, role: Role = "showcase", **knobs) -> ModelSpec:
     """A pixel-art model: 16 latent bytes -> an RGB image, on the pixel circuit."""
-    config = ModelConfig(name=name, dataset="pixelart", channels=3, latent_dim=16, lr=3e-3, **knobs)
+    config = ModelConfig(name=name, dataset="pixelart", channels=3, latent_dim=16, lr=3e-3, out_bits=7, **knobs)
     return ModelSpec(config, PIXEL_CIRCUIT, role)
 
 
-# The showcase: 16 latent bytes -> 32×32 RGB noun (16×16 art grid, nearest ×2).
+# The showcase: 16 latent bytes -> 32×32 RGB noun. The circuit proves the 16×16×3 art grid (48 packed public
+# outputs); the contract's renderer draws it nearest ×2.
 _PIXEL32 = _pixel("pixel32", image_size=32, kind="mlp", hidden=64, render=2, steps=6000)
 
 REGISTRY: dict[str, ModelSpec] = {
@@ -88,11 +105,9 @@ REGISTRY: dict[str, ModelSpec] = {
     for spec in (
         _MICRO,
         _PIXEL32,
-        # pixel32's decoder without its final nearest ×2: it proves the 16×16×3 art grid (768 public outputs
-        # instead of 3,072) and the renderer upscales. Same weights, same pixels, a quarter of the instances.
-        _derive(_PIXEL32, "pixel32art", "showcase", render=1, image_size=16),
-        # A 64×64 bitmap: the same art grid, nearest ×4.
-        _pixel("pixel64", image_size=64, kind="mlp", hidden=64, render=4, steps=6000),
+        # A 64×64 bitmap: pixel32's network and proven art grid (the same circuit), drawn nearest ×4. The
+        # pixel-art data at 64 is the same 16×16 art upsampled, so a separate training would learn the same map.
+        _derive(_PIXEL32, "pixel64", "showcase", render=4, image_size=64),
         # Design-space reference: an upsample+conv decoder (about 5× the rows); no committed checkpoint.
         _pixel("pixel32conv", "reference", image_size=32, kind="conv", base=4, widths=(16, 8, 8), render=2, steps=3000),
     )

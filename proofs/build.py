@@ -19,7 +19,7 @@ import ezkl
 from models import registry
 from models.model import export_decoder_onnx, load_model
 
-from .encoding import Encoding
+from .encoding import AIGC_BITS_PER_VALUE, DIGIT_MAX, Encoding
 from .errors import ProofError
 from .pipeline import ModelArtifacts, ProvenSample, artifacts_of, prove_latent
 from .progress import log, stage
@@ -42,21 +42,26 @@ def fitting_logrows(settings: dict) -> int:
 
 
 def fidelity(name: str, latent: Sequence[float], sample: ProvenSample, encoding: Encoding) -> dict:
-    """How far the proven output is from the PyTorch model on the same latent, in 1/255 units."""
+    """How far the proven art grid is from the PyTorch model on the same latent, in 1/255 units.
+
+    `max_abs_diff`: the proven value q / 2^output_scale against the model's (clamped) output. `max_pixel_diff`:
+    the rendered pixel q·255//127 against the model's output drawn the same way without rounding, y·2^s·255/127.
+    """
     import torch
 
     model, _ = load_model(name)
     z = torch.tensor([list(latent)], dtype=torch.float32)  # (1, latent_dim)
-    proven = torch.tensor(encoding.decode_aigc(sample.aigc), dtype=torch.float64) / 2**encoding.output_scale
+    digits = torch.tensor(encoding.decode_aigc(sample.aigc), dtype=torch.float64)
+    proven = digits / 2**encoding.output_scale
+    pixels = torch.tensor(encoding.pixels(sample.aigc), dtype=torch.float64)
     out = {}
     with torch.no_grad():
         for label, quant in (("int8_model", True), ("float_eval", False)):
             model.set_quant(quant)
-            ref = model.decoder(z).flatten().double()
+            ref = model.decoder.art(z).flatten().double()
             out[f"max_abs_diff_vs_{label}_255"] = round(float((proven - ref).abs().max()) * 255, 3)
-            out[f"max_pixel_diff_vs_{label}_255"] = round(
-                float((proven.clamp(0, 1) - ref.clamp(0, 1)).abs().max()) * 255, 3
-            )
+            ref_pixels = ref * 2**encoding.output_scale * 255 / DIGIT_MAX
+            out[f"max_pixel_diff_vs_{label}_255"] = round(float((pixels - ref_pixels).abs().max()), 3)
     model.set_quant(True)
     return out
 
@@ -67,8 +72,11 @@ def build(name: str, srs_kind: str = "dev", samples: int = 1, **overrides) -> Mo
     art = ModelArtifacts(name)
     total = time.perf_counter()
     model, extra = load_model(name)
+    if model.cfg.out_bits != AIGC_BITS_PER_VALUE:
+        raise ProofError(f"{name}: the encoding needs a model with out_bits={AIGC_BITS_PER_VALUE} (the output clamp)")
     with stage(f"{name}: export decoder ONNX"):
         export_decoder_onnx(model, art.onnx)
+    art.write_meta(proven_shape=list(model.cfg.proven_shape), render=model.cfg.render)
     config = replace(spec.circuit_for(model.cfg), **overrides)
     settings = art.gen_settings(config)
     if config.logrows is None:  # gen_settings' default logrows is far too big: shrink to what fits

@@ -6,9 +6,12 @@ outputs (the image), both flattened row-major in the ONNX graph's order (images 
 
 - ``prompt``   = one byte per latent value: the fixed-point integer ``q = round(x · 2^input_scale)`` as int8
   (two's complement), so latents live in [-128, 127] / 2^input_scale.
-- ``aigcData`` = two bytes per output value: the fixed-point integer ``q = round(y · 2^output_scale)`` as
-  big-endian int16 (two's complement).
-- public instance for an integer q: ``q`` if q ≥ 0, else ``r − |q|`` where r is the BN254 scalar field modulus.
+- ``aigcData`` = the output's 7-bit digits ``q = round(y · 2^output_scale)``, each proven in [0, 127] by the
+  circuit's clamp, written as one MSB-first bit string zero-padded to whole bytes: ``ceil(7·n/8)`` bytes.
+- public instances: one per latent value (``q`` if q ≥ 0, else ``r − |q|``, r the BN254 scalar field modulus),
+  then one per 14-byte chunk of aigcData read as a big-endian integer (the last chunk zero-extended on the
+  right): the circuit packs 16 digits per element as Σ d_i · 128^(15−i), which is exactly that integer.
+- pixel = ``q · 255 // 127``.
 """
 
 from __future__ import annotations
@@ -22,7 +25,13 @@ from models.errors import ZkaigcError
 FIELD_MODULUS = 21888242871839275222246405745257275088548364400416034343698204186575808495617
 
 PROMPT_BYTES_PER_VALUE = 1
-AIGC_BYTES_PER_VALUE = 2
+#: Bits per output digit; digits are in [0, DIGIT_MAX].
+AIGC_BITS_PER_VALUE = 7
+DIGIT_MAX = 2**AIGC_BITS_PER_VALUE - 1
+#: Digits per public output element: 16 × 7 = 112 bits, inside ezkl 23's i128 integers (docs/encoding.md).
+DIGITS_PER_INSTANCE = 16
+#: aigcData bytes per public output element.
+AIGC_BYTES_PER_INSTANCE = DIGITS_PER_INSTANCE * AIGC_BITS_PER_VALUE // 8
 
 
 class EncodingError(ZkaigcError, ValueError):
@@ -34,7 +43,7 @@ class Encoding:
     """Shape and fixed-point scales of one model's public instances."""
 
     input_len: int  # latent values (public inputs)
-    output_len: int  # output values (public outputs), C*H*W
+    output_len: int  # output digits, C*H*W of the proven grid (packed 16 per public output)
     input_scale: int  # latent x = q / 2**input_scale
     output_scale: int  # output y = q / 2**output_scale
 
@@ -46,7 +55,16 @@ class Encoding:
     @property
     def aigc_len(self) -> int:
         """Length in bytes of valid aigcData."""
-        return self.output_len * AIGC_BYTES_PER_VALUE
+        return -(-self.output_len * AIGC_BITS_PER_VALUE // 8)
+
+    @property
+    def output_instances(self) -> int:
+        """Public output elements: one per 16 digits (one per 14-byte chunk of aigcData)."""
+        return -(-self.output_len // DIGITS_PER_INSTANCE)
+
+    @property
+    def num_instances(self) -> int:
+        return self.input_len + self.output_instances
 
     # --- ints <-> bytes -------------------------------------------------------------------------------
     def encode_prompt(self, values: Sequence[int]) -> bytes:
@@ -65,33 +83,52 @@ class Encoding:
         return [b - 256 if b >= 128 else b for b in prompt]
 
     def encode_aigc(self, values: Sequence[int]) -> bytes:
-        """Output fixed-point integers -> aigcData bytes (big-endian int16 each)."""
+        """Output digits (each in [0, 127]) -> aigcData: an MSB-first 7-bit bit string, zero bits at the end."""
         if len(values) != self.output_len:
             raise EncodingError(f"aigcData needs {self.output_len} values, got {len(values)}")
-        out = bytearray()
+        acc = 0
         for i, q in enumerate(values):
-            if not -32768 <= q <= 32767:
-                raise EncodingError(f"output value {i} = {q} is outside int16")
-            out += (q & 0xFFFF).to_bytes(2, "big")
-        return bytes(out)
+            if not 0 <= q <= DIGIT_MAX:
+                raise EncodingError(f"output value {i} = {q} is outside the 7-bit digits [0, {DIGIT_MAX}]")
+            acc = (acc << AIGC_BITS_PER_VALUE) | q
+        pad = self.aigc_len * 8 - self.output_len * AIGC_BITS_PER_VALUE
+        return (acc << pad).to_bytes(self.aigc_len, "big")
 
     def decode_aigc(self, aigc: bytes) -> list[int]:
-        """aigcData bytes -> output fixed-point integers."""
+        """aigcData -> output digits; rejects a wrong length and non-zero padding bits."""
         if len(aigc) != self.aigc_len:
             raise EncodingError(f"aigcData must be {self.aigc_len} bytes, got {len(aigc)}")
-        return [int.from_bytes(aigc[i : i + 2], "big", signed=True) for i in range(0, len(aigc), 2)]
+        acc = int.from_bytes(aigc, "big")
+        pad = self.aigc_len * 8 - self.output_len * AIGC_BITS_PER_VALUE
+        if acc & ((1 << pad) - 1):
+            raise EncodingError("aigcData has non-zero padding bits")
+        acc >>= pad
+        n = self.output_len
+        return [(acc >> (AIGC_BITS_PER_VALUE * (n - 1 - i))) & DIGIT_MAX for i in range(n)]
 
     # --- bytes <-> public instances ----------------------------------------------------------------------
     def instances(self, prompt: bytes, aigc: bytes) -> list[int]:
-        """The verifier's public instances for these bytes: inputs then outputs, as field elements."""
-        return [to_field(q) for q in self.decode_prompt(prompt) + self.decode_aigc(aigc)]
+        """The verifier's public instances for these bytes: inputs, then one element per 14-byte aigcData chunk."""
+        self.decode_aigc(aigc)  # length and padding
+        chunks = [aigc[i : i + AIGC_BYTES_PER_INSTANCE] for i in range(0, len(aigc), AIGC_BYTES_PER_INSTANCE)]
+        outputs = [int.from_bytes(c.ljust(AIGC_BYTES_PER_INSTANCE, b"\0"), "big") for c in chunks]
+        return [to_field(q) for q in self.decode_prompt(prompt)] + outputs
 
     def split_instances(self, instances: Sequence[int]) -> tuple[bytes, bytes]:
         """Public instances (field elements) -> (prompt, aigcData); the inverse of `instances`."""
-        if len(instances) != self.input_len + self.output_len:
-            raise EncodingError(f"expected {self.input_len + self.output_len} instances, got {len(instances)}")
-        ints = [from_field(f) for f in instances]
-        return self.encode_prompt(ints[: self.input_len]), self.encode_aigc(ints[self.input_len :])
+        if len(instances) != self.num_instances:
+            raise EncodingError(f"expected {self.num_instances} instances, got {len(instances)}")
+        prompt = self.encode_prompt([from_field(f) for f in instances[: self.input_len]])
+        chunks = bytearray()
+        for f in instances[self.input_len :]:
+            if not 0 <= f < 2 ** (8 * AIGC_BYTES_PER_INSTANCE):
+                raise EncodingError(f"output element {f:#x} is not 16 packed 7-bit digits")
+            chunks += f.to_bytes(AIGC_BYTES_PER_INSTANCE, "big")
+        aigc = bytes(chunks[: self.aigc_len])
+        if any(chunks[self.aigc_len :]):
+            raise EncodingError("the last output element has non-zero padding digits")
+        self.decode_aigc(aigc)  # padding bits
+        return prompt, aigc
 
     # --- floats <-> ints ---------------------------------------------------------------------------------
     def quantize_latent(self, latent: Sequence[float]) -> list[int]:
@@ -104,9 +141,8 @@ class Encoding:
         return [q / 2**self.input_scale for q in values]
 
     def pixels(self, aigc: bytes) -> list[int]:
-        """aigcData -> 8-bit pixel values, clamped to [0, 255]; the on-chain renderer does the same."""
-        top = 2**self.output_scale
-        return [min(max(q, 0), top) * 255 // top for q in self.decode_aigc(aigc)]
+        """aigcData -> 8-bit pixels of the proven grid, ``q · 255 // 127``; the on-chain renderer does the same."""
+        return [q * 255 // DIGIT_MAX for q in self.decode_aigc(aigc)]
 
 
 def to_field(q: int) -> int:

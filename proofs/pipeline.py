@@ -57,6 +57,7 @@ def run_args(config: CircuitConfig) -> ezkl.PyRunArgs:
     ra.output_visibility = config.output_visibility
     ra.param_visibility = config.param_visibility
     ra.ignore_range_check_inputs_outputs = config.ignore_range_check_inputs_outputs
+    ra.rebase_frac_zero_constants = config.rebase_frac_zero_constants
     if config.logrows is not None:
         ra.logrows = config.logrows
     return ra
@@ -141,31 +142,54 @@ class ModelArtifacts:
         return int(self.load_settings()["run_args"]["logrows"])
 
     def encoding(self) -> Encoding:
-        """The prompt/aigcData encoding this circuit's public instances follow."""
+        """The prompt/aigcData encoding this circuit's public instances follow.
+
+        The proven grid's shape comes from meta.json (`proven_shape`, written at build time): the public outputs
+        are packed 16 digits per element, so their shape no longer tells the image's.
+        """
         s = self.load_settings()
         shapes = s["model_instance_shapes"]
         if len(shapes) != 2 or len(s["model_input_scales"]) != 1 or len(s["model_output_scales"]) != 1:
             raise ArtifactsError(f"{self.name}: expected one public input and one public output, got {shapes}")
-        return Encoding(
+        enc = Encoding(
             input_len=math.prod(shapes[0]),
-            output_len=math.prod(shapes[1]),
+            output_len=math.prod(self.output_shape()),
             input_scale=int(s["model_input_scales"][0]),
             output_scale=int(s["model_output_scales"][0]),
         )
+        if math.prod(shapes[1]) != enc.output_instances:
+            raise ArtifactsError(
+                f"{self.name}: {math.prod(shapes[1])} public outputs, but {enc.output_len} digits pack into "
+                f"{enc.output_instances}: rebuild the artifacts (`python -m proofs build {self.name}`)"
+            )
+        return enc
 
     def output_shape(self) -> tuple[int, int, int]:
-        """(C, H, W) of the circuit's public output (leading unit dimensions dropped, padded to three)."""
-        shape = self.load_settings()["model_instance_shapes"][1]
-        shape = [d for d in shape if d != 1][-3:] if len(shape) > 3 else shape
-        while len(shape) < 3:
-            shape = [1, *shape]
-        return tuple(int(d) for d in shape[-3:])
+        """(C, H, W) of the proven grid (meta.json's `proven_shape`)."""
+        shape = self.read_meta().get("proven_shape")
+        if shape is None:
+            raise ArtifactsError(f"{self.name}: meta.json has no proven_shape; rebuild the artifacts")
+        return tuple(int(d) for d in shape)
 
-    def encoding_struct(self) -> tuple[int, int, int, int, int, int, int]:
-        """The contracts' `ModelEncoding`: (inputLen, outputLen, inputScale, outputScale, width, height, channels)."""
+    def render_factor(self) -> int:
+        """Rendered pixels per grid cell along each axis (the nearest upsample the renderer does)."""
+        return int(self.read_meta().get("render", 1))
+
+    def encoding_struct(self) -> tuple[int, int, int, int, int, int, int, int]:
+        """The contracts' `ModelEncoding`: (inputLen, outputLen, inputScale, outputScale, width, height, channels,
+        render)."""
         enc = self.encoding()
         channels, height, width = self.output_shape()
-        return (enc.input_len, enc.output_len, enc.input_scale, enc.output_scale, width, height, channels)
+        return (
+            enc.input_len,
+            enc.output_len,
+            enc.input_scale,
+            enc.output_scale,
+            width,
+            height,
+            channels,
+            self.render_factor(),
+        )
 
     def read_meta(self) -> dict[str, Any]:
         return json.loads(self.meta.read_text()) if self.meta.exists() else {}

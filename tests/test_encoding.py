@@ -8,12 +8,25 @@ from proofs.encoding import FIELD_MODULUS, Encoding, EncodingError, felt_from_ez
 from proofs.pipeline import ModelArtifacts, ProvenSample
 
 ENC = Encoding(input_len=3, output_len=2, input_scale=7, output_scale=7)
+#: 20 digits: one full 16-digit chunk and a partial second one (18 bytes, 4 padding bits).
+ENC20 = Encoding(input_len=1, output_len=20, input_scale=7, output_scale=7)
 
 
-def test_instances_round_trip_to_same_bytes_if_values_span_int8_and_int16():
+def test_lengths_follow_packing_if_output_is_digits():
+    assert (ENC.aigc_len, ENC.output_instances, ENC.num_instances) == (2, 1, 4)
+    assert (ENC20.aigc_len, ENC20.output_instances) == (18, 2)
+    pixel = Encoding(input_len=16, output_len=768, input_scale=7, output_scale=7)
+    assert (pixel.aigc_len, pixel.output_instances) == (672, 48)
+
+
+def test_instances_round_trip_to_same_bytes_if_values_span_int8_and_7bit():
     prompt = ENC.encode_prompt([-128, 0, 127])
-    aigc = ENC.encode_aigc([-32768, 32767])
+    aigc = ENC.encode_aigc([0, 127])
     assert ENC.split_instances(ENC.instances(prompt, aigc)) == (prompt, aigc)
+    digits = [(i * 53) % 128 for i in range(20)]
+    aigc20 = ENC20.encode_aigc(digits)
+    assert ENC20.decode_aigc(aigc20) == digits
+    assert ENC20.split_instances(ENC20.instances(b"\x01", aigc20)) == (b"\x01", aigc20)
 
 
 def test_encode_prompt_writes_twos_complement_bytes_if_values_are_negative():
@@ -21,14 +34,26 @@ def test_encode_prompt_writes_twos_complement_bytes_if_values_are_negative():
     assert ENC.decode_prompt(bytes([0xFF, 0x80, 0x05])) == [-1, -128, 5]
 
 
-def test_encode_aigc_writes_big_endian_int16_if_values_are_signed():
-    assert ENC.encode_aigc([-2, 258]) == bytes([0xFF, 0xFE, 0x01, 0x02])
-    assert ENC.decode_aigc(bytes([0xFF, 0xFE, 0x01, 0x02])) == [-2, 258]
+def test_encode_aigc_writes_msb_first_7bit_string_if_values_are_digits():
+    # 127 = 1111111, 1 = 0000001 -> 1111111 0000001 00 (2 padding bits)
+    assert ENC.encode_aigc([127, 1]) == bytes([0b11111110, 0b00000100])
+    assert ENC.decode_aigc(bytes([0b11111110, 0b00000100])) == [127, 1]
 
 
-def test_instances_are_r_minus_abs_if_values_are_negative():
-    inst = ENC.instances(ENC.encode_prompt([-1, 2, -128]), ENC.encode_aigc([-300, 0]))
-    assert inst == [FIELD_MODULUS - 1, 2, FIELD_MODULUS - 128, FIELD_MODULUS - 300, 0]
+def test_output_instance_is_the_big_endian_chunk_if_digits_are_packed():
+    digits = list(range(100, 120))
+    aigc = ENC20.encode_aigc(digits)
+    inst = ENC20.instances(b"\xff", aigc)
+    assert inst[0] == FIELD_MODULUS - 1
+    # What the circuit computes: Σ d_i · 128^(15−i), the last element zero-padded with digits.
+    packed = [sum(d * 128 ** (15 - i) for i, d in enumerate((digits + [0] * 12)[k : k + 16])) for k in (0, 16)]
+    assert inst[1:] == packed
+    assert inst[1:] == [int.from_bytes(aigc[0:14], "big"), int.from_bytes(aigc[14:18] + bytes(10), "big")]
+
+
+def test_instances_are_r_minus_abs_if_prompt_values_are_negative():
+    inst = ENC.instances(ENC.encode_prompt([-1, 2, -128]), ENC.encode_aigc([0, 0]))
+    assert inst == [FIELD_MODULUS - 1, 2, FIELD_MODULUS - 128, 0]
 
 
 @pytest.mark.parametrize("length", [0, 2, 4])
@@ -37,10 +62,20 @@ def test_decode_prompt_raises_if_length_is_wrong(length):
         ENC.decode_prompt(bytes(length))
 
 
-@pytest.mark.parametrize("length", [0, 3, 5, 6])
+@pytest.mark.parametrize("length", [0, 1, 3, 4])
 def test_decode_aigc_raises_if_length_is_wrong(length):
     with pytest.raises(EncodingError):
         ENC.decode_aigc(bytes(length))
+
+
+@pytest.mark.parametrize("bit", range(4))
+def test_decode_aigc_raises_if_padding_bit_is_set(bit):
+    aigc = bytearray(ENC20.encode_aigc([127] * 20))
+    aigc[-1] ^= 1 << bit  # the last 4 bits of 20·7 = 140 in 144 are padding
+    with pytest.raises(EncodingError):
+        ENC20.decode_aigc(bytes(aigc))
+    with pytest.raises(EncodingError):
+        ENC20.instances(b"\x00", bytes(aigc))
 
 
 def test_encode_prompt_raises_if_value_exceeds_int8():
@@ -50,24 +85,27 @@ def test_encode_prompt_raises_if_value_exceeds_int8():
         ENC.encode_prompt([0, -129, 0])
 
 
-def test_encode_aigc_raises_if_value_exceeds_int16():
+@pytest.mark.parametrize("value", [-1, 128, 255])
+def test_encode_aigc_raises_if_value_is_not_a_7bit_digit(value):
     with pytest.raises(EncodingError):
-        ENC.encode_aigc([32768, 0])
+        ENC.encode_aigc([value, 0])
 
 
 def test_split_instances_raises_if_count_is_wrong():
     with pytest.raises(EncodingError):
-        ENC.split_instances([0] * 4)
+        ENC.split_instances([0] * 5)
 
 
 def test_split_instances_raises_if_instance_is_not_a_field_element():
     with pytest.raises(EncodingError):
-        ENC.split_instances([FIELD_MODULUS, 0, 0, 0, 0])
+        ENC.split_instances([FIELD_MODULUS, 0, 0, 0])
 
 
-def test_split_instances_raises_if_instance_exceeds_int16():
+@pytest.mark.parametrize("element", [2**112, FIELD_MODULUS - 1, 1])
+def test_split_instances_raises_if_output_element_is_not_packed_digits(element):
+    # 2^112 and r − 1 do not fit 14 bytes; 1 sets a padding digit past the 2 digits of ENC.
     with pytest.raises(EncodingError):
-        ENC.split_instances([0, 0, 0, 40000, 0])
+        ENC.split_instances([0, 0, 0, element])
 
 
 def test_field_conversion_round_trips_if_value_is_signed():
@@ -80,10 +118,10 @@ def test_felt_from_ezkl_hex_reads_little_endian_if_hex_is_ezkl_json():
     assert felt_from_ezkl_hex("00" * 31 + "01") == 1 << 248
 
 
-def test_pixels_clamp_and_scale_if_values_leave_unit_range():
+def test_pixels_scale_127_to_255_if_values_are_digits():
     enc = Encoding(input_len=1, output_len=5, input_scale=7, output_scale=7)
-    aigc = enc.encode_aigc([-5, 0, 64, 128, 300])
-    assert enc.pixels(aigc) == [0, 0, 127, 255, 255]
+    aigc = enc.encode_aigc([0, 1, 64, 126, 127])
+    assert enc.pixels(aigc) == [0, 2, 128, 252, 255]
 
 
 def test_quantize_latent_rounds_and_clamps_if_latent_is_out_of_range():
@@ -104,15 +142,15 @@ def test_committed_sample_instances_equal_decoded_bytes_if_unchanged(micro):
     assert enc.instances(sample.prompt, sample.aigc) == sample.instances
 
 
-def test_any_byte_tampering_changes_instances_if_byte_is_flipped(micro):
+def test_any_bit_tampering_changes_instances_if_bit_is_flipped(micro):
     enc, sample = micro
     data = sample.prompt + sample.aigc
     for i in range(len(data)):
-        for bit in (0x01, 0x80):
+        for bit in range(8):
             tampered = bytearray(data)
-            tampered[i] ^= bit
+            tampered[i] ^= 1 << bit
             p, a = bytes(tampered[: enc.prompt_len]), bytes(tampered[enc.prompt_len :])
-            assert enc.instances(p, a) != sample.instances, f"byte {i} bit {bit:#x} left instances unchanged"
+            assert enc.instances(p, a) != sample.instances, f"byte {i} bit {bit} left instances unchanged"
 
 
 def test_committed_sample_matches_ezkl_proof_json_layout_if_loaded(micro):

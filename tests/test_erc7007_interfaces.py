@@ -77,7 +77,7 @@ def test_constructor_sets_model_binding_and_getters(micro_collection, micro, mic
     assert c.name() == "zkaigc micro" and c.symbol() == "AIGC"
     assert c.verifier() == micro_verifier.address
     assert c.modelHash() == bytes.fromhex(micro.model_hash[2:])
-    assert tuple(c.encoding()) == micro.encoding_tuple == (4, 16, 7, 7, 4, 4, 1)
+    assert tuple(c.encoding()) == micro.encoding_tuple == (4, 16, 7, 7, 4, 4, 1, 1)
     assert c.minter() == ZERO
     assert (c.MIN_COMMITMENT_AGE(), c.MAX_COMMITMENT_AGE(), c.CLAIM_TTL()) == (60, 86400, 7 * 86400)
 
@@ -101,13 +101,22 @@ def test_constructor_reverts_if_model_hash_is_zero(deploy_collection, micro, mic
         {"width": 5},
         {"inputLen": 0},
         {"width": 0, "outputLen": 0},
+        {"render": 0},
     ],
-    ids=["two-channels", "zero-channels", "output-len-mismatch", "width-mismatch", "no-input", "zero-width"],
+    ids=[
+        "two-channels",
+        "zero-channels",
+        "output-len-mismatch",
+        "width-mismatch",
+        "no-input",
+        "zero-width",
+        "no-render",
+    ],
 )
 def test_constructor_reverts_if_encoding_is_inconsistent(deploy_collection, micro, micro_verifier, overrides):
     e = dict(
         zip(
-            ["inputLen", "outputLen", "inputScale", "outputScale", "width", "height", "channels"],
+            ["inputLen", "outputLen", "inputScale", "outputScale", "width", "height", "channels", "render"],
             micro.encoding_tuple,
             strict=True,
         )

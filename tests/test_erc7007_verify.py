@@ -24,10 +24,10 @@ def test_public_instances_equal_python_encoding_and_proof_instances(micro_collec
         assert on_chain == micro.enc.instances(s.prompt, s.aigc) == s.instances
 
 
-def test_public_instances_map_every_int8_and_int16_extreme_into_the_field(project, deployer):
+def test_public_instances_map_int8_extremes_and_14_byte_chunks_into_the_field(project, deployer):
     harness = project.LibrariesHarness.deploy(sender=deployer)
     prompt = bytes([0x00, 0x01, 0x7F, 0x80, 0x81, 0xFF])
-    aigc = bytes.fromhex("000000017fff80008001ffff")
+    aigc = bytes(range(1, 15)) + b"\xff" * 14 + b"\xab\xcd"  # two full chunks, then a 2-byte partial one
     expected = [
         0,
         1,
@@ -35,15 +35,28 @@ def test_public_instances_map_every_int8_and_int16_extreme_into_the_field(projec
         FIELD_MODULUS - 128,
         FIELD_MODULUS - 127,
         FIELD_MODULUS - 1,
-        0,
-        1,
-        32767,
-        FIELD_MODULUS - 32768,
-        FIELD_MODULUS - 32767,
-        FIELD_MODULUS - 1,
+        int.from_bytes(bytes(range(1, 15)), "big"),
+        2**112 - 1,
+        0xABCD << 96,  # zero-extended on the right: the bytes past aigcData are padding digits, proven zero
     ]
-    assert list(harness.instances(prompt, aigc, 6, 6)) == expected
-    assert all(0 <= v < FIELD_MODULUS for v in expected)
+    # 34 digits of 7 bits take 30 bytes.
+    assert list(harness.instances(prompt, aigc, 6, 34)) == expected
+    assert all(0 <= v < 2**112 for v in expected[6:])
+
+
+def test_public_instances_mask_calldata_after_a_partial_last_chunk(project, deployer, chain):
+    """The bytes after aigcData in calldata (its ABI padding, here forged to 0xff) never reach an instance."""
+    from eth_abi import decode, encode
+    from eth_utils import keccak
+
+    harness = project.LibrariesHarness.deploy(sender=deployer)
+    selector = keccak(b"instances(bytes,bytes,uint256,uint256)")[:4]
+    args = bytearray(encode(["bytes", "bytes", "uint256", "uint256"], [b"\x01", b"\xab\xcd", 1, 2]))
+    # Layout: 4 head words, prompt (length word, 1 padded word), aigcData (length word, its padded word).
+    aigc_word = 4 * 32 + 2 * 32 + 32
+    args[aigc_word + 2 : aigc_word + 32] = b"\xff" * 30  # non-canonical padding after the 2 aigcData bytes
+    out = chain.provider.web3.eth.call({"to": harness.address, "data": "0x" + (selector + bytes(args)).hex()})
+    assert decode(["uint256[]"], out)[0] == (1, 0xABCD << 96)
 
 
 @pytest.mark.parametrize("index", range(4))
@@ -53,11 +66,14 @@ def test_verify_returns_false_if_a_prompt_byte_is_tampered(micro_collection, mic
     assert micro_collection.verify(flip(s.prompt, index, mask), s.aigc, s.proof) is False
 
 
-def test_verify_returns_false_if_any_aigc_data_byte_is_tampered(micro_collection, micro):
+def test_verify_returns_false_if_any_bit_of_any_digit_is_flipped(micro_collection, micro):
+    """Soundness of the packing: every one of the 7 bits of every digit (all 112 bits of micro's 14 bytes) is
+    bound by the proof."""
     s = micro.sample
+    assert len(s.aigc) * 8 == micro.enc.output_len * 7  # micro has no padding bits: every bit is a digit bit
     for index in range(len(s.aigc)):
-        for mask in (0x01, 0x80):
-            assert micro_collection.verify(s.prompt, flip(s.aigc, index, mask), s.proof) is False, (index, mask)
+        for bit in range(8):
+            assert micro_collection.verify(s.prompt, flip(s.aigc, index, 1 << bit), s.proof) is False, (index, bit)
 
 
 def test_verify_returns_false_if_a_proof_byte_is_tampered(micro_collection, micro):
@@ -96,11 +112,11 @@ def test_verify_reverts_if_prompt_length_is_wrong(micro_collection, micro, lengt
         micro_collection.verify(prompt, s.aigc, s.proof)
 
 
-@pytest.mark.parametrize("length", [0, 16, 31, 33, 64])
+@pytest.mark.parametrize("length", [0, 13, 15, 16, 28])
 def test_verify_reverts_if_aigc_data_length_is_wrong(micro_collection, micro, length):
     s = micro.sample
     aigc = (s.aigc * 3)[:length]
-    with ape.reverts(micro_collection.ERC7007InvalidAigcDataLength, length=length, expected=32):
+    with ape.reverts(micro_collection.ERC7007InvalidAigcDataLength, length=length, expected=14):
         micro_collection.verify(s.prompt, aigc, s.proof)
 
 

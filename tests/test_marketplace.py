@@ -118,18 +118,22 @@ contract OwnerlessCollection {
 def other_model(scratch_model, tmp_path_factory, micro):
     """A second real model with micro's shape (4 latent bytes -> 16 outputs) but other weights: its own ezkl
     artifacts, a real proof and a generated verifier. Its proofs are "the wrong model's proofs" for micro."""
+    from dataclasses import replace
+
     import torch
 
-    from proofs.pipeline import CircuitConfig, prove_latent
+    from models import registry
+    from models.model import Decoder, ProvenDecoder
+    from proofs.pipeline import prove_latent
 
     torch.manual_seed(11)
+    spec = registry.get("micro")  # micro's architecture and circuit (clamped, packed), fresh random weights
     art = scratch_model(
         "othermodel",
-        torch.nn.Sequential(torch.nn.Linear(4, 16), torch.nn.ReLU()),
-        CircuitConfig(
-            input_scale=7, param_scale=7, decomp_base=128, decomp_legs=4, lookup_range=(-128, 128), logrows=10
-        ),
+        ProvenDecoder(Decoder(spec.model)),
+        replace(spec.circuit_for(spec.model), logrows=10),
     )
+    art.write_meta(proven_shape=list(spec.model.proven_shape), render=spec.model.render)
     enc = art.encoding()
     latent = enc.dequantize_latent(enc.decode_prompt(micro.sample.prompt))  # the same prompt bytes as micro's
     sample = prove_latent(art, latent, tmp_path_factory.mktemp("other-run"))

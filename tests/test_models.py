@@ -110,10 +110,10 @@ def test_registry_get_returns_a_copy_if_caller_changes_the_config():
 
 
 def test_load_model_shares_base_decoder_weights_if_model_is_derived():
-    spec = registry.get("pixel32art")
+    spec = registry.get("pixel64")
     base, _ = load_model(spec.derived_from)
-    derived, extra = load_model("pixel32art")
-    assert (derived.cfg.image_size, derived.cfg.render) == (16, 1)
-    assert extra["derived_from"] == "pixel32" and extra["changes"] == {"render": 1, "image_size": 16}
+    derived, extra = load_model("pixel64")
+    assert (derived.cfg.image_size, derived.cfg.render, derived.cfg.proven_shape) == (64, 4, (3, 16, 16))
+    assert extra["derived_from"] == "pixel32" and extra["changes"] == {"render": 4, "image_size": 64}
     for (name, a), (_, b) in zip(base.decoder.state_dict().items(), derived.decoder.state_dict().items(), strict=True):
         assert torch.equal(a, b), name

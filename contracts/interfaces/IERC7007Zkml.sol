@@ -21,7 +21,7 @@ interface IERC7007Zkml is IERC7007 {
     error ERC7007InvalidModelHash(bytes32 modelHash);
 
     /// @notice The encoding is unusable: `inputLen` is zero, `channels` is not 1 or 3, or
-    /// `outputLen != channels * height * width` (with width and height non-zero).
+    /// `outputLen != channels * height * width` (with width, height and render non-zero).
     error ERC7007InvalidEncoding(uint256 inputLen, uint256 outputLen, uint256 width, uint256 height, uint256 channels);
 
     /// @notice The prompt is `length` bytes; the model takes `expected` (one byte per latent value).

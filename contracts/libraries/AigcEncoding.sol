@@ -5,11 +5,14 @@ import {IERC7007Zkml} from "../interfaces/IERC7007Zkml.sol";
 import {IHalo2Verifier} from "../interfaces/IHalo2Verifier.sol";
 
 /// @title The prompt/aigcData byte encoding of ezkl public instances
-/// @notice `prompt` is one int8 (two's complement) per latent value; `aigcData` is one big-endian int16 (two's
-/// complement) per output value. The public instances are all prompt values then all output values, each as a
-/// BN254 scalar field element: q ≥ 0 → q, q < 0 → r − |q|. Mirrors `proofs/encoding.py`.
-/// @dev Every int8 and int16 maps to a distinct field element below r, so no byte string can produce an
-/// out-of-field instance: only lengths can be wrong.
+/// @notice `prompt` is one int8 (two's complement) per latent value. `aigcData` is the output's 7-bit digits
+/// (each in [0, 127], C×H×W order) as one MSB-first bit string, zero-padded to whole bytes: `ceil(7·n/8)` bytes
+/// for n digits. The public instances are all prompt values (q ≥ 0 → q, q < 0 → r − |q|), then one element per
+/// 14-byte chunk of aigcData, read as a big-endian integer (the last chunk zero-extended on the right): the circuit
+/// packs 16 digits per element as Σ d_i · 128^(15−i). Mirrors `proofs/encoding.py`.
+/// @dev Every int8 and every 112-bit chunk is a distinct field element below r, so no byte string can produce an
+/// out-of-field instance: only lengths can be wrong. The circuit proves each digit in [0, 127] (a clamp of two
+/// ReLUs), so the packing is injective and the bytes are exactly the proven digits (docs/encoding.md).
 library AigcEncoding {
     /// @notice The BN254 scalar field modulus r.
     uint256 internal constant FIELD_MODULUS =
@@ -18,10 +21,21 @@ library AigcEncoding {
     /// @notice Bytes per latent value in `prompt`.
     uint256 internal constant PROMPT_BYTES_PER_VALUE = 1;
 
-    /// @notice Bytes per output value in `aigcData`.
-    uint256 internal constant AIGC_BYTES_PER_VALUE = 2;
+    /// @notice Bits per output digit in `aigcData`.
+    uint256 internal constant AIGC_BITS_PER_VALUE = 7;
 
-    /// @notice Reverts unless `prompt` holds `inputLen` values and `aigcData` holds `outputLen` values.
+    /// @notice aigcData bytes per public output instance: 16 digits of 7 bits.
+    uint256 internal constant AIGC_BYTES_PER_INSTANCE = 14;
+
+    /// @notice The largest digit: full intensity.
+    uint256 internal constant DIGIT_MAX = 127;
+
+    /// @notice Length in bytes of the aigcData of `outputLen` digits, `ceil(7 · outputLen / 8)`.
+    function aigcLength(uint256 outputLen) internal pure returns (uint256) {
+        return (outputLen * AIGC_BITS_PER_VALUE + 7) / 8;
+    }
+
+    /// @notice Reverts unless `prompt` holds `inputLen` values and `aigcData` holds `outputLen` digits.
     /// @dev Reverts with {IERC7007Zkml-ERC7007InvalidPromptLength} or {IERC7007Zkml-ERC7007InvalidAigcDataLength}:
     /// the errors belong to the collection functions that check lengths through here.
     function requireLengths(bytes calldata prompt, bytes calldata aigcData, uint256 inputLen, uint256 outputLen)
@@ -31,15 +45,23 @@ library AigcEncoding {
         if (prompt.length != inputLen * PROMPT_BYTES_PER_VALUE) {
             revert IERC7007Zkml.ERC7007InvalidPromptLength(prompt.length, inputLen * PROMPT_BYTES_PER_VALUE);
         }
-        if (aigcData.length != outputLen * AIGC_BYTES_PER_VALUE) {
-            revert IERC7007Zkml.ERC7007InvalidAigcDataLength(aigcData.length, outputLen * AIGC_BYTES_PER_VALUE);
+        if (aigcData.length != aigcLength(outputLen)) {
+            revert IERC7007Zkml.ERC7007InvalidAigcDataLength(aigcData.length, aigcLength(outputLen));
         }
+    }
+
+    /// @notice The number of public instances of `prompt` ‖ `aigcData`: one per prompt byte, one per started
+    /// 14-byte chunk of aigcData.
+    function instanceCount(uint256 promptLength, uint256 aigcLength_) internal pure returns (uint256) {
+        return
+            promptLength / PROMPT_BYTES_PER_VALUE + (aigcLength_ + AIGC_BYTES_PER_INSTANCE - 1)
+                / AIGC_BYTES_PER_INSTANCE;
     }
 
     /// @notice Writes the public instances of `prompt` ‖ `aigcData` as consecutive 32-byte words from memory
     /// address `ptr`, and returns the address after the last word.
-    /// @dev Lengths must have been checked with {requireLengths}; an odd trailing aigcData byte is ignored. The
-    /// caller owns the memory (it must have allocated `32 * (prompt.length + aigcData.length / 2)` bytes).
+    /// @dev Lengths must have been checked with {requireLengths}. The caller owns the memory (it must have
+    /// allocated `32 * instanceCount(prompt.length, aigcData.length)` bytes).
     function writeInstances(uint256 ptr, bytes calldata prompt, bytes calldata aigcData)
         internal
         pure
@@ -47,17 +69,21 @@ library AigcEncoding {
     {
         uint256 r = FIELD_MODULUS;
         assembly ("memory-safe") {
-            // Unchecked by nature (assembly): `b + (r - 2^8)` for a byte b ≥ 2^7 is r − (2^8 − b) < r, and
-            // likewise for int16 words; offsets stay within the calldata slices and the caller's allocation.
+            // Unchecked by nature (assembly): `b + (r - 2^8)` for a byte b ≥ 2^7 is r − (2^8 − b) < r; offsets
+            // stay within the calldata slices and the caller's allocation.
             for { let i := 0 } lt(i, prompt.length) { i := add(i, 1) } {
                 let b := byte(0, calldataload(add(prompt.offset, i)))
                 mstore(ptr, add(b, mul(gt(b, 0x7f), sub(r, 0x100))))
                 ptr := add(ptr, 0x20)
             }
-            let n := and(aigcData.length, not(1))
-            for { let i := 0 } lt(i, n) { i := add(i, 2) } {
-                let w := shr(240, calldataload(add(aigcData.offset, i)))
-                mstore(ptr, add(w, mul(gt(w, 0x7fff), sub(r, 0x10000))))
+            // One 14-byte big-endian chunk per instance: the top 14 bytes of a 32-byte load, shifted down by
+            // 18 bytes. Bytes past the end of aigcData (the next calldata, or zeros) are masked off the last chunk.
+            let n := aigcData.length
+            for { let i := 0 } lt(i, n) { i := add(i, 14) } {
+                let w := calldataload(add(aigcData.offset, i))
+                let rest := sub(n, i)
+                if lt(rest, 14) { w := and(w, not(shr(mul(8, rest), not(0)))) }
+                mstore(ptr, shr(144, w))
                 ptr := add(ptr, 0x20)
             }
         }
@@ -72,7 +98,7 @@ library AigcEncoding {
         returns (uint256[] memory result)
     {
         requireLengths(prompt, aigcData, inputLen, outputLen);
-        result = new uint256[](inputLen + outputLen);
+        result = new uint256[](instanceCount(prompt.length, aigcData.length));
         uint256 ptr;
         assembly ("memory-safe") {
             ptr := add(result, 0x20)
@@ -84,15 +110,14 @@ library AigcEncoding {
     /// instances of `prompt` ‖ `aigcData`: byte for byte `abi.encodeCall(IHalo2Verifier.verifyProof, (proof,
     /// instances))`.
     /// @dev Writes the instances in place, so they are not built as an array and then copied a second time by the
-    /// ABI encoder (which matters at 12k instances). As in {writeInstances}, an odd trailing aigcData byte is
-    /// ignored; callers check lengths with {requireLengths} first.
+    /// ABI encoder. Callers check lengths with {requireLengths} first.
     function verifyProofCalldata(bytes calldata prompt, bytes calldata aigcData, bytes calldata proof)
         internal
         pure
         returns (bytes memory data)
     {
         bytes4 selector = IHalo2Verifier.verifyProof.selector;
-        uint256 count = prompt.length / PROMPT_BYTES_PER_VALUE + aigcData.length / AIGC_BYTES_PER_VALUE;
+        uint256 count = instanceCount(prompt.length, aigcData.length);
         uint256 instancesAt;
         assembly ("memory-safe") {
             // verifyProof(bytes proof, uint256[] instances): selector, two head offsets, then the proof
@@ -120,13 +145,19 @@ library AigcEncoding {
         writeInstances(instancesAt + 0x20, prompt, aigcData);
     }
 
-    /// @notice The 8-bit intensity of an output word: `clamp(q, 0, 2^outputScale) * 255 / 2^outputScale`, with
-    /// `word` the raw big-endian int16 bits of q.
-    function intensity(uint256 word, uint256 outputScale) internal pure returns (uint256 value) {
-        uint256 top = 1 << outputScale;
-        if (word < 0x8000) {
-            value = word > top ? top : word;
-            value = (value * 255) / top;
+    /// @notice The 8-bit intensity of a 7-bit digit: `q * 255 / 127` (127 is full intensity).
+    function intensity(uint256 digit) internal pure returns (uint256) {
+        return (digit * 255) / DIGIT_MAX;
+    }
+
+    /// @notice Digit `j` of aigcData in memory at `data` (the bytes, not the length word): bits 7j … 7j+6.
+    /// @dev Reads the 16-bit big-endian word at byte 7j/8; when the digit ends inside that byte, the second byte
+    /// is shifted out, so reading one byte past the data is harmless.
+    function digitAt(uint256 data, uint256 j) internal pure returns (uint256 digit) {
+        assembly ("memory-safe") {
+            let bit := mul(j, 7)
+            let word := shr(240, mload(add(data, shr(3, bit))))
+            digit := and(shr(sub(9, and(bit, 7)), word), 0x7f)
         }
     }
 }

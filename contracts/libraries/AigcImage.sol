@@ -6,10 +6,10 @@ import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {AigcEncoding} from "./AigcEncoding.sol";
 
 /// @title On-chain rendering of aigcData as a bitmap
-/// @notice Renders C×H×W int16 output values as a Windows BMP: 24-bit BGR for 3 channels, 8-bit with a
-/// 256-level gray palette for 1 channel. Rows are stored bottom-up, each padded with zeros to a multiple of
-/// 4 bytes. A pixel is `clamp(q, 0, 2^outputScale) * 255 / 2^outputScale` ({AigcEncoding-intensity}), the
-/// same as `proofs.encoding.Encoding.pixels`.
+/// @notice Renders a C×H×W grid of 7-bit digits (aigcData's bit string) as a Windows BMP, each grid cell drawn as
+/// `render`×`render` pixels (nearest upsample): 24-bit BGR for 3 channels, 8-bit with a 256-level gray palette for
+/// 1 channel. Rows are stored bottom-up, each padded with zeros to a multiple of 4 bytes. A pixel is
+/// `q * 255 / 127` ({AigcEncoding-intensity}), the same as `proofs.encoding.Encoding.pixels`.
 library AigcImage {
     using Strings for uint256;
 
@@ -19,14 +19,18 @@ library AigcImage {
     /// @dev 256 palette entries of 4 bytes (B, G, R, 0).
     uint256 private constant _GRAY_PALETTE_SIZE = 1024;
 
-    /// @notice The BMP file of `aigcData` (`channels * height * width` big-endian int16 values).
-    /// @dev `channels` must be 1 or 3 and `aigcData` must hold `2 * channels * height * width` bytes; the
-    /// collection guarantees both.
-    function bitmap(bytes memory aigcData, uint256 width, uint256 height, uint256 channels, uint256 outputScale)
+    /// @notice The BMP file of `aigcData` (`channels * height * width` 7-bit digits), upscaled ×`render`.
+    /// @dev `channels` must be 1 or 3, `render` at least 1, and `aigcData` must hold
+    /// `ceil(7 * channels * height * width / 8)` bytes; the collection guarantees all three.
+    function bitmap(bytes memory aigcData, uint256 width, uint256 height, uint256 channels, uint256 render)
         internal
         pure
         returns (bytes memory bmp)
     {
+        uint256 gridWidth = width;
+        uint256 gridHeight = height;
+        width *= render;
+        height *= render;
         uint256 bytesPerPixel = channels == 1 ? 1 : 3;
         uint256 rowSize = (width * bytesPerPixel + 3) & ~uint256(3);
         uint256 pixelOffset = _HEADERS_SIZE + (channels == 1 ? _GRAY_PALETTE_SIZE : 0);
@@ -63,7 +67,7 @@ library AigcImage {
             src := add(aigcData, 0x20)
             dst := add(add(bmp, 0x20), pixelOffset)
         }
-        _writePixels(src, dst, width, height, channels, outputScale);
+        _writePixels(src, dst, gridWidth, gridHeight, channels, render);
     }
 
     /// @notice An SVG that shows `bmp` (a `width`×`height` bitmap) scaled up with hard pixel edges.
@@ -93,42 +97,44 @@ library AigcImage {
         );
     }
 
-    /// @dev Writes the pixel array at memory address `dst` from the C×H×W int16 words at `src`.
-    function _writePixels(
-        uint256 src,
-        uint256 dst,
-        uint256 width,
-        uint256 height,
-        uint256 channels,
-        uint256 outputScale
-    ) private pure {
+    /// @dev Writes the pixel array at memory address `dst` from the C×H×W grid of 7-bit digits at `src`, each
+    /// cell `render`×`render` pixels.
+    function _writePixels(uint256 src, uint256 dst, uint256 width, uint256 height, uint256 channels, uint256 render)
+        private
+        pure
+    {
         uint256 bytesPerPixel = channels == 1 ? 1 : 3;
-        uint256 rowSize = (width * bytesPerPixel + 3) & ~uint256(3);
+        uint256 rowSize = (width * render * bytesPerPixel + 3) & ~uint256(3);
+        uint256 rows = height * render;
         for (uint256 c; c < channels; ++c) {
-            for (uint256 y; y < height; ++y) {
+            for (uint256 y; y < rows; ++y) {
                 // BMP rows run bottom-up and store B, G, R: channel c (R = 0) is byte `bytesPerPixel - 1 - c`.
                 _writeRow(
-                    src + 2 * ((c * height + y) * width),
-                    dst + (height - 1 - y) * rowSize + (bytesPerPixel - 1 - c),
+                    src,
+                    (c * height + y / render) * width,
+                    dst + (rows - 1 - y) * rowSize + (bytesPerPixel - 1 - c),
                     width,
-                    bytesPerPixel,
-                    outputScale
+                    render,
+                    bytesPerPixel
                 );
             }
         }
     }
 
-    /// @dev Writes the intensities of `width` int16 words read from memory at `from` to every `step`-th byte
-    /// from memory address `to`.
-    function _writeRow(uint256 from, uint256 to, uint256 width, uint256 step, uint256 outputScale) private pure {
+    /// @dev Writes the intensities of the `width` digits from digit `first` of the bit string at `src`, each
+    /// `render` times, to every `step`-th byte from memory address `to`.
+    function _writeRow(uint256 src, uint256 first, uint256 to, uint256 width, uint256 render, uint256 step)
+        private
+        pure
+    {
+        uint256 stride = render * step;
         for (uint256 x; x < width; ++x) {
-            uint256 word;
-            assembly ("memory-safe") {
-                word := shr(240, mload(add(from, mul(x, 2))))
-            }
-            uint256 value = AigcEncoding.intensity(word, outputScale);
-            assembly ("memory-safe") {
-                mstore8(add(to, mul(x, step)), value)
+            uint256 value = AigcEncoding.intensity(AigcEncoding.digitAt(src, first + x));
+            uint256 at = to + x * stride;
+            for (uint256 k; k < render; ++k) {
+                assembly ("memory-safe") {
+                    mstore8(add(at, mul(k, step)), value)
+                }
             }
         }
     }

@@ -29,12 +29,12 @@ contract LibrariesHarness {
         return AigcEncoding.verifyProofCalldata(prompt, aigcData, proof);
     }
 
-    function bitmap(bytes memory aigcData, uint256 width, uint256 height, uint256 channels, uint256 outputScale)
+    function bitmap(bytes memory aigcData, uint256 width, uint256 height, uint256 channels, uint256 render)
         external
         pure
         returns (bytes memory)
     {
-        return AigcImage.bitmap(aigcData, width, height, channels, outputScale);
+        return AigcImage.bitmap(aigcData, width, height, channels, render);
     }
 
     function escape(string memory value) external pure returns (string memory) {

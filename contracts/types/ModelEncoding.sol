@@ -5,23 +5,27 @@ pragma solidity 0.8.20;
 /// output renders as an image. Mirrors `proofs.encoding.Encoding` (the Python source of truth, see
 /// docs/encoding.md) plus the image geometry.
 /// @dev `prompt` is `inputLen` bytes, one int8 (two's complement) per latent value; `aigcData` is
-/// `2 * outputLen` bytes, one big-endian int16 (two's complement) per output value, laid out C×H×W
-/// (channel-major, rows top to bottom). The public instances are all prompt values, then all output values,
-/// each as a BN254 field element (q ≥ 0 → q, q < 0 → r − |q|). A pixel is
-/// `clamp(q, 0, 2^outputScale) * 255 / 2^outputScale` (integer division).
+/// `ceil(7 * outputLen / 8)` bytes: the output's 7-bit digits, laid out C×H×W (channel-major, rows top to bottom)
+/// as one MSB-first bit string. The public instances are all prompt values as BN254 field elements
+/// (q ≥ 0 → q, q < 0 → r − |q|), then one element per 14-byte big-endian chunk of aigcData (16 digits). The proven
+/// image is the `width`×`height` grid; the rendered image repeats each grid cell `render`×`render` times (nearest
+/// upsample, the model's last layer moved out of the circuit). A pixel is `q * 255 / 127` (integer division).
 struct ModelEncoding {
     /// @notice Latent values, i.e. prompt bytes.
     uint32 inputLen;
-    /// @notice Output values, `channels * height * width`; aigcData has twice as many bytes.
+    /// @notice Output digits, `channels * height * width`; aigcData has `ceil(7 * outputLen / 8)` bytes.
     uint32 outputLen;
     /// @notice Fixed-point scale of the latent: x = q / 2^inputScale (informational on-chain).
     uint8 inputScale;
-    /// @notice Fixed-point scale of the output: y = q / 2^outputScale; full intensity is q = 2^outputScale.
+    /// @notice Fixed-point scale of the output: y = q / 2^outputScale (informational; digits are clamped to
+    /// [0, 127] in the circuit and 127 renders as full intensity).
     uint8 outputScale;
-    /// @notice Image width in pixels.
+    /// @notice Width of the proven grid in cells.
     uint16 width;
-    /// @notice Image height in pixels.
+    /// @notice Height of the proven grid in cells.
     uint16 height;
     /// @notice 1 (grayscale) or 3 (RGB).
     uint8 channels;
+    /// @notice Rendered pixels per grid cell along each axis (≥ 1): the image is `width·render` × `height·render`.
+    uint8 render;
 }

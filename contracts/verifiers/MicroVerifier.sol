@@ -214,8 +214,8 @@ contract MicroVerifier {
 
             {
                 // Load vk_digest and num_instances of vk into memory
-                mstore(0x0a20, 0x1dca54d9104c384bb2ac7e320b396d4d44660a3cef0950cace9b3beed59ad8fd) // vk_digest
-                mstore(0x0a40, 0x0000000000000000000000000000000000000000000000000000000000000014) // num_instances
+                mstore(0x0a20, 0x2fa49e0df31e74a21be101aa594562b5f5e5ec1396d62a6ff7eb9bf0e30ac8ef) // vk_digest
+                mstore(0x0a40, 0x0000000000000000000000000000000000000000000000000000000000000005) // num_instances
 
                 // Check valid length of proof
                 success := and(success, eq(0x1400, proof.length))
@@ -314,8 +314,8 @@ contract MicroVerifier {
                 success, proof_cptr, hash_mptr := read_ec_point(success, proof_cptr, hash_mptr, q) // W'
 
                 // Load full vk into memory
-                mstore(0x0a20, 0x1dca54d9104c384bb2ac7e320b396d4d44660a3cef0950cace9b3beed59ad8fd) // vk_digest
-                mstore(0x0a40, 0x0000000000000000000000000000000000000000000000000000000000000014) // num_instances
+                mstore(0x0a20, 0x2fa49e0df31e74a21be101aa594562b5f5e5ec1396d62a6ff7eb9bf0e30ac8ef) // vk_digest
+                mstore(0x0a40, 0x0000000000000000000000000000000000000000000000000000000000000005) // num_instances
                 mstore(0x0a60, 0x000000000000000000000000000000000000000000000000000000000000000a) // k
                 mstore(0x0a80, 0x3058355f447953c1ade231a513e0f80710e9db4e679b02351f90fd168b040001) // n_inv
                 mstore(0x0aa0, 0x2ad9021ed07c42ab19f77c5cf2cbd2deb135ea330f1b1573bd08d99309c4bb7d) // omega
@@ -335,68 +335,68 @@ contract MicroVerifier {
                 mstore(0x0c60, 0x176d4b3fd667d77dde8d3bd8b39b9dde8e85b63f5314165ff18e5bd77d7b5a3e) // neg_s_g2_x_2
                 mstore(0x0c80, 0x010609a752557711a718d53cd416aec8a5bc14e88182926473d65765fcd5ba24) // neg_s_g2_y_1
                 mstore(0x0ca0, 0x03930c149ad0925b636cd2df2e174a823b3dad6f013a63e1b473680695fc4deb) // neg_s_g2_y_2
-                mstore(0x0cc0, 0x269ad6de37090aad10907bf76eca801995cd10958c82b9f41d5b1afe35c8ea39) // fixed_comms[0].x
-                mstore(0x0ce0, 0x11c2429c8352c52c0a0ddf1d7f7dc0b10b487bf597cff676d67e7cfc46f3e7bb) // fixed_comms[0].y
-                mstore(0x0d00, 0x09c418581ae00e2fea18b1c1e049daae4819981bf3c1524b8072969bad774166) // fixed_comms[1].x
-                mstore(0x0d20, 0x229a05af4466dfdc098d5e21b49081f297c626dbe95fdfea666334d04ad96ec4) // fixed_comms[1].y
-                mstore(0x0d40, 0x0ee16482c1437949d40056b8761534072699fb7a9cdaef5d632624e7c2cdd8ef) // fixed_comms[2].x
-                mstore(0x0d60, 0x1cf5303b68b7a91ddcc2b484bbfcdb38a637d67889486b94972a02757ffb186f) // fixed_comms[2].y
-                mstore(0x0d80, 0x2ab5516951336fc1ef1e4b35c9b54099a31fc737da59b0712fdfa846e849a48b) // fixed_comms[3].x
-                mstore(0x0da0, 0x2b681723cbb54d34133688b68d3cb90db0c47699cd1a8cd11dc144691b727cd8) // fixed_comms[3].y
-                mstore(0x0dc0, 0x2ab5516951336fc1ef1e4b35c9b54099a31fc737da59b0712fdfa846e849a48b) // fixed_comms[4].x
-                mstore(0x0de0, 0x2b681723cbb54d34133688b68d3cb90db0c47699cd1a8cd11dc144691b727cd8) // fixed_comms[4].y
-                mstore(0x0e00, 0x2ab5516951336fc1ef1e4b35c9b54099a31fc737da59b0712fdfa846e849a48b) // fixed_comms[5].x
-                mstore(0x0e20, 0x2b681723cbb54d34133688b68d3cb90db0c47699cd1a8cd11dc144691b727cd8) // fixed_comms[5].y
-                mstore(0x0e40, 0x2ab5516951336fc1ef1e4b35c9b54099a31fc737da59b0712fdfa846e849a48b) // fixed_comms[6].x
-                mstore(0x0e60, 0x2b681723cbb54d34133688b68d3cb90db0c47699cd1a8cd11dc144691b727cd8) // fixed_comms[6].y
-                mstore(0x0e80, 0x0bc52b66319f700870db8cc3bd1e1f8a4567807f9d1f688853b3a9b1e738b684) // fixed_comms[7].x
-                mstore(0x0ea0, 0x1c83e85e6662ad6a4721a81a8ccfb86e5376040da6a1b867f5d6d0e61a6c6876) // fixed_comms[7].y
-                mstore(0x0ec0, 0x0bc52b66319f700870db8cc3bd1e1f8a4567807f9d1f688853b3a9b1e738b684) // fixed_comms[8].x
-                mstore(0x0ee0, 0x1c83e85e6662ad6a4721a81a8ccfb86e5376040da6a1b867f5d6d0e61a6c6876) // fixed_comms[8].y
-                mstore(0x0f00, 0x0bc52b66319f700870db8cc3bd1e1f8a4567807f9d1f688853b3a9b1e738b684) // fixed_comms[9].x
-                mstore(0x0f20, 0x1c83e85e6662ad6a4721a81a8ccfb86e5376040da6a1b867f5d6d0e61a6c6876) // fixed_comms[9].y
-                mstore(0x0f40, 0x0bc52b66319f700870db8cc3bd1e1f8a4567807f9d1f688853b3a9b1e738b684) // fixed_comms[10].x
-                mstore(0x0f60, 0x1c83e85e6662ad6a4721a81a8ccfb86e5376040da6a1b867f5d6d0e61a6c6876) // fixed_comms[10].y
-                mstore(0x0f80, 0x02d5fd4c2f2fa471606dfa1f1cf25106e19d3851013b0f768e3985147a31b65a) // fixed_comms[11].x
-                mstore(0x0fa0, 0x2c6df3c4318def4c1e5aeb32607cbfe4f0b3152f601179fd31e663873ccf44bf) // fixed_comms[11].y
-                mstore(0x0fc0, 0x2c7ade4aa998e7865ced7f0d5cbd4525d60fef7fd6e0a9520b8bc8efdd650bb5) // fixed_comms[12].x
-                mstore(0x0fe0, 0x19b8e74afe62340e5703ba30dabee7595932b74dbe36c598a3198ca9d557d655) // fixed_comms[12].y
-                mstore(0x1000, 0x0bc76cb52053872d2d186e5f9c40156e0013c3244dcc74b6d2564debc37d2ffe) // fixed_comms[13].x
-                mstore(0x1020, 0x2295b12c95fdfbe0fc206e09ced9b2494dc464b06323db9d44d48379ab6f1cf0) // fixed_comms[13].y
-                mstore(0x1040, 0x0bc76cb52053872d2d186e5f9c40156e0013c3244dcc74b6d2564debc37d2ffe) // fixed_comms[14].x
-                mstore(0x1060, 0x2295b12c95fdfbe0fc206e09ced9b2494dc464b06323db9d44d48379ab6f1cf0) // fixed_comms[14].y
+                mstore(0x0cc0, 0x08234371d7972ed41d79307378554bfcd5e2e22ebfbad0c57b60127f80dcfe74) // fixed_comms[0].x
+                mstore(0x0ce0, 0x277e79d8d65865b8585345cbc1f699fc70025248be937332e9af515fc0b0bb89) // fixed_comms[0].y
+                mstore(0x0d00, 0x0ee16482c1437949d40056b8761534072699fb7a9cdaef5d632624e7c2cdd8ef) // fixed_comms[1].x
+                mstore(0x0d20, 0x1cf5303b68b7a91ddcc2b484bbfcdb38a637d67889486b94972a02757ffb186f) // fixed_comms[1].y
+                mstore(0x0d40, 0x09c418581ae00e2fea18b1c1e049daae4819981bf3c1524b8072969bad774166) // fixed_comms[2].x
+                mstore(0x0d60, 0x229a05af4466dfdc098d5e21b49081f297c626dbe95fdfea666334d04ad96ec4) // fixed_comms[2].y
+                mstore(0x0d80, 0x0989746d6eb7aa447810a07124d07874ad71e3000031978e9e1567546e54a2a4) // fixed_comms[3].x
+                mstore(0x0da0, 0x198dba9da83c0cd786c8c5ac02f3429f0043bb2275b2f8dad41157845a69c6b8) // fixed_comms[3].y
+                mstore(0x0dc0, 0x0989746d6eb7aa447810a07124d07874ad71e3000031978e9e1567546e54a2a4) // fixed_comms[4].x
+                mstore(0x0de0, 0x198dba9da83c0cd786c8c5ac02f3429f0043bb2275b2f8dad41157845a69c6b8) // fixed_comms[4].y
+                mstore(0x0e00, 0x0989746d6eb7aa447810a07124d07874ad71e3000031978e9e1567546e54a2a4) // fixed_comms[5].x
+                mstore(0x0e20, 0x198dba9da83c0cd786c8c5ac02f3429f0043bb2275b2f8dad41157845a69c6b8) // fixed_comms[5].y
+                mstore(0x0e40, 0x0989746d6eb7aa447810a07124d07874ad71e3000031978e9e1567546e54a2a4) // fixed_comms[6].x
+                mstore(0x0e60, 0x198dba9da83c0cd786c8c5ac02f3429f0043bb2275b2f8dad41157845a69c6b8) // fixed_comms[6].y
+                mstore(0x0e80, 0x16e046ed3bbeee234c7ace4182ca6a7a6b1c9f4c9511ecf7bc3c8787aae55ab1) // fixed_comms[7].x
+                mstore(0x0ea0, 0x2b21296f3747f5ccb81a710801c815e44f396a4a15f69ba09e4ccc00ef4b1b69) // fixed_comms[7].y
+                mstore(0x0ec0, 0x16e046ed3bbeee234c7ace4182ca6a7a6b1c9f4c9511ecf7bc3c8787aae55ab1) // fixed_comms[8].x
+                mstore(0x0ee0, 0x2b21296f3747f5ccb81a710801c815e44f396a4a15f69ba09e4ccc00ef4b1b69) // fixed_comms[8].y
+                mstore(0x0f00, 0x16e046ed3bbeee234c7ace4182ca6a7a6b1c9f4c9511ecf7bc3c8787aae55ab1) // fixed_comms[9].x
+                mstore(0x0f20, 0x2b21296f3747f5ccb81a710801c815e44f396a4a15f69ba09e4ccc00ef4b1b69) // fixed_comms[9].y
+                mstore(0x0f40, 0x16e046ed3bbeee234c7ace4182ca6a7a6b1c9f4c9511ecf7bc3c8787aae55ab1) // fixed_comms[10].x
+                mstore(0x0f60, 0x2b21296f3747f5ccb81a710801c815e44f396a4a15f69ba09e4ccc00ef4b1b69) // fixed_comms[10].y
+                mstore(0x0f80, 0x15d23efbf786af34d64fdfe395b638a95e7afe24e9ad3b52363f8bc92954849e) // fixed_comms[11].x
+                mstore(0x0fa0, 0x2d15afa1e96e629b7df321ecb7be8a1acdc6c5cd3f14adf8bb8992593945ca1d) // fixed_comms[11].y
+                mstore(0x0fc0, 0x267c73c5c90597b441212f4dc1ede8bcd6e8ebd1c60f16115a754078eca86f95) // fixed_comms[12].x
+                mstore(0x0fe0, 0x04c91ca16d24c49d4a7341947a0f2341057700b39ac14a198166a2055af57768) // fixed_comms[12].y
+                mstore(0x1000, 0x107390b549dbbde0c30a731827fbd237e381c17fc083d50e079ed660fa58bb46) // fixed_comms[13].x
+                mstore(0x1020, 0x0c72c733243d897b17ffbd5c5c5bfd7b5db490706c8fc815dfa61fcb49b4f288) // fixed_comms[13].y
+                mstore(0x1040, 0x107390b549dbbde0c30a731827fbd237e381c17fc083d50e079ed660fa58bb46) // fixed_comms[14].x
+                mstore(0x1060, 0x0c72c733243d897b17ffbd5c5c5bfd7b5db490706c8fc815dfa61fcb49b4f288) // fixed_comms[14].y
                 mstore(0x1080, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[15].x
                 mstore(0x10a0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[15].y
                 mstore(0x10c0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[16].x
                 mstore(0x10e0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[16].y
-                mstore(0x1100, 0x006b8c2a14d1bbb7c85e6fd8ead7410590c074f5a88a3eacb4e41a26665ab895) // permutation_comms[0].x
-                mstore(0x1120, 0x003f1d77224c9618b782bbed403a1ac01c12bc79ba0de9664a42dcb632f5ee9b) // permutation_comms[0].y
-                mstore(0x1140, 0x20b0e24587e63721c3836fab085d7b15667cc11706047b27d64cecdf2e0d75ca) // permutation_comms[1].x
-                mstore(0x1160, 0x18bd695b2fd3df363d5bc56772cf4929df7c99bb33d4dbf96cac39d7647730cb) // permutation_comms[1].y
-                mstore(0x1180, 0x169f62fa1252afceccc106ff72b6e6dcd043f865022c79b46d029307760db521) // permutation_comms[2].x
-                mstore(0x11a0, 0x305bdfe60290a40ba26ce908f799694fa09307406d41de7f16d3f7b09546bfc4) // permutation_comms[2].y
-                mstore(0x11c0, 0x175d6aaa213a6e6ba1bc8eeac94ef04e2c6a10cbc5efb9503bf3158afdd1ae43) // permutation_comms[3].x
-                mstore(0x11e0, 0x0637bf2c30f538661e4b1426d7041840bd2c5f574b0c102a67632453bb2d1a6a) // permutation_comms[3].y
-                mstore(0x1200, 0x1cccb8b0ea1d7cc79ebbb009bc890027de44d96bcdd41c9f3ab3eda5e476ac81) // permutation_comms[4].x
-                mstore(0x1220, 0x2e3f8f6455f5ac31ff3ae213c0bf549eb92d44fb584735eea3bba6fad84b54fe) // permutation_comms[4].y
-                mstore(0x1240, 0x01c2603fe004a461b3908e00f523c24cfbc960826979310c719468e481f1d5a4) // permutation_comms[5].x
-                mstore(0x1260, 0x132e4a9d34467acadb95ae055bf86fc273c1ce6e66b78445cd71c1f110bce1cb) // permutation_comms[5].y
-                mstore(0x1280, 0x2639c2c6a5283825d87d0f3cc90a6adedab1b7f9599a49a97a19b8226acbd18e) // permutation_comms[6].x
-                mstore(0x12a0, 0x2025243087583c6baf2400771378a65f03c4edefdc90e2f73b056645eadd20b4) // permutation_comms[6].y
-                mstore(0x12c0, 0x2732bee5b10ed0e3248f6b4607f97c33c7303620bb3075fbd4ac19d59f7fe6c2) // permutation_comms[7].x
-                mstore(0x12e0, 0x0cdf2808d2f9b6cfdcaf0d2370f5ca8b1f126ebaa46631eff393fa63fc12ec58) // permutation_comms[7].y
-                mstore(0x1300, 0x0662dc61ca70311398e2336d7053a9435c9cf07a9f996af7547a22da23039392) // permutation_comms[8].x
-                mstore(0x1320, 0x2ad07e8c3d472994ab4368c84188ae66bf32ae331bc5318162962c1b97488950) // permutation_comms[8].y
-                mstore(0x1340, 0x287db574af9f8403969cbbdd4821f3d2ff27987c22d30518fe0de4aba05ed6bd) // permutation_comms[9].x
-                mstore(0x1360, 0x28329a4093eb3fe234ada8f23fff12efa8c59a1d970fd5e5b99c4fd9c9c4d16a) // permutation_comms[9].y
-                mstore(0x1380, 0x16c0b96115d5758a8e0814a50a1a16657c458b48258cd512c71aa48d4ebd43c8) // permutation_comms[10].x
-                mstore(0x13a0, 0x1fc6fd085d97dbc65e81f4aaf88a61b4a52851fdd4020bd99542e4377ce9b7ff) // permutation_comms[10].y
-                mstore(0x13c0, 0x072c338468e8db2fab201980ed5cbd69ba3a52c47394ac27704d3dd1c92a0ef4) // permutation_comms[11].x
-                mstore(0x13e0, 0x2778f70c8c3af23597fb70f13ab5883cae8763d0cf1f6bd51d5c2be011749f7d) // permutation_comms[11].y
-                mstore(0x1400, 0x28909e677dc3200a6562709f045f6c9210e522753b9f7fe91ec90d9814822463) // permutation_comms[12].x
-                mstore(0x1420, 0x2299925fed2f0a83b650db2018792bd269660459d6c176f02c7d4aa60d98cab6) // permutation_comms[12].y
-                mstore(0x1440, 0x1ca2d22099bffc0bcad652471f5ebd7fa8505b444169ec7c5b597ffe782d6eef) // permutation_comms[13].x
-                mstore(0x1460, 0x03d1ac2ee706119d64a1410818b3fbc32fab5c5c71f2849c05e4c2cc76d95d9a) // permutation_comms[13].y
+                mstore(0x1100, 0x280d65f2cc21177888648e324fc0d0b47fddd12ce6096218b6bc0f78e824781c) // permutation_comms[0].x
+                mstore(0x1120, 0x0420c11ef53b9c90934e7e8cc405236d76fefa92b71741e811a49ce1e6b9d334) // permutation_comms[0].y
+                mstore(0x1140, 0x199f0d305eb3af7386891e63ae749197831209910af09448f2c6f74bf0613b28) // permutation_comms[1].x
+                mstore(0x1160, 0x26549c03102644791c82b977a6fa174de46abb1bf630187d1e5a5f7d966fe7a4) // permutation_comms[1].y
+                mstore(0x1180, 0x198a8c342c79dc12ee52f2a70c016676ecf04dc9ece977eaa6967b321610a039) // permutation_comms[2].x
+                mstore(0x11a0, 0x03c66c6dd55e947c622f1e4264fc4cea9e6b7ae335c5a13e469ae0899627533b) // permutation_comms[2].y
+                mstore(0x11c0, 0x09878e6c44e78dc4a9ce4e7d8744615e0a5406d8df95e9de2c1563deaa9fef7d) // permutation_comms[3].x
+                mstore(0x11e0, 0x21ea7e65c2b8289394d915b7026fc194f4ec9d90d9c870e193189fbae113e2f9) // permutation_comms[3].y
+                mstore(0x1200, 0x07fd5a16f7c5f2845c690ef9bb137ad2980790bb60dfa999242cad8154de689c) // permutation_comms[4].x
+                mstore(0x1220, 0x1940d9a8b29c1fb863f204a7b8f35da66f029ffc72d6406999561e2125230dc2) // permutation_comms[4].y
+                mstore(0x1240, 0x0d448d2596e96894db3d31b4db964891245fd9c2feddc3f6a49497e26f7ea4a3) // permutation_comms[5].x
+                mstore(0x1260, 0x22f97316b443a055e2cb598b58cdc566cb36fbd5eb667d0c6b8dfd6f75bd4305) // permutation_comms[5].y
+                mstore(0x1280, 0x049d0481e169985fdf05b27e34ba9bf9bbef24f5278b2a894db237d390c3e792) // permutation_comms[6].x
+                mstore(0x12a0, 0x2616c14fbc48408ad1161d7b10342c602a1c38c4db020d71e122ee427655dfa8) // permutation_comms[6].y
+                mstore(0x12c0, 0x1bf29f105aef8171623bbc90f0f092bb5c2c9c321ef5e07ecf70b384820f8d71) // permutation_comms[7].x
+                mstore(0x12e0, 0x12cc2a213c2be243bb864a7af0a7b606991b2816af1321247e81fddfe19a4ba8) // permutation_comms[7].y
+                mstore(0x1300, 0x029a97ef2d2446ae6cd8464537e6a10dfd88741626aa04858b0e56b32c1c86c1) // permutation_comms[8].x
+                mstore(0x1320, 0x1145bd889f8cdca0bef02c21e835c1f3cbdff2277c699c3d75f28fd64ca371fc) // permutation_comms[8].y
+                mstore(0x1340, 0x2f58877d07cd570853b48b74e972038a1bedbb0ec52a980babd7524127abad59) // permutation_comms[9].x
+                mstore(0x1360, 0x2725ccd60cdb4b707b74f95de7866692fd7908a172f33e0a1220e4d595e63cb4) // permutation_comms[9].y
+                mstore(0x1380, 0x19a1ae09389cfa234ae18bfb79567ffb0caf3a0cf18b1ebbd9c3ecee14988980) // permutation_comms[10].x
+                mstore(0x13a0, 0x1982b505204f9ad06bcb105ba2a9852de6c7c663e9c2f020c6f1633dcacf7c27) // permutation_comms[10].y
+                mstore(0x13c0, 0x010ae9438e610d8691e4f30a7cef584ef53e9df7a18f7ab96fd54705c40658b3) // permutation_comms[11].x
+                mstore(0x13e0, 0x102dd8df1bec9d31601b6157c1012b84273bd49e23f893353f58aa06fb33a0af) // permutation_comms[11].y
+                mstore(0x1400, 0x1361cb8fdcc371da39295794552517ecc902748e2a574937feb58ce3f6ea6579) // permutation_comms[12].x
+                mstore(0x1420, 0x17759e02e8e9b653785925dd5181d90ac705266cc4a002ba84cf66a884292220) // permutation_comms[12].y
+                mstore(0x1440, 0x29dee508e644af35d1fc46e87d4bd7b9a8d8980c4d43675fb599f9606d91c2ee) // permutation_comms[13].x
+                mstore(0x1460, 0x013752533b51e80b576638cb1f9163a11093439e934fd0cb6930cc9d692dd0a0) // permutation_comms[13].y
 
                 // Read accumulator from instances
                 if mload(HAS_ACCUMULATOR_MPTR) {
@@ -1124,7 +1124,7 @@ contract MicroVerifier {
                         let var2 := mulmod(var1, a_0, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
-                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
+                        let var5 := 0x0
                         let var6 := mulmod(var4, var5, R)
                         let var7 := addmod(var2, var6, R)
                         input_0 := var7
@@ -1169,7 +1169,7 @@ contract MicroVerifier {
                         let var2 := mulmod(var1, a_1, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
-                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
+                        let var5 := 0x0
                         let var6 := mulmod(var4, var5, R)
                         let var7 := addmod(var2, var6, R)
                         input_0 := var7
@@ -1214,7 +1214,7 @@ contract MicroVerifier {
                         let var2 := mulmod(var1, a_2, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
-                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
+                        let var5 := 0x0
                         let var6 := mulmod(var4, var5, R)
                         let var7 := addmod(var2, var6, R)
                         input_0 := var7
@@ -1259,7 +1259,7 @@ contract MicroVerifier {
                         let var2 := mulmod(var1, a_3, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
-                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
+                        let var5 := 0x0
                         let var6 := mulmod(var4, var5, R)
                         let var7 := addmod(var2, var6, R)
                         input_0 := var7
@@ -1304,7 +1304,7 @@ contract MicroVerifier {
                         let var2 := mulmod(var1, a_0, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
-                        let var5 := 0x0
+                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
                         let var6 := mulmod(var4, var5, R)
                         let var7 := addmod(var2, var6, R)
                         input_0 := var7
@@ -1349,7 +1349,7 @@ contract MicroVerifier {
                         let var2 := mulmod(var1, a_1, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
-                        let var5 := 0x0
+                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
                         let var6 := mulmod(var4, var5, R)
                         let var7 := addmod(var2, var6, R)
                         input_0 := var7
@@ -1394,7 +1394,7 @@ contract MicroVerifier {
                         let var2 := mulmod(var1, a_2, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
-                        let var5 := 0x0
+                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
                         let var6 := mulmod(var4, var5, R)
                         let var7 := addmod(var2, var6, R)
                         input_0 := var7
@@ -1439,7 +1439,7 @@ contract MicroVerifier {
                         let var2 := mulmod(var1, a_3, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
-                        let var5 := 0x0
+                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
                         let var6 := mulmod(var4, var5, R)
                         let var7 := addmod(var2, var6, R)
                         input_0 := var7

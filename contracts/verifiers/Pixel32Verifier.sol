@@ -214,8 +214,8 @@ contract Pixel32Verifier {
 
             {
                 // Load vk_digest and num_instances of vk into memory
-                mstore(0x0620, 0x0f1bc90dfa479011d47b85d2c7d3c8e6a1df43b9c05ad6f6a42f63b5083c4c98) // vk_digest
-                mstore(0x0640, 0x0000000000000000000000000000000000000000000000000000000000000c10) // num_instances
+                mstore(0x0620, 0x063103ef3cbd29d25662c686390026a32cc0d9828dc610b05702c3b823c3c5df) // vk_digest
+                mstore(0x0640, 0x0000000000000000000000000000000000000000000000000000000000000040) // num_instances
 
                 // Check valid length of proof
                 success := and(success, eq(0x0c00, proof.length))
@@ -314,8 +314,8 @@ contract Pixel32Verifier {
                 success, proof_cptr, hash_mptr := read_ec_point(success, proof_cptr, hash_mptr, q) // W'
 
                 // Load full vk into memory
-                mstore(0x0620, 0x0f1bc90dfa479011d47b85d2c7d3c8e6a1df43b9c05ad6f6a42f63b5083c4c98) // vk_digest
-                mstore(0x0640, 0x0000000000000000000000000000000000000000000000000000000000000c10) // num_instances
+                mstore(0x0620, 0x063103ef3cbd29d25662c686390026a32cc0d9828dc610b05702c3b823c3c5df) // vk_digest
+                mstore(0x0640, 0x0000000000000000000000000000000000000000000000000000000000000040) // num_instances
                 mstore(0x0660, 0x0000000000000000000000000000000000000000000000000000000000000010) // k
                 mstore(0x0680, 0x30641e0e92bebef818268d663bcad6dbcfd6c0149170f6d7d350b1b1fa6c1001) // n_inv
                 mstore(0x06a0, 0x09d2cc4b5782fbe923e49ace3f647643a5f5d8fb89091c3ababd582133584b29) // omega
@@ -335,46 +335,46 @@ contract Pixel32Verifier {
                 mstore(0x0860, 0x3009e45ee60acd0048a38b00cd3d2769e3ffb79a5ab2c693a32a04ef34376d2e) // neg_s_g2_x_2
                 mstore(0x0880, 0x27bb734c5827366f0cc1ef728a54ac4851235772284648da19653eaf3b7ffce1) // neg_s_g2_y_1
                 mstore(0x08a0, 0x15e711d54edd5324f94cf4a9966d9231629afa49353866aee21563a3bd2a570c) // neg_s_g2_y_2
-                mstore(0x08c0, 0x1c21a0aa4cb31b92a2f99dc7756f123e71eefd45b3a4c3b788e18e84cf04fbf0) // fixed_comms[0].x
-                mstore(0x08e0, 0x223f56aa8b7ad6dd639ba0dbef67fae92a032804b7448b560bdee9141bede238) // fixed_comms[0].y
-                mstore(0x0900, 0x03971d61f8acee99766bf9c416bf50aa5b131c2d52097da61ebab83b8cac3692) // fixed_comms[1].x
-                mstore(0x0920, 0x010e0bbb797403802b31b761f8e9c34b96b5c4a9872c438d57d3f1565343220c) // fixed_comms[1].y
-                mstore(0x0940, 0x2ca72752ed6ac603894c76376d74b9882db0279d27d0868d79c3f49d294b84f7) // fixed_comms[2].x
-                mstore(0x0960, 0x1b1a434f88bf54b83561683fc656463cce8ee71668ef6b1da441171c0a5a936f) // fixed_comms[2].y
-                mstore(0x0980, 0x1680839729f6519fe57910a50dcabb302be4b62d45699d3648ab0353978f2957) // fixed_comms[3].x
-                mstore(0x09a0, 0x2ca69d0881ca856921e6b5ab9106bddb198462f6b86d9790ef99ae2118fb773a) // fixed_comms[3].y
-                mstore(0x09c0, 0x1680839729f6519fe57910a50dcabb302be4b62d45699d3648ab0353978f2957) // fixed_comms[4].x
-                mstore(0x09e0, 0x2ca69d0881ca856921e6b5ab9106bddb198462f6b86d9790ef99ae2118fb773a) // fixed_comms[4].y
-                mstore(0x0a00, 0x1fb02f35146e3dc600a569393db78bf25459f67ddd004aa385c28e910d94e794) // fixed_comms[5].x
-                mstore(0x0a20, 0x05635fb3345b8e9325d241f93bd7d4d9788646921d4d24ecbe3438e01301fae2) // fixed_comms[5].y
-                mstore(0x0a40, 0x1fb02f35146e3dc600a569393db78bf25459f67ddd004aa385c28e910d94e794) // fixed_comms[6].x
-                mstore(0x0a60, 0x05635fb3345b8e9325d241f93bd7d4d9788646921d4d24ecbe3438e01301fae2) // fixed_comms[6].y
-                mstore(0x0a80, 0x05ba0d3f5380166ad6fd5df0913390a11ccec3eccd995995798544efefe23065) // fixed_comms[7].x
-                mstore(0x0aa0, 0x0edd2d044c53ce606ca4e13dac07d8109d66e96242bdd8c75d490b191fd47cd6) // fixed_comms[7].y
-                mstore(0x0ac0, 0x05ba0d3f5380166ad6fd5df0913390a11ccec3eccd995995798544efefe23065) // fixed_comms[8].x
-                mstore(0x0ae0, 0x0edd2d044c53ce606ca4e13dac07d8109d66e96242bdd8c75d490b191fd47cd6) // fixed_comms[8].y
-                mstore(0x0b00, 0x171a02639290302e048862d76de635d01f0512bd005ed7f6dee030b05d0fee8e) // fixed_comms[9].x
-                mstore(0x0b20, 0x04dc79ccdf299d8ae5d0a331fa113a5db75eba0202182ba77262ed4d3318e22b) // fixed_comms[9].y
+                mstore(0x08c0, 0x148e16a621eb41244f0f87ec96fb0a5ca4f47a6232ff8049a81da2b654682851) // fixed_comms[0].x
+                mstore(0x08e0, 0x1e7ab19410f513f1a2f57c67f7eeccd019e8954df194dffbcc9cb9763c73fa6e) // fixed_comms[0].y
+                mstore(0x0900, 0x2b2b88d39c72e92494cc5fa97416a0621e7f69afc9ace133abdc4fddc5c32677) // fixed_comms[1].x
+                mstore(0x0920, 0x2fb9c5bd625e89a4a70cbc4f6578ceea871a047468d4c2d0329149678dadc549) // fixed_comms[1].y
+                mstore(0x0940, 0x03971d61f8acee99766bf9c416bf50aa5b131c2d52097da61ebab83b8cac3692) // fixed_comms[2].x
+                mstore(0x0960, 0x010e0bbb797403802b31b761f8e9c34b96b5c4a9872c438d57d3f1565343220c) // fixed_comms[2].y
+                mstore(0x0980, 0x183053202a38762d2a06629a6da4dd9e727238d26f999c4931178b4a6465ee4e) // fixed_comms[3].x
+                mstore(0x09a0, 0x1cf7b3f1ee1e066bb8617341f86a8c126a176e6957693a4a7f5ce0917b2ddb57) // fixed_comms[3].y
+                mstore(0x09c0, 0x183053202a38762d2a06629a6da4dd9e727238d26f999c4931178b4a6465ee4e) // fixed_comms[4].x
+                mstore(0x09e0, 0x1cf7b3f1ee1e066bb8617341f86a8c126a176e6957693a4a7f5ce0917b2ddb57) // fixed_comms[4].y
+                mstore(0x0a00, 0x2e96095b601d16538c0b22b09933f5dd2f1f1305f914ef3abdafe6188e88e579) // fixed_comms[5].x
+                mstore(0x0a20, 0x106e4f6f5b296b35db3602a1ee3a657f5879e7606630bee466c6e78a7a609727) // fixed_comms[5].y
+                mstore(0x0a40, 0x2e96095b601d16538c0b22b09933f5dd2f1f1305f914ef3abdafe6188e88e579) // fixed_comms[6].x
+                mstore(0x0a60, 0x106e4f6f5b296b35db3602a1ee3a657f5879e7606630bee466c6e78a7a609727) // fixed_comms[6].y
+                mstore(0x0a80, 0x256648c5578708ab1237058821c5467a85272dcc1f4dcb076fdccac6123692a8) // fixed_comms[7].x
+                mstore(0x0aa0, 0x0b859463bcfbdae8c6a6ebcfbedb7705eae685868af41be4fe99b2aa778cec26) // fixed_comms[7].y
+                mstore(0x0ac0, 0x256648c5578708ab1237058821c5467a85272dcc1f4dcb076fdccac6123692a8) // fixed_comms[8].x
+                mstore(0x0ae0, 0x0b859463bcfbdae8c6a6ebcfbedb7705eae685868af41be4fe99b2aa778cec26) // fixed_comms[8].y
+                mstore(0x0b00, 0x20c045a8ab74ab4b2c91a14f2d33b58ac5b9217a7efd095e8cd2bd0eb52b742c) // fixed_comms[9].x
+                mstore(0x0b20, 0x2f7c69fa0829e682e94e26ed29e077d9155e0a8706ae6fd0320f3f72ca13d5d3) // fixed_comms[9].y
                 mstore(0x0b40, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[10].x
                 mstore(0x0b60, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[10].y
                 mstore(0x0b80, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[11].x
                 mstore(0x0ba0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[11].y
-                mstore(0x0bc0, 0x18add8d3b63d3901f921275611f547fbcc9a93d45217dbd4a4911d2553d14168) // permutation_comms[0].x
-                mstore(0x0be0, 0x1c50aba8ecab4b3c9aabf7e3c864e25a0b97d69bea81bafb40d743783b5c2ffe) // permutation_comms[0].y
-                mstore(0x0c00, 0x1941291e01e3bbea0779cf2e81744ef7779fc1fd06883190884fd0449ece3cdf) // permutation_comms[1].x
-                mstore(0x0c20, 0x177514d2663e8db7374fb889eb17091c434dc42fb0283bfcb9fcdce16a0ec5f9) // permutation_comms[1].y
-                mstore(0x0c40, 0x25a78a00cc8c2fd1a53c9d4634a30a2ae723de07aa820736900cebcaea458fae) // permutation_comms[2].x
-                mstore(0x0c60, 0x0640230719fa0e53755e98650ff10b6d635f17e889d1c621e8bd0fd8da31938a) // permutation_comms[2].y
-                mstore(0x0c80, 0x10161177490e9114caf1d905939724a1b3e090fcfd4bf32a4530014c3bc0cd60) // permutation_comms[3].x
-                mstore(0x0ca0, 0x29f0425933f2faf0d9d075a145efa2968f5702d605777723a365a75edf293ba1) // permutation_comms[3].y
-                mstore(0x0cc0, 0x199df24bf0fe92cf4133ce66e83ada6cb72f49223d0f90db6295f47961ca196d) // permutation_comms[4].x
-                mstore(0x0ce0, 0x242e588fe5eb67f3dd9d5868e266fe1062d14bec20b0302048bb0a66c8bfe258) // permutation_comms[4].y
-                mstore(0x0d00, 0x23bcbc2b90e2487cf6206c7c1c2ebf4bdad7c7c9e312880c3af6851079a8c7d1) // permutation_comms[5].x
-                mstore(0x0d20, 0x0aed77ae238f71336fa820b91842b216416a90720f99f26149e681381ebb32de) // permutation_comms[5].y
-                mstore(0x0d40, 0x27daab0fb94fbc6d3eebff244fd1e0e172c1eaea1315ac783785373215bd3fb8) // permutation_comms[6].x
-                mstore(0x0d60, 0x24f100d00b887ba14e186cf006050c935b9249d33a7994445528e9bb3e3bace3) // permutation_comms[6].y
-                mstore(0x0d80, 0x2a23afa3fc7ee174b74353c07735b47a4095f3fe9f847ff7ef64e01f4d6fb783) // permutation_comms[7].x
-                mstore(0x0da0, 0x2be671331cf514231df90b6775d55085e8b7826abdbcca3c7a002cb0796016a0) // permutation_comms[7].y
+                mstore(0x0bc0, 0x149169ec3b0d0fa267a63b4a688572c7c10d24aba0668ba61966126a0904c21f) // permutation_comms[0].x
+                mstore(0x0be0, 0x1c44a0658fb95719d355d2843407ba46c3a159e4ac59e4d6b94cf3328853b907) // permutation_comms[0].y
+                mstore(0x0c00, 0x01fcd0dbdc95c09a0bbd4178998684de6378f358587bf8a72d59acb547fbf348) // permutation_comms[1].x
+                mstore(0x0c20, 0x201006c3f36093f86ed36eacad87fb15b3a740a04dea3533ef5a28ec62e1dfb4) // permutation_comms[1].y
+                mstore(0x0c40, 0x2e068ef3495561dca130b4029df46d22c9b86024ecc0ff9f5d30bcd186063749) // permutation_comms[2].x
+                mstore(0x0c60, 0x2651be169aff0d4fd494704dc83e6d5d11684aefb82f4fc083c95112a8e38f91) // permutation_comms[2].y
+                mstore(0x0c80, 0x1d8a0d871cbddf9b0ec32dee01162bd82502e8e640c98b9c07f4f35948247acb) // permutation_comms[3].x
+                mstore(0x0ca0, 0x0afa21b7299eb69ffd203155c6b7210ca926808e5cd735f80113f2d42e298ca7) // permutation_comms[3].y
+                mstore(0x0cc0, 0x220d85ee94a6939e9d7ff61cf3d17b676d13e5487a48284c875cc51fa75f36b6) // permutation_comms[4].x
+                mstore(0x0ce0, 0x06c3804271f4129ae197a65c7c0f350bc6d8cf3b11955cdc57d320cdec0834a0) // permutation_comms[4].y
+                mstore(0x0d00, 0x289cc9e25b23dbd0f528f732cfe132966808d0060624d79bee2c44f888973f08) // permutation_comms[5].x
+                mstore(0x0d20, 0x26b86d3552179018a09c7ba292201ceb7f649779724e988622bf4432dabd1da2) // permutation_comms[5].y
+                mstore(0x0d40, 0x1713533c9e149011a08bfffb7797ff918c29eefc568852bcd49c9da7724caee5) // permutation_comms[6].x
+                mstore(0x0d60, 0x12d22302f76976eda6cbf1ac793cb7cbc0a07dac4997e452f4b114c3d9f18aaf) // permutation_comms[6].y
+                mstore(0x0d80, 0x2b2cfdf7d5d528fc662626f3428629de12d7c94690bf38de8b9eb70f72412a85) // permutation_comms[7].x
+                mstore(0x0da0, 0x09f5f35ca1bcd16f97f4c72425f6891c1c15764d7e214d509a62a60e7306e1f0) // permutation_comms[7].y
 
                 // Read accumulator from instances
                 if mload(HAS_ACCUMULATOR_MPTR) {
@@ -857,7 +857,7 @@ contract Pixel32Verifier {
                         let var2 := mulmod(var1, a_0, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
-                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
+                        let var5 := 0x0
                         let var6 := mulmod(var4, var5, R)
                         let var7 := addmod(var2, var6, R)
                         input_0 := var7
@@ -902,7 +902,7 @@ contract Pixel32Verifier {
                         let var2 := mulmod(var1, a_1, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
-                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
+                        let var5 := 0x0
                         let var6 := mulmod(var4, var5, R)
                         let var7 := addmod(var2, var6, R)
                         input_0 := var7
@@ -947,7 +947,7 @@ contract Pixel32Verifier {
                         let var2 := mulmod(var1, a_0, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
-                        let var5 := 0x0
+                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
                         let var6 := mulmod(var4, var5, R)
                         let var7 := addmod(var2, var6, R)
                         input_0 := var7
@@ -992,7 +992,7 @@ contract Pixel32Verifier {
                         let var2 := mulmod(var1, a_1, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
-                        let var5 := 0x0
+                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
                         let var6 := mulmod(var4, var5, R)
                         let var7 := addmod(var2, var6, R)
                         input_0 := var7

@@ -7,8 +7,9 @@ import {IHalo2Verifier} from "../../contracts/interfaces/IHalo2Verifier.sol";
 
 /// @notice {AigcEncoding-verifyProofCalldata}, which `ERC7007._verify` sends to the verifier, against the plain
 /// way to build the same call: the public instances as a `uint256[]`, one loop per value, then
-/// `abi.encodeCall(IHalo2Verifier.verifyProof, (proof, instances))`. Byte for byte, over fuzzed lengths and
-/// contents up to the largest model's (64 prompt bytes, 12,288 output values).
+/// `abi.encodeCall(IHalo2Verifier.verifyProof, (proof, instances))`. Byte for byte, over fuzzed lengths (every
+/// remainder of the last 14-byte chunk) and contents up to well past the largest model's (16 prompt bytes, 768
+/// 7-bit digits = 672 aigcData bytes).
 contract VerifyProofCalldataTest is TestBase {
     /// @dev The BN254 scalar field modulus, written out rather than taken from the library under test.
     uint256 internal constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
@@ -19,12 +20,11 @@ contract VerifyProofCalldataTest is TestBase {
         harness = new LibrariesHarness();
     }
 
-    /// Any prompt, aigcData and proof bytes the fuzzer picks (aigcData cut to whole int16 values).
+    /// Any prompt, aigcData and proof bytes the fuzzer picks: the last chunk may be partial.
     function testFuzz_calldataEqualsAbiEncodeCall(bytes memory prompt, bytes memory aigcData, bytes memory proof)
         public
         view
     {
-        if (aigcData.length % 2 == 1) aigcData = _slice(aigcData, aigcData.length - 1);
         _check(prompt, aigcData, proof);
     }
 
@@ -38,18 +38,19 @@ contract VerifyProofCalldataTest is TestBase {
         inputLen = bound(inputLen, 0, 64);
         outputLen = bound(outputLen, 0, 12_288);
         proofLen = bound(proofLen, 0, 9_000);
-        _check(_random(seed, inputLen), _random(seed ^ 1, 2 * outputLen), _random(seed ^ 2, proofLen));
+        _check(_random(seed, inputLen), _random(seed ^ 1, (7 * outputLen + 7) / 8), _random(seed ^ 2, proofLen));
     }
 
-    /// The int8 and int16 extremes, and a proof whose length is not a multiple of 32.
+    /// The int8 extremes, all-ones chunks, a partial last chunk, and a proof whose length is not a multiple of 32.
     function test_calldataEqualsAbiEncodeCallAtExtremes() public view {
-        _check(hex"0001007f8081ff", hex"00000001007fff80008001ffff", hex"0102030405");
+        _check(hex"0001007f8081ff", hex"ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", hex"0102030405");
+        _check(hex"80", hex"ff", "");
         _check("", "", "");
     }
 
-    /// The largest model's sizes (pixel64: 64 prompt bytes, 3 x 64 x 64 output values) with a proof-sized proof.
+    /// The largest model's sizes (pixel64/pixel32: 16 prompt bytes, 3 x 16 x 16 digits) with a proof-sized proof.
     function test_calldataEqualsAbiEncodeCallAtLargestModel() public view {
-        _check(_random(7, 64), _random(8, 2 * 12_288), _random(9, 9_000));
+        _check(_random(7, 16), _random(8, 672), _random(9, 5_000));
     }
 
     function _check(bytes memory prompt, bytes memory aigcData, bytes memory proof) internal view {
@@ -57,16 +58,21 @@ contract VerifyProofCalldataTest is TestBase {
         assertEq(harness.verifyProofCalldata(prompt, aigcData, proof), expected, "verifyProof calldata");
     }
 
-    /// The public instances, the obvious way: int8 prompt values, then big-endian int16 output values, each
-    /// q >= 0 -> q and q < 0 -> R - |q|.
+    /// The public instances, the obvious way: int8 prompt values (q >= 0 -> q, q < 0 -> R - |q|), then each
+    /// 14-byte chunk of aigcData as a big-endian integer, the last one zero-extended on the right.
     function _instances(bytes memory prompt, bytes memory aigcData) internal pure returns (uint256[] memory out) {
-        out = new uint256[](prompt.length + aigcData.length / 2);
+        uint256 chunks = (aigcData.length + 13) / 14;
+        out = new uint256[](prompt.length + chunks);
         for (uint256 i = 0; i < prompt.length; ++i) {
             out[i] = _field(int8(uint8(prompt[i])));
         }
-        for (uint256 j = 0; j < aigcData.length / 2; ++j) {
-            out[prompt.length + j] =
-                _field(int16(uint16(uint8(aigcData[2 * j])) << 8 | uint16(uint8(aigcData[2 * j + 1]))));
+        for (uint256 j = 0; j < chunks; ++j) {
+            uint256 value;
+            for (uint256 k = 0; k < 14; ++k) {
+                uint256 at = 14 * j + k;
+                value = (value << 8) | (at < aigcData.length ? uint8(aigcData[at]) : 0);
+            }
+            out[prompt.length + j] = value;
         }
     }
 
@@ -81,13 +87,6 @@ contract VerifyProofCalldataTest is TestBase {
             assembly ("memory-safe") {
                 mstore(add(add(out, 0x20), i), word) // the last word may fill the padding after `length`
             }
-        }
-    }
-
-    function _slice(bytes memory data, uint256 length) internal pure returns (bytes memory out) {
-        out = new bytes(length);
-        for (uint256 i = 0; i < length; ++i) {
-            out[i] = data[i];
         }
     }
 }

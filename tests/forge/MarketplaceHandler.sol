@@ -413,8 +413,9 @@ contract MarketplaceHandler is TestBase {
     }
 
     function _encoding() private pure returns (ModelEncoding memory) {
-        return
-            ModelEncoding({inputLen: 2, outputLen: 4, inputScale: 4, outputScale: 8, width: 2, height: 2, channels: 1});
+        return ModelEncoding({
+            inputLen: 2, outputLen: 4, inputScale: 4, outputScale: 8, width: 2, height: 2, channels: 1, render: 1
+        });
     }
 
     function _prompt(uint256 seed) private pure returns (bytes memory) {

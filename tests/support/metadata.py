@@ -28,14 +28,15 @@ class TokenMetadata:
         return image
 
     @staticmethod
-    def expected_rows(pixels: list[int], width: int, height: int, channels: int) -> list[list]:
-        """Channel-major pixel values (Encoding.pixels) as rows of PIL pixels: ints for gray, (R, G, B) else."""
+    def expected_rows(pixels: list[int], width: int, height: int, channels: int, render: int = 1) -> list[list]:
+        """Channel-major pixel values of a width×height grid (Encoding.pixels), each cell drawn render×render, as
+        rows of PIL pixels: ints for gray, (R, G, B) else."""
         plane = width * height
         rows = []
-        for y in range(height):
+        for y in range(height * render):
             row = []
-            for x in range(width):
-                values = tuple(pixels[c * plane + y * width + x] for c in range(channels))
+            for x in range(width * render):
+                values = tuple(pixels[c * plane + (y // render) * width + x // render] for c in range(channels))
                 row.append(values[0] if channels == 1 else values)
             rows.append(row)
         return rows
@@ -66,8 +67,9 @@ class TokenMetadata:
 
     @classmethod
     def check(cls, uri: str, model, sample, verifier_address: str, collection_name: str, png=None):
-        """tokenURI -> strict JSON with the EIP fields -> SVG -> BMP whose pixels are Encoding.pixels(aigcData);
-        and, given the pipeline's PNG (the same image scaled up by nearest neighbour), the same pixels there."""
+        """tokenURI -> strict JSON with the EIP fields -> SVG -> BMP whose pixels are, pixel for pixel, the image
+        drawn from the proof's public instances (decoded to digits, upsampled ×render); and, given the pipeline's
+        PNG (the same image scaled up by nearest neighbour), the same pixels there."""
         token = int.from_bytes(keccak(sample.prompt), "big")
         meta = cls.parse_token_uri(uri)
         assert meta["name"] == f"{collection_name} #0x{token >> 224:08x}"
@@ -77,8 +79,11 @@ class TokenMetadata:
         assert meta["verifier"].lower() == verifier_address.lower()
         assert model.model_hash in meta["description"] and meta["prompt"] in meta["description"]
 
-        w, h, c = model.width, model.height, model.channels
-        expected = cls.expected_rows(model.enc.pixels(sample.aigc), w, h, c)
+        _, proven = model.enc.split_instances(sample.instances)  # what the proof's instances say
+        assert proven == sample.aigc
+        k = model.render
+        expected = cls.expected_rows(model.enc.pixels(proven), model.width, model.height, model.channels, k)
+        w, h, c = model.width * k, model.height * k, model.channels
         svg, bmp = cls.svg_bitmap(meta["image"])
         assert svg.get("viewBox") == f"0 0 {w} {h}"
         assert cls.image_rows(cls.decode_bmp(bmp), c) == expected

@@ -17,13 +17,15 @@ class ProvenModel:
         self.enc = self.art.encoding()
         self.model_hash = self.art.model_hash()
         self.contract_name = self.art.contract_name
-        self.channels, self.height, self.width = self.art.output_shape()
+        self.channels, self.height, self.width = self.art.output_shape()  # the proven grid
+        self.render = self.art.render_factor()  # the renderer's nearest upsample
         self.sample = ProvenSample.from_json(json.loads((self.art.samples / "sample-0.json").read_text()))
         self.sample_png = self.art.samples / "sample-0.png"
 
     @property
     def encoding_tuple(self) -> tuple:
-        """The `ModelEncoding` struct: (inputLen, outputLen, inputScale, outputScale, width, height, channels)."""
+        """The `ModelEncoding` struct: (inputLen, outputLen, inputScale, outputScale, width, height, channels,
+        render)."""
         return self.art.encoding_struct()
 
     def prove(self, prompt: bytes, workdir) -> ProvenSample:
