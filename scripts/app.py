@@ -1,7 +1,7 @@
 """`ape run app` (`make app`): the web app on a local chain: preview every model, mint, browse the collection.
 
     ape run app                                  # a fresh anvil, every committed model, http://127.0.0.1:8000/
-    ape run app --models micro,pixel32art        # deploy and serve fewer models (faster start)
+    ape run app --models micro,pixel32        # deploy and serve fewer models (faster start)
     ape run app --rpc http://127.0.0.1:8545      # attach to a running anvil (deploys what its manifest lacks)
 
 Test account 0 is the vendor, account 1 the embedded prover; the pages sign with anvil's unlocked accounts, or

@@ -1,7 +1,7 @@
 """The web app's API (`zkaigc.app`): previews that equal what a proof carries, prices from the bonding curve, and a
 clear JSON error for every bad input (after which the app still serves).
 
-Offline tests serve micro (and pixel32art in one test) without a chain; test_app_chain.py reads prices, addresses and
+Offline tests serve micro (and pixel32 in one test) without a chain; test_app_chain.py reads prices, addresses and
 ABIs through the app from a deployment.
 """
 
@@ -67,7 +67,7 @@ def test_preview_equals_the_committed_proofs_aigc_data_if_prompt_is_the_samples(
 
 
 def test_preview_returns_every_model_side_by_side_and_a_length_error_if_prompt_fits_only_one(tmp_path):
-    service = PreviewService(["micro", "pixel32art"], workdir=tmp_path)  # the one pixel model preview of the suite
+    service = PreviewService(["micro", "pixel32"], workdir=tmp_path)  # the one pixel model preview of the suite
     try:
         reply = TestClient(create_app(service)).post("/api/preview", json={"prompt": MICRO_PROMPT})
     finally:
@@ -76,9 +76,9 @@ def test_preview_returns_every_model_side_by_side_and_a_length_error_if_prompt_f
     micro_result, pixel_result = reply.json()["results"]
     assert micro_result["model"] == "micro" and micro_result["ok"] is True
     assert pixel_result == {
-        "model": "pixel32art",
+        "model": "pixel32",
         "ok": False,
-        "error": {"code": "wrong_prompt_length", "message": "pixel32art takes a 16-byte prompt, not 4 bytes"},
+        "error": {"code": "wrong_prompt_length", "message": "pixel32 takes a 16-byte prompt, not 4 bytes"},
     }
     assert service.jobs_run == 1
 

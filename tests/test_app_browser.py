@@ -1,5 +1,5 @@
 """The dApp in a real, headless Chromium (Debian's, driven by Playwright through `executable_path`), against the app
-exactly as `make app` starts it (`ape run app`: its own anvil, deploy, embedded prover) with micro and pixel32art.
+exactly as `make app` starts it (`ape run app`: its own anvil, deploy, embedded prover) with micro and pixel32.
 
 A photo is previewed on both models; micro's preview is minted through the mint page (commit -> claim -> pay ->
 proving -> minted), the minted token's on-chain aigcData and bitmap equal the preview bit for bit, the NFT appears
@@ -40,7 +40,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = Path(os.environ.get("ZKAIGC_TEST_ARTIFACTS", REPO_ROOT / "test-artifacts")) / "browser"
-MODELS = "micro,pixel32art"
+MODELS = "micro,pixel32"
 
 
 def get_json(url: str) -> dict:
@@ -142,7 +142,7 @@ def test_pages_mint_a_photos_preview_that_equals_the_nft_bit_for_bit_if_user_fol
     page.wait_for_function("document.querySelector('#status').dataset.kind === 'ok'", timeout=60_000)
     cards = page.locator("#results article")
     assert cards.count() == 2
-    assert page.locator("article[data-model=pixel32art] img.pixels").is_visible()
+    assert page.locator("article[data-model=pixel32] img.pixels").is_visible()
     assert page.locator("article[data-model=micro] .price").text_content() == "0.000001 ETH"
     preview_aigc = page.get_attribute("article[data-model=micro]", "data-aigc")
     preview_png = page.get_attribute("article[data-model=micro] img.pixels", "src")

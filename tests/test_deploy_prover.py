@@ -87,7 +87,7 @@ def test_poll_skips_request_if_prompt_does_not_decode(deployment, micro, chain, 
     claim_prompt(chain, collection, prompt, user)
     start = chain.blocks.head.number
     request = request_generation(chain, market, collection, prompt, user)
-    wrong_model = {collection.address: ModelArtifacts("pixel32art")}
+    wrong_model = {collection.address: ModelArtifacts("pixel32")}
     outcomes = _service(market, collection, micro, prover, tmp_path / "s.json", start, models=wrong_model).poll()
     assert [(o.request_id, o.status) for o in outcomes] == [(request.request_id, "skipped")]
     assert "does not decode" in outcomes[0].detail
