@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -27,7 +26,8 @@ from proofs.files import REPO_ROOT
 from proofs.pipeline import ModelArtifacts
 from zkaigc.localchain import Anvil, free_port
 
-DOCS = REPO_ROOT / "docs"
+from .measure import machine, publish
+
 BIN = Path(sys.executable).parent
 NETWORK = "ethereum:local:node"
 PROVERS = (3, 4, 5, 6, 7, 8)  # anvil accounts, one per worker
@@ -184,21 +184,12 @@ def _proofs_by_worker(work: Path, workers: int) -> list[int]:
     return [(work / f"worker{i}.log").read_text().count(", proved in ") for i in range(workers)]
 
 
-def machine() -> dict:
-    return {
-        "platform": platform.platform(),
-        "processor": platform.processor() or platform.machine(),
-        "cores": os.cpu_count(),
-        "load_average_1m": round(os.getloadavg()[0], 2),
-    }
-
-
 def render(report: dict) -> str:
     m = report["machine"]
     lines = [
         "# Prover fleet benchmark (`python -m benchmarks.fleet`)",
         "",
-        f"Machine: {m['platform']}, {m['cores']} cores, shared with other work: 1-minute load average "
+        f"Machine: {m['cpu']}, {m['os']}, {m['cores']} cores, shared with other work: 1-minute load average "
         f"{report['load_before']} before and {report['load_after']} after the run (a load above {m['cores']} "
         "means the cores were oversubscribed). Model: micro; a block a second; one request paid every "
         f"{report['runs'][0]['interval_s']} s.",
@@ -261,10 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         "notes": NOTES,
     }
     md = render(report)
-    print(md)
-    if not args.no_write:
-        (DOCS / "fleet.json").write_text(json.dumps(report, indent=2) + "\n")
-        (DOCS / "fleet.md").write_text(md)
+    publish("fleet", report, md, write=not args.no_write)
     return 0
 
 

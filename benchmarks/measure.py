@@ -1,4 +1,6 @@
-"""Run a measured step in a child process: its last stdout line is JSON; its own peak RSS and CPU time are added.
+"""What every benchmark shares: a measured child process, the machine it ran on, and publishing the results.
+
+A measured step runs in a child process: its last stdout line is JSON; its own peak RSS and CPU time are added.
 
 A child of its own gives each stage a clean `ru_maxrss` (read with `os.wait4`), so one stage's memory never
 hides in another's.
@@ -8,10 +10,14 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import subprocess
 import sys
+from pathlib import Path
 
 from proofs.files import REPO_ROOT
+
+DOCS = REPO_ROOT / "docs"
 
 
 class StageFailed(RuntimeError):
@@ -34,3 +40,34 @@ def run_child(module: str, *args: str) -> dict:
     # CPU seconds of the whole child (imports included): robust to other load on a shared machine.
     result["cpu_s"] = round(usage.ru_utime + usage.ru_stime, 1)
     return result
+
+
+def machine() -> dict:
+    """CPU model, cores, RAM, OS and load of the machine measured on (the numbers mean little without it)."""
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or platform.machine(),
+    )
+    mem = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+    )
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gb": round(mem / 2**20, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "load_average_1m": round(os.getloadavg()[0], 2),
+    }
+
+
+def publish(stem: str, data, markdown: str, write: bool = True) -> None:
+    """Print a report; with `write`, also commit it as docs/<stem>.json and docs/<stem>.md (an explicit action)."""
+    print(markdown)
+    if write:
+        (DOCS / f"{stem}.json").write_text(json.dumps(data, indent=2) + "\n")
+        (DOCS / f"{stem}.md").write_text(markdown)

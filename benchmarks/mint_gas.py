@@ -21,10 +21,10 @@ import json
 import tempfile
 from pathlib import Path
 
-from proofs.files import REPO_ROOT
 from proofs.pipeline import ProvenSample, artifacts_of, committed_models
 
-DOCS = REPO_ROOT / "docs"
+from .measure import publish
+
 ZERO = "0x0000000000000000000000000000000000000000"
 
 
@@ -114,10 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     rows = measure(args.models or committed_models())
     md = to_markdown(rows)
-    print(md)
-    if not args.no_write:
-        (DOCS / "mint-gas.json").write_text(json.dumps(rows, indent=2) + "\n")
-        (DOCS / "mint-gas.md").write_text(md)
+    publish("mint-gas", rows, md, write=not args.no_write)
     return 0
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import sys
 import tempfile
@@ -25,16 +24,14 @@ from pathlib import Path
 from models import registry
 from models.model import load_model
 from proofs.build import fitting_logrows
-from proofs.files import REPO_ROOT
 from proofs.pipeline import ModelArtifacts, ProvenSample, committed_models, run_args, sample_from_proof
 from proofs.progress import quiet
 from proofs.prompts import latent_of, random_prompt
 from zkaigc.localchain import Anvil
 from zkaigc.solidity import compile_contract
 
-from .measure import run_child
+from .measure import machine, publish, run_child
 
-DOCS = REPO_ROOT / "docs"
 FIDELITY_PROMPTS = 10  # seeded random prompts per fidelity measurement
 
 
@@ -181,29 +178,6 @@ def scale_comparison(model: str, tmp: Path) -> list[dict]:
             }
         )
     return rows
-
-
-# --------------------------------------------------------------------------------------------------------
-def machine() -> dict:
-    """CPU model, cores and RAM of the machine measured on."""
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    mem = next(
-        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
-    )
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "ram_gb": round(mem / 2**20, 1),
-        "os": platform.platform(),
-        "python": platform.python_version(),
-    }
 
 
 def bench_model(model: str, anvil: Anvil, tmp: Path, log=print) -> dict:
@@ -393,10 +367,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     report["targets"] = targets(report["models"])
     md = to_markdown(report)
-    if not args.no_write:
-        (DOCS / "benchmarks.json").write_text(json.dumps(report, indent=2) + "\n")
-        (DOCS / "benchmarks.md").write_text(md)
-    print(md)
+    publish("benchmarks", report, md, write=not args.no_write)
     return 0
 
 
