@@ -78,14 +78,7 @@ _MICRO = ModelSpec(
         out_bits=7,
     ),
     # 128^4 keeps micro at logrows 10 (a 16384 table would force 15).
-    CircuitConfig(
-        num_inner_cols=4,
-        decomp_base=128,
-        decomp_legs=4,
-        lookup_range=(-128, 128),
-        ignore_range_check_inputs_outputs=True,
-        rebase_frac_zero_constants=True,
-    ),
+    replace(PIXEL_CIRCUIT, num_inner_cols=4, decomp_base=128, decomp_legs=4),
     role="test",
 )
 

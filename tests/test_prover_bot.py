@@ -11,7 +11,18 @@ import time
 import pytest
 from ape import project
 
-from support.devnet import BIN, NETWORK, ROOT, deploy_micro, env, fulfilled_logs, request, stop, wait_fulfilled
+from support.devnet import (
+    BIN,
+    NETWORK,
+    ROOT,
+    deploy_micro,
+    env,
+    fulfilled_logs,
+    request,
+    start_prover,
+    stop,
+    wait_fulfilled,
+)
 
 PROVER = 3  # anvil's account index the prover signs with
 
@@ -54,14 +65,8 @@ def test_silverback_bot_fulfils_requests_made_before_and_after_it_starts(devnet,
 @pytest.mark.slow
 def test_prover_reconnects_and_fulfils_if_rpc_is_lost_while_it_runs(devnet, tmp_path):
     plain, market, collection, manifest = devnet
-    prover = subprocess.Popen(
-        [BIN / "ape", "run", "prover", "--network", NETWORK, "--account", f"TEST::{PROVER}"]
-        + ["--manifest", manifest, "--state", tmp_path / "state.json", "--interval", "0.5"],
-        cwd=ROOT,
-        env=env(plain.anvil.url),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    prover = start_prover(
+        plain.anvil.url, PROVER, "--manifest", manifest, "--state", tmp_path / "state.json", "--interval", "0.5"
     )
     try:
         first = request(plain, market, collection, [9, 10, 11, 12])
@@ -86,14 +91,7 @@ def test_request_cli_claims_pays_and_writes_the_image_if_a_prover_serves_it(devn
     too_cheap = subprocess.run([*user, "--max-price", "1"], cwd=ROOT, env=env(plain.anvil.url), capture_output=True)
     assert too_cheap.returncode != 0 and b"above --max-price 1 wei" in too_cheap.stderr + too_cheap.stdout
     assert market.functions.requestCount().call() == 0  # nothing claimed or paid
-    prover = subprocess.Popen(
-        [BIN / "ape", "run", "prover", *common, "--account", f"TEST::{PROVER}", "--state", tmp_path / "s.json"],
-        cwd=ROOT,
-        env=env(plain.anvil.url),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    prover = start_prover(plain.anvil.url, PROVER, "--manifest", manifest, "--state", tmp_path / "s.json")
     try:
         done = subprocess.run(
             [*user, "--max-price", str(10**15), "--prompt", "0x05f92a9c"],

@@ -107,3 +107,11 @@ def stop(process) -> str:
 
 def fulfilled_logs(market, request_id) -> list:
     return market.events.Fulfilled().get_logs(from_block=0, argument_filters={"requestId": request_id})
+
+
+def start_prover(url: str, account: int, *args) -> subprocess.Popen:
+    """`ape run prover` as an operator starts it, against the anvil at `url`; output captured as text."""
+    command = [BIN / "ape", "run", "prover", "--network", NETWORK, "--account", f"TEST::{account}", *args]
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env(url), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )

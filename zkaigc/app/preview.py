@@ -35,7 +35,7 @@ from proofs.render import render_png
 
 from ..errors import PreviewBusyError, UnknownModelError, UploadError, UploadTooLargeError
 
-#: Uploads of this many bytes or more are refused (the issue's limit: 5 MB).
+#: Uploads of this many bytes or more are refused (5 MB: a photo fits; the decoder needs only a thumbnail).
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 #: Decoded images with more pixels than this are refused before they are decoded (decompression bombs).
 MAX_UPLOAD_PIXELS = 40_000_000
