@@ -213,11 +213,11 @@ contract MarketplaceHandler is TestBase {
         ERC7007Collection collection = ERC7007Collection(r.collection);
         uint256 tag = address(collection) == address(collections[0]) ? 1 : 2;
         bytes memory prompt = promptOf[id];
-        bytes memory aigc = abi.encodePacked(bytes8(keccak256(prompt)));
+        bytes memory aigc = abi.encodePacked(bytes4(keccak256(prompt)));
         bytes memory proof = abi.encode(tag, collection.publicInstances(prompt, aigc));
         kind = kind % 16; // 0-11: a correct fulfilment; 12-15: a wrong one
         if (kind == 12) proof = abi.encode(3 - tag, collection.publicInstances(prompt, aigc)); // other model
-        if (kind == 13) aigc = abi.encodePacked(bytes8(keccak256(abi.encode(prompt)))); // proof for other output
+        if (kind == 13) aigc = abi.encodePacked(bytes4(keccak256(abi.encode(prompt)))); // proof for other output
         if (kind == 14) proof = abi.encodePacked(keccak256(proof)); // garbage
         if (kind == 15) prompt = _prompt(uint256(keccak256(prompt))); // prompt of another request
         address caller = callerSeed % 7 == 0 ? STRANGER : PROVER;

@@ -87,8 +87,9 @@ contract MarketplacePricingTest is TestBase {
     }
 
     function _listed(uint256 tag) private returns (ERC7007Collection collection) {
-        ModelEncoding memory enc =
-            ModelEncoding({inputLen: 2, outputLen: 4, inputScale: 4, outputScale: 8, width: 2, height: 2, channels: 1});
+        ModelEncoding memory enc = ModelEncoding({
+            inputLen: 2, outputLen: 4, inputScale: 4, outputScale: 8, width: 2, height: 2, channels: 1, render: 1
+        });
         collection = new ERC7007Collection(
             "Stub", "STUB", address(new StubVerifier(tag)), bytes32(tag), enc, address(market), VENDOR
         );
@@ -120,7 +121,7 @@ contract MarketplacePricingTest is TestBase {
     }
 
     function _fulfil(ERC7007Collection collection, uint256 id, uint256 i) private {
-        bytes memory aigc = abi.encodePacked(bytes8(keccak256(_prompt(i))));
+        bytes memory aigc = abi.encodePacked(bytes4(keccak256(_prompt(i))));
         uint256 tag = StubVerifier(collection.verifier()).modelTag();
         bytes memory proof = abi.encode(tag, collection.publicInstances(_prompt(i), aigc));
         vm.prank(PROVER);
