@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 from ape import chain, project
 from ape.cli import ConnectedProviderCommand, account_option
+from ape.exceptions import ContractLogicError
 
 from proofs.files import REPO_ROOT
 from proofs.pipeline import artifacts_of
@@ -23,6 +24,7 @@ from zkaigc.enums import RequestStatus
 from zkaigc.errors import ZkaigcError
 from zkaigc.manifest import Manifest, network_manifest_path
 from zkaigc.prover import check_manifest_chain
+from zkaigc.reverts import RevertDecoder
 from zkaigc.signing import enable_autosign
 
 
@@ -63,6 +65,8 @@ def cli(network, account, model, prompt, max_price, ttl, wait, refund_id, manife
         token_id = _wait_fulfilled(market, request.request_id, request.block, wait)
     except ZkaigcError as err:
         raise click.ClickException(str(err)) from None
+    except ContractLogicError as err:  # a revert: its custom error, decoded through the contracts' ABIs
+        raise click.ClickException(RevertDecoder.from_project(project).describe(err)) from None
     token = read_token_image(collection, token_id)
     out.mkdir(parents=True, exist_ok=True)
     stem = out / f"{model}-{token_id:x}"[:80]

@@ -64,14 +64,17 @@ def claim_prompt(chain, collection, prompt: bytes, user, salt: bytes | None = No
 def request_generation(
     chain, market, collection, prompt: bytes, user, ttl: int = 3600, max_price: int | None = None
 ) -> Request:
-    """Pay the current quote into escrow for a generation of `prompt` (the user must hold its claim)."""
+    """Pay for a generation of `prompt` into escrow (the user must hold its claim): the current quote, or with
+    `max_price` up to that limit — the price may rise between the quote and the block (every request moves the
+    curve), and the marketplace charges the price at that block and returns the excess."""
     price, _fee = market.quote(collection.address)
     if max_price is not None and price > max_price:
         raise ZkaigcError(f"the price is {price} wei, above --max-price {max_price} wei")
+    limit = int(price) if max_price is None else max_price
     deadline = chain.pending_timestamp + ttl
-    tx = market.requestGeneration(collection.address, prompt, price, deadline, value=price, sender=user)
-    request_id = int(next(iter(tx.decode_logs(market.Requested))).requestId)
-    return Request(request_id, int(price), deadline, tx.gas_used, tx.block_number)
+    tx = market.requestGeneration(collection.address, prompt, limit, deadline, value=limit, sender=user)
+    log = next(iter(tx.decode_logs(market.Requested)))
+    return Request(int(log.requestId), int(log.price), deadline, tx.gas_used, tx.block_number)
 
 
 @dataclass
