@@ -106,3 +106,30 @@ def test_request_cli_claims_pays_and_writes_the_image_if_a_prover_serves_it(devn
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     [image] = list(tmp_path.glob("micro-*.bmp"))
     assert image.read_bytes()[:2] == b"BM"
+
+
+@pytest.mark.slow
+def test_prover_fulfils_every_request_once_if_killed_mid_proof_and_restarted(devnet, tmp_path):
+    plain, market, collection, manifest = devnet
+    ids = [request(plain, market, collection, [21 + i, 22, 23, 24]) for i in range(3)]
+    state = tmp_path / "state.json"
+    args = ("--manifest", manifest, "--state", state, "--interval", "0.5")
+    first = start_prover(plain.anvil.url, PROVER, *args)
+    seen = []
+    for line in first.stdout:  # SIGKILL the moment it starts proving: no chance to save anything
+        seen.append(line)
+        if ": proving micro" in line:
+            first.kill()
+            break
+    first.wait(timeout=30)
+    assert any(": proving micro" in line for line in seen), "".join(seen)[-3000:]
+    assert sum(market.functions.getRequest(i).call()[2] == 2 for i in ids) < len(ids)  # killed before the end
+
+    second = start_prover(plain.anvil.url, PROVER, *args)  # the same state file, as a restarted service
+    try:
+        wait_fulfilled(market, ids, second)
+    finally:
+        out = stop(second)
+    assert "Traceback" not in out
+    assert [len(fulfilled_logs(market, i)) for i in ids] == [1, 1, 1]
+    assert collection.functions.balanceOf(plain.user).call() == len(ids)
