@@ -24,7 +24,7 @@ from pathlib import Path
 
 from proofs.files import REPO_ROOT
 from proofs.pipeline import ModelArtifacts
-from zkaigc.localchain import Anvil, free_port
+from zkaigc.localchain import Anvil, ape_env, free_port
 
 from .measure import machine, publish
 
@@ -38,18 +38,6 @@ def _abi(name: str) -> list[dict]:
 
     contract_type = getattr(project, name).contract_type
     return [item.model_dump(mode="json", by_alias=True, exclude_none=True) for item in contract_type.abi]
-
-
-def _env(chain_url: str, **extra: str) -> dict[str, str]:
-    env = dict(
-        os.environ,
-        APE_NODE_ETHEREUM=json.dumps({"local": {"uri": chain_url}}),
-        PYTHONPATH=str(REPO_ROOT),
-        PYTHONUNBUFFERED="1",
-        PATH=f"{BIN}:{REPO_ROOT / 'node_modules' / '.bin'}:{os.environ['PATH']}",
-    )
-    env.update(extra)
-    return env
 
 
 def _wait(w3, tx) -> dict:
@@ -86,14 +74,14 @@ def run_fleet(workers: int, requests: int, interval: float, work: Path) -> dict:
             [BIN / "ape", "run", "deploy", "--network", NETWORK, "--account", "TEST::0", "--models", "micro"]
             + ["--prover", provers, "--manifest", str(manifest), "--yes"],
             cwd=REPO_ROOT,
-            env=_env(anvil.url),
+            env=ape_env(anvil.url),
             check=True,
             capture_output=True,
         )
         data = json.loads(manifest.read_text())
         market = w3.eth.contract(address=data["contracts"]["marketplace"]["address"], abi=_abi("ModelMarketplace"))
         collection = w3.eth.contract(address=data["models"]["micro"]["collection"], abi=_abi("ERC7007Collection"))
-        env = _env(anvil.url, ZKAIGC_BROKER=url, ZKAIGC_MANIFEST=str(manifest))
+        env = ape_env(anvil.url, ZKAIGC_BROKER=url, ZKAIGC_MANIFEST=str(manifest))
         roles = [("run", PROVERS[0], "bot")] + [("worker", PROVERS[i], f"worker{i}") for i in range(workers)]
         for command, account, name in roles:
             extra = ["-w", "1"] if command == "worker" else []

@@ -6,10 +6,14 @@ One launcher for the tests' untraced chain and the benchmarks. ape-foundry's own
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 from web3 import Web3
 
@@ -75,3 +79,16 @@ class Anvil:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def ape_env(url: str, **extra: str) -> dict[str, str]:
+    """The environment of an `ape`/`silverback` subprocess whose `ethereum:local:node` is the node at `url`."""
+    values = dict(
+        os.environ,
+        APE_NODE_ETHEREUM=json.dumps({"local": {"uri": url}}),
+        PYTHONPATH=str(REPO_ROOT),
+        PYTHONUNBUFFERED="1",
+        PATH=f"{Path(sys.executable).parent}:{REPO_ROOT / 'node_modules' / '.bin'}:{os.environ['PATH']}",
+    )
+    values.update(extra)
+    return values

@@ -6,7 +6,6 @@ Shared by the bot, prover and fleet tests: they run the project's commands as su
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from pathlib import Path
 
 from proofs.pipeline import ModelArtifacts
 from support.chain import PlainChain
+from zkaigc.localchain import ape_env
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
@@ -25,15 +25,7 @@ NETWORK = "ethereum:local:node"
 
 def env(url, **extra):
     """The environment of a subprocess talking to the anvil at `url`."""
-    values = dict(
-        os.environ,
-        APE_NODE_ETHEREUM=json.dumps({"local": {"uri": url}}),
-        PYTHONPATH=str(ROOT),
-        PYTHONUNBUFFERED="1",
-        PATH=f"{BIN}:{ROOT / 'node_modules' / '.bin'}:{os.environ['PATH']}",
-    )
-    values.update(extra)
-    return values
+    return ape_env(url, **extra)
 
 
 def abi(project, name):
