@@ -555,6 +555,7 @@ def test_fulfil_reverts_if_vendor_removed_the_prover(market, claimed, micro, ven
     assert market.getRequest(requested).status == PENDING
 
 
+@pytest.mark.slow  # 20-50 s: a reverting fulfil traced step by step by ape-foundry's anvil
 @pytest.mark.parametrize("part", ["proof", "aigc"])
 def test_fulfil_reverts_if_proof_or_output_tampered(market, claimed, micro, user, vendor, prover, requested, part):
     s = micro.sample

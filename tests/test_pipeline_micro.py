@@ -64,6 +64,7 @@ def test_verifier_accepts_committed_sample_if_untampered(verifier, micro, commit
     assert _accepts(verifier, committed.proof, micro.encoding().instances(committed.prompt, committed.aigc))
 
 
+@pytest.mark.slow  # ~4 s a case: a reverting verifier call on the traced anvil
 @pytest.mark.parametrize("index", [0, 3])
 def test_verifier_rejects_proof_if_prompt_byte_is_tampered(verifier, micro, fresh, index):
     _, sample = fresh
@@ -72,6 +73,7 @@ def test_verifier_rejects_proof_if_prompt_byte_is_tampered(verifier, micro, fres
     assert not _accepts(verifier, sample.proof, micro.encoding().instances(bytes(prompt), sample.aigc))
 
 
+@pytest.mark.slow  # ~4 s a case; the fast lane keeps test_erc7007_verify's every-bit sweep
 @pytest.mark.parametrize("index", [0, 1, 13])
 def test_verifier_rejects_proof_if_aigc_byte_is_tampered(verifier, micro, fresh, index):
     _, sample = fresh
