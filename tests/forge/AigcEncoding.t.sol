@@ -79,14 +79,4 @@ contract VerifyProofCalldataTest is TestBase {
     function _field(int256 q) internal pure returns (uint256) {
         return q >= 0 ? uint256(q) : R - uint256(-q);
     }
-
-    function _random(uint256 seed, uint256 length) internal pure returns (bytes memory out) {
-        out = new bytes(length);
-        for (uint256 i = 0; i < length; i += 32) {
-            bytes32 word = keccak256(abi.encode(seed, i));
-            assembly ("memory-safe") {
-                mstore(add(add(out, 0x20), i), word) // the last word may fill the padding after `length`
-            }
-        }
-    }
 }

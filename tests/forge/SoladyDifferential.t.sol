@@ -123,16 +123,6 @@ contract SoladyDifferentialTest is TestBase {
         }
     }
 
-    function _random(uint256 seed, uint256 length) internal pure returns (bytes memory out) {
-        out = new bytes(length);
-        for (uint256 i = 0; i < length; i += 32) {
-            bytes32 word = keccak256(abi.encode(seed, i));
-            assembly ("memory-safe") {
-                mstore(add(add(out, 0x20), i), word) // the last word may fill the padding after `length`
-            }
-        }
-    }
-
     function _slice(bytes memory data, uint256 start, uint256 end) internal pure returns (bytes memory out) {
         out = new bytes(end - start);
         for (uint256 i = 0; i < out.length; ++i) {

@@ -59,4 +59,15 @@ abstract contract TestBase {
         }
         return string(out);
     }
+
+    /// @dev `length` pseudo-random bytes from `seed` (deterministic: fuzz counterexamples reproduce).
+    function _random(uint256 seed, uint256 length) internal pure returns (bytes memory out) {
+        out = new bytes(length);
+        for (uint256 i = 0; i < length; i += 32) {
+            bytes32 word = keccak256(abi.encode(seed, i));
+            assembly ("memory-safe") {
+                mstore(add(add(out, 0x20), i), word) // the last word may fill the padding after `length`
+            }
+        }
+    }
 }
