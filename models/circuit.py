@@ -30,3 +30,6 @@ class CircuitConfig:
     # Integer-valued constant tensors (the packing weights 2^(7k)) are quantized at scale 0, not param_scale, so the
     # packed sum needs no rescale (a rescale would range-check the ~2^112 value and fail witness generation).
     rebase_frac_zero_constants: bool = False
+    # How many multiplications may accumulate scale before ezkl rescales (each rescale is a division with range
+    # checks). The decision-tree circuits multiply only by 0/1 and small integers, so they never need one.
+    scale_rebase_multiplier: int = 1

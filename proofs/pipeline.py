@@ -58,6 +58,7 @@ def run_args(config: CircuitConfig) -> ezkl.PyRunArgs:
     ra.param_visibility = config.param_visibility
     ra.ignore_range_check_inputs_outputs = config.ignore_range_check_inputs_outputs
     ra.rebase_frac_zero_constants = config.rebase_frac_zero_constants
+    ra.scale_rebase_multiplier = config.scale_rebase_multiplier
     if config.logrows is not None:
         ra.logrows = config.logrows
     return ra

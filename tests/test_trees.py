@@ -1,0 +1,140 @@
+"""The decision-tree encoding without ezkl: schema, complete-tree padding, the torch circuit against numpy."""
+
+import numpy as np
+import pytest
+import torch
+from sklearn.tree import DecisionTreeClassifier
+
+from proofs.trees import (
+    TEMPLATES,
+    FeatureSchema,
+    TreeError,
+    TreeParams,
+    get_template,
+    load_dataset,
+    random_salt,
+    split,
+    train_tree,
+)
+from proofs.trees.circuit import PAD, SALT_BITS, accuracy_module, from_sklearn
+
+
+@pytest.fixture(scope="module")
+def iris_split():
+    features, labels = load_dataset("iris")
+    return split(features, labels, 48)
+
+
+@pytest.fixture(scope="module")
+def iris_tree(iris_split):
+    (xtr, ytr), _ = iris_split
+    schema = FeatureSchema.fit(xtr)
+    return train_tree(schema, xtr, ytr, depth=3, salt=random_salt(8)), schema
+
+
+def circuit_count(params: TreeParams, xq, labels) -> float:
+    module = accuracy_module(params)
+    with torch.no_grad():
+        return float(module(torch.tensor(xq, dtype=torch.float32), torch.tensor(labels, dtype=torch.float32)))
+
+
+def test_quantize_puts_every_value_on_the_grid_and_inside_the_clip_if_given_raw_rows(iris_split):
+    (xtr, _), (xte, _) = iris_split
+    schema = FeatureSchema.fit(xtr)
+    xq = schema.quantize(np.vstack([xte, xte * 100]))
+    assert np.array_equal(xq * 16, np.round(xq * 16))
+    assert xq.min() >= -schema.clip and xq.max() <= schema.clip - schema.step
+
+
+def test_quantize_raises_if_rows_have_the_wrong_width(iris_split):
+    (xtr, _), _ = iris_split
+    with pytest.raises(TreeError, match="4 features"):
+        FeatureSchema.fit(xtr).quantize(np.zeros((3, 5)))
+
+
+def test_schema_round_trips_through_json(iris_split):
+    schema = FeatureSchema.fit(iris_split[0][0])
+    assert FeatureSchema.model_validate_json(schema.model_dump_json()) == schema
+
+
+def test_from_sklearn_predicts_like_sklearn_if_trained_on_the_grid(iris_split):
+    (xtr, ytr), (xte, _) = iris_split
+    schema = FeatureSchema.fit(xtr)
+    params = train_tree(schema, xtr, ytr, depth=3, salt=[])
+    clf = DecisionTreeClassifier(max_depth=3, random_state=0).fit(schema.quantize(xtr), ytr)
+    xq = schema.quantize(np.vstack([xte, xtr]))
+    assert np.array_equal(params.predict(xq), clf.predict(xq))
+
+
+@pytest.mark.parametrize("depth", [1, 2, 4])
+def test_from_sklearn_pads_a_shallow_tree_to_the_complete_depth(iris_split, depth):
+    (xtr, ytr), (xte, _) = iris_split
+    schema = FeatureSchema.fit(xtr)
+    clf = DecisionTreeClassifier(max_depth=1, random_state=0).fit(schema.quantize(xtr), ytr)
+    shallow = from_sklearn(clf, schema, 1, salt=[])
+    padded = from_sklearn(clf, schema, depth, salt=[])
+    assert len(padded.leaf_class) == 2**depth and padded.threshold.count(PAD) == 2**depth - 2  # one real split
+    xq = schema.quantize(xte)
+    assert np.array_equal(padded.predict(xq), shallow.predict(xq))
+
+
+def test_from_sklearn_raises_if_the_tree_is_deeper_than_the_template(iris_split):
+    (xtr, ytr), _ = iris_split
+    schema = FeatureSchema.fit(xtr)
+    clf = DecisionTreeClassifier(max_depth=4, random_state=0).fit(schema.quantize(xtr), ytr)
+    with pytest.raises(TreeError, match="allows 2"):
+        from_sklearn(clf, schema, 2, salt=[])
+
+
+def test_circuit_counts_what_the_tree_gets_right_if_given_the_test_set(iris_tree, iris_split):
+    params, schema = iris_tree
+    _, (xte, yte) = iris_split
+    xq = schema.quantize(xte)
+    right = int((params.predict(xq) == yte).sum())
+    assert 0 < right < len(yte)  # a non-trivial check: some right, some wrong
+    assert circuit_count(params, xq, yte) == right
+
+
+def test_circuit_count_ignores_the_salt(iris_tree, iris_split):
+    params, schema = iris_tree
+    _, (xte, yte) = iris_split
+    xq = schema.quantize(xte)
+    resalted = params.model_copy(update={"salt": random_salt(8)})
+    assert resalted.salt != params.salt
+    assert circuit_count(resalted, xq, yte) == circuit_count(params, xq, yte)
+
+
+def test_circuit_counts_each_row_at_most_once_if_the_leaf_classes_are_not_integers(iris_tree, iris_split):
+    params, schema = iris_tree
+    _, (xte, yte) = iris_split
+    module = accuracy_module(params)
+    with torch.no_grad():
+        module.v.add_(0.5)  # every prediction half-way between two classes: worth nothing, not half a row
+        count = float(module(torch.tensor(schema.quantize(xte), dtype=torch.float32), torch.tensor(yte).float()))
+    assert count == 0.0
+
+
+def test_random_salt_draws_distinct_values_on_the_grid():
+    salt = random_salt(8)
+    assert len(set(salt)) == 8
+    assert all(PAD <= s < PAD + 2**SALT_BITS / 16 and s * 16 == round(s * 16) for s in salt)
+
+
+def test_validate_shape_raises_if_the_tree_does_not_fit_the_template(iris_tree):
+    params, _ = iris_tree
+    wine = get_template("tree-wine-d4")
+    with pytest.raises(TreeError, match="13") as err:
+        params.validate_shape(wine.features, wine.depth, wine.salt_nodes, wine.classes)
+    assert "depth 4" in str(err.value)
+
+
+def test_get_template_raises_if_the_name_is_unknown():
+    with pytest.raises(TreeError, match="tree-iris-d3"):
+        get_template("tree-nope")
+
+
+def test_templates_fit_their_datasets():
+    for template in TEMPLATES.values():
+        features, labels = load_dataset(template.dataset)
+        assert features.shape[1] == template.features and len(np.unique(labels)) == template.classes
+        assert template.rows < len(labels)
