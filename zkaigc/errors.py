@@ -7,8 +7,12 @@ here; the chain-facing ones are defined here.
 from models.errors import CheckpointMissingError, UnknownModelError, ZkaigcError
 from proofs.encoding import EncodingError
 from proofs.errors import ArtifactsError, ProofError, SrsError
+from proofs.trees.errors import CommitmentError, TreeError
 
 __all__ = [
+    "CommitmentError",
+    "TreeError",
+    "DataMarketError",
     "ArtifactsError",
     "AssetsError",
     "CheckpointMissingError",
@@ -67,3 +71,7 @@ class UploadTooLargeError(UploadError):
 
 class AssetsError(ZkaigcError):
     """A file the web app serves is missing (e.g. ethers, vendored from npm by `make setup`)."""
+
+
+class DataMarketError(ZkaigcError):
+    """A dataset-market call that cannot succeed: a price above the limit, a receipt that does not match."""

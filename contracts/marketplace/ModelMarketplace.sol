@@ -8,6 +8,7 @@ import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol
 import {ERC165Checker} from "@openzeppelin/contracts/utils/introspection/ERC165Checker.sol";
 
 import {IERC7007} from "../interfaces/IERC7007.sol";
+import {EthTransfer} from "../libraries/EthTransfer.sol";
 import {IModelMarketplace} from "./interfaces/IModelMarketplace.sol";
 import {IMarketplaceCollection} from "./interfaces/IMarketplaceCollection.sol";
 import {PricingCurve} from "./libraries/PricingCurve.sol";
@@ -481,14 +482,7 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
     /// return-bomb); on failure credits it to `to`'s refundable balance. Callers are `nonReentrant` and have
     /// finished their own state changes.
     function _pushOrCredit(address to, uint256 amount) private {
-        bool success;
-        // Assembly rather than `to.call{...}("")`: Solidity would copy any return data into memory, letting a
-        // receiver burn the caller's gas with a huge return (a "return bomb").
-        // slither-disable-next-line assembly
-        assembly ("memory-safe") {
-            success := call(PUSH_GAS_LIMIT, to, amount, 0, 0, 0, 0)
-        }
-        if (!success) {
+        if (!EthTransfer.tryPush(to, amount, PUSH_GAS_LIMIT)) {
             _refundable[to] += amount;
             _totalRefundable += amount;
             emit PaymentDeferred(to, amount);
@@ -498,12 +492,6 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
     /// @dev Sends `amount` to `to` with all remaining gas (the caller picked `to`), copying no return data;
     /// reverts with {TransferFailed} on failure, which restores the caller's balance.
     function _send(address to, uint256 amount) private {
-        bool success;
-        // Assembly for the same reason as in {_pushOrCredit}: no return data is copied.
-        // slither-disable-next-line assembly
-        assembly ("memory-safe") {
-            success := call(gas(), to, amount, 0, 0, 0, 0)
-        }
-        if (!success) revert TransferFailed(to, amount);
+        if (!EthTransfer.trySend(to, amount)) revert TransferFailed(to, amount);
     }
 }

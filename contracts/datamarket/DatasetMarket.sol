@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.20;
+
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+
+import {IHalo2Verifier} from "../interfaces/IHalo2Verifier.sol";
+import {EthTransfer} from "../libraries/EthTransfer.sol";
+import {PricingCurve} from "../marketplace/libraries/PricingCurve.sol";
+import {CurveType} from "../marketplace/types/CurveType.sol";
+import {IDatasetMarket} from "./interfaces/IDatasetMarket.sol";
+
+/// @title DatasetMarket
+/// @notice Escrowed sales of decision trees trained on private datasets, paid only against a proof that the tree
+/// meets the customer's accuracy on the customer's test set. See {IDatasetMarket} and docs/datamarket.md.
+/// @dev The money rules are the model marketplace's: every function that moves ETH is `nonReentrant` and
+/// finishes its state changes first; ETH handed back on the market's own initiative (excess payment, refunds) is
+/// pushed with {PUSH_GAS_LIMIT} gas and credited to the receiver if that fails; everything else is pulled by its
+/// owner to a recipient of its choice. Prices come from the same curve libraries ({PricingCurve}).
+contract DatasetMarket is IDatasetMarket, Ownable2Step, ReentrancyGuard {
+    /// @inheritdoc IDatasetMarket
+    uint32 public constant MIN_FULFILMENT_WINDOW = 5 minutes;
+
+    /// @inheritdoc IDatasetMarket
+    uint32 public constant MAX_FULFILMENT_WINDOW = 7 days;
+
+    /// @inheritdoc IDatasetMarket
+    uint256 public constant PUSH_GAS_LIMIT = 30_000;
+
+    /// @dev The BN254 scalar field: every public instance of a Halo2 proof is below it.
+    uint256 private constant _FIELD_MODULUS =
+        21888242871839275222246405745257275088548364400416034343698204186575808495617;
+
+    /// @dev Instance layout of every tree proof.
+    uint256 private constant _X_HASH = 0;
+    uint256 private constant _Y_HASH = 1;
+    uint256 private constant _MODEL = 2;
+    uint256 private constant _COUNT = 3;
+    uint256 private constant _INSTANCES = 4;
+
+    uint256 private _templateCount;
+    uint256 private _datasetCount;
+    uint256 private _requestCount;
+
+    uint256 private _totalEscrowed;
+    uint256 private _totalRefundable;
+    uint256 private _totalEarnings;
+
+    mapping(uint256 templateId => Template) private _templates;
+    mapping(uint256 datasetId => Dataset) private _datasets;
+    mapping(uint256 requestId => Request) private _requests;
+    mapping(uint256 requestId => Receipt) private _receipts;
+    mapping(address account => uint256) private _refundable;
+    mapping(address account => uint256) private _earnings;
+
+    /// @param initialOwner Registers templates and skims surplus (two-step transferable).
+    constructor(address initialOwner) Ownable(initialOwner) {}
+
+    // --------------------------------------------------------------------------------------------------- owner
+
+    /// @inheritdoc IDatasetMarket
+    function registerTemplate(
+        address verifier,
+        uint32 rows,
+        uint32 features,
+        uint8 depth,
+        uint8 classes,
+        uint8 outputScale
+    ) external onlyOwner returns (uint256 templateId) {
+        if (verifier.code.length == 0) revert InvalidVerifier(verifier);
+        if (rows == 0 || features == 0 || depth == 0 || classes < 2) {
+            revert InvalidShape(rows, features, depth, classes);
+        }
+        templateId = ++_templateCount;
+        _templates[templateId] = Template({
+            verifier: verifier, rows: rows, features: features, depth: depth, classes: classes, outputScale: outputScale
+        });
+        emit TemplateRegistered(templateId, verifier, rows, features, depth, classes, outputScale);
+    }
+
+    /// @inheritdoc IDatasetMarket
+    function skim(address payable to) external onlyOwner nonReentrant {
+        if (to == address(0)) revert InvalidRecipient();
+        uint256 amount = surplus();
+        // slither-disable-next-line incorrect-equality
+        if (amount == 0) revert NothingToWithdraw(msg.sender);
+        emit SurplusSkimmed(to, amount);
+        _send(to, amount);
+    }
+
+    // ------------------------------------------------------------------------------------------------- vendors
+
+    /// @inheritdoc IDatasetMarket
+    function listDataset(
+        uint256 templateId,
+        bytes32 dataCommitment,
+        address payout,
+        CurveType curveType,
+        uint128 spotPrice,
+        uint128 delta
+    ) external returns (uint256 datasetId) {
+        if (_templates[templateId].verifier == address(0)) revert TemplateNotFound(templateId);
+        if (payout == address(0)) revert InvalidPayout();
+        _checkCurve(curveType, spotPrice, delta);
+        datasetId = ++_datasetCount;
+        _datasets[datasetId] = Dataset({
+            vendor: msg.sender,
+            templateId: uint64(templateId), // < _templateCount + 1, far below 2^64
+            curveType: curveType,
+            payout: payout,
+            sales: 0,
+            spotPrice: spotPrice,
+            delta: delta,
+            dataCommitment: dataCommitment
+        });
+        emit DatasetListed(datasetId, msg.sender, templateId, dataCommitment, payout, curveType, spotPrice, delta);
+    }
+
+    /// @inheritdoc IDatasetMarket
+    function setCurve(uint256 datasetId, CurveType curveType, uint128 spotPrice, uint128 delta) external {
+        Dataset storage dataset = _vendorDataset(datasetId);
+        _checkCurve(curveType, spotPrice, delta);
+        dataset.curveType = curveType;
+        dataset.spotPrice = spotPrice;
+        dataset.delta = delta;
+        emit CurveUpdated(datasetId, curveType, spotPrice, delta);
+    }
+
+    /// @inheritdoc IDatasetMarket
+    function setPayout(uint256 datasetId, address payout) external {
+        Dataset storage dataset = _vendorDataset(datasetId);
+        if (payout == address(0)) revert InvalidPayout();
+        dataset.payout = payout;
+        emit PayoutUpdated(datasetId, payout);
+    }
+
+    /// @inheritdoc IDatasetMarket
+    function fulfil(uint256 requestId, bytes calldata proof, uint256[] calldata instances) external nonReentrant {
+        Request storage req = _requests[requestId];
+        if (req.status != RequestStatus.Pending) revert RequestNotPending(requestId, req.status);
+        uint256 datasetId = req.datasetId;
+        Dataset storage dataset = _vendorDataset(datasetId);
+        if (block.timestamp > req.deadline) revert RequestExpired(requestId, req.deadline);
+        Template storage template = _templates[dataset.templateId];
+        uint32 correct = _checkInstances(requestId, req, template, instances);
+        // The verifier is a generated contract registered by the owner: a static call that can change nothing.
+        try IHalo2Verifier(template.verifier).verifyProof(proof, instances) returns (bool valid) {
+            if (!valid) revert InvalidProof(requestId);
+        } catch {
+            revert InvalidProof(requestId);
+        }
+
+        req.status = RequestStatus.Fulfilled;
+        _receipts[requestId] = Receipt({
+            datasetId: uint64(datasetId),
+            blockNumber: uint64(block.number),
+            correct: correct,
+            customer: req.customer,
+            modelCommitment: instances[_MODEL],
+            testSetHash: req.testSetHash
+        });
+        uint256 price = req.price;
+        address payout = dataset.payout;
+        _totalEscrowed -= price;
+        _earnings[payout] += price;
+        _totalEarnings += price;
+        ++dataset.sales;
+        uint128 nextSpotPrice = PricingCurve.next(dataset.curveType, dataset.spotPrice, dataset.delta);
+        dataset.spotPrice = nextSpotPrice;
+        emit ReceiptIssued(requestId, datasetId, req.customer, instances[_MODEL], correct, payout, price, nextSpotPrice);
+    }
+
+    // ----------------------------------------------------------------------------------------------- customers
+
+    /// @inheritdoc IDatasetMarket
+    function request(
+        uint256 datasetId,
+        uint256 testSetHash,
+        uint256 labelHash,
+        uint32 minCorrect,
+        uint64 deadline,
+        uint256 maxPrice
+    ) external payable nonReentrant returns (uint256 requestId) {
+        Dataset storage dataset = _datasets[datasetId];
+        if (dataset.vendor == address(0)) revert DatasetNotFound(datasetId);
+        _checkHash(testSetHash);
+        _checkHash(labelHash);
+        uint32 rows = _templates[dataset.templateId].rows;
+        if (minCorrect == 0 || minCorrect > rows) revert InvalidThreshold(minCorrect, rows);
+        uint256 earliest = block.timestamp + MIN_FULFILMENT_WINDOW;
+        if (deadline < earliest) revert DeadlineTooSoon(deadline, earliest);
+        uint256 latest = block.timestamp + MAX_FULFILMENT_WINDOW;
+        if (deadline > latest) revert DeadlineTooLate(deadline, latest);
+        uint128 price = dataset.spotPrice;
+        if (price > maxPrice) revert PriceAboveMax(price, maxPrice);
+        if (msg.value < price) revert InsufficientPayment(msg.value, price);
+
+        requestId = ++_requestCount;
+        _requests[requestId] = Request({
+            customer: msg.sender,
+            deadline: deadline,
+            status: RequestStatus.Pending,
+            datasetId: uint64(datasetId),
+            minCorrect: minCorrect,
+            price: price,
+            testSetHash: testSetHash,
+            labelHash: labelHash
+        });
+        _totalEscrowed += price;
+        emit ModelRequested(requestId, datasetId, msg.sender, testSetHash, labelHash, minCorrect, price, deadline);
+        uint256 excess = msg.value - price; // cannot underflow: checked msg.value >= price
+        if (excess != 0) _pushOrCredit(msg.sender, excess);
+    }
+
+    /// @inheritdoc IDatasetMarket
+    function refund(uint256 requestId) external nonReentrant {
+        Request storage req = _requests[requestId];
+        if (req.status != RequestStatus.Pending) revert RequestNotPending(requestId, req.status);
+        if (block.timestamp <= req.deadline) revert RequestNotExpired(requestId, req.deadline);
+        req.status = RequestStatus.Refunded;
+        uint256 amount = req.price;
+        address customer = req.customer;
+        _totalEscrowed -= amount;
+        emit Refunded(requestId, customer, amount);
+        if (amount != 0) _pushOrCredit(customer, amount);
+    }
+
+    /// @inheritdoc IDatasetMarket
+    function withdrawRefund(address payable to) external nonReentrant {
+        if (to == address(0)) revert InvalidRecipient();
+        uint256 amount = _refundable[msg.sender];
+        if (amount == 0) revert NothingToWithdraw(msg.sender);
+        _refundable[msg.sender] = 0;
+        _totalRefundable -= amount;
+        emit RefundWithdrawn(msg.sender, to, amount);
+        _send(to, amount);
+    }
+
+    /// @inheritdoc IDatasetMarket
+    function withdrawEarnings(address payable to) external nonReentrant {
+        if (to == address(0)) revert InvalidRecipient();
+        uint256 amount = _earnings[msg.sender];
+        if (amount == 0) revert NothingToWithdraw(msg.sender);
+        _earnings[msg.sender] = 0;
+        _totalEarnings -= amount;
+        emit EarningsWithdrawn(msg.sender, to, amount);
+        _send(to, amount);
+    }
+
+    // --------------------------------------------------------------------------------------------------- views
+
+    /// @inheritdoc IDatasetMarket
+    function getTemplate(uint256 templateId) external view returns (Template memory) {
+        return _templates[templateId];
+    }
+
+    /// @inheritdoc IDatasetMarket
+    function getDataset(uint256 datasetId) external view returns (Dataset memory) {
+        return _datasets[datasetId];
+    }
+
+    /// @inheritdoc IDatasetMarket
+    function getRequest(uint256 requestId) external view returns (Request memory) {
+        return _requests[requestId];
+    }
+
+    /// @inheritdoc IDatasetMarket
+    function getReceipt(uint256 requestId) external view returns (Receipt memory) {
+        return _receipts[requestId];
+    }
+
+    /// @inheritdoc IDatasetMarket
+    function counts() external view returns (uint256 templates, uint256 datasets, uint256 requests) {
+        return (_templateCount, _datasetCount, _requestCount);
+    }
+
+    /// @inheritdoc IDatasetMarket
+    function refundableOf(address account) external view returns (uint256) {
+        return _refundable[account];
+    }
+
+    /// @inheritdoc IDatasetMarket
+    function earningsOf(address account) external view returns (uint256) {
+        return _earnings[account];
+    }
+
+    /// @inheritdoc IDatasetMarket
+    function totalEscrowed() external view returns (uint256) {
+        return _totalEscrowed;
+    }
+
+    /// @inheritdoc IDatasetMarket
+    function totalRefundable() external view returns (uint256) {
+        return _totalRefundable;
+    }
+
+    /// @inheritdoc IDatasetMarket
+    function totalEarnings() external view returns (uint256) {
+        return _totalEarnings;
+    }
+
+    /// @inheritdoc IDatasetMarket
+    function surplus() public view returns (uint256) {
+        return address(this).balance - (_totalEscrowed + _totalRefundable + _totalEarnings);
+    }
+
+    // ------------------------------------------------------------------------------------------------ private
+
+    /// @dev The dataset, if the caller is its vendor.
+    function _vendorDataset(uint256 datasetId) private view returns (Dataset storage dataset) {
+        dataset = _datasets[datasetId];
+        if (dataset.vendor == address(0)) revert DatasetNotFound(datasetId);
+        if (dataset.vendor != msg.sender) revert NotVendor(datasetId, msg.sender);
+    }
+
+    /// @dev {fulfil}'s instance checks; returns the proven count of correct rows.
+    function _checkInstances(
+        uint256 requestId,
+        Request storage req,
+        Template storage template,
+        uint256[] calldata instances
+    ) private view returns (uint32 correct) {
+        if (instances.length != _INSTANCES) revert InvalidInstanceCount(instances.length);
+        if (instances[_X_HASH] != req.testSetHash) {
+            revert TestSetMismatch(requestId, req.testSetHash, instances[_X_HASH]);
+        }
+        if (instances[_Y_HASH] != req.labelHash) revert LabelsMismatch(requestId, req.labelHash, instances[_Y_HASH]);
+        uint256 count = instances[_COUNT];
+        uint256 rows = count >> template.outputScale;
+        if (rows << template.outputScale != count || rows > template.rows) {
+            revert InvalidCount(requestId, count, template.rows);
+        }
+        correct = uint32(rows); // <= template.rows, a uint32
+        if (correct < req.minCorrect) revert CountBelowThreshold(requestId, correct, req.minCorrect);
+    }
+
+    function _checkHash(uint256 hash) private pure {
+        if (hash == 0 || hash >= _FIELD_MODULUS) revert InvalidHash(hash);
+    }
+
+    function _checkCurve(CurveType curveType, uint128 spotPrice, uint128 delta) private pure {
+        if (!PricingCurve.isValid(curveType, spotPrice, delta)) revert InvalidCurve(curveType, spotPrice, delta);
+    }
+
+    /// @dev Pushes `amount` to `to` with {PUSH_GAS_LIMIT} gas; credits it to `to`'s refundable balance on failure.
+    function _pushOrCredit(address to, uint256 amount) private {
+        if (!EthTransfer.tryPush(to, amount, PUSH_GAS_LIMIT)) {
+            _refundable[to] += amount;
+            _totalRefundable += amount;
+            emit PaymentDeferred(to, amount);
+        }
+    }
+
+    /// @dev Sends `amount` to `to` with all remaining gas; reverts with {TransferFailed} on failure.
+    function _send(address to, uint256 amount) private {
+        if (!EthTransfer.trySend(to, amount)) revert TransferFailed(to, amount);
+    }
+}

@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.20;
+
+import {CurveType} from "../../marketplace/types/CurveType.sol";
+
+/// @title Dataset market: pay for a model trained on a private dataset only if it meets your accuracy
+/// @notice The owner registers circuit *templates*: one ezkl verifier per tree shape (test rows, features, depth,
+/// classes). A vendor lists a private dataset under a template with its own bonding curve and a payout address. A
+/// customer requests a model: they commit to a test set (Poseidon hashes of its features and labels, as the
+/// circuit computes them), name the number of rows the model must get right, and pay the dataset's current price
+/// into escrow. The vendor trains a tree and fulfils with a proof that the committed tree classifies at least
+/// that many rows of exactly that test set correctly; the contract verifies it, stores a receipt binding the
+/// model commitment, credits the vendor and moves the dataset's price one step up its curve. Unfulfilled
+/// requests are refunded after their deadline. All earnings are pull payments.
+/// @dev Accounting invariant, kept by every function: `address(this).balance == totalEscrowed() +
+/// totalRefundable() + totalEarnings() + surplus()`, where `surplus()` is ETH forced in without a call.
+/// The proof shows what the committed tree does on the test set, not how it was trained; see docs/datamarket.md.
+interface IDatasetMarket {
+    /// @notice Lifecycle of a request. `Pending` ends in exactly one of `Fulfilled` or `Refunded`.
+    enum RequestStatus {
+        None,
+        Pending,
+        Fulfilled,
+        Refunded
+    }
+
+    /// @notice A circuit shape and the verifier of its proofs.
+    struct Template {
+        /// @notice The generated Halo2 verifier; zero if the template does not exist.
+        address verifier;
+        /// @notice Rows of every test set proven with it (N).
+        uint32 rows;
+        /// @notice Features per row (F).
+        uint32 features;
+        /// @notice Depth of the complete tree (d).
+        uint8 depth;
+        /// @notice Classes a leaf may predict (labels 0..classes-1).
+        uint8 classes;
+        /// @notice The count instance is `correct << outputScale`.
+        uint8 outputScale;
+    }
+
+    /// @notice A listed dataset.
+    struct Dataset {
+        /// @notice The account that listed it: admin of its curve and payout, and the only fulfiller.
+        address vendor;
+        /// @notice The template its models are proven with.
+        uint64 templateId;
+        /// @notice The curve the price follows: one step per fulfilled request.
+        CurveType curveType;
+        /// @notice Credited with each fulfilled request's price.
+        address payout;
+        /// @notice Fulfilled requests so far.
+        uint64 sales;
+        /// @notice The price (wei) of the next request.
+        uint128 spotPrice;
+        /// @notice The curve's parameter: wei per step (linear) or a 1e18 fixed-point multiplier (exponential).
+        uint128 delta;
+        /// @notice The vendor's commitment to the data and its feature schema (off-chain meaning, e.g. a hash).
+        bytes32 dataCommitment;
+    }
+
+    /// @notice A request for a model.
+    struct Request {
+        /// @notice Who asked and paid.
+        address customer;
+        /// @notice Last second (inclusive) at which it may be fulfilled; refundable after it.
+        uint64 deadline;
+        /// @notice Where the request stands.
+        RequestStatus status;
+        /// @notice The dataset asked for.
+        uint64 datasetId;
+        /// @notice Correct rows the model must reach (k), at most the template's rows.
+        uint32 minCorrect;
+        /// @notice The price fixed at request time and held in escrow.
+        uint128 price;
+        /// @notice Poseidon hash of the test set's features, as the circuit's first instance.
+        uint256 testSetHash;
+        /// @notice Poseidon hash of the test set's labels, as the circuit's second instance.
+        uint256 labelHash;
+    }
+
+    /// @notice What a fulfilled request leaves on chain.
+    struct Receipt {
+        /// @notice The dataset the model was sold from.
+        uint64 datasetId;
+        /// @notice The block the proof was verified in.
+        uint64 blockNumber;
+        /// @notice Correct rows the proof shows.
+        uint32 correct;
+        /// @notice The customer who paid.
+        address customer;
+        /// @notice Poseidon commitment to the tree's parameters (salted): the delivered tree must open it.
+        uint256 modelCommitment;
+        /// @notice The test set the count is about.
+        uint256 testSetHash;
+    }
+
+    // ---------------------------------------------------------------------------------------------- events
+
+    /// @notice The owner registered template `templateId` with `verifier` for the shape.
+    event TemplateRegistered(
+        uint256 indexed templateId,
+        address indexed verifier,
+        uint32 rows,
+        uint32 features,
+        uint8 depth,
+        uint8 classes,
+        uint8 outputScale
+    );
+
+    /// @notice `vendor` listed dataset `datasetId` under `templateId` with a curve and a payout.
+    event DatasetListed(
+        uint256 indexed datasetId,
+        address indexed vendor,
+        uint256 indexed templateId,
+        bytes32 dataCommitment,
+        address payout,
+        CurveType curveType,
+        uint128 spotPrice,
+        uint128 delta
+    );
+
+    /// @notice The vendor of `datasetId` set its curve.
+    event CurveUpdated(uint256 indexed datasetId, CurveType curveType, uint128 spotPrice, uint128 delta);
+
+    /// @notice The vendor of `datasetId` set its payout address.
+    event PayoutUpdated(uint256 indexed datasetId, address payout);
+
+    /// @notice `customer` requested a model from `datasetId` reaching `minCorrect` rows on the committed test set,
+    /// escrowing `price` until `deadline`.
+    event ModelRequested(
+        uint256 indexed requestId,
+        uint256 indexed datasetId,
+        address indexed customer,
+        uint256 testSetHash,
+        uint256 labelHash,
+        uint32 minCorrect,
+        uint256 price,
+        uint64 deadline
+    );
+
+    /// @notice `requestId` was fulfilled: the tree `modelCommitment` gets `correct` rows right; `payout` was
+    /// credited `price`, and the dataset's spot price moved to `nextSpotPrice`.
+    event ReceiptIssued(
+        uint256 indexed requestId,
+        uint256 indexed datasetId,
+        address indexed customer,
+        uint256 modelCommitment,
+        uint32 correct,
+        address payout,
+        uint256 price,
+        uint128 nextSpotPrice
+    );
+
+    /// @notice `requestId` expired unfulfilled and its `amount` went back to `customer` (sent, or credited).
+    event Refunded(uint256 indexed requestId, address indexed customer, uint256 amount);
+
+    /// @notice Sending `amount` to `account` failed; it was credited to its refundable balance instead.
+    event PaymentDeferred(address indexed account, uint256 amount);
+
+    /// @notice `account` withdrew `amount` of refunds to `to`.
+    event RefundWithdrawn(address indexed account, address indexed to, uint256 amount);
+
+    /// @notice `account` withdrew `amount` of earnings to `to`.
+    event EarningsWithdrawn(address indexed account, address indexed to, uint256 amount);
+
+    /// @notice The owner swept `amount` of ETH forced into the contract (owed to no one) to `to`.
+    event SurplusSkimmed(address indexed to, uint256 amount);
+
+    // ---------------------------------------------------------------------------------------------- errors
+
+    /// @notice `verifier` has no code.
+    error InvalidVerifier(address verifier);
+
+    /// @notice A template needs rows, features, a depth and at least two classes.
+    error InvalidShape(uint32 rows, uint32 features, uint8 depth, uint8 classes);
+
+    /// @notice Template `templateId` does not exist.
+    error TemplateNotFound(uint256 templateId);
+
+    /// @notice Dataset `datasetId` does not exist.
+    error DatasetNotFound(uint256 datasetId);
+
+    /// @notice `account` is not the vendor of `datasetId`.
+    error NotVendor(uint256 datasetId, address account);
+
+    /// @notice The payout address is zero.
+    error InvalidPayout();
+
+    /// @notice `(spotPrice, delta)` is not a valid curve of `curveType`.
+    error InvalidCurve(CurveType curveType, uint128 spotPrice, uint128 delta);
+
+    /// @notice `hash` is not a BN254 scalar field element (or is zero): no proof can ever match it.
+    error InvalidHash(uint256 hash);
+
+    /// @notice `minCorrect` is zero or above the template's `rows`: no proof could meet it.
+    error InvalidThreshold(uint32 minCorrect, uint32 rows);
+
+    /// @notice `deadline` leaves the vendor less than {MIN_FULFILMENT_WINDOW}: it must be `earliest` or later.
+    error DeadlineTooSoon(uint64 deadline, uint256 earliest);
+
+    /// @notice `deadline` is beyond {MAX_FULFILMENT_WINDOW}: it must be `latest` or earlier.
+    error DeadlineTooLate(uint64 deadline, uint256 latest);
+
+    /// @notice The current price `price` exceeds the customer's `maxPrice`.
+    error PriceAboveMax(uint256 price, uint256 maxPrice);
+
+    /// @notice `paid` wei is less than the price `price`.
+    error InsufficientPayment(uint256 paid, uint256 price);
+
+    /// @notice `requestId` is `status`, not pending.
+    error RequestNotPending(uint256 requestId, RequestStatus status);
+
+    /// @notice `requestId`'s deadline `deadline` has passed: it can only be refunded.
+    error RequestExpired(uint256 requestId, uint64 deadline);
+
+    /// @notice `requestId`'s deadline `deadline` has not passed yet: it cannot be refunded.
+    error RequestNotExpired(uint256 requestId, uint64 deadline);
+
+    /// @notice A tree proof has 4 public instances, not `count`.
+    error InvalidInstanceCount(uint256 count);
+
+    /// @notice The proof is about the test set `proven`, the request committed to `expected`.
+    error TestSetMismatch(uint256 requestId, uint256 expected, uint256 proven);
+
+    /// @notice The proof is about the labels `proven`, the request committed to `expected`.
+    error LabelsMismatch(uint256 requestId, uint256 expected, uint256 proven);
+
+    /// @notice The count instance `instance` is not a whole number of rows between 0 and `rows`.
+    error InvalidCount(uint256 requestId, uint256 instance, uint32 rows);
+
+    /// @notice The proof shows `correct` rows, below the request's `minCorrect`.
+    error CountBelowThreshold(uint256 requestId, uint32 correct, uint32 minCorrect);
+
+    /// @notice The template's verifier rejected the proof (or reverted on it).
+    error InvalidProof(uint256 requestId);
+
+    /// @notice `account` has nothing to withdraw.
+    error NothingToWithdraw(address account);
+
+    /// @notice The withdrawal recipient is the zero address.
+    error InvalidRecipient();
+
+    /// @notice Sending `amount` wei to `to` failed.
+    error TransferFailed(address to, uint256 amount);
+
+    // ---------------------------------------------------------------------------------------------- owner
+
+    /// @notice Registers a template: proofs of trees of this shape are checked by `verifier`. Only the owner.
+    /// Templates are never changed or removed, so a listing's verifier cannot move under it. Emits
+    /// {TemplateRegistered}.
+    /// @return templateId The new template's id (from 1).
+    function registerTemplate(
+        address verifier,
+        uint32 rows,
+        uint32 features,
+        uint8 depth,
+        uint8 classes,
+        uint8 outputScale
+    ) external returns (uint256 templateId);
+
+    /// @notice Sends {surplus} (ETH forced in, owed to no one) to `to`. Only the owner. Emits {SurplusSkimmed}.
+    function skim(address payable to) external;
+
+    // ---------------------------------------------------------------------------------------------- vendors
+
+    /// @notice Lists a dataset under `templateId` with the caller as vendor: requests pay `spotPrice`, which
+    /// moves along `curveType` with `delta` at every fulfilled request (start it low: a new dataset has no
+    /// record). Earnings are credited to `payout`. Emits {DatasetListed}.
+    /// @return datasetId The new dataset's id (from 1).
+    function listDataset(
+        uint256 templateId,
+        bytes32 dataCommitment,
+        address payout,
+        CurveType curveType,
+        uint128 spotPrice,
+        uint128 delta
+    ) external returns (uint256 datasetId);
+
+    /// @notice Sets `datasetId`'s curve. Only its vendor; affects later requests. Emits {CurveUpdated}.
+    function setCurve(uint256 datasetId, CurveType curveType, uint128 spotPrice, uint128 delta) external;
+
+    /// @notice Sets the account credited with `datasetId`'s earnings. Only its vendor. Emits {PayoutUpdated}.
+    function setPayout(uint256 datasetId, address payout) external;
+
+    /// @notice Fulfils `requestId` with a proof for the dataset's template whose public `instances` are
+    /// `[testSetHash, labelHash, modelCommitment, correct << outputScale]`. Only the dataset's vendor, before the
+    /// deadline (inclusive), once. Checks the hashes against the request, `minCorrect <= correct <= rows` and the
+    /// proof; stores the {Receipt}, credits the payout with the price and moves the spot price one step along the
+    /// curve. Emits {ReceiptIssued}.
+    function fulfil(uint256 requestId, bytes calldata proof, uint256[] calldata instances) external;
+
+    // ---------------------------------------------------------------------------------------------- customers
+
+    /// @notice Requests a model from `datasetId` that gets at least `minCorrect` rows of the committed test set
+    /// right, paying the current price into escrow; the excess over it is sent back (credited if that fails).
+    /// @dev `testSetHash`/`labelHash` are the Poseidon hashes ezkl computes for the template's `hashed` inputs
+    /// (nonzero field elements). `block.timestamp + MIN_FULFILMENT_WINDOW <= deadline <= block.timestamp +
+    /// MAX_FULFILMENT_WINDOW`. Emits {ModelRequested}.
+    /// @return requestId The new request's id (from 1).
+    function request(
+        uint256 datasetId,
+        uint256 testSetHash,
+        uint256 labelHash,
+        uint32 minCorrect,
+        uint64 deadline,
+        uint256 maxPrice
+    ) external payable returns (uint256 requestId);
+
+    /// @notice Refunds the unfulfilled `requestId` after its deadline; anyone may call it. The price goes back to
+    /// the customer (sent with bounded gas, credited to {refundableOf} if that fails). Emits {Refunded}.
+    function refund(uint256 requestId) external;
+
+    /// @notice Sends the caller's whole refundable balance to `to`. Emits {RefundWithdrawn}.
+    function withdrawRefund(address payable to) external;
+
+    /// @notice Sends the caller's whole earnings balance (as a payout address) to `to`. Emits {EarningsWithdrawn}.
+    function withdrawEarnings(address payable to) external;
+
+    // ---------------------------------------------------------------------------------------------- views
+
+    /// @notice The shortest time a request leaves the vendor (seconds).
+    function MIN_FULFILMENT_WINDOW() external view returns (uint32);
+
+    /// @notice The longest time a request may leave the vendor (seconds).
+    function MAX_FULFILMENT_WINDOW() external view returns (uint32);
+
+    /// @notice Gas forwarded when the market pushes ETH on its own initiative (excess payment, refunds).
+    function PUSH_GAS_LIMIT() external view returns (uint256);
+
+    /// @notice Template `templateId` (all zero if it does not exist).
+    function getTemplate(uint256 templateId) external view returns (Template memory);
+
+    /// @notice Dataset `datasetId` (all zero if it does not exist).
+    function getDataset(uint256 datasetId) external view returns (Dataset memory);
+
+    /// @notice Request `requestId` (all zero if it does not exist).
+    function getRequest(uint256 requestId) external view returns (Request memory);
+
+    /// @notice The receipt of fulfilled request `requestId` (all zero otherwise).
+    function getReceipt(uint256 requestId) external view returns (Receipt memory);
+
+    /// @notice Templates, datasets and requests created so far; ids run from 1.
+    function counts() external view returns (uint256 templates, uint256 datasets, uint256 requests);
+
+    /// @notice Refunds credited to `account`.
+    function refundableOf(address account) external view returns (uint256);
+
+    /// @notice Earnings credited to `account`.
+    function earningsOf(address account) external view returns (uint256);
+
+    /// @notice ETH held for pending requests.
+    function totalEscrowed() external view returns (uint256);
+
+    /// @notice Sum of all {refundableOf}.
+    function totalRefundable() external view returns (uint256);
+
+    /// @notice Sum of all {earningsOf}.
+    function totalEarnings() external view returns (uint256);
+
+    /// @notice ETH held beyond what is owed: `balance - (escrowed + refundable + earnings)`.
+    function surplus() external view returns (uint256);
+}

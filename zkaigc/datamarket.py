@@ -1,0 +1,145 @@
+"""The dataset market from Python: templates, listings, requests, fulfilment, receipts and the delivery check.
+
+Over Ape contract instances of `DatasetMarket` (contracts/datamarket/). The vendor lists a dataset under a tree
+template, trains a tree on its private data (`proofs.trees.train_tree`), proves it on the customer's test set and
+fulfils; the customer commits to the test set's Poseidon hashes when requesting, reads the receipt and opens the
+delivered tree against the receipt's model commitment (`verify_delivery`). What a receipt proves, and what it does
+not: docs/datamarket.md.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from eth_utils import keccak
+
+from proofs.trees import FeatureSchema, Opening, TreeParams, TreeProof, TreeTemplate, open_tree, test_set_hashes
+from proofs.trees.template import output_scale
+
+from .enums import CurveType
+from .errors import DataMarketError
+
+
+def data_commitment(dataset: str, schema: FeatureSchema) -> bytes:
+    """keccak256 of the dataset's name and its published feature schema: what a listing commits to."""
+    return keccak(dataset.encode() + b"\n" + schema.model_dump_json().encode())
+
+
+def min_correct(accuracy: float, rows: int) -> int:
+    """The fewest correct rows that reach `accuracy` (0 < accuracy <= 1) on a test set of `rows`."""
+    if not 0 < accuracy <= 1:
+        raise DataMarketError(f"accuracy must be in (0, 1], got {accuracy}")
+    return max(1, math.ceil(accuracy * rows - 1e-9))
+
+
+def register_template(market, verifier, template: TreeTemplate, owner) -> int:
+    """Register a built template's verifier for its shape (owner only); returns the template id."""
+    scale = output_scale(template.artifacts())
+    tx = market.registerTemplate(
+        verifier, template.rows, template.features, template.depth, template.classes, scale, sender=owner
+    )
+    return int(next(iter(tx.decode_logs(market.TemplateRegistered))).templateId)
+
+
+def list_dataset(
+    market,
+    template_id: int,
+    commitment: bytes,
+    vendor,
+    spot_price: int,
+    delta: int,
+    curve: CurveType = CurveType.EXPONENTIAL,
+    payout: str | None = None,
+) -> int:
+    """List a dataset with its own curve (start it low); returns the dataset id."""
+    tx = market.listDataset(
+        template_id, commitment, payout or vendor.address, int(curve), spot_price, delta, sender=vendor
+    )
+    return int(next(iter(tx.decode_logs(market.DatasetListed))).datasetId)
+
+
+@dataclass
+class ModelRequest:
+    """A paid, escrowed request for a model."""
+
+    request_id: int
+    price: int
+    deadline: int
+    gas_used: int
+
+
+def request_model(
+    chain,
+    market,
+    dataset_id: int,
+    template: TreeTemplate,
+    xq: np.ndarray,
+    labels: np.ndarray,
+    correct: int,
+    customer,
+    ttl: int = 3600,
+    max_price: int | None = None,
+) -> ModelRequest:
+    """Commit to a test set (already on the dataset's grid) and pay the current price into escrow."""
+    x_hash, y_hash = test_set_hashes(template, xq, labels)
+    price = int(market.getDataset(dataset_id).spotPrice)
+    if max_price is not None and price > max_price:
+        raise DataMarketError(f"the price is {price} wei, above the limit {max_price} wei")
+    limit = price if max_price is None else max_price
+    deadline = chain.pending_timestamp + ttl
+    tx = market.request(dataset_id, x_hash, y_hash, correct, deadline, limit, value=limit, sender=customer)
+    log = next(iter(tx.decode_logs(market.ModelRequested)))
+    return ModelRequest(int(log.requestId), int(log.price), deadline, tx.gas_used)
+
+
+def fulfil(market, request_id: int, proof: TreeProof, vendor):
+    """Submit the proof for `request_id` (the dataset's vendor); returns the transaction receipt."""
+    return market.fulfil(request_id, proof.proof, proof.instances, sender=vendor)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """A fulfilled request as the chain stores it."""
+
+    request_id: int
+    dataset_id: int
+    customer: str
+    model_commitment: int
+    correct: int
+    test_set_hash: int
+    block: int
+
+
+def read_receipt(market, request_id: int) -> Receipt:
+    """The receipt of a fulfilled request; `DataMarketError` if there is none."""
+    r = market.getReceipt(request_id)
+    if int(r.blockNumber) == 0:
+        raise DataMarketError(f"request {request_id} has no receipt (not fulfilled)")
+    return Receipt(
+        request_id,
+        int(r.datasetId),
+        str(r.customer),
+        int(r.modelCommitment),
+        int(r.correct),
+        int(r.testSetHash),
+        int(r.blockNumber),
+    )
+
+
+def verify_delivery(
+    receipt: Receipt,
+    template: TreeTemplate,
+    params: TreeParams,
+    xq: np.ndarray,
+    labels: np.ndarray,
+    workdir: Path,
+) -> Opening:
+    """The customer's check: the receipt is about this test set, and the delivered tree opens its commitment
+    (same Poseidon hash, same count, re-run locally). Raises `DataMarketError`/`CommitmentError` otherwise."""
+    x_hash, _ = test_set_hashes(template, xq, labels)
+    if x_hash != receipt.test_set_hash:
+        raise DataMarketError(f"receipt {receipt.request_id} is about another test set")
+    return open_tree(template, params, xq, labels, receipt.model_commitment, receipt.correct, workdir)
