@@ -3,6 +3,7 @@
     python -m proofs build micro               # ONNX -> settings -> setup (vk) -> verifier -> sample fixtures
     python -m proofs prove pixel32 --seed 7    # prove a random prompt, verify, decode, write the PNG
     python -m proofs prove pixel32 --prompt 0x0102...
+    python -m proofs build-tree tree-iris-d3    # a decision-tree template: settings -> setup (vk) -> verifier
 
 `build` writes the committed files of a model (proofs/artifacts/<name>/, contracts/verifiers/, and a new
 development SRS under proofs/srs/ if its logrows has none). A development SRS is INSECURE (its maker can forge
@@ -22,6 +23,7 @@ from models import registry
 from models.errors import ZkaigcError
 
 from . import build as builder
+from . import trees
 from .pipeline import ModelArtifacts, committed_models
 from .progress import log
 from .prompts import random_prompt
@@ -50,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         help="dev: committed local SRS (INSECURE, anyone who made it can forge); ceremony: download",
     )
     b.add_argument("--samples", type=int, default=1, help="sample fixtures to prove (default 1)")
+    t = sub.add_parser("build-tree", help="settings, setup and verifier for a decision-tree template")
+    t.add_argument("template", choices=sorted(trees.TEMPLATES))
+    t.add_argument("--srs", choices=["dev", "ceremony"], default="dev", help="as for build")
     r = sub.add_parser("prove", help="prove a prompt with a committed model, verify, decode, write the PNG")
     r.add_argument("model", choices=committed_models())
     g = r.add_mutually_exclusive_group()
@@ -59,8 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     os.environ.setdefault("RUST_LOG", "error")
     try:
-        if args.cmd == "build":
-            art = builder.build(args.model, srs_kind=args.srs, samples=args.samples)
+        if args.cmd in ("build", "build-tree"):
+            if args.cmd == "build":
+                art = builder.build(args.model, srs_kind=args.srs, samples=args.samples)
+            else:
+                art = trees.build(trees.get_template(args.template), srs_kind=args.srs)
             if args.srs == "dev":
                 parts = commit_dev_srs(art.logrows)
                 log(f"development SRS for logrows {art.logrows}: {', '.join(str(x) for x in parts)}")

@@ -1,0 +1,304 @@
+"""DatasetMarket on anvil with a stub verifier: every money flow and every rejection, state snapshotted.
+
+The stub accepts exactly `abi.encode(tag, instances)`, so a "proof" is bound to its template and instances like a
+real one. tests/test_datamarket_proofs.py runs the same market with the real tree verifier and real ezkl proofs.
+"""
+
+import ape
+import pytest
+from eth_abi import encode
+
+from proofs.encoding import FIELD_MODULUS
+
+LINEAR, EXPONENTIAL = 0, 1
+NONE, PENDING, FULFILLED, REFUNDED = 0, 1, 2, 3
+ROWS, FEATURES, DEPTH, CLASSES, SCALE = 48, 4, 3, 3, 12
+SPOT = 10**12  # a new dataset starts "egregiously low"
+WAD = 10**18
+X_HASH, Y_HASH, MODEL = 0x1234, 0x5678, 0x9ABC
+TAG = 7
+
+
+def stub_proof(instances, tag=TAG) -> bytes:
+    return encode(["uint256", "uint256[]"], [tag, instances])
+
+
+def instances(correct=45, x=X_HASH, y=Y_HASH, model=MODEL, scale=SCALE):
+    return [x, y, model, correct << scale]
+
+
+@pytest.fixture
+def market(project, deployer):
+    return project.DatasetMarket.deploy(deployer, sender=deployer)
+
+
+@pytest.fixture
+def template_id(project, market, deployer):
+    verifier = project.StubVerifier.deploy(TAG, sender=deployer)
+    market.registerTemplate(verifier, ROWS, FEATURES, DEPTH, CLASSES, SCALE, sender=deployer)
+    return 1
+
+
+@pytest.fixture
+def dataset_id(market, template_id, vendor):
+    market.listDataset(template_id, b"\x11" * 32, vendor, EXPONENTIAL, SPOT, 2 * WAD, sender=vendor)
+    return 1
+
+
+@pytest.fixture
+def deadline(chain):
+    return chain.pending_timestamp + 3600
+
+
+@pytest.fixture
+def requested(market, dataset_id, user, deadline):
+    market.request(dataset_id, X_HASH, Y_HASH, 40, deadline, SPOT, value=SPOT, sender=user)
+    return 1
+
+
+def snapshot(market, accounts, sender, ids=(1, 2)):
+    """Everything a rejected call must leave unchanged: ETH of everyone but the sender (who pays gas), the books."""
+    return {
+        "eth": [a.balance for a in accounts if a != sender] + [market.balance],
+        "totals": (market.totalEscrowed(), market.totalRefundable(), market.totalEarnings()),
+        "credits": [(market.refundableOf(a), market.earningsOf(a)) for a in accounts],
+        "counts": tuple(market.counts()),
+        "templates": [tuple(market.getTemplate(i)) for i in ids],
+        "datasets": [tuple(market.getDataset(i)) for i in ids],
+        "requests": [tuple(market.getRequest(i)) for i in ids],
+        "receipts": [tuple(market.getReceipt(i)) for i in ids],
+    }
+
+
+def assert_books_balance(market):
+    assert market.balance == market.totalEscrowed() + market.totalRefundable() + market.totalEarnings()
+    assert market.surplus() == 0
+
+
+# ------------------------------------------------------------------------------------------------ templates
+def test_register_template_records_the_shape_if_called_by_the_owner(project, market, deployer):
+    verifier = project.StubVerifier.deploy(TAG, sender=deployer)
+    tx = market.registerTemplate(verifier, ROWS, FEATURES, DEPTH, CLASSES, SCALE, sender=deployer)
+    [log] = tx.decode_logs(market.TemplateRegistered)
+    assert (log.templateId, log.verifier, log.rows, log.outputScale) == (1, verifier.address, ROWS, SCALE)
+    assert tuple(market.getTemplate(1)) == (verifier.address, ROWS, FEATURES, DEPTH, CLASSES, SCALE)
+
+
+def test_register_template_reverts_if_caller_is_not_the_owner(project, market, deployer, stranger, accounts):
+    verifier = project.StubVerifier.deploy(TAG, sender=deployer)
+    before = snapshot(market, accounts[:5], stranger)
+    with ape.reverts(market.OwnableUnauthorizedAccount, account=stranger.address):
+        market.registerTemplate(verifier, ROWS, FEATURES, DEPTH, CLASSES, SCALE, sender=stranger)
+    assert snapshot(market, accounts[:5], stranger) == before
+
+
+def test_register_template_reverts_if_verifier_has_no_code(market, deployer, stranger, accounts):
+    before = snapshot(market, accounts[:5], deployer)
+    with ape.reverts(market.InvalidVerifier, verifier=stranger.address):
+        market.registerTemplate(stranger, ROWS, FEATURES, DEPTH, CLASSES, SCALE, sender=deployer)
+    assert snapshot(market, accounts[:5], deployer) == before
+
+
+@pytest.mark.parametrize("shape", [(0, 4, 3, 3), (48, 0, 3, 3), (48, 4, 0, 3), (48, 4, 3, 1)])
+def test_register_template_reverts_if_the_shape_is_empty(project, market, deployer, accounts, shape):
+    verifier = project.StubVerifier.deploy(TAG, sender=deployer)
+    before = snapshot(market, accounts[:5], deployer)
+    with ape.reverts(market.InvalidShape, rows=shape[0], features=shape[1], depth=shape[2], classes=shape[3]):
+        market.registerTemplate(verifier, *shape, SCALE, sender=deployer)
+    assert snapshot(market, accounts[:5], deployer) == before
+
+
+# ------------------------------------------------------------------------------------------------ listing
+def test_list_dataset_records_the_vendor_and_its_curve(market, template_id, vendor):
+    tx = market.listDataset(template_id, b"\x22" * 32, vendor, LINEAR, SPOT, 10**11, sender=vendor)
+    [log] = tx.decode_logs(market.DatasetListed)
+    assert (log.datasetId, log.vendor, log.templateId, log.spotPrice) == (1, vendor.address, template_id, SPOT)
+    dataset = market.getDataset(1)
+    assert (dataset.vendor, dataset.templateId, dataset.payout, dataset.sales) == (vendor, 1, vendor, 0)
+    assert dataset.dataCommitment == b"\x22" * 32
+
+
+def test_list_dataset_reverts_if_the_template_does_not_exist(market, template_id, vendor, accounts):
+    before = snapshot(market, accounts[:5], vendor)
+    with ape.reverts(market.TemplateNotFound, templateId=2):
+        market.listDataset(2, b"\x22" * 32, vendor, LINEAR, SPOT, 0, sender=vendor)
+    assert snapshot(market, accounts[:5], vendor) == before
+
+
+def test_list_dataset_reverts_if_payout_is_zero(market, template_id, vendor, accounts):
+    before = snapshot(market, accounts[:5], vendor)
+    with ape.reverts(market.InvalidPayout):
+        market.listDataset(template_id, b"\x22" * 32, "0x" + "00" * 20, LINEAR, SPOT, 0, sender=vendor)
+    assert snapshot(market, accounts[:5], vendor) == before
+
+
+def test_list_dataset_reverts_if_the_curve_is_invalid(market, template_id, vendor, accounts):
+    before = snapshot(market, accounts[:5], vendor)
+    with ape.reverts(market.InvalidCurve, curveType=EXPONENTIAL, spotPrice=SPOT, delta=WAD - 1):
+        market.listDataset(template_id, b"\x22" * 32, vendor, EXPONENTIAL, SPOT, WAD - 1, sender=vendor)
+    assert snapshot(market, accounts[:5], vendor) == before
+
+
+def test_set_curve_reverts_if_caller_is_not_the_vendor(market, dataset_id, stranger, accounts):
+    before = snapshot(market, accounts[:5], stranger)
+    with ape.reverts(market.NotVendor, datasetId=dataset_id, account=stranger.address):
+        market.setCurve(dataset_id, LINEAR, 1, 1, sender=stranger)
+    assert snapshot(market, accounts[:5], stranger) == before
+
+
+def test_set_curve_and_payout_change_the_listing_if_called_by_the_vendor(market, dataset_id, vendor, stranger):
+    market.setCurve(dataset_id, LINEAR, 5, 6, sender=vendor)
+    market.setPayout(dataset_id, stranger, sender=vendor)
+    dataset = market.getDataset(dataset_id)
+    assert (dataset.curveType, dataset.spotPrice, dataset.delta, dataset.payout) == (LINEAR, 5, 6, stranger)
+
+
+# ------------------------------------------------------------------------------------------------ requests
+def test_request_escrows_the_price_and_returns_the_excess(market, dataset_id, user, deadline):
+    before = user.balance
+    tx = market.request(dataset_id, X_HASH, Y_HASH, 40, deadline, SPOT * 3, value=SPOT * 3, sender=user)
+    [log] = tx.decode_logs(market.ModelRequested)
+    assert (log.requestId, log.price, log.minCorrect, log.testSetHash) == (1, SPOT, 40, X_HASH)
+    assert user.balance == before - SPOT - tx.total_fees_paid
+    assert market.totalEscrowed() == SPOT
+    request = market.getRequest(1)
+    assert (request.customer, request.status, request.price, request.labelHash) == (user, PENDING, SPOT, Y_HASH)
+    assert_books_balance(market)
+
+
+@pytest.mark.parametrize(
+    ("dataset", "x", "y", "k", "error", "args"),
+    [
+        (2, X_HASH, Y_HASH, 40, "DatasetNotFound", {"datasetId": 2}),
+        (1, 0, Y_HASH, 40, "InvalidHash", {"hash": 0}),
+        (1, X_HASH, FIELD_MODULUS, 40, "InvalidHash", {"hash": FIELD_MODULUS}),
+        (1, X_HASH, Y_HASH, ROWS + 1, "InvalidThreshold", {"minCorrect": ROWS + 1, "rows": ROWS}),
+        (1, X_HASH, Y_HASH, 0, "InvalidThreshold", {"minCorrect": 0, "rows": ROWS}),
+    ],
+)
+def test_request_reverts_if_an_input_can_never_be_proven(
+    market, dataset_id, user, deadline, accounts, dataset, x, y, k, error, args
+):
+    before = snapshot(market, accounts[:5], user)
+    with ape.reverts(getattr(market, error), **args):
+        market.request(dataset, x, y, k, deadline, SPOT, value=SPOT, sender=user)
+    assert snapshot(market, accounts[:5], user) == before
+
+
+def test_request_reverts_if_the_deadline_is_too_soon_or_too_late(market, dataset_id, user, chain, accounts):
+    before = snapshot(market, accounts[:5], user)
+    with ape.reverts(market.DeadlineTooSoon):
+        market.request(dataset_id, X_HASH, Y_HASH, 40, chain.pending_timestamp + 10, SPOT, value=SPOT, sender=user)
+    with ape.reverts(market.DeadlineTooLate):
+        late = chain.pending_timestamp + 8 * 86400
+        market.request(dataset_id, X_HASH, Y_HASH, 40, late, SPOT, value=SPOT, sender=user)
+    assert snapshot(market, accounts[:5], user) == before
+
+
+def test_request_reverts_if_the_price_is_above_max_or_underpaid(market, dataset_id, user, deadline, accounts):
+    before = snapshot(market, accounts[:5], user)
+    with ape.reverts(market.PriceAboveMax, price=SPOT, maxPrice=SPOT - 1):
+        market.request(dataset_id, X_HASH, Y_HASH, 40, deadline, SPOT - 1, value=SPOT, sender=user)
+    with ape.reverts(market.InsufficientPayment, paid=SPOT - 1, price=SPOT):
+        market.request(dataset_id, X_HASH, Y_HASH, 40, deadline, SPOT, value=SPOT - 1, sender=user)
+    assert snapshot(market, accounts[:5], user) == before
+
+
+# ------------------------------------------------------------------------------------------------ fulfil
+def test_fulfil_stores_the_receipt_pays_the_vendor_and_raises_the_price(market, requested, vendor, user):
+    inst = instances(correct=45)
+    tx = market.fulfil(requested, stub_proof(inst), inst, sender=vendor)
+    [log] = tx.decode_logs(market.ReceiptIssued)
+    assert (log.requestId, log.customer, log.modelCommitment, log.correct) == (1, user.address, MODEL, 45)
+    assert log.nextSpotPrice == 2 * SPOT
+    receipt = market.getReceipt(requested)
+    assert (receipt.datasetId, receipt.customer, receipt.correct, receipt.testSetHash) == (1, user, 45, X_HASH)
+    assert (receipt.modelCommitment, receipt.blockNumber) == (MODEL, tx.block_number)
+    assert market.getRequest(requested).status == FULFILLED
+    assert (market.earningsOf(vendor), market.totalEscrowed()) == (SPOT, 0)
+    dataset = market.getDataset(1)
+    assert (dataset.sales, dataset.spotPrice) == (1, 2 * SPOT)
+    assert_books_balance(market)
+
+
+def test_withdraw_earnings_sends_the_vendor_its_credit(market, requested, vendor, stranger):
+    inst = instances()
+    market.fulfil(requested, stub_proof(inst), inst, sender=vendor)
+    before = stranger.balance
+    market.withdrawEarnings(stranger, sender=vendor)
+    assert stranger.balance == before + SPOT
+    assert (market.earningsOf(vendor), market.totalEarnings(), market.balance) == (0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("inst", "error", "args"),
+    [
+        (instances(x=X_HASH + 1), "TestSetMismatch", {"requestId": 1, "expected": X_HASH, "proven": X_HASH + 1}),
+        (instances(y=Y_HASH + 1), "LabelsMismatch", {"requestId": 1, "expected": Y_HASH, "proven": Y_HASH + 1}),
+        (instances(correct=39), "CountBelowThreshold", {"requestId": 1, "correct": 39, "minCorrect": 40}),
+        (instances(correct=ROWS + 1), "InvalidCount", {"requestId": 1, "instance": (ROWS + 1) << SCALE}),
+        (instances()[:3] + [(45 << SCALE) + 1], "InvalidCount", {"requestId": 1, "instance": (45 << SCALE) + 1}),
+        (instances()[:3], "InvalidInstanceCount", {"count": 3}),
+    ],
+)
+def test_fulfil_reverts_if_the_instances_do_not_meet_the_request(
+    market, requested, vendor, accounts, inst, error, args
+):
+    before = snapshot(market, accounts[:5], vendor)
+    with ape.reverts(getattr(market, error), **args):
+        market.fulfil(requested, stub_proof(inst), inst, sender=vendor)
+    assert snapshot(market, accounts[:5], vendor) == before
+
+
+def test_fulfil_reverts_if_the_proof_is_for_another_template(market, requested, vendor, accounts):
+    inst = instances()
+    before = snapshot(market, accounts[:5], vendor)
+    with ape.reverts(market.InvalidProof, requestId=requested):
+        market.fulfil(requested, stub_proof(inst, tag=TAG + 1), inst, sender=vendor)
+    assert snapshot(market, accounts[:5], vendor) == before
+
+
+def test_fulfil_reverts_if_caller_is_not_the_vendor(market, requested, stranger, accounts):
+    inst = instances()
+    before = snapshot(market, accounts[:5], stranger)
+    with ape.reverts(market.NotVendor, datasetId=1, account=stranger.address):
+        market.fulfil(requested, stub_proof(inst), inst, sender=stranger)
+    assert snapshot(market, accounts[:5], stranger) == before
+
+
+def test_fulfil_reverts_if_the_request_expired(market, requested, vendor, chain, accounts):
+    deadline = market.getRequest(requested).deadline
+    chain.pending_timestamp = deadline + 1
+    inst = instances()
+    before = snapshot(market, accounts[:5], vendor)
+    with ape.reverts(market.RequestExpired, requestId=requested, deadline=deadline):
+        market.fulfil(requested, stub_proof(inst), inst, sender=vendor)
+    assert snapshot(market, accounts[:5], vendor) == before
+
+
+def test_fulfil_reverts_if_the_request_was_already_fulfilled(market, requested, vendor, accounts):
+    inst = instances()
+    market.fulfil(requested, stub_proof(inst), inst, sender=vendor)
+    before = snapshot(market, accounts[:5], vendor)
+    with ape.reverts(market.RequestNotPending, requestId=requested, status=FULFILLED):
+        market.fulfil(requested, stub_proof(inst), inst, sender=vendor)
+    assert snapshot(market, accounts[:5], vendor) == before
+
+
+# ------------------------------------------------------------------------------------------------ refunds
+def test_refund_returns_the_price_after_the_deadline_and_keeps_the_curve(market, requested, user, stranger, chain):
+    chain.pending_timestamp = market.getRequest(requested).deadline + 1
+    before = user.balance
+    market.refund(requested, sender=stranger)
+    assert user.balance == before + SPOT
+    assert market.getRequest(requested).status == REFUNDED
+    assert market.getDataset(1).spotPrice == SPOT
+    assert_books_balance(market)
+
+
+def test_refund_reverts_if_the_deadline_has_not_passed(market, requested, stranger, accounts):
+    deadline = market.getRequest(requested).deadline
+    before = snapshot(market, accounts[:5], stranger)
+    with ape.reverts(market.RequestNotExpired, requestId=requested, deadline=deadline):
+        market.refund(requested, sender=stranger)
+    assert snapshot(market, accounts[:5], stranger) == before
