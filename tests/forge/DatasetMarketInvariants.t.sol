@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.20;
+
+import {TestBase} from "./utils/Vm.sol";
+import {DatasetMarketHandler} from "./DatasetMarketHandler.sol";
+import {DatasetMarket} from "../../contracts/datamarket/DatasetMarket.sol";
+import {IDatasetMarket} from "../../contracts/datamarket/interfaces/IDatasetMarket.sol";
+
+/// @notice Escrow conservation and request lifecycle invariants of {DatasetMarket} under random sequences of
+/// {DatasetMarketHandler} calls (foundry.toml: 1,000 runs x depth 100; the quick profile fewer), with reverting,
+/// gas-burning and re-entrant customers and payouts.
+contract DatasetMarketInvariantsTest is TestBase {
+    DatasetMarketHandler internal handler;
+    DatasetMarket internal market;
+
+    function setUp() public {
+        handler = new DatasetMarketHandler();
+        market = handler.market();
+    }
+
+    /// forge: fuzz only the handler.
+    function targetContracts() public view returns (address[] memory targets) {
+        targets = new address[](1);
+        targets[0] = address(handler);
+    }
+
+    /// One campaign checking every property after every call.
+    function invariant_escrowConservedAndRequestsSettleOnce() public view {
+        // The books: balance == escrowed + refundable + earnings, and ETH in minus ETH out is the balance.
+        uint256 owed = market.totalEscrowed() + market.totalRefundable() + market.totalEarnings();
+        assertEq(address(market).balance, owed, "balance == escrowed + refundable + earnings");
+        assertEq(handler.ghostIn() - handler.ghostOut(), address(market).balance, "ETH in - ETH out == balance");
+        assertEq(market.surplus(), 0, "no surplus without forced ETH");
+
+        // Each bucket is the sum of its parts.
+        address[] memory accounts = handler.accountList();
+        uint256 refundable;
+        uint256 earnings;
+        for (uint256 i = 0; i < accounts.length; ++i) {
+            refundable += market.refundableOf(accounts[i]);
+            earnings += market.earningsOf(accounts[i]);
+        }
+        assertEq(refundable, market.totalRefundable(), "sum of refundable == totalRefundable");
+        assertEq(earnings, market.totalEarnings(), "sum of earnings == totalEarnings");
+
+        // Requests: escrow is the sum of pending prices; each settles at most once; receipts only for fulfilled
+        // requests, never below the threshold; prices follow each dataset's curve.
+        uint256[] memory ids = handler.requestIds();
+        uint256 escrowed;
+        for (uint256 i = 0; i < ids.length; ++i) {
+            IDatasetMarket.Request memory req = market.getRequest(ids[i]);
+            if (req.status == IDatasetMarket.RequestStatus.Pending) escrowed += req.price;
+            assertLe(handler.settlements(ids[i]), 1, "a request settles at most once");
+            IDatasetMarket.Receipt memory receipt = market.getReceipt(ids[i]);
+            bool fulfilled = req.status == IDatasetMarket.RequestStatus.Fulfilled;
+            assertTrue(fulfilled == (receipt.blockNumber != 0), "a receipt iff fulfilled");
+            if (fulfilled) assertLe(req.minCorrect, receipt.correct, "receipt count >= threshold");
+        }
+        assertEq(escrowed, market.totalEscrowed(), "escrow == sum of pending prices");
+        assertEq(handler.belowThresholdSold(), 0, "no sale below the threshold");
+        assertEq(handler.pricedOffCurve(), 0, "every request paid the dataset's spot price");
+        for (uint256 d = 1; d <= 2; ++d) {
+            assertEq(market.getDataset(d).spotPrice, handler.ghostSpot(d), "spot == curve position");
+        }
+        assertTrue(!handler.reentrant().reentered(), "no re-entry");
+    }
+
+    /// The handler's paths are reachable: a request, a valid fulfilment and a refund all succeed.
+    function test_handlerFulfilsAndRefunds() public {
+        handler.request(0, 0, 1, 1, 1); // alice, dataset 1, threshold 1
+        handler.fulfil(0, 1, 48); // the vendor, a valid proof with 48 correct
+        assertEq(handler.settlements(1), 1, "fulfilled");
+        assertEq(market.getReceipt(1).correct, 48, "receipt");
+        handler.request(1, 1, 1, 1, 1);
+        handler.warp(2 days);
+        handler.refund(1, 0);
+        assertEq(handler.settlements(2), 1, "refunded");
+        assertTrue(market.getRequest(2).status == IDatasetMarket.RequestStatus.Refunded, "status");
+    }
+}
