@@ -10,7 +10,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help setup browser compile lint test test-fast demo app train build prove bench clean
+.PHONY: help setup browser compile lint test test-fast demo demo-data app train build prove bench clean
 MODEL ?= pixel32
 # `make app`: the port to serve on; RPC=<url> attaches to a running anvil; MODELS=a,b deploys and serves fewer models.
 PORT ?= 8000
@@ -59,6 +59,9 @@ test-fast: setup  ## the fast lane: lint, unit and contract tests on micro, forg
 
 demo: setup  ## deploy to a local anvil, claim, pay, prove, fulfil, and write the minted image
 	ape run demo
+
+demo-data: setup  ## the dataset market on a local anvil: list, request, prove a tree, fulfil, open (TEMPLATE=...)
+	ape run demo_data $(if $(TEMPLATE),--template $(TEMPLATE))
 
 app: setup  ## the web app on a fresh anvil: try every model, mint, browse (PORT=8000, RPC=url, MODELS=a,b)
 	ape run app --port $(PORT) $(if $(RPC),--rpc $(RPC)) $(if $(MODELS),--models $(MODELS))

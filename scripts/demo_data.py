@@ -1,0 +1,114 @@
+"""`ape run demo_data` (`make demo-data`): the dataset market on a local anvil chain, start to finish.
+
+The owner deploys the market and registers a tree template's verifier; a vendor lists a private dataset (a
+bundled scikit-learn one) on an exponential curve starting at 1 gwei; a customer commits to a test set and pays
+for a tree that gets at least `--accuracy` of it right; the vendor trains a salted tree on its private rows,
+proves it with ezkl and fulfils; the customer reads the receipt and opens the delivered tree against it.
+"""
+
+import tempfile
+import time
+from pathlib import Path
+
+import click
+from ape import accounts, chain, project
+from ape.cli import ConnectedProviderCommand
+
+from proofs.trees import (
+    TEMPLATES,
+    FeatureSchema,
+    get_template,
+    load_dataset,
+    prove,
+    random_salt,
+    split,
+    train_tree,
+)
+from zkaigc import datamarket as dm
+from zkaigc.errors import ZkaigcError
+
+SPOT = 10**9  # 1 gwei: a new dataset starts egregiously low
+DELTA = 15 * 10**17  # ×1.5 per model sold
+
+
+@click.command(cls=ConnectedProviderCommand)
+@click.option("--template", "name", default="tree-wine-d4", type=click.Choice(sorted(TEMPLATES)), show_default=True)
+@click.option("--accuracy", default=0.85, show_default=True, help="Accuracy the customer pays for (0-1].")
+@click.option("--seed", default=0, show_default=True, help="Seed of the vendor/customer split.")
+def cli(network, name, accuracy, seed):
+    """List a dataset, request a model, prove, fulfil, and open the delivered tree."""
+    if not network.is_dev:
+        raise click.ClickException("the demo uses test accounts: run it on a local network")
+    try:
+        run(name, accuracy, seed)
+    except ZkaigcError as err:
+        raise click.ClickException(str(err)) from None
+
+
+def run(name: str, accuracy: float, seed: int) -> None:
+    template = get_template(name)
+    owner, vendor, customer = accounts.test_accounts[0], accounts.test_accounts[1], accounts.test_accounts[2]
+    click.echo(f"== dataset market demo on chain {chain.chain_id}, template {name}")
+
+    market = project.DatasetMarket.deploy(owner, sender=owner)
+    verifier_name = template.artifacts().contract_name
+    verifier = getattr(project, verifier_name).deploy(sender=owner)
+    code = len(chain.provider.get_code(verifier.address))
+    template_id = dm.register_template(market, verifier, template, owner)
+    click.echo(f"1. owner deploys DatasetMarket and {verifier_name} ({code:,} bytes of code, EIP-170 max 24,576)")
+
+    features, labels = load_dataset(template.dataset)
+    (x_private, y_private), (x_test, y_test) = split(features, labels, template.rows, seed=seed)
+    schema = FeatureSchema.fit(x_private)
+    commitment = dm.data_commitment(template.dataset, schema)
+    dataset_id = dm.list_dataset(market, template_id, commitment, vendor, SPOT, DELTA)
+    click.echo(
+        f"2. vendor lists {template.dataset} ({len(y_private)} private rows) as dataset {dataset_id}, "
+        f"price {SPOT} wei, ×{DELTA / 1e18} per sale"
+    )
+
+    xq = schema.quantize(x_test)  # the customer applies the published schema to its own test set
+    k = dm.min_correct(accuracy, template.rows)
+    request = dm.request_model(chain, market, dataset_id, template, xq, y_test, k, customer)
+    click.echo(
+        f"3. customer commits to {template.rows} test rows and asks for >= {k}/{template.rows} correct "
+        f"({accuracy:.0%}): request {request.request_id}, paid {request.price} wei, gas {request.gas_used:,}"
+    )
+
+    tree = train_tree(schema, x_private, y_private, depth=template.depth, salt=random_salt(template.salt_nodes))
+    right = int((tree.predict(xq) == y_test).sum())
+    click.echo(f"4. vendor trains a depth-{template.depth} tree (salted); it gets {right}/{template.rows} right")
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        proof = prove(template, tree, xq, y_test, Path(tmp) / "prove")
+        prove_s = time.perf_counter() - start
+        click.echo(f"5. vendor proves with ezkl in {prove_s:.1f} s ({len(proof.proof):,} proof bytes)")
+        if proof.correct < k:
+            raise click.ClickException(f"the tree gets {proof.correct} right, below {k}: the market would refuse it")
+        tx = dm.fulfil(market, request.request_id, proof, vendor)
+        click.echo(f"6. vendor fulfils: proof verified on chain, gas {tx.gas_used:,}")
+
+        receipt = dm.read_receipt(market, request.request_id)
+        opening = dm.verify_delivery(receipt, template, tree, xq, y_test, Path(tmp) / "open")
+        click.echo(
+            f"7. customer opens the delivered tree: commitment {opening.model_commitment:#x} matches, "
+            f"{opening.correct_local}/{template.rows} correct re-run locally"
+        )
+    earned = market.earningsOf(vendor.address)
+    before = vendor.balance
+    withdraw = market.withdrawEarnings(vendor.address, sender=vendor)
+    click.echo(f"8. vendor withdraws {vendor.balance - before + withdraw.total_fees_paid} wei ({earned} credited)")
+
+    click.echo("")
+    click.echo("== receipt")
+    click.echo(f"   request          {receipt.request_id} (dataset {receipt.dataset_id}, block {receipt.block})")
+    click.echo(f"   customer         {receipt.customer}")
+    click.echo(f"   model commitment {receipt.model_commitment:#x}")
+    click.echo(f"   test set hash    {receipt.test_set_hash:#x}")
+    click.echo(f"   accuracy         {receipt.correct}/{template.rows} = {receipt.correct / template.rows:.1%}")
+    click.echo("== summary")
+    click.echo(f"   price paid       {request.price} wei; next price {market.getDataset(dataset_id).spotPrice} wei")
+    click.echo(f"   prove            {prove_s:.1f} s (template logrows {template.artifacts().logrows})")
+    click.echo(f"   gas: request     {request.gas_used:,}")
+    click.echo(f"   gas: fulfil      {tx.gas_used:,} (verify + receipt + credit + curve)")
+    click.echo(f"   gas: withdraw    {withdraw.gas_used:,}")
