@@ -128,7 +128,6 @@ def chain_numbers(name: str, proof: TreeProof) -> dict:
 # --------------------------------------------------------------------------------------------------------
 def size_options(name: str) -> list[dict]:
     """Verifier runtime size of the template built with each option, from scratch in a temporary folder."""
-    import ezkl
 
     base = get_template(name)
     rows = []
@@ -145,8 +144,7 @@ def size_options(name: str) -> list[dict]:
             sol, abi, vka = Path(tmp) / "Reusable.sol", Path(tmp) / "Reusable.abi", Path(tmp) / "vka.bytes"
 
             try:
-                asyncio.run(_reusable_verifier(art, sol, abi))
-                ezkl.create_evm_vka(str(art.vk), str(art.settings), str(vka), srs_path=str(art.srs()))
+                asyncio.run(_reusable_verifier(art, sol, abi, vka))
                 _, runtime, _ = compile_runtime(sol.read_text(), "Halo2Verifier")
                 row = _size_row(cols, settings, "ezkl reusable verifier (shared) + VK artifact", runtime)
                 row["vka_bytes"] = len(vka.read_bytes()) if vka.exists() else None
@@ -156,12 +154,16 @@ def size_options(name: str) -> list[dict]:
     return rows
 
 
-async def _reusable_verifier(art, sol: Path, abi: Path) -> bool:
+async def _reusable_verifier(art, sol: Path, abi: Path, vka: Path) -> None:
+    """ezkl's reusable verifier and this circuit's VK artifact (both must be awaited inside a running loop)."""
     import ezkl
 
-    return await ezkl.create_evm_verifier(
+    await ezkl.create_evm_verifier(
         str(art.vk), str(art.settings), str(sol), str(abi), srs_path=str(art.srs()), reusable=True
     )
+    result = ezkl.create_evm_vka(str(art.vk), str(art.settings), str(vka), srs_path=str(art.srs()))
+    if hasattr(result, "__await__"):  # ezkl 23 returns a Future here
+        await result
 
 
 def _size_row(cols: int, settings: dict, option: str, runtime: str) -> dict:

@@ -138,3 +138,65 @@ def test_templates_fit_their_datasets():
         features, labels = load_dataset(template.dataset)
         assert features.shape[1] == template.features and len(np.unique(labels)) == template.classes
         assert template.rows < len(labels)
+
+
+def test_check_test_set_raises_if_the_shape_grid_or_labels_do_not_fit(iris_tree, iris_split):
+    from proofs.trees.template import check_test_set
+
+    params, schema = iris_tree
+    _, (xte, yte) = iris_split
+    iris = get_template("tree-iris-d3")
+    xq = schema.quantize(xte)
+    check_test_set(iris, xq, yte)  # fits
+    with pytest.raises(TreeError, match="48 rows"):
+        check_test_set(iris, xq[:-1], yte[:-1])
+    with pytest.raises(TreeError, match="grid"):
+        check_test_set(iris, xq + 0.01, yte)
+    with pytest.raises(TreeError, match="classes 0..2"):
+        check_test_set(iris, xq, np.where(yte == 0, 3, yte))
+
+
+def test_test_set_hashes_change_if_one_feature_moves_one_grid_step(iris_split, iris_tree):
+    from proofs.trees import test_set_hashes
+
+    _, schema = iris_tree
+    _, (xte, yte) = iris_split
+    iris = get_template("tree-iris-d3")
+    xq = schema.quantize(xte)
+    x_hash, y_hash = test_set_hashes(iris, xq, yte)
+    moved = xq.copy()
+    moved[5, 2] += 1 / 16
+    moved_x, same_y = test_set_hashes(iris, moved, yte)
+    assert moved_x != x_hash and same_y == y_hash
+
+
+def test_tree_proof_round_trips_through_json():
+    from proofs.trees import TreeProof
+
+    proof = TreeProof("tree-iris-d3", b"\x01\x02", [1, 2, 3, 45 << 12], output_scale=12, seconds=1.5)
+    again = TreeProof.from_json(proof.to_json())
+    assert again == proof and again.correct == 45
+
+
+@pytest.mark.parametrize(("accuracy", "rows", "k"), [(0.85, 48, 41), (1.0, 48, 48), (0.5, 54, 27), (0.001, 48, 1)])
+def test_min_correct_rounds_up_to_whole_rows(accuracy, rows, k):
+    from zkaigc.datamarket import min_correct
+
+    assert min_correct(accuracy, rows) == k
+
+
+def test_min_correct_raises_if_accuracy_is_outside_zero_to_one():
+    from zkaigc.datamarket import min_correct
+    from zkaigc.errors import DataMarketError
+
+    with pytest.raises(DataMarketError, match="accuracy"):
+        min_correct(1.2, 48)
+
+
+def test_data_commitment_binds_the_schema(iris_tree):
+    from zkaigc.datamarket import data_commitment
+
+    _, schema = iris_tree
+    other = schema.model_copy(update={"centre": [c + 1 for c in schema.centre]})
+    assert data_commitment("iris", schema) != data_commitment("iris", other)
+    assert data_commitment("iris", schema) == data_commitment("iris", schema)
