@@ -143,3 +143,32 @@ def verify_delivery(
     if x_hash != receipt.test_set_hash:
         raise DataMarketError(f"receipt {receipt.request_id} is about another test set")
     return open_tree(template, params, xq, labels, receipt.model_commitment, receipt.correct, workdir)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Files the CLIs exchange: test sets as CSV (features..., label), trees and schemas as JSON (pydantic)
+# --------------------------------------------------------------------------------------------------------
+def write_test_set(path: Path, features: np.ndarray, labels: np.ndarray) -> Path:
+    """Raw test rows as CSV: one row per line, the features then the integer label."""
+    rows = np.column_stack([np.asarray(features, dtype=np.float64), np.asarray(labels, dtype=np.float64)])
+    np.savetxt(path, rows, delimiter=",", fmt="%.10g")
+    return path
+
+
+def read_test_set(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """(raw features, integer labels) from a test-set CSV; `DataMarketError` for an unreadable file."""
+    try:
+        rows = np.loadtxt(path, delimiter=",", ndmin=2)
+    except (OSError, ValueError) as err:
+        raise DataMarketError(f"cannot read the test set {path}: {err}") from None
+    if rows.shape[1] < 2 or not np.array_equal(rows[:, -1], np.round(rows[:, -1])):
+        raise DataMarketError(f"{path}: expected rows of features followed by an integer label")
+    return rows[:, :-1], rows[:, -1].astype(np.int64)
+
+
+def read_model(cls, path: Path):
+    """A pydantic file (`FeatureSchema`, `TreeParams`); `DataMarketError` if it is missing or malformed."""
+    try:
+        return cls.model_validate_json(Path(path).read_text())
+    except (OSError, ValueError) as err:
+        raise DataMarketError(f"cannot read {cls.__name__} from {path}: {str(err).splitlines()[0]}") from None
