@@ -200,3 +200,26 @@ def test_data_commitment_binds_the_schema(iris_tree):
     other = schema.model_copy(update={"centre": [c + 1 for c in schema.centre]})
     assert data_commitment("iris", schema) != data_commitment("iris", other)
     assert data_commitment("iris", schema) == data_commitment("iris", schema)
+
+
+def test_test_set_csv_round_trips_and_raises_if_malformed(iris_split, tmp_path):
+    from zkaigc import datamarket as dm
+    from zkaigc.errors import DataMarketError
+
+    _, (xte, yte) = iris_split
+    features, labels = dm.read_test_set(dm.write_test_set(tmp_path / "t.csv", xte, yte))
+    assert np.allclose(features, xte) and np.array_equal(labels, yte)
+    (tmp_path / "bad.csv").write_text("1.0,2.0,0.5\n")
+    with pytest.raises(DataMarketError, match="integer label"):
+        dm.read_test_set(tmp_path / "bad.csv")
+    with pytest.raises(DataMarketError, match="cannot read"):
+        dm.read_test_set(tmp_path / "missing.csv")
+
+
+def test_read_model_raises_if_the_file_is_not_a_tree(tmp_path):
+    from zkaigc import datamarket as dm
+    from zkaigc.errors import DataMarketError
+
+    (tmp_path / "tree.json").write_text('{"features": 4}')
+    with pytest.raises(DataMarketError, match="TreeParams"):
+        dm.read_model(TreeParams, tmp_path / "tree.json")
