@@ -31,5 +31,5 @@ class CircuitConfig:
     # packed sum needs no rescale (a rescale would range-check the ~2^112 value and fail witness generation).
     rebase_frac_zero_constants: bool = False
     # How many multiplications may accumulate scale before ezkl rescales (each rescale is a division with range
-    # checks). The decision-tree circuits multiply only by 0/1 and small integers, so they never need one.
+    # checks). The decision-tree circuits multiply only by 0/1 and small integers: 10 lets them run without one.
     scale_rebase_multiplier: int = 1
