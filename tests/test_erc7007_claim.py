@@ -38,16 +38,18 @@ def test_commit_records_time_and_emits_commit(micro_collection, user, chain):
     assert len(logs) == 1 and logs[0].commitment == commitment
 
 
+@pytest.mark.parametrize("copier", ["stranger", "user"])
 @pytest.mark.parametrize("delay", [1, MIN_AGE, MAX_AGE - 1], ids=["too-new", "revealable", "last-second"])
-def test_commit_is_a_no_op_if_commitment_is_pending(micro_collection, committed, user, stranger, chain, delay):
-    # A copy of a pending commitment (here by a stranger who saw it, then by its author) neither reverts nor
-    # resets its age: nobody can make the author's own commit fail or delay its reveal.
+def test_commit_is_a_no_op_if_commitment_is_pending(micro_collection, committed, chain, delay, copier, request):
+    # A copy of a pending commitment (by a stranger who saw it, or by its author) neither reverts nor resets its
+    # age: nobody can make the author's own commit fail or delay its reveal. One copy per case, mined at exactly
+    # `at + delay`: a second copy would land a block later, past the last second.
     commitment, at = committed
     chain.pending_timestamp = at + delay
-    for sender in (stranger, user):
-        tx = micro_collection.commit(commitment, sender=sender)
-        assert not tx.decode_logs(micro_collection.Commit)
-        assert micro_collection.commitmentTimestamp(commitment) == at
+    tx = micro_collection.commit(commitment, sender=request.getfixturevalue(copier))
+    assert block_time(chain, tx) == at + delay
+    assert not tx.decode_logs(micro_collection.Commit)
+    assert micro_collection.commitmentTimestamp(commitment) == at
 
 
 def test_commit_lets_the_author_commit_and_claim_if_a_copy_was_committed_first(micro_collection, user, stranger, chain):
