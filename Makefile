@@ -75,7 +75,7 @@ build: setup  ## build a model's committed artifacts and verifier (MODEL=pixel32
 prove: setup  ## prove a random prompt with a committed model (MODEL=pixel32), verify and decode it
 	$(BIN)/python -m proofs prove $(MODEL)
 
-bench: setup  ## measure every committed model and write docs/benchmarks.{json,md}
+bench: setup  ## every committed model against the old encoding, scales, mint gas: docs/benchmarks.*, docs/mint-gas.*
 	$(BIN)/python -m benchmarks.proving
 
 clean:  ## remove build outputs and caches (keeps the venv and node_modules)

@@ -1,16 +1,20 @@
 """Circuit-size sweep behind docs/design-space.md: ``python -m benchmarks.design_space [--prove]``.
 
 Exports decoder variants (untrained, seeded: circuit size does not depend on the weights' values) and asks
-ezkl for the circuit each would need under different settings: rows, assignments and the logrows that fits.
-With ``--prove`` it also runs setup and prove for the variants marked cheap enough, one at a time, with a
-throwaway development SRS, and reports seconds, pk size and peak RSS (each in a child process).
-Writes docs/design-space.json (or --out).
+ezkl for the circuit each would need under different settings: rows, assignments, the logrows that fits and
+the public instances. A variant with the output clamp (``out_bits = 7``, the product) exports what the product
+proves: the clamped art grid, 16 7-bit digits per public element, with the nearest upsample left to the
+renderer. A variant without it (``out_bits = None``) is the old encoding: the whole decoder, upsample included,
+one public instance per rendered value. With ``--prove`` it also runs setup and prove for the variants marked
+cheap enough, one at a time, with a throwaway development SRS, and reports seconds, pk size and peak RSS (each
+in a child process). Writes docs/design-space.json (or --out).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import tempfile
 import time
@@ -25,7 +29,7 @@ from models.model import AutoEncoder, export_decoder_onnx
 from models.quant import set_quant, snap_weights
 from proofs.build import fitting_logrows
 from proofs.files import REPO_ROOT
-from proofs.pipeline import run_args
+from proofs.pipeline import normalize_settings, run_args
 
 from .measure import run_child
 
@@ -40,32 +44,39 @@ def variant(**changes) -> ModelConfig:
 
 
 CONV = dict(kind="conv", base=4, widths=(16, 8, 8))
+#: The old pixel circuit: range checks as 128⁴, constants at param_scale (no packing head to keep at scale 0).
+OLD_CIRCUIT = {"decomp_base": 128, "decomp_legs": 4, "rebase_frac_zero_constants": False}
 #: (label, model config, circuit overrides, prove?)
 VARIANTS: list[tuple[str, ModelConfig, dict, bool]] = [
-    ("mlp h64 16x16 art, nearest x2 (pixel32)", variant(), {}, True),
-    ("  same, range checks on inputs/outputs", variant(), {"ignore_range_check_inputs_outputs": False}, False),
+    ("mlp h64, 16x16x3 art grid packed 7-bit x16 (pixel32, pixel64)", variant(), {}, True),
     ("  same, num_inner_cols 1", variant(), {"num_inner_cols": 1}, True),
     ("  same, num_inner_cols 4", variant(), {"num_inner_cols": 4}, True),
-    ("  same, decomp 16384^2 (ezkl default base)", variant(), {"decomp_base": 16384, "decomp_legs": 2}, False),
-    ("mlp h32, nearest x2", variant(hidden=32), {}, False),
-    ("mlp h128, nearest x2", variant(hidden=128), {}, False),
-    ("mlp h64, 32x32 directly (no upsample)", variant(render=1), {}, False),
-    ("mlp h64 16x16 art, nearest x4 (pixel64)", variant(image_size=64, render=4), {}, True),
-    ("conv 4->8->16 (16,8,8ch) upsample+conv3x3, x2", variant(**CONV), {}, False),
-    ("conv 4->8->16 (16,8,8ch) transposed conv, x2", variant(**CONV, upsample="transposed"), {}, False),
+    ("  same, decomp 128^4", variant(), {"decomp_base": 128, "decomp_legs": 4}, False),
+    ("old encoding: mlp h64, 32x32x3 (nearest x2 in circuit), unclamped", variant(out_bits=None), OLD_CIRCUIT, True),
     (
-        "conv 4->8->16->32 (16,8,8,8ch) upsample+conv3x3",
+        "old encoding: mlp h64, 64x64x3 (nearest x4 in circuit)",
+        variant(out_bits=None, image_size=64, render=4),
+        OLD_CIRCUIT,
+        False,
+    ),
+    ("mlp h32, art grid packed", variant(hidden=32), {}, False),
+    ("mlp h128, art grid packed", variant(hidden=128), {}, False),
+    ("mlp h64 painting 32x32x3 directly, packed", variant(render=1), {}, False),
+    ("conv 4->8->16 (16,8,8ch) upsample+conv3x3, art grid packed", variant(**CONV), {}, False),
+    ("conv 4->8->16 (16,8,8ch) transposed conv, art grid packed", variant(**CONV, upsample="transposed"), {}, False),
+    (
+        "conv 4->8->16->32 (16,8,8,8ch) upsample+conv3x3, packed",
         variant(**CONV | {"widths": (16, 8, 8, 8)}, render=1),
         {},
         False,
     ),
     (
-        "conv 4->8->16->32 (16,8,8,8ch) transposed conv",
+        "conv 4->8->16->32 (16,8,8,8ch) transposed conv, packed",
         variant(**CONV | {"widths": (16, 8, 8, 8)}, render=1, upsample="transposed"),
         {},
         False,
     ),
-    ("conv 8->16 (8,4ch) upsample+conv3x3, x2", variant(kind="conv", base=8, widths=(8, 4)), {}, False),
+    ("conv 8->16 (8,4ch) upsample+conv3x3, art grid packed", variant(kind="conv", base=8, widths=(8, 4)), {}, False),
 ]
 
 
@@ -85,7 +96,7 @@ def settings_for(cfg: ModelConfig, circuit: dict, workdir: Path) -> tuple[Path, 
     ezkl.gen_settings(str(onnx), str(path), py_run_args=run_args(cc))
     s = json.loads(path.read_text())
     s["run_args"]["logrows"] = fitting_logrows(s)
-    path.write_text(json.dumps(s))
+    path.write_text(json.dumps(normalize_settings(s)))
     return onnx, s
 
 
@@ -138,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
                 "num_inner_cols": s["run_args"]["num_inner_cols"],
                 "decomp": f"{s['run_args']['decomp_base']}^{s['run_args']['decomp_legs']}",
                 "outputs": s["model_instance_shapes"][1],
+                "public_instances": sum(math.prod(shape) for shape in s["model_instance_shapes"]),
             }
             if args.prove and cheap:
                 row.update(run_child("benchmarks.design_space", "--child", str(work)))

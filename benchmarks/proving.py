@@ -1,12 +1,18 @@
-"""`make bench`: measure every committed model's circuit, proving and on-chain verification.
+"""`make bench`: measure every committed model's circuit, proving and on-chain cost, against the old encoding.
 
-Per model: logrows, rows, setup s, prove s, verify s, peak RSS of each stage, pk size, proof bytes,
-calldata bytes and the gas of the generated verifier's `verifyProof` on a local anvil. Each stage runs in
-its own child process (``python -m benchmarks.proving --stage ...``, benchmarks/measure.py) so its peak RSS
-is the child's own ``ru_maxrss`` (read with ``os.wait4``), and a fresh cache directory makes setup really
-run. Also measures the float-like vs int8 fixed-point comparison (circuit size of the same network at scales
-12 vs the QAT scale). Writes and prints ``docs/benchmarks.json`` and ``docs/benchmarks.md`` (or prints only,
-with --no-write). Numbers come from this run only.
+Per model and variant: logrows, rows, setup s, prove s, verify s, peak RSS of each stage, pk size, proof bytes,
+calldata bytes, public instances, the gas of the generated verifier's `verifyProof` on a local anvil, and the
+gas of a collection's `mint`. Two variants of each model, from the same trained weights:
+
+- *packed* (the product): the clamped art grid, 16 7-bit digits per public element, drawn by the renderer;
+- *baseline* (the old encoding, benchmarks/baseline.py): the whole unclamped decoder, one public instance and
+  two aigcData bytes per rendered value, minted through the last collection that accepted that encoding.
+
+Each stage runs in its own child process (``python -m benchmarks.proving --stage ...``, benchmarks/measure.py)
+so its peak RSS is the child's own ``ru_maxrss`` (read with ``os.wait4``), and a fresh cache directory makes
+setup really run. Also measures the float-like vs int8 fixed-point comparison (circuit size and accuracy of the
+same network's art grid at the QAT scale and at float-like scales). Writes and prints ``docs/benchmarks.json``
+and ``docs/benchmarks.md`` (or prints only, with --no-write). Numbers come from this run only.
 """
 
 from __future__ import annotations
@@ -24,35 +30,45 @@ from pathlib import Path
 from models import registry
 from models.model import load_model
 from proofs.build import fitting_logrows
+from proofs.files import ARTIFACTS_ROOT
 from proofs.pipeline import ModelArtifacts, ProvenSample, committed_models, run_args, sample_from_proof
 from proofs.progress import quiet
 from proofs.prompts import latent_of, random_prompt
 from zkaigc.localchain import Anvil
 from zkaigc.solidity import compile_contract
 
+from . import baseline
 from .measure import machine, publish, run_child
 
 FIDELITY_PROMPTS = 10  # seeded random prompts per fidelity measurement
+PACKED, BASELINE = "packed", "baseline"
+VARIANT_LABELS = {
+    PACKED: "packed: clamped art grid, 7-bit ×16 per instance",
+    BASELINE: "baseline: old encoding (unclamped, 1 instance and 2 B per rendered value)",
+}
 
 
 # --------------------------------------------------------------------------------------------------------
 # child stages: each prints one JSON line
 # --------------------------------------------------------------------------------------------------------
-def _stage(model: str, stage: str, cache: Path, workdir: Path) -> dict:
-    """Run one stage in this (child) process and return its timing."""
+def _stage(model: str, stage: str, cache: Path, workdir: Path, root: Path = ARTIFACTS_ROOT) -> dict:
+    """Run one stage in this (child) process and return its timing (`root`: the variant's artifacts)."""
     import ezkl
 
-    art = ModelArtifacts(model, cache_root=cache, progress=quiet)
+    art = ModelArtifacts(model, root=root, cache_root=cache, progress=quiet)
     load = os.getloadavg()[0]  # other work on the machine slows the wall-clock numbers
     start = time.perf_counter()
     if stage == "setup":
         art.setup()  # compiles, regenerates the pk, checks the vk equals the committed one
     elif stage == "prove":
-        enc = art.encoding()
+        enc = ModelArtifacts(model).encoding()  # both variants prove the same prompt
         art.witness(latent_of(enc, random_prompt(enc, seed=2024)), workdir)
         start = time.perf_counter()  # prove only: the witness is cheap and reported separately by nobody
         proof = art.prove(workdir)
-        sample = sample_from_proof(art, proof)
+        if root == ARTIFACTS_ROOT:
+            sample = sample_from_proof(art, proof)
+        else:
+            sample = baseline.sample_of(art, proof, enc.input_len)
         (workdir / "sample.json").write_text(json.dumps(sample.to_json()))
     elif stage == "verify":
         if not art.verify(workdir / "proof.json"):
@@ -62,10 +78,20 @@ def _stage(model: str, stage: str, cache: Path, workdir: Path) -> dict:
     return {"seconds": round(time.perf_counter() - start, 2), "ezkl": ezkl.__version__, "load": load}
 
 
-def run_stage(model: str, stage: str, cache: Path, workdir: Path) -> dict:
+def run_stage(model: str, stage: str, cache: Path, workdir: Path, root: Path = ARTIFACTS_ROOT) -> dict:
     """Run a stage in a child process; returns its timing plus the child's peak RSS and CPU seconds."""
     return run_child(
-        "benchmarks.proving", "--stage", stage, "--model", model, "--cache", str(cache), "--workdir", str(workdir)
+        "benchmarks.proving",
+        "--stage",
+        stage,
+        "--model",
+        model,
+        "--cache",
+        str(cache),
+        "--workdir",
+        str(workdir),
+        "--root",
+        str(root),
     )
 
 
@@ -85,6 +111,7 @@ def verify_gas(anvil: Anvil, art: ModelArtifacts, sample: ProvenSample) -> dict:
     used = w3.eth.wait_for_transaction_receipt(tx).gasUsed
     data = call._encode_transaction_data()
     return {
+        "verifier_address": receipt.contractAddress,
         "accepts": bool(ok),
         "verify_gas": used,
         "deploy_gas": receipt.gasUsed,
@@ -103,24 +130,56 @@ def erc7007_calldata_bytes(sample: ProvenSample) -> int:
 # --------------------------------------------------------------------------------------------------------
 # float-like vs int8 scales
 # --------------------------------------------------------------------------------------------------------
-def scale_comparison(model: str, tmp: Path) -> list[dict]:
-    """The same committed network at its QAT int8 scales and at float-like scales: circuit size and accuracy.
+def export_art_grid(model, path: Path) -> None:
+    """The decoder's clamped art grid, unpacked, as ONNX: what the product circuit computes before packing.
 
-    For each scale, the fewest range-check legs (base 128) whose circuit passes `ezkl.mock` on a sample prompt
-    are used (more fractional bits mean bigger intermediate values to decompose). Accuracy: the circuit's
-    output vs the PyTorch evaluation of the same weights without activation rounding, in 1/255 units.
+    The scale study needs the values themselves: at a float-like output scale they are no 7-bit digits, so the
+    packing head (which needs them) is left out.
+    """
+    import torch
+
+    class ArtGrid(torch.nn.Module):
+        def __init__(self, decoder):
+            super().__init__()
+            self.decoder = decoder
+
+        def forward(self, z):
+            return self.decoder.art(z)
+
+    model.set_quant(False)  # the float graph with int8-snapped weights, as export_decoder_onnx exports it
+    torch.onnx.export(
+        ArtGrid(model.decoder).eval(),
+        torch.zeros(1, model.cfg.latent_dim),
+        str(path),
+        input_names=["latent"],
+        output_names=["image"],
+        opset_version=17,
+        dynamo=False,
+    )
+
+
+def scale_comparison(model: str, tmp: Path) -> list[dict]:
+    """The same committed network's art grid at its QAT int8 scales and at float-like scales: size and accuracy.
+
+    For each scale, the fewest range-check legs (of the model's decomposition base) whose circuit passes
+    `ezkl.mock` on a sample prompt are used (more fractional bits mean bigger intermediate values to decompose).
+    Accuracy: the circuit's output vs the PyTorch evaluation of the same weights without activation rounding,
+    in 1/255 units.
     """
     import ezkl
     import torch
 
     art = ModelArtifacts(model)
+    enc = art.encoding()
     model_, _ = load_model(model)
-    model_.set_quant(False)
-    latents = [latent_of(art.encoding(), random_prompt(art.encoding(), seed=100 + i)) for i in range(FIDELITY_PROMPTS)]
+    onnx = tmp / f"{model}-art.onnx"
+    export_art_grid(model_, onnx)
+    latents = [latent_of(enc, random_prompt(enc, seed=100 + i)) for i in range(FIDELITY_PROMPTS)]
     latent = latents[0]
     with torch.no_grad():
-        refs = model_.decoder(torch.tensor(latents)).flatten(1).double()
+        refs = model_.decoder.art(torch.tensor(latents)).flatten(1).double()
     qat_scale = art.read_meta()["config"]["input_scale"]
+    circuit = registry.get(model).circuit
     rows = []
     for label, scale, mult in (
         ("int8 (QAT scales)", qat_scale, 1),
@@ -129,18 +188,18 @@ def scale_comparison(model: str, tmp: Path) -> list[dict]:
         ("float-like", 12, 1),
         ("float-like", 13, 1),
     ):
-        for legs in range(4, 9):
+        for legs in range(circuit.decomp_legs, circuit.decomp_legs + 4):
             work = tmp / f"{model}-s{scale}-m{mult}-l{legs}"
             work.mkdir(parents=True, exist_ok=True)
-            cfg = replace(registry.get(model).circuit, input_scale=scale, param_scale=scale, decomp_legs=legs)
+            cfg = replace(circuit, input_scale=scale, param_scale=scale, decomp_legs=legs)
             settings, compiled = work / "settings.json", work / "network.compiled"
             args = run_args(cfg)
             args.scale_rebase_multiplier = mult
-            ezkl.gen_settings(str(art.onnx), str(settings), py_run_args=args)
+            ezkl.gen_settings(str(onnx), str(settings), py_run_args=args)
             s = json.loads(settings.read_text())
             s["run_args"]["logrows"] = fitting_logrows(s)
             settings.write_text(json.dumps(s))
-            ezkl.compile_circuit(str(art.onnx), str(compiled), str(settings))
+            ezkl.compile_circuit(str(onnx), str(compiled), str(settings))
             (work / "input.json").write_text(json.dumps({"input_data": [latent]}))
             try:
                 ezkl.gen_witness(str(work / "input.json"), str(compiled), str(work / "witness.json"))
@@ -149,15 +208,13 @@ def scale_comparison(model: str, tmp: Path) -> list[dict]:
                 ok = False
             if ok:
                 break
-        diffs, peak = [], 0.0
+        diffs = []
         for lat, ref in zip(latents, refs, strict=True):  # the witness holds exactly what a proof would commit to
             (work / "input.json").write_text(json.dumps({"input_data": [lat]}))
             ezkl.gen_witness(str(work / "input.json"), str(compiled), str(work / "witness.json"))
             wit = json.loads((work / "witness.json").read_text())
             out = torch.tensor([float(v) for v in wit["pretty_elements"]["rescaled_outputs"][0]], dtype=torch.float64)
             diffs.append(float((out - ref).abs().max()) * 255)
-            peak = max(peak, float(out.abs().max()))
-        out_scale = s["model_output_scales"][0]
         rows.append(
             {
                 "model": model,
@@ -165,7 +222,7 @@ def scale_comparison(model: str, tmp: Path) -> list[dict]:
                 "input_scale": scale,
                 "param_scale": scale,
                 "scale_rebase_multiplier": mult,
-                "output_scale": out_scale,
+                "output_scale": s["model_output_scales"][0],
                 "decomp": f"{cfg.decomp_base}^{legs}",
                 "mock_passes": ok,
                 "rows": s["num_rows"],
@@ -173,38 +230,45 @@ def scale_comparison(model: str, tmp: Path) -> list[dict]:
                 "logrows": s["run_args"]["logrows"],
                 "max_abs_diff_vs_float_255": round(max(diffs), 3),
                 "mean_max_abs_diff_vs_float_255": round(sum(diffs) / len(diffs), 3),
-                "fits_int16_aigc": peak * 2**out_scale < 2**15,
                 "prompts": len(latents),
             }
         )
     return rows
 
 
-def bench_model(model: str, anvil: Anvil, tmp: Path, log=print) -> dict:
-    """All measurements of one committed model."""
-    art = ModelArtifacts(model)
+def bench_model(model: str, anvil: Anvil, tmp: Path, variant: str = PACKED, log=print) -> dict:
+    """All measurements of one committed model in one variant (`PACKED` or `BASELINE`)."""
+    if variant == PACKED:
+        root, cache = ARTIFACTS_ROOT, tmp / "cache"
+        art = ModelArtifacts(model)
+    else:
+        log(f"[bench] {model} {variant}: build (export, settings, setup, verifier) ...")
+        art = baseline.build(model, tmp / "baseline")
+        root, cache = art.root, tmp / "cache-baseline"
     settings, meta = art.load_settings(), art.read_meta()
-    cache, work = tmp / "cache", tmp / "work" / model
+    work = tmp / "work" / variant / model
     work.mkdir(parents=True, exist_ok=True)
-    log(f"[bench] {model}: setup (fresh cache) ...")
-    setup = run_stage(model, "setup", cache, work)
-    log(f"[bench] {model}: setup {setup['seconds']}s, {setup['peak_rss_mb']} MB; prove ...")
-    prove = run_stage(model, "prove", cache, work)
-    log(f"[bench] {model}: prove {prove['seconds']}s, {prove['peak_rss_mb']} MB; verify ...")
-    verify = run_stage(model, "verify", cache, work)
+    log(f"[bench] {model} {variant}: setup (fresh cache) ...")
+    setup = run_stage(model, "setup", cache, work, root)
+    log(f"[bench] {model} {variant}: setup {setup['seconds']}s, {setup['peak_rss_mb']} MB; prove ...")
+    prove = run_stage(model, "prove", cache, work, root)
+    log(f"[bench] {model} {variant}: prove {prove['seconds']}s, {prove['peak_rss_mb']} MB; verify ...")
+    verify = run_stage(model, "verify", cache, work, root)
     sample = ProvenSample.from_json(json.loads((work / "sample.json").read_text()))
-    log(f"[bench] {model}: verify {verify['seconds']}s; on-chain gas ...")
+    log(f"[bench] {model} {variant}: verify {verify['seconds']}s; on-chain gas ...")
     gas = verify_gas(anvil, art, sample)
-    pk = ModelArtifacts(model, cache_root=cache).pk
+    pk = ModelArtifacts(model, root=root, cache_root=cache).pk
     c, h, w = meta["proven_shape"]
     k = meta.get("render", 1)
     row = {
         "model": model,
+        "variant": variant,
         "resolution": f"{w * k}x{h * k}x{c}",
         "proven_grid": f"{w}x{h}x{c}",
         "logrows": settings["run_args"]["logrows"],
         "rows": settings["num_rows"],
         "num_inner_cols": settings["run_args"]["num_inner_cols"],
+        "decomp": f"{settings['run_args']['decomp_base']}^{settings['run_args']['decomp_legs']}",
         "input_scale": settings["run_args"]["input_scale"],
         "param_scale": settings["run_args"]["param_scale"],
         "setup_s": setup["seconds"],
@@ -227,77 +291,117 @@ def bench_model(model: str, anvil: Anvil, tmp: Path, log=print) -> dict:
         "srs": meta.get("srs", {}).get("kind"),
         "ezkl": prove["ezkl"],
     }
+    if variant == BASELINE:  # the old collection, on this anvil, with the baseline's verifier
+        channels, height, width = meta["proven_shape"]
+        encoding = (
+            len(sample.prompt),
+            channels * height * width,
+            settings["model_input_scales"][0],
+            settings["model_output_scales"][0],
+            width,
+            height,
+            channels,
+        )
+        v1 = baseline.V1Collection(anvil, tmp / "v1-contracts")
+        row.update(v1.mint_gas(gas["verifier_address"], encoding, bytes.fromhex(art.model_hash()[2:]), sample))
+    row.pop("verifier_address")
     shutil.rmtree(cache / model, ignore_errors=True)  # pk files are big
-    log(f"[bench] {model}: {json.dumps(row)}")
+    log(f"[bench] {model} {variant}: {json.dumps(row)}")
     return row
 
 
 def to_markdown(report: dict) -> str:
     """docs/benchmarks.md from the JSON report."""
     m = report["machine"]
+    rows = report["models"]
+
+    def gas(r, key):
+        return f"{r[key]:,}" if r.get(key) is not None else "—"
+
     lines = [
         "# Benchmarks",
         "",
-        f"Measured by `make bench` (`python -m benchmarks.proving`) on {report['date']}: {m['cpu']}, "
-        f"{m['cores']} cores, "
-        f"{m['ram_gb']} GB RAM, {m['os']}. ezkl {report['models'][0]['ezkl'] if report['models'] else '?'}, "
-        "development SRS. Each stage ran in its own process; peak RSS is that process's `ru_maxrss`. "
-        "Other work shared the machine, so timings are upper bounds of an idle machine's.",
+        f"Measured by `make bench` (`python -m benchmarks.proving`), one run, {report['date']}: {m['cpu']}, "
+        f"{m['cores']} cores, {m['ram_gb']} GB RAM, {m['os']}; ezkl {rows[0]['ezkl'] if rows else '?'}, "
+        "development SRS. The machine was shared with other jobs (1-minute load average before each prove in "
+        "benchmarks.json), so wall-clock seconds are upper bounds of an idle machine's; CPU seconds are steadier. "
+        "Each stage ran in its own process; peak RSS is that process's `ru_maxrss`.",
         "",
-        "| model | image (proven grid) | logrows | rows | cols | setup s | prove s | prove CPU s | prove peak RSS MB "
-        "| verify s | pk MB | proof B | calldata B | instances | verify gas | mint gas | fulfil gas |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "## The packed encoding against the old one (same weights, same prompt)",
+        "",
+        "- *packed* (the product, docs/encoding.md): the circuit proves the clamped art grid, 16 7-bit digits "
+        "per public instance; aigcData is 7 bits per digit; the contract's renderer draws the grid at full size.",
+        "- *baseline*: the old encoding, rebuilt by the benchmark from the same checkpoint "
+        "(benchmarks/baseline.py): the whole decoder with its nearest upsample and no clamp, range checks 128⁴, "
+        "one public instance and one int16 (2 aigcData bytes) per rendered value, minted through the last "
+        f"collection that accepted it (contracts at commit {baseline.V1_CONTRACTS[:10]}, compiled by the "
+        "benchmark).",
+        "",
+        "| model | variant | image (proven) | logrows | rows | instances | aigcData B | prove s | prove CPU s "
+        "| prove peak RSS MB | verify gas | mint gas | fulfil gas |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for r in report["models"]:
+    for r in rows:
         lines.append(
-            f"| {r['model']} | {r['resolution']} ({r.get('proven_grid', r['resolution'])}) | {r['logrows']} | "
-            f"{r['rows']} | {r['num_inner_cols']} | "
-            f"{r['setup_s']} | {r['prove_s']} | {r['prove_child_cpu_s']} | {r['prove_peak_rss_mb']} | "
-            f"{r['verify_s']} | {r['pk_mb']} | "
-            f"{r['proof_bytes']} | {r['calldata_bytes']} | {r['public_instances']} | {r['verify_gas']:,} | "
-            f"{r.get('mint_gas', 0):,} | {r.get('fulfil_gas', 0):,} |"
+            f"| {r['model']} | {r['variant']} | {r['resolution']} ({r['proven_grid']}) | {r['logrows']} | "
+            f"{r['rows']:,} | {r['public_instances']:,} | {r['aigc_bytes']:,} | {r['prove_s']} | "
+            f"{r['prove_child_cpu_s']} | {r['prove_peak_rss_mb']} | {r['verify_gas']:,} | {gas(r, 'mint_gas')} | "
+            f"{gas(r, 'fulfil_gas')} |"
         )
     lines += [
         "",
-        "- *calldata B*: ABI calldata of `verify(bytes prompt, bytes aigcData, bytes proof)` (prompt 1 B per value, "
-        "aigcData 7 bits per proven digit, docs/encoding.md).",
-        "- *mint gas* / *fulfil gas*: a claimed prompt's `mint`, and the marketplace's `fulfil` of a paid request "
-        "(benchmarks/mint_gas.py).",
-        "- *verify gas*: gas used by a transaction calling the generated verifier's `verifyProof(proof, instances)` "
-        "directly (21,000 base and the calldata of 32-byte instances included); the proof is accepted.",
-        "- setup/prove peak RSS are the child process's; setup includes compiling the circuit.",
-        "- *prove CPU s*: user+system CPU seconds of the prove child (imports and witness included); with 2 cores "
-        "wall time can be lower than CPU time on an idle machine and much higher on a busy one (1-minute load "
-        "average before each prove is in benchmarks.json).",
+        "## Details",
+        "",
+        "| model | variant | cols | decomposition | setup s | setup peak RSS MB | verify s | pk MB | vk KB | proof B "
+        "| calldata B | collection verify gas | verifier runtime B |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['model']} | {r['variant']} | {r['num_inner_cols']} | {r['decomp']} | {r['setup_s']} | "
+            f"{r['setup_peak_rss_mb']} | {r['verify_s']} | {r['pk_mb']} | {r['vk_kb']} | {r['proof_bytes']:,} | "
+            f"{r['calldata_bytes']:,} | {gas(r, 'collection_verify_gas')} | {r['runtime_bytes']:,} |"
+        )
+    lines += [
+        "",
+        "- *instances*: public instances of the proof (prompt values, then outputs).",
+        "- *verify gas*: a transaction calling the generated verifier's `verifyProof(proof, instances)` directly "
+        "(21,000 base and the calldata of 32-byte instances included); the proof is accepted.",
+        "- *mint gas*: `mint` of a claimed prompt on a collection without a minter (verify + storing "
+        "`prompt ‖ aigcData` as contract code + the ERC-721 mint + events); *fulfil gas*: the marketplace's "
+        "`fulfil` of a paid request (escrow settlement + the mint; benchmarks/mint_gas.py), packed only.",
+        "- *calldata B*: ABI calldata of `verify(bytes prompt, bytes aigcData, bytes proof)`.",
+        "- *prove s*: `ezkl.prove` alone (witness excluded); *prove CPU s*: user+system CPU seconds of the prove "
+        "child, imports and witness included. With 2 cores wall time can be below CPU time.",
+        "- setup includes compiling the circuit.",
         "",
         "## Float-like vs int8 fixed point (same network)",
         "",
-        "Same ONNX, scales changed; range-check legs = the fewest that pass `ezkl.mock` on a sample prompt "
-        "(caution: mock also passed with 128^2 at scale 13, so it is weak evidence). *max diff*: circuit output "
-        f"(witness) vs PyTorch float evaluation of the same weights, worst value over {FIDELITY_PROMPTS} seeded "
-        "random prompts, in 1/255 (mean of the per-prompt maxima in brackets). *int16*: whether every output "
-        "fits aigcData's int16 at the output scale for those prompts.",
+        "The committed network's art grid (clamped, unpacked: at a float-like scale the outputs are no 7-bit "
+        "digits) with its scales changed; range-check legs = the fewest that pass `ezkl.mock` on a sample prompt "
+        "(weak evidence: mock checks one witness). *max diff*: circuit output (witness) vs PyTorch float "
+        f"evaluation of the same weights, worst value over {FIDELITY_PROMPTS} seeded random prompts, in 1/255 "
+        "(mean of the per-prompt maxima in brackets).",
         "",
         "| model | variant | input/param scale | rebase × | output scale | decomposition | mock | rows | "
-        "logrows | max diff /255 | int16 |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "logrows | max diff /255 |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in report["scales"]:
         lines.append(
             f"| {r['model']} | {r['variant']} | {r['input_scale']}/{r['param_scale']} | "
             f"{r['scale_rebase_multiplier']} | {r['output_scale']} | {r['decomp']} | "
-            f"{'ok' if r['mock_passes'] else 'FAILS'} | {r['rows']} | {r['logrows']} | "
-            f"{r['max_abs_diff_vs_float_255']} ({r['mean_max_abs_diff_vs_float_255']}) | "
-            f"{'yes' if r['fits_int16_aigc'] else 'NO'} |"
+            f"{'ok' if r['mock_passes'] else 'FAILS'} | {r['rows']:,} | {r['logrows']} | "
+            f"{r['max_abs_diff_vs_float_255']} ({r['mean_max_abs_diff_vs_float_255']}) |"
         )
-    lines += ["", "## Targets (docs/design-space.md)", ""]
+    lines += ["", "## Targets", ""]
     for t in report["targets"]:
         lines.append(f"- {t['what']}: target {t['target']}, measured {t['measured']} -> **{t['verdict']}**")
     return "\n".join(lines) + "\n"
 
 
 def targets(rows: list[dict]) -> list[dict]:
-    """The targets of docs/design-space.md against this run's numbers."""
+    """The targets (docs/design-space.md, docs/encoding.md) against this run's numbers."""
     out = []
 
     def check(what, value, limit, unit):
@@ -310,17 +414,27 @@ def targets(rows: list[dict]) -> list[dict]:
             }
         )
 
-    for r in rows:
-        if r["model"] == "pixel32":  # the 32×32 RGB showcase
-            check(f"{r['model']} ({r['resolution']}) prove", r["prove_s"], 20, "s")
-            check(f"{r['model']} peak RAM (prove)", r["prove_peak_rss_mb"], 1024, "MB")
-            check(f"{r['model']} verify gas", r["verify_gas"], 1_500_000, "gas")
-            check(f"{r['model']} mint gas", r["mint_gas"], 900_000, "gas")
-            check(f"{r['model']} marketplace fulfil gas", r["fulfil_gas"], 1_000_000, "gas")
+    base = {r["model"]: r for r in rows if r["variant"] == BASELINE}
+    for r in (r for r in rows if r["variant"] == PACKED):
+        name = r["model"]
+        if name == "pixel32":  # the 32×32 RGB showcase
+            check(f"{name} ({r['resolution']}) prove", r["prove_s"], 20, "s")
+            check(f"{name} mint gas", r["mint_gas"], 900_000, "gas")
+            check(f"{name} marketplace fulfil gas", r["fulfil_gas"], 1_000_000, "gas")
         elif r["resolution"].startswith("64x64"):
-            check(f"{r['model']} ({r['resolution']}) prove", r["prove_s"], 60, "s")
-            check(f"{r['model']} peak RAM (prove)", r["prove_peak_rss_mb"], 1024, "MB")
-            check(f"{r['model']} mint gas", r["mint_gas"], 1_000_000, "gas")
+            check(f"{name} ({r['resolution']}) prove", r["prove_s"], 60, "s")
+            check(f"{name} mint gas", r["mint_gas"], 1_000_000, "gas")
+        if name in base and base[name]["logrows"] == r["logrows"]:
+            b = base[name]
+            check(
+                f"{name} prove vs baseline at logrows {r['logrows']} (CPU s)",
+                r["prove_child_cpu_s"],
+                round(b["prove_child_cpu_s"] * 1.1, 1),
+                "s",
+            )
+        if name in base and base[name].get("mint_gas") is not None and name == "micro":
+            check(f"{name} mint gas vs baseline", r["mint_gas"], base[name]["mint_gas"], "gas")
+        check(f"{name} peak RAM (prove)", r["prove_peak_rss_mb"], 1024, "MB")
     return out
 
 
@@ -332,11 +446,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--model", help=argparse.SUPPRESS)
     p.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
+    p.add_argument("--root", type=Path, default=ARTIFACTS_ROOT, help=argparse.SUPPRESS)
     p.add_argument("--no-write", action="store_true", help="print only; do not write docs/benchmarks.*")
+    p.add_argument("--no-baseline", action="store_true", help="skip the old-encoding baseline")
     p.add_argument("--scales-only", action="store_true", help="only the float-like vs int8 comparison (printed)")
     args = p.parse_args(argv)
     if args.stage:
-        print(json.dumps(_stage(args.model, args.stage, args.cache, args.workdir)))
+        print(json.dumps(_stage(args.model, args.stage, args.cache, args.workdir, args.root)))
         return 0
     if args.scales_only:
         with tempfile.TemporaryDirectory(prefix="zkaigc-bench-") as tmp:
@@ -351,23 +467,26 @@ def main(argv: list[str] | None = None) -> int:
         "models": [],
         "scales": [],
     }
+    variants = [PACKED] if args.no_baseline else [PACKED, BASELINE]
     with (
         tempfile.TemporaryDirectory(prefix="zkaigc-bench-") as tmp,
         Anvil("--code-size-limit", "1000000", "--gas-limit", "1000000000", timeout=120) as anvil,
     ):
         for model in models:  # sequential: never two provers at once
-            report["models"].append(bench_model(model, anvil, Path(tmp)))
-        # The float-like vs int8 scale study (`--scales-only`) compared unpacked outputs of the v1 networks; its
-        # results are in docs/design-space.md §4. The packed v2 circuits would need an unpacked export for it.
-    from .mint_gas import measure as mint_gas
+            for variant in variants:
+                report["models"].append(bench_model(model, anvil, Path(tmp), variant))
+        report["scales"] = scale_comparison("pixel32", Path(tmp)) if "pixel32" in models else []
+    from . import mint_gas
 
-    for row, gas in zip(report["models"], mint_gas(models), strict=True):
-        row.update(
+    packed = {r["model"]: r for r in report["models"] if r["variant"] == PACKED}
+    mints = mint_gas.measure(models)
+    for gas in mints:
+        packed[gas["model"]].update(
             collection_verify_gas=gas["collection_verify_gas"], mint_gas=gas["mint_gas"], fulfil_gas=gas["fulfil_gas"]
         )
     report["targets"] = targets(report["models"])
-    md = to_markdown(report)
-    publish("benchmarks", report, md, write=not args.no_write)
+    publish("mint-gas", mints, mint_gas.to_markdown(mints), write=not args.no_write)  # the same run's mints
+    publish("benchmarks", report, to_markdown(report), write=not args.no_write)
     return 0
 
 

@@ -71,7 +71,12 @@ class Decoder(nn.Module):
         if cfg.out_bits is not None:
             # clamp(x, 0, top) as two ReLUs: ezkl constrains each ReLU's sign, so the circuit proves every output
             # is in [0, top]. (torch.clamp exports as ONNX Clip -> Max/Min, which costs more gas.)
-            art = torch.relu(art) - torch.relu(art - cfg.out_top)
+            clamped = torch.relu(art) - torch.relu(art - cfg.out_top)
+            if self.training:
+                # Same forward value, straight-through gradient: a clamped output still learns. The training
+                # images lie inside [0, top], so the gradient of a clamped output always points back into range.
+                clamped = art + (clamped - art).detach()
+            art = clamped
         return art
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:

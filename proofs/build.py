@@ -83,7 +83,7 @@ def build(name: str, srs_kind: str = "dev", samples: int = 1, **overrides) -> Mo
         art.gen_settings(replace(config, logrows=fitting_logrows(settings)))
         settings = art.load_settings()
         settings["run_args"]["logrows"] = fitting_logrows(settings)
-        art.settings.write_text(json.dumps(settings))
+        art.write_settings(settings)
         art.write_meta(logrows=art.logrows)
     log(f"{name}: {settings['num_rows']} rows -> logrows {art.logrows}")
     art.setup(srs_kind=srs_kind, write_vk=True)

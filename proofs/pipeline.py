@@ -38,6 +38,7 @@ __all__ = [
     "ProvenSample",
     "artifacts_of",
     "committed_models",
+    "normalize_settings",
     "prove_latent",
     "run_args",
     "sample_from_proof",
@@ -62,6 +63,22 @@ def run_args(config: CircuitConfig) -> ezkl.PyRunArgs:
     if config.logrows is not None:
         ra.logrows = config.logrows
     return ra
+
+
+def normalize_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """ezkl's settings made reproducible: the same ONNX and config give the same bytes, vk and model hash.
+
+    ezkl lists the required range checks and lookups in hash-map order, and the circuit lays out one table per
+    entry in that order, so two builds of the same model gave different vks; it also stamps the time. Sorted
+    lists and a zero timestamp (ezkl reads it only as metadata) make a rebuild byte-identical.
+    """
+    out = dict(settings)
+    for key in ("required_range_checks", "required_lookups"):
+        if isinstance(out.get(key), list):
+            out[key] = sorted(out[key], key=lambda entry: json.dumps(entry, sort_keys=True))
+    if "timestamp" in out:
+        out["timestamp"] = 0
+    return out
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -138,6 +155,10 @@ class ModelArtifacts:
     def load_settings(self) -> dict[str, Any]:
         return json.loads(self.settings.read_text())
 
+    def write_settings(self, settings: dict[str, Any]) -> None:
+        """settings.json in its reproducible form (`normalize_settings`)."""
+        self.settings.write_text(json.dumps(normalize_settings(settings), sort_keys=True))
+
     @property
     def logrows(self) -> int:
         return int(self.load_settings()["run_args"]["logrows"])
@@ -202,10 +223,20 @@ class ModelArtifacts:
         return meta
 
     def model_hash(self) -> str:
-        """sha256 over the sha256 of the ONNX, settings and vk: the model commitment a collection stores."""
+        """The model commitment a collection stores: sha256 over the sha256 of the ONNX, settings, vk and geometry.
+
+        The geometry (`{"proven_shape": [C, H, W], "render": k}` as compact sorted JSON) is part of the model: two
+        models may share one circuit and draw it at different sizes (pixel32 and pixel64), and their hashes differ.
+        """
+        geometry = json.dumps(
+            {"proven_shape": list(self.output_shape()), "render": self.render_factor()},
+            sort_keys=True,
+            separators=(",", ":"),
+        )
         digest = hashlib.sha256()
         for path in (self.onnx, self.settings, self.vk):
             digest.update(bytes.fromhex(sha256_file(path)))
+        digest.update(hashlib.sha256(geometry.encode()).digest())
         return "0x" + digest.hexdigest()
 
     # --- stages --------------------------------------------------------------------------------------
@@ -225,10 +256,10 @@ class ModelArtifacts:
                     "resources",
                     scales=[config.input_scale],
                 )
+            settings = self.load_settings()
             if config.logrows is not None:
-                settings = self.load_settings()
                 settings["run_args"]["logrows"] = max(config.logrows, settings["run_args"]["logrows"])
-                self.settings.write_text(json.dumps(settings))
+            self.write_settings(settings)
         settings = self.load_settings()
         self.write_meta(
             config=asdict(config), logrows=settings["run_args"]["logrows"], num_rows=settings.get("num_rows")

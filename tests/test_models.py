@@ -45,6 +45,23 @@ def test_round_ste_passes_gradient_through_if_backpropagating():
     assert torch.equal(x.grad, torch.ones(2))
 
 
+def test_decoder_clamp_keeps_forward_and_passes_gradient_if_training():
+    cfg = registry.get("pixel32").model
+    decoder = Decoder(cfg)
+    with torch.no_grad():
+        decoder.fc2.bias[:3].fill_(5.0)  # three outputs far above the clamp's top
+        decoder.fc2.bias[3:6].fill_(-5.0)  # three far below zero
+    z = torch.rand(1, cfg.latent_dim) * 2 - 1
+    decoder.eval()
+    expected = decoder.art(z).detach()
+    decoder.train()
+    art = decoder.art(z)
+    assert torch.equal(art.detach(), expected)  # the same values as the circuit's clamp
+    assert float(art.min()) >= 0 and float(art.max()) <= cfg.out_top
+    art.flatten()[:6].sum().backward()
+    assert bool((decoder.fc2.bias.grad[:6] != 0).all())  # clamped outputs still learn
+
+
 def test_quantized_linear_outputs_lie_on_activation_grid_if_quant_enabled():
     torch.manual_seed(0)
     layer = QLinear(5, 7)

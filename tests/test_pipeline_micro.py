@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from models import registry
 from proofs.encoding import FIELD_MODULUS
 from proofs.pipeline import ModelArtifacts, ProvenSample, prove_latent
 from proofs.prompts import random_prompt
@@ -134,6 +135,36 @@ def test_committed_settings_use_fitting_logrows_if_built_by_cli(micro):
 
     assert micro.logrows == fitting_logrows(micro.load_settings())
     assert micro.read_meta()["srs"]["kind"] == "dev"
+
+
+def test_normalize_settings_gives_one_form_if_ezkl_lists_range_checks_in_either_order():
+    from proofs.pipeline import normalize_settings
+
+    a = {"required_range_checks": [[0, 16383], [-1, 1]], "required_lookups": [], "timestamp": 1795306836137}
+    b = {"required_range_checks": [[-1, 1], [0, 16383]], "required_lookups": [], "timestamp": 1795316522356}
+    assert normalize_settings(a) == normalize_settings(b)
+    assert normalize_settings(a)["timestamp"] == 0
+    assert a["required_range_checks"] == [[0, 16383], [-1, 1]]  # the input is not changed
+
+
+def test_gen_settings_writes_identical_bytes_if_run_repeatedly(tmp_path):
+    # ezkl orders the range-check list by hash-map order: unnormalized, about half of the runs differ.
+    config = registry.get("pixel32")
+    outputs = set()
+    for i in range(4):
+        art = ModelArtifacts("pixel32", root=tmp_path / str(i))
+        art.dir.mkdir(parents=True)
+        art.onnx.write_bytes(ModelArtifacts("pixel32").onnx.read_bytes())
+        art.gen_settings(config.circuit_for(config.model))
+        outputs.add(art.settings.read_bytes())
+    assert len(outputs) == 1
+
+
+def test_model_hash_differs_if_models_share_a_circuit_but_render_differently():
+    pixel32, pixel64 = ModelArtifacts("pixel32"), ModelArtifacts("pixel64")
+    assert pixel32.vk.read_bytes() == pixel64.vk.read_bytes()  # one circuit
+    assert pixel32.render_factor() != pixel64.render_factor()
+    assert pixel32.model_hash() != pixel64.model_hash()
 
 
 def run_proofs_cli(*args: str) -> subprocess.CompletedProcess:

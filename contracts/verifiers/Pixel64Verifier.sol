@@ -214,7 +214,7 @@ contract Pixel64Verifier {
 
             {
                 // Load vk_digest and num_instances of vk into memory
-                mstore(0x0620, 0x10a2d6de2bbb2a331390805916cdd2fc3eae6c85264e25f3e0648756770b79d5) // vk_digest
+                mstore(0x0620, 0x0917ca110a3edf8c178ff9c56ea85785d59235d1ea194c5bd031a734a10d1bf4) // vk_digest
                 mstore(0x0640, 0x0000000000000000000000000000000000000000000000000000000000000040) // num_instances
 
                 // Check valid length of proof
@@ -314,7 +314,7 @@ contract Pixel64Verifier {
                 success, proof_cptr, hash_mptr := read_ec_point(success, proof_cptr, hash_mptr, q) // W'
 
                 // Load full vk into memory
-                mstore(0x0620, 0x10a2d6de2bbb2a331390805916cdd2fc3eae6c85264e25f3e0648756770b79d5) // vk_digest
+                mstore(0x0620, 0x0917ca110a3edf8c178ff9c56ea85785d59235d1ea194c5bd031a734a10d1bf4) // vk_digest
                 mstore(0x0640, 0x0000000000000000000000000000000000000000000000000000000000000040) // num_instances
                 mstore(0x0660, 0x0000000000000000000000000000000000000000000000000000000000000010) // k
                 mstore(0x0680, 0x30641e0e92bebef818268d663bcad6dbcfd6c0149170f6d7d350b1b1fa6c1001) // n_inv
@@ -335,8 +335,8 @@ contract Pixel64Verifier {
                 mstore(0x0860, 0x3009e45ee60acd0048a38b00cd3d2769e3ffb79a5ab2c693a32a04ef34376d2e) // neg_s_g2_x_2
                 mstore(0x0880, 0x27bb734c5827366f0cc1ef728a54ac4851235772284648da19653eaf3b7ffce1) // neg_s_g2_y_1
                 mstore(0x08a0, 0x15e711d54edd5324f94cf4a9966d9231629afa49353866aee21563a3bd2a570c) // neg_s_g2_y_2
-                mstore(0x08c0, 0x148e16a621eb41244f0f87ec96fb0a5ca4f47a6232ff8049a81da2b654682851) // fixed_comms[0].x
-                mstore(0x08e0, 0x1e7ab19410f513f1a2f57c67f7eeccd019e8954df194dffbcc9cb9763c73fa6e) // fixed_comms[0].y
+                mstore(0x08c0, 0x068f47df4ff6758e2c93da9e34156d36e835f3fe7ba5a8d8c57237f003b1234d) // fixed_comms[0].x
+                mstore(0x08e0, 0x08ce3deba53f897cbb5e2b11257a992fc94417ce218f9144006cce8c9b0792c2) // fixed_comms[0].y
                 mstore(0x0900, 0x03971d61f8acee99766bf9c416bf50aa5b131c2d52097da61ebab83b8cac3692) // fixed_comms[1].x
                 mstore(0x0920, 0x010e0bbb797403802b31b761f8e9c34b96b5c4a9872c438d57d3f1565343220c) // fixed_comms[1].y
                 mstore(0x0940, 0x2b2b88d39c72e92494cc5fa97416a0621e7f69afc9ace133abdc4fddc5c32677) // fixed_comms[2].x
@@ -363,16 +363,16 @@ contract Pixel64Verifier {
                 mstore(0x0be0, 0x1c44a0658fb95719d355d2843407ba46c3a159e4ac59e4d6b94cf3328853b907) // permutation_comms[0].y
                 mstore(0x0c00, 0x01fcd0dbdc95c09a0bbd4178998684de6378f358587bf8a72d59acb547fbf348) // permutation_comms[1].x
                 mstore(0x0c20, 0x201006c3f36093f86ed36eacad87fb15b3a740a04dea3533ef5a28ec62e1dfb4) // permutation_comms[1].y
-                mstore(0x0c40, 0x2e068ef3495561dca130b4029df46d22c9b86024ecc0ff9f5d30bcd186063749) // permutation_comms[2].x
-                mstore(0x0c60, 0x2651be169aff0d4fd494704dc83e6d5d11684aefb82f4fc083c95112a8e38f91) // permutation_comms[2].y
-                mstore(0x0c80, 0x1d8a0d871cbddf9b0ec32dee01162bd82502e8e640c98b9c07f4f35948247acb) // permutation_comms[3].x
-                mstore(0x0ca0, 0x0afa21b7299eb69ffd203155c6b7210ca926808e5cd735f80113f2d42e298ca7) // permutation_comms[3].y
+                mstore(0x0c40, 0x0e13bb4b2c74a41a5afea4d8ae316cd10e49167383d9cd1d08ee4b925db7d93e) // permutation_comms[2].x
+                mstore(0x0c60, 0x08e5b55851f190bfadebda1381b6089c011affacb177657a43315b96f82842c2) // permutation_comms[2].y
+                mstore(0x0c80, 0x1737b05ce3d192f133b19a7987eafd867aeecc99c963df34d09c2e5fe7a715eb) // permutation_comms[3].x
+                mstore(0x0ca0, 0x0a2d568f3dc161c84a915f33b7b7bce41225fe47c5e8539a351c0a227a3614ad) // permutation_comms[3].y
                 mstore(0x0cc0, 0x220d85ee94a6939e9d7ff61cf3d17b676d13e5487a48284c875cc51fa75f36b6) // permutation_comms[4].x
                 mstore(0x0ce0, 0x06c3804271f4129ae197a65c7c0f350bc6d8cf3b11955cdc57d320cdec0834a0) // permutation_comms[4].y
                 mstore(0x0d00, 0x289cc9e25b23dbd0f528f732cfe132966808d0060624d79bee2c44f888973f08) // permutation_comms[5].x
                 mstore(0x0d20, 0x26b86d3552179018a09c7ba292201ceb7f649779724e988622bf4432dabd1da2) // permutation_comms[5].y
-                mstore(0x0d40, 0x1713533c9e149011a08bfffb7797ff918c29eefc568852bcd49c9da7724caee5) // permutation_comms[6].x
-                mstore(0x0d60, 0x12d22302f76976eda6cbf1ac793cb7cbc0a07dac4997e452f4b114c3d9f18aaf) // permutation_comms[6].y
+                mstore(0x0d40, 0x1f6c67f068b918de5beb9c1ddc24d1862c720ed5104de7a24375c73dedb63b5b) // permutation_comms[6].x
+                mstore(0x0d60, 0x13f9f095a8bd968f083dd2704686fda96aeaa721c5a48007e213e7b53e535ab9) // permutation_comms[6].y
                 mstore(0x0d80, 0x2b2cfdf7d5d528fc662626f3428629de12d7c94690bf38de8b9eb70f72412a85) // permutation_comms[7].x
                 mstore(0x0da0, 0x09f5f35ca1bcd16f97f4c72425f6891c1c15764d7e214d509a62a60e7306e1f0) // permutation_comms[7].y
 
