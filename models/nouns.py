@@ -44,7 +44,7 @@ def decode_rle(data: str, palette: list[str]) -> np.ndarray:
     raw = bytes.fromhex(data.removeprefix("0x"))
     top, right, bottom, left = raw[1], raw[2], raw[3], raw[4]
     if not (top <= bottom < SIZE and left <= right <= SIZE):
-        raise ValueError(f"part bounds out of the {SIZE}×{SIZE} grid: top {top} right {right} bottom {bottom} left {left}")
+        raise ValueError(f"part bounds outside the grid: top {top} right {right} bottom {bottom} left {left}")
     width = right - left
     runs = np.frombuffer(raw[5 : 5 + (len(raw) - 5) // 2 * 2], np.uint8).reshape(-1, 2)  # (R, 2): length, colour
     if runs[:, 0].sum() != width * (bottom - top + 1):

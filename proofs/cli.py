@@ -3,6 +3,7 @@
     python -m proofs build micro               # ONNX -> settings -> setup (vk) -> verifier -> sample fixtures
     python -m proofs prove pixel32 --seed 7    # prove a random prompt, verify, decode, write the PNG
     python -m proofs prove pixel32 --prompt 0x0102...
+    python -m proofs encode photo.jpg          # style transfer: the prompt that draws photo.jpg as a Noun
 
 `build` writes the committed files of a model (proofs/artifacts/<name>/, contracts/verifiers/, and a new
 development SRS under proofs/srs/ if its logrows has none). A development SRS is INSECURE (its maker can forge
@@ -22,6 +23,7 @@ from models import registry
 from models.errors import ZkaigcError
 
 from . import build as builder
+from . import style
 from .pipeline import ModelArtifacts, committed_models
 from .progress import log
 from .prompts import random_prompt
@@ -56,9 +58,19 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--seed", type=int, help="seed for a reproducible random prompt (default: OS randomness)")
     g.add_argument("--prompt", type=_prompt_arg, help="the prompt as 0x hex (one int8 byte per latent value)")
     r.add_argument("--out", type=Path, help="output folder (default .cache/zkaigc/<model>/runs/<prompt>)")
+    e = sub.add_parser("encode", help="style transfer: an image -> the prompt and the preview of its proven image")
+    e.add_argument("image", type=Path)
+    e.add_argument("--model", default=style.STYLE_MODEL, help=f"a committed model (default {style.STYLE_MODEL})")
+    e.add_argument("--out", type=Path, help="preview PNG (default <image stem>-<model>.png beside the image)")
     args = p.parse_args(argv)
     os.environ.setdefault("RUST_LOG", "error")
     try:
+        if args.cmd == "encode":
+            out = args.out or args.image.with_name(f"{args.image.stem}-{args.model}.png")
+            result = style.encode(args.image, args.model, preview=out)
+            reply = {"model": args.model, "prompt": "0x" + result.prompt.hex(), "preview": str(out)}
+            print(json.dumps(reply, indent=1))
+            return 0
         if args.cmd == "build":
             art = builder.build(args.model, srs_kind=args.srs, samples=args.samples)
             if args.srs == "dev":
