@@ -57,8 +57,8 @@ test: setup browser  ## the whole suite: lint, ape/pytest, forge, slither and fo
 test-fast: setup  ## the fast lane: lint, unit and contract tests on micro, forge's quick profile (< 3 min)
 	bash tools/test-all.sh --fast
 
-demo: setup  ## deploy to a local anvil, claim, pay, prove, fulfil, and write the minted image
-	ape run demo
+demo: setup  ## deploy to a local anvil, claim, pay, prove, fulfil, and write the minted image (MODEL=nouns32)
+	ape run demo $(if $(filter command line,$(origin MODEL)),--model $(MODEL))
 
 app: setup  ## the web app on a fresh anvil: try every model, mint, browse (PORT=8000, RPC=url, MODELS=a,b)
 	ape run app --port $(PORT) $(if $(RPC),--rpc $(RPC)) $(if $(MODELS),--models $(MODELS))

@@ -82,6 +82,16 @@ def circuit_output(art: ModelArtifacts, prompt: bytes, workdir: Path) -> bytes:
     return aigc
 
 
+def preview(model_name: str, prompt: bytes, path: Path) -> bytes:
+    """Write the PNG of the image the circuit computes for `prompt`; returns its aigcData."""
+    from .render import render_png
+
+    art = artifacts_of(model_name)
+    aigc = circuit_output(art, prompt, art.cache / "encode" / prompt.hex()[:16])
+    render_png(art, aigc, path)
+    return aigc
+
+
 def encode(source: str | Path | Image.Image, model_name: str = STYLE_MODEL, preview: Path | None = None) -> Encoded:
     """Image -> prompt and the exact circuit output for it; with `preview`, the PNG the contract would draw."""
     from .render import render_png
