@@ -3,11 +3,13 @@
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow  # about 20 s: a training run and a proof
 def test_tutorial_notebook_executes_without_error_if_run_top_to_bottom():
     nb = nbformat.read(ROOT / "notebooks" / "tutorial.ipynb", as_version=4)
     NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
