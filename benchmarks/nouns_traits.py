@@ -116,9 +116,7 @@ def measure(n: int = 500, write: bool = True) -> dict:
     unseen = np.isin(seeds[:, 3], held)
     got_unseen = accuracy(clf, drawn[torch.from_numpy(unseen)], seeds[unseen])
     # the named traits must be what the texts asked for: the parse itself is exact
-    exact = all(
-        traits.describe(s)["head"] == t.split(",")[0].split(": ")[1] for s, t in zip(seeds, texts, strict=True)
-    )
+    exact = all(traits.describe(s)["head"] == t.split(",")[0].split(": ")[1] for s, t in zip(seeds, texts, strict=True))
     result = {
         "texts": n,
         "classifier_accuracy_on_real_nouns": real,
