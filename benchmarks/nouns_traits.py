@@ -55,7 +55,7 @@ class TraitClassifier(nn.Module):
         return self.head(h), self.glasses(h)
 
 
-def train_classifier(art: nouns.NounsArt, steps: int = 1500, seed: int = 0, log=print) -> TraitClassifier:
+def train_classifier(art: nouns.NounsArt, steps: int = 1000, seed: int = 0, log=print) -> TraitClassifier:
     """Fit the classifier on random real Nouns (all part ids), slightly blurred half the time for robustness."""
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
@@ -63,7 +63,7 @@ def train_classifier(art: nouns.NounsArt, steps: int = 1500, seed: int = 0, log=
     clf = TraitClassifier(art.count("heads"), art.count("glasses"))
     opt = torch.optim.Adam(clf.parameters(), lr=2e-3)
     for step in range(steps):
-        seeds = nouns.sample_seeds(art, 128, rng, every_head)
+        seeds = nouns.sample_seeds(art, 96, rng, every_head)
         x = nouns.to_tensor(nouns.composite(art, seeds))
         if step % 2:  # the model's outputs are softer than the art: train on softened copies too
             x = 0.5 * x + 0.5 * F.avg_pool2d(x, 3, stride=1, padding=1, count_include_pad=False)
@@ -72,7 +72,7 @@ def train_classifier(art: nouns.NounsArt, steps: int = 1500, seed: int = 0, log=
         opt.zero_grad()
         loss.backward()
         opt.step()
-        if step % 500 == 0:
+        if step % 250 == 0:
             log(f"classifier step {step}: loss {loss.item():.3f}")
     return clf.eval()
 
@@ -87,11 +87,15 @@ def accuracy(clf: TraitClassifier, images: torch.Tensor, seeds: np.ndarray) -> d
     }
 
 
-@torch.no_grad()
-def measure(n: int = 500, write: bool = True) -> dict:
+def measure(n: int = 500, write: bool = True, steps: int = 1000) -> dict:
     """Classifier accuracy on real Nouns and nouns32's adherence to n random trait texts."""
     art = nouns.load_art()
-    clf = train_classifier(art)
+    clf = train_classifier(art, steps)
+    with torch.no_grad():
+        return _score(art, clf, n, write)
+
+
+def _score(art: nouns.NounsArt, clf: TraitClassifier, n: int, write: bool) -> dict:
     rng = np.random.default_rng(99)
     real_seeds = nouns.sample_seeds(art, n, rng, np.arange(art.count("heads")))
     real = accuracy(clf, nouns.to_tensor(nouns.composite(art, real_seeds)), real_seeds)
@@ -133,9 +137,10 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of `python -m benchmarks.nouns_traits`."""
     p = argparse.ArgumentParser(prog="python -m benchmarks.nouns_traits", description=__doc__)
     p.add_argument("--texts", type=int, default=500)
+    p.add_argument("--steps", type=int, default=1000, help="classifier training steps")
     p.add_argument("--no-write", action="store_true", help="print only")
     args = p.parse_args(argv)
-    print(json.dumps(measure(args.texts, write=not args.no_write), indent=2))
+    print(json.dumps(measure(args.texts, write=not args.no_write, steps=args.steps), indent=2))
     return 0
 
 

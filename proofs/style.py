@@ -57,6 +57,15 @@ def load_image(source: str | Path | Image.Image, size: int, channels: int = 3) -
     return arr[None] if arr.ndim == 2 else arr.transpose(2, 0, 1)
 
 
+def encoder_input(model_name: str) -> tuple[int, int]:
+    """(channels, side) of the images a model's encoder takes: its checkpoint's (a derived model keeps its base
+    model's encoder)."""
+    from models import registry
+
+    base = registry.get(registry.get(model_name).checkpoint_name).model
+    return base.channels, base.image_size
+
+
 def prompt_for(image: np.ndarray, model_name: str = STYLE_MODEL) -> bytes:
     """The int8 prompt the model's (unproven) encoder gives a (3, H, W) image in [0, 1]."""
     import torch
@@ -97,9 +106,8 @@ def encode(source: str | Path | Image.Image, model_name: str = STYLE_MODEL, prev
     from .render import render_png
 
     art = artifacts_of(model_name)
-    channels, height, _ = art.output_shape()
-    image = load_image(source, height * art.render_factor(), channels)
-    prompt = prompt_for(image, model_name)
+    channels, side = encoder_input(model_name)
+    prompt = prompt_for(load_image(source, side, channels), model_name)
     aigc = circuit_output(art, prompt, art.cache / "encode" / prompt.hex()[:16])
     if preview is not None:
         render_png(art, aigc, preview)
