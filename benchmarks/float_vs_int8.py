@@ -1,6 +1,7 @@
 """The circuit of a float-trained network against the int8 (QAT) one of the same shape: nouns32, measured.
 
-    python -m benchmarks.float_vs_int8          # writes docs/float-vs-int8.json (about 10 minutes on 2 cores)
+    python -m benchmarks.float_vs_int8          # circuit sizes and quality: docs/float-vs-int8.json (minutes)
+    python -m benchmarks.float_vs_int8 --prove  # also setup, one proof and verifier gas of each (heavy: take the lock)
 
 Two decoders of nouns32's architecture, both exported as the proven, clamped and packed circuit and set up with
 the same circuit config (scales 2^-7, the committed development SRS):
@@ -9,10 +10,11 @@ the same circuit config (scales 2^-7, the committed development SRS):
   weights are arbitrary floats, which ezkl rounds to its fixed point at `param_scale` (naive quantization);
 - *int8 (QAT)*: the committed nouns32 checkpoint: weights already int8 at 2^-7, activations trained on the grid.
 
-Per circuit: rows, assignments, range checks and lookups, logrows (from ezkl's settings), prove seconds (one
-prompt, this process, wall clock on a shared 2-core machine), the generated verifier's `verifyProof` gas on a
-local anvil, and the PSNR on held-out Nouns of what each circuit computes (the int8 model's evaluation; for the
-float network, its naive int8 quantization, which is what ezkl evaluates at these scales).
+Per circuit: rows, assignments, range checks and lookups, logrows (from ezkl's settings); with --prove, the
+seconds of witness + prove + off-chain verify (one prompt, this process, wall clock on a shared 2-core machine)
+and the generated verifier's `verifyProof` gas on a local anvil. Also the PSNR on held-out Nouns of what each
+circuit computes (the int8 model's evaluation; for the float network, its naive int8 quantization, which is
+what ezkl evaluates at these scales).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ MODEL = "nouns32"
 FLOAT_STEPS = 6000
 
 
-def circuit(label: str, model: AutoEncoder, tmp: Path, anvil: Anvil) -> dict:
+def circuit(label: str, model: AutoEncoder, tmp: Path, anvil: Anvil | None) -> dict:
     """Export, settings, setup, one proof and the verifier's gas of one decoder; the circuit's figures."""
     spec = registry.get(MODEL)
     art = ModelArtifacts(
@@ -56,6 +58,16 @@ def circuit(label: str, model: AutoEncoder, tmp: Path, anvil: Anvil) -> dict:
     settings = art.load_settings()
     settings["run_args"]["logrows"] = fitting_logrows(settings)
     art.settings.write_text(json.dumps(settings))
+    row = {
+        "variant": label,
+        "rows": settings["num_rows"],
+        "assignments": settings["total_assignments"],
+        "range_checks": settings["required_range_checks"],
+        "lookups": settings["required_lookups"],
+        "logrows": settings["run_args"]["logrows"],
+    }
+    if anvil is None:
+        return row
     art.setup(srs_kind="dev", write_vk=True)
     art.create_evm_verifier()
     enc = art.encoding()
@@ -63,20 +75,11 @@ def circuit(label: str, model: AutoEncoder, tmp: Path, anvil: Anvil) -> dict:
     sample = prove_latent(art, latent_of(enc, random_prompt(enc, seed=2024)), tmp / "run" / label)
     prove_s = time.perf_counter() - start  # witness + prove + off-chain verify
     gas = verify_gas(anvil, art, sample)
-    return {
-        "variant": label,
-        "rows": settings["num_rows"],
-        "assignments": settings["total_assignments"],
-        "range_checks": settings["required_range_checks"],
-        "lookups": settings["required_lookups"],
-        "logrows": settings["run_args"]["logrows"],
-        "witness_prove_verify_s": round(prove_s, 1),
-        "verify_gas": gas["verify_gas"],
-        "accepts": gas["accepts"],
-    }
+    row.update(witness_prove_verify_s=round(prove_s, 1), verify_gas=gas["verify_gas"], accepts=gas["accepts"])
+    return row
 
 
-def measure(write: bool = True, log=print) -> dict:
+def measure(write: bool = True, prove: bool = False, log=print) -> dict:
     """Both circuits' figures and fidelity; with `write`, docs/float-vs-int8.json."""
     int8, _ = load_checkpoint(MODEL)
     cfg = replace(int8.cfg, steps=FLOAT_STEPS, qat_start=1.0)  # qat_start 1: fake quantization never turns on
@@ -113,10 +116,11 @@ def measure(write: bool = True, log=print) -> dict:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `python -m benchmarks.float_vs_int8`."""
     p = argparse.ArgumentParser(prog="python -m benchmarks.float_vs_int8", description=__doc__)
+    p.add_argument("--prove", action="store_true", help="also setup, prove and verifier gas (heavy)")
     p.add_argument("--no-write", action="store_true", help="print only")
     args = p.parse_args(argv)
     torch.manual_seed(0)
-    print(json.dumps(measure(write=not args.no_write), indent=2))
+    print(json.dumps(measure(write=not args.no_write, prove=args.prove), indent=2))
     return 0
 
 
