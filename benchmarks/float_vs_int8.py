@@ -29,9 +29,10 @@ from pathlib import Path
 import torch
 
 from models import nouns, nouns_train, registry
-from models.model import AutoEncoder, export_decoder_onnx, load_checkpoint
+from models.model import AutoEncoder, export_decoder_onnx, load_checkpoint, save_checkpoint
 from models.quant import snap_weights
 from proofs.build import fitting_logrows
+from proofs.files import CACHE_ROOT
 from proofs.pipeline import ModelArtifacts, prove_latent
 from proofs.progress import quiet
 from proofs.prompts import latent_of, random_prompt
@@ -83,9 +84,14 @@ def measure(write: bool = True, prove: bool = False, log=print) -> dict:
     """Both circuits' figures and fidelity; with `write`, docs/float-vs-int8.json."""
     int8, _ = load_checkpoint(MODEL)
     cfg = replace(int8.cfg, steps=FLOAT_STEPS, qat_start=1.0)  # qat_start 1: fake quantization never turns on
-    log(f"training a float {MODEL} ({FLOAT_STEPS} steps) ...")
-    floaty, metrics = nouns_train.train(cfg, log=lambda _: None, photo_weight=0)
-    floaty.set_quant(False)
+    cached = CACHE_ROOT / "float_vs_int8" / f"{MODEL}-float-{FLOAT_STEPS}.pt"
+    if not cached.exists():  # the float training is seeded: a cached run is the same network
+        log(f"training a float {MODEL} ({FLOAT_STEPS} steps) ...")
+        floaty, _ = nouns_train.train(cfg, log=lambda _: None, photo_weight=0, quantize=False)
+        save_checkpoint(floaty, cached)
+    floaty = AutoEncoder(cfg)  # load_checkpoint would snap the weights to int8: load the float ones as saved
+    floaty.load_state_dict(torch.load(cached, weights_only=False)["state_dict"])
+    floaty.eval()
     evals = nouns_train.eval_splits(int8.cfg)["unseen_heads"]
     palette = nouns.load_art().palette
     float_eval = nouns_train.evaluate(floaty, evals, palette)
@@ -99,14 +105,18 @@ def measure(write: bool = True, prove: bool = False, log=print) -> dict:
         "qat_int8": nouns_train.evaluate(int8, evals, palette),
     }
     rows = []
-    with (
-        tempfile.TemporaryDirectory(prefix="zkaigc-f-vs-i-") as tmp,
-        Anvil("--code-size-limit", "1000000", "--gas-limit", "1000000000", timeout=120) as anvil,
-    ):
-        for label, model in (("float", floaty), ("int8-qat", int8)):
-            log(f"{label}: settings, setup, prove, verifier gas ...")
-            rows.append(circuit(label, model, Path(tmp), anvil))
-            log(json.dumps(rows[-1]))
+    with tempfile.TemporaryDirectory(prefix="zkaigc-f-vs-i-") as tmp:
+        anvil = Anvil("--code-size-limit", "1000000", "--gas-limit", "1000000000", timeout=120) if prove else None
+        if anvil is not None:
+            anvil.start()
+        try:
+            for label, model in (("float", floaty), ("int8-qat", int8)):
+                log(f"{label}: circuit ...")
+                rows.append(circuit(label, model, Path(tmp), anvil))
+                log(json.dumps(rows[-1]))
+        finally:
+            if anvil is not None:
+                anvil.close()
     result = {"model": MODEL, "float_steps": FLOAT_STEPS, "circuits": rows, "quality_unseen_heads": quality}
     if write:
         (DOCS / "float-vs-int8.json").write_text(json.dumps(result, indent=2) + "\n")

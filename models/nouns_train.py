@@ -115,8 +115,11 @@ def photo_batch(pool: list[torch.Tensor], n: int, gen: torch.Generator) -> torch
     return torch.stack(out)
 
 
-def train(cfg: ModelConfig, log=print, refresh: int = 200, photo_weight: float = 0.5) -> tuple[AutoEncoder, dict]:
-    """Train `cfg` on Nouns deterministically; returns the model (QAT, snapped) and its metrics with loss curves."""
+def train(
+    cfg: ModelConfig, log=print, refresh: int = 200, photo_weight: float = 0.5, quantize: bool = True
+) -> tuple[AutoEncoder, dict]:
+    """Train `cfg` on Nouns deterministically; returns the model (QAT, snapped; with `quantize` False and
+    `qat_start` 1, the float network as trained) and its metrics with the loss curve."""
     torch.manual_seed(cfg.seed)
     gen = torch.Generator().manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
@@ -188,6 +191,10 @@ def train(cfg: ModelConfig, log=print, refresh: int = 200, photo_weight: float =
                 f"step {step:5d}  recon {rec.item() / top**2:.5f} (psnr {psnr(rec.item() / top**2):.2f})  "
                 f"sw {sw.item():.5f}  photo {photo_loss:.4f}  {time.perf_counter() - start:.0f}s"
             )
+    if not quantize:
+        model.eval()
+        metrics["float"] = evaluate(model, evals["unseen_heads"], art.palette)
+        return model, metrics
     model.set_quant(True)
     snap_weights(model.decoder)
     model.eval()
