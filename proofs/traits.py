@@ -33,12 +33,13 @@ def normalise(text: str) -> str:
 
 
 def _pick(names: list[str], wanted: str, kind: str) -> int:
-    if wanted in names:
-        return names.index(wanted)
-    hits = sorted((len(n), n) for n in names if wanted in n)
+    lower = [n.lower() for n in names]  # texts are normalised to lower case ("ghost-B" is "ghost-b")
+    if wanted in lower:
+        return lower.index(wanted)
+    hits = sorted((len(n), i) for i, n in enumerate(lower) if wanted in n)
     if not hits:
         raise TraitError(f"no {kind} trait matches {wanted!r}")
-    return names.index(hits[0][1])
+    return hits[0][1]
 
 
 def parse(text: str) -> dict[str, str]:

@@ -28,6 +28,10 @@ def test_seed_of_picks_named_traits_if_names_match(art):
     assert described["background"] == "warm"
 
 
+def test_seed_of_matches_names_case_insensitively_if_a_trait_has_capitals(art):
+    assert traits.describe(traits.seed_of("head: ghost-B", art))["head"] == "ghost-B"
+
+
 def test_seed_of_is_deterministic_in_the_text_if_parts_are_unnamed(art):
     a = traits.seed_of("head: shark", art)
     assert (traits.seed_of("HEAD:  shark", art) == a).all()  # the same text, normalised
