@@ -5,9 +5,10 @@
 The classifier (a small CNN, two heads: head and glasses) trains on freshly composited real Nouns over every
 part id. Its accuracy on other real Nouns is reported next to the adherence: for random texts
 "head: H, glasses: G" (H over all 254 heads, G over the 23 glasses, the other parts from the text's hash), the
-text's prompt (`proofs.traits`) is decoded by the int8 model as the circuit computes it (the build's fidelity
-check bounds the circuit's difference to 2/255) and classified; adherence is the share whose predicted head
-(glasses) is the requested one. Head prompts whose head was held out of nouns32's training are reported apart.
+text's prompt (`proofs.traits`: the encoder's latent fitted to the named Noun) is decoded by the int8 model as
+the circuit computes it (the build's fidelity check bounds the circuit's difference to 2/255) and classified;
+adherence is the share whose predicted head (glasses) is the requested one. Head prompts whose head was held
+out of nouns32's training are reported apart.
 """
 
 from __future__ import annotations
@@ -112,7 +113,8 @@ def _score(art: nouns.NounsArt, clf: TraitClassifier, n: int, write: bool) -> di
         seeds.append(seed)
     seeds = np.stack(seeds)
     images = nouns.to_tensor(nouns.composite(art, seeds))
-    z = quantize_latent(model.encoder(images), model.cfg.act_bits)  # the prompt bytes' latent
+    with torch.enable_grad():
+        z = quantize_latent(nouns_train.invert(model, images), model.cfg.act_bits)  # the prompt bytes' latent
     drawn = nouns_train.rendered(model, z).clamp(0, 1)
     drawn = (drawn * 127).round() / 127  # the rendered 7-bit digits
     got = accuracy(clf, drawn, seeds)

@@ -3,9 +3,10 @@
 Each `kind: name` pair picks a part (kinds: background, body, accessory, head, glasses; a name matches a trait
 exactly, else the shortest trait name containing it, e.g. glasses "red" -> "square-red"). Parts the text does
 not name are drawn from the SHA-256 of the normalised text, so one text always gives one Noun. That Noun is
-composited from the real art and encoded with the model's encoder into the int8 prompt; the proof then covers
-prompt -> image. The text -> prompt step is deterministic and anyone can recompute it from the checkpoint, but it
-runs off-chain: the circuit proves the decoder, not the trait lookup.
+composited from the real art and encoded into the int8 prompt: the encoder's latent, refined by fitting it
+through the int8 decoder to that Noun (`models.nouns_train.invert`); the proof then covers prompt -> image.
+The text -> prompt step is deterministic and anyone can recompute it from the checkpoint, but it runs
+off-chain: the circuit proves the decoder, not the trait lookup.
 """
 
 from __future__ import annotations
@@ -88,12 +89,20 @@ def describe(seed: np.ndarray) -> dict[str, str]:
 
 
 def prompt_for_text(text: str, model_name: str = "nouns32") -> tuple[bytes, np.ndarray]:
-    """The int8 prompt of a trait text (via the Noun it names and the model's encoder), and that Noun's seed."""
-    from models import nouns
+    """The int8 prompt of a trait text (the latent fitted to the Noun it names), and that Noun's seed."""
+    import torch
 
-    from .style import prompt_for
+    from models import nouns
+    from models.model import load_model
+    from models.nouns_train import invert
+
+    from .pipeline import artifacts_of
 
     art = nouns.load_art()
     seed = seed_of(text, art)
-    image = nouns.composite(art, seed[None])[0].transpose(2, 0, 1).astype(np.float32) / 255.0  # (3, 32, 32)
-    return prompt_for(image, model_name), seed
+    image = nouns.to_tensor(nouns.composite(art, seed[None]))  # (1, 3, 32, 32)
+    model, _ = load_model(model_name)
+    torch.manual_seed(0)  # the refinement is deterministic on its own; this pins any library randomness too
+    latent = invert(model, image)[0].tolist()
+    encoding = artifacts_of(model_name).encoding()
+    return encoding.encode_prompt(encoding.quantize_latent(latent)), seed
