@@ -7,6 +7,8 @@ On the committed checkpoint (int8, QAT), every image as the renderer draws it (d
 - *unseen heads*: 512 Nouns whose heads no training Noun has; *unseen combinations*: 512 new combinations of
   training parts. PSNR of the int8-prompt reconstruction (encoder -> int8 prompt -> int8 decoder), and the share
   of pixels within 8/255 (every channel) of a Nouns palette colour;
+- the same through a latent fitted to each image (the encoder's latent refined through the int8 decoder, as text
+  prompts are made), rounded to the int8 prompt;
 - *random prompts*: 512 prompts of uniformly random bytes, the same palette share;
 - grids (PNG): held-out originals above their reconstructions, 32 random prompts, photos above their Nouns;
 - the loss curves of the float and QAT phases from the checkpoint.
@@ -22,7 +24,7 @@ import torch
 
 from models import nouns, nouns_train
 from models.model import load_checkpoint
-from models.train import quantize_latent
+from models.train import psnr, quantize_latent
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 MODEL = "nouns32"
@@ -54,6 +56,15 @@ def loss_plot(curve: list[dict], path: Path) -> Path:
     return path
 
 
+def fitted(model, images: torch.Tensor, palette) -> dict:
+    """Reconstruction through a latent fitted to each image (`nouns_train.invert`), rounded to the int8 prompt."""
+    z = quantize_latent(nouns_train.invert(model, images), model.cfg.act_bits)
+    with torch.no_grad():
+        out = nouns_train.rendered(model, z).clamp(0, 1)
+    mse = torch.nn.functional.mse_loss(out, images).item()
+    return {"mse": mse, "psnr_db": round(psnr(mse), 3), "palette_share": round(nouns.palette_share(out, palette), 4)}
+
+
 @torch.no_grad()
 def measure(write: bool = True) -> dict:
     """Quality figures of the committed nouns32 checkpoint; with `write`, the JSON and the PNGs under docs/."""
@@ -66,6 +77,8 @@ def measure(write: bool = True) -> dict:
         "unseen_heads": nouns_train.evaluate(model, evals["unseen_heads"], art.palette),
         "unseen_combos": nouns_train.evaluate(model, evals["unseen_combos"], art.palette),
         "random_prompts": nouns_train.random_prompt_quality(model, art.palette),
+        "unseen_heads_fitted_latent": fitted(model, evals["unseen_heads"], art.palette),
+        "unseen_combos_fitted_latent": fitted(model, evals["unseen_combos"], art.palette),
         "training": {k: extra["metrics"][k] for k in ("float", "ptq_int8", "qat_int8", "train_seconds")},
     }
     if write:
