@@ -10,7 +10,8 @@ class ModelConfig:
     """Architecture, quantization and training knobs of one model; stored inside its checkpoint."""
 
     name: str = "pixel32"
-    dataset: str = "pixelart"  # "digits" (sklearn, bundled) or "pixelart" (procedural, models/data.py)
+    # "digits" (sklearn, bundled), "pixelart" (procedural, models/data.py) or "nouns" (real Nouns, models/nouns.py)
+    dataset: str = "pixelart"
     image_size: int = 32  # output H = W
     channels: int = 3  # 1 grayscale, 3 RGB
     latent_dim: int = 16

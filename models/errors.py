@@ -19,3 +19,7 @@ class UnknownModelError(ZkaigcError, LookupError):
 
 class CheckpointMissingError(ZkaigcError, FileNotFoundError):
     """A registered model that has no trained checkpoint yet."""
+
+
+class NounsDataMissingError(ZkaigcError, FileNotFoundError):
+    """The Nouns art (`@nouns/assets`' image data) is not installed: run `npm ci`."""

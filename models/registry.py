@@ -93,6 +93,29 @@ def _pixel(name: str, role: Role = "showcase", **knobs) -> ModelSpec:
 # outputs); the contract's renderer draws it nearest ×2.
 _PIXEL32 = _pixel("pixel32", image_size=32, kind="mlp", hidden=64, render=2, steps=6000)
 
+# The real Nouns (models/nouns.py): 16 latent bytes -> the full 32×32 RGB grid, 1-pixel detail, so no render
+# upsample: 3,072 digits in 192 packed public outputs. Each output costs about 80 cells (rescale, the clamp's two
+# ReLUs, packing) besides its 64 multiply-adds; 4 inner columns (the pixel circuit has 2) fold that into 121k rows,
+# logrows 17. (Measured: a 128-unit hidden layer needs 8 columns and proves in minutes with 9 GB.)
+_NOUNS32 = ModelSpec(
+    ModelConfig(
+        name="nouns32",
+        dataset="nouns",
+        image_size=32,
+        channels=3,
+        latent_dim=16,
+        kind="mlp",
+        hidden=64,
+        render=1,
+        steps=20000,
+        batch_size=64,
+        lr=3e-3,
+        out_bits=7,
+    ),
+    replace(PIXEL_CIRCUIT, num_inner_cols=4),
+    role="showcase",
+)
+
 REGISTRY: dict[str, ModelSpec] = {
     spec.name: spec
     for spec in (
@@ -101,6 +124,7 @@ REGISTRY: dict[str, ModelSpec] = {
         # A 64×64 bitmap: pixel32's network and proven art grid (the same circuit), drawn nearest ×4. The
         # pixel-art data at 64 is the same 16×16 art upsampled, so a separate training would learn the same map.
         _derive(_PIXEL32, "pixel64", "showcase", render=4, image_size=64),
+        _NOUNS32,
         # Design-space reference: an upsample+conv decoder (about 5× the rows); no committed checkpoint.
         _pixel("pixel32conv", "reference", image_size=32, kind="conv", base=4, widths=(16, 8, 8), render=2, steps=3000),
     )

@@ -4,6 +4,8 @@
     python -m proofs prove pixel32 --seed 7    # prove a random prompt, verify, decode, write the PNG
     python -m proofs prove pixel32 --prompt 0x0102...
     python -m proofs build-tree tree-iris-d3    # a decision-tree template: settings -> setup (vk) -> verifier
+    python -m proofs encode photo.jpg          # style transfer: the prompt that draws photo.jpg as a Noun
+    python -m proofs text "head: shark, glasses: red"   # the prompt of a Noun with named traits
 
 `build` writes the committed files of a model (proofs/artifacts/<name>/, contracts/verifiers/, and a new
 development SRS under proofs/srs/ if its logrows has none). A development SRS is INSECURE (its maker can forge
@@ -23,7 +25,7 @@ from models import registry
 from models.errors import ZkaigcError
 
 from . import build as builder
-from . import trees
+from . import style, traits, trees
 from .pipeline import ModelArtifacts, committed_models
 from .progress import log
 from .prompts import random_prompt
@@ -61,9 +63,34 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--seed", type=int, help="seed for a reproducible random prompt (default: OS randomness)")
     g.add_argument("--prompt", type=_prompt_arg, help="the prompt as 0x hex (one int8 byte per latent value)")
     r.add_argument("--out", type=Path, help="output folder (default .cache/zkaigc/<model>/runs/<prompt>)")
+    e = sub.add_parser("encode", help="style transfer: an image -> the prompt and the preview of its proven image")
+    e.add_argument("image", type=Path)
+    e.add_argument("--model", default=style.STYLE_MODEL, help=f"a committed model (default {style.STYLE_MODEL})")
+    e.add_argument("--out", type=Path, help="preview PNG (default <image stem>-<model>.png beside the image)")
+    t = sub.add_parser("text", help="a text naming Nouns traits -> the prompt and the preview of its proven image")
+    t.add_argument("text", help="e.g. 'head: shark, glasses: red' (kinds: background, body, accessory, head, glasses)")
+    t.add_argument("--model", default=style.STYLE_MODEL, help=f"a committed model (default {style.STYLE_MODEL})")
+    t.add_argument("--out", type=Path, default=Path("text-prompt.png"), help="preview PNG (default text-prompt.png)")
     args = p.parse_args(argv)
     os.environ.setdefault("RUST_LOG", "error")
     try:
+        if args.cmd == "text":
+            prompt, seed = traits.prompt_for_text(args.text, args.model)
+            style.preview(args.model, prompt, args.out)
+            reply = {
+                "model": args.model,
+                "prompt": "0x" + prompt.hex(),
+                "noun": traits.describe(seed),
+                "preview": str(args.out),
+            }
+            print(json.dumps(reply, indent=1))
+            return 0
+        if args.cmd == "encode":
+            out = args.out or args.image.with_name(f"{args.image.stem}-{args.model}.png")
+            result = style.encode(args.image, args.model, preview=out)
+            reply = {"model": args.model, "prompt": "0x" + result.prompt.hex(), "preview": str(out)}
+            print(json.dumps(reply, indent=1))
+            return 0
         if args.cmd in ("build", "build-tree"):
             if args.cmd == "build":
                 art = builder.build(args.model, srs_kind=args.srs, samples=args.samples)

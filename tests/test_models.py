@@ -73,7 +73,7 @@ def test_quantized_linear_outputs_lie_on_activation_grid_if_quant_enabled():
     assert not torch.equal(y, y.round())
 
 
-@pytest.mark.parametrize("name", ["micro", "pixel32"])
+@pytest.mark.parametrize("name", ["micro", "pixel32", "nouns32"])
 def test_committed_checkpoint_has_int8_weights_if_loaded(name):
     model, extra = load_checkpoint(name)
     assert model.cfg.name == name
