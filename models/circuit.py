@@ -30,3 +30,7 @@ class CircuitConfig:
     # Integer-valued constant tensors (the packing weights 2^(7k)) are quantized at scale 0, not param_scale, so the
     # packed sum needs no rescale (a rescale would range-check the ~2^112 value and fail witness generation).
     rebase_frac_zero_constants: bool = False
+    # ezkl proves a batched matmul (N > 1 rows of input) with Freivalds' randomized argument by default: half the rows,
+    # but a verifier over EIP-170's 24,576 bytes. Off, the product is laid out as the explicit dot products the
+    # single circuit already uses (rows = N × the single circuit's), and the verifier keeps its size.
+    disable_freivalds: bool = False
