@@ -89,7 +89,7 @@ def build(
     model, extra = load_model(name)
     if model.cfg.out_bits != AIGC_BITS_PER_VALUE:
         raise ProofError(f"{name}: the encoding needs a model with out_bits={AIGC_BITS_PER_VALUE} (the output clamp)")
-    _circuit(art, model, replace(spec.circuit_for(model.cfg), **overrides), srs_kind)
+    build_circuit(art, model, replace(spec.circuit_for(model.cfg), **overrides), srs_kind)
     art.write_meta(
         model=name,
         ezkl_version=ezkl.__version__,
@@ -116,7 +116,7 @@ def build(
     return art
 
 
-def _circuit(art: ModelArtifacts, model, config: CircuitConfig, srs_kind: str) -> None:
+def build_circuit(art: ModelArtifacts, model, config: CircuitConfig, srs_kind: str) -> None:
     """Export the decoder for `art.batch` latents, fix its settings at the smallest logrows, setup (writes the
     vk), and generate its verifier."""
     name = art.name
@@ -141,7 +141,7 @@ def build_batch(art: ModelArtifacts, model, config: CircuitConfig, srs_kind: str
     if art.batch < 2:
         raise ProofError(f"{art.name}: a batch circuit proves at least 2 prompts, not {art.batch}")
     start = time.perf_counter()
-    _circuit(art, model, config, srs_kind)
+    build_circuit(art, model, config, srs_kind)
     encoding = art.encoding()
     prompts = [random_prompt(encoding, seed=i) for i in range(art.batch)]
     batch = prove_batch(art, [latent_of(encoding, p) for p in prompts], art.cache / "build")
