@@ -72,8 +72,9 @@ build: setup  ## build a model's committed artifacts and verifier (MODEL=pixel32
 prove: setup  ## prove a random prompt with a committed model (MODEL=pixel32), verify and decode it
 	$(BIN)/python -m proofs prove $(MODEL)
 
-bench: setup  ## measure every committed model and write docs/benchmarks.{json,md}
+bench: setup  ## measure every committed model and batch mints; write docs/benchmarks.{json,md} and docs/batch.{json,md}
 	$(BIN)/python -m benchmarks.proving
+	$(BIN)/python -m benchmarks.batch
 
 clean:  ## remove build outputs and caches (keeps the venv and node_modules)
 	rm -rf .build .cache
