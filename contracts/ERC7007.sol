@@ -191,13 +191,11 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
     /// @dev Attaches slot `slot` of the stored batch `batch` (of `size` slots) to its prompt's token and emits
     /// {AigcData} without the proof (the batch event carries it once). Reverts with
     /// {ERC7007AigcDataAlreadySet} if the token's data exists. The token itself is not minted here.
-    function _attachBatchSlot(
-        address batch,
-        uint256 slot,
-        uint256 size,
-        bytes calldata prompt,
-        bytes calldata aigcData
-    ) internal virtual returns (uint256 tokenId) {
+    function _attachBatchSlot(address batch, uint256 slot, uint256 size, bytes calldata prompt, bytes calldata aigcData)
+        internal
+        virtual
+        returns (uint256 tokenId)
+    {
         tokenId = uint256(keccak256(prompt));
         if (_hasAigcData(tokenId)) revert ERC7007AigcDataAlreadySet(tokenId);
         // Cannot truncate: sizes are bounded by the batch verifiers' sizes, below 2^16 (checked at construction).

@@ -151,12 +151,9 @@ contract ERC7007BatchCollection is ERC7007Collection, IERC7007Batch {
     }
 
     /// @dev Attaches every slot with a claimant to its token (stored in `batch`) and mints it to that claimant.
-    function _mintSlots(
-        address batch,
-        bytes calldata prompts,
-        bytes calldata aigcDatas,
-        address[] memory claimants
-    ) private {
+    function _mintSlots(address batch, bytes calldata prompts, bytes calldata aigcDatas, address[] memory claimants)
+        private
+    {
         uint256 size = claimants.length;
         uint256 promptLength = prompts.length / size;
         uint256 aigcLength = aigcDatas.length / size;
