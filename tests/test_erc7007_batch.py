@@ -8,6 +8,7 @@ import json
 import ape
 import pytest
 from ape.utils import ZERO_ADDRESS
+from eth_utils import keccak
 
 from proofs.pipeline import ProvenBatch
 from support.helpers import flip, token_of
@@ -358,3 +359,22 @@ def test_fulfil_batch_reverts_if_a_slot_is_tampered(
         [market.getRequest(i).status for i in ids],
         market.totalEscrowed(),
     ) == before
+
+
+def test_supports_interface_reports_the_batch_interface_and_every_single_one(claimed_batch, micro_collection):
+    signatures = (
+        "mintBatch(bytes,bytes,bytes,uint256)",
+        "verifyBatch(bytes,bytes,bytes)",
+        "batchVerifier(uint256)",
+        "batchSizes()",
+        "batchDataOf(uint256)",
+    )
+    value = 0
+    for signature in signatures:
+        value ^= int.from_bytes(keccak(text=signature)[:4], "big")
+    batch_id = f"0x{value:08x}"
+    assert claimed_batch.supportsInterface(batch_id) is True
+    assert micro_collection.supportsInterface(batch_id) is False  # a single-only collection does not claim it
+    for interface in ("0x702c55a6", "0xfa1a557a", "0xd40b3eaa", "0xa789d5f0", "0xcf1552cd", "0x80ac58cd"):
+        assert claimed_batch.supportsInterface(interface) is True
+    assert claimed_batch.batchSizes() == [SIZE]
