@@ -7,7 +7,8 @@ and the benchmark waits until all are fulfilled. Reported per run: proofs per ho
 first request to the last fulfilment) and the queue latency request -> fulfil (wall clock, receipt to the first
 poll that sees it fulfilled; 0.25 s resolution), and the fulfilment gas per NFT (the gas of every distinct
 fulfilling transaction over the requests: micro's collection takes batch-4 proofs, so a worker whose queue holds 4
-requests when it looks fulfils them with one `fulfilBatch`). `--intervals` measures several request rates. The machine, its core count and its load average are recorded:
+requests when it looks fulfils them with one `fulfilBatch`). `--intervals` measures several request rates.
+The machine, its core count and its load average are recorded:
 on a shared machine the numbers say what this machine gave, not what the code can do.
 """
 
