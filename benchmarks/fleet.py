@@ -2,7 +2,7 @@
 
 For 1 and then 2 workers: a fresh anvil (a block a second), micro deployed with `ape run deploy`, a redis-server,
 the bot (`silverback run zkaigc.bot:bot`) and N `silverback worker -w 1` processes, each signing with its own
-prover account. The prompts are claimed first (untimed); then one request is paid every `--interval` seconds
+prover account. The prompts are claimed first (untimed); then one request is paid every `--intervals` seconds (each rate in turn)
 and the benchmark waits until all are fulfilled. Reported per run: proofs per hour (requests / time from the
 first request to the last fulfilment) and the queue latency request -> fulfil (wall clock, receipt to the first
 poll that sees it fulfilled; 0.25 s resolution), and the fulfilment gas per NFT (the gas of every distinct
