@@ -378,3 +378,8 @@ def test_supports_interface_reports_the_batch_interface_and_every_single_one(cla
     for interface in ("0x702c55a6", "0xfa1a557a", "0xd40b3eaa", "0xa789d5f0", "0xcf1552cd", "0x80ac58cd"):
         assert claimed_batch.supportsInterface(interface) is True
     assert claimed_batch.batchSizes() == [SIZE]
+
+
+def test_fulfil_batch_reverts_if_batch_has_more_slots_than_a_mask_can_select(market, listed_batch, prover):
+    with ape.reverts(market.BatchTooLarge, slots=257, max=256):
+        market.fulfilBatch([0] * 257, b"\x00" * (257 * 4), b"", b"", sender=prover)

@@ -195,6 +195,8 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
         bytes calldata proof
     ) external nonReentrant returns (uint256 mintMask) {
         uint256 slots = requestIds.length;
+        // One bit of `mintMask` per slot: a longer batch could settle a slot it never checks.
+        if (slots > 256) revert BatchTooLarge(slots, 256);
         address collection;
         uint256 promptLength;
         // Checks and effects for every live request, then one interaction, then the per-request mint checks.

@@ -223,6 +223,9 @@ interface IModelMarketplace {
     /// @notice `requestId` is on `other`, not on the batch's `collection`: a batch mints on one collection.
     error BatchCollectionMismatch(uint256 requestId, address collection, address other);
 
+    /// @notice A batch of `slots` requests is over the `max` slots one mint mask can select.
+    error BatchTooLarge(uint256 slots, uint256 max);
+
     /// @notice No slot of the batch has a request that can still be fulfilled.
     error EmptyBatch();
 
