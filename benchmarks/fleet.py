@@ -2,14 +2,14 @@
 
 For 1 and then 2 workers: a fresh anvil (a block a second), micro deployed with `ape run deploy`, a redis-server,
 the bot (`silverback run zkaigc.bot:bot`) and N `silverback worker -w 1` processes, each signing with its own
-prover account. The prompts are claimed first (untimed); then one request is paid every `--intervals` seconds (each rate in turn)
-and the benchmark waits until all are fulfilled. Reported per run: proofs per hour (requests / time from the
-first request to the last fulfilment) and the queue latency request -> fulfil (wall clock, receipt to the first
-poll that sees it fulfilled; 0.25 s resolution), and the fulfilment gas per NFT (the gas of every distinct
-fulfilling transaction over the requests: micro's collection takes batch-4 proofs, so a worker whose queue holds 4
-requests when it looks fulfils them with one `fulfilBatch`). `--intervals` measures several request rates.
-The machine, its core count and its load average are recorded:
-on a shared machine the numbers say what this machine gave, not what the code can do.
+prover account. The prompts are claimed first (untimed); then one request is paid every `--intervals` seconds
+(each rate in turn) and the benchmark waits until all are fulfilled. Reported per run: proofs per hour
+(requests / time from the first request to the last fulfilment), the queue latency request -> fulfil (wall
+clock, receipt to the first poll that sees it fulfilled; 0.25 s resolution), and the fulfilment gas per NFT
+(the gas of every distinct fulfilling transaction over the requests: micro's collection takes batch-4 proofs,
+so a worker whose queue holds 4 requests when it looks fulfils them with one `fulfilBatch`). The machine, its
+core count and its load average are recorded: on a shared machine the numbers say what this machine gave, not
+what the code can do.
 """
 
 from __future__ import annotations
