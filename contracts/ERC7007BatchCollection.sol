@@ -186,8 +186,11 @@ contract ERC7007BatchCollection is ERC7007Collection, IERC7007Batch {
         size = prompts.length / promptLength;
         batchVerifier_ = _batchVerifiers[size];
         if (batchVerifier_ == address(0)) revert ERC7007UnsupportedBatchSize(size);
+        // Exact, not a rounded division: `prompts.length` is a multiple of `promptLength` (checked above).
+        // slither-disable-start divide-before-multiply
         if (aigcDatas.length != size * aigcLength) {
             revert ERC7007InvalidBatchAigcDataLength(aigcDatas.length, size * aigcLength);
         }
+        // slither-disable-end divide-before-multiply
     }
 }

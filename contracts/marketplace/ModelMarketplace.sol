@@ -197,8 +197,8 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
         uint256 slots = requestIds.length;
         // One bit of `mintMask` per slot: a longer batch could settle a slot it never checks.
         if (slots > 256) revert BatchTooLarge(slots, 256);
-        address collection;
-        uint256 promptLength;
+        address collection = address(0); // the batch's collection: that of its first live request
+        uint256 promptLength = 0;
         // Checks and effects for every live request, then one interaction, then the per-request mint checks.
         for (uint256 i; i < slots; ++i) {
             Request storage request = _requests[requestIds[i]];
@@ -217,6 +217,8 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
             mintMask |= 1 << i;
         }
         if (mintMask == 0) revert EmptyBatch();
+        // The batch's data contract is of no use here: each minted token is checked by its owner below.
+        // slither-disable-next-line unused-return
         IMarketplaceCollection(collection).mintBatch(prompts, aigcDatas, proof, mintMask);
         for (uint256 i; i < slots; ++i) {
             if ((mintMask >> i) & 1 == 0) continue;
