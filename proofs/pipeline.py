@@ -227,8 +227,8 @@ class ModelArtifacts:
         """The model commitment a collection stores: sha256 over the sha256 of the ONNX, settings and vk of the
         single circuit, then of each batch circuit the collection accepts (`batch_sizes`, default the registry's),
         in that order. A model without batch circuits keeps the commitment of its single circuit alone."""
-        if batch_sizes is None:
-            batch_sizes = registry.get(self.name).batch_sizes
+        if batch_sizes is None:  # an unregistered (scratch) model has no batch circuits
+            batch_sizes = registry.get(self.name).batch_sizes if self.name in registry.names() else ()
         digest = hashlib.sha256()
         for art in (self.batch_circuit(1), *(self.batch_circuit(n) for n in batch_sizes)):
             for path in (art.onnx, art.settings, art.vk):
