@@ -75,8 +75,9 @@ build: setup  ## build a model's committed artifacts and verifier (MODEL=pixel32
 prove: setup  ## prove a random prompt with a committed model (MODEL=pixel32), verify and decode it
 	$(BIN)/python -m proofs prove $(MODEL)
 
-bench: setup  ## every committed model against the old encoding, scales, mint gas: docs/benchmarks.*, docs/mint-gas.*
+bench: setup  ## every committed model against the old encoding, scales, mint gas, batch mints: docs/benchmarks.*, docs/mint-gas.*, docs/batch.*
 	$(BIN)/python -m benchmarks.proving
+	$(BIN)/python -m benchmarks.batch
 
 clean:  ## remove build outputs and caches (keeps the venv and node_modules)
 	rm -rf .build .cache

@@ -15,7 +15,10 @@ import {ModelEncoding} from "./types/ModelEncoding.sol";
 /// with its proven data: derived contracts attach data with {_addAigcData} (which verifies the proof) and then
 /// mint, and {_update} refuses to mint a token without data.
 /// @dev The prompt and aigcData of a token are stored together, `prompt ‖ aigcData`, as the code of data
-/// contracts ({BytecodeStorage}); the proof is not stored (it is in the {AigcData} event and the calldata).
+/// contracts ({BytecodeStorage}); the proof is not stored (it is in the {AigcData} event and the calldata). A token
+/// minted in a batch shares one data contract with its batch, `prompts ‖ aigcDatas` of all slots, and stores only
+/// its locator (that contract, its slot and the batch size) in one storage slot. {_hasAigcData} is the one place
+/// that says whether a token has data.
 abstract contract ERC7007 is ERC721, IERC7007Zkml {
     address private immutable _verifier;
     bytes32 private immutable _modelHash;
@@ -30,6 +33,10 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
 
     /// @dev Data contracts holding `prompt ‖ aigcData` of each token, by chunk index.
     mapping(uint256 tokenId => mapping(uint256 chunk => address)) private _dataChunks;
+
+    /// @dev A batch-minted token's locator: its batch's data contract (bits 0–159), its slot (160–175) and the
+    /// batch size (176–191); zero for a token minted alone.
+    mapping(uint256 tokenId => uint256 locator) private _batchSlots;
 
     /// @param name_ The ERC-721 name.
     /// @param symbol_ The ERC-721 symbol.
@@ -131,12 +138,33 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
     /// @inheritdoc IERC7007Zkml
     function aigcDataOf(uint256 tokenId) public view virtual returns (bytes memory) {
         _requireOwned(tokenId);
-        return BytecodeStorage.read(_dataChunks[tokenId], _inputLen, _inputLen + AigcEncoding.aigcLength(_outputLen));
+        uint256 aigcLength = AigcEncoding.aigcLength(_outputLen);
+        (address batch, uint256 slot, uint256 size) = _batchSlotOf(tokenId);
+        if (batch != address(0)) {
+            uint256 start = size * _inputLen + slot * aigcLength;
+            return BytecodeStorage.readAt(batch, start, start + aigcLength);
+        }
+        return BytecodeStorage.read(_dataChunks[tokenId], _inputLen, _inputLen + aigcLength);
     }
 
     /// @dev The stored prompt of an existing token.
     function _promptOf(uint256 tokenId) internal view virtual returns (bytes memory) {
+        (address batch, uint256 slot,) = _batchSlotOf(tokenId);
+        if (batch != address(0)) return BytecodeStorage.readAt(batch, slot * _inputLen, (slot + 1) * _inputLen);
         return BytecodeStorage.read(_dataChunks[tokenId], 0, _inputLen);
+    }
+
+    /// @dev Whether proven data is stored for `tokenId` (minted alone or in a batch): the one existence check.
+    function _hasAigcData(uint256 tokenId) internal view virtual returns (bool) {
+        return _dataChunks[tokenId][0] != address(0) || _batchSlots[tokenId] != 0;
+    }
+
+    /// @dev A batch-minted token's batch data contract, slot and batch size; `(address(0), 0, 1)` for a token
+    /// minted alone or not minted.
+    function _batchSlotOf(uint256 tokenId) internal view virtual returns (address batch, uint256 slot, uint256 size) {
+        uint256 locator = _batchSlots[tokenId];
+        if (locator == 0) return (address(0), 0, 1);
+        return (address(uint160(locator)), uint16(locator >> 160), uint16(locator >> 176));
     }
 
     /// @dev Verifies `proof` for `prompt` and `aigcData`, stores both for the prompt's token and emits
@@ -148,15 +176,36 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
         returns (uint256 tokenId)
     {
         tokenId = uint256(keccak256(prompt));
-        if (_dataChunks[tokenId][0] != address(0)) revert ERC7007AigcDataAlreadySet(tokenId);
+        if (_hasAigcData(tokenId)) revert ERC7007AigcDataAlreadySet(tokenId);
         if (!_verify(prompt, aigcData, proof)) revert ERC7007InvalidProof(tokenId);
         BytecodeStorage.write(_dataChunks[tokenId], prompt, aigcData);
         emit AigcData(tokenId, prompt, aigcData, proof);
     }
 
+    /// @dev Stores a verified batch, `prompts ‖ aigcDatas` of all `size` slots, as one data contract and returns
+    /// its address (the batch's id). The caller has verified the batch proof and checked the lengths.
+    function _storeBatch(bytes calldata prompts, bytes calldata aigcDatas) internal virtual returns (address batch) {
+        return BytecodeStorage.writeOne(prompts, aigcDatas);
+    }
+
+    /// @dev Attaches slot `slot` of the stored batch `batch` (of `size` slots) to its prompt's token and emits
+    /// {AigcData} without the proof (the batch event carries it once). Reverts with
+    /// {ERC7007AigcDataAlreadySet} if the token's data exists. The token itself is not minted here.
+    function _attachBatchSlot(address batch, uint256 slot, uint256 size, bytes calldata prompt, bytes calldata aigcData)
+        internal
+        virtual
+        returns (uint256 tokenId)
+    {
+        tokenId = uint256(keccak256(prompt));
+        if (_hasAigcData(tokenId)) revert ERC7007AigcDataAlreadySet(tokenId);
+        // Cannot truncate: sizes are bounded by the batch verifiers' sizes, below 2^16 (checked at construction).
+        _batchSlots[tokenId] = uint256(uint160(batch)) | (slot << 160) | (size << 176);
+        emit AigcData(tokenId, prompt, aigcData, "");
+    }
+
     /// @dev Refuses to mint a token whose proven data has not been stored.
     function _update(address to, uint256 tokenId, address auth) internal virtual override returns (address) {
-        if (_isMint(to, tokenId, auth) && _dataChunks[tokenId][0] == address(0)) {
+        if (_isMint(to, tokenId, auth) && !_hasAigcData(tokenId)) {
             revert ERC7007MissingAigcData(tokenId);
         }
         return super._update(to, tokenId, auth);
@@ -181,8 +230,12 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
         returns (bool valid)
     {
         AigcEncoding.requireLengths(prompt, aigcData, _inputLen, _outputLen);
-        address target = _verifier;
-        bytes memory callData = AigcEncoding.verifyProofCalldata(prompt, aigcData, proof);
+        return _callVerifier(_verifier, AigcEncoding.verifyProofCalldata(prompt, aigcData, proof));
+    }
+
+    /// @dev STATICCALLs `target` with `callData` (a `verifyProof` call) and accepts only a successful call that
+    /// returns exactly ABI-encoded `true`; reverts with {ERC7007VerifierOutOfGas} if the verifier ran out of gas.
+    function _callVerifier(address target, bytes memory callData) internal view virtual returns (bool valid) {
         bool exhausted;
         assembly ("memory-safe") {
             // No code, a revert, short or missing return data, or any word but 1 all mean "invalid".

@@ -33,3 +33,7 @@ class CircuitConfig:
     # How many multiplications may accumulate scale before ezkl rescales (each rescale is a division with range
     # checks). The decision-tree circuits multiply only by 0/1 and small integers: 10 lets them run without one.
     scale_rebase_multiplier: int = 1
+    # ezkl proves a batched matmul (N > 1 rows of input) with Freivalds' randomized argument by default: half the rows,
+    # but a verifier over EIP-170's 24,576 bytes. Off, the product is laid out as the explicit dot products the
+    # single circuit already uses (rows = N × the single circuit's), and the verifier keeps its size.
+    disable_freivalds: bool = False

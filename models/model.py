@@ -96,18 +96,22 @@ class ProvenDecoder(nn.Module):
     quantizes them at scale 0 (`rebase_frac_zero_constants`) and the packed value stays at the output scale.
     """
 
-    def __init__(self, decoder: Decoder):
+    def __init__(self, decoder: Decoder, batch: int = 1):
         super().__init__()
         self.decoder = decoder
+        # A Python int, not the traced input's shape: the graph keeps constant shapes (and batch 1 the very graph
+        # the single circuit always had).
+        self.batch = batch
         base = float(2**decoder.cfg.out_bits)
         self.register_buffer("weights", torch.tensor([base ** (PACK - 1 - i) for i in range(PACK)]))
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        flat = self.decoder.art(z).reshape(1, -1)  # (1, n)
+        flat = self.decoder.art(z).reshape(self.batch, -1)  # (B, n)
         pad = (-flat.shape[1]) % PACK
         if pad:  # zero digits at the end (tract cannot analyse ONNX Pad here)
-            flat = torch.cat([flat, torch.zeros(1, pad)], dim=1)
-        return torch.matmul(flat.reshape(-1, PACK), self.weights).reshape(1, -1)  # (1, ceil(n / PACK))
+            flat = torch.cat([flat, torch.zeros(self.batch, pad)], dim=1)
+        # (B, ceil(n / PACK)), slot-major: slot i's packed outputs are row i.
+        return torch.matmul(flat.reshape(-1, PACK), self.weights).reshape(self.batch, -1)
 
 
 class Encoder(nn.Module):
@@ -185,19 +189,20 @@ def load_model(name: str) -> tuple[AutoEncoder, dict]:
     return derived, {**extra, "derived_from": spec.derived_from, "changes": dict(spec.changes)}
 
 
-def export_decoder_onnx(model: AutoEncoder, path: Path) -> None:
-    """The decoder alone as ONNX (opset 17, legacy exporter) with input `latent` and output `image`.
+def export_decoder_onnx(model: AutoEncoder, path: Path, batch: int = 1) -> None:
+    """The decoder alone as ONNX (opset 17, legacy exporter) with input `latent` and output `image`, for a fixed
+    batch of `batch` latents (a batch circuit proves that many prompts at once, slot-major).
 
     With an output clamp (`out_bits`) the circuit is `ProvenDecoder`: the art grid, packed; the nearest upsample is
     left to the renderer. Without one it is the whole decoder (the old encoding, kept as a benchmark baseline).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    dummy = torch.zeros(1, model.cfg.latent_dim)
+    dummy = torch.zeros(batch, model.cfg.latent_dim)
     # Export the float graph: the weights are already snapped to the int8 grid, and ezkl does the rounding
     # of activations itself; fake-quant ops would only add Round nodes ezkl would have to prove.
     model.set_quant(False)
     try:
-        net = model.decoder if model.cfg.out_bits is None else ProvenDecoder(model.decoder)
+        net = model.decoder if model.cfg.out_bits is None else ProvenDecoder(model.decoder, batch)
         torch.onnx.export(
             net,
             dummy,

@@ -41,6 +41,9 @@ class ModelSpec:
     # A derived model reuses another model's checkpoint with config changes (no training of its own).
     derived_from: str | None = None
     changes: dict = field(default_factory=dict)
+    # Batch circuits the vendor ships beside the single one: one proof for N prompts (the decoder exported with a
+    # fixed batch dimension N), each with its own verifier. The model commitment covers all of them, in this order.
+    batch_sizes: tuple[int, ...] = ()
 
     @property
     def name(self) -> str:
@@ -51,13 +54,17 @@ class ModelSpec:
         """The checkpoint this model's weights come from (its own, or its base model's)."""
         return self.derived_from or self.name
 
-    def circuit_for(self, model: ModelConfig) -> CircuitConfig:
-        """The circuit config at the scales a trained model's QAT used (input = act bits, params = weight bits)."""
-        return replace(self.circuit, input_scale=model.act_bits, param_scale=model.weight_bits)
+    def circuit_for(self, model: ModelConfig, batch: int = 1) -> CircuitConfig:
+        """The circuit config at the scales a trained model's QAT used (input = act bits, params = weight bits);
+        a batch circuit (`batch` > 1) proves its matmuls without Freivalds' argument (see `CircuitConfig`)."""
+        config = replace(self.circuit, input_scale=model.act_bits, param_scale=model.weight_bits)
+        return replace(config, disable_freivalds=True) if batch > 1 else config
 
 
 def _derive(base: ModelSpec, name: str, role: Role, **changes) -> ModelSpec:
-    return ModelSpec(replace(base.model, name=name, **changes), base.circuit, role, base.name, changes)
+    return ModelSpec(
+        replace(base.model, name=name, **changes), base.circuit, role, base.name, changes, base.batch_sizes
+    )
 
 
 _MICRO = ModelSpec(
@@ -80,6 +87,7 @@ _MICRO = ModelSpec(
     # 128^4 keeps micro at logrows 10 (a 16384 table would force 15).
     replace(PIXEL_CIRCUIT, num_inner_cols=4, decomp_base=128, decomp_legs=4),
     role="test",
+    batch_sizes=(4,),
 )
 
 

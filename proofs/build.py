@@ -1,8 +1,10 @@
 """Building a registered model's artifacts, and proving prompts with committed ones (what the CLI runs).
 
 `build` exports the decoder, fixes the circuit's settings at the smallest logrows that fits, runs setup (the vk
-is committed), generates the Solidity verifier and proves sample fixtures. `prove_prompt` proves one prompt and
-checks that the proof's public instances decode back to it.
+is committed), generates the Solidity verifier and proves sample fixtures; then the same for each of the model's
+batch circuits (`ModelSpec.batch_sizes`), whose sample proves that every slot equals the single circuit's output
+for that slot's prompt. `prove_prompt` proves one prompt and checks that the proof's public instances decode back
+to it.
 """
 
 from __future__ import annotations
@@ -21,7 +23,16 @@ from models.model import export_decoder_onnx, load_model
 
 from .encoding import AIGC_BITS_PER_VALUE, DIGIT_MAX, Encoding
 from .errors import ProofError
-from .pipeline import ModelArtifacts, ProvenSample, artifacts_of, prove_latent
+from .pipeline import (
+    CircuitConfig,
+    ModelArtifacts,
+    ProvenBatch,
+    ProvenSample,
+    artifacts_of,
+    prove_batch,
+    prove_latent,
+    witness_instances,
+)
 from .progress import log, stage
 from .prompts import latent_of, random_prompt
 from .render import render_png
@@ -66,28 +77,19 @@ def fidelity(name: str, latent: Sequence[float], sample: ProvenSample, encoding:
     return out
 
 
-def build(name: str, srs_kind: str = "dev", samples: int = 1, **overrides) -> ModelArtifacts:
-    """Export, settings, setup (writes vk), verifier and sample fixtures for a trained, registered model."""
+def build(
+    name: str, srs_kind: str = "dev", samples: int = 1, batch_sizes: Sequence[int] | None = None, **overrides
+) -> ModelArtifacts:
+    """Export, settings, setup (writes vk), verifier and sample fixtures for a trained, registered model, then for
+    each of its batch circuits (`batch_sizes`, default the registry's)."""
     spec = registry.get(name)
+    batch_sizes = spec.batch_sizes if batch_sizes is None else tuple(batch_sizes)
     art = ModelArtifacts(name)
     total = time.perf_counter()
     model, extra = load_model(name)
     if model.cfg.out_bits != AIGC_BITS_PER_VALUE:
         raise ProofError(f"{name}: the encoding needs a model with out_bits={AIGC_BITS_PER_VALUE} (the output clamp)")
-    with stage(f"{name}: export decoder ONNX"):
-        export_decoder_onnx(model, art.onnx)
-    art.write_meta(proven_shape=list(model.cfg.proven_shape), render=model.cfg.render)
-    config = replace(spec.circuit_for(model.cfg), **overrides)
-    settings = art.gen_settings(config)
-    if config.logrows is None:  # gen_settings' default logrows is far too big: shrink to what fits
-        art.gen_settings(replace(config, logrows=fitting_logrows(settings)))
-        settings = art.load_settings()
-        settings["run_args"]["logrows"] = fitting_logrows(settings)
-        art.write_settings(settings)
-        art.write_meta(logrows=art.logrows)
-    log(f"{name}: {settings['num_rows']} rows -> logrows {art.logrows}")
-    art.setup(srs_kind=srs_kind, write_vk=True)
-    art.create_evm_verifier()
+    build_circuit(art, model, replace(spec.circuit_for(model.cfg), **overrides), srs_kind)
     art.write_meta(
         model=name,
         ezkl_version=ezkl.__version__,
@@ -106,9 +108,66 @@ def build(name: str, srs_kind: str = "dev", samples: int = 1, **overrides) -> Mo
         (art.samples / f"sample-{i}.json").write_text(json.dumps(sample.to_json(), indent=1) + "\n")
         render_png(art, sample.aigc, art.samples / f"sample-{i}.png")
         fid.append(fidelity(name, latent, sample, art.encoding()))
-    art.write_meta(sample_fidelity=fid, model_hash=art.model_hash())
+    art.write_meta(sample_fidelity=fid)
+    for n in batch_sizes:
+        build_batch(art.batch_circuit(n), model, replace(spec.circuit_for(model.cfg, n), **overrides), srs_kind)
+    art.write_meta(batch_sizes=list(batch_sizes), model_hash=art.model_hash(batch_sizes))
     log(f"{name}: built in {time.perf_counter() - total:.1f}s -> {art.dir}, {art.verifier_sol}")
     return art
+
+
+def build_circuit(art: ModelArtifacts, model, config: CircuitConfig, srs_kind: str) -> None:
+    """Export the decoder for `art.batch` latents, fix its settings at the smallest logrows, setup (writes the
+    vk), and generate its verifier."""
+    name = art.name
+    with stage(f"{name}: export decoder ONNX (batch {art.batch})"):
+        export_decoder_onnx(model, art.onnx, batch=art.batch)
+    art.write_meta(proven_shape=list(model.cfg.proven_shape), render=model.cfg.render)
+    settings = art.gen_settings(config)
+    if config.logrows is None:  # gen_settings' default logrows is far too big: shrink to what fits
+        art.gen_settings(replace(config, logrows=fitting_logrows(settings)))
+        settings = art.load_settings()
+        settings["run_args"]["logrows"] = fitting_logrows(settings)
+        art.write_settings(settings)
+        art.write_meta(logrows=art.logrows)
+    log(f"{name}: batch {art.batch}: {settings['num_rows']} rows -> logrows {art.logrows}")
+    art.setup(srs_kind=srs_kind, write_vk=True)
+    art.create_evm_verifier()
+
+
+def build_batch(art: ModelArtifacts, model, config: CircuitConfig, srs_kind: str = "dev") -> ProvenBatch:
+    """Build one batch circuit (`art.batch` prompts per proof) and prove its sample: prompts 0 … N−1 of the
+    single circuit's seeds. Raises unless every slot equals the single circuit's output on that prompt alone."""
+    if art.batch < 2:
+        raise ProofError(f"{art.name}: a batch circuit proves at least 2 prompts, not {art.batch}")
+    start = time.perf_counter()
+    build_circuit(art, model, config, srs_kind)
+    encoding = art.encoding()
+    prompts = [random_prompt(encoding, seed=i) for i in range(art.batch)]
+    batch = prove_batch(art, [latent_of(encoding, p) for p in prompts], art.cache / "build")
+    check_slots(art, batch)
+    art.samples.mkdir(parents=True, exist_ok=True)
+    (art.samples / "sample-0.json").write_text(json.dumps(batch.to_json(), indent=1) + "\n")
+    art.write_meta(
+        model=art.name,
+        batch=art.batch,
+        ezkl_version=ezkl.__version__,
+        encoding=vars(encoding),
+        contract=art.contract_name,
+        build_seconds=round(time.perf_counter() - start, 1),
+    )
+    return batch
+
+
+def check_slots(art: ModelArtifacts, batch: ProvenBatch) -> None:
+    """Raise unless each slot of a batch proof is, exactly, the single circuit's witness on that slot's prompt."""
+    single = art.batch_circuit(1)
+    encoding = single.encoding()
+    for i, (prompt, aigc) in enumerate(zip(batch.prompts, batch.aigcs, strict=True)):
+        grid = encoding.dequantize_latent(encoding.decode_prompt(prompt))
+        alone = witness_instances(single.witness(grid, art.cache / "check" / str(i)))
+        if encoding.instances(prompt, aigc) != alone:
+            raise ProofError(f"{art.contract_name}: slot {i} differs from the single circuit's output on its prompt")
 
 
 def prove_prompt(art: ModelArtifacts, prompt: bytes, workdir: Path) -> tuple[ProvenSample, list[float]]:

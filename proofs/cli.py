@@ -7,8 +7,9 @@
     python -m proofs encode photo.jpg          # style transfer: the prompt that draws photo.jpg as a Noun
     python -m proofs text "head: shark, glasses: red"   # the prompt of a Noun with named traits
 
-`build` writes the committed files of a model (proofs/artifacts/<name>/, contracts/verifiers/, and a new
-development SRS under proofs/srs/ if its logrows has none). A development SRS is INSECURE (its maker can forge
+`build` writes the committed files of a model and of its batch circuits (proofs/artifacts/<name>/ and
+<name>/batch-<N>/, contracts/verifiers/, and a new development SRS under proofs/srs/ if its logrows has none and
+is at most k18; larger ones are generated into the cache). A development SRS is INSECURE (its maker can forge
 proofs); the CLI says so once and records the kind in meta.json. `--srs ceremony` downloads the public ceremony
 SRS instead (needs internet).
 """
@@ -30,6 +31,9 @@ from .pipeline import ModelArtifacts, committed_models
 from .progress import log
 from .prompts import random_prompt
 from .srs import commit_dev_srs
+
+#: Development SRS files up to this logrows are committed (k18 is about 32 MB); larger ones stay in the cache.
+MAX_COMMITTED_SRS_LOGROWS = 18
 
 
 def _prompt_arg(value: str) -> bytes:
@@ -97,8 +101,14 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 art = trees.build(trees.get_template(args.template), srs_kind=args.srs)
             if args.srs == "dev":
-                parts = commit_dev_srs(art.logrows)
-                log(f"development SRS for logrows {art.logrows}: {', '.join(str(x) for x in parts)}")
+                for logrows in sorted(
+                    {art.batch_circuit(n).logrows for n in (1, *registry.get(args.model).batch_sizes)}
+                ):
+                    if logrows > MAX_COMMITTED_SRS_LOGROWS:  # over git's file limit: stays in the cache
+                        log(f"development SRS for logrows {logrows}: left in the cache (not committed)")
+                        continue
+                    parts = commit_dev_srs(logrows)
+                    log(f"development SRS for logrows {logrows}: {', '.join(str(x) for x in parts)}")
             return 0
         prompt = (
             args.prompt if args.prompt is not None else random_prompt(ModelArtifacts(args.model).encoding(), args.seed)

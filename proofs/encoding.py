@@ -130,6 +130,27 @@ class Encoding:
         self.decode_aigc(aigc)  # padding bits
         return prompt, aigc
 
+    # --- batches: N slots in one proof --------------------------------------------------------------------
+    def batch_instances(self, slots: Sequence[tuple[bytes, bytes]]) -> list[int]:
+        """A batch circuit's public instances for (prompt, aigcData) slots: every slot's prompt values, then every
+        slot's output elements, slot-major. With whole 14-byte chunks per slot this is `instances` of the
+        concatenated prompts and the concatenated aigcData, which is how the contracts build it."""
+        each = [self.instances(prompt, aigc) for prompt, aigc in slots]
+        return [f for inst in each for f in inst[: self.input_len]] + [
+            f for inst in each for f in inst[self.input_len :]
+        ]
+
+    def split_batch_instances(self, instances: Sequence[int], batch: int) -> list[tuple[bytes, bytes]]:
+        """A batch circuit's public instances -> its `batch` (prompt, aigcData) slots; the inverse of
+        `batch_instances`."""
+        if len(instances) != batch * self.num_instances:
+            raise EncodingError(f"expected {batch} × {self.num_instances} instances, got {len(instances)}")
+        inputs, outputs = instances[: batch * self.input_len], instances[batch * self.input_len :]
+        n, m = self.input_len, self.output_instances
+        return [
+            self.split_instances([*inputs[i * n : (i + 1) * n], *outputs[i * m : (i + 1) * m]]) for i in range(batch)
+        ]
+
     # --- floats <-> ints ---------------------------------------------------------------------------------
     def quantize_latent(self, latent: Sequence[float]) -> list[int]:
         """Float latent -> int8 fixed-point integers (rounded, clamped to int8)."""

@@ -3,7 +3,9 @@
     settings -> compile -> srs -> setup -> witness -> prove -> verify -> evm verifier -> calldata
 
 Committed, per model (``proofs/artifacts/<name>/``): ``network.onnx``, ``settings.json``, ``vk.key``,
-``meta.json`` and ``samples/``; the generated verifier goes to ``contracts/verifiers/<Contract>.sol``.
+``meta.json`` and ``samples/``; the generated verifier goes to ``contracts/verifiers/<Contract>.sol``. A model's
+batch circuits (one proof for N prompts, `ModelSpec.batch_sizes`) have the same files under ``batch-<N>/`` and
+their own verifier, ``<Name>Batch<N>Verifier.sol``.
 Regenerated on demand into the gitignored cache (``.cache/zkaigc/<name>/``): ``network.compiled``,
 ``pk.key`` (hundreds of MB) and per-run witnesses/proofs. Setup is deterministic given SRS and circuit, so
 the cache can always be rebuilt and matches the committed vk.
@@ -17,7 +19,7 @@ import json
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +37,17 @@ from .srs import DEV_SRS_WARNING, ceremony_srs, dev_srs, warn_dev_srs
 __all__ = [
     "CircuitConfig",
     "ModelArtifacts",
+    "ProvenBatch",
     "ProvenSample",
     "artifacts_of",
+    "batch_artifacts_of",
     "committed_models",
     "normalize_settings",
     "prove_latent",
+    "prove_batch",
     "run_args",
     "sample_from_proof",
+    "witness_instances",
 ]
 
 
@@ -60,6 +66,7 @@ def run_args(config: CircuitConfig) -> ezkl.PyRunArgs:
     ra.ignore_range_check_inputs_outputs = config.ignore_range_check_inputs_outputs
     ra.rebase_frac_zero_constants = config.rebase_frac_zero_constants
     ra.scale_rebase_multiplier = config.scale_rebase_multiplier
+    ra.disable_freivalds = config.disable_freivalds
     if config.logrows is not None:
         ra.logrows = config.logrows
     return ra
@@ -94,11 +101,22 @@ class ModelArtifacts:
     verifiers_root: Path = VERIFIERS_ROOT
     srs_root: Path = SRS_ROOT
     progress: Progress = field(default=log, repr=False)
+    # Prompts per proof: 1 for the model's circuit, N for its batch-N circuit (the same network, N latents at once).
+    batch: int = 1
 
     # committed
     @property
     def dir(self) -> Path:
-        return self.root / self.name
+        return self.root / self.name / self.subdir
+
+    @property
+    def subdir(self) -> str:
+        """Where a batch circuit's files live below the model's (`batch-<N>`), or "" for the single circuit."""
+        return f"batch-{self.batch}" if self.batch > 1 else ""
+
+    def batch_circuit(self, batch: int) -> ModelArtifacts:
+        """The same model's circuit for `batch` prompts per proof (1: the single circuit), under the same roots."""
+        return replace(self, batch=batch)
 
     @property
     def onnx(self) -> Path:
@@ -127,7 +145,8 @@ class ModelArtifacts:
     @property
     def contract_name(self) -> str:
         """Unique Solidity name of this model's verifier, e.g. `pixel32` -> `Pixel32Verifier`."""
-        return "".join(p[:1].upper() + p[1:] for p in re.split(r"[^0-9A-Za-z]+", self.name) if p) + "Verifier"
+        stem = "".join(p[:1].upper() + p[1:] for p in re.split(r"[^0-9A-Za-z]+", self.name) if p)
+        return stem + (f"Batch{self.batch}" if self.batch > 1 else "") + "Verifier"
 
     @property
     def verifier_sol(self) -> Path:
@@ -136,7 +155,7 @@ class ModelArtifacts:
     # regenerated
     @property
     def cache(self) -> Path:
-        return self.cache_root / self.name
+        return self.cache_root / self.name / self.subdir
 
     @property
     def compiled(self) -> Path:
@@ -173,6 +192,10 @@ class ModelArtifacts:
         shapes = s["model_instance_shapes"]
         if len(shapes) != 2 or len(s["model_input_scales"]) != 1 or len(s["model_output_scales"]) != 1:
             raise ArtifactsError(f"{self.name}: expected one public input and one public output, got {shapes}")
+        if self.batch > 1 and (shapes[0][0] != self.batch or shapes[1][0] != self.batch):
+            raise ArtifactsError(f"{self.name}: batch-{self.batch} circuit has instance shapes {shapes}")
+        # A batch circuit's instances are its N slots' instances one after the other: the encoding is per slot.
+        shapes = [[1, *shape[1:]] if self.batch > 1 else shape for shape in shapes]
         enc = Encoding(
             input_len=math.prod(shapes[0]),
             output_len=math.prod(self.output_shape()),
@@ -222,20 +245,25 @@ class ModelArtifacts:
         self.meta.write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
         return meta
 
-    def model_hash(self) -> str:
-        """The model commitment a collection stores: sha256 over the sha256 of the ONNX, settings, vk and geometry.
+    def model_hash(self, batch_sizes: Sequence[int] | None = None) -> str:
+        """The model commitment a collection stores: sha256 over the sha256 of the ONNX, settings and vk of the
+        single circuit, then of each batch circuit the collection accepts (`batch_sizes`, default the registry's),
+        in that order, then of the geometry.
 
         The geometry (`{"proven_shape": [C, H, W], "render": k}` as compact sorted JSON) is part of the model: two
         models may share one circuit and draw it at different sizes (pixel32 and pixel64), and their hashes differ.
         """
+        if batch_sizes is None:  # an unregistered (scratch) model has no batch circuits
+            batch_sizes = registry.get(self.name).batch_sizes if self.name in registry.names() else ()
         geometry = json.dumps(
             {"proven_shape": list(self.output_shape()), "render": self.render_factor()},
             sort_keys=True,
             separators=(",", ":"),
         )
         digest = hashlib.sha256()
-        for path in (self.onnx, self.settings, self.vk):
-            digest.update(bytes.fromhex(sha256_file(path)))
+        for art in (self.batch_circuit(1), *(self.batch_circuit(n) for n in batch_sizes)):
+            for path in (art.onnx, art.settings, art.vk):
+                digest.update(bytes.fromhex(sha256_file(path)))
         digest.update(hashlib.sha256(geometry.encode()).digest())
         return "0x" + digest.hexdigest()
 
@@ -321,7 +349,8 @@ class ModelArtifacts:
         return self.pk
 
     def witness(self, latent: Sequence[float], workdir: Path) -> dict:
-        """Run the circuit on a latent: the witness, with the quantized public inputs and outputs."""
+        """Run the circuit on a latent (a batch circuit: its N latents, concatenated in slot order): the witness,
+        with the quantized public inputs and outputs."""
         workdir.mkdir(parents=True, exist_ok=True)
         data, wit = workdir / "input.json", workdir / "witness.json"
         data.write_text(json.dumps({"input_data": [list(map(float, latent))]}))
@@ -367,7 +396,8 @@ class ModelArtifacts:
         if "contract Halo2Verifier" not in source:
             raise ProofError("unexpected verifier source: no `contract Halo2Verifier`")
         header = (
-            f"// GENERATED by proofs.pipeline from proofs/artifacts/{self.name}/ (ezkl {ezkl.__version__}); "
+            f"// GENERATED by proofs.pipeline from {self.dir.relative_to(self.root.parent.parent)}/ (ezkl "
+            f"{ezkl.__version__}); "
             "do not edit.\n"
             f"// SRS: {self.read_meta().get('srs', {}).get('kind', 'dev')}"
             " (a development SRS lets its maker forge proofs).\n"
@@ -431,6 +461,85 @@ def prove_latent(
     return sample
 
 
+@dataclass
+class ProvenBatch:
+    """What a prover submits for a batch: N prompts and their aigcData (slot order), one proof, the instances."""
+
+    prompts: list[bytes]
+    aigcs: list[bytes]
+    proof: bytes
+    instances: list[int]
+
+    @property
+    def batch(self) -> int:
+        return len(self.prompts)
+
+    @property
+    def prompts_bytes(self) -> bytes:
+        """The prompts concatenated in slot order, as `mintBatch` takes them."""
+        return b"".join(self.prompts)
+
+    @property
+    def aigcs_bytes(self) -> bytes:
+        """The aigcData concatenated in slot order, as `mintBatch` takes them."""
+        return b"".join(self.aigcs)
+
+    def to_json(self) -> dict:
+        return {
+            "prompts": ["0x" + p.hex() for p in self.prompts],
+            "aigcDatas": ["0x" + a.hex() for a in self.aigcs],
+            "proof": "0x" + self.proof.hex(),
+            "instances": [hex(i) for i in self.instances],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> ProvenBatch:
+        return cls(
+            prompts=[bytes.fromhex(p[2:]) for p in data["prompts"]],
+            aigcs=[bytes.fromhex(a[2:]) for a in data["aigcDatas"]],
+            proof=bytes.fromhex(data["proof"][2:]),
+            instances=[int(i, 16) for i in data["instances"]],
+        )
+
+
+def witness_instances(witness: dict) -> list[int]:
+    """The public instances a witness commits to: its quantized inputs, then its outputs."""
+    return [felt_from_ezkl_hex(h) for h in (*witness["inputs"][0], *witness["outputs"][0])]
+
+
+def batch_from_proof(artifacts: ModelArtifacts, proof: dict) -> ProvenBatch:
+    """A batch circuit's proof.json as the bytes `mintBatch` takes; checks the encoding round-trips per slot."""
+    instances = [felt_from_ezkl_hex(h) for h in proof["instances"][0]]
+    encoding = artifacts.encoding()
+    slots = encoding.split_batch_instances(instances, artifacts.batch)
+    if encoding.batch_instances(slots) != instances:
+        raise ProofError("the encoding does not round-trip the batch proof's instances")
+    return ProvenBatch(
+        prompts=[p for p, _ in slots],
+        aigcs=[a for _, a in slots],
+        proof=bytes.fromhex(proof["hex_proof"][2:]),
+        instances=instances,
+    )
+
+
+def prove_batch(
+    artifacts: ModelArtifacts, latents: Sequence[Sequence[float]], workdir: Path, verify: bool = True
+) -> ProvenBatch:
+    """Prove a batch circuit on exactly `artifacts.batch` latents (slot order); returns the contract-ready batch."""
+    if len(latents) != artifacts.batch:
+        raise ProofError(f"{artifacts.contract_name} proves {artifacts.batch} prompts, got {len(latents)}")
+    encoding = artifacts.encoding()
+    grids = [encoding.dequantize_latent(encoding.quantize_latent(z)) for z in latents]
+    artifacts.witness([x for grid in grids for x in grid], workdir)
+    proof = artifacts.prove(workdir)
+    if verify and not artifacts.verify(workdir / "proof.json"):
+        raise ProofError("ezkl rejected its own batch proof")
+    batch = batch_from_proof(artifacts, proof)
+    if batch.prompts != [encoding.encode_prompt(encoding.quantize_latent(z)) for z in latents]:
+        raise ProofError("the proven prompts differ from the requested ones")
+    return batch
+
+
 def committed_models(root: Path = ARTIFACTS_ROOT) -> list[str]:
     """Registered models whose artifacts, sample proof and generated verifier are all committed, in registry
     order (the test model first). The one answer to "which models can be deployed, proved and tested"."""
@@ -441,6 +550,16 @@ def committed_models(root: Path = ARTIFACTS_ROOT) -> list[str]:
         if all(path.exists() for path in needed):
             found.append(name)
     return found
+
+
+def batch_artifacts_of(name: str, batch: int) -> ModelArtifacts:
+    """The committed batch-`batch` circuit of a model; a clear error if the model has none."""
+    art = artifacts_of(name).batch_circuit(batch)
+    if batch not in registry.get(name).batch_sizes or not art.verifier_sol.exists() or not art.vk.exists():
+        raise ArtifactsError(
+            f"{name} has no committed batch-{batch} circuit (batch sizes: {registry.get(name).batch_sizes or 'none'})"
+        )
+    return art
 
 
 def artifacts_of(name: str) -> ModelArtifacts:

@@ -3,7 +3,12 @@
 The classes behind them live in tests/support/ (models, the untraced chain, tokenURI decoding, pure helpers).
 """
 
+import shutil
+import subprocess
+import time
+
 import pytest
+import redis
 from ape.contracts import ContractContainer
 from ape.utils import ZERO_ADDRESS
 from eth_utils import keccak
@@ -13,6 +18,7 @@ from proofs.pipeline import ModelArtifacts, committed_models
 from support.chain import PlainChain
 from support.metadata import TokenMetadata
 from support.models import ProvenModel
+from zkaigc.localchain import free_port
 from zkaigc.solidity import compile_contract
 
 
@@ -213,3 +219,28 @@ def scratch_model(tmp_path_factory):
         return art
 
     return build
+
+
+@pytest.fixture
+def broker(tmp_path):
+    """A redis-server of the test's own; yields its URL."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail("redis-server is not installed: run `make setup` (tools/redis.sh)")
+    port = free_port()
+    server = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)

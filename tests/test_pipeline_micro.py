@@ -8,8 +8,10 @@ import sys
 import pytest
 
 from models import registry
+from proofs.build import check_slots
 from proofs.encoding import FIELD_MODULUS
-from proofs.pipeline import ModelArtifacts, ProvenSample, prove_latent
+from proofs.errors import ProofError
+from proofs.pipeline import ModelArtifacts, ProvenBatch, ProvenSample, prove_batch, prove_latent
 from proofs.prompts import random_prompt
 from proofs.render import render_png
 
@@ -227,3 +229,76 @@ def test_prover_cannot_prove_a_packed_output_the_clamped_digits_do_not_give(micr
     except Exception:  # noqa: BLE001 - a prover that refuses is a rejection too
         proven = False
     assert not proven
+
+
+# --- batch circuits: one proof for N prompts ------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def micro_batch(micro):
+    """The committed batch-4 circuit of micro, pk regenerated into the same private cache."""
+    return micro.batch_circuit(4)
+
+
+@pytest.fixture(scope="module")
+def fresh_batch(micro_batch, tmp_path_factory):
+    """A batch proof of 4 new prompts (not the committed sample's)."""
+    enc = micro_batch.encoding()
+    prompts = [random_prompt(enc, seed=7000 + i) for i in range(micro_batch.batch)]
+    latents = [enc.dequantize_latent(enc.decode_prompt(p)) for p in prompts]
+    return prompts, prove_batch(micro_batch, latents, tmp_path_factory.mktemp("batch"))
+
+
+def test_prove_batch_slots_equal_single_circuit_outputs_if_prompts_are_new(micro_batch, fresh_batch):
+    prompts, batch = fresh_batch
+    assert batch.prompts == prompts
+    check_slots(micro_batch, batch)  # raises on any slot that differs from the single circuit's witness
+    assert len(set(batch.aigcs)) > 1  # distinct prompts, distinct images: the check compared real outputs
+
+
+def test_check_slots_raises_if_two_slots_are_swapped(micro_batch, fresh_batch):
+    _, batch = fresh_batch
+    swapped = ProvenBatch(batch.prompts, [batch.aigcs[1], batch.aigcs[0], *batch.aigcs[2:]], batch.proof, [])
+    with pytest.raises(ProofError, match="slot 0"):
+        check_slots(micro_batch, swapped)
+
+
+def test_batch_instances_are_instances_of_concatenated_bytes_if_slots_are_whole_chunks(micro_batch, fresh_batch):
+    _, batch = fresh_batch
+    enc = micro_batch.encoding()
+    assert enc.aigc_len % 14 == 0
+    assert enc.batch_instances(list(zip(batch.prompts, batch.aigcs, strict=True))) == batch.instances
+    assert enc.instances(batch.prompts_bytes[:4], batch.aigcs_bytes[:14]) == [*batch.instances[:4], batch.instances[16]]
+    assert enc.split_batch_instances(batch.instances, 4) == list(zip(batch.prompts, batch.aigcs, strict=True))
+
+
+def test_batch_verifier_accepts_batch_proof_and_single_verifier_rejects_it(
+    micro, micro_batch, fresh_batch, verifier, deployer, compile_solidity
+):
+    _, batch = fresh_batch
+    batch_verifier = compile_solidity(micro_batch.verifier_sol.read_text(), micro_batch.contract_name).deploy(
+        sender=deployer
+    )
+    assert _accepts(batch_verifier, batch.proof, batch.instances)
+    assert not _accepts(verifier, batch.proof, batch.instances)
+    assert not _accepts(verifier, batch.proof, batch.instances[:4] + batch.instances[16:17])
+
+
+def test_committed_batch_verifier_is_generated_if_regenerated_from_committed_vk(micro_batch, tmp_path):
+    regen = ModelArtifacts(
+        "micro", cache_root=micro_batch.cache_root, verifiers_root=tmp_path, progress=lambda _: None, batch=4
+    )
+    assert regen.create_evm_verifier().read_text() == micro_batch.verifier_sol.read_text()
+    assert micro_batch.contract_name == "MicroBatch4Verifier"
+
+
+def test_model_hash_covers_batch_circuit_if_model_has_batch_sizes(micro, tmp_path):
+    import shutil
+
+    copy = tmp_path / "artifacts"
+    shutil.copytree(micro.dir, copy / "micro")
+    art = ModelArtifacts("micro", root=copy)
+    committed = json.loads(micro.meta.read_text())["model_hash"]
+    assert art.model_hash() == committed
+    assert art.model_hash(batch_sizes=()) != committed  # the single circuit alone is another commitment
+    vk = art.batch_circuit(4).vk
+    vk.write_bytes(vk.read_bytes()[:-1] + bytes([vk.read_bytes()[-1] ^ 1]))
+    assert art.model_hash() != committed

@@ -7,7 +7,6 @@ ezkl proving micro. Proofs are counted from the workers' logs ("request N: <outc
 
 import os
 import re
-import shutil
 import signal
 import subprocess
 import threading
@@ -15,39 +14,12 @@ import time
 from pathlib import Path
 
 import pytest
-import redis
 from ape import project
 
 from support.devnet import BIN, NETWORK, ROOT, deploy_micro, env, fulfilled_logs, request, stop, wait_fulfilled
 from zkaigc.fleet import FleetError, Lease, RedisClaims, broker_settings
-from zkaigc.localchain import free_port
 
 PROVERS = (3, 4)  # one account per worker machine, both allowed by the vendor at deploy
-
-
-@pytest.fixture
-def broker(tmp_path):
-    """A redis-server of the test's own; yields its URL."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.fail("redis-server is not installed: run `make setup` (tools/redis.sh)")
-    port = free_port()
-    server = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
 
 
 @pytest.fixture

@@ -119,8 +119,12 @@ def catch_up(startup_state):
 
 @bot.on_(service.market.Requested)
 def on_requested(log):
-    """A new request: handle it now (unless a poll already did)."""
-    _safely(lambda: service.process(log))
+    """A new request: handle it now (unless a poll already did). On a collection that takes batch proofs, poll
+    instead: a deep queue (requests that piled up while this worker was proving) then goes into one batch proof."""
+    if service.batches.get(str(log.collection)):
+        _safely(service.poll)
+    else:
+        _safely(lambda: service.process(log))
     return _metrics()
 
 

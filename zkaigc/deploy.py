@@ -17,8 +17,9 @@ from typing import Any
 
 from ape.utils import ZERO_ADDRESS
 
+from models import registry
 from proofs.files import sha256_file
-from proofs.pipeline import ModelArtifacts, artifacts_of
+from proofs.pipeline import ModelArtifacts, artifacts_of, batch_artifacts_of
 
 from .enums import CurveType
 from .errors import DeploymentError
@@ -106,9 +107,7 @@ class Deployer:
         hashes = artifact_hashes(art)
         self._check_unchanged(name, hashes)
         verifier = self._deploy(f"{name}.verifier", art.contract_name, artifacts=hashes)
-        collection = self._deploy(
-            f"{name}.collection",
-            "ERC7007Collection",
+        args = (
             f"zkaigc {name}",
             f"ZK{name.upper()[:6]}",
             verifier.address,
@@ -116,8 +115,19 @@ class Deployer:
             art.encoding_struct(),
             market.address,
             self.account.address,
-            artifacts=hashes,
         )
+        sizes = registry.get(name).batch_sizes
+        batch_verifiers: list[tuple[int, str]] = []
+        if sizes:  # a collection that also takes the model's batch proofs, one verifier per size
+            batch_verifiers = [
+                (n, self._deploy(f"{name}.verifier-batch{n}", batch.contract_name, artifacts=hashes).address)
+                for n, batch in ((n, batch_artifacts_of(name, n)) for n in sizes)
+            ]
+            collection = self._deploy(
+                f"{name}.collection", "ERC7007BatchCollection", *args, batch_verifiers, artifacts=hashes
+            )
+        else:
+            collection = self._deploy(f"{name}.collection", "ERC7007Collection", *args, artifacts=hashes)
         if market.getListing(collection.address).vendor == ZERO_ADDRESS:
             tx = market.list(
                 collection.address, self.account.address, CurveType.EXPONENTIAL, spot_price, delta, sender=self.account
@@ -131,6 +141,7 @@ class Deployer:
         self.manifest.data.setdefault("models", {})[name] = {
             "collection": collection.address,
             "verifier": verifier.address,
+            "batch_verifiers": {str(n): address for n, address in batch_verifiers},
             **hashes,
         }
         self.manifest.save()
@@ -152,7 +163,9 @@ class Deployer:
             )
         self.log(f"{name}: artifacts changed ({', '.join(changed)}); redeploying its verifier and collection")
         contracts = self.manifest.data.get("contracts", {})
-        for key in (f"{name}.verifier", f"{name}.collection"):
+        keys = [f"{name}.verifier", f"{name}.collection"]
+        keys += [f"{name}.verifier-batch{n}" for n in registry.get(name).batch_sizes]
+        for key in keys:
             if key in contracts:
                 contracts[f"{key}.replaced-{int(time.time())}"] = contracts.pop(key)
         self.manifest.data.setdefault("replaced_models", {}).setdefault(name, []).append(recorded)

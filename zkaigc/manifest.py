@@ -42,6 +42,8 @@ class ModelEntry(BaseModel):
     collection: str = Field(pattern=r"^0x[0-9a-fA-F]{40}$")
     verifier: str = Field(pattern=r"^0x[0-9a-fA-F]{40}$")
     model_hash: str = Field(pattern=r"^0x[0-9a-f]{64}$")
+    # Batch size -> its verifier, for a collection that also takes the model's batch proofs.
+    batch_verifiers: dict[str, str] = {}
 
 
 class ManifestFile(BaseModel):

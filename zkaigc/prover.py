@@ -13,6 +13,11 @@ engine as a Silverback bot (`silverback run zkaigc.bot:bot`). Design:
 - **Restart-safe.** The state file (validated with pydantic, bound to the chain's genesis) records the last
   scanned block, the requests finished with, and the retry list; it is written atomically after every request.
 - **Revert reasons are decoded** through the contracts' ABIs (`ERC7007InvalidProof()`, not `0x4049a753`).
+- **Batches when the queue is deep.** A collection that takes the model's batch proofs (`batchVerifier(N)` set, the
+  batch-N circuit committed) gets one batch proof and one `fulfilBatch` for N of its pending requests whenever a
+  poll finds at least N of them whose deadlines leave time for the longer proof (N × the single proof, doubled,
+  plus the margin), under the leases of all N; otherwise requests are proven one by one. A request that expires
+  or is fulfilled by another prover while the batch is proven is left out of the mint (its slot id is 0).
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from proofs.encoding import EncodingError
 from proofs.files import REPO_ROOT
-from proofs.pipeline import ModelArtifacts, artifacts_of, prove_latent
+from proofs.pipeline import ModelArtifacts, artifacts_of, prove_batch, prove_latent
 
 from .enums import RequestStatus
 from .errors import ManifestError, PreflightError, ProverStateError
@@ -226,6 +231,8 @@ class ProverService:
         self._lock = threading.Lock()
         self._busy: set[str] = set()
         self._expected = {addr: expected_prove_seconds(art) for addr, art in models.items()}
+        # collection -> {N: batch-N artifacts}, for collections that take the model's batch proofs.
+        self.batches = {addr: batch_circuits(addr, art) for addr, art in models.items()}
 
     # ------------------------------------------------------------------------------------------------------
     def pending_events(self, to_block: int) -> list[Any]:
@@ -242,6 +249,135 @@ class ProverService:
             mean = self.metrics.prove_seconds / self.metrics.proofs
             measured = max(measured or 0.0, mean)
         return 2 * (measured or 0.0) + self.margin
+
+    def expected_batch_seconds(self, collection: str, size: int) -> float:
+        """How long proving and fulfilling a batch of `size` should take: `size` single proofs (proving time per
+        prompt stays about flat with N), doubled, plus the margin."""
+        return size * (self.expected_seconds(collection) - self.margin) + self.margin
+
+    def plan(self, reqs: list[RequestInfo]) -> tuple[list[list[RequestInfo]], list[RequestInfo]]:
+        """Split requests into batches (N requests of one batch-capable collection whose deadlines allow the
+        batch's proof, earliest deadline first, largest N first) and the rest, to be proven one by one."""
+        batches: list[list[RequestInfo]] = []
+        rest: list[RequestInfo] = []
+        now = self.market.chain_manager.pending_timestamp
+        by_collection: dict[str, list[RequestInfo]] = {}
+        for req in reqs:
+            by_collection.setdefault(req.collection, []).append(req)
+        for collection, group in by_collection.items():
+            for size in sorted(self.batches.get(collection, {}), reverse=True):
+                fits = sorted(
+                    (r for r in group if now + self.expected_batch_seconds(collection, size) <= r.deadline),
+                    key=lambda r: r.deadline,
+                )
+                while len(fits) >= size:
+                    batch, fits = fits[:size], fits[size:]
+                    batches.append(batch)
+                    group = [r for r in group if r not in batch]
+            rest.extend(group)
+        return batches, rest
+
+    def process_batch(self, reqs: list[RequestInfo]) -> list[Outcome] | None:
+        """Prove and fulfil a planned batch under the leases of all its requests and record every outcome.
+
+        Returns None (nothing done) when another thread or worker holds one of them: the caller proves the
+        requests one by one instead, which records that one as `claimed`.
+        """
+        keys = [str(r.request_id) for r in reqs]
+        with self._lock:
+            if any(k in self.state.handled or k in self._busy for k in keys):
+                return None
+            self._busy.update(keys)
+        leases = []
+        try:
+            for req in reqs:
+                lease = self.claims.acquire(req.request_id) if self.claims is not None else None
+                if isinstance(lease, str):
+                    return None
+                leases.append(lease)
+            with self._lock:
+                self.metrics.requests_seen += sum(1 for k in keys if k not in self.state.retry)
+            outcomes = self.handle_batch(reqs)
+        finally:
+            for lease in leases:
+                if lease is not None:
+                    lease.release()
+            with self._lock:
+                self._busy.difference_update(keys)
+        for req, outcome in zip(reqs, outcomes, strict=True):
+            self._record(req, outcome)
+        return outcomes
+
+    def handle_batch(self, reqs: list[RequestInfo]) -> list[Outcome]:
+        """One batch proof for `reqs` (all on one collection), then one `fulfilBatch`; one outcome per request."""
+        collection = reqs[0].collection
+        art = self.batches[collection][len(reqs)]
+        encoding = art.encoding()
+        ids = [r.request_id for r in reqs]
+        try:
+            latents = [encoding.dequantize_latent(encoding.decode_prompt(r.prompt)) for r in reqs]
+        except EncodingError as err:
+            return [Outcome(i, OutcomeStatus.SKIPPED, f"prompt does not decode for {art.name}: {err}") for i in ids]
+        self.log(f"requests {ids}: proving a batch of {len(reqs)} with {art.contract_name}...")
+        started = time.perf_counter()
+        try:
+            batch = prove_batch(art, latents, self.workdir / f"batch-{ids[0]}-{len(ids)}")
+        except Exception as err:  # noqa: BLE001 - a failed proof must not stop the service
+            return [Outcome(i, OutcomeStatus.FAILED, f"batch proving failed: {_one_line(err)}") for i in ids]
+        prove_seconds = time.perf_counter() - started
+        with self._lock:
+            self.metrics.proofs += 1
+            self.metrics.prove_seconds += prove_seconds
+        # Requests that ended while proving (fulfilled elsewhere, refunded, expired) are left out of the mint.
+        now = self.market.chain_manager.pending_timestamp
+        ended: dict[int, Outcome] = {}
+        for i in ids:
+            request = self.market.getRequest(i)
+            if int(request.status) == RequestStatus.FULFILLED:
+                ended[i] = Outcome(i, OutcomeStatus.LOST, "another prover fulfilled it first", prove_seconds)
+            elif int(request.status) == RequestStatus.REFUNDED:
+                ended[i] = Outcome(i, OutcomeStatus.REFUNDED, "refunded to the requester", prove_seconds)
+            elif int(request.deadline) < now:
+                ended[i] = Outcome(i, OutcomeStatus.EXPIRED, "deadline passed while proving", prove_seconds)
+        slots = [0 if i in ended else i for i in ids]
+        if not any(slots):
+            return [ended[i] for i in ids]
+        try:
+            tx = self.market.fulfilBatch(
+                slots, batch.prompts_bytes, batch.aigcs_bytes, batch.proof, sender=self.account
+            )
+        except Exception as err:  # noqa: BLE001 - a lost race reverts: the next pass looks at each request again
+            reason = self.decoder.describe(err)
+            return [ended.get(i) or Outcome(i, OutcomeStatus.FAILED, f"fulfilBatch reverted: {reason}") for i in ids]
+        tokens = {int(log.requestId): int(log.tokenId) for log in tx.decode_logs(self.market.Fulfilled)}
+        share = tx.gas_used // max(len(tokens), 1)  # the batch's gas, per NFT
+        return [
+            ended.get(i)
+            or Outcome(
+                i,
+                OutcomeStatus.FULFILLED,
+                f"tx {tx.txn_hash} (batch of {len(ids)})",
+                prove_seconds,
+                share,
+                tokens.get(i),
+            )
+            for i in ids
+        ]
+
+    def _process_all(self, reqs: list[RequestInfo]) -> list[Outcome]:
+        """Batches first (see `plan`), then every request not proven in a batch, one by one."""
+        outcomes: list[Outcome] = []
+        batches, rest = self.plan(reqs)
+        for batch in batches:
+            done = self.process_batch(batch)
+            if done is None:
+                rest.extend(batch)
+            else:
+                outcomes.extend(done)
+        for req in rest:
+            if (outcome := self.process(req)) is not None:
+                outcomes.append(outcome)
+        return outcomes
 
     def handle(self, event) -> Outcome:
         """Decide, prove and fulfil one request (a `Requested` log or a `RequestInfo`); never raises on bad input."""
@@ -400,21 +536,13 @@ class ProverService:
         if self.state.last_block > head:  # a chain restarted under the same genesis (local anvil)
             self.log(f"state is ahead of the chain (block {self.state.last_block} > head {head}): starting over")
             self.state.last_block, self.state.handled, self.state.retry = -1, {}, {}
-        outcomes = []
-        seen = set()
-        for event in self.pending_events(head):
-            seen.add(int(event.requestId))
-            if str(int(event.requestId)) in self.state.retry:
-                continue  # already scheduled: its backoff decides
-            if (outcome := self.process(event)) is not None:
-                outcomes.append(outcome)
+        fresh = [RequestInfo.of(e) for e in self.pending_events(head)]
+        # Already scheduled requests are left to their backoff.
+        outcomes = self._process_all([r for r in fresh if str(r.request_id) not in self.state.retry])
         self.state.last_block = max(self.state.last_block, head)
         self.state.save()
-        for req in self.due():
-            if req.request_id in seen and any(o.request_id == req.request_id for o in outcomes):
-                continue
-            if (outcome := self.process(req)) is not None:
-                outcomes.append(outcome)
+        done = {o.request_id for o in outcomes}
+        outcomes += self._process_all([r for r in self.due() if r.request_id not in done])
         return outcomes
 
     def run(
@@ -481,6 +609,34 @@ def check_served(market, models: dict[str, ModelArtifacts], account) -> None:
             )
     if problems:
         raise PreflightError("; ".join(problems))
+
+
+def batch_circuits(collection: str, art: ModelArtifacts) -> dict[int, ModelArtifacts]:
+    """The batch circuits a collection takes: sizes the model has committed circuits for and the collection has a
+    verifier for (`batchVerifier(N)`); empty for a collection without batch mints."""
+    from models import registry
+
+    found = {}
+    for size in registry.get(art.name).batch_sizes:
+        batch = art.batch_circuit(size)
+        if not batch.vk.exists():
+            continue
+        try:
+            verifier = Contract(collection, abi=[_BATCH_VERIFIER_ABI]).batchVerifier(size)
+        except Exception:  # noqa: BLE001 - a collection without batch mints
+            return {}
+        if int(str(verifier), 16) != 0:
+            found[size] = batch
+    return found
+
+
+_BATCH_VERIFIER_ABI = {
+    "type": "function",
+    "name": "batchVerifier",
+    "stateMutability": "view",
+    "inputs": [{"name": "size", "type": "uint256"}],
+    "outputs": [{"name": "", "type": "address"}],
+}
 
 
 def onchain_model_hash(collection: str) -> str | None:

@@ -35,18 +35,46 @@ library BytecodeStorage {
         for (uint256 i; i * MAX_CHUNK_SIZE < total; ++i) {
             uint256 start = i * MAX_CHUNK_SIZE;
             uint256 end = total - start > MAX_CHUNK_SIZE ? start + MAX_CHUNK_SIZE : total;
-            uint256 size = end - start + 1; // data plus the leading STOP byte
-            assembly ("memory-safe") {
-                // 0x61 ‖ size ‖ tail ‖ 0x00 in the first 11 bytes; the data is copied over the rest.
-                mstore(buffer, or(or(shl(248, 0x61), shl(232, size)), shl(176, _INITCODE_TAIL)))
-            }
-            _copy(buffer + 11, head, tail, start, end);
-            address pointer;
-            assembly ("memory-safe") {
-                pointer := create(0, buffer, add(size, 10))
-            }
+            address pointer = _create(buffer, head, tail, start, end);
             if (pointer == address(0)) revert IERC7007Zkml.BytecodeStorageWriteFailed(i);
             pointers[i] = pointer;
+        }
+    }
+
+    /// @notice Stores `head ‖ tail`, at most {MAX_CHUNK_SIZE} bytes, in one new data contract and returns it.
+    /// @dev Reverts with {IERC7007Zkml-BytecodeStorageWriteFailed}`(0)` if creating it fails (out of gas). The
+    /// caller bounds the length (a longer write would fail the same way: EIP-170).
+    function writeOne(bytes calldata head, bytes calldata tail) internal returns (address pointer) {
+        uint256 buffer;
+        assembly ("memory-safe") {
+            buffer := mload(0x40)
+        }
+        pointer = _create(buffer, head, tail, 0, head.length + tail.length);
+        if (pointer == address(0)) revert IERC7007Zkml.BytecodeStorageWriteFailed(0);
+    }
+
+    /// @notice Bytes `[start, end)` of the data in the one data contract `pointer`.
+    function readAt(address pointer, uint256 start, uint256 end) internal view returns (bytes memory data) {
+        data = new bytes(end - start);
+        assembly ("memory-safe") {
+            extcodecopy(pointer, add(data, 0x20), add(1, start), sub(end, start))
+        }
+    }
+
+    /// @dev Creates a data contract holding bytes `[start, end)` of `head ‖ tail`, building its initcode in scratch
+    /// memory at `buffer`; returns zero if the creation failed.
+    function _create(uint256 buffer, bytes calldata head, bytes calldata tail, uint256 start, uint256 end)
+        private
+        returns (address pointer)
+    {
+        uint256 size = end - start + 1; // data plus the leading STOP byte
+        assembly ("memory-safe") {
+            // 0x61 ‖ size ‖ tail ‖ 0x00 in the first 11 bytes; the data is copied over the rest.
+            mstore(buffer, or(or(shl(248, 0x61), shl(232, size)), shl(176, _INITCODE_TAIL)))
+        }
+        _copy(buffer + 11, head, tail, start, end);
+        assembly ("memory-safe") {
+            pointer := create(0, buffer, add(size, 10))
         }
     }
 

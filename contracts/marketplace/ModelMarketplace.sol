@@ -189,6 +189,46 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
     }
 
     /// @inheritdoc IModelMarketplace
+    function fulfilBatch(
+        uint256[] calldata requestIds,
+        bytes calldata prompts,
+        bytes calldata aigcDatas,
+        bytes calldata proof
+    ) external nonReentrant returns (uint256 mintMask) {
+        uint256 slots = requestIds.length;
+        // One bit of `mintMask` per slot: a longer batch could settle a slot it never checks.
+        if (slots > 256) revert BatchTooLarge(slots, 256);
+        address collection = address(0); // the batch's collection: that of its first live request
+        uint256 promptLength = 0;
+        // Checks and effects for every live request, then one interaction, then the per-request mint checks.
+        for (uint256 i; i < slots; ++i) {
+            Request storage request = _requests[requestIds[i]];
+            // A filler slot (id 0: no request) or a request past its deadline is proven but not minted.
+            if (requestIds[i] == 0 || block.timestamp > request.deadline) continue;
+            if (collection == address(0)) {
+                collection = request.collection;
+                promptLength = IMarketplaceCollection(collection).encoding().inputLen;
+                if (prompts.length != slots * promptLength) {
+                    revert BatchLengthMismatch(collection, slots, prompts.length);
+                }
+            } else if (request.collection != collection) {
+                revert BatchCollectionMismatch(requestIds[i], collection, request.collection);
+            }
+            _settleFulfilment(requestIds[i], request, keccak256(prompts[i * promptLength:(i + 1) * promptLength]));
+            mintMask |= 1 << i;
+        }
+        if (mintMask == 0) revert EmptyBatch();
+        // The batch's data contract is of no use here: each minted token is checked by its owner below.
+        // slither-disable-next-line unused-return
+        IMarketplaceCollection(collection).mintBatch(prompts, aigcDatas, proof, mintMask);
+        for (uint256 i; i < slots; ++i) {
+            if ((mintMask >> i) & 1 == 0) continue;
+            Request storage request = _requests[requestIds[i]];
+            _checkMinted(requestIds[i], request, collection, uint256(request.promptHash));
+        }
+    }
+
+    /// @inheritdoc IModelMarketplace
     function refund(uint256 requestId) external nonReentrant {
         Request storage request = _requests[requestId];
         if (request.status != RequestStatus.Pending) revert RequestNotPending(requestId, request.status);

@@ -20,6 +20,13 @@ interface IMarketplaceCollection {
         external
         returns (uint256 tokenId);
 
+    /// @notice Mints, for each slot i in `mintMask`, the token of prompt i to its claimant, with one batch proof
+    /// for all slots of `prompts` / `aigcDatas` (concatenated in slot order); see {IERC7007Batch-mintBatch}.
+    /// @return batch The data contract holding the batch.
+    function mintBatch(bytes calldata prompts, bytes calldata aigcDatas, bytes calldata proof, uint256 mintMask)
+        external
+        returns (address batch);
+
     /// @notice The claim on `prompt`: its claimant and the time it expires (live while
     /// `block.timestamp < expiresAt`); `(address(0), 0)` if never claimed or consumed by minting.
     function claimOf(bytes calldata prompt) external view returns (address claimant, uint256 expiresAt);

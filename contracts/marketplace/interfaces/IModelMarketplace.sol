@@ -217,6 +217,18 @@ interface IModelMarketplace {
     /// @notice The prompt does not hash to `requestId`'s prompt hash.
     error PromptMismatch(uint256 requestId);
 
+    /// @notice A batch's prompts are `promptsLength` bytes: not `slots` prompts of `collection`'s input length.
+    error BatchLengthMismatch(address collection, uint256 slots, uint256 promptsLength);
+
+    /// @notice `requestId` is on `other`, not on the batch's `collection`: a batch mints on one collection.
+    error BatchCollectionMismatch(uint256 requestId, address collection, address other);
+
+    /// @notice A batch of `slots` requests is over the `max` slots one mint mask can select.
+    error BatchTooLarge(uint256 slots, uint256 max);
+
+    /// @notice No slot of the batch has a request that can still be fulfilled.
+    error EmptyBatch();
+
     /// @notice The collection minted `tokenId`, owned by `owner`, instead of the requester's token.
     error MintMismatch(uint256 requestId, uint256 tokenId, address owner);
 
@@ -286,6 +298,23 @@ interface IModelMarketplace {
         external
         payable
         returns (uint256 requestId);
+
+    /// @notice Fulfils the requests of a batch with one batch proof: slot i of `prompts` and `aigcDatas` (each
+    /// concatenated in slot order) answers `requestIds[i]`. The collection verifies the proof once and mints
+    /// every fulfilled request's token to its requester ({IERC7007Batch-mintBatch}); each payout is credited as
+    /// by {fulfil}.
+    /// @dev Only a prover of the requests' collection; all requests on one collection ({BatchCollectionMismatch}).
+    /// A slot whose request id is 0 (a filler the prover proved with the batch) or whose request is past its
+    /// deadline is proven but not minted, and such a request stays refundable: an expired request does not block
+    /// the others. Every other request must be pending with the slot's prompt, as in {fulfil}. Reverts with
+    /// {EmptyBatch} if no slot is left to mint. Emits {Fulfilled} per fulfilled request.
+    /// @return mintMask The slots minted: bit i for slot i.
+    function fulfilBatch(
+        uint256[] calldata requestIds,
+        bytes calldata prompts,
+        bytes calldata aigcDatas,
+        bytes calldata proof
+    ) external returns (uint256 mintMask);
 
     /// @notice Fulfils `requestId` with the model's output `aigcData` on `prompt` and its `proof`: the
     /// collection verifies the proof and mints the token to the requester, and the payout is credited with the
