@@ -43,11 +43,11 @@ def _start(command: str, account: int, log: Path, url: str, chain_url: str, mani
 
 
 def _kill_when_proving(worker, log: Path, killed: list[int], stop_event: threading.Event) -> None:
-    """SIGKILL `worker` the moment its log shows it has started proving a request; that request's id."""
+    """SIGKILL `worker` the moment its log shows it has started proving a request or a batch; their ids."""
     while not stop_event.is_set():
-        if match := re.search(r"request (\d+): proving", log.read_text()):
+        if match := re.search(r"requests? \[?([\d, ]+)\]?: proving", log.read_text()):
             os.kill(worker.pid, signal.SIGKILL)
-            killed.append(int(match.group(1)))
+            killed.extend(int(i) for i in match.group(1).split(","))
             return
         time.sleep(0.01)
 
@@ -80,11 +80,11 @@ def test_fleet_fulfils_each_request_once_if_a_worker_is_killed_mid_proof(broker,
         for process in (bot, a, b):
             stop(process)
     a_log, b_log = logs["a"].read_text(), logs["b"].read_text()
-    assert a.returncode == -signal.SIGKILL and len(killed) == 1  # worker a died mid-proof...
-    [victim] = killed
-    [fulfil] = fulfilled_logs(market, victim)
-    assert fulfil.args.prover == plain.accounts[PROVERS[1]]  # ...and worker b proved and fulfilled its request
-    assert f"request {victim}: fulfilled" in b_log and f"request {victim}: fulfilled" not in a_log
+    assert a.returncode == -signal.SIGKILL and killed  # worker a died mid-proof (of one request or a batch)...
+    for victim in killed:
+        [fulfil] = fulfilled_logs(market, victim)
+        assert fulfil.args.prover == plain.accounts[PROVERS[1]]  # ...and worker b proved and fulfilled them
+        assert f"request {victim}: fulfilled" in b_log and f"request {victim}: fulfilled" not in a_log
     assert [len(fulfilled_logs(market, i)) for i in ids] == [1] * len(ids)  # each fulfilled exactly once
     assert _proofs([a_log, b_log]) == {i: 1 for i in ids}  # and proven exactly once (a's cut-off proof: none)
 

@@ -280,8 +280,8 @@ class ProverService:
     def process_batch(self, reqs: list[RequestInfo]) -> list[Outcome] | None:
         """Prove and fulfil a planned batch under the leases of all its requests and record every outcome.
 
-        Returns None (nothing done) when another thread or worker holds one of them: the caller proves the
-        requests one by one instead, which records that one as `claimed`.
+        Returns None (nothing done) when another thread or worker holds one of them, or one is no longer pending:
+        the caller proves the requests one by one instead, which records that one as `claimed` (or `lost`).
         """
         keys = [str(r.request_id) for r in reqs]
         with self._lock:
@@ -295,6 +295,10 @@ class ProverService:
                 if isinstance(lease, str):
                     return None
                 leases.append(lease)
+            # Under the leases, re-read each request: another worker may have proven and fulfilled it (and released
+            # its leases) since it was queued. Then the single path reports it without proving it again.
+            if any(int(self.market.getRequest(r.request_id).status) != RequestStatus.PENDING for r in reqs):
+                return None
             with self._lock:
                 self.metrics.requests_seen += sum(1 for k in keys if k not in self.state.retry)
             outcomes = self.handle_batch(reqs)
