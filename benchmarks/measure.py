@@ -13,6 +13,7 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from proofs.files import REPO_ROOT
@@ -27,14 +28,19 @@ class StageFailed(RuntimeError):
 def run_child(module: str, *args: str) -> dict:
     """`python -m module args...` in a child; its JSON result plus `peak_rss_mb` and `cpu_s`."""
     cmd = [sys.executable, "-m", module, *args]
-    proc = subprocess.Popen(
-        cmd, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={**os.environ, "RUST_LOG": "error"}
-    )
-    out = proc.stdout.read().decode()
-    _, status, usage = os.wait4(proc.pid, 0)
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        raise StageFailed(f"{' '.join(cmd[2:])} failed ({code}): {out[-2000:]}")
+    # The child's log goes to a file, not a pipe nobody reads (a full pipe would block it); on failure its tail
+    # is the error message.
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(
+            cmd, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=log, env={**os.environ, "RUST_LOG": "error"}
+        )
+        out = proc.stdout.read().decode()
+        _, status, usage = os.wait4(proc.pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            log.seek(0)
+            tail = log.read().decode(errors="replace")[-2000:]
+            raise StageFailed(f"{' '.join(cmd[2:])} failed ({code}): {out[-500:]}{tail}")
     result = json.loads(out.strip().splitlines()[-1])
     result["peak_rss_mb"] = round(usage.ru_maxrss / 1024, 1)  # Linux: kilobytes
     # CPU seconds of the whole child (imports included): robust to other load on a shared machine.

@@ -16,9 +16,10 @@ import {ModelEncoding} from "./types/ModelEncoding.sol";
 /// mint, and {_update} refuses to mint a token without data.
 /// @dev The prompt and aigcData of a token are stored together, `prompt ‖ aigcData`, as the code of data
 /// contracts ({BytecodeStorage}); the proof is not stored (it is in the {AigcData} event and the calldata). A token
-/// minted in a batch shares one data contract with its batch, `prompts ‖ aigcDatas` of all slots, and stores only
-/// its locator (that contract, its slot and the batch size) in one storage slot. {_hasAigcData} is the one place
-/// that says whether a token has data.
+/// minted in a batch shares one data contract with its batch, `prompts ‖ aigcDatas` of all slots, recorded once
+/// per batch; the token keeps only a 48-bit locator (its batch's number and its slot), stored where the derived
+/// contract says ({_batchLocator}: ERC7007Claimable keeps it in the storage slot the token's claim frees, so it
+/// costs no new slot). {_hasAigcData} is the one place that says whether a token has data.
 abstract contract ERC7007 is ERC721, IERC7007Zkml {
     address private immutable _verifier;
     bytes32 private immutable _modelHash;
@@ -34,9 +35,10 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
     /// @dev Data contracts holding `prompt ‖ aigcData` of each token, by chunk index.
     mapping(uint256 tokenId => mapping(uint256 chunk => address)) private _dataChunks;
 
-    /// @dev A batch-minted token's locator: its batch's data contract (bits 0–159), its slot (160–175) and the
-    /// batch size (176–191); zero for a token minted alone.
-    mapping(uint256 tokenId => uint256 locator) private _batchSlots;
+    /// @dev Every stored batch, in order: its data contract (bits 0–159) and its size (160–175). A batch-minted
+    /// token's locator is `(index + 1) << 8 | slot`: never zero, and the slot fits 8 bits because a batch has at
+    /// most 256 slots.
+    uint256[] private _batches;
 
     /// @param name_ The ERC-721 name.
     /// @param symbol_ The ERC-721 symbol.
@@ -155,17 +157,26 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
     }
 
     /// @dev Whether proven data is stored for `tokenId` (minted alone or in a batch): the one existence check.
+    /// The locator comes first: a derived contract may keep it in a slot the mint reads anyway.
     function _hasAigcData(uint256 tokenId) internal view virtual returns (bool) {
-        return _dataChunks[tokenId][0] != address(0) || _batchSlots[tokenId] != 0;
+        return _batchLocator(tokenId) != 0 || _dataChunks[tokenId][0] != address(0);
     }
 
     /// @dev A batch-minted token's batch data contract, slot and batch size; `(address(0), 0, 1)` for a token
     /// minted alone or not minted.
     function _batchSlotOf(uint256 tokenId) internal view virtual returns (address batch, uint256 slot, uint256 size) {
-        uint256 locator = _batchSlots[tokenId];
+        uint256 locator = _batchLocator(tokenId);
         if (locator == 0) return (address(0), 0, 1);
-        return (address(uint160(locator)), uint16(locator >> 160), uint16(locator >> 176));
+        uint256 entry = _batches[(locator >> 8) - 1];
+        return (address(uint160(entry)), uint8(locator), uint16(entry >> 160));
     }
+
+    /// @dev The locator of a batch-minted token (see {_batches}), zero for any other token; set once, by
+    /// {_attachBatchSlot} through {_setBatchLocator}. Where it is stored is the derived contract's choice.
+    function _batchLocator(uint256 tokenId) internal view virtual returns (uint48);
+
+    /// @dev Stores `tokenId`'s locator; called once per batch-minted token, before its mint.
+    function _setBatchLocator(uint256 tokenId, uint48 locator) internal virtual;
 
     /// @dev Verifies `proof` for `prompt` and `aigcData`, stores both for the prompt's token and emits
     /// {AigcData}. Reverts on wrong lengths, with {ERC7007InvalidProof} on an invalid proof, and with
@@ -182,24 +193,31 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
         emit AigcData(tokenId, prompt, aigcData, proof);
     }
 
-    /// @dev Stores a verified batch, `prompts ‖ aigcDatas` of all `size` slots, as one data contract and returns
-    /// its address (the batch's id). The caller has verified the batch proof and checked the lengths.
-    function _storeBatch(bytes calldata prompts, bytes calldata aigcDatas) internal virtual returns (address batch) {
-        return BytecodeStorage.writeOne(prompts, aigcDatas);
+    /// @dev Stores a verified batch, `prompts ‖ aigcDatas` of all `size` slots (2 to 256), as one data contract and
+    /// records it; returns the contract's address (the batch's id in events) and the batch's number for
+    /// {_attachBatchSlot}. The caller has verified the batch proof and checked the lengths.
+    function _storeBatch(bytes calldata prompts, bytes calldata aigcDatas, uint256 size)
+        internal
+        virtual
+        returns (address batch, uint256 number)
+    {
+        batch = BytecodeStorage.writeOne(prompts, aigcDatas);
+        _batches.push(uint256(uint160(batch)) | (size << 160));
+        return (batch, _batches.length);
     }
 
-    /// @dev Attaches slot `slot` of the stored batch `batch` (of `size` slots) to its prompt's token and emits
-    /// {AigcData} without the proof (the batch event carries it once). Reverts with
+    /// @dev Attaches slot `slot` of the batch numbered `number` (from {_storeBatch}) to its prompt's token and
+    /// emits {AigcData} without the proof (the batch event carries it once). Reverts with
     /// {ERC7007AigcDataAlreadySet} if the token's data exists. The token itself is not minted here.
-    function _attachBatchSlot(address batch, uint256 slot, uint256 size, bytes calldata prompt, bytes calldata aigcData)
+    function _attachBatchSlot(uint256 number, uint256 slot, bytes calldata prompt, bytes calldata aigcData)
         internal
         virtual
         returns (uint256 tokenId)
     {
         tokenId = uint256(keccak256(prompt));
         if (_hasAigcData(tokenId)) revert ERC7007AigcDataAlreadySet(tokenId);
-        // Cannot truncate: sizes are bounded by the batch verifiers' sizes, below 2^16 (checked at construction).
-        _batchSlots[tokenId] = uint256(uint160(batch)) | (slot << 160) | (size << 176);
+        // Cannot truncate: a batch has at most 256 slots, and 2^40 batches cannot be stored.
+        _setBatchLocator(tokenId, uint48((number << 8) | slot));
         emit AigcData(tokenId, prompt, aigcData, "");
     }
 

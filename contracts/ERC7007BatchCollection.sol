@@ -20,7 +20,7 @@ contract ERC7007BatchCollection is ERC7007Collection, IERC7007Batch {
         address verifier;
     }
 
-    /// @dev Largest batch: one slot per bit of `mintMask`, and the slot and size fit the 16-bit locator fields.
+    /// @dev Largest batch: one slot per bit of `mintMask`, and a slot number fits the 8-bit field of a locator.
     uint256 private constant _MAX_BATCH_SIZE = 256;
 
     /// @dev Written only by the constructor.
@@ -83,8 +83,9 @@ contract ERC7007BatchCollection is ERC7007Collection, IERC7007Batch {
         if (!_callVerifier(batchVerifier_, AigcEncoding.verifyProofCalldata(prompts, aigcDatas, proof))) {
             revert ERC7007InvalidBatchProof(size);
         }
-        batch = _storeBatch(prompts, aigcDatas);
-        _mintSlots(batch, prompts, aigcDatas, claimants);
+        uint256 number;
+        (batch, number) = _storeBatch(prompts, aigcDatas, size);
+        _mintSlots(number, prompts, aigcDatas, claimants);
         emit AigcBatch(batch, size, mintMask, proof);
     }
 
@@ -150,8 +151,9 @@ contract ERC7007BatchCollection is ERC7007Collection, IERC7007Batch {
         }
     }
 
-    /// @dev Attaches every slot with a claimant to its token (stored in `batch`) and mints it to that claimant.
-    function _mintSlots(address batch, bytes calldata prompts, bytes calldata aigcDatas, address[] memory claimants)
+    /// @dev Attaches every slot with a claimant to its token (stored as batch `number`) and mints it to that
+    /// claimant.
+    function _mintSlots(uint256 number, bytes calldata prompts, bytes calldata aigcDatas, address[] memory claimants)
         private
     {
         uint256 size = claimants.length;
@@ -160,9 +162,8 @@ contract ERC7007BatchCollection is ERC7007Collection, IERC7007Batch {
         for (uint256 i; i < size; ++i) {
             if (claimants[i] == address(0)) continue;
             uint256 id = _attachBatchSlot(
-                batch,
+                number,
                 i,
-                size,
                 prompts[i * promptLength:(i + 1) * promptLength],
                 aigcDatas[i * aigcLength:(i + 1) * aigcLength]
             );

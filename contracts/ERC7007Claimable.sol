@@ -22,10 +22,12 @@ abstract contract ERC7007Claimable is ERC7007, IERC7007Claimable {
     /// @inheritdoc IERC7007Claimable
     uint256 public constant CLAIM_TTL = 7 days;
 
-    /// @dev One storage slot per claim.
+    /// @dev One storage slot per prompt: its claim until the token is minted, and then the token's batch locator
+    /// (see {ERC7007-_batchLocator}), which the mint writes into the slot the claim frees instead of a new one.
     struct PromptClaim {
         address claimant;
-        uint64 expiresAt;
+        uint48 expiresAt;
+        uint48 batchLocator;
     }
 
     mapping(bytes32 commitment => uint256 committedAt) private _commitments;
@@ -73,8 +75,8 @@ abstract contract ERC7007Claimable is ERC7007, IERC7007Claimable {
         if (current.claimant != address(0) && block.timestamp < current.expiresAt) {
             revert ERC7007PromptAlreadyClaimed(id, current.claimant, current.expiresAt);
         }
-        // Cannot truncate: block timestamps are far below 2^64.
-        _claims[id] = PromptClaim({claimant: claimant, expiresAt: uint64(block.timestamp + CLAIM_TTL)});
+        // Cannot truncate: block timestamps are far below 2^48. An unminted prompt has no locator.
+        _claims[id] = PromptClaim({claimant: claimant, expiresAt: uint48(block.timestamp + CLAIM_TTL), batchLocator: 0});
         emit Claim(prompt, claimant);
         return claimant;
     }
@@ -102,9 +104,20 @@ abstract contract ERC7007Claimable is ERC7007, IERC7007Claimable {
         if (_isMint(to, tokenId, auth)) {
             address claimant = _liveClaimant(tokenId);
             if (to != claimant) revert ERC7007ReceiverNotClaimant(tokenId, to, claimant);
-            delete _claims[tokenId];
+            // Consumes the claim; a batch-minted token keeps its locator here (zero, the whole slot freed, else).
+            _claims[tokenId] = PromptClaim({claimant: address(0), expiresAt: 0, batchLocator: _batchLocator(tokenId)});
         }
         return super._update(to, tokenId, auth);
+    }
+
+    /// @inheritdoc ERC7007
+    function _batchLocator(uint256 tokenId) internal view virtual override returns (uint48) {
+        return _claims[tokenId].batchLocator;
+    }
+
+    /// @inheritdoc ERC7007
+    function _setBatchLocator(uint256 tokenId, uint48 locator) internal virtual override {
+        _claims[tokenId].batchLocator = locator;
     }
 
     /// @dev Deletes `commitment` if it is revealable now; reverts otherwise.

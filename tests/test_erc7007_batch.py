@@ -112,6 +112,24 @@ def test_mint_batch_mints_every_slot_to_its_claimant_if_batch_proof_is_valid(
     assert claimed_batch.verifyBatch(stored.prompts, stored.aigcDatas, event.proof)
 
 
+def test_mint_batch_locates_each_token_in_its_own_batch_if_one_proof_is_minted_in_two_parts(
+    claimed_batch, batch_sample, claimants, prover
+):
+    # The same proof, minted as two partial batches: two data contracts, and each token's locator (kept in the
+    # slot its claim freed) finds its own batch and slot.
+    b = batch_sample
+    first = claimed_batch.mintBatch(b.prompts_bytes, b.aigcs_bytes, b.proof, 0b0011, sender=prover).return_value
+    second = claimed_batch.mintBatch(b.prompts_bytes, b.aigcs_bytes, b.proof, 0b1100, sender=prover).return_value
+    assert first != second
+    for i, prompt in enumerate(b.prompts):
+        token = token_of(prompt)
+        stored = claimed_batch.batchDataOf(token)
+        assert (stored.batch, stored.slot) == (first if i < 2 else second, i)
+        assert claimed_batch.aigcDataOf(token) == b.aigcs[i]
+        assert claimed_batch.ownerOf(token) == claimants[i]
+        assert claimed_batch.claimOf(prompt) == (ZERO_ADDRESS, 0)
+
+
 def test_batch_minted_token_renders_its_slot_if_minted(claimed_batch, batch_sample, prover, token_metadata):
     b = batch_sample
     claimed_batch.mintBatch(b.prompts_bytes, b.aigcs_bytes, b.proof, 0b1111, sender=prover)
