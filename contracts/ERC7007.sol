@@ -208,14 +208,18 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
 
     /// @dev Attaches slot `slot` of the batch numbered `number` (from {_storeBatch}) to its prompt's token and
     /// emits {AigcData} without the proof (the batch event carries it once). Reverts with
-    /// {ERC7007AigcDataAlreadySet} if the token's data exists. The token itself is not minted here.
+    /// {ERC7007AigcDataAlreadySet} if the token exists or was attached to a batch. The token itself is not minted
+    /// here.
     function _attachBatchSlot(uint256 number, uint256 slot, bytes calldata prompt, bytes calldata aigcData)
         internal
         virtual
         returns (uint256 tokenId)
     {
         tokenId = uint256(keccak256(prompt));
-        if (_hasAigcData(tokenId)) revert ERC7007AigcDataAlreadySet(tokenId);
+        // Not {_hasAigcData}: its chunk pointer would be one more cold read per token. What must not change is a
+        // minted token's data, and a batch slot is attached once; an unminted prompt's chunk (if a derived contract
+        // stored one without minting) holds the same model's proven output for the same prompt.
+        if (_batchLocator(tokenId) != 0 || _ownerOf(tokenId) != address(0)) revert ERC7007AigcDataAlreadySet(tokenId);
         // Cannot truncate: a batch has at most 256 slots, and 2^40 batches cannot be stored.
         _setBatchLocator(tokenId, uint48((number << 8) | slot));
         emit AigcData(tokenId, prompt, aigcData, "");
