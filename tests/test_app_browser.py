@@ -274,7 +274,9 @@ def test_mint_page_refunds_the_price_to_the_wallet_if_the_deadline_passes_unfulf
         page.wait_for_selector("#refund:not([disabled])", timeout=30_000)
         escrowed, balance = market.functions.totalEscrowed().call(), w3.eth.get_balance(wallet)
         page.click("#refund")
-        page.wait_for_function("document.querySelector('#status').textContent.includes('refunded')", timeout=30_000)
+        proving = page.locator('#steps li[data-step="proving"][data-state="failed"]')  # the page saw it on-chain
+        proving.wait_for(timeout=30_000)
+        assert "refunded" in proving.text_content() and page.is_disabled("#refund")
         shot(page, "mint-refund")
     finally:
         w3.eth.wait_for_transaction_receipt(
