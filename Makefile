@@ -57,8 +57,8 @@ test: setup browser  ## the whole suite: lint, ape/pytest, forge, slither and fo
 test-fast: setup  ## the fast lane: lint, unit and contract tests on micro, forge's quick profile (< 3 min)
 	bash tools/test-all.sh --fast
 
-demo: setup  ## deploy to a local anvil, claim, pay, prove, fulfil, and write the minted image (MODEL=nouns32)
-	ape run demo $(if $(filter command line,$(origin MODEL)),--model $(MODEL))
+demo: setup  ## deploy to a local anvil, claim, pay, prove, fulfil, and write the minted image (MODEL=nouns32, PROMPT=0x..)
+	ape run demo $(if $(filter command line,$(origin MODEL)),--model $(MODEL)) $(if $(PROMPT),--prompt $(PROMPT))
 
 demo-data: setup  ## the dataset market on a local anvil: list, request, prove a tree, fulfil, open (TEMPLATE=...)
 	ape run demo_data $(if $(TEMPLATE),--template $(TEMPLATE))

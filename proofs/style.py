@@ -9,6 +9,7 @@ public outputs exactly as a proof's instances are, so the preview equals the ima
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -66,16 +67,22 @@ def encoder_input(model_name: str) -> tuple[int, int]:
     return base.channels, base.image_size
 
 
-def prompt_for(image: np.ndarray, model_name: str = STYLE_MODEL) -> bytes:
-    """The int8 prompt the model's (unproven) encoder gives a (3, H, W) image in [0, 1]."""
-    import torch
-
+@lru_cache(maxsize=16)
+def encoder(model_name: str):
+    """The model's (unproven) encoder, loaded from its checkpoint once per process (a server encodes many images)."""
     from models.model import load_model
 
     model, _ = load_model(model_name)
+    return model.encoder.eval()
+
+
+def prompt_for(image: np.ndarray, model_name: str = STYLE_MODEL) -> bytes:
+    """The int8 prompt the model's (unproven) encoder gives a (C, H, W) image in [0, 1]."""
+    import torch
+
     encoding = artifacts_of(model_name).encoding()
     with torch.no_grad():
-        z = model.encoder(torch.from_numpy(image)[None])[0].tolist()  # (latent_dim,)
+        z = encoder(model_name)(torch.from_numpy(image)[None])[0].tolist()  # (latent_dim,)
     return encoding.encode_prompt(encoding.quantize_latent(z))
 
 

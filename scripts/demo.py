@@ -2,11 +2,14 @@
 
 Deploys the marketplace and a model's collection, a user claims a random prompt and pays for a generation,
 the prover service proves it with ezkl and fulfils on-chain, the NFT lands with the user, the vendor
-withdraws, and the image rendered from the on-chain tokenURI is written to a file.
+withdraws, and the image rendered from the on-chain tokenURI is written to a file, after checking that it is the
+circuit's output for the prompt: the preview `python -m proofs encode` shows for it (`check_token_image`).
 """
 
 import io
 import random
+import tempfile
+import time
 from pathlib import Path
 
 import click
@@ -17,7 +20,7 @@ from PIL import Image
 from models.registry import preferred
 from proofs.files import REPO_ROOT
 from proofs.pipeline import artifacts_of, committed_models
-from zkaigc.client import claim_prompt, read_token_image, request_generation
+from zkaigc.client import check_token_image, claim_prompt, request_generation
 from zkaigc.deploy import Deployer
 from zkaigc.errors import ZkaigcError
 from zkaigc.prover import OutcomeStatus, ProverService, ProverState
@@ -26,8 +29,11 @@ from zkaigc.prover import OutcomeStatus, ProverService, ProverState
 @click.command(cls=ConnectedProviderCommand)
 @click.option("--model", default=None, help="Model to demo (default: the showcase model).")
 @click.option("--seed", default=None, type=int, help="Seed for the random prompt (default: random).")
+@click.option(
+    "--prompt", default=None, help="Prompt to mint as hex, e.g. from `python -m proofs encode` (default: random)."
+)
 @click.option("--out", type=click.Path(path_type=Path), default=REPO_ROOT / "demo-output", show_default=True)
-def cli(network, model, seed, out):
+def cli(network, model, seed, prompt, out):
     """Run request -> prove -> fulfil -> withdraw and write the minted image."""
     if not network.is_dev:
         raise click.ClickException("the demo time-travels and uses test accounts: run it on a local network")
@@ -36,6 +42,16 @@ def cli(network, model, seed, out):
         art = artifacts_of(model)
     except ZkaigcError as err:
         raise click.BadParameter(str(err), param_hint="--model") from None
+    enc = art.encoding()
+    if prompt is None:
+        rng = random.Random(seed)
+        prompt = enc.encode_prompt([rng.randint(-96, 96) for _ in range(enc.input_len)])
+    else:
+        try:
+            prompt = bytes.fromhex(prompt.removeprefix("0x"))
+            enc.decode_prompt(prompt)
+        except ValueError as err:  # not hex, or an EncodingError: not this model's length
+            raise click.BadParameter(f"not a {model} prompt: {err}", param_hint="--prompt") from None
     vendor, user, prover = accounts.test_accounts[0], accounts.test_accounts[1], accounts.test_accounts[2]
     click.echo(f"== zkaigc demo on {network.ecosystem.name}:{network.name} (chain {chain.chain_id}), model {model}")
 
@@ -43,9 +59,6 @@ def cli(network, model, seed, out):
     deployed = deployer.all([model])
     market, collection = deployed["marketplace"], deployed[model]
 
-    rng = random.Random(seed)
-    enc = art.encoding()
-    prompt = enc.encode_prompt([rng.randint(-96, 96) for _ in range(enc.input_len)])
     click.echo(f"1. user {user.address} claims prompt 0x{prompt.hex()} (commit-reveal)")
     claim_gas = claim_prompt(chain, collection, prompt, user)
     balance_before = user.balance
@@ -53,6 +66,12 @@ def cli(network, model, seed, out):
     click.echo(f"2. user pays {request.price} wei into escrow: request {request.request_id}")
 
     click.echo("3. prover service picks the request up, proves with ezkl and fulfils")
+    started = time.perf_counter()
+    try:  # the proving key, made once into the cache: the "proving time" below is the proof alone
+        art.setup()
+    except ZkaigcError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"   proving key ready in {time.perf_counter() - started:.1f} s (cached after the first run)")
     state = ProverState(
         out / "prover-state.json", last_block=chain.blocks.head.number - 1, genesis=chain.blocks[0].hash.hex()
     )  # a fresh chain: start from its current head
@@ -74,7 +93,11 @@ def cli(network, model, seed, out):
     click.echo(f"5. vendor withdraws {received} wei of earnings ({earnings} credited)")
 
     out.mkdir(parents=True, exist_ok=True)
-    token = read_token_image(collection, token_id)
+    try:  # the minted image must be the circuit's output for the prompt, pixel for pixel, as its preview shows
+        with tempfile.TemporaryDirectory() as tmp:
+            token = check_token_image(collection, token_id, model, prompt, Path(tmp))
+    except ZkaigcError as err:
+        raise click.ClickException(str(err)) from None
     image_path = out / f"{model}-{token_id:x}"[:80]
     image_path.with_suffix(".bmp").write_bytes(token.bmp)
     image_path.with_suffix(".svg").write_bytes(token.svg)
@@ -92,3 +115,4 @@ def cli(network, model, seed, out):
     click.echo(f"   gas: withdraw    {tx.gas_used}")
     click.echo(f"   next price       {market.quote(collection.address)[0]} wei")
     click.echo(f"   image            {written} (from the on-chain tokenURI; also .bmp and .svg)")
+    click.echo("                    = the prompt's preview (`python -m proofs encode` / `text`), pixel for pixel")

@@ -10,11 +10,13 @@ import io
 import threading
 import time
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
 from models import registry
+from proofs import style
 from proofs.files import REPO_ROOT
 from proofs.pipeline import ModelArtifacts, committed_models
 from zkaigc.app.api import create_app
@@ -132,6 +134,25 @@ def test_preview_image_returns_the_encoders_prompt_and_its_preview_if_upload_is_
     assert len(bytes.fromhex(result["prompt"][2:])) == 4  # micro's prompt: 4 latent bytes
     again = client.post("/api/preview", json={"prompt": result["prompt"]}).json()["results"][0]
     assert again["aigcData"] == result["aigcData"] and again["cached"] is True
+
+
+def test_preview_image_gives_the_prompt_and_preview_of_proofs_style_if_upload_is_a_wide_jpeg(client, tmp_path):
+    # Wide, with dark and white margins: the centred crop decides the prompt, and a JPEG decoded at reduced size
+    # would too; the app must give what `python -m proofs encode` gives the same file.
+    array = np.zeros((48, 96, 3), np.uint8)
+    array[:, 72:] = 255
+    array[:, 24:72] = np.linspace(255, 0, 48, dtype=np.uint8)[None, :, None]
+    array[:24, 24:72, 1] = 200
+    photo = tmp_path / "photo.jpg"
+    Image.fromarray(array).save(photo, "JPEG", quality=90)
+    reply = client.post("/api/preview/image", files={"file": ("photo.jpg", photo.read_bytes(), "image/jpeg")})
+    assert reply.status_code == 200
+    [result] = reply.json()["results"]
+    expected = style.encode(photo, "micro", preview=tmp_path / "style.png")
+    assert result["prompt"] == "0x" + expected.prompt.hex()
+    assert result["aigcData"] == "0x" + expected.aigc.hex()
+    png = Image.open(io.BytesIO(base64.b64decode(result["image"].split(",", 1)[1])))
+    assert np.array_equal(np.asarray(png), np.asarray(Image.open(expected.preview)))
 
 
 def test_preview_image_answers_415_if_upload_is_not_an_image(client):

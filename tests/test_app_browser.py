@@ -1,11 +1,13 @@
 """The dApp in a real, headless Chromium (Debian's, driven by Playwright through `executable_path`), against the app
 exactly as `make app` starts it (`ape run app`: its own anvil, deploy, embedded prover) with micro and pixel32.
 
-A photo is previewed on both models; micro's preview is minted through the mint page (commit -> claim -> pay ->
-proving -> minted), the minted token's on-chain aigcData and bitmap equal the preview bit for bit, the NFT appears
-on the collection page and "verify again" answers true. Screenshots of each page go to `test-artifacts/browser/`
-(or `$ZKAIGC_TEST_ARTIFACTS/browser/`). Chromium comes from `make browser` (tools/chromium.sh); without it the
-tests skip with that reason.
+A photo is previewed on both models, and its prompt and preview are those of `python -m proofs encode`
+(`proofs.style`); each preview is minted through the mint page (commit -> claim -> pay -> proving -> minted), the
+minted token's on-chain aigcData and bitmap equal the preview bit for bit, the NFT appears on the collection page
+and "verify again" answers true. A request the prover cannot serve is refunded through the page from a browser
+wallet (an EIP-1193 `window.ethereum` whose account the node holds), and the wallet's balance rises by the price.
+Screenshots of each page go to `test-artifacts/browser/` (or `$ZKAIGC_TEST_ARTIFACTS/browser/`). Chromium comes
+from `make browser` (tools/chromium.sh); without it the tests skip with that reason.
 """
 
 import base64
@@ -22,9 +24,11 @@ import pytest
 from PIL import Image
 from web3 import Web3
 
+from proofs import style
 from proofs.files import REPO_ROOT
 from proofs.pipeline import ModelArtifacts
 from support.metadata import TokenMetadata
+from zkaigc.enums import RequestStatus
 from zkaigc.localchain import free_port
 
 pytestmark = pytest.mark.slow  # starts the app (anvil, two deployments) and mints through the pages: ~1 min
@@ -124,11 +128,30 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def chain_contracts(url: str, collection: str):
+def chain_contracts(url: str, collection: str, name: str = "ERC7007Collection"):
     """web3 through the app's JSON-RPC pass-through, with the ABIs the app serves."""
     w3 = Web3(Web3.HTTPProvider(f"{url}/rpc"))
-    abi = get_json(f"{url}/api/contracts")["ERC7007Collection"]["abi"]
+    abi = get_json(f"{url}/api/contracts")[name]["abi"]
     return w3.eth.contract(address=Web3.to_checksum_address(collection), abi=abi)
+
+
+#: A browser wallet (EIP-1193) for `account`: the page signs through `window.ethereum`, which forwards to the app's
+#: JSON-RPC pass-through; the dev node holds the account's key and signs `eth_sendTransaction`, as a wallet would.
+WALLET = """
+window.ethereum = {
+  async request({ method, params = [] }) {
+    if (method === "eth_requestAccounts" || method === "eth_accounts") return [ACCOUNT];
+    const reply = await fetch("/rpc", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+    });
+    const body = await reply.json();
+    if (body.error) throw Object.assign(new Error(body.error.message), body.error);
+    return body.result;
+  },
+};
+"""
 
 
 @pytest.mark.parametrize("model", ["micro", "pixel32"])  # the test model, then a showcase model (a real pixel proof)
@@ -148,12 +171,15 @@ def test_pages_mint_a_photos_preview_that_equals_the_nft_bit_for_bit_if_user_fol
         assert page.locator("article[data-model=micro] .price").text_content() == "0.000001 ETH"
     preview_aigc = page.get_attribute(f"article[data-model={model}]", "data-aigc")
     preview_png = page.get_attribute(f"article[data-model={model}] img.pixels", "src")
+    styled = style.encode(photo, model)  # what `python -m proofs encode` gives the same photo
+    assert preview_aigc == "0x" + styled.aigc.hex()
     shot(page, f"try-{model}")
 
     # 2. Mint the model's preview: commit -> claimable -> claimed -> paid -> proving -> minted.
     page.click(f"article[data-model={model}] a.mint-link")
     page.wait_for_selector("#previewImage:not([hidden])")
     prompt = page.input_value("#prompt")
+    assert prompt == "0x" + styled.prompt.hex()
     started = time.perf_counter()
     page.click("#mint")
     page.wait_for_selector("#minted:not([hidden])", timeout=180_000)
@@ -219,3 +245,48 @@ def test_mint_page_shows_a_contract_error_in_words_and_resumes_from_the_claim_if
     page.wait_for_selector("#minted:not([hidden])", timeout=180_000)
     assert "claimed by" in page.text_content('#steps li[data-step="claimed"]')
     assert page.get_attribute('#steps li[data-step="committed"]', "data-state") == "done"
+
+
+def test_mint_page_refunds_the_price_to_the_wallet_if_the_deadline_passes_unfulfilled(page, app_url):
+    # Last in the module: it moves the chain's clock past the request's deadline.
+    config = get_json(f"{app_url}/api/config")
+    vendor, prover, wallet = (config["accounts"][i]["address"] for i in (0, 1, 5))
+    market = chain_contracts(app_url, config["marketplace"]["address"], "ModelMarketplace")
+    collection = config["models"]["micro"]["collection"]
+    w3 = market.w3
+    # The vendor takes its prover off micro: the embedded prover skips the request, so its deadline passes.
+    w3.eth.wait_for_transaction_receipt(
+        market.functions.setProver(collection, prover, False).transact({"from": vendor})
+    )
+    try:
+        page.add_init_script(WALLET.replace("ACCOUNT", json.dumps(wallet)))
+        prompt = "0x" + os.urandom(4).hex()
+        page.goto(f"{app_url}/mint.html?model=micro&prompt={prompt}")
+        page.wait_for_selector("#previewImage:not([hidden])")
+        page.select_option("#account", "wallet")
+        page.click("#mint")
+        page.wait_for_selector('#steps li[data-step="paid"][data-state="done"]', timeout=60_000)
+        request_id = market.functions.pendingRequestOf(collection, prompt).call()
+        price = market.functions.getRequest(request_id).call()[4]
+        assert request_id != 0 and price > 0
+        assert page.is_disabled("#refund")  # not before the deadline
+        page.click("#expire")
+        page.wait_for_selector("#refund:not([disabled])", timeout=30_000)
+        escrowed, balance = market.functions.totalEscrowed().call(), w3.eth.get_balance(wallet)
+        page.click("#refund")
+        proving = page.locator('#steps li[data-step="proving"][data-state="failed"]')  # the page saw it on-chain
+        proving.wait_for(timeout=30_000)
+        assert "refunded" in proving.text_content() and page.is_disabled("#refund")
+        shot(page, "mint-refund")
+    finally:
+        w3.eth.wait_for_transaction_receipt(
+            market.functions.setProver(collection, prover, True).transact({"from": vendor})
+        )
+    [refunded] = market.events.Refunded().get_logs(from_block=0, argument_filters={"requestId": request_id})
+    assert refunded.args.requester == wallet and refunded.args.amount == price
+    receipt = w3.eth.get_transaction_receipt(refunded.transactionHash)
+    assert receipt["from"] == wallet  # sent through window.ethereum
+    fee = receipt.gasUsed * receipt.effectiveGasPrice
+    assert w3.eth.get_balance(wallet) == balance + price - fee
+    assert market.functions.totalEscrowed().call() == escrowed - price
+    assert market.functions.getRequest(request_id).call()[2] == RequestStatus.REFUNDED

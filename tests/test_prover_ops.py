@@ -6,6 +6,7 @@ it fails. Real parts only: ape's anvil, the real micro verifier, ezkl proving.
 
 import json
 import shutil
+import time
 
 import pytest
 from ape import project
@@ -14,7 +15,7 @@ from eth_utils import keccak
 from proofs.pipeline import ModelArtifacts
 from zkaigc.client import claim_prompt, request_generation
 from zkaigc.deploy import Deployer
-from zkaigc.enums import CurveType
+from zkaigc.enums import CurveType, RequestStatus
 from zkaigc.errors import DeploymentError, ManifestError, PreflightError, ProverStateError
 from zkaigc.manifest import Manifest
 from zkaigc.prover import ProverService, ProverState, check_manifest_chain, check_served
@@ -75,6 +76,24 @@ def test_poll_serves_request_if_a_later_run_serves_its_collection(deployment, mi
     assert skipped.status == "skipped" and "not served" in skipped.detail
     later = _service(market, {collection.address: micro}, prover, tmp_path / "s.json", start)  # all models
     assert [(o.request_id, o.status) for o in later.poll()] == [(request.request_id, "fulfilled")]
+
+
+def test_start_fulfils_on_a_background_thread_until_stopped_if_a_request_arrives(
+    deployment, micro, chain, user, prover, tmp_path
+):
+    market, collection, _ = deployment
+    service = _service(market, {collection.address: micro}, prover, tmp_path / "s.json", chain.blocks.head.number)
+    service.start(interval=0.2)  # as the web app embeds it
+    try:
+        request = _requested(chain, market, collection, user, micro, [31, 32, 33, 34])
+        deadline = time.monotonic() + 120
+        while service.activity.get(request.request_id) != "fulfilled" and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        service.stop()
+    assert service.activity[request.request_id] == "fulfilled"
+    assert int(market.getRequest(request.request_id).status) == RequestStatus.FULFILLED
+    assert not service.running
 
 
 @pytest.fixture(scope="module")

@@ -26,6 +26,7 @@ __all__ = [
     "ProverStateError",
     "SigningError",
     "SrsError",
+    "TokenImageError",
     "UnknownModelError",
     "UploadError",
     "UploadTooLargeError",
@@ -43,6 +44,10 @@ class DeploymentError(ZkaigcError):
 
 class ProverStateError(ZkaigcError):
     """A prover state file that cannot be read back."""
+
+
+class TokenImageError(ZkaigcError):
+    """A minted token whose on-chain image is not the circuit's output for its prompt."""
 
 
 class LocalChainError(ZkaigcError):

@@ -1,7 +1,8 @@
 """The prover service: watch the marketplace for requests on our models, prove, fulfil on-chain.
 
-`scripts/prover.py` (`ape run prover`) runs `ProverService.run` in one process; `zkaigc/bot.py` is the same
-engine as a Silverback bot (`silverback run zkaigc.bot:bot`). Design:
+`scripts/prover.py` (`ape run prover`) runs `ProverService.run` in one process; the web app (`make app`) runs it on a
+background thread (`ProverService.start`); `zkaigc/bot.py` is the same engine as a Silverback bot
+(`silverback run zkaigc.bot:bot`). Design:
 
 - **The chain is the coordination layer.** Before proving, the service reads the request's status; the
   contract accepts exactly one fulfilment, so when several provers race, the loser's status check or `fulfil`
@@ -228,6 +229,10 @@ class ProverService:
         # A fleet's per-request leases (zkaigc.fleet.RedisClaims); None: one process, nothing to share.
         self.claims = claims
         self.metrics = Metrics()
+        # request id -> "proving" while this service proves it, then its latest outcome (the app's mint page shows it)
+        self.activity: dict[int, str] = {}
+        self._stopping = threading.Event()  # set by `stop`: `run` returns after the current poll
+        self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._busy: set[str] = set()
         self._expected = {addr: expected_prove_seconds(art) for addr, art in models.items()}
@@ -301,6 +306,7 @@ class ProverService:
                 return None
             with self._lock:
                 self.metrics.requests_seen += sum(1 for k in keys if k not in self.state.retry)
+                self.activity.update((r.request_id, "proving") for r in reqs)
             outcomes = self.handle_batch(reqs)
         finally:
             for lease in leases:
@@ -485,6 +491,7 @@ class ProverService:
                 outcome = Outcome(req.request_id, OutcomeStatus.CLAIMED, f"being proven by {lease}")
                 lease = None
             else:
+                self.activity[req.request_id] = "proving"
                 outcome = self.handle(req)
         finally:
             if lease is not None:
@@ -497,6 +504,7 @@ class ProverService:
     def _record(self, req: RequestInfo, outcome: Outcome) -> None:
         key = str(req.request_id)
         with self._lock:
+            self.activity[req.request_id] = str(outcome.status)
             if outcome.status.final:
                 self.state.handled[key] = outcome.status
                 self.state.retry.pop(key, None)
@@ -556,9 +564,9 @@ class ProverService:
         reconnect: Callable[[], None] | None = None,
         max_backoff: float = 60.0,
     ) -> None:
-        """Poll forever (or `max_polls` times); a lost RPC connection is retried with backoff, never fatal."""
+        """Poll until `stop` (or `max_polls` times); a lost RPC connection is retried with backoff, never fatal."""
         polls, failures = 0, 0
-        while max_polls is None or polls < max_polls:
+        while not self._stopping.is_set() and (max_polls is None or polls < max_polls):
             try:
                 self.poll()
                 failures = 0
@@ -568,7 +576,8 @@ class ProverService:
                 failures += 1
                 delay = min(max_backoff, interval * 2 ** min(failures, 10))
                 self.log(f"RPC error ({_one_line(err)[:160]}); reconnecting in {delay:.0f} s")
-                time.sleep(delay)
+                if self._stopping.wait(delay):
+                    break
                 if reconnect is not None:
                     try:
                         reconnect()
@@ -577,7 +586,28 @@ class ProverService:
                 continue
             polls += 1
             if max_polls is None or polls < max_polls:
-                time.sleep(interval)
+                self._stopping.wait(interval)
+
+    def start(self, interval: float = 2.0, **run_args) -> ProverService:
+        """`run` on a daemon thread, for a process that serves something else too (the web app); `stop` ends it."""
+        self._stopping.clear()
+        self._thread = threading.Thread(
+            target=self.run, kwargs={"interval": interval, **run_args}, name="prover", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    @property
+    def running(self) -> bool:
+        """Whether a thread from `start` is still running."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """End `run` after its current poll (a proof in progress finishes first), waiting up to `timeout` s for a
+        thread from `start`."""
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
 
 
 # ----------------------------------------------------------------------------------------------------------

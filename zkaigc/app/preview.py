@@ -5,8 +5,11 @@ model once the circuit is compiled), so its aigcData is exactly the public outpu
 collection will store. The bytes come from the library (`Encoding.split_instances`, `proofs.render.render_png`),
 never from a copy of the byte format here.
 
-Photos go through the model's (unproven) encoder: image -> latent -> the prompt grid (`Encoding.quantize_latent`,
-`encode_prompt`); only the decoder is proven, so the encoder is free to be anything.
+Photos are style transfer exactly as `python -m proofs encode` does it (`proofs.style`): centred square crop, the
+model's (unproven) encoder, the latent rounded to the prompt grid; only the decoder is proven, so the encoder is
+free to be anything. The witness and its decoding are `proofs.style.circuit_output` too, so a photo's prompt and
+preview here are the ones `proofs.style.encode` gives. This module adds only what a server needs: upload limits,
+a cache and bounded concurrency.
 
 Results are cached by (model, prompt) in a bounded LRU; at most `max_jobs` witness jobs run at once, and a request
 that cannot get a slot within `wait_seconds` fails with `PreviewBusyError` instead of queueing forever.
@@ -25,9 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from models import registry
-from proofs.encoding import felt_from_ezkl_hex
-from proofs.errors import ProofError
+from proofs import style
 from proofs.pipeline import ModelArtifacts, artifacts_of
 from proofs.progress import quiet
 from proofs.prompts import latent_of
@@ -93,7 +94,6 @@ class PreviewService:
         self._slots = threading.BoundedSemaphore(max_jobs)
         self._cache: OrderedDict[tuple[str, bytes], Preview] = OrderedDict()
         self._lock = threading.Lock()
-        self._encoders: dict[str, object] = {}
         self._pool = ThreadPoolExecutor(max_workers=max_jobs, thread_name_prefix="preview")
         self.jobs_run = 0  # witness jobs actually run (cache misses), for tests and metrics
 
@@ -116,8 +116,7 @@ class PreviewService:
     def preview(self, name: str, prompt: bytes) -> Preview:
         """The model's output on `prompt` (EncodingError if the prompt does not fit the model)."""
         art = self.artifacts(name)
-        encoding = art.encoding()
-        latent = latent_of(encoding, prompt)  # EncodingError: wrong length
+        latent_of(art.encoding(), prompt)  # EncodingError: wrong length, before any witness job
         key = (name, bytes(prompt))
         with self._lock:
             hit = self._cache.get(key)
@@ -130,11 +129,7 @@ class PreviewService:
             started = time.perf_counter()
             job = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=self._jobdir()))
             try:
-                witness = art.witness(latent, job)
-                felts = [felt_from_ezkl_hex(h) for h in witness["inputs"][0] + witness["outputs"][0]]
-                proven_prompt, aigc = encoding.split_instances(felts)
-                if proven_prompt != prompt:
-                    raise ProofError(f"{name}: the witness's public inputs decode to another prompt")
+                aigc = style.circuit_output(art, prompt, job)
                 png = render_png(art, aigc, job / "preview.png").read_bytes()
             finally:
                 shutil.rmtree(job, ignore_errors=True)
@@ -167,58 +162,33 @@ class PreviewService:
 
     # --- photos ----------------------------------------------------------------------------------------
     def prompt_of_image(self, name: str, data: bytes) -> bytes:
-        """The prompt a photo stands for on a model: its encoder's latent, quantized to the prompt grid."""
-        art = self.artifacts(name)
-        pixels = image_tensor(data, *encoder_input(name))
-        encoder = self._encoder(name)
-        import torch
-
-        with torch.no_grad():
-            latent = encoder(pixels)[0].tolist()
-        encoding = art.encoding()
-        return encoding.encode_prompt(encoding.quantize_latent(latent))
-
-    def _encoder(self, name: str):
-        with self._lock:
-            if name not in self._encoders:
-                from models.model import load_model
-
-                model, _ = load_model(name)
-                self._encoders[name] = model.encoder.eval()
-            return self._encoders[name]
+        """The prompt a photo stands for on a model: `proofs.style`'s (centred crop, encoder, rounding)."""
+        self.artifacts(name)  # UnknownModelError before the upload is decoded
+        channels, side = style.encoder_input(name)
+        return style.prompt_for(style.load_image(open_upload(data), side, channels), name)
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-def encoder_input(name: str) -> tuple[int, int]:
-    """(channels, side) of the images a model's encoder takes: those of the checkpoint it was trained with (a
-    derived model keeps its base model's encoder)."""
-    base = registry.get(registry.get(name).checkpoint_name).model
-    return base.channels, base.image_size
+def open_upload(data: bytes):
+    """Uploaded bytes -> a decoded PIL image; `UploadError` if they are too large or not a usable image.
 
-
-def image_tensor(data: bytes, channels: int, side: int):
-    """Uploaded bytes -> a (1, C, side, side) float tensor in [0, 1]; `UploadError` if they are not a usable image."""
+    Decoded at full size (no JPEG draft mode, which decodes other pixels), so the prompt is the one
+    `python -m proofs encode` gives the same file."""
     from PIL import Image, UnidentifiedImageError
 
     if len(data) >= MAX_UPLOAD_BYTES:
         raise UploadTooLargeError(f"the upload is {len(data)} bytes; the limit is {MAX_UPLOAD_BYTES} bytes (5 MB)")
     try:
         image = Image.open(io.BytesIO(data))
-        if image.width * image.height > MAX_UPLOAD_PIXELS:
+        if image.width * image.height > MAX_UPLOAD_PIXELS:  # decompression bombs: refused before decoding
             raise UploadTooLargeError(
                 f"the image is {image.width}×{image.height} pixels; the limit is {MAX_UPLOAD_PIXELS}"
             )
-        image.draft("RGB", (side, side))  # JPEG: decode at a reduced size directly
-        image = image.convert("L" if channels == 1 else "RGB").resize((side, side), Image.BOX)
+        image.load()
     except UploadError:
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as err:
         raise UploadError(f"the upload is not an image this server can read ({type(err).__name__})") from None
-    import numpy as np
-    import torch
-
-    array = np.asarray(image, dtype=np.float32) / 255.0
-    array = array[None] if channels == 1 else array.transpose(2, 0, 1)  # C×H×W
-    return torch.from_numpy(np.ascontiguousarray(array))[None]
+    return image

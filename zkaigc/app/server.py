@@ -4,15 +4,15 @@
    Ape connects to it through ape-foundry, which reuses a running node instead of launching its own.
 2. **Deploy** what the network's manifest lacks (`zkaigc.deploy.Deployer` is idempotent: a complete manifest for
    this chain deploys nothing). Test account 0 is the vendor, test account 1 the prover.
-3. **Prove**: the prover runs in-process, `ProverService.poll` every `interval` seconds on a background thread
-   (the default embedded mode; a separate bot can serve the same marketplace instead, `--no-prover`).
+3. **Prove**: the prover service runs in-process, `ProverService.start`: its `run` loop on a background thread,
+   polling every `interval` seconds (the default embedded mode; a separate prover or bot can serve the same
+   marketplace instead, `--no-prover`).
 4. **Serve** the API and the pages with uvicorn, and print the URL.
 """
 
 from __future__ import annotations
 
 import signal
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +24,7 @@ from ..deploy import Deployer
 from ..errors import ZkaigcError
 from ..localchain import Anvil
 from ..manifest import Manifest, network_manifest_path
-from ..prover import ProverService, ProverState, RequestInfo, served_models, state_path
+from ..prover import ProverService, ProverState, served_models, state_path
 from .api import create_app
 from .assets import vendor_ethers
 from .chainview import ChainView, contract_docs
@@ -32,49 +32,12 @@ from .preview import PreviewService
 from .ratelimit import RateLimiter
 
 
-class TrackedProver(ProverService):
-    """The prover service, remembering what it is doing with each request (the mint page shows "proving")."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.activity: dict[int, str] = {}
-
-    def handle(self, event):
-        request = event if isinstance(event, RequestInfo) else RequestInfo.of(event)
-        request_id = request.request_id
-        self.activity[request_id] = "proving"
-        outcome = super().handle(request)
-        self.activity[request_id] = str(outcome.status)
-        return outcome
-
-
-class ProverLoop(threading.Thread):
-    """Calls `service.poll()` every `interval` seconds until stopped; an error is logged, never fatal."""
-
-    def __init__(self, service: ProverService, interval: float, log: Callable[[str], None]):
-        super().__init__(name="prover", daemon=True)
-        self.service, self.interval, self.log = service, interval, log
-        self.stopped = threading.Event()
-
-    def run(self) -> None:
-        while not self.stopped.is_set():
-            try:
-                self.service.poll()
-            except Exception as err:  # noqa: BLE001 - a node hiccup must not end the embedded prover
-                self.log(f"prover: poll failed ({type(err).__name__}: {err}); retrying")
-            self.stopped.wait(self.interval)
-
-    def stop(self) -> None:
-        self.stopped.set()
-        self.join(timeout=30)
-
-
 @dataclass
 class Deployment:
     """The app's view of a deployment, and the embedded prover serving it (None with `--no-prover`)."""
 
     view: ChainView
-    prover: ProverLoop | None
+    prover: ProverService | None
     served: list[str]
 
 
@@ -107,17 +70,16 @@ def deploy_and_serve(
         unlocked,
         {vendor.address: "vendor", prover_account.address: "prover"},
     )
-    loop = None
+    service = None
     if prover:
         served = served_models(manifest, models)
         start = chain.blocks.head.number + 1
         state = ProverState.load(
             state_path(manifest, prover_account.address), start, genesis=chain.blocks[0].hash.hex()
         )
-        service = TrackedProver(market, served, prover_account, state, log=lambda m: log(f"prover: {m}"))
-        loop = ProverLoop(service, interval, log)
-        loop.start()
-    return Deployment(view, loop, models)
+        service = ProverService(market, served, prover_account, state, log=lambda m: log(f"prover: {m}"))
+        service.start(interval)
+    return Deployment(view, service, models)
 
 
 @contextmanager
@@ -171,7 +133,7 @@ def run(
             contract_docs(project),
             RateLimiter(rate=rate, burst=burst),
             rpc_url=node,
-            prover_activity=deployment.prover.service.activity if deployment.prover else None,
+            prover_activity=deployment.prover.activity if deployment.prover else None,
         )
         log(f"zkaigc app: http://{host}:{port}/  (models {', '.join(names)}; Ctrl-C stops it)")
         # uvicorn re-raises the signal that stopped it; SIGTERM must unwind (closing anvil), not kill outright.
