@@ -219,6 +219,14 @@ NOTES = [
     "and they are the floor per NFT. Each N is minted into a fresh collection, so every row pays the first "
     "batch's record.",
     "",
+    "**What is left per slot** (about 268k in the fit): 137.6k for the 688 bytes of data contract code, ~11k "
+    "calldata, ~47k storage (ERC-721 owner and balance: 44.2k; the claim slot turned into the locator: ~5k; the "
+    "token's existence read), ~4k for the `AigcData` and `Transfer` events, and roughly 60k in the verifier, "
+    "about 1k per public instance. 16 of a slot's 64 instances are the prompt, one per byte: a circuit that "
+    "packed the prompt into one instance (as the output already is) would save ~15k per slot and bring N = 16 "
+    "under 300k. The N = 8 and N = 16 circuits were set up and proven while other test jobs ran (load ~3), so "
+    "their times are upper bounds; N = 4 was proven under the shared lock.",
+    "",
     "**Prove time** is the wall time of `proofs.pipeline.prove_batch` (witness, prove, verify) on the shared "
     "machine: other jobs ran outside the shared lock during the measurement, so it is an upper bound; *prove s / "
     "NFT* divides it by N. Peak RSS is the proving child's. Every slot of every batch proof was checked equal to "
