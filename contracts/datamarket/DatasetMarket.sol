@@ -8,6 +8,7 @@ import {IHalo2Verifier} from "../interfaces/IHalo2Verifier.sol";
 import {PricingCurve} from "../marketplace/libraries/PricingCurve.sol";
 import {CurveType} from "../marketplace/types/CurveType.sol";
 import {PullPayments} from "../payments/PullPayments.sol";
+import {IRequestEscrow} from "../payments/interfaces/IRequestEscrow.sol";
 import {IDatasetMarket} from "./interfaces/IDatasetMarket.sol";
 
 /// @title DatasetMarket
@@ -245,7 +246,7 @@ contract DatasetMarket is IDatasetMarket, PullPayments, Ownable2Step {
         return (_templateCount, _datasetCount, _requestCount);
     }
 
-    /// @inheritdoc IDatasetMarket
+    /// @inheritdoc IRequestEscrow
     function totalEscrowed() external view returns (uint256) {
         return _totalEscrowed;
     }

@@ -8,6 +8,7 @@ import {ERC165Checker} from "@openzeppelin/contracts/utils/introspection/ERC165C
 
 import {IERC7007} from "../interfaces/IERC7007.sol";
 import {PullPayments} from "../payments/PullPayments.sol";
+import {IRequestEscrow} from "../payments/interfaces/IRequestEscrow.sol";
 import {IModelMarketplace} from "./interfaces/IModelMarketplace.sol";
 import {IMarketplaceCollection} from "./interfaces/IMarketplaceCollection.sol";
 import {PricingCurve} from "./libraries/PricingCurve.sol";
@@ -320,7 +321,7 @@ contract ModelMarketplace is IModelMarketplace, PullPayments, Ownable2Step {
         return _requestCount;
     }
 
-    /// @inheritdoc IModelMarketplace
+    /// @inheritdoc IRequestEscrow
     function totalEscrowed() external view returns (uint256) {
         return _totalEscrowed;
     }

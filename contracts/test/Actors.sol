@@ -37,21 +37,25 @@ abstract contract ReentrantActorBase {
         target = requestId;
     }
 
-    // Complex on purpose: it is the re-entry attempt. Each attempt is expected to fail, so its catch is empty.
+    // Complex on purpose: it is the re-entry attempt. Each attempt is expected to fail.
     // solhint-disable-next-line no-complex-fallback
     receive() external payable {
         ++attempts;
         _reenterMarket(target);
-        try market.withdrawRefund(payable(address(this))) {
-            reentered = true;
-        } catch {} // solhint-disable-line no-empty-blocks
-        try market.withdrawEarnings(payable(address(this))) {
-            reentered = true;
-        } catch {} // solhint-disable-line no-empty-blocks
+        _attempt(abi.encodeCall(IPullPayments.withdrawRefund, (payable(address(this)))));
+        _attempt(abi.encodeCall(IPullPayments.withdrawEarnings, (payable(address(this)))));
     }
 
-    /// @dev Tries the market's own guarded entry points on request `requestId`; sets {reentered} if one succeeds.
+    /// @dev Tries the market's own guarded entry points on request `requestId` with {_attempt}.
     function _reenterMarket(uint256 requestId) internal virtual;
+
+    /// @dev Calls the market with `data`; a call that does not revert is a re-entry that got through.
+    function _attempt(bytes memory data) internal {
+        // A low-level call: any revert (the guard's, or any other) is a failed attempt, not this actor's failure.
+        // solhint-disable-next-line avoid-low-level-calls
+        (bool success,) = address(market).call(data);
+        if (success) reentered = true;
+    }
 }
 
 /// @notice {ReentrantActorBase} on the model marketplace: also tries `refund` and `fulfil` (test only).
@@ -59,13 +63,8 @@ contract ReentrantActor is ReentrantActorBase {
     constructor(IModelMarketplace market_) ReentrantActorBase(market_) {}
 
     function _reenterMarket(uint256 requestId) internal override {
-        IModelMarketplace marketplace = IModelMarketplace(address(market));
-        try marketplace.refund(requestId) {
-            reentered = true;
-        } catch {} // solhint-disable-line no-empty-blocks
-        try marketplace.fulfil(requestId, "", "", "", "") {
-            reentered = true;
-        } catch {} // solhint-disable-line no-empty-blocks
+        _attempt(abi.encodeCall(IModelMarketplace.refund, (requestId)));
+        _attempt(abi.encodeCall(IModelMarketplace.fulfil, (requestId, "", "", "", "")));
     }
 }
 
@@ -74,12 +73,7 @@ contract DatasetReentrantActor is ReentrantActorBase {
     constructor(IDatasetMarket market_) ReentrantActorBase(market_) {}
 
     function _reenterMarket(uint256 requestId) internal override {
-        IDatasetMarket datasetMarket = IDatasetMarket(address(market));
-        try datasetMarket.refund(requestId) {
-            reentered = true;
-        } catch {} // solhint-disable-line no-empty-blocks
-        try datasetMarket.request{value: 0}(1, 1, 1, 1, uint64(block.timestamp + 1 hours), 0) {
-            reentered = true;
-        } catch {} // solhint-disable-line no-empty-blocks
+        _attempt(abi.encodeCall(IDatasetMarket.refund, (requestId)));
+        _attempt(abi.encodeCall(IDatasetMarket.request, (1, 1, 1, 1, uint64(block.timestamp + 1 hours), 0)));
     }
 }

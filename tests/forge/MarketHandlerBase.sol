@@ -36,33 +36,15 @@ abstract contract MarketHandlerBase is TestBase {
 
     // ------------------------------------------------------------------------------------------ entry points
 
-    /// @notice An account pulls its refunds, to itself (bounded gas: a gas burner burns only its own), to a plain
-    /// address or to any account (hostile ones included).
+    /// @notice An account pulls its refunds, to itself, to a plain address or to any account (hostile ones
+    /// included).
     function withdrawRefund(uint256 accountSeed, uint256 toSeed) external {
-        address account = accounts[accountSeed % accounts.length];
-        address to = _recipient(account, toSeed);
-        uint256 amount = _ledger.refundableOf(account);
-        uint256 before = address(_ledger).balance;
-        vm.prank(account);
-        try _ledger.withdrawRefund{gas: 1_000_000}(payable(to)) {
-            ++successes["withdrawRefund"];
-            ghostRefundWithdrawn += amount;
-            ghostOut += before - address(_ledger).balance;
-        } catch {}
+        _withdraw(accountSeed, toSeed, false);
     }
 
     /// @notice A payout pulls its earnings, to itself, to a plain address or to any account.
     function withdrawEarnings(uint256 accountSeed, uint256 toSeed) external {
-        address account = accounts[accountSeed % accounts.length];
-        address to = _recipient(account, toSeed);
-        uint256 amount = _ledger.earningsOf(account);
-        uint256 before = address(_ledger).balance;
-        vm.prank(account);
-        try _ledger.withdrawEarnings{gas: 1_000_000}(payable(to)) {
-            ++successes["withdrawEarnings"];
-            ghostEarningsWithdrawn += amount;
-            ghostOut += before - address(_ledger).balance;
-        } catch {}
+        _withdraw(accountSeed, toSeed, true);
     }
 
     // ------------------------------------------------------------------------------------------------ views
@@ -119,6 +101,23 @@ abstract contract MarketHandlerBase is TestBase {
         uint256 pushed = customer.balance - before;
         ghostOut += pushed;
         ghostDeferred += price - pushed;
+    }
+
+    /// @dev Withdraws an account's earnings or refunds to {_recipient} and books what left the market.
+    function _withdraw(uint256 accountSeed, uint256 toSeed, bool earnings) private {
+        address account = accounts[accountSeed % accounts.length];
+        address to = _recipient(account, toSeed);
+        uint256 amount = earnings ? _ledger.earningsOf(account) : _ledger.refundableOf(account);
+        function(address payable) external withdraw = earnings ? _ledger.withdrawEarnings : _ledger.withdrawRefund;
+        uint256 before = address(_ledger).balance;
+        vm.prank(account);
+        // Bounded gas: a gas burner burns only its own.
+        try withdraw{gas: 1_000_000}(payable(to)) {
+            ++successes[earnings ? bytes32("withdrawEarnings") : bytes32("withdrawRefund")];
+            if (earnings) ghostEarningsWithdrawn += amount;
+            else ghostRefundWithdrawn += amount;
+            ghostOut += before - address(_ledger).balance;
+        } catch {}
     }
 
     /// @dev A withdrawal's recipient: the account itself, the plain {SINK} or any account (maybe a hostile one).

@@ -3,6 +3,7 @@ pragma solidity 0.8.20;
 
 import {CurveType} from "../../marketplace/types/CurveType.sol";
 import {IPullPayments} from "../../payments/interfaces/IPullPayments.sol";
+import {IRequestEscrow} from "../../payments/interfaces/IRequestEscrow.sol";
 
 /// @title Dataset market: pay for a model trained on a private dataset only if it meets your accuracy
 /// @notice The owner registers circuit *templates*: one ezkl verifier per tree shape (test rows, features, depth,
@@ -16,7 +17,7 @@ import {IPullPayments} from "../../payments/interfaces/IPullPayments.sol";
 /// @dev Accounting invariant, kept by every function: `address(this).balance == totalEscrowed() +
 /// totalRefundable() + totalEarnings() + surplus()`, where `surplus()` is ETH forced in without a call.
 /// The proof shows what the committed tree does on the test set, not how it was trained; see docs/datamarket.md.
-interface IDatasetMarket is IPullPayments {
+interface IDatasetMarket is IRequestEscrow, IPullPayments {
     /// @notice Lifecycle of a request. `Pending` ends in exactly one of `Fulfilled` or `Refunded`.
     enum RequestStatus {
         None,
@@ -195,20 +196,8 @@ interface IDatasetMarket is IPullPayments {
     /// @notice `deadline` is beyond {MAX_FULFILMENT_WINDOW}: it must be `latest` or earlier.
     error DeadlineTooLate(uint64 deadline, uint256 latest);
 
-    /// @notice The current price `price` exceeds the customer's `maxPrice`.
-    error PriceAboveMax(uint256 price, uint256 maxPrice);
-
-    /// @notice `paid` wei is less than the price `price`.
-    error InsufficientPayment(uint256 paid, uint256 price);
-
     /// @notice `requestId` is `status`, not pending.
     error RequestNotPending(uint256 requestId, RequestStatus status);
-
-    /// @notice `requestId`'s deadline `deadline` has passed: it can only be refunded.
-    error RequestExpired(uint256 requestId, uint64 deadline);
-
-    /// @notice `requestId`'s deadline `deadline` has not passed yet: it cannot be refunded.
-    error RequestNotExpired(uint256 requestId, uint64 deadline);
 
     /// @notice A tree proof has 4 public instances, not `count`.
     error InvalidInstanceCount(uint256 count);
@@ -317,9 +306,6 @@ interface IDatasetMarket is IPullPayments {
 
     /// @notice Templates, datasets and requests created so far; ids run from 1.
     function counts() external view returns (uint256 templates, uint256 datasets, uint256 requests);
-
-    /// @notice ETH held for pending requests.
-    function totalEscrowed() external view returns (uint256);
 
     /// @notice ETH held beyond what is owed: `balance - (escrowed + refundable + earnings)`.
     function surplus() external view returns (uint256);

@@ -2,6 +2,7 @@
 pragma solidity 0.8.20;
 
 import {IPullPayments} from "../../payments/interfaces/IPullPayments.sol";
+import {IRequestEscrow} from "../../payments/interfaces/IRequestEscrow.sol";
 import {CurveType} from "../types/CurveType.sol";
 
 /// @title Model marketplace: escrowed pay-per-generation with bonding-curve prices
@@ -14,7 +15,7 @@ import {CurveType} from "../types/CurveType.sol";
 /// @dev Accounting invariant, kept by every function: `address(this).balance == totalEscrowed() +
 /// totalRefundable() + totalEarnings() + protocolFees() + surplus()`, where `surplus()` is ETH forced in without a
 /// call (selfdestruct, block rewards), zero otherwise. See docs/marketplace.md.
-interface IModelMarketplace is IPullPayments {
+interface IModelMarketplace is IRequestEscrow, IPullPayments {
     /// @notice Lifecycle of a request. `Pending` ends in exactly one of `Fulfilled` or `Refunded`.
     enum RequestStatus {
         None,
@@ -187,23 +188,11 @@ interface IModelMarketplace is IPullPayments {
     /// @notice The prompt already has the pending request `requestId` on this collection, before its deadline.
     error PromptAlreadyRequested(address collection, uint256 requestId);
 
-    /// @notice The current price `price` exceeds the requester's `maxPrice`.
-    error PriceAboveMax(uint256 price, uint256 maxPrice);
-
-    /// @notice `paid` wei is less than the price `price`.
-    error InsufficientPayment(uint256 paid, uint256 price);
-
     /// @notice `requestId` is `status`, not pending.
     error RequestNotPending(uint256 requestId, RequestStatus status);
 
     /// @notice `account` is not a prover of `collection`.
     error NotProver(address collection, address account);
-
-    /// @notice `requestId`'s deadline `deadline` has passed: it can only be refunded.
-    error RequestExpired(uint256 requestId, uint64 deadline);
-
-    /// @notice `requestId`'s deadline `deadline` has not passed yet: it cannot be refunded.
-    error RequestNotExpired(uint256 requestId, uint64 deadline);
 
     /// @notice The prompt does not hash to `requestId`'s prompt hash.
     error PromptMismatch(uint256 requestId);
@@ -371,9 +360,6 @@ interface IModelMarketplace is IPullPayments {
 
     /// @notice Requests created so far; ids run from 1 to this number.
     function requestCount() external view returns (uint256);
-
-    /// @notice ETH held for pending requests.
-    function totalEscrowed() external view returns (uint256);
 
     /// @notice Protocol fees accrued and not withdrawn.
     function protocolFees() external view returns (uint256);
