@@ -27,7 +27,6 @@ abstract contract ReentrantActorBase {
     IPullPayments public immutable market;
     uint256 public target;
     bool public reentered;
-    uint256 public attempts;
 
     constructor(IPullPayments market_) {
         market = market_;
@@ -40,7 +39,6 @@ abstract contract ReentrantActorBase {
     // Complex on purpose: it is the re-entry attempt. Each attempt is expected to fail.
     // solhint-disable-next-line no-complex-fallback
     receive() external payable {
-        ++attempts;
         _reenterMarket(target);
         _attempt(abi.encodeCall(IPullPayments.withdrawRefund, (payable(address(this)))));
         _attempt(abi.encodeCall(IPullPayments.withdrawEarnings, (payable(address(this)))));
@@ -58,11 +56,15 @@ abstract contract ReentrantActorBase {
     }
 }
 
-/// @notice {ReentrantActorBase} on the model marketplace: also tries `refund` and `fulfil` (test only).
+/// @notice {ReentrantActorBase} on the model marketplace: also tries `refund` and `fulfil`, and counts the ETH
+/// transfers it received (test only).
 contract ReentrantActor is ReentrantActorBase {
+    uint256 public attempts;
+
     constructor(IModelMarketplace market_) ReentrantActorBase(market_) {}
 
     function _reenterMarket(uint256 requestId) internal override {
+        ++attempts;
         _attempt(abi.encodeCall(IModelMarketplace.refund, (requestId)));
         _attempt(abi.encodeCall(IModelMarketplace.fulfil, (requestId, "", "", "", "")));
     }
