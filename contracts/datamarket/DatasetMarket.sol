@@ -3,30 +3,28 @@ pragma solidity 0.8.20;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 
 import {IHalo2Verifier} from "../interfaces/IHalo2Verifier.sol";
-import {EthTransfer} from "../libraries/EthTransfer.sol";
 import {PricingCurve} from "../marketplace/libraries/PricingCurve.sol";
 import {CurveType} from "../marketplace/types/CurveType.sol";
+import {PullPayments} from "../payments/PullPayments.sol";
+import {IRequestEscrow} from "../payments/interfaces/IRequestEscrow.sol";
 import {IDatasetMarket} from "./interfaces/IDatasetMarket.sol";
 
 /// @title DatasetMarket
 /// @notice Escrowed sales of decision trees trained on private datasets, paid only against a proof that the tree
 /// meets the customer's accuracy on the customer's test set. See {IDatasetMarket} and docs/datamarket.md.
-/// @dev The money rules are the model marketplace's: every function that moves ETH is `nonReentrant` and
-/// finishes its state changes first; ETH handed back on the market's own initiative (excess payment, refunds) is
-/// pushed with {PUSH_GAS_LIMIT} gas and credited to the receiver if that fails; everything else is pulled by its
-/// owner to a recipient of its choice. Prices come from the same curve libraries ({PricingCurve}).
-contract DatasetMarket is IDatasetMarket, Ownable2Step, ReentrancyGuard {
+/// @dev The money rules are the model marketplace's, and so is the ledger that keeps them ({PullPayments}): every
+/// function that moves ETH is `nonReentrant` and finishes its state changes first; ETH handed back on the market's
+/// own initiative (excess payment, refunds) is pushed with {PUSH_GAS_LIMIT} gas and credited to the receiver if
+/// that fails; everything else is pulled by its owner to a recipient of its choice. Prices come from the same
+/// curve libraries ({PricingCurve}).
+contract DatasetMarket is IDatasetMarket, PullPayments, Ownable2Step {
     /// @inheritdoc IDatasetMarket
     uint32 public constant MIN_FULFILMENT_WINDOW = 5 minutes;
 
     /// @inheritdoc IDatasetMarket
     uint32 public constant MAX_FULFILMENT_WINDOW = 7 days;
-
-    /// @inheritdoc IDatasetMarket
-    uint256 public constant PUSH_GAS_LIMIT = 30_000;
 
     /// @dev The BN254 scalar field: every public instance of a Halo2 proof is below it.
     uint256 private constant _FIELD_MODULUS =
@@ -44,15 +42,11 @@ contract DatasetMarket is IDatasetMarket, Ownable2Step, ReentrancyGuard {
     uint256 private _requestCount;
 
     uint256 private _totalEscrowed;
-    uint256 private _totalRefundable;
-    uint256 private _totalEarnings;
 
     mapping(uint256 templateId => Template) private _templates;
     mapping(uint256 datasetId => Dataset) private _datasets;
     mapping(uint256 requestId => Request) private _requests;
     mapping(uint256 requestId => Receipt) private _receipts;
-    mapping(address account => uint256) private _refundable;
-    mapping(address account => uint256) private _earnings;
 
     /// @param initialOwner Registers templates and skims surplus (two-step transferable).
     constructor(address initialOwner) Ownable(initialOwner) {}
@@ -163,8 +157,7 @@ contract DatasetMarket is IDatasetMarket, Ownable2Step, ReentrancyGuard {
         uint256 price = req.price;
         address payout = dataset.payout;
         _totalEscrowed -= price;
-        _earnings[payout] += price;
-        _totalEarnings += price;
+        _creditEarnings(payout, price);
         ++dataset.sales;
         uint128 nextSpotPrice = PricingCurve.next(dataset.curveType, dataset.spotPrice, dataset.delta);
         dataset.spotPrice = nextSpotPrice;
@@ -226,28 +219,6 @@ contract DatasetMarket is IDatasetMarket, Ownable2Step, ReentrancyGuard {
         if (amount != 0) _pushOrCredit(customer, amount);
     }
 
-    /// @inheritdoc IDatasetMarket
-    function withdrawRefund(address payable to) external nonReentrant {
-        if (to == address(0)) revert InvalidRecipient();
-        uint256 amount = _refundable[msg.sender];
-        if (amount == 0) revert NothingToWithdraw(msg.sender);
-        _refundable[msg.sender] = 0;
-        _totalRefundable -= amount;
-        emit RefundWithdrawn(msg.sender, to, amount);
-        _send(to, amount);
-    }
-
-    /// @inheritdoc IDatasetMarket
-    function withdrawEarnings(address payable to) external nonReentrant {
-        if (to == address(0)) revert InvalidRecipient();
-        uint256 amount = _earnings[msg.sender];
-        if (amount == 0) revert NothingToWithdraw(msg.sender);
-        _earnings[msg.sender] = 0;
-        _totalEarnings -= amount;
-        emit EarningsWithdrawn(msg.sender, to, amount);
-        _send(to, amount);
-    }
-
     // --------------------------------------------------------------------------------------------------- views
 
     /// @inheritdoc IDatasetMarket
@@ -275,34 +246,14 @@ contract DatasetMarket is IDatasetMarket, Ownable2Step, ReentrancyGuard {
         return (_templateCount, _datasetCount, _requestCount);
     }
 
-    /// @inheritdoc IDatasetMarket
-    function refundableOf(address account) external view returns (uint256) {
-        return _refundable[account];
-    }
-
-    /// @inheritdoc IDatasetMarket
-    function earningsOf(address account) external view returns (uint256) {
-        return _earnings[account];
-    }
-
-    /// @inheritdoc IDatasetMarket
+    /// @inheritdoc IRequestEscrow
     function totalEscrowed() external view returns (uint256) {
         return _totalEscrowed;
     }
 
     /// @inheritdoc IDatasetMarket
-    function totalRefundable() external view returns (uint256) {
-        return _totalRefundable;
-    }
-
-    /// @inheritdoc IDatasetMarket
-    function totalEarnings() external view returns (uint256) {
-        return _totalEarnings;
-    }
-
-    /// @inheritdoc IDatasetMarket
     function surplus() public view returns (uint256) {
-        return address(this).balance - (_totalEscrowed + _totalRefundable + _totalEarnings);
+        return address(this).balance - (_totalEscrowed + _totalCredited());
     }
 
     // ------------------------------------------------------------------------------------------------ private
@@ -341,19 +292,5 @@ contract DatasetMarket is IDatasetMarket, Ownable2Step, ReentrancyGuard {
 
     function _checkCurve(CurveType curveType, uint128 spotPrice, uint128 delta) private pure {
         if (!PricingCurve.isValid(curveType, spotPrice, delta)) revert InvalidCurve(curveType, spotPrice, delta);
-    }
-
-    /// @dev Pushes `amount` to `to` with {PUSH_GAS_LIMIT} gas; credits it to `to`'s refundable balance on failure.
-    function _pushOrCredit(address to, uint256 amount) private {
-        if (!EthTransfer.tryPush(to, amount, PUSH_GAS_LIMIT)) {
-            _refundable[to] += amount;
-            _totalRefundable += amount;
-            emit PaymentDeferred(to, amount);
-        }
-    }
-
-    /// @dev Sends `amount` to `to` with all remaining gas; reverts with {TransferFailed} on failure.
-    function _send(address to, uint256 amount) private {
-        if (!EthTransfer.trySend(to, amount)) revert TransferFailed(to, amount);
     }
 }

@@ -4,11 +4,11 @@ pragma solidity 0.8.20;
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {IERC5313} from "@openzeppelin/contracts/interfaces/IERC5313.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {ERC165Checker} from "@openzeppelin/contracts/utils/introspection/ERC165Checker.sol";
 
 import {IERC7007} from "../interfaces/IERC7007.sol";
-import {EthTransfer} from "../libraries/EthTransfer.sol";
+import {PullPayments} from "../payments/PullPayments.sol";
+import {IRequestEscrow} from "../payments/interfaces/IRequestEscrow.sol";
 import {IModelMarketplace} from "./interfaces/IModelMarketplace.sol";
 import {IMarketplaceCollection} from "./interfaces/IMarketplaceCollection.sol";
 import {PricingCurve} from "./libraries/PricingCurve.sol";
@@ -17,22 +17,19 @@ import {CurveType} from "./types/CurveType.sol";
 /// @title ModelMarketplace
 /// @notice Escrowed pay-per-generation for zk-proven models listed as ERC-7007 collections, priced by bonding
 /// curves; the vendor is paid only on proven delivery. See {IModelMarketplace} and docs/marketplace.md.
-/// @dev Money moves by three rules. (1) Every function that moves ETH or calls a collection is `nonReentrant`
-/// and finishes its state changes before the external call. (2) ETH the marketplace has to hand back on its own
-/// initiative (a request's excess payment, a refund that anyone may trigger) is pushed with at most
-/// {PUSH_GAS_LIMIT} gas and no return data copied; if that fails it is credited to the receiver's refundable
-/// balance, so a reverting or gas-burning receiver blocks no one but itself. (3) Everything else is pulled by its
-/// owner, who picks the recipient. Pausing a listing only refuses new requests. Listings are unique per vendor
+/// @dev Money moves by the three rules of {PullPayments}, the ledger it inherits. (1) Every function that moves
+/// ETH or calls a collection is `nonReentrant` and finishes its state changes before the external call. (2) ETH
+/// the marketplace has to hand back on its own initiative (a request's excess payment, a refund that anyone may
+/// trigger) is pushed with at most {PUSH_GAS_LIMIT} gas and no return data copied; if that fails it is credited
+/// to the receiver's refundable balance, so a reverting or gas-burning receiver blocks no one but itself.
+/// (3) Everything else is pulled by its owner, who picks the recipient. Pausing a listing only refuses new requests. Listings are unique per vendor
 /// (by collection, and per vendor by verifier and by model hash), so no account can occupy what another vendor
 /// needs; see docs/security.md.
-contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
+contract ModelMarketplace is IModelMarketplace, PullPayments, Ownable2Step {
     using ERC165Checker for address;
 
     /// @inheritdoc IModelMarketplace
     uint16 public constant MAX_PROTOCOL_FEE_BPS = 1_000; // 10%
-
-    /// @inheritdoc IModelMarketplace
-    uint256 public constant PUSH_GAS_LIMIT = 30_000;
 
     /// @inheritdoc IModelMarketplace
     uint32 public constant MIN_FULFILMENT_WINDOW = 5 minutes;
@@ -47,8 +44,6 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
     uint256 private _requestCount;
 
     uint256 private _totalEscrowed;
-    uint256 private _totalRefundable;
-    uint256 private _totalEarnings;
     uint256 private _protocolFees;
 
     mapping(address collection => Listing) private _listings;
@@ -57,8 +52,6 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
     mapping(address collection => mapping(address account => bool)) private _provers;
     mapping(uint256 requestId => Request) private _requests;
     mapping(address collection => mapping(bytes32 promptHash => uint256 requestId)) private _pendingRequests;
-    mapping(address account => uint256) private _refundable;
-    mapping(address account => uint256) private _earnings;
 
     /// @param initialOwner Sets the protocol fee and withdraws it (two-step transferable).
     /// @param feeBps Initial protocol fee in basis points, at most {MAX_PROTOCOL_FEE_BPS}.
@@ -244,28 +237,6 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
         if (amount != 0) _pushOrCredit(requester, amount);
     }
 
-    /// @inheritdoc IModelMarketplace
-    function withdrawRefund(address payable to) external nonReentrant {
-        if (to == address(0)) revert InvalidRecipient();
-        uint256 amount = _refundable[msg.sender];
-        if (amount == 0) revert NothingToWithdraw(msg.sender);
-        _refundable[msg.sender] = 0;
-        _totalRefundable -= amount;
-        emit RefundWithdrawn(msg.sender, to, amount);
-        _send(to, amount);
-    }
-
-    /// @inheritdoc IModelMarketplace
-    function withdrawEarnings(address payable to) external nonReentrant {
-        if (to == address(0)) revert InvalidRecipient();
-        uint256 amount = _earnings[msg.sender];
-        if (amount == 0) revert NothingToWithdraw(msg.sender);
-        _earnings[msg.sender] = 0;
-        _totalEarnings -= amount;
-        emit EarningsWithdrawn(msg.sender, to, amount);
-        _send(to, amount);
-    }
-
     // --------------------------------------------------------------------------------------------------- owner
 
     /// @inheritdoc IModelMarketplace
@@ -350,29 +321,9 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
         return _requestCount;
     }
 
-    /// @inheritdoc IModelMarketplace
-    function refundableOf(address account) external view returns (uint256) {
-        return _refundable[account];
-    }
-
-    /// @inheritdoc IModelMarketplace
-    function earningsOf(address account) external view returns (uint256) {
-        return _earnings[account];
-    }
-
-    /// @inheritdoc IModelMarketplace
+    /// @inheritdoc IRequestEscrow
     function totalEscrowed() external view returns (uint256) {
         return _totalEscrowed;
-    }
-
-    /// @inheritdoc IModelMarketplace
-    function totalRefundable() external view returns (uint256) {
-        return _totalRefundable;
-    }
-
-    /// @inheritdoc IModelMarketplace
-    function totalEarnings() external view returns (uint256) {
-        return _totalEarnings;
     }
 
     /// @inheritdoc IModelMarketplace
@@ -383,7 +334,7 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
     /// @inheritdoc IModelMarketplace
     function surplus() public view returns (uint256) {
         // The accounting invariant makes the balance at least the sum owed; ETH can only be added to it.
-        return address(this).balance - (_totalEscrowed + _totalRefundable + _totalEarnings + _protocolFees);
+        return address(this).balance - (_totalEscrowed + _totalCredited() + _protocolFees);
     }
 
     // ------------------------------------------------------------------------------------------------ private
@@ -461,8 +412,7 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
         Listing storage listing = _listings[collection];
         address payout = listing.payout;
         _totalEscrowed -= price;
-        _earnings[payout] += vendorAmount;
-        _totalEarnings += vendorAmount;
+        _creditEarnings(payout, vendorAmount);
         _protocolFees += fee;
         ++listing.generations;
         emit Fulfilled(requestId, collection, msg.sender, uint256(promptHash), payout, vendorAmount, fee);
@@ -516,22 +466,5 @@ contract ModelMarketplace is IModelMarketplace, Ownable2Step, ReentrancyGuard {
 
     function _checkCurve(CurveType curveType, uint128 spotPrice, uint128 delta) private pure {
         if (!PricingCurve.isValid(curveType, spotPrice, delta)) revert InvalidCurve(curveType, spotPrice, delta);
-    }
-
-    /// @dev Sends `amount` to `to` with at most {PUSH_GAS_LIMIT} gas, copying no return data (a receiver cannot
-    /// return-bomb); on failure credits it to `to`'s refundable balance. Callers are `nonReentrant` and have
-    /// finished their own state changes.
-    function _pushOrCredit(address to, uint256 amount) private {
-        if (!EthTransfer.tryPush(to, amount, PUSH_GAS_LIMIT)) {
-            _refundable[to] += amount;
-            _totalRefundable += amount;
-            emit PaymentDeferred(to, amount);
-        }
-    }
-
-    /// @dev Sends `amount` to `to` with all remaining gas (the caller picked `to`), copying no return data;
-    /// reverts with {TransferFailed} on failure, which restores the caller's balance.
-    function _send(address to, uint256 amount) private {
-        if (!EthTransfer.trySend(to, amount)) revert TransferFailed(to, amount);
     }
 }

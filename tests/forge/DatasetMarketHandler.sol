@@ -1,85 +1,32 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.20;
 
-import {TestBase} from "./utils/Vm.sol";
+import {MarketHandlerBase} from "./MarketHandlerBase.sol";
 import {StubVerifier} from "../../contracts/test/StubVerifier.sol";
-import {RevertingActor, GasBurningActor} from "../../contracts/test/Actors.sol";
+import {DatasetReentrantActor} from "../../contracts/test/Actors.sol";
 import {DatasetMarket} from "../../contracts/datamarket/DatasetMarket.sol";
 import {IDatasetMarket} from "../../contracts/datamarket/interfaces/IDatasetMarket.sol";
 import {CurveType} from "../../contracts/marketplace/types/CurveType.sol";
 import {PricingCurve} from "../../contracts/marketplace/libraries/PricingCurve.sol";
 
-/// @notice A customer or payout (test only) that tries to re-enter every guarded entry point of the dataset market
-/// when it receives ETH, and records whether any re-entry got through.
-contract DatasetReentrantActor {
-    DatasetMarket public immutable market;
-    uint256 public target;
-    bool public reentered;
-
-    constructor(DatasetMarket market_) {
-        market = market_;
-    }
-
-    function setTarget(uint256 requestId) external {
-        target = requestId;
-    }
-
-    // Complex on purpose: it is the re-entry attempt. Each attempt is expected to fail, so its catch is empty.
-    // solhint-disable-next-line no-complex-fallback
-    receive() external payable {
-        try market.refund(target) {
-            reentered = true;
-        } catch {}
-        try market.withdrawRefund(payable(address(this))) {
-            reentered = true;
-        } catch {}
-        try market.withdrawEarnings(payable(address(this))) {
-            reentered = true;
-        } catch {}
-        try market.request{value: 0}(1, 1, 1, 1, uint64(block.timestamp + 1 hours), 0) {
-            reentered = true;
-        } catch {}
-    }
-}
-
 /// @notice Drives the dataset market with random sequences: requests (right and wrong payments, stale prices, bad
 /// thresholds and deadlines), fulfilments (valid stub proofs, another template's proof, counts below the threshold,
 /// mismatched hashes, non-vendors), refunds, time, withdrawals and vendor administration (curves, payouts moved to
-/// hostile contracts), by plain accounts and by reverting, gas-burning and re-entrant contracts. Ghost books track
-/// what happened from the outside for the invariants.
-contract DatasetMarketHandler is TestBase {
+/// hostile contracts), by plain accounts and by reverting, gas-burning and re-entrant contracts; withdrawals and
+/// the books they share with the model marketplace's handler are {MarketHandlerBase}'s. Ghost books track what
+/// happened from the outside for the invariants.
+contract DatasetMarketHandler is MarketHandlerBase {
     DatasetMarket public immutable market;
-    address public constant OWNER = address(0x0A11);
-    address public constant VENDOR = address(0xBEEF);
     uint256 internal constant ROWS = 48;
     uint8 internal constant SCALE = 12;
 
-    DatasetReentrantActor public immutable reentrant;
-    address[] public actors;
-    address[] public accounts; // every account that may hold a refundable or earnings balance
-
-    uint256[] public ids;
     mapping(uint256 requestId => uint256) public settlements;
     mapping(uint256 datasetId => uint256) public ghostSpot;
-    uint256 public pricedOffCurve;
     uint256 public belowThresholdSold; // receipts whose count is below the request's threshold
 
-    uint256 public ghostIn;
-    uint256 public ghostOut;
-
     constructor() {
-        vm.warp(1_700_000_000);
         market = new DatasetMarket(OWNER);
-        reentrant = new DatasetReentrantActor(market);
-        actors.push(address(0xA11CE));
-        actors.push(address(0xB0B));
-        actors.push(address(new RevertingActor()));
-        actors.push(address(new GasBurningActor()));
-        actors.push(address(reentrant));
-        for (uint256 i = 0; i < actors.length; ++i) {
-            accounts.push(actors[i]);
-        }
-        accounts.push(VENDOR);
+        _enlist(market, new DatasetReentrantActor(market));
         vm.startPrank(OWNER);
         market.registerTemplate(address(new StubVerifier(1)), uint32(ROWS), 4, 3, 3, SCALE);
         market.registerTemplate(address(new StubVerifier(2)), uint32(ROWS), 13, 4, 3, SCALE);
@@ -98,7 +45,7 @@ contract DatasetMarketHandler is TestBase {
     function request(uint256 actorSeed, uint256 datasetSeed, uint256 kSeed, uint256 valueSeed, uint256 timeSeed)
         external
     {
-        address actor = actors[actorSeed % actors.length];
+        address actor = _actor(actorSeed);
         uint256 datasetId = 1 + (datasetSeed % 2);
         uint256 price = market.getDataset(datasetId).spotPrice;
         uint256 value = valueSeed % 8 == 0 ? price / 2 : price + bound(valueSeed, 0, 0.01 ether);
@@ -117,15 +64,12 @@ contract DatasetMarketHandler is TestBase {
         uint256 value,
         uint256 maxPrice
     ) private {
-        vm.deal(actor, actor.balance + value);
-        uint256 before = actor.balance;
+        uint256 before = _fund(actor, value);
         vm.prank(actor);
         try market.request{value: value}(datasetId, testSetHash, 7, k, deadline, maxPrice) returns (uint256 id) {
-            if (market.getRequest(id).price != ghostSpot[datasetId]) ++pricedOffCurve;
-            ids.push(id);
-            reentrant.setTarget(id);
-            ghostIn += value;
-            ghostOut += actor.balance - (before - value); // the excess pushed back, if any
+            uint256 price = market.getRequest(id).price;
+            if (price != ghostSpot[datasetId]) ++pricedOffCurve;
+            _booked(id, actor, before, value, price);
         } catch {}
     }
 
@@ -155,35 +99,18 @@ contract DatasetMarketHandler is TestBase {
     function refund(uint256 idSeed, uint256 actorSeed) external {
         if (ids.length == 0) return;
         uint256 id = ids[idSeed % ids.length];
-        address customer = market.getRequest(id).customer;
-        uint256 before = customer.balance;
-        vm.prank(actors[actorSeed % actors.length]);
+        IDatasetMarket.Request memory req = market.getRequest(id);
+        uint256 before = req.customer.balance;
+        vm.prank(_actor(actorSeed));
         try market.refund(id) {
             ++settlements[id];
-            ghostOut += customer.balance - before;
+            _bookedRefund(req.customer, before, req.price);
         } catch {}
     }
 
     /// @notice Time passes (up to two days).
     function warp(uint256 seconds_) external {
         vm.warp(block.timestamp + bound(seconds_, 1, 2 days));
-    }
-
-    /// @notice An account pulls its refunds or earnings to a recipient of its choice (sometimes a hostile one).
-    function withdraw(uint256 accountSeed, uint256 toSeed, bool earnings) external {
-        address account = accounts[accountSeed % accounts.length];
-        address to = accounts[toSeed % accounts.length];
-        uint256 before = to.balance;
-        vm.prank(account);
-        if (earnings) {
-            try market.withdrawEarnings(payable(to)) {
-                ghostOut += to.balance - before;
-            } catch {}
-        } else {
-            try market.withdrawRefund(payable(to)) {
-                ghostOut += to.balance - before;
-            } catch {}
-        }
     }
 
     /// @notice The vendor moves a dataset's payout (sometimes to a hostile contract) or resets its curve.
@@ -198,15 +125,5 @@ contract DatasetMarketHandler is TestBase {
             market.setPayout(datasetId, accounts[actorSeed % accounts.length]);
         }
         vm.stopPrank();
-    }
-
-    // ------------------------------------------------------------------------------------------------ views
-
-    function requestIds() external view returns (uint256[] memory) {
-        return ids;
-    }
-
-    function accountList() external view returns (address[] memory) {
-        return accounts;
     }
 }

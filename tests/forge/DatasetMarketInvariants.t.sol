@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.20;
 
-import {TestBase} from "./utils/Vm.sol";
+import {MarketInvariantsBase} from "./MarketInvariantsBase.sol";
+import {MarketHandlerBase} from "./MarketHandlerBase.sol";
 import {DatasetMarketHandler} from "./DatasetMarketHandler.sol";
 import {DatasetMarket} from "../../contracts/datamarket/DatasetMarket.sol";
 import {IDatasetMarket} from "../../contracts/datamarket/interfaces/IDatasetMarket.sol";
@@ -9,7 +10,7 @@ import {IDatasetMarket} from "../../contracts/datamarket/interfaces/IDatasetMark
 /// @notice Escrow conservation and request lifecycle invariants of {DatasetMarket} under random sequences of
 /// {DatasetMarketHandler} calls (foundry.toml: 1,000 runs x depth 100; the quick profile fewer), with reverting,
 /// gas-burning and re-entrant customers and payouts.
-contract DatasetMarketInvariantsTest is TestBase {
+contract DatasetMarketInvariantsTest is MarketInvariantsBase {
     DatasetMarketHandler internal handler;
     DatasetMarket internal market;
 
@@ -18,30 +19,18 @@ contract DatasetMarketInvariantsTest is TestBase {
         market = handler.market();
     }
 
-    /// forge: fuzz only the handler.
-    function targetContracts() public view returns (address[] memory targets) {
-        targets = new address[](1);
-        targets[0] = address(handler);
+    function _handler() internal view override returns (MarketHandlerBase) {
+        return handler;
     }
 
     /// One campaign checking every property after every call.
     function invariant_escrowConservedAndRequestsSettleOnce() public view {
-        // The books: balance == escrowed + refundable + earnings, and ETH in minus ETH out is the balance.
+        // The books: balance == escrowed + refundable + earnings, and ETH in minus ETH out is the balance; each
+        // ledger bucket is the sum of its parts and matches the handler's books; no re-entry.
         uint256 owed = market.totalEscrowed() + market.totalRefundable() + market.totalEarnings();
         assertEq(address(market).balance, owed, "balance == escrowed + refundable + earnings");
-        assertEq(handler.ghostIn() - handler.ghostOut(), address(market).balance, "ETH in - ETH out == balance");
         assertEq(market.surplus(), 0, "no surplus without forced ETH");
-
-        // Each bucket is the sum of its parts.
-        address[] memory accounts = handler.accountList();
-        uint256 refundable;
-        uint256 earnings;
-        for (uint256 i = 0; i < accounts.length; ++i) {
-            refundable += market.refundableOf(accounts[i]);
-            earnings += market.earningsOf(accounts[i]);
-        }
-        assertEq(refundable, market.totalRefundable(), "sum of refundable == totalRefundable");
-        assertEq(earnings, market.totalEarnings(), "sum of earnings == totalEarnings");
+        _checkLedger(market);
 
         // Requests: escrow is the sum of pending prices; each settles at most once; receipts only for fulfilled
         // requests, never below the threshold; prices follow each dataset's curve.
@@ -62,7 +51,6 @@ contract DatasetMarketInvariantsTest is TestBase {
         for (uint256 d = 1; d <= 2; ++d) {
             assertEq(market.getDataset(d).spotPrice, handler.ghostSpot(d), "spot == curve position");
         }
-        assertTrue(!handler.reentrant().reentered(), "no re-entry");
     }
 
     /// The handler's paths are reachable: a request, a valid fulfilment and a refund all succeed.

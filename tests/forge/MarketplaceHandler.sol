@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.20;
 
-import {TestBase} from "./utils/Vm.sol";
+import {MarketHandlerBase} from "./MarketHandlerBase.sol";
 import {StubVerifier} from "../../contracts/test/StubVerifier.sol";
-import {RevertingActor, GasBurningActor, ReentrantActor} from "../../contracts/test/Actors.sol";
+import {ReentrantActor} from "../../contracts/test/Actors.sol";
 import {ModelMarketplace} from "../../contracts/marketplace/ModelMarketplace.sol";
 import {IModelMarketplace} from "../../contracts/marketplace/interfaces/IModelMarketplace.sol";
 import {CurveType} from "../../contracts/marketplace/types/CurveType.sol";
@@ -17,25 +17,19 @@ import {ModelEncoding} from "../../contracts/types/ModelEncoding.sol";
 /// by reverting, gas-burning and re-entrant contracts; and a squatter who lists its own collections naming the
 /// vendor's verifiers and model hashes (present and future) before the vendor does. It keeps ghost books from the
 /// outside (ETH that actually moved, proofs it actually submitted, the price each request should have paid, the
-/// window each request was given) for the invariants to compare with the marketplace's own state.
-contract MarketplaceHandler is TestBase {
+/// window each request was given) for the invariants to compare with the marketplace's own state. The cast, the
+/// withdrawals and the books both market handlers keep are {MarketHandlerBase}'s.
+contract MarketplaceHandler is MarketHandlerBase {
     uint256 internal constant PROMPTS = 64;
 
     ModelMarketplace public immutable market;
     ERC7007Collection[2] public collections;
     StubVerifier[2] public verifiers;
 
-    address public constant OWNER = address(0x0A11);
-    address public constant VENDOR = address(0xBEEF);
     address public constant PROVER = address(0x9900);
     address public constant STRANGER = address(0x5555);
-    address public constant SINK = address(0x5111);
     address public constant SQUATTER = address(0x5017);
     uint256 internal constant FUTURE_MODELS = 4;
-
-    ReentrantActor public immutable reentrant;
-    address[] public actors;
-    address[] public accounts; // every account that may ever hold a refundable or earnings balance
 
     struct Claimed {
         address actor;
@@ -44,24 +38,15 @@ contract MarketplaceHandler is TestBase {
     }
 
     Claimed[] public claims;
-    uint256[] public ids;
     mapping(uint256 requestId => bytes) public promptOf;
     mapping(uint256 requestId => bool) public ghostFulfilled;
     mapping(uint256 requestId => bool) public ghostRefunded;
     uint256 public settledTwice;
 
-    uint256 public ghostIn; // ETH sent into the marketplace by successful calls
-    uint256 public ghostOut; // ETH observed leaving it
-    uint256 public ghostDeferred; // excess/refunds that could not be pushed, observed from the receiver's side
-    uint256 public ghostRefundWithdrawn;
-    uint256 public ghostEarningsWithdrawn;
     uint256 public ghostFeesWithdrawn;
-
-    mapping(bytes32 op => uint256) public successes;
 
     /// @dev The curve position each listing should be at: the spot price after every request so far.
     mapping(address collection => uint256) public ghostSpot;
-    uint256 public pricedOffCurve; // requests that paid anything but the ghost spot price
     mapping(uint256 requestId => uint256) public ghostEarliestDeadline; // request time + the window then in force
 
     /// @dev The vendor's models: the two it listed at the start, then those it lists during the run.
@@ -74,18 +59,8 @@ contract MarketplaceHandler is TestBase {
     uint256 public renounced; // renounceOwnership calls that did not revert
 
     constructor() {
-        vm.warp(1_700_000_000);
         market = new ModelMarketplace(OWNER, 250);
-        reentrant = new ReentrantActor(IModelMarketplace(address(market)));
-        actors.push(address(0xA11CE));
-        actors.push(address(0xB0B));
-        actors.push(address(new RevertingActor()));
-        actors.push(address(new GasBurningActor()));
-        actors.push(address(reentrant));
-        for (uint256 i = 0; i < actors.length; ++i) {
-            accounts.push(actors[i]);
-        }
-        accounts.push(VENDOR);
+        _enlist(market, new ReentrantActor(market));
 
         for (uint256 m = 0; m < 2; ++m) {
             verifiers[m] = new StubVerifier(m + 1);
@@ -184,8 +159,7 @@ contract MarketplaceHandler is TestBase {
         uint256 maxPrice,
         uint64 deadline
     ) private {
-        vm.deal(actor, actor.balance + value);
-        uint256 before = actor.balance;
+        uint256 before = _fund(actor, value);
         IModelMarketplace.Listing memory listing = market.getListing(collection);
         vm.prank(actor);
         try market.requestGeneration{value: value}(collection, prompt, maxPrice, deadline) returns (uint256 id) {
@@ -194,13 +168,8 @@ contract MarketplaceHandler is TestBase {
             if (paid != ghostSpot[collection]) ++pricedOffCurve;
             ghostSpot[collection] = PricingCurve.next(listing.curveType, paid, listing.delta);
             ghostEarliestDeadline[id] = block.timestamp + listing.fulfilmentWindow;
-            ids.push(id);
             promptOf[id] = prompt;
-            reentrant.setTarget(id);
-            uint256 pushed = actor.balance - (before - value);
-            ghostIn += value;
-            ghostOut += pushed;
-            ghostDeferred += (value - price) - pushed;
+            _booked(id, actor, before, value, price);
         } catch {}
     }
 
@@ -242,43 +211,12 @@ contract MarketplaceHandler is TestBase {
             ++successes["refund"];
             if (ghostFulfilled[id] || ghostRefunded[id]) ++settledTwice;
             ghostRefunded[id] = true;
-            uint256 pushed = r.requester.balance - before;
-            ghostOut += pushed;
-            ghostDeferred += r.price - pushed;
+            _bookedRefund(r.requester, before, r.price);
         } catch {}
     }
 
     function warp(uint256 secondsSeed) external {
         vm.warp(block.timestamp + bound(secondsSeed, 0, 1 days));
-    }
-
-    /// @notice An account pulls its refunds, to itself (bounded gas: a gas burner burns only its own) or to
-    /// a plain address.
-    function withdrawRefund(uint256 accountSeed, bool toSelf) external {
-        address account = accounts[accountSeed % accounts.length];
-        address to = toSelf ? account : SINK;
-        uint256 amount = market.refundableOf(account);
-        uint256 before = address(market).balance;
-        vm.prank(account);
-        try market.withdrawRefund{gas: 1_000_000}(payable(to)) {
-            ++successes["withdrawRefund"];
-            ghostRefundWithdrawn += amount;
-            ghostOut += before - address(market).balance;
-        } catch {}
-    }
-
-    /// @notice A payout pulls its earnings, to itself or to a plain address.
-    function withdrawEarnings(uint256 accountSeed, bool toSelf) external {
-        address account = accounts[accountSeed % accounts.length];
-        address to = toSelf ? account : SINK;
-        uint256 amount = market.earningsOf(account);
-        uint256 before = address(market).balance;
-        vm.prank(account);
-        try market.withdrawEarnings{gas: 1_000_000}(payable(to)) {
-            ++successes["withdrawEarnings"];
-            ghostEarningsWithdrawn += amount;
-            ghostOut += before - address(market).balance;
-        } catch {}
     }
 
     function withdrawProtocolFees() external {
@@ -374,14 +312,6 @@ contract MarketplaceHandler is TestBase {
 
     // ------------------------------------------------------------------------------------------------ views
 
-    function requestIds() external view returns (uint256[] memory) {
-        return ids;
-    }
-
-    function allAccounts() external view returns (address[] memory) {
-        return accounts;
-    }
-
     function vendorCollectionCount() external view returns (uint256) {
         return vendorCollections.length;
     }
@@ -391,10 +321,6 @@ contract MarketplaceHandler is TestBase {
     }
 
     // ---------------------------------------------------------------------------------------------- helpers
-
-    function _actor(uint256 seed) private view returns (address) {
-        return actors[seed % actors.length];
-    }
 
     /// @dev Usually a pending request (the first at or after a random index), sometimes any request.
     function _pickRequest(uint256 seed) private view returns (uint256) {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.20;
 
-import {TestBase} from "./utils/Vm.sol";
+import {MarketInvariantsBase} from "./MarketInvariantsBase.sol";
+import {MarketHandlerBase} from "./MarketHandlerBase.sol";
 import {MarketplaceHandler} from "./MarketplaceHandler.sol";
 import {ModelMarketplace} from "../../contracts/marketplace/ModelMarketplace.sol";
 import {IModelMarketplace} from "../../contracts/marketplace/interfaces/IModelMarketplace.sol";
@@ -11,7 +12,7 @@ import {ERC7007Collection} from "../../contracts/ERC7007Collection.sol";
 /// of {MarketplaceHandler} calls (foundry.toml: 1,000 runs x depth 100; the quick profile 64 x 20) that include
 /// reverting, gas-burning and re-entrant requesters and payouts. Minting goes through the real {ERC7007Collection} (claims, minter check,
 /// mint-to-claimant) with a stub verifier: see contracts/test/StubVerifier.sol.
-contract MarketplaceInvariantsTest is TestBase {
+contract MarketplaceInvariantsTest is MarketInvariantsBase {
     MarketplaceHandler internal handler;
     ModelMarketplace internal market;
 
@@ -20,10 +21,8 @@ contract MarketplaceInvariantsTest is TestBase {
         market = handler.market();
     }
 
-    /// forge: fuzz only the handler.
-    function targetContracts() public view returns (address[] memory targets) {
-        targets = new address[](1);
-        targets[0] = address(handler);
+    function _handler() internal view override returns (MarketHandlerBase) {
+        return handler;
     }
 
     /// One campaign (1,000 runs x 100 calls) checking every property after every call; one function rather
@@ -89,10 +88,10 @@ contract MarketplaceInvariantsTest is TestBase {
             market.totalEscrowed() + market.totalRefundable() + market.totalEarnings() + market.protocolFees();
         assertEq(address(market).balance, owed, "balance == escrowed + refundable + earnings + fees");
         assertEq(market.surplus(), 0, "no surplus without forced ETH");
-        assertEq(address(market).balance, handler.ghostIn() - handler.ghostOut(), "balance == ETH in - ETH out");
     }
 
-    /// Each bucket matches the books kept from outside, and the per-account balances sum to the totals.
+    /// Each bucket matches the books kept from outside, and the per-account balances sum to the totals
+    /// ({_checkLedger}: the pull-payment ledger, ETH in and out, no re-entry).
     function _checkBucketsMatchGhostBooks() internal view {
         uint256[] memory ids = handler.requestIds();
         uint256 escrowed;
@@ -109,24 +108,11 @@ contract MarketplaceInvariantsTest is TestBase {
         assertEq(market.totalEscrowed(), escrowed, "escrow == sum of pending prices");
         assertEq(market.protocolFees(), fees - handler.ghostFeesWithdrawn(), "fees == fulfilled fees - withdrawn");
         assertEq(market.totalEarnings(), earned - handler.ghostEarningsWithdrawn(), "earnings == earned - withdrawn");
-        assertEq(
-            market.totalRefundable(),
-            handler.ghostDeferred() - handler.ghostRefundWithdrawn(),
-            "refundable == deferred - withdrawn"
-        );
-        address[] memory accounts = handler.allAccounts();
-        uint256 refundable;
-        uint256 earnings;
-        for (uint256 i = 0; i < accounts.length; ++i) {
-            refundable += market.refundableOf(accounts[i]);
-            earnings += market.earningsOf(accounts[i]);
-        }
-        assertEq(refundable, market.totalRefundable(), "sum of refundableOf == totalRefundable");
-        assertEq(earnings, market.totalEarnings(), "sum of earningsOf == totalEarnings");
+        _checkLedger(market);
     }
 
     /// A request is settled at most once, as fulfilled xor refunded, exactly as the handler saw it happen; a
-    /// fulfilled request's token belongs to its requester; no re-entry ever got through.
+    /// fulfilled request's token belongs to its requester.
     function _checkRequestsSettleOnceAndTokensGoToRequesters() internal view {
         uint256[] memory ids = handler.requestIds();
         assertEq(ids.length, market.requestCount(), "every request is tracked");
@@ -146,7 +132,6 @@ contract MarketplaceInvariantsTest is TestBase {
                 );
             }
         }
-        assertTrue(!handler.reentrant().reentered(), "no re-entry succeeded");
     }
 
     /// After every run: once all deadlines pass, every request ends fulfilled xor refunded, and every account

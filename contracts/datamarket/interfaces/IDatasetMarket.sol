@@ -2,6 +2,8 @@
 pragma solidity 0.8.20;
 
 import {CurveType} from "../../marketplace/types/CurveType.sol";
+import {IPullPayments} from "../../payments/interfaces/IPullPayments.sol";
+import {IRequestEscrow} from "../../payments/interfaces/IRequestEscrow.sol";
 
 /// @title Dataset market: pay for a model trained on a private dataset only if it meets your accuracy
 /// @notice The owner registers circuit *templates*: one ezkl verifier per tree shape (test rows, features, depth,
@@ -11,11 +13,11 @@ import {CurveType} from "../../marketplace/types/CurveType.sol";
 /// into escrow. The vendor trains a tree and fulfils with a proof that the committed tree classifies at least
 /// that many rows of exactly that test set correctly; the contract verifies it, stores a receipt binding the
 /// model commitment, credits the vendor and moves the dataset's price one step up its curve. Unfulfilled
-/// requests are refunded after their deadline. All earnings are pull payments.
+/// requests are refunded after their deadline. All earnings are pull payments ({IPullPayments}).
 /// @dev Accounting invariant, kept by every function: `address(this).balance == totalEscrowed() +
 /// totalRefundable() + totalEarnings() + surplus()`, where `surplus()` is ETH forced in without a call.
 /// The proof shows what the committed tree does on the test set, not how it was trained; see docs/datamarket.md.
-interface IDatasetMarket {
+interface IDatasetMarket is IRequestEscrow, IPullPayments {
     /// @notice Lifecycle of a request. `Pending` ends in exactly one of `Fulfilled` or `Refunded`.
     enum RequestStatus {
         None,
@@ -156,15 +158,6 @@ interface IDatasetMarket {
     /// @notice `requestId` expired unfulfilled and its `amount` went back to `customer` (sent, or credited).
     event Refunded(uint256 indexed requestId, address indexed customer, uint256 amount);
 
-    /// @notice Sending `amount` to `account` failed; it was credited to its refundable balance instead.
-    event PaymentDeferred(address indexed account, uint256 amount);
-
-    /// @notice `account` withdrew `amount` of refunds to `to`.
-    event RefundWithdrawn(address indexed account, address indexed to, uint256 amount);
-
-    /// @notice `account` withdrew `amount` of earnings to `to`.
-    event EarningsWithdrawn(address indexed account, address indexed to, uint256 amount);
-
     /// @notice The owner swept `amount` of ETH forced into the contract (owed to no one) to `to`.
     event SurplusSkimmed(address indexed to, uint256 amount);
 
@@ -203,20 +196,8 @@ interface IDatasetMarket {
     /// @notice `deadline` is beyond {MAX_FULFILMENT_WINDOW}: it must be `latest` or earlier.
     error DeadlineTooLate(uint64 deadline, uint256 latest);
 
-    /// @notice The current price `price` exceeds the customer's `maxPrice`.
-    error PriceAboveMax(uint256 price, uint256 maxPrice);
-
-    /// @notice `paid` wei is less than the price `price`.
-    error InsufficientPayment(uint256 paid, uint256 price);
-
     /// @notice `requestId` is `status`, not pending.
     error RequestNotPending(uint256 requestId, RequestStatus status);
-
-    /// @notice `requestId`'s deadline `deadline` has passed: it can only be refunded.
-    error RequestExpired(uint256 requestId, uint64 deadline);
-
-    /// @notice `requestId`'s deadline `deadline` has not passed yet: it cannot be refunded.
-    error RequestNotExpired(uint256 requestId, uint64 deadline);
 
     /// @notice A tree proof has 4 public instances, not `count`.
     error InvalidInstanceCount(uint256 count);
@@ -235,15 +216,6 @@ interface IDatasetMarket {
 
     /// @notice The template's verifier rejected the proof (or reverted on it).
     error InvalidProof(uint256 requestId);
-
-    /// @notice `account` has nothing to withdraw.
-    error NothingToWithdraw(address account);
-
-    /// @notice The withdrawal recipient is the zero address.
-    error InvalidRecipient();
-
-    /// @notice Sending `amount` wei to `to` failed.
-    error TransferFailed(address to, uint256 amount);
 
     // ---------------------------------------------------------------------------------------------- owner
 
@@ -312,12 +284,6 @@ interface IDatasetMarket {
     /// the customer (sent with bounded gas, credited to {refundableOf} if that fails). Emits {Refunded}.
     function refund(uint256 requestId) external;
 
-    /// @notice Sends the caller's whole refundable balance to `to`. Emits {RefundWithdrawn}.
-    function withdrawRefund(address payable to) external;
-
-    /// @notice Sends the caller's whole earnings balance (as a payout address) to `to`. Emits {EarningsWithdrawn}.
-    function withdrawEarnings(address payable to) external;
-
     // ---------------------------------------------------------------------------------------------- views
 
     /// @notice The shortest time a request leaves the vendor (seconds).
@@ -325,9 +291,6 @@ interface IDatasetMarket {
 
     /// @notice The longest time a request may leave the vendor (seconds).
     function MAX_FULFILMENT_WINDOW() external view returns (uint32);
-
-    /// @notice Gas forwarded when the market pushes ETH on its own initiative (excess payment, refunds).
-    function PUSH_GAS_LIMIT() external view returns (uint256);
 
     /// @notice Template `templateId` (all zero if it does not exist).
     function getTemplate(uint256 templateId) external view returns (Template memory);
@@ -343,21 +306,6 @@ interface IDatasetMarket {
 
     /// @notice Templates, datasets and requests created so far; ids run from 1.
     function counts() external view returns (uint256 templates, uint256 datasets, uint256 requests);
-
-    /// @notice Refunds credited to `account`.
-    function refundableOf(address account) external view returns (uint256);
-
-    /// @notice Earnings credited to `account`.
-    function earningsOf(address account) external view returns (uint256);
-
-    /// @notice ETH held for pending requests.
-    function totalEscrowed() external view returns (uint256);
-
-    /// @notice Sum of all {refundableOf}.
-    function totalRefundable() external view returns (uint256);
-
-    /// @notice Sum of all {earningsOf}.
-    function totalEarnings() external view returns (uint256);
 
     /// @notice ETH held beyond what is owed: `balance - (escrowed + refundable + earnings)`.
     function surplus() external view returns (uint256);

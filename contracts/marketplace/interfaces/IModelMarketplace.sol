@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.20;
 
+import {IPullPayments} from "../../payments/interfaces/IPullPayments.sol";
+import {IRequestEscrow} from "../../payments/interfaces/IRequestEscrow.sol";
 import {CurveType} from "../types/CurveType.sol";
 
 /// @title Model marketplace: escrowed pay-per-generation with bonding-curve prices
@@ -9,11 +11,11 @@ import {CurveType} from "../types/CurveType.sol";
 /// price into escrow, and the price moves one step along the curve. One of the vendor's provers fulfils it with
 /// the model's output and a proof: in that one transaction the collection verifies the proof and mints the NFT to
 /// the requester (the claimant) and the vendor is credited. Unfulfilled requests are refunded after their
-/// deadline. All earnings are pull payments.
+/// deadline. All earnings are pull payments ({IPullPayments}).
 /// @dev Accounting invariant, kept by every function: `address(this).balance == totalEscrowed() +
 /// totalRefundable() + totalEarnings() + protocolFees() + surplus()`, where `surplus()` is ETH forced in without a
 /// call (selfdestruct, block rewards), zero otherwise. See docs/marketplace.md.
-interface IModelMarketplace {
+interface IModelMarketplace is IRequestEscrow, IPullPayments {
     /// @notice Lifecycle of a request. `Pending` ends in exactly one of `Fulfilled` or `Refunded`.
     enum RequestStatus {
         None,
@@ -122,16 +124,6 @@ interface IModelMarketplace {
     /// when sending failed; see {PaymentDeferred}).
     event Refunded(uint256 indexed requestId, address indexed requester, uint256 amount);
 
-    /// @notice Sending `amount` to `account` failed; it was credited to `account`'s refundable balance instead,
-    /// to be pulled with {withdrawRefund}.
-    event PaymentDeferred(address indexed account, uint256 amount);
-
-    /// @notice `account` withdrew `amount` of refunds to `to`.
-    event RefundWithdrawn(address indexed account, address indexed to, uint256 amount);
-
-    /// @notice `account` withdrew `amount` of vendor earnings to `to`.
-    event EarningsWithdrawn(address indexed account, address indexed to, uint256 amount);
-
     /// @notice The owner set the protocol fee from `oldFeeBps` to `newFeeBps` (basis points).
     event ProtocolFeeUpdated(uint16 oldFeeBps, uint16 newFeeBps);
 
@@ -196,23 +188,11 @@ interface IModelMarketplace {
     /// @notice The prompt already has the pending request `requestId` on this collection, before its deadline.
     error PromptAlreadyRequested(address collection, uint256 requestId);
 
-    /// @notice The current price `price` exceeds the requester's `maxPrice`.
-    error PriceAboveMax(uint256 price, uint256 maxPrice);
-
-    /// @notice `paid` wei is less than the price `price`.
-    error InsufficientPayment(uint256 paid, uint256 price);
-
     /// @notice `requestId` is `status`, not pending.
     error RequestNotPending(uint256 requestId, RequestStatus status);
 
     /// @notice `account` is not a prover of `collection`.
     error NotProver(address collection, address account);
-
-    /// @notice `requestId`'s deadline `deadline` has passed: it can only be refunded.
-    error RequestExpired(uint256 requestId, uint64 deadline);
-
-    /// @notice `requestId`'s deadline `deadline` has not passed yet: it cannot be refunded.
-    error RequestNotExpired(uint256 requestId, uint64 deadline);
 
     /// @notice The prompt does not hash to `requestId`'s prompt hash.
     error PromptMismatch(uint256 requestId);
@@ -231,15 +211,6 @@ interface IModelMarketplace {
 
     /// @notice The collection minted `tokenId`, owned by `owner`, instead of the requester's token.
     error MintMismatch(uint256 requestId, uint256 tokenId, address owner);
-
-    /// @notice `account` has nothing to withdraw.
-    error NothingToWithdraw(address account);
-
-    /// @notice The withdrawal recipient is the zero address.
-    error InvalidRecipient();
-
-    /// @notice Sending `amount` wei to `to` failed.
-    error TransferFailed(address to, uint256 amount);
 
     /// @notice `feeBps` exceeds the hard cap `maxFeeBps`.
     error ProtocolFeeTooHigh(uint16 feeBps, uint16 maxFeeBps);
@@ -335,13 +306,6 @@ interface IModelMarketplace {
     /// The curve step the request took stays taken. Emits {Refunded}.
     function refund(uint256 requestId) external;
 
-    /// @notice Sends the caller's whole refundable balance to `to`. Emits {RefundWithdrawn}.
-    function withdrawRefund(address payable to) external;
-
-    /// @notice Sends the caller's whole earnings balance (as a payout address) to `to`. Emits
-    /// {EarningsWithdrawn}.
-    function withdrawEarnings(address payable to) external;
-
     // ---------------------------------------------------------------------------------------------- owner
 
     /// @notice Sets the protocol fee (basis points of each price), at most {MAX_PROTOCOL_FEE_BPS}. Only the
@@ -368,10 +332,6 @@ interface IModelMarketplace {
 
     /// @notice The longest fulfilment window a vendor can set (seconds); well below a claim's lifetime.
     function MAX_FULFILMENT_WINDOW() external view returns (uint32);
-
-    /// @notice Gas forwarded when the marketplace pushes ETH it does not have to push (excess payment,
-    /// refunds); a receiver needing more is credited instead.
-    function PUSH_GAS_LIMIT() external view returns (uint256);
 
     /// @notice The protocol fee in basis points applied to new requests.
     function protocolFeeBps() external view returns (uint16);
@@ -400,21 +360,6 @@ interface IModelMarketplace {
 
     /// @notice Requests created so far; ids run from 1 to this number.
     function requestCount() external view returns (uint256);
-
-    /// @notice Refunds credited to `account` that it can pull with {withdrawRefund}.
-    function refundableOf(address account) external view returns (uint256);
-
-    /// @notice Earnings credited to `account` that it can pull with {withdrawEarnings}.
-    function earningsOf(address account) external view returns (uint256);
-
-    /// @notice ETH held for pending requests.
-    function totalEscrowed() external view returns (uint256);
-
-    /// @notice Sum of all {refundableOf}.
-    function totalRefundable() external view returns (uint256);
-
-    /// @notice Sum of all {earningsOf}.
-    function totalEarnings() external view returns (uint256);
 
     /// @notice Protocol fees accrued and not withdrawn.
     function protocolFees() external view returns (uint256);
