@@ -209,7 +209,7 @@ NOTES = [
     "same 2 shared cores adds little: ezkl already uses every core for one proof, and the bot, anvil and redis "
     "run on the same cores.",
     "",
-    "**Scaling.** Here proofs/hour is the offered rate (8 requests, one every 3 s), not capacity. Proofs are "
+    "**Scaling.** Here proofs/hour is bounded by the offered rate (the row's interval), not capacity. Proofs are "
     "independent, so capacity scales with the machines' cores: one worker process per machine (ezkl spreads one "
     "proof over all its cores), or one per 2-4 cores for the small models. A pixel32 proof is about 14 s of two "
     "cores (docs/benchmarks.md), about 28 core-seconds: if ezkl scaled linearly with cores (it scales less), 8 "
