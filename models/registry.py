@@ -107,16 +107,9 @@ _PIXEL32 = _pixel("pixel32", image_size=32, kind="mlp", hidden=64, render=2, ste
 # upsample: 3,072 digits in 192 packed public outputs. Each output costs about 80 cells (rescale, the clamp's two
 # ReLUs, packing) besides its 64 multiply-adds; 4 inner columns (the pixel circuit has 2) fold that into 121k rows,
 # logrows 17. (Measured: a 128-unit hidden layer needs 8 columns and proves in minutes with 9 GB.)
+_NOUNS_CIRCUIT = replace(PIXEL_CIRCUIT, num_inner_cols=4)
 _NOUNS32 = _pixel(
-    "nouns32",
-    dataset="nouns",
-    circuit=replace(PIXEL_CIRCUIT, num_inner_cols=4),
-    image_size=32,
-    kind="mlp",
-    hidden=64,
-    render=1,
-    steps=20000,
-    batch_size=64,
+    "nouns32", dataset="nouns", circuit=_NOUNS_CIRCUIT, image_size=32, kind="mlp", hidden=64, render=1, steps=20000
 )
 
 REGISTRY: dict[str, ModelSpec] = {
