@@ -63,12 +63,17 @@ class PlainChain:
 
     def revert_data(self, call, sender) -> bytes:
         """The revert data of `call` (eth_call); fails if it does not revert."""
-        try:
-            call.call({"from": sender})
-        except Exception as error:  # noqa: BLE001 - web3 raises ContractCustomError/ContractLogicError
-            data = getattr(error, "data", None) or (error.args[1] if len(error.args) > 1 else None)
-            if isinstance(data, dict):
-                data = data.get("data")
-            assert isinstance(data, str) and data.startswith("0x"), error
-            return bytes.fromhex(data[2:])
-        raise AssertionError("the call did not revert")
+        return revert_data(lambda: call.call({"from": sender}))
+
+
+def revert_data(call) -> bytes:
+    """The revert data of a web3 eth_call made by `call()`; fails if it does not revert."""
+    try:
+        call()
+    except Exception as error:  # noqa: BLE001 - web3 raises ContractCustomError/ContractLogicError
+        data = getattr(error, "data", None) or (error.args[1] if len(error.args) > 1 else None)
+        if isinstance(data, dict):
+            data = data.get("data")
+        assert isinstance(data, str) and data.startswith("0x"), error
+        return bytes.fromhex(data[2:])
+    raise AssertionError("the call did not revert")
