@@ -22,10 +22,10 @@ import time
 from pathlib import Path
 
 from proofs.progress import quiet
-from proofs.trees import TEMPLATES, FeatureSchema, TreeProof, get_template, load_dataset, split, train_tree
+from proofs.trees import TEMPLATES, TreeProof, get_template
 from proofs.trees import build as build_template
 from proofs.trees import prove as prove_tree
-from proofs.trees.circuit import random_salt
+from zkaigc.datamarket import prepare_sale
 from zkaigc.localchain import Anvil
 from zkaigc.solidity import SOLC_VERSION, standard_input
 
@@ -46,12 +46,8 @@ def _child(stage: str, name: str, cache: Path, out: Path) -> dict:
         art.progress = quiet
         art.setup()
         return {"setup_s": round(time.perf_counter() - start, 1), "pk_mb": round(art.pk.stat().st_size / 2**20, 1)}
-    features, labels = load_dataset(template.dataset)
-    (xtr, ytr), (xte, yte) = split(features, labels, template.rows)
-    schema = FeatureSchema.fit(xtr)
-    tree = train_tree(schema, xtr, ytr, depth=template.depth, salt=random_salt(template.salt_nodes))
-    xq = schema.quantize(xte)
-    proof = prove_tree(template, tree, xq, yte, out, **roots)  # compile + witness + prove, then verify
+    sale = prepare_sale(template)
+    proof = prove_tree(template, sale.tree, sale.xq, sale.y_test, out, **roots)  # compile + witness + prove, verify
     (out / "tree-proof.json").write_text(json.dumps(proof.to_json()))
     return {"prove_s": proof.seconds, "correct": proof.correct, "rows": template.rows, "proof_bytes": len(proof.proof)}
 

@@ -91,10 +91,12 @@ _MICRO = ModelSpec(
 )
 
 
-def _pixel(name: str, role: Role = "showcase", **knobs) -> ModelSpec:
-    """A pixel-art model: 16 latent bytes -> an RGB image, on the pixel circuit."""
-    config = ModelConfig(name=name, dataset="pixelart", channels=3, latent_dim=16, lr=3e-3, out_bits=7, **knobs)
-    return ModelSpec(config, PIXEL_CIRCUIT, role)
+def _pixel(
+    name: str, role: Role = "showcase", dataset: str = "pixelart", circuit: CircuitConfig = PIXEL_CIRCUIT, **knobs
+) -> ModelSpec:
+    """A pixel model: 16 latent bytes -> an RGB image of `dataset`, on the pixel circuit (or a variant of it)."""
+    config = ModelConfig(name=name, dataset=dataset, channels=3, latent_dim=16, lr=3e-3, out_bits=7, **knobs)
+    return ModelSpec(config, circuit, role)
 
 
 # The showcase: 16 latent bytes -> 32×32 RGB noun. The circuit proves the 16×16×3 art grid (48 packed public
@@ -105,23 +107,9 @@ _PIXEL32 = _pixel("pixel32", image_size=32, kind="mlp", hidden=64, render=2, ste
 # upsample: 3,072 digits in 192 packed public outputs. Each output costs about 80 cells (rescale, the clamp's two
 # ReLUs, packing) besides its 64 multiply-adds; 4 inner columns (the pixel circuit has 2) fold that into 121k rows,
 # logrows 17. (Measured: a 128-unit hidden layer needs 8 columns and proves in minutes with 9 GB.)
-_NOUNS32 = ModelSpec(
-    ModelConfig(
-        name="nouns32",
-        dataset="nouns",
-        image_size=32,
-        channels=3,
-        latent_dim=16,
-        kind="mlp",
-        hidden=64,
-        render=1,
-        steps=20000,
-        batch_size=64,
-        lr=3e-3,
-        out_bits=7,
-    ),
-    replace(PIXEL_CIRCUIT, num_inner_cols=4),
-    role="showcase",
+_NOUNS_CIRCUIT = replace(PIXEL_CIRCUIT, num_inner_cols=4)
+_NOUNS32 = _pixel(
+    "nouns32", dataset="nouns", circuit=_NOUNS_CIRCUIT, image_size=32, kind="mlp", hidden=64, render=1, steps=20000
 )
 
 REGISTRY: dict[str, ModelSpec] = {

@@ -15,20 +15,9 @@ import tempfile
 from pathlib import Path
 
 import click
-from ape import Contract
 from ape.cli import ConnectedProviderCommand
 
-from proofs.trees import (
-    TEMPLATES,
-    FeatureSchema,
-    TreeParams,
-    get_template,
-    load_dataset,
-    prove,
-    random_salt,
-    split,
-    train_tree,
-)
+from proofs.trees import TEMPLATES, FeatureSchema, TreeParams, get_template, prove
 from zkaigc import datamarket as dm
 from zkaigc.errors import ZkaigcError
 
@@ -52,16 +41,13 @@ def cli():
 def train(name, seed, out):
     """Vendor: train a salted tree on the private split; write schema.json, tree.json and a test.csv."""
     template = get_template(name)
-    features, labels = load_dataset(template.dataset)
-    (xtr, ytr), (xte, yte) = split(features, labels, template.rows, seed=seed)
-    schema = FeatureSchema.fit(xtr)
-    tree = train_tree(schema, xtr, ytr, depth=template.depth, salt=random_salt(template.salt_nodes))
+    sale = dm.prepare_sale(template, seed=seed)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "schema.json").write_text(schema.model_dump_json(indent=1))
-    (out / "tree.json").write_text(tree.model_dump_json(indent=1))
-    dm.write_test_set(out / "test.csv", xte, yte)
-    right = int((tree.predict(schema.quantize(xte)) == yte).sum())
-    click.echo(f"trained on {len(ytr)} private rows; {right}/{template.rows} right on {out / 'test.csv'}")
+    (out / "schema.json").write_text(sale.schema.model_dump_json(indent=1))
+    (out / "tree.json").write_text(sale.tree.model_dump_json(indent=1))
+    dm.write_test_set(out / "test.csv", sale.x_test, sale.y_test)
+    right = int((sale.tree.predict(sale.xq) == sale.y_test).sum())
+    click.echo(f"trained on {len(sale.y_private)} private rows; {right}/{template.rows} right on {out / 'test.csv'}")
 
 
 @cli.command(name="hash")
@@ -109,7 +95,7 @@ def open_(name, address, request_id, tree, test_set, schema):
     """Customer: read the receipt and open the delivered tree against it."""
     from ape import project
 
-    market = Contract(address, contract_type=project.DatasetMarket.contract_type)
+    market = dm.market_at(project, address)
     try:
         features, labels = dm.read_test_set(test_set)
         xq = dm.read_model(FeatureSchema, schema).quantize(features)

@@ -14,16 +14,7 @@ import click
 from ape import accounts, chain, project
 from ape.cli import ConnectedProviderCommand
 
-from proofs.trees import (
-    TEMPLATES,
-    FeatureSchema,
-    get_template,
-    load_dataset,
-    prove,
-    random_salt,
-    split,
-    train_tree,
-)
+from proofs.trees import TEMPLATES, get_template, prove
 from zkaigc import datamarket as dm
 from zkaigc.errors import ZkaigcError
 
@@ -50,24 +41,18 @@ def run(name: str, accuracy: float, seed: int) -> None:
     owner, vendor, customer = accounts.test_accounts[0], accounts.test_accounts[1], accounts.test_accounts[2]
     click.echo(f"== dataset market demo on chain {chain.chain_id}, template {name}")
 
-    market = project.DatasetMarket.deploy(owner, sender=owner)
+    sale = dm.prepare_sale(template, seed=seed)
+    listing = dm.deploy_listing(project, template, sale.schema, owner, vendor, SPOT, DELTA)
+    market, dataset_id = listing.market, listing.dataset_id
     verifier_name = template.artifacts().contract_name
-    verifier = getattr(project, verifier_name).deploy(sender=owner)
-    code = len(chain.provider.get_code(verifier.address))
-    template_id = dm.register_template(market, verifier, template, owner)
+    code = len(chain.provider.get_code(listing.verifier.address))
     click.echo(f"1. owner deploys DatasetMarket and {verifier_name} ({code:,} bytes of code, EIP-170 max 24,576)")
-
-    features, labels = load_dataset(template.dataset)
-    (x_private, y_private), (x_test, y_test) = split(features, labels, template.rows, seed=seed)
-    schema = FeatureSchema.fit(x_private)
-    commitment = dm.data_commitment(template.dataset, schema)
-    dataset_id = dm.list_dataset(market, template_id, commitment, vendor, SPOT, DELTA)
     click.echo(
-        f"2. vendor lists {template.dataset} ({len(y_private)} private rows) as dataset {dataset_id}, "
+        f"2. vendor lists {template.dataset} ({len(sale.y_private)} private rows) as dataset {dataset_id}, "
         f"price {SPOT} wei, ×{DELTA / 1e18} per sale"
     )
 
-    xq = schema.quantize(x_test)  # the customer applies the published schema to its own test set
+    xq, y_test = sale.xq, sale.y_test  # the customer applies the published schema to its own test set
     k = dm.min_correct(accuracy, template.rows)
     request = dm.request_model(chain, market, dataset_id, template, xq, y_test, k, customer)
     click.echo(
@@ -75,7 +60,7 @@ def run(name: str, accuracy: float, seed: int) -> None:
         f"({accuracy:.0%}): request {request.request_id}, paid {request.price} wei, gas {request.gas_used:,}"
     )
 
-    tree = train_tree(schema, x_private, y_private, depth=template.depth, salt=random_salt(template.salt_nodes))
+    tree = sale.tree
     right = int((tree.predict(xq) == y_test).sum())
     click.echo(f"4. vendor trains a depth-{template.depth} tree (salted); it gets {right}/{template.rows} right")
     with tempfile.TemporaryDirectory() as tmp:

@@ -6,6 +6,8 @@ The classes behind them live in tests/support/ (models, the untraced chain, toke
 import shutil
 import subprocess
 import time
+from pathlib import Path
+from typing import Any, NamedTuple
 
 import pytest
 import redis
@@ -18,6 +20,8 @@ from proofs.pipeline import ModelArtifacts, committed_models
 from support.chain import PlainChain
 from support.metadata import TokenMetadata
 from support.models import ProvenModel
+from zkaigc import client
+from zkaigc.deploy import Deployer
 from zkaigc.localchain import free_port
 from zkaigc.solidity import compile_contract
 
@@ -244,3 +248,44 @@ def broker(tmp_path):
     yield url
     server.terminate()
     server.wait(timeout=10)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The prover's side: micro deployed as `ape run deploy` deploys it, requests paid as a user pays for them.
+# ---------------------------------------------------------------------------------------------------------------
+class MicroDeployment(NamedTuple):
+    """What the project's `Deployer` deployed for micro: the marketplace, the collection and its manifest."""
+
+    market: Any
+    collection: Any
+    manifest: Path
+
+
+@pytest.fixture(scope="session")
+def micro_art(micro):
+    """micro's committed `ModelArtifacts`, as the deployer and the prover read them."""
+    return micro.art
+
+
+@pytest.fixture(scope="session")
+def micro_deployment(project, chain, vendor, prover, tmp_path_factory):
+    """The marketplace and a micro collection (its single and batch verifiers) deployed once by the `Deployer`,
+    `prover` allowed. Ape's isolation reverts what each test module does on chain, so every module starts here."""
+    path = tmp_path_factory.mktemp("deploy") / "manifest.json"
+    deployer = Deployer(project, chain, vendor, log=lambda m: None, manifest_path=path, prover=prover.address)
+    deployed = deployer.all(["micro"])
+    return MicroDeployment(deployed["marketplace"], deployed["micro"], path)
+
+
+@pytest.fixture(scope="session")
+def request_micro(chain, micro_art, micro_deployment):
+    """Factory: `requester` claims micro's prompt for `values` and pays for its generation (`zkaigc.client`), on
+    the deployed collection or another listed `collection`; returns the `Request`."""
+
+    def request(values, requester, ttl=3600, collection=None):
+        collection = collection or micro_deployment.collection
+        prompt = micro_art.encoding().encode_prompt(values)
+        client.claim_prompt(chain, collection, prompt, requester)
+        return client.request_generation(chain, micro_deployment.market, collection, prompt, requester, ttl=ttl)
+
+    return request

@@ -9,20 +9,15 @@ from fastapi.testclient import TestClient
 from zkaigc.app.api import create_app
 from zkaigc.app.chainview import ChainView, contract_docs
 from zkaigc.app.preview import PreviewService
-from zkaigc.deploy import Deployer
 from zkaigc.manifest import Manifest
 
 MICRO_PROMPT = "0x9c3f07e1"
 
 
 @pytest.fixture(scope="module")
-def deployed(chain, vendor, prover, tmp_path_factory):
+def deployed(micro_deployment):
     """micro deployed and listed by the Deployer, with its manifest."""
-    path = tmp_path_factory.mktemp("app-deploy") / "manifest.json"
-    result = Deployer(project, chain, vendor, log=lambda m: None, manifest_path=path, prover=prover.address).all(
-        ["micro"]
-    )
-    return result["marketplace"], result["micro"], Manifest.load(path)
+    return micro_deployment.market, micro_deployment.collection, Manifest.load(micro_deployment.manifest)
 
 
 @pytest.fixture(scope="module")

@@ -6,16 +6,7 @@ import ape
 import numpy as np
 import pytest
 
-from proofs.trees import (
-    CommitmentError,
-    FeatureSchema,
-    get_template,
-    load_dataset,
-    prove,
-    random_salt,
-    split,
-    train_tree,
-)
+from proofs.trees import CommitmentError, get_template, prove, random_salt
 from zkaigc import datamarket as dm
 from zkaigc.enums import CurveType
 
@@ -32,13 +23,9 @@ def iris():
 @pytest.fixture(scope="session")
 def sale(iris, tmp_path_factory):
     """The vendor's private tree and the customer's test set (on the published grid), and a proof of it."""
-    features, labels = load_dataset(iris.dataset)
-    (xtr, ytr), (xte, yte) = split(features, labels, iris.rows)
-    schema = FeatureSchema.fit(xtr)  # the vendor publishes it with the listing
-    tree = train_tree(schema, xtr, ytr, depth=iris.depth, salt=random_salt(iris.salt_nodes))
-    xq = schema.quantize(xte)
-    proof = prove(iris, tree, xq, yte, tmp_path_factory.mktemp("iris-proof"))
-    return tree, schema, xq, yte, proof
+    sale = dm.prepare_sale(iris)
+    proof = prove(iris, sale.tree, sale.xq, sale.y_test, tmp_path_factory.mktemp("iris-proof"))
+    return sale.tree, sale.schema, sale.xq, sale.y_test, proof
 
 
 @pytest.fixture(scope="session")
@@ -48,11 +35,10 @@ def tree_verifier(project, deployer):
 
 @pytest.fixture
 def market(project, deployer, vendor, iris, tree_verifier, sale):
-    market = project.DatasetMarket.deploy(deployer, sender=deployer)
-    template_id = dm.register_template(market, tree_verifier, iris, deployer)
     _, schema, *_ = sale
-    dm.list_dataset(market, template_id, dm.data_commitment("iris", schema), vendor, SPOT, 2 * WAD)
-    return market
+    listing = dm.deploy_listing(project, iris, schema, deployer, vendor, SPOT, 2 * WAD, verifier=tree_verifier)
+    assert listing.dataset_id == 1
+    return listing.market
 
 
 def test_tree_verifier_fits_eip170(tree_verifier, chain):

@@ -12,6 +12,7 @@ from eth_utils import keccak
 
 from proofs.pipeline import ProvenBatch
 from support.helpers import flip, token_of
+from support.reverts import assert_reverts_with, custom_error
 
 SIZE = 4
 
@@ -370,8 +371,11 @@ def test_fulfil_batch_reverts_if_a_slot_is_tampered(
     b = batch_sample
     ids = _request_all(market, listed_batch, b, claimants, claim_prompt, chain)
     before = (state(listed_batch, b.prompts), [market.getRequest(i).status for i in ids], market.totalEscrowed())
-    with ape.reverts(listed_batch.ERC7007InvalidBatchProof, size=SIZE):
-        market.fulfilBatch(ids, b.prompts_bytes, flip(b.aigcs_bytes, 30), b.proof, sender=prover)
+    invalid = custom_error(listed_batch.ERC7007InvalidBatchProof, SIZE)
+    tampered = flip(b.aigcs_bytes, 30)
+    assert_reverts_with(
+        chain, market.fulfilBatch, ids, b.prompts_bytes, tampered, b.proof, sender=prover, error=invalid
+    )
     assert (
         state(listed_batch, b.prompts),
         [market.getRequest(i).status for i in ids],

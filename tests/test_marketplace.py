@@ -11,6 +11,7 @@ import pytest
 from eth_utils import keccak
 
 from support.helpers import token_of
+from support.reverts import assert_reverts_with, custom_error
 
 LINEAR, EXPONENTIAL = 0, 1
 NONE, PENDING, FULFILLED, REFUNDED = 0, 1, 2, 3
@@ -555,15 +556,18 @@ def test_fulfil_reverts_if_vendor_removed_the_prover(market, claimed, micro, ven
     assert market.getRequest(requested).status == PENDING
 
 
-@pytest.mark.slow  # 20-50 s: a reverting fulfil traced step by step by ape-foundry's anvil
 @pytest.mark.parametrize("part", ["proof", "aigc"])
-def test_fulfil_reverts_if_proof_or_output_tampered(market, claimed, micro, user, vendor, prover, requested, part):
+def test_fulfil_reverts_if_proof_or_output_tampered(
+    market, claimed, micro, user, vendor, prover, requested, chain, part
+):
     s = micro.sample
     proof, aigc = bytearray(s.proof), bytearray(s.aigc)
     (proof if part == "proof" else aigc)[-1] ^= 0x01
     state = snapshot(market, claimed, s.prompt, [vendor, user], [requested])
-    with ape.reverts(claimed.ERC7007InvalidProof, tokenId=token_of(s.prompt)):
-        market.fulfil(requested, s.prompt, bytes(aigc), "", bytes(proof), sender=prover)
+    invalid = custom_error(claimed.ERC7007InvalidProof, token_of(s.prompt))
+    assert_reverts_with(
+        chain, market.fulfil, requested, s.prompt, bytes(aigc), "", bytes(proof), sender=prover, error=invalid
+    )
     assert snapshot(market, claimed, s.prompt, [vendor, user], [requested]) == state
 
 
@@ -597,10 +601,12 @@ def test_fulfil_reverts_if_proof_is_the_wrong_models(
     o = other_model.sample
     assert o.prompt == micro.sample.prompt and o.aigc != micro.sample.aigc
     state = snapshot(market, claimed, o.prompt, [vendor, user], [requested])
-    with ape.reverts(claimed.ERC7007InvalidProof, tokenId=token_of(o.prompt)):
-        market.fulfil(requested, o.prompt, o.aigc, "", o.proof, sender=prover)
-    with ape.reverts(claimed.ERC7007InvalidProof, tokenId=token_of(o.prompt)):  # micro's output, other's proof
-        market.fulfil(requested, o.prompt, micro.sample.aigc, "", o.proof, sender=prover)
+    invalid = custom_error(claimed.ERC7007InvalidProof, token_of(o.prompt))
+    assert_reverts_with(chain, market.fulfil, requested, o.prompt, o.aigc, "", o.proof, sender=prover, error=invalid)
+    # micro's output, the other model's proof
+    assert_reverts_with(
+        chain, market.fulfil, requested, o.prompt, micro.sample.aigc, "", o.proof, sender=prover, error=invalid
+    )
     assert snapshot(market, claimed, o.prompt, [vendor, user], [requested]) == state
 
     # And the other way round: the other model listed with its own real verifier refuses micro's proof, and
@@ -613,8 +619,9 @@ def test_fulfil_reverts_if_proof_is_the_wrong_models(
     rid = market.requestGeneration(
         other, o.prompt, SPOT, chain.pending_timestamp + 600, value=SPOT, sender=user
     ).return_value
-    with ape.reverts(other.ERC7007InvalidProof, tokenId=token_of(o.prompt)):
-        market.fulfil(rid, micro.sample.prompt, micro.sample.aigc, "", micro.sample.proof, sender=prover)
+    m = micro.sample
+    refused = custom_error(other.ERC7007InvalidProof, token_of(o.prompt))
+    assert_reverts_with(chain, market.fulfil, rid, m.prompt, m.aigc, "", m.proof, sender=prover, error=refused)
     market.fulfil(rid, o.prompt, o.aigc, "", o.proof, sender=prover)
     assert other.ownerOf(token_of(o.prompt)) == user
     assert market.getRequest(requested).status == PENDING  # micro's request is untouched

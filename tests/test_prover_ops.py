@@ -13,7 +13,6 @@ from ape import project
 from eth_utils import keccak
 
 from proofs.pipeline import ModelArtifacts
-from zkaigc.client import claim_prompt, request_generation
 from zkaigc.deploy import Deployer
 from zkaigc.enums import CurveType, RequestStatus
 from zkaigc.errors import DeploymentError, ManifestError, PreflightError, ProverStateError
@@ -22,38 +21,18 @@ from zkaigc.prover import ProverService, ProverState, check_manifest_chain, chec
 from zkaigc.reverts import RevertDecoder
 
 
-@pytest.fixture(scope="module")
-def micro():
-    return ModelArtifacts("micro")
-
-
-@pytest.fixture(scope="module")
-def deployment(chain, vendor, prover, tmp_path_factory):
-    path = tmp_path_factory.mktemp("ops") / "manifest.json"
-    deployed = Deployer(project, chain, vendor, log=lambda m: None, manifest_path=path, prover=prover.address).all(
-        ["micro"]
-    )
-    return deployed["marketplace"], deployed["micro"], path
-
-
-def _requested(chain, market, collection, user, micro, values, ttl=3600):
-    prompt = micro.encoding().encode_prompt(values)
-    claim_prompt(chain, collection, prompt, user)
-    return request_generation(chain, market, collection, prompt, user, ttl=ttl)
-
-
 def _service(market, models, account, path, start, **kw):
     kw.setdefault("retry_base", 0.0)
     return ProverService(market, models, account, ProverState.load(path, start), log=lambda m: None, **kw)
 
 
 def test_poll_fulfils_request_if_vendor_allows_the_prover_after_a_skip(
-    deployment, micro, chain, user, vendor, stranger, tmp_path
+    micro_deployment, micro_art, request_micro, chain, user, vendor, stranger, tmp_path
 ):
-    market, collection, _ = deployment
+    market, collection, _ = micro_deployment
     start = chain.blocks.head.number
-    request = _requested(chain, market, collection, user, micro, [11, 12, 13, 14])
-    service = _service(market, {collection.address: micro}, stranger, tmp_path / "s.json", start)
+    request = request_micro([11, 12, 13, 14], user)
+    service = _service(market, {collection.address: micro_art}, stranger, tmp_path / "s.json", start)
     [first] = service.poll()
     assert first.status == "skipped" and "not a prover" in first.detail
     assert str(request.request_id) not in service.state.handled  # not final: retried later
@@ -68,13 +47,15 @@ def test_poll_fulfils_request_if_vendor_allows_the_prover_after_a_skip(
     assert service.state.handled[str(request.request_id)] == "fulfilled" and service.state.retry == {}
 
 
-def test_poll_serves_request_if_a_later_run_serves_its_collection(deployment, micro, chain, user, prover, tmp_path):
-    market, collection, _ = deployment
+def test_poll_serves_request_if_a_later_run_serves_its_collection(
+    micro_deployment, micro_art, request_micro, chain, user, prover, tmp_path
+):
+    market, collection, _ = micro_deployment
     start = chain.blocks.head.number
-    request = _requested(chain, market, collection, user, micro, [21, 22, 23, 24])
+    request = request_micro([21, 22, 23, 24], user)
     [skipped] = _service(market, {}, prover, tmp_path / "s.json", start).poll()  # `--models other`
     assert skipped.status == "skipped" and "not served" in skipped.detail
-    later = _service(market, {collection.address: micro}, prover, tmp_path / "s.json", start)  # all models
+    later = _service(market, {collection.address: micro_art}, prover, tmp_path / "s.json", start)  # all models
     assert [(o.request_id, o.status) for o in later.poll()] == [(request.request_id, "fulfilled")]
 
 
@@ -97,12 +78,12 @@ def test_start_fulfils_on_a_background_thread_until_stopped_if_a_request_arrives
 
 
 @pytest.fixture(scope="module")
-def faulty_collection(deployment, micro, deployer, vendor, prover):
+def faulty_collection(micro_deployment, micro_art, deployer, vendor, prover):
     """A listed micro-encoding collection whose verifier rejects every proof: every fulfil reverts."""
-    market, _, _ = deployment
+    market, _, _ = micro_deployment
     verifier = project.FaultyVerifier.deploy(0, sender=deployer)  # Mode.ReturnFalse
     collection = project.ERC7007Collection.deploy(
-        "faulty", "BAD", verifier, keccak(b"faulty model"), micro.encoding_struct(), market, vendor, sender=vendor
+        "faulty", "BAD", verifier, keccak(b"faulty model"), micro_art.encoding_struct(), market, vendor, sender=vendor
     )
     market.list(collection, vendor, CurveType.EXPONENTIAL, 10**12, 10**18, sender=vendor)
     market.setProver(collection, prover, True, sender=vendor)
@@ -110,14 +91,14 @@ def faulty_collection(deployment, micro, deployer, vendor, prover):
 
 
 def test_poll_decodes_revert_and_backs_off_if_fulfil_always_reverts(
-    deployment, faulty_collection, micro, chain, user, prover, tmp_path
+    micro_deployment, faulty_collection, micro_art, request_micro, chain, user, prover, tmp_path
 ):
-    market, _, _ = deployment
+    market, _, _ = micro_deployment
     start = chain.blocks.head.number
-    request = _requested(chain, market, faulty_collection, user, micro, [31, 32, 33, 34])
+    request = request_micro([31, 32, 33, 34], user, collection=faulty_collection)
     service = _service(
         market,
-        {faulty_collection.address: micro},
+        {faulty_collection.address: micro_art},
         prover,
         tmp_path / "s.json",
         start,
@@ -134,25 +115,27 @@ def test_poll_decodes_revert_and_backs_off_if_fulfil_always_reverts(
 
 
 def test_poll_skips_request_up_front_if_it_cannot_finish_before_its_deadline(
-    deployment, micro, chain, user, prover, tmp_path
+    micro_deployment, micro_art, request_micro, chain, user, prover, tmp_path
 ):
-    market, collection, _ = deployment
+    market, collection, _ = micro_deployment
     start = chain.blocks.head.number
-    request = _requested(chain, market, collection, user, micro, [41, 42, 43, 44], ttl=400)  # window: 300 s
-    service = _service(market, {collection.address: micro}, prover, tmp_path / "s.json", start, margin=900)
+    request = request_micro([41, 42, 43, 44], user, ttl=400)  # window: 300 s
+    service = _service(market, {collection.address: micro_art}, prover, tmp_path / "s.json", start, margin=900)
     [outcome] = service.poll()
     assert outcome.status == "too-late" and service.metrics.proofs == 0
     assert service.state.handled[str(request.request_id)] == "too-late"
     assert int(market.getRequest(request.request_id).status) == 1  # left pending for the refund
 
 
-def test_poll_ends_request_as_expired_if_its_deadline_passed(deployment, micro, chain, user, prover, tmp_path):
-    market, collection, _ = deployment
+def test_poll_ends_request_as_expired_if_its_deadline_passed(
+    micro_deployment, micro_art, request_micro, chain, user, prover, tmp_path
+):
+    market, collection, _ = micro_deployment
     start = chain.blocks.head.number
-    request = _requested(chain, market, collection, user, micro, [51, 52, 53, 54], ttl=400)
+    request = request_micro([51, 52, 53, 54], user, ttl=400)
     chain.pending_timestamp += 500
     chain.mine()
-    [outcome] = _service(market, {collection.address: micro}, prover, tmp_path / "s.json", start).poll()
+    [outcome] = _service(market, {collection.address: micro_art}, prover, tmp_path / "s.json", start).poll()
     assert (outcome.request_id, outcome.status) == (request.request_id, "expired")
 
 
@@ -175,8 +158,8 @@ def test_load_moves_state_aside_if_it_is_for_another_chain(tmp_path):
     assert state.moved_aside is not None and state.moved_aside.read_text() == saved
 
 
-def test_check_manifest_chain_refuses_if_manifest_is_from_another_chain(deployment, chain, tmp_path):
-    _, _, path = deployment
+def test_check_manifest_chain_refuses_if_manifest_is_from_another_chain(micro_deployment, chain, tmp_path):
+    _, _, path = micro_deployment
     other = tmp_path / "other.json"
     data = json.loads(path.read_text())
     data["genesis"] = "0x" + "ab" * 32
@@ -186,8 +169,8 @@ def test_check_manifest_chain_refuses_if_manifest_is_from_another_chain(deployme
     assert "\n" not in str(err.value)
 
 
-def test_check_manifest_chain_refuses_if_marketplace_has_no_code(deployment, chain, tmp_path):
-    _, _, path = deployment
+def test_check_manifest_chain_refuses_if_marketplace_has_no_code(micro_deployment, chain, tmp_path):
+    _, _, path = micro_deployment
     other = tmp_path / "nocode.json"
     data = json.loads(path.read_text())
     data["contracts"]["marketplace"]["address"] = "0x" + "12" * 20
@@ -206,26 +189,26 @@ def test_manifest_raises_one_line_and_leaves_file_if_it_is_corrupt(tmp_path, con
     assert path.read_text() == content
 
 
-def test_check_served_raises_one_line_if_account_is_not_a_prover(deployment, micro, stranger):
-    market, collection, _ = deployment
+def test_check_served_raises_one_line_if_account_is_not_a_prover(micro_deployment, micro_art, stranger):
+    market, collection, _ = micro_deployment
     with pytest.raises(PreflightError, match="not an allowed prover") as err:
-        check_served(market, {collection.address: micro}, stranger)
+        check_served(market, {collection.address: micro_art}, stranger)
     assert "\n" not in str(err.value)
 
 
-def test_check_served_raises_if_artifacts_differ_from_onchain_model_hash(deployment, prover):
-    market, collection, _ = deployment
+def test_check_served_raises_if_artifacts_differ_from_onchain_model_hash(micro_deployment, prover):
+    market, collection, _ = micro_deployment
     with pytest.raises(PreflightError, match="model hash"):
         check_served(market, {collection.address: ModelArtifacts("pixel32")}, prover)
 
 
-def test_check_served_passes_if_prover_and_artifacts_match(deployment, micro, prover):
-    market, collection, _ = deployment
-    check_served(market, {collection.address: micro}, prover)
+def test_check_served_passes_if_prover_and_artifacts_match(micro_deployment, micro_art, prover):
+    market, collection, _ = micro_deployment
+    check_served(market, {collection.address: micro_art}, prover)
 
 
-def test_deployer_refuses_and_keeps_manifest_if_committed_artifacts_changed(deployment, chain, vendor, tmp_path):
-    _, _, path = deployment
+def test_deployer_refuses_and_keeps_manifest_if_committed_artifacts_changed(micro_deployment, chain, vendor, tmp_path):
+    _, _, path = micro_deployment
     copy = tmp_path / "manifest.json"
     shutil.copy(path, copy)
     data = json.loads(copy.read_text())

@@ -12,11 +12,24 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from eth_utils import keccak
 
-from proofs.trees import FeatureSchema, Opening, TreeParams, TreeProof, TreeTemplate, open_tree, test_set_hashes
+from proofs.trees import (
+    FeatureSchema,
+    Opening,
+    TreeParams,
+    TreeProof,
+    TreeTemplate,
+    load_dataset,
+    open_tree,
+    random_salt,
+    split,
+    test_set_hashes,
+    train_tree,
+)
 from proofs.trees.template import output_scale
 
 from .enums import CurveType
@@ -59,6 +72,46 @@ def list_dataset(
         template_id, commitment, payout or vendor.address, int(curve), spot_price, delta, sender=vendor
     )
     return int(next(iter(tx.decode_logs(market.DatasetListed))).datasetId)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A market with a template registered and one dataset listed under it."""
+
+    market: Any
+    verifier: Any
+    template_id: int
+    dataset_id: int
+
+
+def market_at(project, address: str):
+    """The `DatasetMarket` deployed at `address`, as an Ape contract instance."""
+    # Imported here: the off-chain half (the CLI's `train` and `hash`, the benchmark's prover) runs without Ape.
+    from ape import Contract
+
+    return Contract(address, contract_type=project.DatasetMarket.contract_type)
+
+
+def deploy_listing(
+    project,
+    template: TreeTemplate,
+    schema: FeatureSchema,
+    owner,
+    vendor,
+    spot_price: int,
+    delta: int,
+    curve: CurveType = CurveType.EXPONENTIAL,
+    verifier=None,
+) -> Listing:
+    """Deploy a `DatasetMarket` owned by `owner` and the template's generated verifier (unless `verifier` is one
+    already deployed), register the template, and list `vendor`'s dataset of the template with its `schema`."""
+    market = project.DatasetMarket.deploy(owner, sender=owner)
+    if verifier is None:
+        verifier = getattr(project, template.artifacts().contract_name).deploy(sender=owner)
+    template_id = register_template(market, verifier, template, owner)
+    commitment = data_commitment(template.dataset, schema)
+    dataset_id = list_dataset(market, template_id, commitment, vendor, spot_price, delta, curve)
+    return Listing(market, verifier, template_id, dataset_id)
 
 
 @dataclass
@@ -143,6 +196,38 @@ def verify_delivery(
     if x_hash != receipt.test_set_hash:
         raise DataMarketError(f"receipt {receipt.request_id} is about another test set")
     return open_tree(template, params, xq, labels, receipt.model_commitment, receipt.correct, workdir)
+
+
+# --------------------------------------------------------------------------------------------------------
+# The vendor's side of a sale on a bundled dataset (the demo, the CLI's `train`, the tests, the benchmark)
+# --------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Sale:
+    """A bundled dataset split into the vendor's private rows and a customer's test set, the schema the vendor
+    publishes, and a salted tree trained on the private rows."""
+
+    schema: FeatureSchema
+    tree: TreeParams
+    x_private: np.ndarray
+    y_private: np.ndarray
+    x_test: np.ndarray  # raw features, as the customer holds them
+    y_test: np.ndarray
+
+    @property
+    def xq(self) -> np.ndarray:
+        """The test set on the published grid (what the customer commits to and the vendor proves on)."""
+        return self.schema.quantize(self.x_test)
+
+
+def prepare_sale(template: TreeTemplate, seed: int = 0) -> Sale:
+    """Split the template's bundled dataset (`seed`), fit the schema on the private rows and train a tree of the
+    template's depth with a fresh random salt."""
+    features, labels = load_dataset(template.dataset)
+    (x_private, y_private), (x_test, y_test) = split(features, labels, template.rows, seed=seed)
+    schema = FeatureSchema.fit(x_private)
+    salt = random_salt(template.salt_nodes)
+    tree = train_tree(schema, x_private, y_private, depth=template.depth, salt=salt)
+    return Sale(schema, tree, x_private, y_private, x_test, y_test)
 
 
 # --------------------------------------------------------------------------------------------------------

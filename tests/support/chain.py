@@ -23,13 +23,21 @@ class PlainChain:
     def close(self):
         self.anvil.close()
 
+    def abi(self, contract_name: str) -> list[dict]:
+        """The ABI of a contract compiled by ape, as web3 takes it."""
+        contract_type = getattr(self.project, contract_name).contract_type
+        return [item.model_dump(mode="json", by_alias=True, exclude_none=True) for item in contract_type.abi]
+
+    def at(self, contract_name: str, address: str):
+        """A web3 contract for a contract compiled by ape, deployed at `address`."""
+        return self.w3.eth.contract(address=address, abi=self.abi(contract_name))
+
     def deploy(self, contract_name: str, *args, sender=None):
         """Deploy a contract compiled by ape; returns a web3 contract."""
-        contract_type = getattr(self.project, contract_name).contract_type
-        abi = [item.model_dump(mode="json", by_alias=True, exclude_none=True) for item in contract_type.abi]
-        factory = self.w3.eth.contract(abi=abi, bytecode=contract_type.deployment_bytecode.bytecode)
+        bytecode = getattr(self.project, contract_name).contract_type.deployment_bytecode.bytecode
+        factory = self.w3.eth.contract(abi=self.abi(contract_name), bytecode=bytecode)
         receipt = self.wait(factory.constructor(*args).transact({"from": sender or self.deployer}))
-        return self.w3.eth.contract(address=receipt.contractAddress, abi=abi)
+        return self.at(contract_name, receipt.contractAddress)
 
     def wait(self, txn_hash):
         """The receipt of a transaction that must succeed."""
@@ -55,12 +63,17 @@ class PlainChain:
 
     def revert_data(self, call, sender) -> bytes:
         """The revert data of `call` (eth_call); fails if it does not revert."""
-        try:
-            call.call({"from": sender})
-        except Exception as error:  # noqa: BLE001 - web3 raises ContractCustomError/ContractLogicError
-            data = getattr(error, "data", None) or (error.args[1] if len(error.args) > 1 else None)
-            if isinstance(data, dict):
-                data = data.get("data")
-            assert isinstance(data, str) and data.startswith("0x"), error
-            return bytes.fromhex(data[2:])
-        raise AssertionError("the call did not revert")
+        return revert_data(lambda: call.call({"from": sender}))
+
+
+def revert_data(call) -> bytes:
+    """The revert data of a web3 eth_call made by `call()`; fails if it does not revert."""
+    try:
+        call()
+    except Exception as error:  # noqa: BLE001 - web3 raises ContractCustomError/ContractLogicError
+        data = getattr(error, "data", None) or (error.args[1] if len(error.args) > 1 else None)
+        if isinstance(data, dict):
+            data = data.get("data")
+        assert isinstance(data, str) and data.startswith("0x"), error
+        return bytes.fromhex(data[2:])
+    raise AssertionError("the call did not revert")

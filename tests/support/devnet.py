@@ -28,11 +28,6 @@ def env(url, **extra):
     return ape_env(url, **extra)
 
 
-def abi(project, name):
-    contract_type = getattr(project, name).contract_type
-    return [item.model_dump(mode="json", by_alias=True, exclude_none=True) for item in contract_type.abi]
-
-
 def deploy_micro(project, manifest: Path, provers: list[int]):
     """A fresh anvil with micro deployed and `provers` (account indexes) allowed; (chain, market, collection)."""
     plain = PlainChain(project, "--block-time", "1", "--chain-id", "1337")
@@ -49,13 +44,8 @@ def deploy_micro(project, manifest: Path, provers: list[int]):
         plain.close()
         raise AssertionError(deployed.stdout[-2000:] + deployed.stderr[-2000:])
     data = json.loads(manifest.read_text())
-    market = plain.w3.eth.contract(
-        address=data["contracts"]["marketplace"]["address"], abi=abi(project, "ModelMarketplace")
-    )
-    collection = plain.w3.eth.contract(
-        address=data["models"]["micro"]["collection"], abi=abi(project, "ERC7007Collection")
-    )
-    return plain, market, collection
+    market = plain.at("ModelMarketplace", data["contracts"]["marketplace"]["address"])
+    return plain, market, plain.at("ERC7007Collection", data["models"]["micro"]["collection"])
 
 
 def request(plain, market, collection, values) -> int:

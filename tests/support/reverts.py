@@ -1,0 +1,34 @@
+"""Transactions that revert inside a real verifier, checked byte for byte without Ape's error decoding.
+
+When a contract reverts with a custom error it does not declare itself (the marketplace bubbling a collection's
+`ERC7007InvalidProof`), Ape finds the declaring contract by walking the transaction's whole step trace. Under
+ape-foundry's `--steps-tracing` a real verifier's trace has tens of thousands of steps, and that walk takes 20-60 s
+per revert. Here the revert data of the same call is compared with the expected error's exact bytes (selector and
+arguments, from the declaring contract's ABI), and the transaction is then sent and mined as it is: it must fail.
+"""
+
+from __future__ import annotations
+
+from eth_abi import encode
+from eth_utils import keccak
+
+from support.chain import revert_data
+
+
+def custom_error(error, *args) -> bytes:
+    """The revert data of Ape's custom-error class `error` (e.g. `collection.ERC7007InvalidProof`) with `args`."""
+    abi = error.abi
+    return keccak(text=abi.selector)[:4] + encode([i.canonical_type for i in abi.inputs], list(args))
+
+
+def assert_reverts_with(chain, method, *args, sender, error: bytes, value: int = 0):
+    """`method(*args)` from `sender` reverts with exactly `error` (eth_call), and sent as a transaction it is mined
+    and fails. Returns the failed receipt (web3)."""
+    txn = method.as_transaction(*args, sender=sender, value=value)
+    params = {"from": sender.address, "to": txn.receiver, "data": "0x" + bytes(txn.data).hex(), "value": value}
+    w3 = chain.provider.web3
+    assert revert_data(lambda: w3.eth.call(params)) == error
+    gas = w3.eth.get_block("latest").gasLimit  # a reverting call has no gas estimate: the block's limit
+    receipt = w3.eth.wait_for_transaction_receipt(w3.eth.send_transaction({**params, "gas": gas}), timeout=600)
+    assert receipt.status == 0, receipt
+    return receipt
