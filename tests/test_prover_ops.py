@@ -60,13 +60,13 @@ def test_poll_serves_request_if_a_later_run_serves_its_collection(
 
 
 def test_start_fulfils_on_a_background_thread_until_stopped_if_a_request_arrives(
-    deployment, micro, chain, user, prover, tmp_path
+    micro_deployment, micro_art, request_micro, chain, user, prover, tmp_path
 ):
-    market, collection, _ = deployment
-    service = _service(market, {collection.address: micro}, prover, tmp_path / "s.json", chain.blocks.head.number)
+    market, collection, _ = micro_deployment
+    service = _service(market, {collection.address: micro_art}, prover, tmp_path / "s.json", chain.blocks.head.number)
     service.start(interval=0.2)  # as the web app embeds it
     try:
-        request = _requested(chain, market, collection, user, micro, [31, 32, 33, 34])
+        request = request_micro([41, 42, 43, 44], user)
         deadline = time.monotonic() + 120
         while service.activity.get(request.request_id) != "fulfilled" and time.monotonic() < deadline:
             time.sleep(0.2)
