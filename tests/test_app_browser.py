@@ -233,8 +233,8 @@ def test_mint_page_shows_a_contract_error_in_words_and_resumes_from_the_claim_if
     page.click("#mint")
     page.wait_for_function("document.querySelector('#status').dataset.kind === 'error'", timeout=60_000)
     message = page.text_content("#status")
-    assert message.startswith("PriceAboveMax: The current price price (")
-    assert message.endswith("exceeds the requester's maxPrice (0).")
+    assert message.startswith("PriceAboveMax: The current price (")
+    assert message.endswith("exceeds the payer's maxPrice (0).")
     assert page.get_attribute('#steps li[data-step="claimed"]', "data-state") == "done"
     assert page.get_attribute('#steps li[data-step="paid"]', "data-state") == "failed"
     shot(page, "mint-error")

@@ -6,7 +6,7 @@ pragma solidity 0.8.20;
 /// the current price, which the market holds in escrow; the request can be fulfilled until its deadline
 /// (inclusive) and refunded only after it.
 interface IRequestEscrow {
-    /// @notice The current price `price` exceeds the payer's `maxPrice`.
+    /// @notice The current `price` exceeds the payer's `maxPrice`.
     error PriceAboveMax(uint256 price, uint256 maxPrice);
 
     /// @notice `paid` wei is less than the price `price`.
