@@ -166,9 +166,11 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
     /// minted alone or not minted.
     function _batchSlotOf(uint256 tokenId) internal view virtual returns (address batch, uint256 slot, uint256 size) {
         uint256 locator = _batchLocator(tokenId);
-        if (locator == 0) return (address(0), 0, 1);
-        uint256 entry = _batches[(locator >> 8) - 1];
-        return (address(uint160(entry)), uint8(locator), uint16(entry >> 160));
+        if (locator != 0) {
+            uint256 entry = _batches[(locator >> 8) - 1];
+            return (address(uint160(entry)), uint8(locator), uint16(entry >> 160));
+        }
+        return (address(0), 0, 1);
     }
 
     /// @dev The locator of a batch-minted token (see {_batches}), zero for any other token; set once, by
