@@ -21,8 +21,22 @@ is_native() {  # a working solc of our version that is not one of our wrappers
 }
 
 wrapper() {
-  printf '#!/bin/sh\n# %s: solc-js %s exposed as a native-style solc CLI (see %s)\nexec node "%s" "$@"\n' \
-    "$marker" "$version" "$root/README.md" "$adapter"
+  # The wrapper is shared by every checkout on the machine (it lives in $HOME), so it runs the adapter of the
+  # checkout it is called from (the nearest tools/solc/solc.mjs above the working directory: ape, ezkl and forge
+  # run from the project root) and only outside any checkout the one that registered it last. A checkout that
+  # was deleted (a CI clone) then cannot break the others.
+  cat <<WRAPPER
+#!/bin/sh
+# $marker: solc-js $version exposed as a native-style solc CLI (see $root/README.md)
+d="\$PWD"
+while [ -n "\$d" ] && [ "\$d" != / ]; do
+  if [ -f "\$d/tools/solc/solc.mjs" ] && [ -f "\$d/tools/solc/register.sh" ] && [ -d "\$d/node_modules/solc" ]; then
+    exec node "\$d/tools/solc/solc.mjs" "\$@"
+  fi
+  d="\${d%/*}"
+done
+exec node "$adapter" "\$@"
+WRAPPER
 }
 
 install_at() {  # install_at DEST SOURCE-OF-TRUTH
