@@ -54,7 +54,7 @@ lint: setup  ## ruff (lint + format check) for Python; forge fmt --check and sol
 test: setup browser  ## the whole suite: lint, ape/pytest, forge, slither and fork tests (what CI runs)
 	bash tools/test-all.sh
 
-test-fast: setup  ## the fast lane: lint, unit and contract tests on micro, forge's quick profile (< 3 min)
+test-fast: setup  ## the fast lane: lint, unit and contract tests on micro, forge's quick profile (target < 3 min)
 	bash tools/test-all.sh --fast
 
 demo: setup  ## deploy to a local anvil, claim, pay, prove, fulfil, and write the minted image (MODEL=nouns32, PROMPT=0x..)

@@ -5,7 +5,8 @@ A photo is previewed on both models, and its prompt and preview are those of `py
 (`proofs.style`); each preview is minted through the mint page (commit -> claim -> pay -> proving -> minted), the
 minted token's on-chain aigcData and bitmap equal the preview bit for bit, the NFT appears on the collection page
 and "verify again" answers true. A request the prover cannot serve is refunded through the page from a browser
-wallet (an EIP-1193 `window.ethereum` whose account the node holds), and the wallet's balance rises by the price.
+wallet (an EIP-1193 `window.ethereum` whose account the node holds), and the wallet's balance rises by the price;
+a refund the user rejects in the wallet sends nothing and is offered again, and a double click sends one refund.
 Screenshots of each page go to `test-artifacts/browser/` (or `$ZKAIGC_TEST_ARTIFACTS/browser/`). Chromium comes
 from `make browser` (tools/chromium.sh); without it the tests skip with that reason.
 """
@@ -137,10 +138,20 @@ def chain_contracts(url: str, collection: str, name: str = "ERC7007Collection"):
 
 #: A browser wallet (EIP-1193) for `account`: the page signs through `window.ethereum`, which forwards to the app's
 #: JSON-RPC pass-through; the dev node holds the account's key and signs `eth_sendTransaction`, as a wallet would.
+#: `walletSent` lists the transactions it sent; `walletRejectNext = true` makes the user reject the next one (4001).
 WALLET = """
+window.walletSent = [];
+window.walletRejectNext = false;
 window.ethereum = {
   async request({ method, params = [] }) {
     if (method === "eth_requestAccounts" || method === "eth_accounts") return [ACCOUNT];
+    if (method === "eth_sendTransaction") {
+      if (window.walletRejectNext) {
+        window.walletRejectNext = false;
+        throw Object.assign(new Error("User rejected the request."), { code: 4001 });
+      }
+      window.walletSent.push(params[0]);
+    }
     const reply = await fetch("/rpc", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -272,11 +283,37 @@ def test_mint_page_refunds_the_price_to_the_wallet_if_the_deadline_passes_unfulf
         assert page.is_disabled("#refund")  # not before the deadline
         page.click("#expire")
         page.wait_for_selector("#refund:not([disabled])", timeout=30_000)
+        assert page.is_disabled("#mint")  # still watching the request: no second mint meanwhile
         escrowed, balance = market.functions.totalEscrowed().call(), w3.eth.get_balance(wallet)
+        nonce, sent = w3.eth.get_transaction_count(wallet), page.evaluate("window.walletSent.length")
+
+        # The user rejects the refund in the wallet: nothing is sent, and the button is offered again.
+        page.evaluate("window.walletRejectNext = true")
         page.click("#refund")
+        page.wait_for_function("document.querySelector('#status').dataset.kind === 'error'", timeout=30_000)
+        assert "rejected" in page.text_content("#status")
+        page.wait_for_selector("#refund:not([disabled])", timeout=30_000)
+        assert page.evaluate("window.walletSent.length") == sent
+        assert w3.eth.get_transaction_count(wallet) == nonce
+        assert market.functions.getRequest(request_id).call()[2] == RequestStatus.PENDING
+
+        # A double click sends one refund: the button is disabled from the first click on, while the transaction
+        # is pending and after it is mined, before the page's poll sees the request refunded.
+        page.dblclick("#refund")
+        assert page.is_disabled("#refund")
+        refunded_disabled = page.wait_for_function(
+            "document.querySelector('#status').textContent.endsWith(' refunded')"
+            " && String(document.querySelector('#refund').disabled)",
+            timeout=30_000,
+        )
+        assert refunded_disabled.json_value() == "true"
         proving = page.locator('#steps li[data-step="proving"][data-state="failed"]')  # the page saw it on-chain
         proving.wait_for(timeout=30_000)
         assert "refunded" in proving.text_content() and page.is_disabled("#refund")
+        assert page.get_attribute("#status", "data-kind") == "ok"  # no second, doomed refund
+        page.wait_for_selector("#mint:not([disabled])", timeout=30_000)  # the watch is over: a new mint may start
+        assert page.evaluate("window.walletSent.length") == sent + 1
+        assert w3.eth.get_transaction_count(wallet) == nonce + 1
         shot(page, "mint-refund")
     finally:
         w3.eth.wait_for_transaction_receipt(

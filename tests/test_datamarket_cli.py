@@ -12,6 +12,8 @@ from proofs.trees import FeatureSchema, get_template
 from proofs.trees import test_set_hashes as hashes_of
 from zkaigc import datamarket as dm
 
+pytestmark = pytest.mark.slow  # each test starts `ape run datamarket` in a subprocess: ~5 s apiece
+
 
 def ape_run(*args: str) -> subprocess.CompletedProcess:
     ape = str(Path(sys.executable).parent / "ape")

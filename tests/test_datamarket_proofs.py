@@ -13,6 +13,8 @@ from zkaigc.enums import CurveType
 SPOT = 10**12
 WAD = 10**18
 EIP170 = 24_576
+#: The tests that take `sale` wait for its real ezkl proof of the iris tree (about 30 s): `make test-fast` skips them.
+proves_the_tree = pytest.mark.slow
 
 
 @pytest.fixture(scope="session")
@@ -45,11 +47,13 @@ def test_tree_verifier_fits_eip170(tree_verifier, chain):
     assert len(chain.provider.get_code(tree_verifier.address)) <= EIP170
 
 
+@proves_the_tree
 def test_proof_counts_what_the_tree_gets_right(sale):
     tree, _, xq, yte, proof = sale
     assert proof.correct == int((tree.predict(xq) == yte).sum()) > 0
 
 
+@proves_the_tree
 def test_fulfil_with_a_real_proof_issues_a_receipt_the_delivered_tree_opens(
     market, iris, sale, chain, user, vendor, tmp_path
 ):
@@ -64,6 +68,7 @@ def test_fulfil_with_a_real_proof_issues_a_receipt_the_delivered_tree_opens(
     assert market.earningsOf(vendor) == SPOT and market.getDataset(1).spotPrice == 2 * SPOT
 
 
+@proves_the_tree
 def test_verify_delivery_raises_if_the_tree_is_not_the_committed_one(iris, sale, tmp_path):
     tree, _, xq, yte, proof = sale
     receipt = dm.Receipt(1, 1, "0x0", proof.model_commitment, proof.correct, proof.x_hash, 1)
@@ -78,6 +83,7 @@ def tampered(instances, index, value):
     return out
 
 
+@proves_the_tree
 def test_fulfil_reverts_if_the_proof_is_for_another_test_set(market, iris, sale, chain, user, vendor):
     _, _, xq, yte, proof = sale
     other = np.roll(xq, 1, axis=0)  # the same rows in another order: another test set
@@ -92,6 +98,7 @@ def test_fulfil_reverts_if_the_proof_is_for_another_test_set(market, iris, sale,
     assert (market.getRequest(request.request_id), market.totalEscrowed(), market.earningsOf(vendor)) == before
 
 
+@proves_the_tree
 @pytest.mark.parametrize("change", ["count+1", "model", "proof-byte"])
 def test_fulfil_reverts_if_the_proof_or_its_instances_were_tampered(market, iris, sale, chain, user, vendor, change):
     _, _, xq, yte, proof = sale
@@ -109,6 +116,7 @@ def test_fulfil_reverts_if_the_proof_or_its_instances_were_tampered(market, iris
     assert (market.getRequest(request.request_id), market.totalEscrowed(), market.earningsOf(vendor)) == before
 
 
+@proves_the_tree
 def test_fulfil_reverts_if_the_count_is_below_the_request(market, iris, sale, chain, user, vendor):
     _, _, xq, yte, proof = sale
     request = dm.request_model(chain, market, 1, iris, xq, yte, proof.correct + 1, user)

@@ -247,6 +247,7 @@ def fresh_batch(micro_batch, tmp_path_factory):
     return prompts, prove_batch(micro_batch, latents, tmp_path_factory.mktemp("batch"))
 
 
+@pytest.mark.slow  # proves a fresh batch (fresh_batch)
 def test_prove_batch_slots_equal_single_circuit_outputs_if_prompts_are_new(micro_batch, fresh_batch):
     prompts, batch = fresh_batch
     assert batch.prompts == prompts
@@ -254,6 +255,7 @@ def test_prove_batch_slots_equal_single_circuit_outputs_if_prompts_are_new(micro
     assert len(set(batch.aigcs)) > 1  # distinct prompts, distinct images: the check compared real outputs
 
 
+@pytest.mark.slow  # proves a fresh batch (fresh_batch)
 def test_check_slots_raises_if_two_slots_are_swapped(micro_batch, fresh_batch):
     _, batch = fresh_batch
     swapped = ProvenBatch(batch.prompts, [batch.aigcs[1], batch.aigcs[0], *batch.aigcs[2:]], batch.proof, [])
@@ -261,6 +263,7 @@ def test_check_slots_raises_if_two_slots_are_swapped(micro_batch, fresh_batch):
         check_slots(micro_batch, swapped)
 
 
+@pytest.mark.slow  # proves a fresh batch (fresh_batch)
 def test_batch_instances_are_instances_of_concatenated_bytes_if_slots_are_whole_chunks(micro_batch, fresh_batch):
     _, batch = fresh_batch
     enc = micro_batch.encoding()
@@ -270,6 +273,7 @@ def test_batch_instances_are_instances_of_concatenated_bytes_if_slots_are_whole_
     assert enc.split_batch_instances(batch.instances, 4) == list(zip(batch.prompts, batch.aigcs, strict=True))
 
 
+@pytest.mark.slow  # proves a fresh batch (fresh_batch)
 def test_batch_verifier_accepts_batch_proof_and_single_verifier_rejects_it(
     micro, micro_batch, fresh_batch, verifier, deployer, compile_solidity
 ):

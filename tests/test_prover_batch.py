@@ -4,10 +4,15 @@ Real parts: ape's anvil, micro's real single and batch-4 verifiers (deployed by 
 proving, and per-request leases in a real redis-server (`RedisClaims`), as a fleet's workers hold them.
 """
 
+import pytest
+
 from zkaigc.fleet import RedisClaims
 from zkaigc.prover import ProverService, ProverState, expected_prove_seconds
 
 SIZE = 4
+#: The poll tests prove every request they fulfil (a batch-4 proof or single ones): 4-6 s apiece, so `make test-fast`
+#: skips them.
+proves = pytest.mark.slow
 
 
 def _service(market, collection, micro_art, prover, tmp_path, start, broker, **kw):
@@ -31,6 +36,7 @@ def test_service_finds_the_batch_circuit_if_collection_takes_batches(
     assert collection.batchVerifier(SIZE) != "0x" + "00" * 20
 
 
+@proves
 def test_poll_fulfils_every_request_with_one_batch_proof_if_queue_holds_a_batch(
     micro_deployment, micro_art, request_micro, chain, accounts, prover, tmp_path, broker
 ):
@@ -48,6 +54,7 @@ def test_poll_fulfils_every_request_with_one_batch_proof_if_queue_holds_a_batch(
         assert collection.ownerOf(int(market.getRequest(r.request_id).promptHash.hex(), 16)) == requester
 
 
+@proves
 def test_poll_proves_one_by_one_if_fewer_requests_than_a_batch(
     micro_deployment, micro_art, request_micro, chain, user, prover, tmp_path, broker
 ):
@@ -60,6 +67,7 @@ def test_poll_proves_one_by_one_if_fewer_requests_than_a_batch(
     assert service.metrics.proofs == SIZE - 1 and len(_fulfil_txs(market, outcomes)) == SIZE - 1
 
 
+@proves
 def test_poll_proves_one_by_one_if_deadlines_do_not_allow_the_batch_proof(
     micro_deployment, micro_art, request_micro, chain, user, prover, tmp_path, broker
 ):
@@ -80,6 +88,7 @@ def test_poll_proves_one_by_one_if_deadlines_do_not_allow_the_batch_proof(
     assert service.metrics.proofs == SIZE
 
 
+@proves
 def test_poll_proves_the_rest_one_by_one_if_another_worker_holds_one_lease(
     micro_deployment, micro_art, request_micro, chain, user, prover, tmp_path, broker
 ):

@@ -53,6 +53,7 @@ def test_seed_of_raises_trait_error_if_text_is_malformed(art, text, message):
         traits.seed_of(text, art)
 
 
+@pytest.mark.slow  # fits a nouns32 latent to the named Noun, twice: about 45 s
 @pytest.mark.skipif("nouns32" not in committed_models(), reason="nouns32 is not built")
 def test_prompt_for_text_gives_the_same_prompt_if_text_repeats():
     prompt, seed = traits.prompt_for_text("head: shark, glasses: red")

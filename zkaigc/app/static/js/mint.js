@@ -5,7 +5,7 @@ const $ = (id) => document.getElementById(id);
 const PENDING = 1n, FULFILLED = 2n, REFUNDED = 3n;
 let ctx;
 let previewAigc = null;
-let watching = null; // {requestId, deadline}
+let watching = null; // {model, prompt, requestId, deadline, refunding, closed}
 
 function step(name, state, text) {
   const item = document.querySelector(`#steps li[data-step="${name}"]`);
@@ -45,9 +45,10 @@ async function init() {
   $("ffLabel").hidden = !ctx.config.dev;
   $("model").addEventListener("change", refresh);
   $("prompt").addEventListener("change", refresh);
-  $("mint").addEventListener("click", () => run(mint));
-  $("refund").addEventListener("click", () => run(refund));
-  $("expire").addEventListener("click", () => run(expire));
+  $("mint").addEventListener("click", () => run($("mint"), mint, { marksSteps: true }));
+  // refund() enables its button again itself, and only if its transaction did not go through.
+  $("refund").addEventListener("click", () => run($("refund"), refund, { keepDisabled: true }));
+  $("expire").addEventListener("click", () => run($("expire"), expire));
   await refresh();
 }
 
@@ -79,21 +80,29 @@ async function refresh() {
   }
 }
 
-async function run(action) {
-  $("mint").disabled = true;
+/** Run a button's action with that button disabled from the click on, so a second click cannot send a second
+ *  transaction while the first is pending; it is enabled again when the action ends, unless `keepDisabled` (the
+ *  action decides). Errors are shown in words, and (marksSteps) on the step that was under way. */
+async function run(button, action, { keepDisabled = false, marksSteps = false } = {}) {
+  if (button.disabled) return;
+  button.disabled = true;
   try {
     await action();
   } catch (error) {
     status($("status"), describeError(ctx, error), "error");
-    const active = document.querySelector('#steps li[data-state="active"]');
+    const active = marksSteps && document.querySelector('#steps li[data-state="active"]');
     if (active) active.dataset.state = "failed";
   } finally {
-    $("mint").disabled = false;
+    if (!keepDisabled) button.disabled = false;
   }
 }
 
 async function mint() {
   resetSteps();
+  // A new mint: the previous request's refund is no longer on offer.
+  watching = null;
+  $("refund").hidden = true;
+  $("expire").hidden = true;
   const { model, prompt } = selected();
   const signer = await signerFor(ctx, $("account").value);
   const account = await signer.getAddress();
@@ -183,7 +192,7 @@ async function mint() {
 
 /** Follow a request until it is fulfilled (the NFT) or refunded; offer the refund once its deadline passed. */
 async function watch(model, prompt, requestId, deadline) {
-  watching = { model, prompt, requestId, deadline };
+  const watched = (watching = { model, prompt, requestId, deadline, refunding: false, closed: false });
   const market = contract(ctx, "ModelMarketplace", ctx.config.marketplace.address);
   step("proving", "active", "waiting for the prover…");
   $("refund").hidden = false;
@@ -192,18 +201,21 @@ async function watch(model, prompt, requestId, deadline) {
     const request = await market.getRequest(requestId);
     if (request.status === FULFILLED) break;
     if (request.status === REFUNDED) {
+      watched.closed = true;
       step("proving", "failed", "refunded: the deadline passed unfulfilled");
       $("refund").disabled = true;
       return status($("status"), `request #${requestId} was refunded`, "ok");
     }
     const now = await chainNow(ctx);
     const expired = now > deadline;
-    $("refund").disabled = !expired;
+    // A refund sent (pending or mined but not yet seen here) keeps the button disabled.
+    $("refund").disabled = !expired || watched.refunding;
     const progress = await api(`/api/requests/${requestId}`).catch(() => ({}));
     const left = deadline - now;
     step("proving", "active", expired ? "deadline passed: refund it" : progress.prover === "proving" ? `proving… (deadline in ${left} s)` : `waiting for the prover… (deadline in ${left} s)`);
     await new Promise((resolve) => setTimeout(resolve, 700));
   }
+  watched.closed = true;
   step("proving", "done", "proved and verified on-chain");
   $("refund").hidden = true;
   $("expire").hidden = true;
@@ -228,11 +240,20 @@ async function showMinted(model, prompt, tokenId) {
 }
 
 async function refund() {
-  if (!watching) return;
-  const signer = await signerFor(ctx, $("account").value);
-  const market = contract(ctx, "ModelMarketplace", ctx.config.marketplace.address, signer);
-  await (await market.refund(watching.requestId)).wait();
-  status($("status"), `request #${watching.requestId} refunded`, "ok");
+  const request = watching;
+  if (!request || request.refunding) return;
+  request.refunding = true; // from the click on: the watch loop leaves the button disabled
+  try {
+    const signer = await signerFor(ctx, $("account").value);
+    const market = contract(ctx, "ModelMarketplace", ctx.config.marketplace.address, signer);
+    await (await market.refund(request.requestId)).wait();
+  } catch (error) {
+    // Rejected in the wallet, refused or reverted: it may be tried again while the request is still open.
+    request.refunding = false;
+    $("refund").disabled = request.closed;
+    throw error;
+  }
+  status($("status"), `request #${request.requestId} refunded`, "ok");
 }
 
 async function expire() {
