@@ -7,6 +7,7 @@ deploy the same compiled contracts here instead: the same anvil binary, just wit
 
 from __future__ import annotations
 
+from zkaigc import reverts
 from zkaigc.abi import web3_contract
 from zkaigc.localchain import Anvil
 
@@ -66,9 +67,7 @@ def revert_data(call) -> bytes:
     try:
         call()
     except Exception as error:  # noqa: BLE001 - web3 raises ContractCustomError/ContractLogicError
-        data = getattr(error, "data", None) or (error.args[1] if len(error.args) > 1 else None)
-        if isinstance(data, dict):
-            data = data.get("data")
-        assert isinstance(data, str) and data.startswith("0x"), error
-        return bytes.fromhex(data[2:])
+        data = reverts.revert_data(error)
+        assert data is not None, error
+        return data
     raise AssertionError("the call did not revert")
