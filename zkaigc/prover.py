@@ -473,8 +473,11 @@ class ProverService:
 
     def _revert_reason(self, method, *args) -> str | None:
         """Why `method(*args)` from this prover would revert, decoded from an eth_call's exact revert data; None if it
-        would succeed (then it is sent)."""
-        data = revert_of(method, *args, sender=self.account)
+        would succeed or the call itself failed (then it is sent, and the send's failure is handled as before)."""
+        try:
+            data = revert_of(method, *args, sender=self.account)
+        except Exception:  # noqa: BLE001 - not a revert (a lost connection): the send path reports it as it always has
+            return None
         return None if data is None else self.decoder.describe_revert(data, self.market.contract_type)
 
     def _fulfilled_by_us(self, request_id: int, from_block: int):
@@ -709,9 +712,15 @@ _MODEL_HASH_ABI = {
 def _default_decoder(market, collections) -> RevertDecoder:
     """The errors of the marketplace and of the served collections whose types Ape knows (those it deployed or
     fetched): what Ape's own decoding would have found."""
-    cache = market.chain_manager.contracts
-    known = (cache.get(a, fetch_from_explorer=False, detect_proxy=False) for a in collections)
-    return RevertDecoder([market.contract_type, *(t for t in known if t is not None)])
+    types = [market.contract_type]
+    for address in collections:
+        try:
+            known = market.chain_manager.contracts.get(address, fetch_from_explorer=False, detect_proxy=False)
+        except Exception:  # noqa: BLE001 - an unknown type only leaves its errors in hex
+            known = None
+        if known is not None:
+            types.append(known)
+    return RevertDecoder(types)
 
 
 def served_models(manifest: Manifest, wanted: list[str] | None = None) -> dict[str, ModelArtifacts]:
