@@ -25,6 +25,7 @@ from proofs.progress import quiet
 from proofs.trees import TEMPLATES, TreeProof, get_template
 from proofs.trees import build as build_template
 from proofs.trees import prove as prove_tree
+from zkaigc.abi import json_abi
 from zkaigc.datamarket import prepare_sale
 from zkaigc.localchain import Anvil
 from zkaigc.solidity import SOLC_VERSION, standard_input
@@ -93,8 +94,7 @@ def chain_numbers(name: str, proof: TreeProof) -> dict:
         verifier, deploy_gas = _deploy(w3, creation, abi)
         verify_gas = verifier.functions.verifyProof(proof.proof, proof.instances).estimate_gas()
         market_type = project.DatasetMarket.contract_type
-        market_abi = [i.model_dump(mode="json", by_alias=True, exclude_none=True) for i in market_type.abi]
-        market, _ = _deploy(w3, market_type.deployment_bytecode.bytecode, market_abi, (owner,))
+        market, _ = _deploy(w3, market_type.deployment_bytecode.bytecode, json_abi(market_type), (owner,))
         fns = market.functions
 
         def send(call, sender, value=0):

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from proofs.files import REPO_ROOT
 from proofs.pipeline import ModelArtifacts
+from zkaigc.abi import web3_contract
 from zkaigc.localchain import Anvil, ape_env, free_port
 
 from .measure import machine, publish
@@ -34,13 +35,6 @@ from .measure import machine, publish
 BIN = Path(sys.executable).parent
 NETWORK = "ethereum:local:node"
 PROVERS = (3, 4, 5, 6, 7, 8)  # anvil accounts, one per worker
-
-
-def _abi(name: str) -> list[dict]:
-    from ape import project
-
-    contract_type = getattr(project, name).contract_type
-    return [item.model_dump(mode="json", by_alias=True, exclude_none=True) for item in contract_type.abi]
 
 
 def _wait(w3, tx) -> dict:
@@ -59,6 +53,8 @@ def _wait(w3, tx) -> dict:
 
 def run_fleet(workers: int, requests: int, interval: float, work: Path) -> dict:
     """One measurement: `workers` worker processes serving `requests` micro requests paid every `interval` s."""
+    from ape import project
+
     work.mkdir(parents=True, exist_ok=True)
     anvil = Anvil("--block-time", "1", "--chain-id", "1337").start()
     w3, accounts = anvil.w3, anvil.accounts
@@ -82,8 +78,8 @@ def run_fleet(workers: int, requests: int, interval: float, work: Path) -> dict:
             capture_output=True,
         )
         data = json.loads(manifest.read_text())
-        market = w3.eth.contract(address=data["contracts"]["marketplace"]["address"], abi=_abi("ModelMarketplace"))
-        collection = w3.eth.contract(address=data["models"]["micro"]["collection"], abi=_abi("ERC7007Collection"))
+        market = web3_contract(w3, project.ModelMarketplace, data["contracts"]["marketplace"]["address"])
+        collection = web3_contract(w3, project.ERC7007Collection, data["models"]["micro"]["collection"])
         env = ape_env(anvil.url, ZKAIGC_BROKER=url, ZKAIGC_MANIFEST=str(manifest))
         roles = [("run", PROVERS[0], "bot")] + [("worker", PROVERS[i], f"worker{i}") for i in range(workers)]
         for command, account, name in roles:

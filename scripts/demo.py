@@ -20,9 +20,10 @@ from PIL import Image
 from models.registry import preferred
 from proofs.files import REPO_ROOT
 from proofs.pipeline import artifacts_of, committed_models
-from zkaigc.client import check_token_image, claim_prompt, request_generation
+from zkaigc.client import claim_prompt, request_generation
 from zkaigc.deploy import Deployer
 from zkaigc.errors import ZkaigcError
+from zkaigc.imagecheck import check_token_image
 from zkaigc.prover import OutcomeStatus, ProverService, ProverState
 
 

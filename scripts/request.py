@@ -19,9 +19,10 @@ from ape.exceptions import ContractLogicError
 
 from proofs.files import REPO_ROOT
 from proofs.pipeline import artifacts_of
-from zkaigc.client import claim_prompt, read_token_image, request_generation
+from zkaigc.client import claim_prompt, request_generation
 from zkaigc.enums import RequestStatus
 from zkaigc.errors import ZkaigcError
+from zkaigc.imagecheck import read_token_image
 from zkaigc.manifest import Manifest, network_manifest_path
 from zkaigc.prover import check_manifest_chain
 from zkaigc.reverts import RevertDecoder

@@ -13,9 +13,10 @@ from PIL import Image
 
 from proofs.pipeline import committed_models
 from support.models import ProvenModel
-from zkaigc.client import check_token_image, claim_prompt, request_generation
+from zkaigc.client import claim_prompt, request_generation
 from zkaigc.deploy import Deployer
 from zkaigc.errors import TokenImageError
+from zkaigc.imagecheck import check_token_image
 
 pytestmark = [
     pytest.mark.slow,  # deploys nouns32 and verifies its proof on the step-traced anvil

@@ -10,20 +10,22 @@ import time
 
 import pytest
 from ape import project
-from eth_utils import keccak
+from eth_utils import keccak, to_checksum_address
 
 from proofs.pipeline import ModelArtifacts
+from support.helpers import token_of
 from zkaigc.deploy import Deployer
 from zkaigc.enums import CurveType, RequestStatus
 from zkaigc.errors import DeploymentError, ManifestError, PreflightError, ProverStateError
 from zkaigc.manifest import Manifest
 from zkaigc.prover import ProverService, ProverState, check_manifest_chain, check_served
-from zkaigc.reverts import RevertDecoder
+from zkaigc.reverts import RevertDecoder, encode_error
 
 
 def _service(market, models, account, path, start, **kw):
     kw.setdefault("retry_base", 0.0)
-    return ProverService(market, models, account, ProverState.load(path, start), log=lambda m: None, **kw)
+    kw.setdefault("log", lambda m: None)
+    return ProverService(market, models, account, ProverState.load(path, start), **kw)
 
 
 def test_poll_fulfils_request_if_vendor_allows_the_prover_after_a_skip(
@@ -96,6 +98,7 @@ def test_poll_decodes_revert_and_backs_off_if_fulfil_always_reverts(
     market, _, _ = micro_deployment
     start = chain.blocks.head.number
     request = request_micro([31, 32, 33, 34], user, collection=faulty_collection)
+    lines = []
     service = _service(
         market,
         {faulty_collection.address: micro_art},
@@ -104,10 +107,14 @@ def test_poll_decodes_revert_and_backs_off_if_fulfil_always_reverts(
         start,
         retry_base=3600,
         decoder=RevertDecoder.from_project(project),
+        log=lines.append,
     )
     [outcome] = service.poll()
+    token = token_of(micro_art.encoding().encode_prompt([31, 32, 33, 34]))
     assert outcome.status == "failed"
-    assert "ERC7007InvalidProof(" in outcome.detail and "0x4049a753" not in outcome.detail
+    assert outcome.detail == f"fulfil reverted: ERC7007InvalidProof({token})"  # in words, not 0x4049a753…
+    assert f"request {request.request_id}: failed ({outcome.detail}), proved in " in lines[-1]
+    assert lines[-1].endswith("; retry #1 in 300 s")  # retry_base 3600, capped at 300
     assert service.poll() == []  # backing off: not re-proved on the next pass
     assert service.metrics.proofs == 1 and service.metrics.failures == 1
     entry = service.state.retry[str(request.request_id)]
@@ -224,3 +231,17 @@ def test_revert_decoder_names_custom_error_if_selector_is_known():
     decoder = RevertDecoder.from_project(project)
     assert decoder.decode(bytes.fromhex("4049a753") + (7).to_bytes(32, "big")) == "ERC7007InvalidProof(7)"
     assert decoder.decode(bytes.fromhex("deadbeef")) == "unknown revert 0xdeadbeef"
+
+
+def test_describe_revert_words_the_error_as_ape_does_if_given_exact_revert_data():
+    decoder, market = RevertDecoder.from_project(project), project.ModelMarketplace.contract_type
+    [abi] = [e for e in market.errors if e.name == "NotProver"]
+    collection, account = to_checksum_address("0x" + "ab" * 20), to_checksum_address("0x" + "0c" * 20)
+    data = encode_error(abi, collection, account)
+    assert data[:4] == keccak(text="NotProver(address,address)")[:4]
+    # The called contract's own error: named, as Ape decodes it; another contract's: positional, as `decode`.
+    assert decoder.describe_revert(data, market) == f"NotProver(collection={collection}, account={account})"
+    assert decoder.describe_revert(data) == f"NotProver({collection.lower()}, {account.lower()})"
+    assert decoder.describe_revert(data[:4], market) == "NotProver(?)"
+    assert decoder.describe_revert(keccak(text="Panic(uint256)")[:4] + (17).to_bytes(32, "big")) == "Panic(17)"
+    assert decoder.describe_revert(b"") == "reverted without a reason"

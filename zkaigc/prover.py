@@ -13,7 +13,10 @@ background thread (`ProverService.start`); `zkaigc/bot.py` is the same engine as
   in the state's retry list and retried with capped exponential backoff until its deadline.
 - **Restart-safe.** The state file (validated with pydantic, bound to the chain's genesis) records the last
   scanned block, the requests finished with, and the retry list; it is written atomically after every request.
-- **Revert reasons are decoded** through the contracts' ABIs (`ERC7007InvalidProof()`, not `0x4049a753`).
+- **Revert reasons are decoded** through the contracts' ABIs (`ERC7007InvalidProof(…)`, not `0x4049a753…`):
+  each fulfil is first run as an `eth_call`, whose exact revert data name the error by its selector; one that would
+  revert is not sent. (Sent, its revert would have Ape walk the transaction's whole step trace to find the
+  contract that declares the error: seconds for the micro verifier, minutes for a real one.)
 - **Batches when the queue is deep.** A collection that takes the model's batch proofs (`batchVerifier(N)` set, the
   batch-N circuit committed) gets one batch proof and one `fulfilBatch` for N of its pending requests whenever a
   poll finds at least N of them whose deadlines leave time for the longer proof (N × the single proof, doubled,
@@ -43,7 +46,7 @@ from proofs.pipeline import ModelArtifacts, artifacts_of, prove_batch, prove_lat
 from .enums import RequestStatus
 from .errors import ManifestError, PreflightError, ProverStateError
 from .manifest import Manifest
-from .reverts import RevertDecoder
+from .reverts import RevertDecoder, revert_of
 
 BENCHMARKS = REPO_ROOT / "docs" / "benchmarks.json"
 
@@ -224,7 +227,7 @@ class ProverService:
         # models: collection address (checksummed) -> its artifacts
         self.market, self.models, self.account, self.state, self.log = market, models, account, state, log
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix="zkaigc-prover-"))
-        self.decoder = decoder or RevertDecoder([market.contract_type])
+        self.decoder = decoder or _default_decoder(market, models)
         self.retry_base, self.retry_cap, self.margin, self.clock = retry_base, retry_cap, margin, clock
         # A fleet's per-request leases (zkaigc.fleet.RedisClaims); None: one process, nothing to share.
         self.claims = claims
@@ -352,12 +355,14 @@ class ProverService:
         slots = [0 if i in ended else i for i in ids]
         if not any(slots):
             return [ended[i] for i in ids]
-        try:
-            tx = self.market.fulfilBatch(
-                slots, batch.prompts_bytes, batch.aigcs_bytes, batch.proof, sender=self.account
-            )
-        except Exception as err:  # noqa: BLE001 - a lost race reverts: the next pass looks at each request again
-            reason = self.decoder.describe(err)
+        args = (slots, batch.prompts_bytes, batch.aigcs_bytes, batch.proof)
+        tx, reason = None, self._revert_reason(self.market.fulfilBatch, *args)
+        if reason is None:
+            try:
+                tx = self.market.fulfilBatch(*args, sender=self.account)
+            except Exception as err:  # noqa: BLE001 - a lost race reverts: the next pass looks at each request again
+                reason = self.decoder.describe(err)
+        if tx is None:
             return [ended.get(i) or Outcome(i, OutcomeStatus.FAILED, f"fulfilBatch reverted: {reason}") for i in ids]
         tokens = {int(log.requestId): int(log.tokenId) for log in tx.decode_logs(self.market.Fulfilled)}
         share = tx.gas_used // max(len(tokens), 1)  # the batch's gas, per NFT
@@ -437,22 +442,26 @@ class ProverService:
             return Outcome(request_id, OutcomeStatus.LOST, "another prover fulfilled it first", prove_seconds)
         if int(request.deadline) < self.market.chain_manager.pending_timestamp:
             return Outcome(request_id, OutcomeStatus.EXPIRED, "deadline passed while proving", prove_seconds)
-        try:
-            tx = self.market.fulfil(request_id, req.prompt, sample.aigc, "", sample.proof, sender=self.account)
-        except Exception as err:  # noqa: BLE001 - a lost race reverts; the contract decided
-            # A timeout is not a revert: the chain may have taken our transaction after all.
-            mine = self._fulfilled_by_us(request_id, req.block)
-            if mine is not None:
-                tx_hash = mine.transaction_hash
-                return Outcome(
-                    request_id,
-                    OutcomeStatus.FULFILLED,
-                    f"tx {tx_hash} (confirmed late)",
-                    prove_seconds,
-                    0,
-                    int(mine.tokenId),
-                )
-            reason = self.decoder.describe(err)
+        args = (request_id, req.prompt, sample.aigc, "", sample.proof)
+        tx, reason = None, self._revert_reason(self.market.fulfil, *args)
+        if reason is None:
+            try:
+                tx = self.market.fulfil(*args, sender=self.account)
+            except Exception as err:  # noqa: BLE001 - a lost race reverts; the contract decided
+                # A timeout is not a revert: the chain may have taken our transaction after all.
+                mine = self._fulfilled_by_us(request_id, req.block)
+                if mine is not None:
+                    tx_hash = mine.transaction_hash
+                    return Outcome(
+                        request_id,
+                        OutcomeStatus.FULFILLED,
+                        f"tx {tx_hash} (confirmed late)",
+                        prove_seconds,
+                        0,
+                        int(mine.tokenId),
+                    )
+                reason = self.decoder.describe(err)
+        if tx is None:
             status = int(self.market.getRequest(request_id).status)
             if status == RequestStatus.FULFILLED:
                 return Outcome(request_id, OutcomeStatus.LOST, f"fulfil reverted: {reason}", prove_seconds)
@@ -461,6 +470,15 @@ class ProverService:
             return Outcome(request_id, OutcomeStatus.FAILED, f"fulfil reverted: {reason}", prove_seconds)
         token_id = next((int(log.tokenId) for log in tx.decode_logs(self.market.Fulfilled)), None)
         return Outcome(request_id, OutcomeStatus.FULFILLED, f"tx {tx.txn_hash}", prove_seconds, tx.gas_used, token_id)
+
+    def _revert_reason(self, method, *args) -> str | None:
+        """Why `method(*args)` from this prover would revert, decoded from an eth_call's exact revert data; None if it
+        would succeed or the call itself failed (then it is sent, and the send's failure is handled as before)."""
+        try:
+            data = revert_of(method, *args, sender=self.account)
+        except Exception:  # noqa: BLE001 - not a revert (a lost connection): the send path reports it as it always has
+            return None
+        return None if data is None else self.decoder.describe_revert(data, self.market.contract_type)
 
     def _fulfilled_by_us(self, request_id: int, from_block: int):
         """The Fulfilled log of `request_id` if this prover's transaction made it, else None."""
@@ -689,6 +707,20 @@ _MODEL_HASH_ABI = {
     "inputs": [],
     "outputs": [{"name": "", "type": "bytes32"}],
 }
+
+
+def _default_decoder(market, collections) -> RevertDecoder:
+    """The errors of the marketplace and of the served collections whose types Ape knows (those it deployed or
+    fetched): what Ape's own decoding would have found."""
+    types = [market.contract_type]
+    for address in collections:
+        try:
+            known = market.chain_manager.contracts.get(address, fetch_from_explorer=False, detect_proxy=False)
+        except Exception:  # noqa: BLE001 - an unknown type only leaves its errors in hex
+            known = None
+        if known is not None:
+            types.append(known)
+    return RevertDecoder(types)
 
 
 def served_models(manifest: Manifest, wanted: list[str] | None = None) -> dict[str, ModelArtifacts]:

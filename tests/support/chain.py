@@ -7,6 +7,8 @@ deploy the same compiled contracts here instead: the same anvil binary, just wit
 
 from __future__ import annotations
 
+from zkaigc import reverts
+from zkaigc.abi import web3_contract
 from zkaigc.localchain import Anvil
 
 
@@ -23,19 +25,13 @@ class PlainChain:
     def close(self):
         self.anvil.close()
 
-    def abi(self, contract_name: str) -> list[dict]:
-        """The ABI of a contract compiled by ape, as web3 takes it."""
-        contract_type = getattr(self.project, contract_name).contract_type
-        return [item.model_dump(mode="json", by_alias=True, exclude_none=True) for item in contract_type.abi]
-
     def at(self, contract_name: str, address: str):
         """A web3 contract for a contract compiled by ape, deployed at `address`."""
-        return self.w3.eth.contract(address=address, abi=self.abi(contract_name))
+        return web3_contract(self.w3, getattr(self.project, contract_name), address)
 
     def deploy(self, contract_name: str, *args, sender=None):
         """Deploy a contract compiled by ape; returns a web3 contract."""
-        bytecode = getattr(self.project, contract_name).contract_type.deployment_bytecode.bytecode
-        factory = self.w3.eth.contract(abi=self.abi(contract_name), bytecode=bytecode)
+        factory = web3_contract(self.w3, getattr(self.project, contract_name))
         receipt = self.wait(factory.constructor(*args).transact({"from": sender or self.deployer}))
         return self.at(contract_name, receipt.contractAddress)
 
@@ -71,9 +67,7 @@ def revert_data(call) -> bytes:
     try:
         call()
     except Exception as error:  # noqa: BLE001 - web3 raises ContractCustomError/ContractLogicError
-        data = getattr(error, "data", None) or (error.args[1] if len(error.args) > 1 else None)
-        if isinstance(data, dict):
-            data = data.get("data")
-        assert isinstance(data, str) and data.startswith("0x"), error
-        return bytes.fromhex(data[2:])
+        data = reverts.revert_data(error)
+        assert data is not None, error
+        return data
     raise AssertionError("the call did not revert")

@@ -12,6 +12,7 @@ from typing import Any
 
 from proofs.pipeline import ModelArtifacts, artifacts_of
 
+from ..abi import json_abi
 from ..manifest import Manifest
 
 #: The contracts the pages talk to.
@@ -23,7 +24,7 @@ def contract_docs(project, names: tuple[str, ...] = CONTRACTS) -> dict[str, dict
     out = {}
     for name in names:
         contract_type = getattr(project, name).contract_type
-        abi = [item.model_dump(mode="json", by_alias=True, exclude_none=True) for item in contract_type.abi]
+        abi = json_abi(contract_type)
         userdoc = contract_type.userdoc or {}
         errors = {
             signature: " ".join(doc.get("notice", "") for doc in docs if isinstance(doc, dict)).strip()
