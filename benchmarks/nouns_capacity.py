@@ -163,6 +163,7 @@ PROBES: dict[str, tuple] = {
     # only (a held-out head has no embedding).
     "trait latent, mlp h64": (lambda: MLP((64,), 3072), "traits", 0.0),
     "trait latent, mlp h256": (lambda: MLP((256,), 3072), "traits", 0.0),
+    "trait latent, mlp h512": (lambda: MLP((512,), 3072), "traits", 0.0),
 }
 
 
@@ -245,6 +246,7 @@ def circuit_floor(prove: bool) -> list[dict]:
             ("one hidden unit (the floor)", 1),
             ("nouns32 (64 hidden units)", 64),
             ("256 hidden units (settings only)", 256),
+            ("512 hidden units (settings only)", 512),
         ):
             work = Path(tmp) / str(hidden)
             _, s = settings_for(replace(NOUNS32.model, hidden=hidden), circuit, work)
