@@ -827,22 +827,21 @@ def test_skim_sends_only_the_forced_eth_to_the_recipient_if_the_owner_calls(
 
 def test_skim_reverts_if_caller_is_not_the_owner(market, claimed, micro, requested, stranger, accounts, force_eth):
     force_eth(market, 12_345)
-    before = snapshot(market, claimed, micro.sample.prompt, accounts[:5], [requested])
+    others = [a for a in accounts[:5] if a != stranger]
+    before = snapshot(market, claimed, micro.sample.prompt, others, [requested])
     with ape.reverts(market.OwnableUnauthorizedAccount, account=stranger.address):
         market.skim(stranger, sender=stranger)
-    assert snapshot(market, claimed, micro.sample.prompt, accounts[:5], [requested]) == before
+    assert snapshot(market, claimed, micro.sample.prompt, others, [requested]) == before
     assert market.surplus() == 12_345
 
 
 def test_skim_reverts_if_recipient_is_zero(market, claimed, micro, requested, deployer, accounts, force_eth):
     force_eth(market, 12_345)
-    before = snapshot(market, claimed, micro.sample.prompt, [a for a in accounts[:5] if a != deployer], [requested])
+    others = [a for a in accounts[:5] if a != deployer]
+    before = snapshot(market, claimed, micro.sample.prompt, others, [requested])
     with ape.reverts(market.InvalidRecipient):
         market.skim(ZERO, sender=deployer)
-    assert (
-        snapshot(market, claimed, micro.sample.prompt, [a for a in accounts[:5] if a != deployer], [requested])
-        == before
-    )
+    assert snapshot(market, claimed, micro.sample.prompt, others, [requested]) == before
     assert market.surplus() == 12_345
 
 
