@@ -90,22 +90,19 @@ abstract contract ERC7007Claimable is ERC7007, IERC7007Claimable {
     /// @dev The claimant of `tokenId`'s prompt; reverts with {ERC7007PromptNotClaimed} or {ERC7007ClaimExpired}
     /// unless the claim is live.
     function _liveClaimant(uint256 tokenId) internal view virtual returns (address) {
-        PromptClaim memory current = _claims[tokenId];
-        if (current.claimant == address(0)) revert ERC7007PromptNotClaimed(tokenId);
-        if (block.timestamp >= current.expiresAt) {
-            revert ERC7007ClaimExpired(tokenId, current.claimant, current.expiresAt);
-        }
-        return current.claimant;
+        return _requireLive(tokenId, _claims[tokenId]);
     }
 
     /// @dev On mint (see {ERC7007-_isMint}), requires a live claim whose claimant is the receiver, and consumes
     /// the claim. Transfers, burns and attempts to move a token that does not exist are left to ERC-721.
     function _update(address to, uint256 tokenId, address auth) internal virtual override returns (address) {
         if (_isMint(to, tokenId, auth)) {
-            address claimant = _liveClaimant(tokenId);
+            // One load and one store of the prompt's slot: the claim is checked and consumed from the same copy.
+            PromptClaim memory current = _claims[tokenId];
+            address claimant = _requireLive(tokenId, current);
             if (to != claimant) revert ERC7007ReceiverNotClaimant(tokenId, to, claimant);
             // Consumes the claim; a batch-minted token keeps its locator here (zero, the whole slot freed, else).
-            _claims[tokenId] = PromptClaim({claimant: address(0), expiresAt: 0, batchLocator: _batchLocator(tokenId)});
+            _claims[tokenId] = PromptClaim({claimant: address(0), expiresAt: 0, batchLocator: current.batchLocator});
         }
         return super._update(to, tokenId, auth);
     }
@@ -118,6 +115,16 @@ abstract contract ERC7007Claimable is ERC7007, IERC7007Claimable {
     /// @inheritdoc ERC7007
     function _setBatchLocator(uint256 tokenId, uint48 locator) internal virtual override {
         _claims[tokenId].batchLocator = locator;
+    }
+
+    /// @dev `current`'s claimant, `current` being `tokenId`'s claim; reverts with {ERC7007PromptNotClaimed} or
+    /// {ERC7007ClaimExpired} unless the claim is live. The one place a claim's liveness is decided.
+    function _requireLive(uint256 tokenId, PromptClaim memory current) private view returns (address) {
+        if (current.claimant == address(0)) revert ERC7007PromptNotClaimed(tokenId);
+        if (block.timestamp >= current.expiresAt) {
+            revert ERC7007ClaimExpired(tokenId, current.claimant, current.expiresAt);
+        }
+        return current.claimant;
     }
 
     /// @dev Deletes `commitment` if it is revealable now; reverts otherwise.

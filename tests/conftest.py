@@ -78,6 +78,27 @@ def compile_solidity():
     return compile_
 
 
+@pytest.fixture(scope="session")
+def force_eth(compile_solidity, deployer):
+    """Factory: send `amount` wei into `target` without calling it (a self-destructing contract, as ETH forced in
+    by selfdestruct arrives): no code of `target` runs, so a market counts it as its `surplus()`."""
+    source = """
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.20;
+contract ForcedEther {
+    constructor(address payable to) payable { selfdestruct(to); }
+}
+"""
+    container = compile_solidity(source, "ForcedEther")
+
+    def force(target, amount: int) -> None:
+        before = target.balance
+        container.deploy(target, value=amount, sender=deployer)
+        assert target.balance == before + amount
+
+    return force
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # ERC-7007 collections: models, their real verifiers, proven samples and collections.
 # ---------------------------------------------------------------------------------------------------------------

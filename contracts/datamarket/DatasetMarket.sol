@@ -2,24 +2,23 @@
 pragma solidity 0.8.20;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
-import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 
 import {IHalo2Verifier} from "../interfaces/IHalo2Verifier.sol";
 import {PricingCurve} from "../marketplace/libraries/PricingCurve.sol";
 import {CurveType} from "../marketplace/types/CurveType.sol";
-import {PullPayments} from "../payments/PullPayments.sol";
+import {Skimmable} from "../payments/Skimmable.sol";
 import {IRequestEscrow} from "../payments/interfaces/IRequestEscrow.sol";
 import {IDatasetMarket} from "./interfaces/IDatasetMarket.sol";
 
 /// @title DatasetMarket
 /// @notice Escrowed sales of decision trees trained on private datasets, paid only against a proof that the tree
 /// meets the customer's accuracy on the customer's test set. See {IDatasetMarket} and docs/datamarket.md.
-/// @dev The money rules are the model marketplace's, and so is the ledger that keeps them ({PullPayments}): every
+/// @dev The money rules are the model marketplace's, and so is the ledger that keeps them ({PullPayments}, inherited through {Skimmable}): every
 /// function that moves ETH is `nonReentrant` and finishes its state changes first; ETH handed back on the market's
 /// own initiative (excess payment, refunds) is pushed with {PUSH_GAS_LIMIT} gas and credited to the receiver if
 /// that fails; everything else is pulled by its owner to a recipient of its choice. Prices come from the same
 /// curve libraries ({PricingCurve}).
-contract DatasetMarket is IDatasetMarket, PullPayments, Ownable2Step {
+contract DatasetMarket is IDatasetMarket, Skimmable {
     /// @inheritdoc IDatasetMarket
     uint32 public constant MIN_FULFILMENT_WINDOW = 5 minutes;
 
@@ -71,16 +70,6 @@ contract DatasetMarket is IDatasetMarket, PullPayments, Ownable2Step {
             verifier: verifier, rows: rows, features: features, depth: depth, classes: classes, outputScale: outputScale
         });
         emit TemplateRegistered(templateId, verifier, rows, features, depth, classes, outputScale);
-    }
-
-    /// @inheritdoc IDatasetMarket
-    function skim(address payable to) external onlyOwner nonReentrant {
-        if (to == address(0)) revert InvalidRecipient();
-        uint256 amount = surplus();
-        // slither-disable-next-line incorrect-equality
-        if (amount == 0) revert NothingToWithdraw(msg.sender);
-        emit SurplusSkimmed(to, amount);
-        _send(to, amount);
     }
 
     // ------------------------------------------------------------------------------------------------- vendors
@@ -251,9 +240,11 @@ contract DatasetMarket is IDatasetMarket, PullPayments, Ownable2Step {
         return _totalEscrowed;
     }
 
-    /// @inheritdoc IDatasetMarket
-    function surplus() public view returns (uint256) {
-        return address(this).balance - (_totalEscrowed + _totalCredited());
+    // ------------------------------------------------------------------------------------------------ internal
+
+    /// @dev Escrowed requests and the ledger's credits: the invariant's terms but the surplus.
+    function _owed() internal view override returns (uint256) {
+        return _totalEscrowed + _totalCredited();
     }
 
     // ------------------------------------------------------------------------------------------------ private

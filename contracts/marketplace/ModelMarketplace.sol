@@ -2,12 +2,11 @@
 pragma solidity 0.8.20;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
-import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {IERC5313} from "@openzeppelin/contracts/interfaces/IERC5313.sol";
 import {ERC165Checker} from "@openzeppelin/contracts/utils/introspection/ERC165Checker.sol";
 
 import {IERC7007} from "../interfaces/IERC7007.sol";
-import {PullPayments} from "../payments/PullPayments.sol";
+import {Skimmable} from "../payments/Skimmable.sol";
 import {IRequestEscrow} from "../payments/interfaces/IRequestEscrow.sol";
 import {IModelMarketplace} from "./interfaces/IModelMarketplace.sol";
 import {IMarketplaceCollection} from "./interfaces/IMarketplaceCollection.sol";
@@ -17,7 +16,7 @@ import {CurveType} from "./types/CurveType.sol";
 /// @title ModelMarketplace
 /// @notice Escrowed pay-per-generation for zk-proven models listed as ERC-7007 collections, priced by bonding
 /// curves; the vendor is paid only on proven delivery. See {IModelMarketplace} and docs/marketplace.md.
-/// @dev Money moves by the three rules of {PullPayments}, the ledger it inherits. (1) Every function that moves
+/// @dev Money moves by the three rules of {PullPayments}, the ledger it inherits (through {Skimmable}). (1) Every function that moves
 /// ETH or calls a collection is `nonReentrant` and finishes its state changes before the external call. (2) ETH
 /// the marketplace has to hand back on its own initiative (a request's excess payment, a refund that anyone may
 /// trigger) is pushed with at most {PUSH_GAS_LIMIT} gas and no return data copied; if that fails it is credited
@@ -25,7 +24,7 @@ import {CurveType} from "./types/CurveType.sol";
 /// (3) Everything else is pulled by its owner, who picks the recipient. Pausing a listing only refuses new requests. Listings are unique per vendor
 /// (by collection, and per vendor by verifier and by model hash), so no account can occupy what another vendor
 /// needs; see docs/security.md.
-contract ModelMarketplace is IModelMarketplace, PullPayments, Ownable2Step {
+contract ModelMarketplace is IModelMarketplace, Skimmable {
     using ERC165Checker for address;
 
     /// @inheritdoc IModelMarketplace
@@ -255,18 +254,6 @@ contract ModelMarketplace is IModelMarketplace, PullPayments, Ownable2Step {
     }
 
     /// @inheritdoc IModelMarketplace
-    function skim(address payable to) external onlyOwner nonReentrant {
-        if (to == address(0)) revert InvalidRecipient();
-        uint256 amount = surplus();
-        // Strict equality is intended: it only rejects an empty sweep. Forcing ETH in can only make `amount`
-        // non-zero, which is what skim is for; it cannot make any other path fail.
-        // slither-disable-next-line incorrect-equality
-        if (amount == 0) revert NothingToWithdraw(msg.sender);
-        emit SurplusSkimmed(to, amount);
-        _send(to, amount);
-    }
-
-    /// @inheritdoc IModelMarketplace
     function renounceOwnership() public pure override(Ownable, IModelMarketplace) {
         revert OwnershipCannotBeRenounced();
     }
@@ -331,10 +318,11 @@ contract ModelMarketplace is IModelMarketplace, PullPayments, Ownable2Step {
         return _protocolFees;
     }
 
-    /// @inheritdoc IModelMarketplace
-    function surplus() public view returns (uint256) {
-        // The accounting invariant makes the balance at least the sum owed; ETH can only be added to it.
-        return address(this).balance - (_totalEscrowed + _totalCredited() + _protocolFees);
+    // ------------------------------------------------------------------------------------------------ internal
+
+    /// @dev Escrowed requests, the ledger's credits and the protocol fees: the invariant's terms but the surplus.
+    function _owed() internal view override returns (uint256) {
+        return _totalEscrowed + _totalCredited() + _protocolFees;
     }
 
     // ------------------------------------------------------------------------------------------------ private

@@ -4,6 +4,7 @@ pragma solidity 0.8.20;
 import {CurveType} from "../../marketplace/types/CurveType.sol";
 import {IPullPayments} from "../../payments/interfaces/IPullPayments.sol";
 import {IRequestEscrow} from "../../payments/interfaces/IRequestEscrow.sol";
+import {ISkimmable} from "../../payments/interfaces/ISkimmable.sol";
 
 /// @title Dataset market: pay for a model trained on a private dataset only if it meets your accuracy
 /// @notice The owner registers circuit *templates*: one ezkl verifier per tree shape (test rows, features, depth,
@@ -17,7 +18,7 @@ import {IRequestEscrow} from "../../payments/interfaces/IRequestEscrow.sol";
 /// @dev Accounting invariant, kept by every function: `address(this).balance == totalEscrowed() +
 /// totalRefundable() + totalEarnings() + surplus()`, where `surplus()` is ETH forced in without a call.
 /// The proof shows what the committed tree does on the test set, not how it was trained; see docs/datamarket.md.
-interface IDatasetMarket is IRequestEscrow, IPullPayments {
+interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
     /// @notice Lifecycle of a request. `Pending` ends in exactly one of `Fulfilled` or `Refunded`.
     enum RequestStatus {
         None,
@@ -158,9 +159,6 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments {
     /// @notice `requestId` expired unfulfilled and its `amount` went back to `customer` (sent, or credited).
     event Refunded(uint256 indexed requestId, address indexed customer, uint256 amount);
 
-    /// @notice The owner swept `amount` of ETH forced into the contract (owed to no one) to `to`.
-    event SurplusSkimmed(address indexed to, uint256 amount);
-
     // ---------------------------------------------------------------------------------------------- errors
 
     /// @notice `verifier` has no code.
@@ -231,9 +229,6 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments {
         uint8 classes,
         uint8 outputScale
     ) external returns (uint256 templateId);
-
-    /// @notice Sends {surplus} (ETH forced in, owed to no one) to `to`. Only the owner. Emits {SurplusSkimmed}.
-    function skim(address payable to) external;
 
     // ---------------------------------------------------------------------------------------------- vendors
 
@@ -306,7 +301,4 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments {
 
     /// @notice Templates, datasets and requests created so far; ids run from 1.
     function counts() external view returns (uint256 templates, uint256 datasets, uint256 requests);
-
-    /// @notice ETH held beyond what is owed: `balance - (escrowed + refundable + earnings)`.
-    function surplus() external view returns (uint256);
 }

@@ -3,6 +3,7 @@ pragma solidity 0.8.20;
 
 import {IPullPayments} from "../../payments/interfaces/IPullPayments.sol";
 import {IRequestEscrow} from "../../payments/interfaces/IRequestEscrow.sol";
+import {ISkimmable} from "../../payments/interfaces/ISkimmable.sol";
 import {CurveType} from "../types/CurveType.sol";
 
 /// @title Model marketplace: escrowed pay-per-generation with bonding-curve prices
@@ -15,7 +16,7 @@ import {CurveType} from "../types/CurveType.sol";
 /// @dev Accounting invariant, kept by every function: `address(this).balance == totalEscrowed() +
 /// totalRefundable() + totalEarnings() + protocolFees() + surplus()`, where `surplus()` is ETH forced in without a
 /// call (selfdestruct, block rewards), zero otherwise. See docs/marketplace.md.
-interface IModelMarketplace is IRequestEscrow, IPullPayments {
+interface IModelMarketplace is IRequestEscrow, IPullPayments, ISkimmable {
     /// @notice Lifecycle of a request. `Pending` ends in exactly one of `Fulfilled` or `Refunded`.
     enum RequestStatus {
         None,
@@ -129,9 +130,6 @@ interface IModelMarketplace is IRequestEscrow, IPullPayments {
 
     /// @notice The owner withdrew `amount` of protocol fees to `to`.
     event ProtocolFeesWithdrawn(address indexed to, uint256 amount);
-
-    /// @notice The owner swept `amount` of ETH forced into the contract (not owed to anyone) to `to`.
-    event SurplusSkimmed(address indexed to, uint256 amount);
 
     // ---------------------------------------------------------------------------------------------- errors
 
@@ -315,9 +313,6 @@ interface IModelMarketplace is IRequestEscrow, IPullPayments {
     /// @notice Sends all accrued protocol fees to `to`. Only the owner. Emits {ProtocolFeesWithdrawn}.
     function withdrawProtocolFees(address payable to) external;
 
-    /// @notice Sends {surplus} (ETH forced in, owed to no one) to `to`. Only the owner. Emits {SurplusSkimmed}.
-    function skim(address payable to) external;
-
     /// @notice Always reverts with {OwnershipCannotBeRenounced}: an ownerless marketplace would lock its protocol
     /// fees and surplus. Ownership moves only by the two-step transfer.
     function renounceOwnership() external;
@@ -363,7 +358,4 @@ interface IModelMarketplace is IRequestEscrow, IPullPayments {
 
     /// @notice Protocol fees accrued and not withdrawn.
     function protocolFees() external view returns (uint256);
-
-    /// @notice ETH held beyond what is owed: `balance - (escrowed + refundable + earnings + fees)`.
-    function surplus() external view returns (uint256);
 }
