@@ -88,8 +88,9 @@ abstract contract ERC7007Claimable is ERC7007, IERC7007Claimable {
     }
 
     /// @dev The claimant of `tokenId`'s prompt; reverts with {ERC7007PromptNotClaimed} or {ERC7007ClaimExpired}
-    /// unless the claim is live.
-    function _liveClaimant(uint256 tokenId) internal view virtual returns (address) {
+    /// unless the claim is live. Not virtual: {_update} enforces the same rule ({_requireLive}) on every mint, so an
+    /// override here could only make the fail-fast check disagree with the mint.
+    function _liveClaimant(uint256 tokenId) internal view returns (address) {
         return _requireLive(tokenId, _claims[tokenId]);
     }
 
