@@ -94,34 +94,28 @@ class RevertDecoder:
         """Every error of every contract the project compiles."""
         return cls(project.contracts.values())
 
-    def decode(self, data: bytes) -> str:
-        """`Name(arg, ...)` for revert data, or its hex when the selector is unknown."""
+    def decode(self, data: bytes, named: bool = False) -> str:
+        """`Name(arg, ...)` for revert data (`Name(name=arg, ...)` with `named`, built-ins stay positional), or its
+        hex when the selector is unknown."""
         known = self.errors.get(bytes(data[:4]))
         if known is None:
             return _unknown(data)
-        name, types, _ = known
-        try:
-            args = decode(types, bytes(data[4:]))
-        except Exception:  # noqa: BLE001 - malformed arguments: the name alone still says what happened
-            return f"{name}(?)"
-        return f"{name}({', '.join(_show(a) for a in args)})"
-
-    def describe_revert(self, data: bytes, called=None) -> str:
-        """A one-line reason for the revert data of a call to a contract of type `called`, worded as `describe` words
-        the error Ape raises for it: `Name(arg=value, ...)` for an error `called` declares (Ape decodes those with
-        its ABI), `Name(value, ...)` as `decode` for any other (a collection's error bubbling up through the
-        marketplace, the built-in `Error`/`Panic`)."""
-        known = self.errors.get(bytes(data[:4]))
-        declared = {keccak(text=_signature(abi)[0])[:4] for abi in getattr(called, "abi", []) if abi.type == "error"}
-        if known is None or known[2] is None or bytes(data[:4]) not in declared:
-            return self.decode(data)
         name, types, names = known
         try:
             args = decode(types, bytes(data[4:]))
         except Exception:  # noqa: BLE001 - malformed arguments: the name alone still says what happened
             return f"{name}(?)"
+        if not named or names is None:
+            return f"{name}({', '.join(_show(a) for a in args)})"
         shown = (_show(to_checksum_address(a) if t == "address" else a) for t, a in zip(types, args, strict=True))
         return f"{name}({', '.join(f'{k}={v}' for k, v in zip(names, shown, strict=True))})"
+
+    def describe_revert(self, data: bytes, called=None) -> str:
+        """A one-line reason for the revert data of a call to a contract of type `called`, worded as `describe` words
+        the error Ape raises for it: arguments named for an error `called` declares (Ape decodes those with its ABI),
+        positional for any other (a collection's error bubbling up through the marketplace, `Error`/`Panic`)."""
+        declared = {keccak(text=_signature(abi)[0])[:4] for abi in getattr(called, "abi", []) if abi.type == "error"}
+        return self.decode(data, named=bytes(data[:4]) in declared)
 
     def describe(self, err: BaseException) -> str:
         """A one-line reason for a failed call or transaction."""
