@@ -167,19 +167,6 @@ PROBES: dict[str, tuple] = {
 }
 
 
-def eval_splits_with_seeds() -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
-    """`nouns_train.eval_splits`' images with the seeds they were composited from (the same draws, in order)."""
-    art = nouns.load_art()
-    train_heads, val_heads = nouns.head_split(art)
-    rng = np.random.default_rng(10_000 + NOUNS32.model.seed)
-    seeds = {
-        split: nouns.sample_seeds(art, nouns_train.N_EVAL, rng, heads)
-        for split, heads in (("unseen_heads", val_heads), ("unseen_combos", train_heads))
-    }
-    images = nouns_train.eval_splits(NOUNS32.model)
-    return {split: (images[split], torch.from_numpy(seeds[split])) for split in images}
-
-
 def train_probe(name: str, steps: int, seed: int = 0) -> tuple[dict, torch.Tensor]:
     """Train one probe (float) and measure it on the held-out splits; returns its row and a preview grid."""
     make, kind, prior = PROBES[name]
@@ -219,7 +206,9 @@ def train_probe(name: str, steps: int, seed: int = 0) -> tuple[dict, torch.Tenso
         sched.step()
     row: dict = {"probe": name, "steps": steps, "train_s": round(time.perf_counter() - start, 1)}
     with torch.no_grad():
-        for split, (x, split_seeds) in eval_splits_with_seeds().items():
+        images = nouns_train.eval_splits(NOUNS32.model)
+        for split, split_seeds in nouns_train.eval_seeds(NOUNS32.model).items():
+            x, split_seeds = images[split], torch.from_numpy(split_seeds)
             if kind == "traits" and split == "unseen_heads":
                 continue
             code = encoder(split_seeds if kind == "traits" else x)

@@ -43,15 +43,22 @@ def rendered(model: AutoEncoder, z: torch.Tensor) -> torch.Tensor:
     return model.decoder.art(z) / model.cfg.out_top
 
 
-def eval_splits(cfg: ModelConfig) -> dict[str, torch.Tensor]:
-    """Fixed evaluation Nouns: `unseen_heads` (held-out head ids) and `unseen_combos` (training parts, new seeds)."""
+def eval_seeds(cfg: ModelConfig) -> dict[str, np.ndarray]:
+    """The fixed evaluation seeds (N_EVAL, 5): `unseen_heads` (held-out head ids) and `unseen_combos` (training
+    parts, new seeds)."""
     art = nouns.load_art()
     train_heads, val_heads = nouns.head_split(art)
     rng = np.random.default_rng(10_000 + cfg.seed)
     return {
-        "unseen_heads": nouns.to_tensor(nouns.composite(art, nouns.sample_seeds(art, N_EVAL, rng, val_heads))),
-        "unseen_combos": nouns.to_tensor(nouns.composite(art, nouns.sample_seeds(art, N_EVAL, rng, train_heads))),
+        "unseen_heads": nouns.sample_seeds(art, N_EVAL, rng, val_heads),
+        "unseen_combos": nouns.sample_seeds(art, N_EVAL, rng, train_heads),
     }
+
+
+def eval_splits(cfg: ModelConfig) -> dict[str, torch.Tensor]:
+    """The evaluation Nouns of `eval_seeds`, (N_EVAL, 3, 32, 32) per split."""
+    art = nouns.load_art()
+    return {split: nouns.to_tensor(nouns.composite(art, seeds)) for split, seeds in eval_seeds(cfg).items()}
 
 
 @torch.no_grad()
