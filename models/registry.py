@@ -112,10 +112,34 @@ _NOUNS32 = _pixel(
     "nouns32", dataset="nouns", circuit=_NOUNS_CIRCUIT, image_size=32, kind="mlp", hidden=64, render=1, steps=20000
 )
 
+# The showcase: a Noun's five trait ids -> its 32×32 RGB image, drawn ×2 (64×64, the grant's bitmap size). The
+# prompt is the Noun (models/traits.py): trait ids -> one-hot product -> 256 hidden units -> sigmoid digits, every
+# step in the circuit. 4 inner columns fit its ~214k rows in logrows 18 (3 would need 19). The sigmoid lookup's
+# range spans the pre-activations of every valid prompt (`models.traits.certified_range`, checked by the tests).
+_NOUNS = ModelSpec(
+    ModelConfig(
+        name="nouns",
+        dataset="nouns",
+        kind="traits",
+        channels=3,
+        image_size=64,
+        render=2,
+        latent_dim=5,
+        hidden=256,
+        out_bits=8,
+        steps=20000,
+        batch_size=64,
+        lr=3e-3,
+    ),
+    replace(PIXEL_CIRCUIT, num_inner_cols=4, lookup_range=(-32768, 32768)),
+    role="showcase",
+)
+
 REGISTRY: dict[str, ModelSpec] = {
     spec.name: spec
     for spec in (
         _MICRO,
+        _NOUNS,
         _PIXEL32,
         # A 64×64 bitmap: pixel32's network and proven art grid (the same circuit), drawn nearest ×4. The
         # pixel-art data at 64 is the same 16×16 art upsampled, so a separate training would learn the same map.

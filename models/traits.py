@@ -20,6 +20,7 @@ lost 4 dB (its weights and the hidden units share one 2^-7 grid, 128× coarser t
 
 from __future__ import annotations
 
+import math
 from functools import cached_property
 
 import numpy as np
@@ -39,6 +40,15 @@ def counts() -> tuple[int, ...]:
     """Ids per prompt byte: (backgrounds, bodies, accessories, heads, glasses)."""
     art = nouns.load_art()
     return (len(art.backgrounds), *(art.count(k) for k in nouns.LAYERS))
+
+
+#: The prompt's bytes, in order: the part kind each one names.
+KINDS = ("background", "body", "accessory", "head", "glasses")
+
+
+def prompt_space() -> dict:
+    """The prompt space as the artifacts record it: `prompt_names` and `prompt_limits` (ids per byte)."""
+    return {"prompt_names": list(KINDS), "prompt_limits": list(counts())}
 
 
 def covered_mask() -> np.ndarray:
@@ -122,6 +132,29 @@ class TraitDecoder(QuantMixin, nn.Module):
     def one_hot_source(self) -> torch.Tensor:
         """(452,) which prompt byte each one-hot position reads."""
         return torch.cat([torch.full((k,), i) for i, k in enumerate(self.counts)])
+
+
+@torch.no_grad()
+def certified_range(decoder: TraitDecoder) -> tuple[int, int]:
+    """Bounds (lo, hi) of every sigmoid input over every valid prompt, as integers at scale 2^act_bits.
+
+    Interval arithmetic, sound for all 2·30·143·254·23 prompts at once: a hidden unit's pre-activation is a sum
+    over the five kinds, so its extremes are the sums of each kind's extreme table entry; each output then takes
+    every hidden unit at the end of its interval that moves it furthest. The circuit's lookup range must contain
+    (lo, hi), or some prompt would have no witness (`proofs build` refuses such a circuit).
+    """
+    scale = 2**decoder.act_bits
+    offsets = [0, *np.cumsum(decoder.counts)]
+    parts = [decoder.table[a:b] for a, b in zip(offsets[:-1], offsets[1:], strict=True)]
+    hi = torch.relu(decoder.b1 + sum(t.max(0).values for t in parts))  # (H,)
+    lo = torch.relu(decoder.b1 + sum(t.min(0).values for t in parts))  # (H,)
+    w, b = decoder.fc2.weight, decoder.fc2.bias  # (N, H), (N,)
+    top = b + (w.clamp(min=0) * hi).sum(1) + (w.clamp(max=0) * lo).sum(1)
+    bottom = b + (w.clamp(min=0) * lo).sum(1) + (w.clamp(max=0) * hi).sum(1)
+    # One step of slack each way for ezkl's rounding of y.
+    return int(math.floor(min(bottom.min(), decoder.bg.min()) * scale)) - 1, int(
+        math.ceil(max(top.max(), decoder.bg.max()) * scale)
+    ) + 1
 
 
 class ProvenTraitDecoder(nn.Module):

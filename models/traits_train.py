@@ -24,6 +24,7 @@ import torch.nn.functional as F
 
 from . import nouns
 from .config import ModelConfig
+from .model import AutoEncoder
 from .quant import set_quant, snap_weights
 from .train import psnr
 
@@ -65,10 +66,9 @@ def quality(decoder, seeds: np.ndarray, images: torch.Tensor, palette: np.ndarra
     }
 
 
-def train(cfg: ModelConfig, log=print, refresh: int = 200) -> tuple[torch.nn.Module, dict]:
-    """Train the trait decoder of `cfg` deterministically; returns it (QAT, snapped) and its metrics with the
-    loss curve."""
-    from .traits import TraitDecoder
+def train(cfg: ModelConfig, log=print, refresh: int = 200) -> tuple[AutoEncoder, dict]:
+    """Train the trait decoder of `cfg` deterministically; returns the model (QAT, snapped; its decoder is the
+    trait decoder) and its metrics with the loss curve."""
 
     torch.manual_seed(cfg.seed)
     gen = torch.Generator().manual_seed(cfg.seed)
@@ -79,7 +79,8 @@ def train(cfg: ModelConfig, log=print, refresh: int = 200) -> tuple[torch.nn.Mod
     eval_images = nouns.to_tensor(nouns.composite(art, evals))
     held = {tuple(s) for s in evals.tolist()}
 
-    decoder = TraitDecoder(cfg)
+    model = AutoEncoder(cfg)
+    decoder = model.decoder
     opt = torch.optim.Adam(decoder.parameters(), lr=cfg.lr)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=cfg.steps, pct_start=0.1)
     qat_step = int(cfg.steps * cfg.qat_start)
@@ -116,7 +117,7 @@ def train(cfg: ModelConfig, log=print, refresh: int = 200) -> tuple[torch.nn.Mod
     metrics["train_seconds"] = round(time.perf_counter() - start, 1)
     log(json.dumps(metrics, indent=2))
     metrics["curve"] = curve
-    return decoder, metrics
+    return model, metrics
 
 
 @torch.no_grad()
