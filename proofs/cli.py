@@ -27,6 +27,7 @@ from models.errors import ZkaigcError
 
 from . import build as builder
 from . import style, traits, trees
+from .files import CACHE_ROOT
 from .pipeline import ModelArtifacts, committed_models
 from .progress import log
 from .prompts import random_prompt
@@ -34,6 +35,8 @@ from .srs import commit_dev_srs
 
 #: Development SRS files up to this logrows are committed (k18 is about 32 MB); larger ones stay in the cache.
 MAX_COMMITTED_SRS_LOGROWS = 18
+#: Where `text` writes its preview unless told (gitignored).
+PREVIEWS = CACHE_ROOT / "previews"
 
 
 def _prompt_arg(value: str) -> bytes:
@@ -41,6 +44,23 @@ def _prompt_arg(value: str) -> bytes:
         return bytes.fromhex(value.removeprefix("0x"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"not hex: {value!r}") from None
+
+
+def _text(args: argparse.Namespace) -> int:
+    """`python -m proofs text`: the trait list, or a text's prompt, Noun and preview (raises ZkaigcError)."""
+    if args.list:
+        for kind, names in traits.trait_names().items():
+            print(f"{kind} ({len(names)}): {', '.join(names)}")
+        return 0
+    if args.text is None:
+        raise traits.TraitError(f"no text: name traits, e.g. {traits.EXAMPLE!r}, or --list them")
+    prompt, seed = traits.prompt_for_text(args.text, args.model)
+    out = args.out or PREVIEWS / f"text-{args.model}-{prompt.hex()}.png"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    style.preview(args.model, prompt, out)
+    reply = {"model": args.model, "prompt": "0x" + prompt.hex(), "noun": traits.describe(seed), "preview": str(out)}
+    print(json.dumps(reply, indent=1))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,27 +92,21 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--model", default=style.STYLE_MODEL, help=f"a committed model (default {style.STYLE_MODEL})")
     e.add_argument("--out", type=Path, help="preview PNG (default <image stem>-<model>.png beside the image)")
     t = sub.add_parser("text", help="a text naming Nouns traits -> the prompt and the preview of its proven image")
-    t.add_argument("text", help="e.g. 'head: shark, glasses: red' (kinds: background, body, accessory, head, glasses)")
-    t.add_argument("--model", default=style.STYLE_MODEL, help=f"a committed model (default {style.STYLE_MODEL})")
-    t.add_argument("--out", type=Path, default=Path("text-prompt.png"), help="preview PNG (default text-prompt.png)")
+    t.add_argument("text", nargs="?", help=f"e.g. {traits.EXAMPLE!r} (kinds: {', '.join(traits.KINDS)})")
+    t.add_argument("--model", default=style.STYLE_MODEL, help=f"a trait model (default {style.STYLE_MODEL})")
+    t.add_argument("--out", type=Path, help=f"preview PNG (default {PREVIEWS}/text-<prompt>.png)")
+    t.add_argument("--list", action="store_true", help="print every trait name per kind and exit")
     args = p.parse_args(argv)
     os.environ.setdefault("RUST_LOG", "error")
     try:
         if args.cmd == "text":
-            prompt, seed = traits.prompt_for_text(args.text, args.model)
-            style.preview(args.model, prompt, args.out)
-            reply = {
-                "model": args.model,
-                "prompt": "0x" + prompt.hex(),
-                "noun": traits.describe(seed),
-                "preview": str(args.out),
-            }
-            print(json.dumps(reply, indent=1))
-            return 0
+            return _text(args)
         if args.cmd == "encode":
             out = args.out or args.image.with_name(f"{args.image.stem}-{args.model}.png")
             result = style.encode(args.image, args.model, preview=out)
             reply = {"model": args.model, "prompt": "0x" + result.prompt.hex(), "preview": str(out)}
+            if style.is_trait_model(args.model):  # the prompt is a Noun: say which
+                reply["noun"] = traits.describe(result.prompt)
             print(json.dumps(reply, indent=1))
             return 0
         if args.cmd in ("build", "build-tree"):

@@ -1,9 +1,12 @@
-"""Style transfer: any image -> the int8 prompt whose proven image is that picture drawn as a Noun.
+"""Style transfer: any image -> the prompt whose proven image is that picture drawn as a Noun.
 
-The image is cropped to a centred square and resized to the model's input (32×32, area averaging); the model's
-encoder (off-chain, not proven) maps it to a latent, which is rounded to the int8 prompt. The preview is not the
-PyTorch decoder's output but the circuit's own: ezkl's `gen_witness` on the compiled circuit, decoded from its
-public outputs exactly as a proof's instances are, so the preview equals the image a mint of that prompt shows.
+The image is cropped to a centred square and resized to the model's input (32×32, area averaging). A trait model
+(`nouns`: the prompt is a Noun's five trait ids) takes the traits whose composited Noun looks most like the photo
+(`photo_traits`: a deterministic coordinate-descent search over the real art, off-chain and not proven); a
+latent model (pixel32, micro) runs its encoder (off-chain, not proven) and rounds the latent to the int8 prompt.
+The preview is not the PyTorch decoder's output but the circuit's own: ezkl's `gen_witness` on the compiled
+circuit, decoded from its public outputs exactly as a proof's instances are, so the preview equals the image a
+mint of that prompt shows.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from .pipeline import ModelArtifacts, artifacts_of
 from .prompts import latent_of
 
 #: The model style transfer draws with unless told otherwise.
-STYLE_MODEL = "nouns32"
+STYLE_MODEL = "nouns"
 
 
 class ImageError(ProofError):
@@ -58,11 +61,20 @@ def load_image(source: str | Path | Image.Image, size: int, channels: int = 3) -
     return arr[None] if arr.ndim == 2 else arr.transpose(2, 0, 1)
 
 
-def encoder_input(model_name: str) -> tuple[int, int]:
-    """(channels, side) of the images a model's encoder takes: its checkpoint's (a derived model keeps its base
-    model's encoder)."""
+def is_trait_model(model_name: str) -> bool:
+    """Whether a registered model's prompt is a Noun's trait ids (models/traits.py) rather than a latent."""
     from models import registry
 
+    return registry.get(model_name).model.kind == "traits"
+
+
+def encoder_input(model_name: str) -> tuple[int, int]:
+    """(channels, side) of the images a model's encoder takes: its checkpoint's (a derived model keeps its base
+    model's encoder); a trait model compares photos with the 32×32 RGB art."""
+    from models import nouns, registry
+
+    if is_trait_model(model_name):
+        return 3, nouns.SIZE
     base = registry.get(registry.get(model_name).checkpoint_name).model
     return base.channels, base.image_size
 
@@ -77,13 +89,87 @@ def encoder(model_name: str):
 
 
 def prompt_for(image: np.ndarray, model_name: str = STYLE_MODEL) -> bytes:
-    """The int8 prompt the model's (unproven) encoder gives a (C, H, W) image in [0, 1]."""
+    """The prompt a (C, H, W) image in [0, 1] gets: a trait model's photo search, else the (unproven) encoder's
+    int8 latent."""
     import torch
 
+    if is_trait_model(model_name):
+        return bytes(int(i) for i in photo_traits(image))
     encoding = artifacts_of(model_name).encoding()
     with torch.no_grad():
         z = encoder(model_name)(torch.from_numpy(image)[None])[0].tolist()  # (latent_dim,)
     return encoding.encode_prompt(encoding.quantize_latent(z))
+
+
+#: σ in pixels of the Gaussian blur applied to both the photo and each candidate Noun before comparing: a photo
+#: has no pixel-art edges to match, so colour layout (where the light, dark and coloured masses are) decides.
+PHOTO_BLUR = 1.5
+#: The kinds in the order each pass revisits them (prompt byte indices): background, then the largest parts.
+SEARCH_ORDER = (0, 3, 1, 4, 2)
+#: Random starts of the search besides the classifier's reading of the photo (fixed: the search is deterministic).
+SEARCH_STARTS = 3
+SEARCH_PASSES = 4
+
+
+def _blur(images: np.ndarray, sigma: float = PHOTO_BLUR) -> np.ndarray:
+    """Separable Gaussian blur of (N, H, W, 3) float images, edges replicated."""
+    r = max(1, int(3 * sigma))
+    k = np.exp(-0.5 * (np.arange(-r, r + 1) / sigma) ** 2).astype(np.float32)
+    k /= k.sum()
+    h, w = images.shape[1:3]
+    pad = np.pad(images, ((0, 0), (r, r), (r, r), (0, 0)), mode="edge")
+    rows = sum(k[i] * pad[:, i : i + h] for i in range(2 * r + 1))  # (N, H, W + 2r, 3)
+    return sum(k[i] * rows[:, :, i : i + w] for i in range(2 * r + 1))
+
+
+def _search_starts(image: np.ndarray, art) -> list[np.ndarray]:
+    """The classifier's reading of the photo (trained on real Nouns, it sees the photo as the nearest Noun), then
+    fixed random Nouns, so one odd first guess cannot trap the descent."""
+    from models import classifier, nouns
+    from models.errors import CheckpointMissingError
+
+    rng = np.random.default_rng(0)
+    starts = list(nouns.sample_seeds(art, SEARCH_STARTS, rng, np.arange(art.count("heads"))))
+    try:
+        starts.insert(0, classifier.predict(classifier.load(), image[None].astype(np.float32))[0])
+    except CheckpointMissingError:  # a fresh clone has it committed; without it the random starts still work
+        pass
+    return starts
+
+
+def photo_traits(image: np.ndarray) -> np.ndarray:
+    """The trait ids (5,) whose composited Noun is nearest a (3, 32, 32) image in [0, 1], both blurred.
+
+    Coordinate descent over the five kinds: each step tries every id of one kind with the others fixed (all 254
+    heads at once, vectorised) and keeps the best; passes repeat until nothing changes. From each start in
+    `_search_starts`; the best end wins (ties: the first). Deterministic.
+    """
+    from models import nouns
+
+    art = nouns.load_art()
+    counts = (len(art.backgrounds), *(art.count(k) for k in nouns.LAYERS))
+    target = _blur(np.asarray(image, np.float32).transpose(1, 2, 0)[None])[0]
+
+    def cost(seeds: np.ndarray) -> np.ndarray:
+        drawn = nouns.composite(art, seeds).astype(np.float32) / 255.0
+        return ((_blur(drawn) - target) ** 2).mean(axis=(1, 2, 3))
+
+    best_cost, best = np.inf, None
+    for start in _search_starts(image, art):
+        seed = np.array(start, np.int64)
+        for _ in range(SEARCH_PASSES):
+            before = seed.copy()
+            for k in SEARCH_ORDER:
+                candidates = np.repeat(seed[None], counts[k], axis=0)
+                candidates[:, k] = np.arange(counts[k])
+                costs = cost(candidates)
+                seed[k] = int(np.argmin(costs))
+                score = float(costs[seed[k]])
+            if (seed == before).all():
+                break
+        if score < best_cost:
+            best_cost, best = score, seed
+    return best
 
 
 def circuit_output(art: ModelArtifacts, prompt: bytes, workdir: Path) -> bytes:

@@ -1,16 +1,17 @@
-"""Text prompts that name Nouns traits: "head: shark, glasses: red" -> the model's int8 prompt, deterministically.
+"""Text prompts that name Nouns traits: "head: shark, glasses: red" -> the trait model's prompt, deterministically.
 
 Each `kind: name` pair picks a part (kinds: background, body, accessory, head, glasses; a name matches a trait
-exactly, else the shortest trait name containing it, e.g. glasses "red" -> "square-red"). Parts the text does
-not name are drawn from the SHA-256 of the normalised text, so one text always gives one Noun. That Noun is
-composited from the real art and encoded into the int8 prompt: the encoder's latent, refined by fitting it
-through the int8 decoder to that Noun (`models.nouns_train.invert`); the proof then covers prompt -> image.
-The text -> prompt step is deterministic and anyone can recompute it from the checkpoint, but it runs
-off-chain: the circuit proves the decoder, not the trait lookup.
+exactly, else the shortest trait name containing it, e.g. glasses "red" -> "square-red"; backgrounds are "cool"
+and "warm"). Parts the text does not name are drawn from the SHA-256 of the normalised text, so one text always
+gives one Noun. The prompt of a trait model (`nouns`, models/traits.py) IS that Noun: its five id bytes in
+`models.traits.KINDS` order, so the text -> prompt step is a lookup anyone can redo from the names alone, and the
+circuit proves everything from the prompt bytes to the image. A name that matches nothing is a one-line error
+naming the closest trait names (`difflib`).
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 
@@ -18,13 +19,17 @@ import numpy as np
 
 from .errors import ProofError
 
-#: Text kind -> the part kinds of models.nouns (background is the first seed entry, not a part).
+#: Text kind -> the part kinds of models.nouns (background is the first seed entry, not a part). The order is the
+#: prompt's byte order (models.traits.KINDS).
 KINDS = {"background": None, "body": "bodies", "accessory": "accessories", "head": "heads", "glasses": "glasses"}
 ALIASES = {"bg": "background", "bodies": "body", "accessories": "accessory", "heads": "head", "glass": "glasses"}
+#: The two background colours by name: cool (#d5d7e1) and warm (#e1d7d5), in the art's order.
+BACKGROUNDS = ("cool", "warm")
+EXAMPLE = "head: shark, glasses: red"
 
 
 class TraitError(ProofError):
-    """A text prompt that does not parse or names an unknown trait."""
+    """A text prompt that does not parse or names an unknown trait, or a model that takes no trait prompt."""
 
 
 def normalise(text: str) -> str:
@@ -33,18 +38,30 @@ def normalise(text: str) -> str:
     return re.sub(r"\s*([:,])\s*", r"\1", text)
 
 
+def trait_names(art=None) -> dict[str, list[str]]:
+    """Every trait name, by text kind, in id order (a name's index is its prompt byte)."""
+    from models import nouns
+
+    art = art or nouns.load_art()
+    return {kind: list(BACKGROUNDS) if part is None else art.trait_names(part) for kind, part in KINDS.items()}
+
+
 def _pick(names: list[str], wanted: str, kind: str) -> int:
     lower = [n.lower() for n in names]  # texts are normalised to lower case ("ghost-B" is "ghost-b")
     if wanted in lower:
         return lower.index(wanted)
     hits = sorted((len(n), i) for i, n in enumerate(lower) if wanted in n)
-    if not hits:
-        raise TraitError(f"no {kind} trait matches {wanted!r}")
-    return hits[0][1]
+    if hits:
+        return hits[0][1]
+    close = difflib.get_close_matches(wanted, lower, n=4, cutoff=0.5)
+    hint = f"closest: {', '.join(names[lower.index(c)] for c in close)}" if close else "none is close"
+    raise TraitError(f"no {kind} trait matches {wanted!r}; {hint} (`python -m proofs text --list` lists them)")
 
 
 def parse(text: str) -> dict[str, str]:
     """'head: shark, glasses: red' -> {'head': 'shark', 'glasses': 'red'} (kinds checked, names not yet)."""
+    if not normalise(text).strip(","):
+        raise TraitError(f"empty text: name at least one trait, e.g. {EXAMPLE!r}")
     wanted: dict[str, str] = {}
     for item in filter(None, normalise(text).split(",")):
         if ":" not in item:
@@ -52,57 +69,57 @@ def parse(text: str) -> dict[str, str]:
         kind, name = item.split(":", 1)
         kind = ALIASES.get(kind, kind)
         if kind not in KINDS:
-            raise TraitError(f"unknown trait kind {kind!r} (kinds: {', '.join(KINDS)})")
+            close = difflib.get_close_matches(kind, list(KINDS), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise TraitError(f"unknown trait kind {kind!r}{hint} (kinds: {', '.join(KINDS)})")
         if not name:
             raise TraitError(f"no name for {kind!r}")
+        if kind in wanted:  # two names for one part: no Noun has both, so say so rather than drop one
+            raise TraitError(f"{kind!r} is named twice")
         wanted[kind] = name.replace(" ", "-")
     return wanted
 
 
 def seed_of(text: str, art) -> np.ndarray:
     """The Noun seed (background, body, accessory, head, glasses) a text names, the rest from its hash."""
-    from models import nouns
-
     wanted = parse(text)
+    names = trait_names(art)
     digest = hashlib.sha256(normalise(text).encode()).digest()
-    counts = [len(art.backgrounds)] + [art.count(k) for k in nouns.LAYERS]
-    seed = [int.from_bytes(digest[4 * i : 4 * i + 4], "big") % n for i, n in enumerate(counts)]
-    for i, (kind, part_kind) in enumerate(KINDS.items()):
-        if kind not in wanted:
-            continue
-        if part_kind is None:  # backgrounds are named by colour: cool (#d5d7e1) or warm (#e1d7d5)
-            seed[i] = _pick(["cool", "warm"], wanted[kind], kind)
-        else:
-            seed[i] = _pick(art.trait_names(part_kind), wanted[kind], kind)
+    seed = [int.from_bytes(digest[4 * i : 4 * i + 4], "big") % len(names[k]) for i, k in enumerate(KINDS)]
+    for i, kind in enumerate(KINDS):
+        if kind in wanted:
+            seed[i] = _pick(names[kind], wanted[kind], kind)
     return np.array(seed)
 
 
-def describe(seed: np.ndarray) -> dict[str, str]:
-    """A seed's trait names, by text kind."""
+def describe(seed) -> dict[str, str]:
+    """A seed's (or a trait prompt's bytes') trait names, by text kind."""
+    names = trait_names()
+    return {kind: names[kind][int(seed[i])] for i, kind in enumerate(KINDS)}
+
+
+def trait_models() -> list[str]:
+    """The registered models whose prompt is a Noun's trait ids."""
+    from models import registry
+
+    return [n for n in registry.names() if registry.get(n).model.kind == "traits"]
+
+
+def require_trait_model(model_name: str) -> None:
+    """Nothing if `model_name` takes trait prompts; else a one-line TraitError (UnknownModelError if unknown)."""
+    from models import registry
+
+    if registry.get(model_name).model.kind != "traits":
+        raise TraitError(
+            f"model {model_name!r} takes a latent, not trait ids; text prompts need a trait model "
+            f"({', '.join(trait_models())})"
+        )
+
+
+def prompt_for_text(text: str, model_name: str = "nouns") -> tuple[bytes, np.ndarray]:
+    """The prompt of a trait text for a trait model (the Noun's five id bytes), and that Noun's seed."""
     from models import nouns
 
-    art = nouns.load_art()
-    out = {"background": ["cool", "warm"][int(seed[0])]}
-    for i, (kind, part_kind) in enumerate(list(KINDS.items())[1:], start=1):
-        out[kind] = art.trait_names(part_kind)[int(seed[i])]
-    return out
-
-
-def prompt_for_text(text: str, model_name: str = "nouns32") -> tuple[bytes, np.ndarray]:
-    """The int8 prompt of a trait text (the latent fitted to the Noun it names), and that Noun's seed."""
-    import torch
-
-    from models import nouns
-    from models.model import load_model
-    from models.nouns_train import invert
-
-    from .pipeline import artifacts_of
-
-    art = nouns.load_art()
-    seed = seed_of(text, art)
-    image = nouns.to_tensor(nouns.composite(art, seed[None]))  # (1, 3, 32, 32)
-    model, _ = load_model(model_name)
-    torch.manual_seed(0)  # the refinement is deterministic on its own; this pins any library randomness too
-    latent = invert(model, image)[0].tolist()
-    encoding = artifacts_of(model_name).encoding()
-    return encoding.encode_prompt(encoding.quantize_latent(latent)), seed
+    require_trait_model(model_name)
+    seed = seed_of(text, nouns.load_art())
+    return bytes(int(i) for i in seed), seed
