@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from proofs import style
+from models import nouns
+from models import traits as trait_model
+from proofs import style, traits
 from proofs.build import prove_prompt
 from proofs.pipeline import ModelArtifacts, committed_models
 
@@ -70,13 +72,54 @@ def test_encode_cli_prints_one_line_error_if_file_is_not_an_image(tmp_path):
     assert "Traceback" not in run.stderr
 
 
-@pytest.mark.skipif("nouns32" not in committed_models(), reason="nouns32 is not built")
-def test_encode_cli_prints_a_nouns32_prompt_and_writes_its_preview_if_given_a_photo(gradient, tmp_path):
+def test_photo_traits_is_deterministic_and_a_valid_prompt_if_given_a_photo(gradient):
+    image = style.load_image(gradient, 32)
+    seed = style.photo_traits(image)
+    assert (style.photo_traits(image) == seed).all()
+    assert seed.shape == (5,) and ((0 <= seed) & (seed < np.array(trait_model.counts()))).all()
+    assert style.prompt_for(image, "nouns") == bytes(int(i) for i in seed)
+
+
+@pytest.mark.parametrize("index", [0, 1, 2])
+def test_photo_traits_draws_the_same_noun_if_the_photo_is_a_noun(index):
+    """A real Noun as the photo: the search finds a Noun with exactly its pixels (ids may differ only where a part
+    is wholly hidden, e.g. a body under a full-body accessory)."""
+    art = nouns.load_art()
+    seed = nouns.sample_seeds(art, 3, np.random.default_rng(11), np.arange(art.count("heads")))[index]
+    photo = nouns.to_tensor(nouns.composite(art, seed[None]))[0].numpy()
+    got = style.photo_traits(photo)
+    assert np.array_equal(nouns.composite(art, got[None]), nouns.composite(art, seed[None]))
+
+
+def test_photo_traits_gives_different_nouns_if_photos_differ(gradient):
+    dark = np.full((3, 32, 32), 0.05, np.float32)
+    assert (style.photo_traits(style.load_image(gradient, 32)) != style.photo_traits(dark)).any()
+
+
+def test_encoder_input_is_the_art_grid_if_model_takes_traits():
+    assert style.encoder_input("nouns") == (3, 32) and style.is_trait_model("nouns")
+    assert not style.is_trait_model("micro") and style.STYLE_MODEL == "nouns"
+
+
+@pytest.mark.slow  # a witness of the nouns circuit
+@pytest.mark.skipif("nouns" not in committed_models(), reason="nouns is not built")
+def test_encode_cli_prints_a_nouns_prompt_and_writes_its_preview_if_given_a_photo(gradient, tmp_path):
     out = tmp_path / "noun.png"
     run = subprocess.run(
         [sys.executable, "-m", "proofs", "encode", str(gradient), "--out", str(out)], capture_output=True, text=True
     )
     assert run.returncode == 0, run.stderr
     reply = json.loads(run.stdout)
-    assert reply["model"] == "nouns32" and len(bytes.fromhex(reply["prompt"][2:])) == 16
-    assert Image.open(out).size == (256, 256)  # the 32×32 grid, enlarged ×8 like every preview
+    prompt = bytes.fromhex(reply["prompt"][2:])
+    assert reply["model"] == "nouns" and prompt == style.prompt_for(style.load_image(gradient, 32), "nouns")
+    assert reply["noun"] == traits.describe(prompt)
+    assert out.exists() and Image.open(out).size[0] >= 64
+
+
+@pytest.mark.slow  # a witness of the nouns circuit
+@pytest.mark.skipif("nouns" not in committed_models(), reason="nouns is not built")
+def test_encode_preview_equals_the_witness_of_the_searched_prompt_if_model_is_nouns(gradient, tmp_path):
+    result = style.encode(gradient, "nouns", preview=tmp_path / "a.png")
+    again = style.preview("nouns", result.prompt, tmp_path / "b.png")
+    assert again == result.aigc
+    assert np.array_equal(np.asarray(Image.open(tmp_path / "a.png")), np.asarray(Image.open(tmp_path / "b.png")))
