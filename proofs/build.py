@@ -124,9 +124,15 @@ def build_circuit(art: ModelArtifacts, model, config: CircuitConfig, srs_kind: s
         export_decoder_onnx(model, art.onnx, batch=art.batch)
     art.write_meta(proven_shape=list(model.cfg.proven_shape), render=model.cfg.render, digit_bits=model.cfg.out_bits)
     if model.cfg.kind == "traits":  # the prompt names one id per part kind (models/traits.py)
-        from models.traits import prompt_space
+        from models.traits import certified_range, prompt_space
 
-        art.write_meta(prompt_space=prompt_space())
+        lo, hi = certified_range(model.decoder)
+        if not config.lookup_range[0] <= lo <= hi <= config.lookup_range[1]:
+            raise ProofError(
+                f"{name}: the sigmoid's inputs span {lo}..{hi} over the valid prompts, outside the lookup range "
+                f"{tuple(config.lookup_range)}: some prompts would have no proof; widen it in the registry"
+            )
+        art.write_meta(prompt_space=prompt_space(), sigmoid_input_range=[lo, hi])
     settings = art.gen_settings(config)
     if config.logrows is None:  # gen_settings' default logrows is far too big: shrink to what fits
         art.gen_settings(replace(config, logrows=fitting_logrows(settings)))
