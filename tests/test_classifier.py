@@ -1,0 +1,55 @@
+"""The trait classifier (`models.classifier`): the adherence judge reads real Nouns it never trained on."""
+
+import numpy as np
+import pytest
+import torch
+
+from models import classifier, nouns
+
+#: Floor per kind on held-out real Nouns. Not 100%: a few combinations hide a part completely (a full-body
+#: accessory over the body), and such a Noun is the same picture for every id of the hidden part.
+FLOOR = {"background": 0.99, "body": 0.9, "accessory": 0.9, "head": 0.95, "glasses": 0.95}
+
+pytestmark = pytest.mark.skipif(not classifier.CHECKPOINT.exists(), reason="no committed trait classifier")
+
+
+@pytest.fixture(scope="module")
+def heldout():
+    art = nouns.load_art()
+    seeds = classifier.heldout_seeds()[::4]  # 640 of them: enough for the floor, quick on a shared machine
+    return seeds, nouns.composite(art, seeds)
+
+
+def test_adherence_is_above_the_floor_per_kind_if_images_are_real_heldout_nouns(heldout):
+    seeds, images = heldout
+    torch.set_num_threads(1)
+    got = classifier.adherence(images, seeds)
+    assert list(got) == list(classifier.KINDS)
+    assert all(got[k] >= FLOOR[k] for k in FLOOR), got
+
+
+def test_adherence_is_the_same_if_images_are_uint8_or_floats(heldout):
+    seeds, images = heldout
+    as_floats = nouns.to_tensor(images[:64])
+    assert classifier.adherence(images[:64], seeds[:64]) == classifier.adherence(as_floats, seeds[:64])
+
+
+def test_adherence_drops_for_a_kind_if_its_ids_are_wrong(heldout):
+    seeds, images = heldout
+    wrong = seeds[:128].copy()
+    wrong[:, 3] = (wrong[:, 3] + 1) % 254  # every head id off by one
+    got = classifier.adherence(images[:128], wrong)
+    assert got["head"] < 0.1 and got["glasses"] >= FLOOR["glasses"]
+
+
+def test_heldout_seeds_are_never_trained_on_if_training_draws_them(heldout):
+    """The training loop filters its batches by this set; the set includes the trait decoder's evaluation seeds."""
+    from models import registry, traits_train
+
+    held = {tuple(s) for s in classifier.heldout_seeds().tolist()}
+    assert {tuple(s) for s in traits_train.eval_seeds(registry.get("nouns").model).tolist()} <= held
+
+
+def test_predict_returns_valid_ids_if_given_any_image():
+    ids = classifier.predict(classifier.load(), np.random.default_rng(0).random((4, 3, 32, 32), dtype=np.float32))
+    assert ids.shape == (4, 5) and ((ids >= 0) & (ids < np.array(classifier.counts()))).all()
