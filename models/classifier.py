@@ -148,11 +148,27 @@ def as_tensor(images: torch.Tensor | np.ndarray) -> torch.Tensor:
     return torch.as_tensor(images, dtype=torch.float32)
 
 
-def accuracy(model: TraitClassifier, images, seeds: np.ndarray) -> dict[str, float]:
-    """The share of images whose predicted id equals `seeds`' id, per kind."""
+def accuracy(model: TraitClassifier, images, seeds: np.ndarray, strict: bool = False) -> dict[str, float]:
+    """The share of images whose predicted id is `seeds`' id, per kind.
+
+    Unless `strict`, a predicted id also counts when it draws the very same real Noun (pixel for pixel) as the
+    named one: a part can be wholly hidden (a full-body accessory covers every body pixel; 13.7% of the trait
+    decoder's evaluation combinations show no body pixel that tells their body from every other), and then no
+    picture, real or generated, can show which id it was.
+    """
     got = predict(model, images)
     seeds = np.asarray(seeds)
-    return {kind: round(float((got[:, i] == seeds[:, i]).mean()), 4) for i, kind in enumerate(KINDS)}
+    right = got == seeds  # (N, 5)
+    if not strict:
+        art = nouns.load_art()
+        for k in range(len(KINDS)):
+            miss = np.flatnonzero(~right[:, k])
+            if len(miss):
+                swapped = seeds[miss].copy()
+                swapped[:, k] = got[miss, k]
+                same = (nouns.composite(art, swapped) == nouns.composite(art, seeds[miss])).all(axis=(1, 2, 3))
+                right[miss[same], k] = True
+    return {kind: round(float(right[:, i].mean()), 4) for i, kind in enumerate(KINDS)}
 
 
 def evaluate(model: TraitClassifier) -> dict:
@@ -163,6 +179,7 @@ def evaluate(model: TraitClassifier) -> dict:
     return {
         "heldout": len(seeds),
         "accuracy_real": accuracy(model, x, seeds),
+        "accuracy_real_strict": accuracy(model, x, seeds, strict=True),
         "accuracy_augmented": accuracy(model, augment(x, torch.Generator().manual_seed(1)), seeds),
     }
 
@@ -186,10 +203,13 @@ def load(path: Path = CHECKPOINT) -> TraitClassifier:
     return model.eval()
 
 
-def adherence(images, seeds: np.ndarray, model: TraitClassifier | None = None) -> dict[str, float]:
+def adherence(
+    images, seeds: np.ndarray, model: TraitClassifier | None = None, strict: bool = False
+) -> dict[str, float]:
     """Trait adherence: per kind, the share of generated images (N, 3, 32, 32) in [0, 1] (or (N, 32, 32, 3)
-    uint8) whose classified id is the id their prompt `seeds` (N, 5) named."""
-    return accuracy(model or load(), images, seeds)
+    uint8) whose classified id is the id their prompt `seeds` (N, 5) named, or (unless `strict`) an id whose real
+    Noun is the same picture (`accuracy`)."""
+    return accuracy(model or load(), images, seeds, strict)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,33 @@ from models import classifier, nouns
 #: accessory over the body), and such a Noun is the same picture for every id of the hidden part.
 FLOOR = {"background": 0.99, "body": 0.9, "accessory": 0.9, "head": 0.95, "glasses": 0.95}
 
-pytestmark = pytest.mark.skipif(not classifier.CHECKPOINT.exists(), reason="no committed trait classifier")
+needs_checkpoint = pytest.mark.skipif(not classifier.CHECKPOINT.exists(), reason="no committed trait classifier")
+
+
+class Fixed(torch.nn.Module):
+    """A stand-in classifier that reads every image as the same Noun."""
+
+    def __init__(self, seed):
+        super().__init__()
+        self.seed = seed
+
+    def forward(self, x):
+        return [
+            torch.nn.functional.one_hot(torch.full((len(x),), i), n).float()
+            for i, n in zip(self.seed, classifier.counts(), strict=True)
+        ]
+
+
+def test_adherence_counts_a_hidden_body_as_right_if_every_body_draws_the_same_noun():
+    """Accessory 18 (body-gradient-dusk) covers every body pixel: body 0 and body 29 are one picture."""
+    art = nouns.load_art()
+    seeds = np.array([[0, 29, 18, 48, 6]])
+    reads_body_0 = Fixed([0, 0, 18, 48, 6])
+    image = nouns.composite(art, seeds)
+    assert classifier.adherence(image, seeds, reads_body_0)["body"] == 1.0
+    assert classifier.adherence(image, seeds, reads_body_0, strict=True)["body"] == 0.0
+    visible = np.array([[0, 29, 0, 48, 6]])  # accessory 0 leaves the body's colour in view
+    assert classifier.adherence(nouns.composite(art, visible), visible, reads_body_0)["body"] == 0.0
 
 
 @pytest.fixture(scope="module")
@@ -20,6 +46,7 @@ def heldout():
     return seeds, nouns.composite(art, seeds)
 
 
+@needs_checkpoint
 def test_adherence_is_above_the_floor_per_kind_if_images_are_real_heldout_nouns(heldout):
     seeds, images = heldout
     torch.set_num_threads(1)
@@ -28,12 +55,14 @@ def test_adherence_is_above_the_floor_per_kind_if_images_are_real_heldout_nouns(
     assert all(got[k] >= FLOOR[k] for k in FLOOR), got
 
 
+@needs_checkpoint
 def test_adherence_is_the_same_if_images_are_uint8_or_floats(heldout):
     seeds, images = heldout
     as_floats = nouns.to_tensor(images[:64])
     assert classifier.adherence(images[:64], seeds[:64]) == classifier.adherence(as_floats, seeds[:64])
 
 
+@needs_checkpoint
 def test_adherence_drops_for_a_kind_if_its_ids_are_wrong(heldout):
     seeds, images = heldout
     wrong = seeds[:128].copy()
@@ -50,6 +79,7 @@ def test_heldout_seeds_are_never_trained_on_if_training_draws_them(heldout):
     assert {tuple(s) for s in traits_train.eval_seeds(registry.get("nouns").model).tolist()} <= held
 
 
+@needs_checkpoint
 def test_predict_returns_valid_ids_if_given_any_image():
     ids = classifier.predict(classifier.load(), np.random.default_rng(0).random((4, 3, 32, 32), dtype=np.float32))
     assert ids.shape == (4, 5) and ((ids >= 0) & (ids < np.array(classifier.counts()))).all()
