@@ -12,10 +12,12 @@ from typing import Any
 import click
 import requests
 from ape.cli import ConnectedProviderCommand
-from ape.exceptions import ProviderNotConnectedError
+from ape.exceptions import ProviderError
 
-#: What a node that is not running (or not reachable) raises while Ape connects or during the first calls.
-NODE_DOWN = (requests.exceptions.ConnectionError, ProviderNotConnectedError, ConnectionError)
+#: What a node that is not running (or not reachable) raises while Ape connects or during the first calls: the
+#: `node` provider's "No (supported) node found" is a `ProviderError`, ape-node's "unable to start one" a requests
+#: `ConnectionError`. (A `ProviderError` later in a command is a node failure too: one line is still right.)
+NODE_DOWN = (requests.exceptions.ConnectionError, ProviderError, ConnectionError)
 
 
 def node_down_line(err: BaseException, network: str | None) -> str:
