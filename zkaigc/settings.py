@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     allow_dev_srs: bool = False
     #: The JSON-RPC URL of a running node for the app to attach to (unset: the app starts its own anvil).
     rpc: str | None = None
+    #: The public URL the app is served at (https://app.example.org), for `/rpc`'s Origin check when the app does
+    #: not listen on loopback (unset: the origin each request's Host header names).
+    app_origin: str | None = None
     #: The devnet node's host and port (Makefile, tools/fork-tests.sh).
     devnet_host: str = "127.0.0.1"
     devnet_port: int = Field(default=8555, ge=1, le=65535)
