@@ -103,7 +103,16 @@ def connected(rpc: str | None, log: Callable[[str], None] = print) -> Iterator[s
     else:
         log(f"chain: attaching to {rpc}")
     try:
-        with networks.ethereum.local.use_provider("foundry", provider_settings={"host": rpc}, disconnect_after=True):
+        if anvil is not None:  # our own auto-mining anvil: ape-foundry reuses it
+            context = networks.ethereum.local.use_provider(
+                "foundry", provider_settings={"host": rpc}, disconnect_after=True
+            )
+        else:
+            # Any node by URL (Ape's ad-hoc network, the `node` provider). Not ape-foundry: on an anvil with a block
+            # time it reads `anvil_getAutomine` (false), so Ape stops waiting for receipts and a deployment dies
+            # with "did not create a contract" before its block is mined.
+            context = networks.parse_network_choice(rpc, disconnect_after=True)
+        with context:
             yield rpc
     finally:
         if anvil is not None:
