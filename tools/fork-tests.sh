@@ -5,17 +5,21 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-port="${DEVNET_PORT:-8555}"      # must match ape-config.yaml node.ethereum.devnet.uri
+# The devnet's address: ZKAIGC_DEVNET_HOST / ZKAIGC_DEVNET_PORT (DEVNET_PORT still works). Ape is pointed at it
+# through APE_NODE_ETHEREUM, which overrides ape-config.yaml's node.ethereum.devnet.uri for this run only.
+host="${ZKAIGC_DEVNET_HOST:-127.0.0.1}"
+port="${ZKAIGC_DEVNET_PORT:-${DEVNET_PORT:-8555}}"
 chain_id=31338                   # must match ape-config.yaml networks.custom devnet
-if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-  echo "fork-tests: port $port is already in use; stop whatever listens there (or set DEVNET_PORT)" >&2
+if (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then
+  echo "fork-tests: port $port is already in use on $host; stop whatever listens there (or set ZKAIGC_DEVNET_PORT)" >&2
   exit 1
 fi
-anvil --host 127.0.0.1 --port "$port" --chain-id "$chain_id" --silent &
+export APE_NODE_ETHEREUM="{\"devnet\": {\"uri\": \"http://$host:$port\"}}"
+anvil --host "$host" --port "$port" --chain-id "$chain_id" --silent &
 devnet=$!
 trap 'kill $devnet 2>/dev/null; wait $devnet 2>/dev/null' EXIT
-for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.2; done
+for _ in $(seq 50); do (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null && break; sleep 0.2; done
 
-echo "fork-tests: devnet up on 127.0.0.1:$port (chain id $chain_id); deploying"
+echo "fork-tests: devnet up on $host:$port (chain id $chain_id); deploying"
 ape run deploy --network ethereum:devnet:node --account TEST::0 --models micro --yes
 ape test tests/fork --network ethereum:devnet-fork:foundry
