@@ -5,16 +5,15 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-# The devnet's address: ZKAIGC_DEVNET_HOST / ZKAIGC_DEVNET_PORT (DEVNET_PORT still works). Ape is pointed at it
-# through APE_NODE_ETHEREUM, which overrides ape-config.yaml's node.ethereum.devnet.uri for this run only.
-host="${ZKAIGC_DEVNET_HOST:-127.0.0.1}"
+# The devnet's port: ZKAIGC_DEVNET_PORT (or DEVNET_PORT). Ape reads the devnet's URI from ape-config.yaml
+# (node.ethereum.devnet.uri), and the yaml wins over APE_NODE_ETHEREUM, so another port needs that line edited too.
+host=127.0.0.1
 port="${ZKAIGC_DEVNET_PORT:-${DEVNET_PORT:-8555}}"
 chain_id=31338                   # must match ape-config.yaml networks.custom devnet
 if (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then
   echo "fork-tests: port $port is already in use on $host; stop whatever listens there (or set ZKAIGC_DEVNET_PORT)" >&2
   exit 1
 fi
-export APE_NODE_ETHEREUM="{\"devnet\": {\"uri\": \"http://$host:$port\"}}"
 anvil --host "$host" --port "$port" --chain-id "$chain_id" --silent &
 devnet=$!
 trap 'kill $devnet 2>/dev/null; wait $devnet 2>/dev/null' EXIT

@@ -6,10 +6,10 @@ app read, with its default (pydantic-settings).
     ZKAIGC_ALLOW_DEV_SRS=1                serve development-SRS collections on a non-local chain (test networks)
 
 The chain a `ape run …` or `silverback run|worker` command talks to is its `--network` (an Ape network choice, or
-a URL: `--network http://host:port`); the devnet's host and port are `ZKAIGC_DEVNET_HOST`/`ZKAIGC_DEVNET_PORT`
-for the Makefile and the fork-test script, and `node.ethereum.devnet.uri` in ape-config.yaml (or
-`APE_NODE_ETHEREUM='{"devnet": {"uri": "http://host:port"}}'`) for Ape. `get_settings()` reads the environment
-each time it is called, so a test or a launcher may set it per process.
+a URL: `--network http://host:port`, no configuration needed); the devnet's address is
+`node.ethereum.devnet.uri` in ape-config.yaml (Ape reads the yaml over its APE_NODE_ETHEREUM environment variable,
+which only fills networks the yaml does not name, e.g. `ethereum:local:node`). `get_settings()` reads the
+environment each time it is called, so a test or a launcher may set it per process.
 """
 
 from __future__ import annotations
@@ -46,9 +46,6 @@ class Settings(BaseSettings):
     #: The public URL the app is served at (https://app.example.org), for `/rpc`'s Origin check when the app does
     #: not listen on loopback (unset: the origin each request's Host header names).
     app_origin: str | None = None
-    #: The devnet node's host and port (Makefile, tools/fork-tests.sh).
-    devnet_host: str = "127.0.0.1"
-    devnet_port: int = Field(default=8555, ge=1, le=65535)
 
     @property
     def model_list(self) -> list[str] | None:
