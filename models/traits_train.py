@@ -71,6 +71,7 @@ def train(cfg: ModelConfig, log=print, refresh: int = 200) -> tuple[AutoEncoder,
     trait decoder) and its metrics with the loss curve."""
 
     torch.manual_seed(cfg.seed)
+    torch.set_num_threads(1)  # reproducible to the bit, and a shared machine's other thread stays free
     gen = torch.Generator().manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
     art = nouns.load_art()
