@@ -40,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
         curve = metrics.pop("curve")
         checkpoint = save_checkpoint(model, CHECKPOINTS / f"{cfg.name}.pt", metrics=metrics, curve=curve)
         grid = traits_train.save_grid(model.decoder, DOCS_IMAGES / f"{cfg.name}-samples.png")
-        print(f"wrote {checkpoint} and {grid}")
+        plot = traits_train.save_curve(curve, DOCS_IMAGES / f"{cfg.name}-loss.png")
+        print(f"wrote {checkpoint}, {grid} and {plot}")
         return 0
     if cfg.dataset == "nouns":  # the real Nouns have their own recipe (models/nouns_train.py)
         from . import nouns_train

@@ -134,7 +134,7 @@ _NOUNS = ModelSpec(
         latent_dim=5,
         hidden=320,
         out_bits=8,
-        steps=30000,
+        steps=20000,
         batch_size=64,
         lr=3e-3,
     ),

@@ -71,6 +71,7 @@ def train(cfg: ModelConfig, log=print, refresh: int = 200) -> tuple[AutoEncoder,
     trait decoder) and its metrics with the loss curve."""
 
     torch.manual_seed(cfg.seed)
+    torch.set_num_threads(1)  # reproducible to the bit, and a shared machine's other thread stays free
     gen = torch.Generator().manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
     art = nouns.load_art()
@@ -131,3 +132,24 @@ def save_grid(decoder, path: Path, n: int = 8) -> Path:
     out = drawn(decoder.art(latents(seeds, decoder.cfg.act_bits)))
     rows = torch.cat([truth[:n], out[:n], truth[n:], out[n:]])
     return write_grid(rows, n, path)
+
+
+def save_curve(curve: list[dict], path: Path) -> Path:
+    """PNG: the training loss per logged step, float and QAT phases in their own colours (log scale)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 3.2), dpi=120)
+    for phase, colour in (("float", "tab:blue"), ("qat", "tab:orange")):
+        points = [(p["step"], p["mse"]) for p in curve if p["phase"] == phase]
+        if points:
+            ax.plot(*zip(*points, strict=True), color=colour, lw=0.8, label=phase)
+    ax.set(xlabel="step", ylabel="training MSE (batch)", yscale="log")
+    ax.legend()
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    plt.close(fig)
+    return path

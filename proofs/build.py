@@ -5,14 +5,21 @@ is committed), generates the Solidity verifier and proves sample fixtures; then 
 batch circuits (`ModelSpec.batch_sizes`), whose sample proves that every slot equals the single circuit's output
 for that slot's prompt. `prove_prompt` proves one prompt and checks that the proof's public instances decode back
 to it.
+
+Builds are atomic (`staged`): everything is written into a staging copy in the cache and moved into
+``proofs/artifacts/<name>/`` and ``contracts/verifiers/`` only once the whole build succeeded, so a failed build
+(no network for the ceremony SRS, a bad SRS file, an interrupt) leaves the committed files byte-identical.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
+import shutil
+import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -23,6 +30,7 @@ from models.model import export_decoder_onnx, load_model
 
 from .encoding import DIGIT_WIDTHS, Encoding
 from .errors import ProofError
+from .files import ARTIFACTS_ROOT, CACHE_ROOT, VERIFIERS_ROOT
 from .pipeline import (
     CircuitConfig,
     ModelArtifacts,
@@ -77,14 +85,73 @@ def fidelity(name: str, latent: Sequence[float], sample: ProvenSample, encoding:
     return out
 
 
+def staged(
+    name: str,
+    make: Callable[[dict[str, Path]], ModelArtifacts],
+    root: Path = ARTIFACTS_ROOT,
+    verifiers_root: Path = VERIFIERS_ROOT,
+) -> ModelArtifacts:
+    """Run `make(roots)` on a staging copy of `root/name` and move its files into place only if it succeeds.
+
+    `make` gets the staging `root` and `verifiers_root` to build into. On success the model's folder is swapped in
+    whole and each generated verifier replaces its committed file; on any failure the staging copy is deleted and
+    nothing under `root` or `verifiers_root` has changed. Returns the artifacts at their committed place.
+    """
+    CACHE_ROOT.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"build-{name}-", dir=CACHE_ROOT))
+    roots = {"root": staging / "artifacts", "verifiers_root": staging / "verifiers"}
+    try:
+        roots["root"].mkdir()
+        if (root / name).exists():  # start from the committed files: a build updates meta.json, never drops keys
+            shutil.copytree(root / name, roots["root"] / name)
+        art = make(roots)
+        dest, old = root / name, root / f".{name}.replaced"
+        root.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(old, ignore_errors=True)
+        if dest.exists():
+            os.replace(dest, old)
+        shutil.move(roots["root"] / name, dest)
+        shutil.rmtree(old, ignore_errors=True)
+        verifiers_root.mkdir(parents=True, exist_ok=True)
+        for sol in sorted(roots["verifiers_root"].glob("*.sol")):
+            tmp = verifiers_root / f".{sol.name}.tmp"
+            shutil.copyfile(sol, tmp)
+            os.replace(tmp, verifiers_root / sol.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return replace(art, root=root, verifiers_root=verifiers_root)
+
+
 def build(
-    name: str, srs_kind: str = "dev", samples: int = 1, batch_sizes: Sequence[int] | None = None, **overrides
+    name: str,
+    srs_kind: str = "dev",
+    samples: int = 1,
+    batch_sizes: Sequence[int] | None = None,
+    srs_file: Path | None = None,
+    root: Path = ARTIFACTS_ROOT,
+    verifiers_root: Path = VERIFIERS_ROOT,
+    **overrides,
 ) -> ModelArtifacts:
     """Export, settings, setup (writes vk), verifier and sample fixtures for a trained, registered model, then for
-    each of its batch circuits (`batch_sizes`, default the registry's)."""
+    each of its batch circuits (`batch_sizes`, default the registry's); atomically (`staged`).
+
+    `srs_file`: a ceremony SRS file obtained elsewhere (implies `srs_kind="ceremony"`); checked against each
+    circuit's logrows, and its sha256 recorded in meta.json.
+    """
+    if srs_file is not None:
+        srs_kind = "ceremony"
+    return staged(
+        name,
+        lambda roots: _build(name, srs_kind, samples, batch_sizes, srs_file, roots, overrides),
+        root=root,
+        verifiers_root=verifiers_root,
+    )
+
+
+def _build(name, srs_kind, samples, batch_sizes, srs_file, roots, overrides) -> ModelArtifacts:
     spec = registry.get(name)
     batch_sizes = spec.batch_sizes if batch_sizes is None else tuple(batch_sizes)
-    art = ModelArtifacts(name)
+    art = ModelArtifacts(name, srs_file=srs_file, **roots)
     total = time.perf_counter()
     model, extra = load_model(name)
     if model.cfg.out_bits not in DIGIT_WIDTHS:

@@ -10,8 +10,10 @@
 `build` writes the committed files of a model and of its batch circuits (proofs/artifacts/<name>/ and
 <name>/batch-<N>/, contracts/verifiers/, and a new development SRS under proofs/srs/ if its logrows has none and
 is at most k18; larger ones are generated into the cache). A development SRS is INSECURE (its maker can forge
-proofs); the CLI says so once and records the kind in meta.json. `--srs ceremony` downloads the public ceremony
-SRS instead (needs internet).
+proofs); the CLI says so once and records the kind in meta.json. `--srs ceremony` downloads ezkl's public
+ceremony SRS instead (needs internet); `--srs-file PATH` uses a ceremony SRS file obtained elsewhere (checked
+against the circuit's logrows; its sha256 recorded in meta.json). A build is atomic: if it fails, the committed
+files are left exactly as they were.
 """
 
 from __future__ import annotations
@@ -77,10 +79,16 @@ def main(argv: list[str] | None = None) -> int:
         default="dev",
         help="dev: committed local SRS (INSECURE, anyone who made it can forge); ceremony: download",
     )
+    b.add_argument(
+        "--srs-file",
+        type=Path,
+        help="a ceremony SRS file obtained elsewhere (e.g. ezkl's published kzg<logrows>.srs); implies --srs ceremony",
+    )
     b.add_argument("--samples", type=int, default=1, help="sample fixtures to prove (default 1)")
     t = sub.add_parser("build-tree", help="settings, setup and verifier for a decision-tree template")
     t.add_argument("template", choices=sorted(trees.TEMPLATES))
     t.add_argument("--srs", choices=["dev", "ceremony"], default="dev", help="as for build")
+    t.add_argument("--srs-file", type=Path, help="as for build")
     r = sub.add_parser("prove", help="prove a prompt with a committed model, verify, decode, write the PNG")
     r.add_argument("model", choices=committed_models())
     g = r.add_mutually_exclusive_group()
@@ -110,14 +118,25 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(reply, indent=1))
             return 0
         if args.cmd in ("build", "build-tree"):
+            if args.srs_file is not None:
+                if args.srs == "dev" and "--srs" in (argv if argv is not None else sys.argv):
+                    raise ZkaigcError("--srs-file is a ceremony SRS: drop --srs dev")
+                if not args.srs_file.is_file():
+                    raise ZkaigcError(f"--srs-file {args.srs_file}: no such file")
+                args.srs = "ceremony"
             if args.cmd == "build":
-                art = builder.build(args.model, srs_kind=args.srs, samples=args.samples)
+                art = builder.build(args.model, srs_kind=args.srs, samples=args.samples, srs_file=args.srs_file)
             else:
-                art = trees.build(trees.get_template(args.template), srs_kind=args.srs)
+                template = trees.get_template(args.template)
+                art = builder.staged(
+                    template.name,
+                    lambda roots: trees.build(
+                        template, srs_kind=args.srs, **roots, **({"srs_file": args.srs_file} if args.srs_file else {})
+                    ),
+                )
             if args.srs == "dev":
-                for logrows in sorted(
-                    {art.batch_circuit(n).logrows for n in (1, *registry.get(args.model).batch_sizes)}
-                ):
+                sizes = registry.get(args.model).batch_sizes if args.cmd == "build" else ()
+                for logrows in sorted({art.batch_circuit(n).logrows for n in (1, *sizes)}):
                     if logrows > MAX_COMMITTED_SRS_LOGROWS:  # over git's file limit: stays in the cache
                         log(f"development SRS for logrows {logrows}: left in the cache (not committed)")
                         continue

@@ -64,3 +64,10 @@ def test_rpc_forwards_json_rpc_to_the_node_if_chain_is_connected(chain_client, c
     reply = chain_client.post("/rpc", json={"jsonrpc": "2.0", "id": 7, "method": "eth_chainId", "params": []})
     assert reply.status_code == 200
     assert reply.json() == {"jsonrpc": "2.0", "id": 7, "result": hex(chain.chain_id)}
+
+
+def test_config_gives_each_models_srs_kind_and_batch_verifiers_if_the_manifest_records_them(chain_client, deployed):
+    _, _, manifest = deployed
+    micro = chain_client.get("/api/config").json()["models"]["micro"]
+    assert micro["srs_kind"] == "dev"  # what the collection page shows, in red
+    assert micro["batch_verifiers"] == manifest.data["models"]["micro"]["batch_verifiers"]

@@ -133,3 +133,27 @@ def test_prover_fulfils_every_request_once_if_killed_mid_proof_and_restarted(dev
     assert "Traceback" not in out
     assert [len(fulfilled_logs(market, i)) for i in ids] == [1, 1, 1]
     assert collection.functions.balanceOf(plain.user).call() == len(ids)
+
+
+@pytest.mark.slow
+def test_silverback_bot_follows_blocks_and_fulfils_if_network_is_a_node_url(devnet, tmp_path):
+    """`--network http://HOST:PORT` (Ape's ad-hoc network): the block poller used to time out at once (no block
+    time configured: 50 × 0 s), so the bot stopped before serving anything."""
+    plain, market, collection, manifest = devnet
+    bot = subprocess.Popen(
+        [BIN / "silverback", "run", "zkaigc.bot:bot", "--network", plain.anvil.url, "--account", f"TEST::{PROVER}"],
+        cwd=ROOT,
+        env=env(plain.anvil.url, ZKAIGC_MANIFEST=str(manifest), ZKAIGC_STATE=str(tmp_path / "state.json")),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        time.sleep(5)  # several blocks: a poller that gives up would have stopped the bot by now
+        assert bot.poll() is None
+        request_id = request(plain, market, collection, [3, 1, 4, 1])  # served from its Requested event
+        wait_fulfilled(market, [request_id], bot)
+    finally:
+        out = stop(bot)
+    assert "Timed out waiting for next block" not in out
+    assert _fulfilled_count(market, request_id) == 1

@@ -26,7 +26,6 @@ counted, so Silverback's runner never halts on a bad request. A misconfiguration
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from ape import chain, project
@@ -39,35 +38,38 @@ from .fleet import RedisClaims, broker_settings, worker_name
 from .manifest import Manifest, network_manifest_path
 from .prover import ProverService, ProverState, check_manifest_chain, check_served, served_models, state_path
 from .reverts import RevertDecoder
+from .settings import get_settings
 from .signing import enable_autosign
+from .soundness import check_dev_srs
 
 
 def _bot() -> SilverbackBot:
     """Silverback's default (one process, in-memory broker), or a Redis-stream fleet when ZKAIGC_BROKER is set."""
-    url = os.environ.get("ZKAIGC_BROKER")
-    if not url:
+    config = get_settings()
+    if not config.broker:
         return SilverbackBot()
     from silverback.settings import Settings
 
-    return SilverbackBot(Settings(**broker_settings(url, os.environ.get("ZKAIGC_QUEUE") or "zkaigc")))
+    return SilverbackBot(Settings(**broker_settings(config.broker, config.queue, config.redeliver_s)))
 
 
 def _service(provider, signer) -> ProverService:
-    manifest = Manifest.load(Path(os.environ.get("ZKAIGC_MANIFEST") or network_manifest_path(provider.network)))
+    config = get_settings()
+    manifest = Manifest.load(config.manifest or network_manifest_path(provider.network))
     manifest.validated()
     check_manifest_chain(manifest, chain)
-    wanted = os.environ.get("ZKAIGC_MODELS")
-    served = served_models(manifest, wanted.split(",") if wanted else None)
+    served = served_models(manifest, config.model_list)
+    check_dev_srs(provider, [a.name for a in served.values()], config.allow_dev_srs, "serve", log=logger.warning)
     market = project.ModelMarketplace.at(manifest.contract("marketplace")["address"])
     if signer is None:
         raise ZkaigcError("no signer: run the bot with --account <prover alias>")
-    check_served(market, served, signer)
+    check_served(market, served, signer, manifest)
     enable_autosign(signer)
-    claims, path = None, Path(os.environ.get("ZKAIGC_STATE") or state_path(manifest, signer.address))
-    if url := os.environ.get("ZKAIGC_BROKER"):
-        claims = RedisClaims(url, f"zkaigc:{chain.chain_id}:{market.address}")
+    claims, path = None, Path(config.state or state_path(manifest, signer.address))
+    if url := config.broker:
+        claims = RedisClaims(url, f"zkaigc:{chain.chain_id}:{market.address}", ttl=config.lease_s)
         claims.check()
-        if not os.environ.get("ZKAIGC_STATE"):  # workers on one machine must not share a state file
+        if not config.state:  # workers on one machine must not share a state file
             path = path.with_suffix(f".{worker_name().replace(':', '-')}.json")
     state = ProverState.load(path, manifest.contract("marketplace")["block"], genesis=chain.blocks[0].hash.hex())
     decoder = RevertDecoder.from_project(project)

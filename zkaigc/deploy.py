@@ -24,6 +24,7 @@ from proofs.pipeline import ModelArtifacts, artifacts_of, batch_artifacts_of
 from .enums import CurveType
 from .errors import DeploymentError
 from .manifest import Manifest, network_manifest_path
+from .soundness import check_dev_srs, srs_kind
 
 #: Default pricing of a fresh listing: very cheap at first (new models get a chance), +2% per generation.
 DEFAULT_SPOT_PRICE = 10**12  # 0.000001 ETH
@@ -53,9 +54,10 @@ class Deployer:
         manifest_path: Path | None = None,
         prover: str | list[str] | None = None,
         redeploy: bool = False,
+        allow_dev_srs: bool = False,
     ):
         self.project, self.chain, self.account, self.log = project, chain, account, log
-        self.redeploy = redeploy
+        self.redeploy, self.allow_dev_srs = redeploy, allow_dev_srs
         # The accounts allowed to fulfil: one per prover machine of a fleet (default: the deploying account).
         self.provers = ([prover] if isinstance(prover, str) else list(prover or [])) or [account.address]
         self.prover = self.provers[0]
@@ -84,7 +86,8 @@ class Deployer:
         if found := self._existing(key, contract_type):
             return found
         contract = getattr(self.project, contract_type).deploy(*args, sender=self.account)
-        receipt = self.chain.get_receipt(contract.txn_hash)
+        # Wait for the receipt: on a node with a block time it is not there until the block is mined.
+        receipt = self.chain.provider.get_receipt(contract.txn_hash, timeout=600)
         self.gas_used[key] = receipt.gas_used
         self.manifest.record(
             key,
@@ -142,6 +145,13 @@ class Deployer:
             "collection": collection.address,
             "verifier": verifier.address,
             "batch_verifiers": {str(n): address for n, address in batch_verifiers},
+            "vendor": self.account.address,
+            # What a user checks before paying: `dev` means whoever made the SRS can forge this model's proofs.
+            "srs_kind": srs_kind(name),
+            "srs": {
+                str(n): art.read_meta().get("srs", {}).get("sha256")
+                for n, art in ((n, artifacts_of(name).batch_circuit(n)) for n in (1, *sizes))
+            },
             **hashes,
         }
         self.manifest.save()
@@ -173,6 +183,8 @@ class Deployer:
 
     def all(self, models: list[str]) -> dict[str, Any]:
         """Deploy the marketplace and every model; returns {'marketplace': c, name: collection, ...}."""
+        # Before the first transaction: development-SRS verifiers only on a local dev chain (or --allow-dev-srs).
+        check_dev_srs(self.chain.provider, models, self.allow_dev_srs, "deploy", log=self.log)
         market = self.marketplace()
         deployed: dict[str, Any] = {"marketplace": market}
         for name in models:

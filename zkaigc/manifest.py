@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -44,6 +44,11 @@ class ModelEntry(BaseModel):
     model_hash: str = Field(pattern=r"^0x[0-9a-f]{64}$")
     # Batch size -> its verifier, for a collection that also takes the model's batch proofs.
     batch_verifiers: dict[str, str] = {}
+    # The weakest SRS among the model's circuits: `dev` (its maker can forge proofs) or `ceremony`. A manifest
+    # written before this was recorded reads as `dev`: nothing said otherwise.
+    srs_kind: Literal["dev", "ceremony"] = "dev"
+    # The account that listed the collection (the vendor); absent in older manifests.
+    vendor: str | None = Field(default=None, pattern=r"^0x[0-9a-fA-F]{40}$")
 
 
 class ManifestFile(BaseModel):

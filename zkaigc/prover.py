@@ -645,13 +645,20 @@ def check_manifest_chain(manifest: Manifest, chain) -> None:
         raise ManifestError(f"no marketplace code at {where} on the connected chain: {manifest.path} is stale")
 
 
-def check_served(market, models: dict[str, ModelArtifacts], account) -> None:
-    """Every served collection is live, commits to the artifacts' model hash, and lets `account` fulfil."""
+def check_served(market, models: dict[str, ModelArtifacts], account, manifest: Manifest | None = None) -> None:
+    """Every served collection is live, commits to the artifacts' model hash, and lets `account` fulfil; with
+    the `manifest`, its listing also matches it: vendor, `verifier()`, `modelHash()` and every `batchVerifier(n)`
+    (`zkaigc.listing`)."""
+    from .listing import listing_problems
+
     problems = []
+    recorded = (manifest.data.get("models") or {}) if manifest is not None else {}
     for address, art in models.items():
         if not market.provider.get_code(address):
             problems.append(f"{art.name}: no collection code at {address}")
             continue
+        if art.name in recorded:
+            problems += listing_problems(market, art.name, recorded[art.name])
         onchain = onchain_model_hash(address)
         if onchain is not None and onchain != art.model_hash().lower():
             problems.append(f"{art.name}: artifacts' model hash {art.model_hash()[:12]}… ≠ on-chain {onchain[:12]}…")

@@ -1,5 +1,9 @@
 """The FastAPI app: JSON under `/api`, a JSON-RPC pass-through to the node under `/rpc`, the pages under `/`.
 
+`/rpc` forwards only what `rpcgate.RpcGate` lets through (JSON from the app's own origin, the methods the pages
+use; the dev signer and clock only for a local dev chain served on loopback): 415, 403, 413 or 400 otherwise,
+and nothing reaches the node.
+
 Every error is JSON, `{"error": {"code": ..., "message": ...}}`, with a fitting status: 404 unknown model, 422 a
 prompt that is not hex or fits no model, 413 an upload of 5 MB or more, 415 an upload that is not an image,
 429 past the per-client rate limit (with `Retry-After`), 503 when every preview slot stays busy. A failing
@@ -33,6 +37,7 @@ from .assets import STATIC_DIR
 from .chainview import ChainView, model_info
 from .preview import MAX_UPLOAD_BYTES, Preview, PreviewService
 from .ratelimit import RateLimiter
+from .rpcgate import RpcGate, RpcRefused
 
 
 class ApiError(Exception):
@@ -78,6 +83,7 @@ class AppState:
     rpc_url: str | None = None
     prover_activity: dict[int, str] | None = None  # request id -> what the embedded prover is doing with it
     rpc_session: Any = None
+    rpc_gate: RpcGate = field(default_factory=RpcGate)
 
     def listed(self) -> list[str]:
         """The models the pages show: the deployed ones the preview serves (all served ones without a chain)."""
@@ -110,10 +116,12 @@ def create_app(
     rpc_url: str | None = None,
     prover_activity: dict[int, str] | None = None,
     static_dir: Path = STATIC_DIR,
+    rpc_gate: RpcGate | None = None,
 ) -> FastAPI:
-    """The web app over a preview service and (optionally) a deployment on a chain."""
+    """The web app over a preview service and (optionally) a deployment on a chain. `rpc_gate`: what `/rpc`
+    forwards (default: reads and raw transactions only, from the origin the Host header names)."""
     app = FastAPI(title="zkaigc", docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
-    state = AppState(preview, chain, contracts or {}, limiter, rpc_url, prover_activity)
+    state = AppState(preview, chain, contracts or {}, limiter, rpc_url, prover_activity, rpc_gate=rpc_gate or RpcGate())
     app.state.zk = state
 
     # --- errors: always JSON ------------------------------------------------------------------------------
@@ -243,7 +251,20 @@ def create_app(
             raise ApiError(503, "no_chain", "the app was started without a chain")
         import anyio
 
-        body = await request.body()
+        gate = state.rpc_gate
+        try:
+            gate.check_headers(request.headers, request.url.scheme)
+            body = b""
+            async for chunk in request.stream():  # bounded: stop reading past the limit
+                body += chunk
+                if len(body) > gate.max_body:
+                    break
+            gate.check_body(body)
+        except RpcRefused as err:
+            if err.rpc_error:  # a JSON-RPC client (ethers) shows the error's message
+                error = {"code": -32601, "message": err.message}
+                return JSONResponse({"jsonrpc": "2.0", "id": err.rpc_id, "error": error}, status_code=err.status)
+            return error_response(err.status, err.code, err.message)
         status, content = await anyio.to_thread.run_sync(forward_rpc, state, body)
         return Response(content, status_code=status, media_type="application/json")
 

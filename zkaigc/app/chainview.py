@@ -88,6 +88,9 @@ class ChainView:
                 **model_info(artifacts_of(name)),
                 "collection": entry["collection"],
                 "verifier": entry["verifier"],
+                "batch_verifiers": entry.get("batch_verifiers") or {},
+                # The manifest's record (an old manifest without it: `dev`, nothing said otherwise).
+                "srs_kind": entry.get("srs_kind", "dev"),
                 "block": record.get("block", 0),
             }
         return out

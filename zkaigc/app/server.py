@@ -7,7 +7,9 @@
 3. **Prove**: the prover service runs in-process, `ProverService.start`: its `run` loop on a background thread,
    polling every `interval` seconds (the default embedded mode; a separate prover or bot can serve the same
    marketplace instead, `--no-prover`).
-4. **Serve** the API and the pages with uvicorn, and print the URL.
+4. **Serve** the API and the pages with uvicorn, and print the URL. `/rpc` forwards the dev methods (the node's
+   unlocked accounts, time travel) only if the chain is a local dev chain AND the app listens on loopback
+   (`rpc_gate`): `--host 0.0.0.0` serves the pages to others without handing them the node's signer.
 """
 
 from __future__ import annotations
@@ -25,11 +27,14 @@ from ..errors import ZkaigcError
 from ..localchain import Anvil
 from ..manifest import Manifest, network_manifest_path
 from ..prover import ProverService, ProverState, served_models, state_path
+from ..settings import get_settings
+from ..soundness import is_local_chain, is_loopback_host
 from .api import create_app
 from .assets import vendor_ethers
 from .chainview import ChainView, contract_docs
 from .preview import PreviewService
 from .ratelimit import RateLimiter
+from .rpcgate import RpcGate
 
 
 @dataclass
@@ -50,8 +55,10 @@ def deploy_and_serve(
     prover: bool = True,
     interval: float = 1.0,
     log: Callable[[str], None] = print,
+    expose_dev: bool = True,
 ) -> Deployment:
-    """Deploy `models` (skipping what the manifest and chain already have) and start the embedded prover."""
+    """Deploy `models` (skipping what the manifest and chain already have) and start the embedded prover.
+    `expose_dev`: the pages may sign with the node's unlocked accounts and move a dev chain's clock."""
     vendor, prover_account = accounts.test_accounts[0], accounts.test_accounts[1]
     network = chain.provider.network
     path = manifest_path or network_manifest_path(network)
@@ -61,12 +68,13 @@ def deploy_and_serve(
     deployed = deployer.all(models)
     market = deployed["marketplace"]
     manifest = Manifest.load(path)
-    unlocked = [str(a) for a in chain.provider.web3.eth.accounts] if network.is_dev else []
+    dev = expose_dev and is_local_chain(chain.provider)
+    unlocked = [str(a) for a in chain.provider.web3.eth.accounts] if dev else []
     view = ChainView(
         market,
         manifest,
         chain.chain_id,
-        network.is_dev,
+        dev,
         unlocked,
         {vendor.address: "vendor", prover_account.address: "prover"},
     )
@@ -95,7 +103,16 @@ def connected(rpc: str | None, log: Callable[[str], None] = print) -> Iterator[s
     else:
         log(f"chain: attaching to {rpc}")
     try:
-        with networks.ethereum.local.use_provider("foundry", provider_settings={"host": rpc}, disconnect_after=True):
+        if anvil is not None:  # our own auto-mining anvil: ape-foundry reuses it
+            context = networks.ethereum.local.use_provider(
+                "foundry", provider_settings={"host": rpc}, disconnect_after=True
+            )
+        else:
+            # Any node by URL (Ape's ad-hoc network, the `node` provider). Not ape-foundry: on an anvil with a block
+            # time it reads `anvil_getAutomine` (false), so Ape stops waiting for receipts and a deployment dies
+            # with "did not create a contract" before its block is mined.
+            context = networks.parse_network_choice(rpc, disconnect_after=True)
+        with context:
             yield rpc
     finally:
         if anvil is not None:
@@ -119,14 +136,21 @@ def run(
     from ape import accounts, chain, project
 
     vendor_ethers()
+    rpc = rpc or get_settings().rpc
     names = models or committed_models()
     unknown = sorted(set(names) - set(committed_models()))
     if unknown:
         raise ZkaigcError(f"no committed artifacts for {', '.join(unknown)}; known: {', '.join(committed_models())}")
     preview = PreviewService(names)
     preview.warm()
+    loopback = is_loopback_host(host)
     with connected(rpc, log) as node:
-        deployment = deploy_and_serve(project, chain, accounts, names, manifest_path, prover, interval, log)
+        deployment = deploy_and_serve(
+            project, chain, accounts, names, manifest_path, prover, interval, log, expose_dev=loopback
+        )
+        gate = rpc_gate(host, port, deployment.view.dev)
+        if not loopback:
+            log(f"app: listening on {host}: /rpc forwards reads and signed transactions only (no dev signer)")
         app = create_app(
             preview,
             deployment.view,
@@ -134,6 +158,7 @@ def run(
             RateLimiter(rate=rate, burst=burst),
             rpc_url=node,
             prover_activity=deployment.prover.activity if deployment.prover else None,
+            rpc_gate=gate,
         )
         log(f"zkaigc app: http://{host}:{port}/  (models {', '.join(names)}; Ctrl-C stops it)")
         # uvicorn re-raises the signal that stopped it; SIGTERM must unwind (closing anvil), not kill outright.
@@ -144,6 +169,19 @@ def run(
             if deployment.prover:
                 deployment.prover.stop()
             preview.close()
+
+
+def rpc_gate(host: str, port: int, dev_chain: bool, origin: str | None = None) -> RpcGate:
+    """The `/rpc` policy of an app listening on `host:port`: the dev methods only for a local dev chain served on
+    loopback; browsers' requests only from the app's own origins (loopback names, or `origin` — the public URL
+    the app is served at, ZKAIGC_APP_ORIGIN — else the origin each request's Host header names)."""
+    loopback = is_loopback_host(host)
+    if loopback:
+        origins = frozenset(f"http://{name}:{port}" for name in ("127.0.0.1", "localhost", "[::1]", host))
+    else:
+        origin = origin or get_settings().app_origin
+        origins = frozenset({origin.rstrip("/")}) if origin else None
+    return RpcGate(dev_methods=dev_chain and loopback, origins=origins)
 
 
 def _interrupt(_signum, _frame) -> None:

@@ -26,6 +26,17 @@ async function show() {
       el("dt", { text: "collection" }), el("dd", { class: "mono", text: model.collection }),
       el("dt", { text: "model commitment" }), el("dd", { class: "mono", text: modelHash }),
       el("dt", { text: "verifier" }), el("dd", { class: "mono", text: verifier }),
+      ...Object.entries(model.batch_verifiers || {}).flatMap(([size, address]) => [
+        el("dt", { text: `batch verifier (${size})` }), el("dd", { class: "mono", text: address }),
+      ]),
+      el("dt", { text: "SRS" }),
+      el("dd", {
+        id: "srs-kind",
+        class: model.srs_kind === "ceremony" ? "srs-ceremony" : "srs-dev",
+        text: model.srs_kind === "ceremony"
+          ? "ceremony (public KZG setup)"
+          : "development SRS: whoever made it can forge proofs (test chains only; do not pay on a public network)",
+      }),
     );
     // One AigcData event per token, emitted at mint: it carries the proof (prompt and aigcData are indexed).
     const events = await collection.queryFilter(collection.filters.AigcData(), model.block || 0, "latest");
