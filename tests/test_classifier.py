@@ -6,9 +6,9 @@ import torch
 
 from models import classifier, nouns
 
-#: Floor per kind on held-out real Nouns. Not 100%: a few combinations hide a part completely (a full-body
-#: accessory over the body), and such a Noun is the same picture for every id of the hidden part.
-FLOOR = {"background": 0.99, "body": 0.9, "accessory": 0.9, "head": 0.95, "glasses": 0.95}
+#: Floor per kind on held-out real Nouns, an id that draws the same picture counting as right (the committed
+#: checkpoint reads 2,560 of them at 100% background, head and glasses, 98.5% body, 98.7% accessory).
+FLOOR = {"background": 0.99, "body": 0.95, "accessory": 0.95, "head": 0.98, "glasses": 0.98}
 
 needs_checkpoint = pytest.mark.skipif(not classifier.CHECKPOINT.exists(), reason="no committed trait classifier")
 
