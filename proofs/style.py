@@ -131,6 +131,24 @@ def _blur(images: np.ndarray, sigma: float = PHOTO_BLUR) -> np.ndarray:
     return np.einsum("ij,njkc,lk->nilc", g, images, g, optimize=True)
 
 
+#: RGB -> (luma, blue-yellow, red-green), chroma weighted ×CHROMA: a photo's hue should pick the part's colour even
+#: where its brightness cannot match (a Noun's background is always light grey).
+CHROMA = 2.0
+_OPPONENT = np.array(
+    [
+        [0.299, 0.587, 0.114],
+        [-0.169 * CHROMA, -0.331 * CHROMA, 0.5 * CHROMA],
+        [0.5 * CHROMA, -0.419 * CHROMA, -0.081 * CHROMA],
+    ],
+    np.float32,
+)
+
+
+def _opponent(images: np.ndarray) -> np.ndarray:
+    """(N, H, W, 3) RGB -> weighted luma/chroma (a linear map, so it commutes with the blur)."""
+    return images @ _OPPONENT.T
+
+
 def _search_starts(image: np.ndarray, art) -> list[np.ndarray]:
     """The classifier's reading of the photo (trained on real Nouns, it sees the photo as the nearest Noun), then
     fixed random Nouns, so one odd first guess cannot trap the descent."""
@@ -157,11 +175,11 @@ def photo_traits(image: np.ndarray) -> np.ndarray:
 
     art = nouns.load_art()
     counts = (len(art.backgrounds), *(art.count(k) for k in nouns.LAYERS))
-    target = _blur(np.asarray(image, np.float32).transpose(1, 2, 0)[None])[0]
+    target = _blur(_opponent(np.asarray(image, np.float32).transpose(1, 2, 0)[None]))[0]
 
     def cost(seeds: np.ndarray) -> np.ndarray:
         drawn = nouns.composite(art, seeds).astype(np.float32) / 255.0
-        return ((_blur(drawn) - target) ** 2).mean(axis=(1, 2, 3))
+        return ((_blur(_opponent(drawn)) - target) ** 2).mean(axis=(1, 2, 3))
 
     def descend(seed: np.ndarray) -> tuple[float, np.ndarray]:
         score = float(cost(seed[None])[0])
