@@ -165,7 +165,7 @@ def _search_starts(image: np.ndarray, art) -> list[np.ndarray]:
 
 
 def photo_traits(image: np.ndarray) -> np.ndarray:
-    """The trait ids (5,) whose composited Noun is nearest a (3, 32, 32) image in [0, 1], both blurred.
+    """The trait ids (5,) whose composited Noun is nearest a (3, 32, 32) image in [0, 1], both blurred (luma/chroma).
 
     Coordinate descent over the five kinds: each step tries every id of one kind with the others fixed (all 254
     heads at once, vectorised) and keeps the best; passes repeat until nothing changes. From each start in
