@@ -140,3 +140,15 @@ def test_deploy_fails_with_one_line_if_the_node_is_not_running(tmp_path):
     assert "Traceback" not in out
     assert [line for line in out.splitlines() if line.startswith("Error:")] == [last_line(run)]
     assert last_line(run).startswith(f"Error: cannot reach the node of {dead}")
+
+
+def test_request_refuses_to_pay_for_a_dev_srs_model_if_the_chain_is_not_local(remote_anvil, allowed_deployment):
+    anvil, url = remote_anvil
+    _, manifest = allowed_deployment
+    user = anvil.accounts[2]
+    nonce = anvil.w3.eth.get_transaction_count(user)
+    run = ape_run("request", "--network", url, "--account", "TEST::2", "--manifest", str(manifest), "--model", "micro")
+    assert run.returncode == 1
+    assert "Traceback" not in run.stdout + run.stderr
+    assert last_line(run).startswith("Error: refusing to pay for development-SRS verifiers of micro on ")
+    assert anvil.w3.eth.get_transaction_count(user) == nonce  # no commit, no payment
