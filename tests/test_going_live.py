@@ -152,3 +152,19 @@ def test_request_refuses_to_pay_for_a_dev_srs_model_if_the_chain_is_not_local(re
     assert "Traceback" not in run.stdout + run.stderr
     assert last_line(run).startswith("Error: refusing to pay for development-SRS verifiers of micro on ")
     assert anvil.w3.eth.get_transaction_count(user) == nonce  # no commit, no payment
+
+
+def test_bot_fails_with_one_line_if_the_node_is_not_running():
+    dead = f"http://127.0.0.1:{free_port()}"
+    run = subprocess.run(
+        [APE.parent / "silverback", "run", "zkaigc.bot:bot", "--network", dead, "--account", "TEST::0"],
+        cwd=ROOT,
+        env=ape_env(dead),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 1
+    out = (run.stdout + run.stderr).strip()
+    assert "Traceback" not in out
+    assert out.splitlines()[-1].startswith("zkaigc bot: cannot reach the node")
