@@ -98,6 +98,7 @@ def allowed_deployment(remote_anvil, tmp_path_factory):
     return run, manifest
 
 
+@pytest.mark.slow  # deploys micro with `ape run deploy` on a block-time chain first
 def test_deploy_proceeds_and_says_so_if_allow_dev_srs_is_given_on_a_non_local_chain(remote_anvil, allowed_deployment):
     anvil, _ = remote_anvil
     run, manifest = allowed_deployment
@@ -111,6 +112,7 @@ def test_deploy_proceeds_and_says_so_if_allow_dev_srs_is_given_on_a_non_local_ch
     assert anvil.w3.eth.get_code(entry["batch_verifiers"]["4"])
 
 
+@pytest.mark.slow  # deploys micro with `ape run deploy` on a block-time chain first
 def test_prover_refuses_to_serve_dev_srs_collections_if_the_chain_is_not_local(remote_anvil, allowed_deployment):
     _, url = remote_anvil
     _, manifest = allowed_deployment
@@ -121,6 +123,7 @@ def test_prover_refuses_to_serve_dev_srs_collections_if_the_chain_is_not_local(r
     assert not manifest.with_name(f"{manifest.stem}.prover-{'0xf39fd6e5'}.json").exists()
 
 
+@pytest.mark.slow  # deploys micro with `ape run deploy` on a block-time chain first
 def test_prover_serves_and_says_so_if_allow_dev_srs_is_given_on_a_non_local_chain(remote_anvil, allowed_deployment):
     _, url = remote_anvil
     _, manifest = allowed_deployment
@@ -142,6 +145,7 @@ def test_deploy_fails_with_one_line_if_the_node_is_not_running(tmp_path):
     assert last_line(run).startswith(f"Error: cannot reach the node of {dead}")
 
 
+@pytest.mark.slow  # deploys micro with `ape run deploy` on a block-time chain first
 def test_request_refuses_to_pay_for_a_dev_srs_model_if_the_chain_is_not_local(remote_anvil, allowed_deployment):
     anvil, url = remote_anvil
     _, manifest = allowed_deployment
