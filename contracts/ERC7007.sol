@@ -31,6 +31,7 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
     uint256 private immutable _height;
     uint256 private immutable _channels;
     uint256 private immutable _render;
+    uint256 private immutable _digitBits_;
 
     /// @dev Data contracts holding `prompt ‖ aigcData` of each token, by chunk index.
     mapping(uint256 tokenId => mapping(uint256 chunk => address)) private _dataChunks;
@@ -63,6 +64,7 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
                 encoding_.inputLen, encoding_.outputLen, encoding_.width, encoding_.height, encoding_.channels
             );
         }
+        if (!AigcEncoding.isDigitWidth(encoding_.digitBits)) revert ERC7007InvalidDigitWidth(encoding_.digitBits);
         _verifier = verifier_;
         _modelHash = modelHash_;
         _inputLen = encoding_.inputLen;
@@ -73,6 +75,7 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
         _height = encoding_.height;
         _channels = encoding_.channels;
         _render = encoding_.render;
+        _digitBits_ = encoding_.digitBits;
     }
 
     /// @inheritdoc IERC165
@@ -123,7 +126,8 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
             width: uint16(_width),
             height: uint16(_height),
             channels: uint8(_channels),
-            render: uint8(_render)
+            render: uint8(_render),
+            digitBits: uint8(_digitBits_)
         });
     }
 
@@ -134,19 +138,24 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
         virtual
         returns (uint256[] memory)
     {
-        return AigcEncoding.instances(prompt, aigcData, _inputLen, _outputLen);
+        return AigcEncoding.instances(prompt, aigcData, _inputLen, _outputLen, _digitBits_);
     }
 
     /// @inheritdoc IERC7007Zkml
     function aigcDataOf(uint256 tokenId) public view virtual returns (bytes memory) {
         _requireOwned(tokenId);
-        uint256 aigcLength = AigcEncoding.aigcLength(_outputLen);
+        uint256 aigcLength = AigcEncoding.aigcLength(_outputLen, _digitBits_);
         (address batch, uint256 slot, uint256 size) = _batchSlotOf(tokenId);
         if (batch != address(0)) {
             uint256 start = size * _inputLen + slot * aigcLength;
             return BytecodeStorage.readAt(batch, start, start + aigcLength);
         }
         return BytecodeStorage.read(_dataChunks[tokenId], _inputLen, _inputLen + aigcLength);
+    }
+
+    /// @dev Bits per output digit of the model's encoding (7 or 8).
+    function _digitBits() internal view returns (uint256) {
+        return _digitBits_;
     }
 
     /// @dev The stored prompt of an existing token.
@@ -253,8 +262,8 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
         virtual
         returns (bool valid)
     {
-        AigcEncoding.requireLengths(prompt, aigcData, _inputLen, _outputLen);
-        return _callVerifier(_verifier, AigcEncoding.verifyProofCalldata(prompt, aigcData, proof));
+        AigcEncoding.requireLengths(prompt, aigcData, _inputLen, _outputLen, _digitBits_);
+        return _callVerifier(_verifier, AigcEncoding.verifyProofCalldata(prompt, aigcData, proof, _digitBits_));
     }
 
     /// @dev STATICCALLs `target` with `callData` (a `verifyProof` call) and accepts only a successful call that

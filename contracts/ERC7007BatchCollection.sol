@@ -45,8 +45,10 @@ contract ERC7007BatchCollection is ERC7007Collection, IERC7007Batch {
         address owner_,
         BatchVerifier[] memory batchVerifiers_
     ) ERC7007Collection(name_, symbol_, verifier_, modelHash_, encoding_, minter_, owner_) {
-        uint256 aigcLength = AigcEncoding.aigcLength(encoding_.outputLen);
-        if (aigcLength % AigcEncoding.AIGC_BYTES_PER_INSTANCE != 0) revert ERC7007UnalignedBatchSlot(aigcLength);
+        uint256 aigcLength = AigcEncoding.aigcLength(encoding_.outputLen, encoding_.digitBits);
+        if (aigcLength % AigcEncoding.chunkBytes(encoding_.digitBits) != 0) {
+            revert ERC7007UnalignedBatchSlot(aigcLength);
+        }
         uint256 slotBytes = encoding_.inputLen + aigcLength;
         for (uint256 i; i < batchVerifiers_.length; ++i) {
             (uint256 size, address v) = (batchVerifiers_[i].size, batchVerifiers_[i].verifier);
@@ -80,7 +82,7 @@ contract ERC7007BatchCollection is ERC7007Collection, IERC7007Batch {
         if (minter_ != address(0) && msg.sender != minter_) revert ERC7007UnauthorizedMinter(msg.sender, minter_);
         (address batchVerifier_, uint256 size,,) = _batchShape(prompts, aigcDatas);
         address[] memory claimants = _checkSlots(prompts, size, mintMask); // before the costly verification
-        if (!_callVerifier(batchVerifier_, AigcEncoding.verifyProofCalldata(prompts, aigcDatas, proof))) {
+        if (!_callVerifier(batchVerifier_, AigcEncoding.verifyProofCalldata(prompts, aigcDatas, proof, _digitBits()))) {
             revert ERC7007InvalidBatchProof(size);
         }
         uint256 number;
@@ -97,7 +99,7 @@ contract ERC7007BatchCollection is ERC7007Collection, IERC7007Batch {
         returns (bool success)
     {
         (address batchVerifier_,,,) = _batchShape(prompts, aigcDatas);
-        return _callVerifier(batchVerifier_, AigcEncoding.verifyProofCalldata(prompts, aigcDatas, proof));
+        return _callVerifier(batchVerifier_, AigcEncoding.verifyProofCalldata(prompts, aigcDatas, proof, _digitBits()));
     }
 
     /// @inheritdoc IERC7007Batch
@@ -124,8 +126,9 @@ contract ERC7007BatchCollection is ERC7007Collection, IERC7007Batch {
         ModelEncoding memory enc = encoding();
         uint256 promptsLength = size * enc.inputLen;
         prompts = BytecodeStorage.readAt(batch, 0, promptsLength);
-        aigcDatas =
-            BytecodeStorage.readAt(batch, promptsLength, promptsLength + size * AigcEncoding.aigcLength(enc.outputLen));
+        aigcDatas = BytecodeStorage.readAt(
+            batch, promptsLength, promptsLength + size * AigcEncoding.aigcLength(enc.outputLen, enc.digitBits)
+        );
     }
 
     /// @dev The claimants of the slots in `mintMask` (zero for the others); reverts unless the mask selects slots
@@ -180,7 +183,7 @@ contract ERC7007BatchCollection is ERC7007Collection, IERC7007Batch {
     {
         ModelEncoding memory enc = encoding();
         promptLength = enc.inputLen;
-        aigcLength = AigcEncoding.aigcLength(enc.outputLen);
+        aigcLength = AigcEncoding.aigcLength(enc.outputLen, enc.digitBits);
         if (prompts.length % promptLength != 0) {
             revert ERC7007InvalidBatchPromptsLength(prompts.length, promptLength);
         }

@@ -91,7 +91,8 @@ contract ERC7007Collection is ERC7007Enumerable, ERC7007Claimable, IERC7007Minta
     function tokenURI(uint256 tokenId_) public view virtual override returns (string memory) {
         _requireOwned(tokenId_);
         ModelEncoding memory enc = encoding();
-        bytes memory bmp = AigcImage.bitmap(aigcDataOf(tokenId_), enc.width, enc.height, enc.channels, enc.render);
+        bytes memory bmp =
+            AigcImage.bitmap(aigcDataOf(tokenId_), enc.width, enc.height, enc.channels, enc.render, enc.digitBits);
         string memory promptHex = JsonString.toHex(_promptOf(tokenId_));
         string memory modelHex = uint256(modelHash()).toHexString(32);
         bytes memory json = abi.encodePacked(

@@ -33,6 +33,16 @@ def main(argv: list[str] | None = None) -> int:
 
     cfg = registry.get(args.model).model
     cfg = replace(cfg, steps=args.steps or cfg.steps, seed=cfg.seed if args.seed is None else args.seed)
+    if cfg.kind == "traits":  # the trait decoder has its own recipe (models/traits_train.py)
+        from . import traits_train
+
+        model, metrics = traits_train.train(cfg)
+        curve = metrics.pop("curve")
+        checkpoint = save_checkpoint(model, CHECKPOINTS / f"{cfg.name}.pt", metrics=metrics, curve=curve)
+        grid = traits_train.save_grid(model.decoder, DOCS_IMAGES / f"{cfg.name}-samples.png")
+        plot = traits_train.save_curve(curve, DOCS_IMAGES / f"{cfg.name}-loss.png")
+        print(f"wrote {checkpoint}, {grid} and {plot}")
+        return 0
     if cfg.dataset == "nouns":  # the real Nouns have their own recipe (models/nouns_train.py)
         from . import nouns_train
 

@@ -23,7 +23,8 @@ class ModelConfig:
     render: int = 2  # final nearest-upsample factor (art grid -> output); done by the renderer when out_bits is set
     # The output clamp: None = raw fixed-point outputs (the old int16 encoding); 7 = the art grid is clamped in the
     # network to [0, (2^7 − 1) / 2^act_bits] with two ReLUs, so every output is a 7-bit digit the circuit proves in
-    # range, and the exported circuit packs 16 digits per public field element (docs/encoding.md).
+    # range, and the exported circuit packs 16 digits per public field element (docs/encoding.md). 8 = the sigmoid
+    # stage (the trait decoder): digits are one sigmoid lookup each, in [0, 2^act_bits], packed 15 per element.
     out_bits: int | None = None
     act_bits: int = 7  # activation/input fixed-point fractional bits (ezkl input_scale)
     weight_bits: int = 7  # weight fractional bits (ezkl param_scale), weights int8
@@ -49,6 +50,17 @@ class ModelConfig:
     def art_size(self) -> int:
         """Side of the grid the network paints before the final nearest upsample."""
         return self.image_size // self.render
+
+    @property
+    def digit_max(self) -> int:
+        """The largest output digit the circuit can prove: 127 under the two-ReLU clamp (7-bit digits), 2^act_bits
+        under the sigmoid stage (8-bit digits: the lookup's range is 0 … 2^act_bits inclusive)."""
+        return 2**self.act_bits if self.out_bits == 8 else 2**self.out_bits - 1
+
+    @property
+    def digits_per_element(self) -> int:
+        """Digits packed into one public field element: 16 × 7 or 15 × 8 bits, inside ezkl 23's i128 integers."""
+        return {7: 16, 8: 15}[self.out_bits]
 
     @property
     def out_top(self) -> float:

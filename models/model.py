@@ -138,8 +138,14 @@ class AutoEncoder(nn.Module):
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         self.cfg = cfg
-        self.encoder = Encoder(cfg)
-        self.decoder = Decoder(cfg)
+        if cfg.kind == "traits":  # the prompt is the trait ids: nothing to encode (models/traits.py)
+            from .traits import TraitDecoder
+
+            self.encoder = None
+            self.decoder = TraitDecoder(cfg)
+        else:
+            self.encoder = Encoder(cfg)
+            self.decoder = Decoder(cfg)
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         z = self.encoder(x)
@@ -202,7 +208,14 @@ def export_decoder_onnx(model: AutoEncoder, path: Path, batch: int = 1) -> None:
     # of activations itself; fake-quant ops would only add Round nodes ezkl would have to prove.
     model.set_quant(False)
     try:
-        net = model.decoder if model.cfg.out_bits is None else ProvenDecoder(model.decoder, batch)
+        if model.cfg.kind == "traits":
+            from .traits import ProvenTraitDecoder
+
+            if batch != 1:
+                raise ValueError(f"{model.cfg.name}: the trait decoder has no batch circuit")
+            net = ProvenTraitDecoder(model.decoder, model.cfg.digits_per_element)
+        else:
+            net = model.decoder if model.cfg.out_bits is None else ProvenDecoder(model.decoder, batch)
         torch.onnx.export(
             net,
             dummy,

@@ -56,6 +56,13 @@ class QuantMixin:
     def qact(self, y: torch.Tensor) -> torch.Tensor:
         return fake_quant(y, self.act_bits) if self.quant else y
 
+    @torch.no_grad()
+    def snap(self) -> None:
+        """Replace the weight and bias by their quantized values (quantization on)."""
+        self.weight.copy_(self.qweight(self.weight))
+        if self.bias is not None:
+            self.bias.copy_(self.qbias(self.bias))
+
 
 class QLinear(QuantMixin, nn.Linear):
     """nn.Linear with int8 fake-quantized weights and a rounded output."""
@@ -100,6 +107,4 @@ def snap_weights(module: nn.Module) -> None:
     """Replace weights and biases by their quantized values, so the exported ONNX holds exact int8 grids."""
     for m in module.modules():
         if isinstance(m, QuantMixin) and m.quant:
-            m.weight.copy_(m.qweight(m.weight))
-            if m.bias is not None:
-                m.bias.copy_(m.qbias(m.bias))
+            m.snap()

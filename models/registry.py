@@ -103,19 +103,50 @@ def _pixel(
 # outputs); the contract's renderer draws it nearest ×2.
 _PIXEL32 = _pixel("pixel32", image_size=32, kind="mlp", hidden=64, render=2, steps=6000)
 
-# The real Nouns (models/nouns.py): 16 latent bytes -> the full 32×32 RGB grid, 1-pixel detail, so no render
-# upsample: 3,072 digits in 192 packed public outputs. Each output costs about 80 cells (rescale, the clamp's two
-# ReLUs, packing) besides its 64 multiply-adds; 4 inner columns (the pixel circuit has 2) fold that into 121k rows,
-# logrows 17. (Measured: a 128-unit hidden layer needs 8 columns and proves in minutes with 9 GB.)
-_NOUNS_CIRCUIT = replace(PIXEL_CIRCUIT, num_inner_cols=4)
+# Retired (a reference, not built or deployed): the first real-Nouns model, 16 latent bytes -> the full 32×32 RGB
+# grid through a 64-unit decoder on the clamp stage. Its heads were blurs (14.9 dB): the 16-value latent bounded the
+# image (docs/training.md, "Why the targets conflict"). Kept, with its checkpoint, so that capacity study reproduces.
 _NOUNS32 = _pixel(
-    "nouns32", dataset="nouns", circuit=_NOUNS_CIRCUIT, image_size=32, kind="mlp", hidden=64, render=1, steps=20000
+    "nouns32",
+    "reference",
+    dataset="nouns",
+    circuit=replace(PIXEL_CIRCUIT, num_inner_cols=4),
+    image_size=32,
+    kind="mlp",
+    hidden=64,
+    render=1,
+    steps=20000,
+)
+
+# The showcase: a Noun's five trait ids -> its 32×32 RGB image, drawn ×2 (64×64, the grant's bitmap size). The
+# prompt is the Noun (models/traits.py): trait ids -> one-hot product -> 320 hidden units -> sigmoid digits, every
+# step in the circuit. 4 inner columns fit its ~258k rows in logrows 18 (3 would need 19; 320 units is the most
+# that fits). The sigmoid lookup's
+# range spans the pre-activations of every valid prompt (`models.traits.certified_range`, checked by the tests).
+_NOUNS = ModelSpec(
+    ModelConfig(
+        name="nouns",
+        dataset="nouns",
+        kind="traits",
+        channels=3,
+        image_size=64,
+        render=2,
+        latent_dim=5,
+        hidden=320,
+        out_bits=8,
+        steps=20000,
+        batch_size=64,
+        lr=3e-3,
+    ),
+    replace(PIXEL_CIRCUIT, num_inner_cols=4, lookup_range=(-32768, 32768)),
+    role="showcase",
 )
 
 REGISTRY: dict[str, ModelSpec] = {
     spec.name: spec
     for spec in (
         _MICRO,
+        _NOUNS,
         _PIXEL32,
         # A 64×64 bitmap: pixel32's network and proven art grid (the same circuit), drawn nearest ×4. The
         # pixel-art data at 64 is the same 16×16 art upsampled, so a separate training would learn the same map.

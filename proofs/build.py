@@ -28,7 +28,7 @@ import ezkl
 from models import registry
 from models.model import export_decoder_onnx, load_model
 
-from .encoding import AIGC_BITS_PER_VALUE, DIGIT_MAX, Encoding
+from .encoding import DIGIT_WIDTHS, Encoding
 from .errors import ProofError
 from .files import ARTIFACTS_ROOT, CACHE_ROOT, VERIFIERS_ROOT
 from .pipeline import (
@@ -79,7 +79,7 @@ def fidelity(name: str, latent: Sequence[float], sample: ProvenSample, encoding:
             model.set_quant(quant)
             ref = model.decoder.art(z).flatten().double()
             out[f"max_abs_diff_vs_{label}_255"] = round(float((proven - ref).abs().max()) * 255, 3)
-            ref_pixels = ref * 2**encoding.output_scale * 255 / DIGIT_MAX
+            ref_pixels = ref * 2**encoding.output_scale * 255 / encoding.digit_max
             out[f"max_pixel_diff_vs_{label}_255"] = round(float((pixels - ref_pixels).abs().max()), 3)
     model.set_quant(True)
     return out
@@ -157,8 +157,8 @@ def _build(name, srs_kind, samples, batch_sizes, srs_file, roots, overrides) -> 
     art = ModelArtifacts(name, srs_file=srs_file, **roots)
     total = time.perf_counter()
     model, extra = load_model(name)
-    if model.cfg.out_bits != AIGC_BITS_PER_VALUE:
-        raise ProofError(f"{name}: the encoding needs a model with out_bits={AIGC_BITS_PER_VALUE} (the output clamp)")
+    if model.cfg.out_bits not in DIGIT_WIDTHS:
+        raise ProofError(f"{name}: the encoding needs a model with out_bits 7 (clamp) or 8 (sigmoid)")
     build_circuit(art, model, replace(spec.circuit_for(model.cfg), **overrides), srs_kind)
     art.write_meta(
         model=name,
@@ -192,7 +192,17 @@ def build_circuit(art: ModelArtifacts, model, config: CircuitConfig, srs_kind: s
     name = art.name
     with stage(f"{name}: export decoder ONNX (batch {art.batch})"):
         export_decoder_onnx(model, art.onnx, batch=art.batch)
-    art.write_meta(proven_shape=list(model.cfg.proven_shape), render=model.cfg.render)
+    art.write_meta(proven_shape=list(model.cfg.proven_shape), render=model.cfg.render, digit_bits=model.cfg.out_bits)
+    if model.cfg.kind == "traits":  # the prompt names one id per part kind (models/traits.py)
+        from models.traits import certified_range, prompt_space
+
+        lo, hi = certified_range(model.decoder)
+        if not config.lookup_range[0] <= lo <= hi <= config.lookup_range[1]:
+            raise ProofError(
+                f"{name}: the sigmoid's inputs span {lo}..{hi} over the valid prompts, outside the lookup range "
+                f"{tuple(config.lookup_range)}: some prompts would have no proof; widen it in the registry"
+            )
+        art.write_meta(prompt_space=prompt_space(), sigmoid_input_range=[lo, hi])
     settings = art.gen_settings(config)
     if config.logrows is None:  # gen_settings' default logrows is far too big: shrink to what fits
         art.gen_settings(replace(config, logrows=fitting_logrows(settings)))

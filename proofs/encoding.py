@@ -6,12 +6,16 @@ outputs (the image), both flattened row-major in the ONNX graph's order (images 
 
 - ``prompt``   = one byte per latent value: the fixed-point integer ``q = round(x · 2^input_scale)`` as int8
   (two's complement), so latents live in [-128, 127] / 2^input_scale.
-- ``aigcData`` = the output's 7-bit digits ``q = round(y · 2^output_scale)``, each proven in [0, 127] by the
-  circuit's clamp, written as one MSB-first bit string zero-padded to whole bytes: ``ceil(7·n/8)`` bytes.
+- ``aigcData`` = the output's digits ``q = round(y · 2^output_scale)`` as one MSB-first bit string zero-padded to
+  whole bytes, in one of two widths (a model's `digit_bits`):
+  - 7 bits (the clamp stage): each proven in [0, 127] by the circuit's two-ReLU clamp; ``ceil(7·n/8)`` bytes,
+    16 digits (14 bytes) per public element;
+  - 8 bits (the sigmoid stage): each proven in [0, 128] by one sigmoid lookup at scale 7 (whose range is
+    0 … 2^7 inclusive); one byte per digit, 15 digits (15 bytes) per public element.
 - public instances: one per latent value (``q`` if q ≥ 0, else ``r − |q|``, r the BN254 scalar field modulus),
-  then one per 14-byte chunk of aigcData read as a big-endian integer (the last chunk zero-extended on the
-  right): the circuit packs 16 digits per element as Σ d_i · 128^(15−i), which is exactly that integer.
-- pixel = ``q · 255 // 127``.
+  then one per chunk of aigcData (14 or 15 bytes) read as a big-endian integer (the last chunk zero-extended on the
+  right): the circuit packs its digits per element as Σ d_i · 2^(bits·(k−1−i)), which is exactly that integer.
+- pixel = ``q · 255 // digit_max`` (127 or 128).
 """
 
 from __future__ import annotations
@@ -25,13 +29,9 @@ from models.errors import ZkaigcError
 FIELD_MODULUS = 21888242871839275222246405745257275088548364400416034343698204186575808495617
 
 PROMPT_BYTES_PER_VALUE = 1
-#: Bits per output digit; digits are in [0, DIGIT_MAX].
-AIGC_BITS_PER_VALUE = 7
-DIGIT_MAX = 2**AIGC_BITS_PER_VALUE - 1
-#: Digits per public output element: 16 × 7 = 112 bits, inside ezkl 23's i128 integers (docs/encoding.md).
-DIGITS_PER_INSTANCE = 16
-#: aigcData bytes per public output element.
-AIGC_BYTES_PER_INSTANCE = DIGITS_PER_INSTANCE * AIGC_BITS_PER_VALUE // 8
+#: Digit widths: bits -> (largest digit, digits per public element). 16 × 7 = 112 and 15 × 8 = 120 bits stay
+#: inside ezkl 23's i128 integers (docs/encoding.md).
+DIGIT_WIDTHS = {7: (127, 16), 8: (128, 15)}
 
 
 class EncodingError(ZkaigcError, ValueError):
@@ -46,6 +46,44 @@ class Encoding:
     output_len: int  # output digits, C*H*W of the proven grid (packed 16 per public output)
     input_scale: int  # latent x = q / 2**input_scale
     output_scale: int  # output y = q / 2**output_scale
+    digit_bits: int = 7  # 7: the clamp stage's digits; 8: the sigmoid stage's
+    # A prompt space of named parts (the trait decoder): byte i is an id in [0, limits[i]) of part names[i].
+    # None: any byte (a latent value).
+    prompt_names: tuple[str, ...] | None = None
+    prompt_limits: tuple[int, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.digit_bits not in DIGIT_WIDTHS:
+            raise EncodingError(f"digits are 7 or 8 bits wide, not {self.digit_bits}")
+        if self.prompt_limits is not None:
+            object.__setattr__(self, "prompt_limits", tuple(self.prompt_limits))
+            object.__setattr__(self, "prompt_names", tuple(self.prompt_names or ()))
+            if not len(self.prompt_limits) == len(self.prompt_names) == self.input_len:
+                raise EncodingError(f"a prompt space needs {self.input_len} names and limits")
+
+    def check_prompt(self, prompt: bytes) -> bytes:
+        """`prompt` if it has the right length and, in a prompt space, every byte names a part; else one line."""
+        if len(prompt) != self.prompt_len:
+            raise EncodingError(f"prompt must be {self.prompt_len} bytes, got {len(prompt)}")
+        for i, (name, limit) in enumerate(zip(self.prompt_names or (), self.prompt_limits or (), strict=True)):
+            if prompt[i] >= limit:
+                raise EncodingError(f"prompt byte {i} ({name}) is {prompt[i]}, outside 0..{limit - 1}")
+        return prompt
+
+    @property
+    def digit_max(self) -> int:
+        """The largest digit the circuit proves: full intensity."""
+        return DIGIT_WIDTHS[self.digit_bits][0]
+
+    @property
+    def digits_per_instance(self) -> int:
+        """Digits packed into one public output element."""
+        return DIGIT_WIDTHS[self.digit_bits][1]
+
+    @property
+    def bytes_per_instance(self) -> int:
+        """aigcData bytes per public output element (14 or 15)."""
+        return self.digits_per_instance * self.digit_bits // 8
 
     @property
     def prompt_len(self) -> int:
@@ -55,12 +93,12 @@ class Encoding:
     @property
     def aigc_len(self) -> int:
         """Length in bytes of valid aigcData."""
-        return -(-self.output_len * AIGC_BITS_PER_VALUE // 8)
+        return -(-self.output_len * self.digit_bits // 8)
 
     @property
     def output_instances(self) -> int:
-        """Public output elements: one per 16 digits (one per 14-byte chunk of aigcData)."""
-        return -(-self.output_len // DIGITS_PER_INSTANCE)
+        """Public output elements: one per `digits_per_instance` digits (one per chunk of aigcData)."""
+        return -(-self.output_len // self.digits_per_instance)
 
     @property
     def num_instances(self) -> int:
@@ -78,20 +116,18 @@ class Encoding:
 
     def decode_prompt(self, prompt: bytes) -> list[int]:
         """Prompt bytes -> latent fixed-point integers."""
-        if len(prompt) != self.prompt_len:
-            raise EncodingError(f"prompt must be {self.prompt_len} bytes, got {len(prompt)}")
-        return [b - 256 if b >= 128 else b for b in prompt]
+        return [b - 256 if b >= 128 else b for b in self.check_prompt(prompt)]
 
     def encode_aigc(self, values: Sequence[int]) -> bytes:
-        """Output digits (each in [0, 127]) -> aigcData: an MSB-first 7-bit bit string, zero bits at the end."""
+        """Output digits (each in [0, digit_max]) -> aigcData: an MSB-first bit string, zero bits at the end."""
         if len(values) != self.output_len:
             raise EncodingError(f"aigcData needs {self.output_len} values, got {len(values)}")
-        acc = 0
+        acc, bits = 0, self.digit_bits
         for i, q in enumerate(values):
-            if not 0 <= q <= DIGIT_MAX:
-                raise EncodingError(f"output value {i} = {q} is outside the 7-bit digits [0, {DIGIT_MAX}]")
-            acc = (acc << AIGC_BITS_PER_VALUE) | q
-        pad = self.aigc_len * 8 - self.output_len * AIGC_BITS_PER_VALUE
+            if not 0 <= q <= self.digit_max:
+                raise EncodingError(f"output value {i} = {q} is outside the {bits}-bit digits [0, {self.digit_max}]")
+            acc = (acc << bits) | q
+        pad = self.aigc_len * 8 - self.output_len * bits
         return (acc << pad).to_bytes(self.aigc_len, "big")
 
     def decode_aigc(self, aigc: bytes) -> list[int]:
@@ -99,19 +135,24 @@ class Encoding:
         if len(aigc) != self.aigc_len:
             raise EncodingError(f"aigcData must be {self.aigc_len} bytes, got {len(aigc)}")
         acc = int.from_bytes(aigc, "big")
-        pad = self.aigc_len * 8 - self.output_len * AIGC_BITS_PER_VALUE
+        bits = self.digit_bits
+        pad = self.aigc_len * 8 - self.output_len * bits
         if acc & ((1 << pad) - 1):
             raise EncodingError("aigcData has non-zero padding bits")
         acc >>= pad
-        n = self.output_len
-        return [(acc >> (AIGC_BITS_PER_VALUE * (n - 1 - i))) & DIGIT_MAX for i in range(n)]
+        n, mask = self.output_len, (1 << bits) - 1
+        digits = [(acc >> (bits * (n - 1 - i))) & mask for i in range(n)]
+        if any(q > self.digit_max for q in digits):  # 8-bit digits above 128: no proof has them
+            raise EncodingError(f"aigcData has a digit above {self.digit_max}")
+        return digits
 
     # --- bytes <-> public instances ----------------------------------------------------------------------
     def instances(self, prompt: bytes, aigc: bytes) -> list[int]:
-        """The verifier's public instances for these bytes: inputs, then one element per 14-byte aigcData chunk."""
+        """The verifier's public instances for these bytes: inputs, then one element per aigcData chunk."""
         self.decode_aigc(aigc)  # length and padding
-        chunks = [aigc[i : i + AIGC_BYTES_PER_INSTANCE] for i in range(0, len(aigc), AIGC_BYTES_PER_INSTANCE)]
-        outputs = [int.from_bytes(c.ljust(AIGC_BYTES_PER_INSTANCE, b"\0"), "big") for c in chunks]
+        size = self.bytes_per_instance
+        chunks = [aigc[i : i + size] for i in range(0, len(aigc), size)]
+        outputs = [int.from_bytes(c.ljust(size, b"\0"), "big") for c in chunks]
         return [to_field(q) for q in self.decode_prompt(prompt)] + outputs
 
     def split_instances(self, instances: Sequence[int]) -> tuple[bytes, bytes]:
@@ -119,11 +160,11 @@ class Encoding:
         if len(instances) != self.num_instances:
             raise EncodingError(f"expected {self.num_instances} instances, got {len(instances)}")
         prompt = self.encode_prompt([from_field(f) for f in instances[: self.input_len]])
-        chunks = bytearray()
+        chunks, size = bytearray(), self.bytes_per_instance
         for f in instances[self.input_len :]:
-            if not 0 <= f < 2 ** (8 * AIGC_BYTES_PER_INSTANCE):
-                raise EncodingError(f"output element {f:#x} is not 16 packed 7-bit digits")
-            chunks += f.to_bytes(AIGC_BYTES_PER_INSTANCE, "big")
+            if not 0 <= f < 2 ** (8 * size):
+                raise EncodingError(f"output element {f:#x} is not {self.digits_per_instance} packed digits")
+            chunks += f.to_bytes(size, "big")
         aigc = bytes(chunks[: self.aigc_len])
         if any(chunks[self.aigc_len :]):
             raise EncodingError("the last output element has non-zero padding digits")
@@ -133,7 +174,7 @@ class Encoding:
     # --- batches: N slots in one proof --------------------------------------------------------------------
     def batch_instances(self, slots: Sequence[tuple[bytes, bytes]]) -> list[int]:
         """A batch circuit's public instances for (prompt, aigcData) slots: every slot's prompt values, then every
-        slot's output elements, slot-major. With whole 14-byte chunks per slot this is `instances` of the
+        slot's output elements, slot-major. With whole chunks per slot this is `instances` of the
         concatenated prompts and the concatenated aigcData, which is how the contracts build it."""
         each = [self.instances(prompt, aigc) for prompt, aigc in slots]
         return [f for inst in each for f in inst[: self.input_len]] + [
@@ -162,8 +203,8 @@ class Encoding:
         return [q / 2**self.input_scale for q in values]
 
     def pixels(self, aigc: bytes) -> list[int]:
-        """aigcData -> 8-bit pixels of the proven grid, ``q · 255 // 127``; the on-chain renderer does the same."""
-        return [q * 255 // DIGIT_MAX for q in self.decode_aigc(aigc)]
+        """aigcData -> 8-bit pixels of the proven grid, ``q · 255 // digit_max``, as the on-chain renderer draws."""
+        return [q * 255 // self.digit_max for q in self.decode_aigc(aigc)]
 
 
 def to_field(q: int) -> int:

@@ -203,6 +203,8 @@ class ModelArtifacts:
             output_len=math.prod(self.output_shape()),
             input_scale=int(s["model_input_scales"][0]),
             output_scale=int(s["model_output_scales"][0]),
+            digit_bits=self.digit_bits(),
+            **self.read_meta().get("prompt_space", {}),
         )
         if math.prod(shapes[1]) != enc.output_instances:
             raise ArtifactsError(
@@ -218,13 +220,17 @@ class ModelArtifacts:
             raise ArtifactsError(f"{self.name}: meta.json has no proven_shape; rebuild the artifacts")
         return tuple(int(d) for d in shape)
 
+    def digit_bits(self) -> int:
+        """Bits per output digit (meta.json's `digit_bits`): 7 for the clamp stage, 8 for the sigmoid stage."""
+        return int(self.read_meta().get("digit_bits", 7))
+
     def render_factor(self) -> int:
         """Rendered pixels per grid cell along each axis (the nearest upsample the renderer does)."""
         return int(self.read_meta().get("render", 1))
 
-    def encoding_struct(self) -> tuple[int, int, int, int, int, int, int, int]:
+    def encoding_struct(self) -> tuple[int, int, int, int, int, int, int, int, int]:
         """The contracts' `ModelEncoding`: (inputLen, outputLen, inputScale, outputScale, width, height, channels,
-        render)."""
+        render, digitBits)."""
         enc = self.encoding()
         channels, height, width = self.output_shape()
         return (
@@ -236,6 +242,7 @@ class ModelArtifacts:
             height,
             channels,
             self.render_factor(),
+            enc.digit_bits,
         )
 
     def read_meta(self) -> dict[str, Any]:

@@ -9,7 +9,11 @@ from .encoding import Encoding
 
 
 def random_prompt(encoding: Encoding, seed: int | None) -> bytes:
-    """A prompt of uniformly random bytes (seeded, or from the OS when seed is None)."""
+    """A uniformly random valid prompt (seeded, or from the OS when seed is None): random bytes, or in a prompt
+    space (the trait decoder's) a random id of each part."""
+    if encoding.prompt_limits is not None:
+        rng = random.Random(seed) if seed is not None else secrets.SystemRandom()
+        return bytes(rng.randrange(limit) for limit in encoding.prompt_limits)
     if seed is None:
         return secrets.token_bytes(encoding.prompt_len)
     return random.Random(seed).randbytes(encoding.prompt_len)

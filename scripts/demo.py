@@ -20,6 +20,7 @@ from PIL import Image
 from models.registry import preferred
 from proofs.files import REPO_ROOT
 from proofs.pipeline import artifacts_of, committed_models
+from proofs.prompts import random_prompt
 from zkaigc.client import claim_prompt, request_generation
 from zkaigc.deploy import Deployer
 from zkaigc.errors import ZkaigcError
@@ -44,7 +45,9 @@ def cli(network, model, seed, prompt, out):
     except ZkaigcError as err:
         raise click.BadParameter(str(err), param_hint="--model") from None
     enc = art.encoding()
-    if prompt is None:
+    if prompt is None and enc.prompt_limits is not None:  # a trait model: a random Noun
+        prompt = random_prompt(enc, seed)
+    elif prompt is None:
         rng = random.Random(seed)
         prompt = enc.encode_prompt([rng.randint(-96, 96) for _ in range(enc.input_len)])
     else:

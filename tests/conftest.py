@@ -122,7 +122,17 @@ def deploy_collection(project, vendor):
         model, verifier, minter=ZERO_ADDRESS, name=None, symbol="AIGC", container=None, model_hash=None, **overrides
     ):
         encoding = list(model.encoding_tuple)
-        fields = ["inputLen", "outputLen", "inputScale", "outputScale", "width", "height", "channels", "render"]
+        fields = [
+            "inputLen",
+            "outputLen",
+            "inputScale",
+            "outputScale",
+            "width",
+            "height",
+            "channels",
+            "render",
+            "digitBits",
+        ]
         for key, value in overrides.items():
             encoding[fields.index(key)] = value
         container = container or project.ERC7007Collection

@@ -1,7 +1,7 @@
-"""What `make demo MODEL=nouns32` (`ape run demo`) does after the proof, on the test anvil: the `Deployer` deploys
-the marketplace and nouns32 (its 19.7 kB verifier), the user claims and pays, the prover fulfils through the
-marketplace, and `check_token_image` finds the minted image equal to the prompt's preview. The committed nouns32
-sample stands in for the demo's fresh proof (setup and proving take ~2 min and ~4 GB: `make demo` and the
+"""What `make demo` (`ape run demo`, the `nouns` showcase) does after the proof, on the test anvil: the `Deployer`
+deploys the marketplace and nouns, the user claims and pays for a Noun's trait prompt, the prover fulfils through
+the marketplace, and `check_token_image` finds the minted image equal to the prompt's preview. The committed nouns
+sample stands in for the demo's fresh proof (setup and proving take minutes and ~9 GB: `make demo` and the
 benchmarks measure them).
 """
 
@@ -19,37 +19,37 @@ from zkaigc.errors import TokenImageError
 from zkaigc.imagecheck import check_token_image
 
 pytestmark = [
-    pytest.mark.slow,  # deploys nouns32 and verifies its proof on the step-traced anvil
-    pytest.mark.skipif("nouns32" not in committed_models(), reason="nouns32 is not built"),
+    pytest.mark.slow,  # deploys nouns and verifies its proof on the step-traced anvil
+    pytest.mark.skipif("nouns" not in committed_models(), reason="nouns is not built"),
 ]
 
 
 @pytest.fixture(scope="module")
 def minted(chain, vendor, prover, user, tmp_path_factory):
-    """nouns32 deployed by the Deployer and its committed sample minted through the marketplace to the user."""
+    """nouns deployed by the Deployer and its committed sample minted through the marketplace to the user."""
     manifest = tmp_path_factory.mktemp("demo") / "manifest.json"
     deployer = Deployer(project, chain, vendor, log=lambda m: None, manifest_path=manifest, prover=prover.address)
-    deployed = deployer.all(["nouns32"])
-    market, collection = deployed["marketplace"], deployed["nouns32"]
-    sample = ProvenModel("nouns32").sample
+    deployed = deployer.all(["nouns"])
+    market, collection = deployed["marketplace"], deployed["nouns"]
+    sample = ProvenModel("nouns").sample
     claim_prompt(chain, collection, sample.prompt, user)
     request = request_generation(chain, market, collection, sample.prompt, user)
     tx = market.fulfil(request.request_id, sample.prompt, sample.aigc, "", sample.proof, sender=prover)
     [log] = tx.decode_logs(market.Fulfilled)
-    print(f"\n[gas] nouns32 through the marketplace: fulfil {tx.gas_used} gas (verify + store + mint + credit)")
+    print(f"\n[gas] nouns through the marketplace: fulfil {tx.gas_used} gas (verify + store + mint + credit)")
     return collection, int(log.tokenId), sample
 
 
-def test_check_token_image_returns_the_nouns32_image_if_it_is_the_prompts_preview(minted, user, tmp_path):
+def test_check_token_image_returns_the_nouns_image_if_it_is_the_prompts_preview(minted, user, tmp_path):
     collection, token_id, sample = minted
     assert collection.ownerOf(token_id) == user.address
-    token = check_token_image(collection, token_id, "nouns32", sample.prompt, tmp_path)
+    token = check_token_image(collection, token_id, "nouns", sample.prompt, tmp_path)
     with Image.open(io.BytesIO(token.bmp)) as bmp:
-        assert (bmp.size, bmp.mode) == ((32, 32), "RGB")  # every proven pixel drawn once: Nouns' 1-pixel detail
+        assert (bmp.size, bmp.mode) == ((64, 64), "RGB")  # the 32×32 proven grid drawn ×2, the grant's size
 
 
 def test_check_token_image_raises_if_the_prompt_is_another_ones(minted, tmp_path):
     collection, token_id, sample = minted
-    other = bytes(b ^ 0x40 for b in sample.prompt)
-    with pytest.raises(TokenImageError, match="is not nouns32's output"):
-        check_token_image(collection, token_id, "nouns32", other, tmp_path)
+    other = bytes([1 - sample.prompt[0], *sample.prompt[1:]])  # the same Noun on the other background
+    with pytest.raises(TokenImageError, match="is not nouns's output"):
+        check_token_image(collection, token_id, "nouns", other, tmp_path)

@@ -10,6 +10,12 @@ from proofs.pipeline import ModelArtifacts, ProvenSample
 ENC = Encoding(input_len=3, output_len=2, input_scale=7, output_scale=7)
 #: 20 digits: one full 16-digit chunk and a partial second one (18 bytes, 4 padding bits).
 ENC20 = Encoding(input_len=1, output_len=20, input_scale=7, output_scale=7)
+#: The sigmoid stage: 8-bit digits in [0, 128], 15 per element; 20 digits = one full chunk and 5 more.
+BYTE20 = Encoding(input_len=1, output_len=20, input_scale=7, output_scale=7, digit_bits=8)
+#: A prompt space: two named parts with 3 and 200 ids.
+SPACE = Encoding(
+    input_len=2, output_len=2, input_scale=7, output_scale=7, prompt_names=("bg", "head"), prompt_limits=(3, 200)
+)
 
 
 def test_lengths_follow_packing_if_output_is_digits():
@@ -157,3 +163,57 @@ def test_committed_sample_matches_ezkl_proof_json_layout_if_loaded(micro):
     _, sample = micro
     assert sample.proof[:1] != b"" and len(sample.proof) % 32 == 0
     assert all(0 <= i < FIELD_MODULUS for i in sample.instances)
+
+
+def test_lengths_follow_8bit_packing_if_digits_are_bytes():
+    assert (BYTE20.aigc_len, BYTE20.output_instances, BYTE20.bytes_per_instance, BYTE20.digit_max) == (20, 2, 15, 128)
+    nouns = Encoding(input_len=5, output_len=3072, input_scale=7, output_scale=7, digit_bits=8)
+    assert (nouns.aigc_len, nouns.output_instances, nouns.num_instances) == (3072, 205, 210)
+
+
+def test_output_instance_is_the_big_endian_15_byte_chunk_if_digits_are_8bit():
+    digits = [128, 0, *range(100, 118)]
+    aigc = BYTE20.encode_aigc(digits)
+    assert aigc == bytes(digits)  # one byte per digit
+    inst = BYTE20.instances(b"\x01", aigc)
+    # What the circuit computes: Σ d_i · 256^(14−i), the last element zero-padded with digits.
+    packed = [sum(d * 256 ** (14 - i) for i, d in enumerate((digits + [0] * 10)[k : k + 15])) for k in (0, 15)]
+    assert inst[1:] == packed
+    assert BYTE20.split_instances(inst) == (b"\x01", aigc)
+
+
+@pytest.mark.parametrize("value", [-1, 129, 255])
+def test_encode_aigc_raises_if_value_is_not_an_8bit_sigmoid_digit(value):
+    with pytest.raises(EncodingError, match="outside the 8-bit digits"):
+        BYTE20.encode_aigc([value] + [0] * 19)
+
+
+def test_decode_aigc_raises_if_an_8bit_digit_is_above_128():
+    with pytest.raises(EncodingError, match="above 128"):
+        BYTE20.decode_aigc(bytes([129] + [0] * 19))
+
+
+def test_pixels_scale_128_to_255_if_digits_are_8bit():
+    assert BYTE20.pixels(bytes([0, 1, 64, 127, 128] + [0] * 15))[:5] == [0, 1, 127, 253, 255]
+
+
+@pytest.mark.parametrize("bits", [0, 6, 9])
+def test_encoding_raises_if_digit_width_is_not_7_or_8(bits):
+    with pytest.raises(EncodingError, match="7 or 8 bits"):
+        Encoding(input_len=1, output_len=1, input_scale=7, output_scale=7, digit_bits=bits)
+
+
+def test_check_prompt_names_the_part_and_its_range_if_an_id_is_out_of_range():
+    assert SPACE.check_prompt(bytes([2, 199])) == bytes([2, 199])
+    with pytest.raises(EncodingError, match=r"prompt byte 1 \(head\) is 200, outside 0..199"):
+        SPACE.decode_prompt(bytes([0, 200]))
+    with pytest.raises(EncodingError, match=r"prompt byte 0 \(bg\) is 3, outside 0..2"):
+        SPACE.instances(bytes([3, 0]), SPACE.encode_aigc([0, 0]))
+
+
+def test_random_prompt_draws_valid_ids_if_the_model_has_a_prompt_space():
+    from proofs.prompts import random_prompt
+
+    prompts = {random_prompt(SPACE, seed=i) for i in range(200)}
+    assert all(SPACE.check_prompt(p) for p in prompts)
+    assert max(p[1] for p in prompts) > 150 and {p[0] for p in prompts} == {0, 1, 2}

@@ -77,7 +77,7 @@ def test_constructor_sets_model_binding_and_getters(micro_collection, micro, mic
     assert c.name() == "zkaigc micro" and c.symbol() == "AIGC"
     assert c.verifier() == micro_verifier.address
     assert c.modelHash() == bytes.fromhex(micro.model_hash[2:])
-    assert tuple(c.encoding()) == micro.encoding_tuple == (4, 16, 7, 7, 4, 4, 1, 1)
+    assert tuple(c.encoding()) == micro.encoding_tuple == (4, 16, 7, 7, 4, 4, 1, 1, 7)
     assert c.minter() == ZERO
     assert (c.MIN_COMMITMENT_AGE(), c.MAX_COMMITMENT_AGE(), c.CLAIM_TTL()) == (60, 86400, 7 * 86400)
 
@@ -116,7 +116,17 @@ def test_constructor_reverts_if_model_hash_is_zero(deploy_collection, micro, mic
 def test_constructor_reverts_if_encoding_is_inconsistent(deploy_collection, micro, micro_verifier, overrides):
     e = dict(
         zip(
-            ["inputLen", "outputLen", "inputScale", "outputScale", "width", "height", "channels", "render"],
+            [
+                "inputLen",
+                "outputLen",
+                "inputScale",
+                "outputScale",
+                "width",
+                "height",
+                "channels",
+                "render",
+                "digitBits",
+            ],
             micro.encoding_tuple,
             strict=True,
         )
@@ -131,6 +141,12 @@ def test_constructor_reverts_if_encoding_is_inconsistent(deploy_collection, micr
         channels=e["channels"],
     ):
         deploy_collection(micro, micro_verifier, **overrides)
+
+
+@pytest.mark.parametrize("digit_bits", [0, 6, 9, 16])
+def test_constructor_reverts_if_digit_width_is_not_7_or_8(deploy_collection, micro, micro_verifier, digit_bits):
+    with ape.reverts(micro_collection_type_error("ERC7007InvalidDigitWidth"), digitBits=digit_bits):
+        deploy_collection(micro, micro_verifier, digitBits=digit_bits)
 
 
 def micro_collection_type_error(name):

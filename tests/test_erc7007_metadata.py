@@ -66,17 +66,23 @@ def libraries(project, deployer):
         (6, 4, 3, 3),
     ],
 )
+@pytest.mark.parametrize("digit_bits", [7, 8])
 def test_bitmap_decodes_to_encoding_pixels_if_geometry_needs_row_padding(
-    libraries, token_metadata, width, height, channels, render
+    libraries, token_metadata, width, height, channels, render, digit_bits
 ):
-    rng = random.Random(width * 100 + height * 10 + channels)
+    rng = random.Random(width * 100 + height * 10 + channels + digit_bits)
+    enc = Encoding(
+        input_len=1, output_len=width * height * channels, input_scale=7, output_scale=7, digit_bits=digit_bits
+    )
+    top = enc.digit_max
     values = [
-        rng.choice([0, 1, 126, 127]) if rng.random() < 0.3 else rng.randint(0, 127)
+        rng.choice([0, 1, top - 1, top]) if rng.random() < 0.3 else rng.randint(0, top)
         for _ in range(width * height * channels)
     ]
-    enc = Encoding(input_len=1, output_len=len(values), input_scale=7, output_scale=7)
     aigc = enc.encode_aigc(values)
-    bmp = bytes(libraries.bitmap(aigc, width, height, channels, render))
+    bmp = bytes(libraries.bitmapOf(aigc, width, height, channels, render, digit_bits))
+    if digit_bits == 7:  # the 7-bit entry point draws the same bytes
+        assert bytes(libraries.bitmap(aigc, width, height, channels, render)) == bmp
     width, height = width * render, height * render  # the drawn image
     bytes_per_pixel = 1 if channels == 1 else 3
     row = (width * bytes_per_pixel + 3) // 4 * 4

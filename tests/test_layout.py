@@ -1,4 +1,4 @@
-"""The architecture as a test: data flows one way (models -> proofs -> zkaigc -> scripts/benchmarks/tests)."""
+"""The architecture as a test: data flows one way (models -> proofs -> zkaigc -> scripts/benchmarks/research/tests)."""
 
 import ast
 import re
@@ -15,6 +15,7 @@ LAYERS = {
     "proofs": {"models", "proofs"},
     "zkaigc": {"models", "proofs", "zkaigc"},
     "benchmarks": {"models", "proofs", "zkaigc", "benchmarks"},
+    "research": {"models", "proofs", "zkaigc", "benchmarks", "research"},
     "scripts": {"models", "proofs", "zkaigc"},
 }
 PROJECT = set(LAYERS) | {"tests", "support"}

@@ -25,7 +25,7 @@ interface IERC7007Batch is IERC7007Mintable {
     /// too large for one data contract, or `verifier` has no code.
     error ERC7007InvalidBatchVerifier(uint256 size, address verifier);
 
-    /// @notice The model's aigcData is `length` bytes, not a whole number of 14-byte public instances: a batch's
+    /// @notice The model's aigcData is `length` bytes, not a whole number of public instances' chunks: a batch's
     /// slots could not be bound by position.
     error ERC7007UnalignedBatchSlot(uint256 length);
 

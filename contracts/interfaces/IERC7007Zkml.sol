@@ -24,6 +24,9 @@ interface IERC7007Zkml is IERC7007 {
     /// `outputLen != channels * height * width` (with width, height and render non-zero).
     error ERC7007InvalidEncoding(uint256 inputLen, uint256 outputLen, uint256 width, uint256 height, uint256 channels);
 
+    /// @notice The encoding's digits are `digitBits` wide; the encoding has 7- and 8-bit digits.
+    error ERC7007InvalidDigitWidth(uint256 digitBits);
+
     /// @notice The prompt is `length` bytes; the model takes `expected` (one byte per latent value).
     error ERC7007InvalidPromptLength(uint256 length, uint256 expected);
 

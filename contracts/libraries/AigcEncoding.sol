@@ -5,14 +5,16 @@ import {IERC7007Zkml} from "../interfaces/IERC7007Zkml.sol";
 import {IHalo2Verifier} from "../interfaces/IHalo2Verifier.sol";
 
 /// @title The prompt/aigcData byte encoding of ezkl public instances
-/// @notice `prompt` is one int8 (two's complement) per latent value. `aigcData` is the output's 7-bit digits
-/// (each in [0, 127], C×H×W order) as one MSB-first bit string, zero-padded to whole bytes: `ceil(7·n/8)` bytes
-/// for n digits. The public instances are all prompt values (q ≥ 0 → q, q < 0 → r − |q|), then one element per
-/// 14-byte chunk of aigcData, read as a big-endian integer (the last chunk zero-extended on the right): the circuit
-/// packs 16 digits per element as Σ d_i · 128^(15−i). Mirrors `proofs/encoding.py`.
-/// @dev Every int8 and every 112-bit chunk is a distinct field element below r, so no byte string can produce an
-/// out-of-field instance: only lengths can be wrong. The circuit proves each digit in [0, 127] (a clamp of two
-/// ReLUs), so the packing is injective and the bytes are exactly the proven digits (docs/encoding.md).
+/// @notice `prompt` is one int8 (two's complement) per latent value. `aigcData` is the output's digits (C×H×W
+/// order) as one MSB-first bit string, zero-padded to whole bytes: `ceil(b·n/8)` bytes for n digits of b bits.
+/// Two digit widths: 7 bits (each in [0, 127], 16 per 14-byte chunk) and 8 bits (each in [0, 128], 15 per 15-byte
+/// chunk). The public instances are all prompt values (q ≥ 0 → q, q < 0 → r − |q|), then one element per chunk of
+/// aigcData, read as a big-endian integer (the last chunk zero-extended on the right): the circuit packs its
+/// digits per element as Σ d_i · 2^(b·(k−1−i)). Mirrors `proofs/encoding.py`.
+/// @dev Every int8 and every 112- or 120-bit chunk is a distinct field element below r, so no byte string can
+/// produce an out-of-field instance: only lengths can be wrong. The circuit proves each digit in its range (a clamp
+/// of two ReLUs, or one sigmoid lookup), below 2^b, so the packing is injective and the bytes are exactly the
+/// proven digits (docs/encoding.md).
 library AigcEncoding {
     /// @notice The BN254 scalar field modulus r.
     uint256 internal constant FIELD_MODULUS =
@@ -21,48 +23,55 @@ library AigcEncoding {
     /// @notice Bytes per latent value in `prompt`.
     uint256 internal constant PROMPT_BYTES_PER_VALUE = 1;
 
-    /// @notice Bits per output digit in `aigcData`.
-    uint256 internal constant AIGC_BITS_PER_VALUE = 7;
+    /// @notice Whether `digitBits` is a digit width of the encoding (7 or 8).
+    function isDigitWidth(uint256 digitBits) internal pure returns (bool) {
+        return digitBits == 7 || digitBits == 8;
+    }
 
-    /// @notice aigcData bytes per public output instance: 16 digits of 7 bits.
-    uint256 internal constant AIGC_BYTES_PER_INSTANCE = 14;
+    /// @notice aigcData bytes per public output instance: 14 (16 digits of 7 bits) or 15 (15 digits of 8 bits).
+    function chunkBytes(uint256 digitBits) internal pure returns (uint256) {
+        return digitBits == 8 ? 15 : 14;
+    }
 
-    /// @notice The largest digit: full intensity.
-    uint256 internal constant DIGIT_MAX = 127;
+    /// @notice The largest digit, full intensity: 127 for 7-bit digits, 128 (the sigmoid lookup's top) for 8-bit.
+    function digitMax(uint256 digitBits) internal pure returns (uint256) {
+        return digitBits == 8 ? 128 : 127;
+    }
 
-    /// @notice Length in bytes of the aigcData of `outputLen` digits, `ceil(7 · outputLen / 8)`.
-    function aigcLength(uint256 outputLen) internal pure returns (uint256) {
-        return (outputLen * AIGC_BITS_PER_VALUE + 7) / 8;
+    /// @notice Length in bytes of the aigcData of `outputLen` digits of `digitBits`, `ceil(b · outputLen / 8)`.
+    function aigcLength(uint256 outputLen, uint256 digitBits) internal pure returns (uint256) {
+        return (outputLen * digitBits + 7) / 8;
     }
 
     /// @notice Reverts unless `prompt` holds `inputLen` values and `aigcData` holds `outputLen` digits.
     /// @dev Reverts with {IERC7007Zkml-ERC7007InvalidPromptLength} or {IERC7007Zkml-ERC7007InvalidAigcDataLength}:
     /// the errors belong to the collection functions that check lengths through here.
-    function requireLengths(bytes calldata prompt, bytes calldata aigcData, uint256 inputLen, uint256 outputLen)
-        internal
-        pure
-    {
+    function requireLengths(
+        bytes calldata prompt,
+        bytes calldata aigcData,
+        uint256 inputLen,
+        uint256 outputLen,
+        uint256 digitBits
+    ) internal pure {
         if (prompt.length != inputLen * PROMPT_BYTES_PER_VALUE) {
             revert IERC7007Zkml.ERC7007InvalidPromptLength(prompt.length, inputLen * PROMPT_BYTES_PER_VALUE);
         }
-        if (aigcData.length != aigcLength(outputLen)) {
-            revert IERC7007Zkml.ERC7007InvalidAigcDataLength(aigcData.length, aigcLength(outputLen));
+        if (aigcData.length != aigcLength(outputLen, digitBits)) {
+            revert IERC7007Zkml.ERC7007InvalidAigcDataLength(aigcData.length, aigcLength(outputLen, digitBits));
         }
     }
 
     /// @notice The number of public instances of `prompt` ‖ `aigcData`: one per prompt byte, one per started
-    /// 14-byte chunk of aigcData.
-    function instanceCount(uint256 promptLength, uint256 aigcLength_) internal pure returns (uint256) {
-        return
-            promptLength / PROMPT_BYTES_PER_VALUE + (aigcLength_ + AIGC_BYTES_PER_INSTANCE - 1)
-                / AIGC_BYTES_PER_INSTANCE;
+    /// `chunk`-byte chunk of aigcData.
+    function instanceCount(uint256 promptLength, uint256 aigcLength_, uint256 chunk) internal pure returns (uint256) {
+        return promptLength / PROMPT_BYTES_PER_VALUE + (aigcLength_ + chunk - 1) / chunk;
     }
 
-    /// @notice Writes the public instances of `prompt` ‖ `aigcData` as consecutive 32-byte words from memory
-    /// address `ptr`, and returns the address after the last word.
+    /// @notice Writes the public instances of `prompt` ‖ `aigcData` (chunks of `chunk` bytes, 14 or 15) as
+    /// consecutive 32-byte words from memory address `ptr`, and returns the address after the last word.
     /// @dev Lengths must have been checked with {requireLengths}. The caller owns the memory (it must have
-    /// allocated `32 * instanceCount(prompt.length, aigcData.length)` bytes).
-    function writeInstances(uint256 ptr, bytes calldata prompt, bytes calldata aigcData)
+    /// allocated `32 * instanceCount(prompt.length, aigcData.length, chunk)` bytes).
+    function writeInstances(uint256 ptr, bytes calldata prompt, bytes calldata aigcData, uint256 chunk)
         internal
         pure
         returns (uint256 end)
@@ -76,14 +85,16 @@ library AigcEncoding {
                 mstore(ptr, add(b, mul(gt(b, 0x7f), sub(r, 0x100))))
                 ptr := add(ptr, 0x20)
             }
-            // One 14-byte big-endian chunk per instance: the top 14 bytes of a 32-byte load, shifted down by
-            // 18 bytes. Bytes past the end of aigcData (the next calldata, or zeros) are masked off the last chunk.
+            // One big-endian chunk per instance: the top `chunk` bytes of a 32-byte load, shifted down by the
+            // other 32 − chunk bytes. Bytes past the end of aigcData (the next calldata, or zeros) are masked off
+            // the last chunk.
             let n := aigcData.length
-            for { let i := 0 } lt(i, n) { i := add(i, 14) } {
+            let down := mul(8, sub(32, chunk))
+            for { let i := 0 } lt(i, n) { i := add(i, chunk) } {
                 let w := calldataload(add(aigcData.offset, i))
                 let rest := sub(n, i)
-                if lt(rest, 14) { w := and(w, not(shr(mul(8, rest), not(0)))) }
-                mstore(ptr, shr(144, w))
+                if lt(rest, chunk) { w := and(w, not(shr(mul(8, rest), not(0)))) }
+                mstore(ptr, shr(down, w))
                 ptr := add(ptr, 0x20)
             }
         }
@@ -92,32 +103,37 @@ library AigcEncoding {
 
     /// @notice The public instances of `prompt` ‖ `aigcData` as a memory array.
     /// @dev Reverts on wrong lengths, like {requireLengths}.
-    function instances(bytes calldata prompt, bytes calldata aigcData, uint256 inputLen, uint256 outputLen)
-        internal
-        pure
-        returns (uint256[] memory result)
-    {
-        requireLengths(prompt, aigcData, inputLen, outputLen);
-        result = new uint256[](instanceCount(prompt.length, aigcData.length));
+    function instances(
+        bytes calldata prompt,
+        bytes calldata aigcData,
+        uint256 inputLen,
+        uint256 outputLen,
+        uint256 digitBits
+    ) internal pure returns (uint256[] memory result) {
+        requireLengths(prompt, aigcData, inputLen, outputLen, digitBits);
+        uint256 chunk = chunkBytes(digitBits);
+        result = new uint256[](instanceCount(prompt.length, aigcData.length, chunk));
         uint256 ptr;
         assembly ("memory-safe") {
             ptr := add(result, 0x20)
         }
-        writeInstances(ptr, prompt, aigcData);
+        writeInstances(ptr, prompt, aigcData, chunk);
     }
 
     /// @notice The call data of {IHalo2Verifier-verifyProof}`(proof, instances)`, with `instances` the public
-    /// instances of `prompt` ‖ `aigcData`: byte for byte `abi.encodeCall(IHalo2Verifier.verifyProof, (proof,
-    /// instances))`.
+    /// instances of `prompt` ‖ `aigcData` (digits of `digitBits`): byte for byte
+    /// `abi.encodeCall(IHalo2Verifier.verifyProof, (proof, instances))`.
     /// @dev Writes the instances in place, so they are not built as an array and then copied a second time by the
     /// ABI encoder. Callers check lengths with {requireLengths} first.
-    function verifyProofCalldata(bytes calldata prompt, bytes calldata aigcData, bytes calldata proof)
-        internal
-        pure
-        returns (bytes memory data)
-    {
+    function verifyProofCalldata(
+        bytes calldata prompt,
+        bytes calldata aigcData,
+        bytes calldata proof,
+        uint256 digitBits
+    ) internal pure returns (bytes memory data) {
         bytes4 selector = IHalo2Verifier.verifyProof.selector;
-        uint256 count = instanceCount(prompt.length, aigcData.length);
+        uint256 chunk = chunkBytes(digitBits);
+        uint256 count = instanceCount(prompt.length, aigcData.length, chunk);
         uint256 instancesAt;
         assembly ("memory-safe") {
             // verifyProof(bytes proof, uint256[] instances): selector, two head offsets, then the proof
@@ -142,22 +158,25 @@ library AigcEncoding {
         }
         // The instances fill `data` exactly to its end, which the block above computed from `count`.
         // slither-disable-next-line unused-return
-        writeInstances(instancesAt + 0x20, prompt, aigcData);
+        writeInstances(instancesAt + 0x20, prompt, aigcData, chunk);
     }
 
-    /// @notice The 8-bit intensity of a 7-bit digit: `q * 255 / 127` (127 is full intensity).
-    function intensity(uint256 digit) internal pure returns (uint256) {
-        return (digit * 255) / DIGIT_MAX;
+    /// @notice The 8-bit intensity of a digit of `digitBits`: `q * 255 / digitMax` (the top digit is full
+    /// intensity). A digit above the top (an 8-bit byte no proof can carry) is drawn at full intensity.
+    function intensity(uint256 digit, uint256 digitBits) internal pure returns (uint256) {
+        uint256 top = digitMax(digitBits);
+        return digit < top ? (digit * 255) / top : 255;
     }
 
-    /// @notice Digit `j` of aigcData in memory at `data` (the bytes, not the length word): bits 7j … 7j+6.
-    /// @dev Reads the 16-bit big-endian word at byte 7j/8; when the digit ends inside that byte, the second byte
+    /// @notice Digit `j` of aigcData in memory at `data` (the bytes, not the length word): bits bj … bj+b−1 for
+    /// digits of b = `digitBits` (7 or 8).
+    /// @dev Reads the 16-bit big-endian word at byte bj/8; when the digit ends inside that byte, the second byte
     /// is shifted out, so reading one byte past the data is harmless.
-    function digitAt(uint256 data, uint256 j) internal pure returns (uint256 digit) {
+    function digitAt(uint256 data, uint256 j, uint256 digitBits) internal pure returns (uint256 digit) {
         assembly ("memory-safe") {
-            let bit := mul(j, 7)
+            let bit := mul(j, digitBits)
             let word := shr(240, mload(add(data, shr(3, bit))))
-            digit := and(shr(sub(9, and(bit, 7)), word), 0x7f)
+            digit := and(shr(sub(sub(16, digitBits), and(bit, 7)), word), sub(shl(digitBits, 1), 1))
         }
     }
 }

@@ -6,10 +6,10 @@ import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {AigcEncoding} from "./AigcEncoding.sol";
 
 /// @title On-chain rendering of aigcData as a bitmap
-/// @notice Renders a C×H×W grid of 7-bit digits (aigcData's bit string) as a Windows BMP, each grid cell drawn as
+/// @notice Renders a C×H×W grid of 7- or 8-bit digits (aigcData's bit string) as a Windows BMP, each grid cell drawn as
 /// `render`×`render` pixels (nearest upsample): 24-bit BGR for 3 channels, 8-bit with a 256-level gray palette for
 /// 1 channel. Rows are stored bottom-up, each padded with zeros to a multiple of 4 bytes. A pixel is
-/// `q * 255 / 127` ({AigcEncoding-intensity}), the same as `proofs.encoding.Encoding.pixels`.
+/// `q * 255 / 127` or `q * 255 / 128` ({AigcEncoding-intensity}), the same as `proofs.encoding.Encoding.pixels`.
 library AigcImage {
     using Strings for uint256;
 
@@ -19,21 +19,48 @@ library AigcImage {
     /// @dev 256 palette entries of 4 bytes (B, G, R, 0).
     uint256 private constant _GRAY_PALETTE_SIZE = 1024;
 
-    /// @notice The BMP file of `aigcData` (`channels * height * width` 7-bit digits), upscaled ×`render`.
-    /// @dev `channels` must be 1 or 3, `render` at least 1, and `aigcData` must hold
-    /// `ceil(7 * channels * height * width / 8)` bytes; the collection guarantees all three.
-    function bitmap(bytes memory aigcData, uint256 width, uint256 height, uint256 channels, uint256 render)
-        internal
-        pure
-        returns (bytes memory bmp)
-    {
-        uint256 gridWidth = width;
-        uint256 gridHeight = height;
-        width *= render;
-        height *= render;
+    /// @dev A proven grid's geometry: `width`×`height` cells of `channels` digits of `digitBits`, each drawn
+    /// `render`×`render` pixels.
+    struct Grid {
+        uint256 width;
+        uint256 height;
+        uint256 channels;
+        uint256 render;
+        uint256 digitBits;
+    }
+
+    /// @notice The BMP file of `aigcData` (`channels * height * width` digits of `digitBits`), upscaled ×`render`.
+    /// @dev `channels` must be 1 or 3, `render` at least 1, `digitBits` 7 or 8, and `aigcData` must hold
+    /// `ceil(digitBits * channels * height * width / 8)` bytes; the collection guarantees all four.
+    function bitmap(
+        bytes memory aigcData,
+        uint256 width,
+        uint256 height,
+        uint256 channels,
+        uint256 render,
+        uint256 digitBits
+    ) internal pure returns (bytes memory bmp) {
+        Grid memory grid = Grid(width, height, channels, render, digitBits);
+        uint256 pixelOffset;
+        (bmp, pixelOffset) = _headers(grid);
+        uint256 src;
+        uint256 dst;
+        assembly ("memory-safe") {
+            src := add(aigcData, 0x20)
+            dst := add(add(bmp, 0x20), pixelOffset)
+        }
+        _writePixels(src, dst, grid);
+    }
+
+    /// @dev A zero-filled BMP of the grid's rendered size with its headers (and gray palette) written, and the
+    /// offset of its pixel array.
+    function _headers(Grid memory grid) private pure returns (bytes memory bmp, uint256 pixelOffset) {
+        uint256 width = grid.width * grid.render;
+        uint256 height = grid.height * grid.render;
+        uint256 channels = grid.channels;
         uint256 bytesPerPixel = channels == 1 ? 1 : 3;
         uint256 rowSize = (width * bytesPerPixel + 3) & ~uint256(3);
-        uint256 pixelOffset = _HEADERS_SIZE + (channels == 1 ? _GRAY_PALETTE_SIZE : 0);
+        pixelOffset = _HEADERS_SIZE + (channels == 1 ? _GRAY_PALETTE_SIZE : 0);
         uint256 imageSize = rowSize * height;
         bmp = new bytes(pixelOffset + imageSize); // zero-filled: row padding stays zero
 
@@ -60,14 +87,6 @@ library AigcImage {
                 bmp[at + 2] = bytes1(uint8(level));
             }
         }
-
-        uint256 src;
-        uint256 dst;
-        assembly ("memory-safe") {
-            src := add(aigcData, 0x20)
-            dst := add(add(bmp, 0x20), pixelOffset)
-        }
-        _writePixels(src, dst, gridWidth, gridHeight, channels, render);
     }
 
     /// @notice An SVG that shows `bmp` (a `width`×`height` bitmap) scaled up with hard pixel edges.
@@ -97,39 +116,33 @@ library AigcImage {
         );
     }
 
-    /// @dev Writes the pixel array at memory address `dst` from the C×H×W grid of 7-bit digits at `src`, each
-    /// cell `render`×`render` pixels.
-    function _writePixels(uint256 src, uint256 dst, uint256 width, uint256 height, uint256 channels, uint256 render)
-        private
-        pure
-    {
-        uint256 bytesPerPixel = channels == 1 ? 1 : 3;
-        uint256 rowSize = (width * render * bytesPerPixel + 3) & ~uint256(3);
-        uint256 rows = height * render;
-        for (uint256 c; c < channels; ++c) {
+    /// @dev Writes the pixel array at memory address `dst` from the C×H×W grid of digits at `src`, each cell
+    /// `render`×`render` pixels.
+    function _writePixels(uint256 src, uint256 dst, Grid memory grid) private pure {
+        uint256 bytesPerPixel = grid.channels == 1 ? 1 : 3;
+        uint256 rowSize = (grid.width * grid.render * bytesPerPixel + 3) & ~uint256(3);
+        uint256 rows = grid.height * grid.render;
+        for (uint256 c; c < grid.channels; ++c) {
             for (uint256 y; y < rows; ++y) {
                 // BMP rows run bottom-up and store B, G, R: channel c (R = 0) is byte `bytesPerPixel - 1 - c`.
                 _writeRow(
                     src,
-                    (c * height + y / render) * width,
+                    (c * grid.height + y / grid.render) * grid.width,
                     dst + (rows - 1 - y) * rowSize + (bytesPerPixel - 1 - c),
-                    width,
-                    render,
-                    bytesPerPixel
+                    bytesPerPixel,
+                    grid
                 );
             }
         }
     }
 
-    /// @dev Writes the intensities of the `width` digits from digit `first` of the bit string at `src`, each
-    /// `render` times, to every `step`-th byte from memory address `to`.
-    function _writeRow(uint256 src, uint256 first, uint256 to, uint256 width, uint256 render, uint256 step)
-        private
-        pure
-    {
+    /// @dev Writes the intensities of the grid's `width` digits from digit `first` of the bit string at `src`,
+    /// each `render` times, to every `step`-th byte from memory address `to`.
+    function _writeRow(uint256 src, uint256 first, uint256 to, uint256 step, Grid memory grid) private pure {
+        (uint256 render, uint256 digitBits) = (grid.render, grid.digitBits);
         uint256 stride = render * step;
-        for (uint256 x; x < width; ++x) {
-            uint256 value = AigcEncoding.intensity(AigcEncoding.digitAt(src, first + x));
+        for (uint256 x; x < grid.width; ++x) {
+            uint256 value = AigcEncoding.intensity(AigcEncoding.digitAt(src, first + x, digitBits), digitBits);
             uint256 at = to + x * stride;
             for (uint256 k; k < render; ++k) {
                 assembly ("memory-safe") {

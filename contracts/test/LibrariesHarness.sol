@@ -18,7 +18,17 @@ contract LibrariesHarness {
         pure
         returns (uint256[] memory)
     {
-        return AigcEncoding.instances(prompt, aigcData, inputLen, outputLen);
+        return AigcEncoding.instances(prompt, aigcData, inputLen, outputLen, 7);
+    }
+
+    function instancesOf(
+        bytes calldata prompt,
+        bytes calldata aigcData,
+        uint256 inputLen,
+        uint256 outputLen,
+        uint256 digitBits
+    ) external pure returns (uint256[] memory) {
+        return AigcEncoding.instances(prompt, aigcData, inputLen, outputLen, digitBits);
     }
 
     function verifyProofCalldata(bytes calldata prompt, bytes calldata aigcData, bytes calldata proof)
@@ -26,7 +36,16 @@ contract LibrariesHarness {
         pure
         returns (bytes memory)
     {
-        return AigcEncoding.verifyProofCalldata(prompt, aigcData, proof);
+        return AigcEncoding.verifyProofCalldata(prompt, aigcData, proof, 7);
+    }
+
+    function verifyProofCalldataOf(
+        bytes calldata prompt,
+        bytes calldata aigcData,
+        bytes calldata proof,
+        uint256 digitBits
+    ) external pure returns (bytes memory) {
+        return AigcEncoding.verifyProofCalldata(prompt, aigcData, proof, digitBits);
     }
 
     function bitmap(bytes memory aigcData, uint256 width, uint256 height, uint256 channels, uint256 render)
@@ -34,7 +53,18 @@ contract LibrariesHarness {
         pure
         returns (bytes memory)
     {
-        return AigcImage.bitmap(aigcData, width, height, channels, render);
+        return AigcImage.bitmap(aigcData, width, height, channels, render, 7);
+    }
+
+    function bitmapOf(
+        bytes memory aigcData,
+        uint256 width,
+        uint256 height,
+        uint256 channels,
+        uint256 render,
+        uint256 digitBits
+    ) external pure returns (bytes memory) {
+        return AigcImage.bitmap(aigcData, width, height, channels, render, digitBits);
     }
 
     function escape(string memory value) external pure returns (string memory) {

@@ -5,11 +5,12 @@ pragma solidity 0.8.20;
 /// output renders as an image. Mirrors `proofs.encoding.Encoding` (the Python source of truth, see
 /// docs/encoding.md) plus the image geometry.
 /// @dev `prompt` is `inputLen` bytes, one int8 (two's complement) per latent value; `aigcData` is
-/// `ceil(7 * outputLen / 8)` bytes: the output's 7-bit digits, laid out C×H×W (channel-major, rows top to bottom)
+/// `ceil(digitBits * outputLen / 8)` bytes: the output's digits, laid out C×H×W (channel-major, rows top to bottom)
 /// as one MSB-first bit string. The public instances are all prompt values as BN254 field elements
-/// (q ≥ 0 → q, q < 0 → r − |q|), then one element per 14-byte big-endian chunk of aigcData (16 digits). The proven
-/// image is the `width`×`height` grid; the rendered image repeats each grid cell `render`×`render` times (nearest
-/// upsample, the model's last layer moved out of the circuit). A pixel is `q * 255 / 127` (integer division).
+/// (q ≥ 0 → q, q < 0 → r − |q|), then one element per big-endian chunk of aigcData: 14 bytes (16 7-bit digits) or
+/// 15 bytes (15 8-bit digits). The proven image is the `width`×`height` grid; the rendered image repeats each grid
+/// cell `render`×`render` times (nearest upsample, the model's last layer moved out of the circuit). A pixel is
+/// `q * 255 / 127` for 7-bit digits and `q * 255 / 128` for 8-bit ones (integer division).
 struct ModelEncoding {
     /// @notice Latent values, i.e. prompt bytes.
     uint32 inputLen;
@@ -28,4 +29,7 @@ struct ModelEncoding {
     uint8 channels;
     /// @notice Rendered pixels per grid cell along each axis (≥ 1): the image is `width·render` × `height·render`.
     uint8 render;
+    /// @notice Bits per output digit: 7 (the clamp stage: digits in [0, 127]) or 8 (the sigmoid stage: digits in
+    /// [0, 128], one lookup each).
+    uint8 digitBits;
 }

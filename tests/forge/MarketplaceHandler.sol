@@ -340,7 +340,15 @@ contract MarketplaceHandler is MarketHandlerBase {
 
     function _encoding() private pure returns (ModelEncoding memory) {
         return ModelEncoding({
-            inputLen: 2, outputLen: 4, inputScale: 4, outputScale: 8, width: 2, height: 2, channels: 1, render: 1
+            inputLen: 2,
+            outputLen: 4,
+            inputScale: 4,
+            outputScale: 8,
+            width: 2,
+            height: 2,
+            channels: 1,
+            render: 1,
+            digitBits: 7
         });
     }
 

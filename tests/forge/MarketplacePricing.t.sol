@@ -88,7 +88,15 @@ contract MarketplacePricingTest is TestBase {
 
     function _listed(uint256 tag) private returns (ERC7007Collection collection) {
         ModelEncoding memory enc = ModelEncoding({
-            inputLen: 2, outputLen: 4, inputScale: 4, outputScale: 8, width: 2, height: 2, channels: 1, render: 1
+            inputLen: 2,
+            outputLen: 4,
+            inputScale: 4,
+            outputScale: 8,
+            width: 2,
+            height: 2,
+            channels: 1,
+            render: 1,
+            digitBits: 7
         });
         collection = new ERC7007Collection(
             "Stub", "STUB", address(new StubVerifier(tag)), bytes32(tag), enc, address(market), VENDOR

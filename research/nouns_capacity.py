@@ -1,7 +1,7 @@
 """What bounds nouns32's quality and circuit, measured: the evidence behind docs/training.md "Why the targets conflict".
 
-    python -m benchmarks.nouns_capacity                    # rank ceiling only (~1 min)
-    python -m benchmarks.nouns_capacity --train --prove    # also the decoder probes and the circuit floor
+    python -m research.nouns_capacity                    # rank ceiling only (~1 min)
+    python -m research.nouns_capacity --train --prove    # also the decoder probes and the circuit floor
 
 Writes docs/nouns-capacity.json (and with ``--train`` docs/images/nouns32-palette-probe.png); sections a run does
 not measure are kept from the file, each section with its own date and machine. Three questions:
@@ -37,13 +37,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from benchmarks.measure import machine, run_child
 from models import nouns, nouns_train, registry
 from models.model import Encoder
 from models.train import psnr, quantize_latent, sliced_wasserstein
 from proofs.files import REPO_ROOT
-
-from .design_space import settings_for
-from .measure import machine, run_child
+from research.design_space import settings_for
 
 OUT = REPO_ROOT / "docs" / "nouns-capacity.json"
 PALETTE_GRID = REPO_ROOT / "docs" / "images" / "nouns32-palette-probe.png"
@@ -249,7 +248,7 @@ def circuit_floor(prove: bool) -> list[dict]:
                 "logrows": s["run_args"]["logrows"],
             }
             if prove and hidden <= 64:
-                row.update(run_child("benchmarks.design_space", "--child", str(work)))
+                row.update(run_child("research.design_space", "--child", str(work)))
             print(json.dumps(row), flush=True)
             rows.append(row)
     return rows

@@ -1,7 +1,7 @@
 """The circuit of a float-trained network against the int8 (QAT) one of the same shape: nouns32, measured.
 
-    python -m benchmarks.float_vs_int8          # circuit sizes and quality: docs/float-vs-int8.json (minutes)
-    python -m benchmarks.float_vs_int8 --prove  # also setup, one proof and verifier gas of each (heavy: take the lock)
+    python -m research.float_vs_int8          # circuit sizes and quality: docs/float-vs-int8.json (minutes)
+    python -m research.float_vs_int8 --prove  # also setup, one proof and verifier gas of each (heavy: take the lock)
 
 Two decoders of nouns32's architecture, both exported as the proven, clamped and packed circuit and set up with
 the same circuit config (scales 2^-7, the committed development SRS):
@@ -28,6 +28,7 @@ from pathlib import Path
 
 import torch
 
+from benchmarks.proving import verify_gas
 from models import nouns, nouns_train, registry
 from models.model import AutoEncoder, export_decoder_onnx, load_checkpoint, save_checkpoint
 from models.quant import snap_weights
@@ -37,8 +38,6 @@ from proofs.pipeline import ModelArtifacts, prove_latent
 from proofs.progress import quiet
 from proofs.prompts import latent_of, random_prompt
 from zkaigc.localchain import Anvil
-
-from .proving import verify_gas
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 MODEL = "nouns32"
@@ -124,8 +123,8 @@ def measure(write: bool = True, prove: bool = False, log=print) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of `python -m benchmarks.float_vs_int8`."""
-    p = argparse.ArgumentParser(prog="python -m benchmarks.float_vs_int8", description=__doc__)
+    """Entry point of `python -m research.float_vs_int8`."""
+    p = argparse.ArgumentParser(prog="python -m research.float_vs_int8", description=__doc__)
     p.add_argument("--prove", action="store_true", help="also setup, prove and verifier gas (heavy)")
     p.add_argument("--no-write", action="store_true", help="print only")
     args = p.parse_args(argv)

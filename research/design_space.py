@@ -1,4 +1,4 @@
-"""Circuit-size sweep behind docs/design-space.md: ``python -m benchmarks.design_space [--prove]``.
+"""Circuit-size sweep behind docs/design-space.md: ``python -m research.design_space [--prove]``.
 
 Exports decoder variants (untrained, seeded: circuit size does not depend on the weights' values) and asks
 ezkl for the circuit each would need under different settings: rows, assignments, the logrows that fits and
@@ -23,6 +23,7 @@ from pathlib import Path
 
 import torch
 
+from benchmarks.measure import run_child
 from models import registry
 from models.config import ModelConfig
 from models.model import AutoEncoder, export_decoder_onnx
@@ -30,8 +31,6 @@ from models.quant import set_quant, snap_weights
 from proofs.build import fitting_logrows
 from proofs.files import REPO_ROOT
 from proofs.pipeline import normalize_settings, run_args
-
-from .measure import run_child
 
 OUT = REPO_ROOT / "docs" / "design-space.json"
 
@@ -152,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
                 "public_instances": sum(math.prod(shape) for shape in s["model_instance_shapes"]),
             }
             if args.prove and cheap:
-                row.update(run_child("benchmarks.design_space", "--child", str(work)))
+                row.update(run_child("research.design_space", "--child", str(work)))
             print(json.dumps(row), flush=True)
             rows.append(row)
     args.out.write_text(
