@@ -38,7 +38,9 @@ abstract contract ERC7007ModelCard is ERC7007, IERC7007ModelCard {
     /// @dev `data:application/json;base64,` of `{"name", "description", "model_hash", "verifier", "srs_kind",
     /// "training_data_license"}` and the derived contract's fields ({_contractFields}).
     function contractURI() public view virtual returns (string memory) {
-        return string.concat("data:application/json;base64,", Base64.encode(bytes(string.concat("{", _contractFields(), "}"))));
+        return string.concat(
+            "data:application/json;base64,", Base64.encode(bytes(string.concat("{", _contractFields(), "}")))
+        );
     }
 
     /// @inheritdoc IERC7007ModelCard
@@ -65,10 +67,7 @@ abstract contract ERC7007ModelCard is ERC7007, IERC7007ModelCard {
     }
 
     /// @dev Sets the whole card, the SRS kind included (once, from the constructor).
-    function _initModelCard(string memory description, string memory license, string memory srsKind_)
-        internal
-        virtual
-    {
+    function _initModelCard(string memory description, string memory license, string memory srsKind_) internal virtual {
         _checkField("srsKind", bytes(srsKind_).length, _MAX_SRS_KIND);
         _srsKind = srsKind_;
         _setModelCard(description, license);

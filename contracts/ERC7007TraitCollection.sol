@@ -59,7 +59,13 @@ contract ERC7007TraitCollection is ERC7007Collection, ERC7007TraitPrompt {
     }
 
     /// @inheritdoc ERC7007Collection
-    function tokenURI(uint256 tokenId_) public view virtual override(ERC7007Collection, ERC721) returns (string memory) {
+    function tokenURI(uint256 tokenId_)
+        public
+        view
+        virtual
+        override(ERC7007Collection, ERC721)
+        returns (string memory)
+    {
         return super.tokenURI(tokenId_);
     }
 

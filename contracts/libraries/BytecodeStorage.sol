@@ -59,9 +59,8 @@ library BytecodeStorage {
     /// than EIP-170 allows).
     function writeMemory(bytes memory data) internal returns (address pointer) {
         if (data.length > MAX_CHUNK_SIZE) revert IERC7007Zkml.BytecodeStorageWriteFailed(0);
-        bytes memory initcode = abi.encodePacked(
-            bytes1(0x61), uint16(data.length + 1), bytes7(uint56(_INITCODE_TAIL)), bytes1(0x00), data
-        );
+        bytes memory initcode =
+            abi.encodePacked(bytes1(0x61), uint16(data.length + 1), bytes7(uint56(_INITCODE_TAIL)), bytes1(0x00), data);
         assembly ("memory-safe") {
             pointer := create(0, add(initcode, 0x20), mload(initcode))
         }
