@@ -100,17 +100,27 @@ abstract contract ERC7007TraitPrompt is ERC7007Claimable, IERC7007TraitPrompt {
     }
 
     /// @dev Reverts with {ERC7007PromptTraitOutOfRange} unless each of the prompt's bytes (up to the table's
-    /// positions) is below its position's limit. Reads only immutables and calldata.
+    /// positions) is below its position's limit. Reads only immutables and one calldata word (at most 16
+    /// positions, so one word holds them all): the claim pays a few hundred gas for it.
     function _requireTraits(bytes calldata prompt) internal view virtual {
         uint256 limits = _traitLimits;
         uint256 positions = prompt.length < _traitCount ? prompt.length : _traitCount;
-        for (uint256 i; i < positions; ++i) {
-            uint256 value = uint8(prompt[i]);
-            uint256 limit = uint16(limits >> (16 * i));
-            if (value >= limit) {
-                (string memory kind,) = traitKind(i);
-                revert ERC7007PromptTraitOutOfRange(i, kind, value, limit);
+        uint256 failed; // the failing position + 1, or 0
+        assembly ("memory-safe") {
+            // Bytes past the prompt's end are never read: i < positions <= prompt.length. `i` stays below 16, so
+            // neither `i + 1` nor `16 * i` can overflow.
+            let word := calldataload(prompt.offset)
+            for { let i := 0 } lt(i, positions) { i := add(i, 1) } {
+                if iszero(lt(byte(i, word), and(shr(shl(4, i), limits), 0xffff))) {
+                    failed := add(i, 1)
+                    break
+                }
             }
+        }
+        if (failed != 0) {
+            uint256 position = failed - 1;
+            (string memory kind, uint256 limit) = traitKind(position);
+            revert ERC7007PromptTraitOutOfRange(position, kind, uint8(prompt[position]), limit);
         }
     }
 
