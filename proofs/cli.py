@@ -27,6 +27,7 @@ from models.errors import ZkaigcError
 
 from . import build as builder
 from . import style, traits, trees
+from .files import CACHE_ROOT
 from .pipeline import ModelArtifacts, committed_models
 from .progress import log
 from .prompts import random_prompt
@@ -74,18 +75,22 @@ def main(argv: list[str] | None = None) -> int:
     t = sub.add_parser("text", help="a text naming Nouns traits -> the prompt and the preview of its proven image")
     t.add_argument("text", help="e.g. 'head: shark, glasses: red' (kinds: background, body, accessory, head, glasses)")
     t.add_argument("--model", default=style.STYLE_MODEL, help=f"a committed model (default {style.STYLE_MODEL})")
-    t.add_argument("--out", type=Path, default=Path("text-prompt.png"), help="preview PNG (default text-prompt.png)")
+    t.add_argument(
+        "--out", type=Path, help="preview PNG (default .cache/zkaigc/text/<model>-<prompt>.png, git-ignored)"
+    )
     args = p.parse_args(argv)
     os.environ.setdefault("RUST_LOG", "error")
     try:
         if args.cmd == "text":
             prompt, seed = traits.prompt_for_text(args.text, args.model)
-            style.preview(args.model, prompt, args.out)
+            out = args.out or CACHE_ROOT / "text" / f"{args.model}-{prompt.hex()}.png"
+            out.parent.mkdir(parents=True, exist_ok=True)
+            style.preview(args.model, prompt, out)
             reply = {
                 "model": args.model,
                 "prompt": "0x" + prompt.hex(),
                 "noun": traits.describe(seed),
-                "preview": str(args.out),
+                "preview": str(out),
             }
             print(json.dumps(reply, indent=1))
             return 0

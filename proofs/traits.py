@@ -44,7 +44,10 @@ def _pick(names: list[str], wanted: str, kind: str) -> int:
 
 
 def parse(text: str) -> dict[str, str]:
-    """'head: shark, glasses: red' -> {'head': 'shark', 'glasses': 'red'} (kinds checked, names not yet)."""
+    """'head: shark, glasses: red' -> {'head': 'shark', 'glasses': 'red'} (kinds checked, names not yet). An empty
+    text is an error: it would name no trait at all."""
+    if not normalise(text).strip(","):
+        raise TraitError(f"empty text: name at least one trait, e.g. 'head: shark' (kinds: {', '.join(KINDS)})")
     wanted: dict[str, str] = {}
     for item in filter(None, normalise(text).split(",")):
         if ":" not in item:
@@ -88,6 +91,20 @@ def describe(seed: np.ndarray) -> dict[str, str]:
     return out
 
 
+def require_nouns_model(model_name: str) -> None:
+    """Raises `TraitError` unless `model_name` is a registered model trained on the Nouns art: a text names Nouns
+    traits, and only such a model can draw them."""
+    from models import registry
+
+    spec = registry.get(model_name)  # UnknownModelError for a name the registry lacks
+    if spec.model.dataset != "nouns":
+        nouns = [n for n in registry.names() if registry.get(n).model.dataset == "nouns"]
+        raise TraitError(
+            f"text prompts name Nouns traits; {model_name} is trained on {spec.model.dataset}, not the Nouns art "
+            f"(Nouns models: {', '.join(nouns)})"
+        )
+
+
 def prompt_for_text(text: str, model_name: str = "nouns32") -> tuple[bytes, np.ndarray]:
     """The int8 prompt of a trait text (the latent fitted to the Noun it names), and that Noun's seed."""
     import torch
@@ -98,6 +115,7 @@ def prompt_for_text(text: str, model_name: str = "nouns32") -> tuple[bytes, np.n
 
     from .pipeline import artifacts_of
 
+    require_nouns_model(model_name)
     art = nouns.load_art()
     seed = seed_of(text, art)
     image = nouns.to_tensor(nouns.composite(art, seed[None]))  # (1, 3, 32, 32)

@@ -19,6 +19,7 @@ from models import registry
 from proofs import style
 from proofs.files import REPO_ROOT
 from proofs.pipeline import ModelArtifacts, committed_models
+from support.images import png_header_only
 from zkaigc.app.api import create_app
 from zkaigc.app.assets import vendor_ethers
 from zkaigc.app.preview import MAX_UPLOAD_BYTES, PreviewService
@@ -167,6 +168,19 @@ def test_preview_image_answers_413_if_upload_is_5_mb_or_more(client, micro_previ
     big = b"\x89PNG" + bytes(MAX_UPLOAD_BYTES + 100_000)  # refused from its Content-Length, before parsing
     reply = client.post("/api/preview/image", files={"file": ("big.png", big, "image/png")})
     assert reply.status_code == 413
+    assert reply.json()["error"]["code"] == "upload_too_large"
+    assert micro_preview.jobs_run == before
+    assert_still_serves(client)
+
+
+@pytest.mark.parametrize("side", [10_000, 50_000], ids=["over-pil-warning", "over-pil-error"])
+def test_preview_image_answers_413_if_image_has_more_pixels_than_pil_allows(client, micro_preview, side):
+    # A few bytes claiming side² pixels: PIL warns (over 89M) or raises (over 179M) in `open`, before any check of
+    # ours; both must be a clean 413, not a 500.
+    before = micro_preview.jobs_run
+    bomb = png_header_only(side, side)
+    reply = client.post("/api/preview/image", files={"file": ("bomb.png", bomb, "image/png")})
+    assert reply.status_code == 413, reply.text
     assert reply.json()["error"]["code"] == "upload_too_large"
     assert micro_preview.jobs_run == before
     assert_still_serves(client)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from eth_abi import encode
@@ -33,29 +34,64 @@ class Request:
     block: int
 
 
-def wait_commitment_age(chain, seconds: int) -> None:
-    """Let a commitment age: time travel on local/fork chains, else wait until a block is `seconds` younger."""
+def parse_prompt(text: str, length: int | None = None, what: str = "--prompt") -> bytes:
+    """A 0x-prefixed (or bare) hex prompt -> bytes; `ZkaigcError` (one line) if it is not hex or, given `length`,
+    not that many bytes: checked before anything is committed or paid."""
+    raw = text.strip().removeprefix("0x").removeprefix("0X")
+    try:
+        prompt = bytes.fromhex(raw)
+    except ValueError:
+        raise ZkaigcError(f"{what} {text!r} is not hex (expected 0x and two hex digits per byte)") from None
+    if not prompt:
+        raise ZkaigcError(f"{what} is empty")
+    if length is not None and len(prompt) != length:
+        raise ZkaigcError(f"{what} is {len(prompt)} bytes; the model takes {length}")
+    return prompt
+
+
+def wait_commitment_age(chain, seconds: int, progress: Callable[[str], None] | None = None) -> None:
+    """Let a commitment age: time travel on local/fork chains, else wait until a block is `seconds` younger,
+    telling `progress` how long is left."""
     if chain.provider.network.is_dev and chain.provider.name != "node":
         chain.pending_timestamp += seconds
         chain.mine()
     else:
-        wait_for_timestamp(chain, chain.blocks.head.timestamp + seconds)
+        wait_for_timestamp(chain, chain.blocks.head.timestamp + seconds, progress=progress)
 
 
-def wait_for_timestamp(chain, timestamp: int, poll: float = 1.0, timeout: float = 3600) -> None:
-    """Wait until the chain's head block is at least `timestamp` (the chain's clock, not ours)."""
+def wait_for_timestamp(
+    chain,
+    timestamp: int,
+    poll: float = 1.0,
+    timeout: float = 3600,
+    progress: Callable[[str], None] | None = None,
+    every: float = 10.0,
+) -> None:
+    """Wait until the chain's head block is at least `timestamp` (the chain's clock, not ours); every `every`
+    seconds (and at once) `progress` gets a line saying how many chain seconds are left."""
     end = time.monotonic() + timeout
-    while chain.blocks.head.timestamp < timestamp:
-        if time.monotonic() > end:
+    said = -float("inf")
+    while (head := chain.blocks.head.timestamp) < timestamp:
+        now = time.monotonic()
+        if now > end:
             raise ZkaigcError(f"the chain did not reach timestamp {timestamp} within {timeout:.0f} s")
+        if progress is not None and now - said >= every:
+            progress(f"waiting for the commitment to age: {timestamp - head} s of chain time left")
+            said = now
         time.sleep(poll)
 
 
-def claim_prompt(chain, collection, prompt: bytes, user, salt: bytes | None = None) -> int:
-    """Commit, let the commitment age, reveal: `user` holds the claim on `prompt`. Returns the gas used."""
+def claim_prompt(
+    chain, collection, prompt: bytes, user, salt: bytes | None = None, progress: Callable[[str], None] | None = None
+) -> int:
+    """Commit, let the commitment age, reveal: `user` holds the claim on `prompt`. Returns the gas used. A prompt of
+    the wrong length is refused (`ZkaigcError`) before the commit is sent: it could be committed but never claimed."""
+    expected = int(collection.encoding().inputLen)
+    if len(prompt) != expected:
+        raise ZkaigcError(f"the prompt is {len(prompt)} bytes; the collection's model takes {expected}")
     salt = salt or os.urandom(32)
     commit_tx = collection.commit(make_commitment(prompt, user.address, salt), sender=user)
-    wait_commitment_age(chain, int(collection.MIN_COMMITMENT_AGE()) + 1)
+    wait_commitment_age(chain, int(collection.MIN_COMMITMENT_AGE()) + 1, progress=progress)
     claim_tx = collection.claim(prompt, user.address, salt, sender=user)
     return commit_tx.gas_used + claim_tx.gas_used
 
