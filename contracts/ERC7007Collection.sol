@@ -133,22 +133,24 @@ contract ERC7007Collection is
             Strings.toHexString(verifier()),
             '",'
         );
-        json = abi.encodePacked(json, _attributes(modelHex, _promptOf(tokenId_)), "}");
+        json = bytes.concat(json, _attributes(modelHex, _promptOf(tokenId_)), "}");
         return string.concat("data:application/json;base64,", Base64.encode(json));
     }
 
     /// @dev `"attributes":[...]`: the model, its commitment, the licence, then {_promptAttributes}.
     function _attributes(string memory modelHex, bytes memory prompt_) internal view virtual returns (bytes memory) {
-        return abi.encodePacked(
-            '"attributes":[{"trait_type":"Model","value":"',
-            JsonString.escape(name()),
-            '"},{"trait_type":"Model commitment","value":"',
-            modelHex,
-            '"},{"trait_type":"Training data license","value":"',
-            JsonString.escape(trainingDataLicense()),
-            '"}',
-            _promptAttributes(prompt_),
-            "]"
+        return bytes(
+            string.concat(
+                '"attributes":[{"trait_type":"Model","value":"',
+                JsonString.escape(name()),
+                '"},{"trait_type":"Model commitment","value":"',
+                modelHex,
+                '"},{"trait_type":"Training data license","value":"',
+                JsonString.escape(trainingDataLicense()),
+                '"}',
+                _promptAttributes(prompt_),
+                "]"
+            )
         );
     }
 

@@ -28,9 +28,9 @@ abstract contract ERC7007TraitPrompt is ERC7007Claimable, IERC7007TraitPrompt {
     /// @param table The trait table (layout above).
     /// @param promptLength The model's prompt length, which must equal the table's number of positions.
     constructor(bytes memory table, uint256 promptLength) {
-        uint256 offset;
-        uint256 positions;
-        uint256 limits;
+        uint256 offset = 0;
+        uint256 positions = 0;
+        uint256 limits = 0;
         while (offset < table.length) {
             if (positions == _MAX_POSITIONS) revert ERC7007InvalidTraitTable(offset);
             uint256 kindLength = uint8(table[offset]);
@@ -128,7 +128,7 @@ abstract contract ERC7007TraitPrompt is ERC7007Claimable, IERC7007TraitPrompt {
     /// prompt), for a token's `attributes`.
     function _traitAttributes(bytes memory prompt_) internal view virtual returns (string memory attributes) {
         bytes memory table = _readTable();
-        uint256 offset;
+        uint256 offset = 0;
         for (uint256 i; i < _traitCount; ++i) {
             uint256 kindLength = uint8(table[offset]);
             uint256 names = offset + kindLength + 3;
