@@ -18,7 +18,8 @@ from eth_utils import keccak
 
 from support.helpers import TEST_CARD, token_of
 from support.reverts import assert_reverts_with, custom_error
-from zkaigc.errors import TraitSpaceError
+from zkaigc.deploy import Deployer
+from zkaigc.errors import DeploymentError, TraitSpaceError
 from zkaigc.traitspace import NOUNS_KINDS, TraitSpace
 
 ZERO = "0x" + "00" * 20
@@ -413,3 +414,25 @@ def test_nouns_trait_table_names_every_part_if_deployed(deploy_trait_collection)
 def test_trait_space_check_raises_one_line_if_prompt_has_the_wrong_length():
     with pytest.raises(TraitSpaceError, match="a trait prompt is 5 bytes .* not 4"):
         SPACE.check(bytes(4))
+
+
+def test_deployer_deploys_a_trait_collection_if_given_a_trait_space(project, chain, vendor, tmp_path):
+    # pixel32 (16-byte prompts, no batch circuits) stands in for the coming Nouns model: 16 kinds of 200 ids.
+    space = TraitSpace(tuple(f"k{i}" for i in range(16)), tuple(tuple(f"v{j}" for j in range(200)) for _ in range(16)))
+    deployer = Deployer(project, chain, vendor, log=lambda m: None, manifest_path=tmp_path / "manifest.json")
+    market = deployer.marketplace()
+    collection = deployer.model("pixel32", market, trait_space=space)
+    assert deployer.manifest.contract("pixel32.collection")["contract"] == "ERC7007TraitCollection"
+    assert collection.supportsInterface(TRAIT_PROMPT) and collection.traitPositions() == 16
+    assert tuple(collection.traitKind(15)) == ("k15", 200) and collection.traitName(15, 199) == "v199"
+    assert read_data_uri(collection.contractURI())["srs_kind"] == "development"
+    assert tuple(collection.royaltyInfo(0, 10_000)) == (vendor.address, 500)
+    with ape.reverts(collection.ERC7007PromptTraitOutOfRange, position=15, kind="k15", value=200, limit=200):
+        collection.checkPrompt(bytes(15) + bytes([200]))
+
+
+def test_deployer_refuses_a_trait_space_if_model_has_batch_circuits(project, chain, vendor, tmp_path):
+    space = TraitSpace(tuple(f"k{i}" for i in range(4)), ((("a", "b"),) * 4))
+    deployer = Deployer(project, chain, vendor, log=lambda m: None, manifest_path=tmp_path / "manifest.json")
+    with pytest.raises(DeploymentError, match="micro: a trait-prompt collection takes no batch proofs"):
+        deployer.model("micro", deployer.marketplace(), trait_space=space)

@@ -24,6 +24,7 @@ from proofs.pipeline import ModelArtifacts, artifacts_of, batch_artifacts_of
 from .enums import CurveType
 from .errors import DeploymentError
 from .manifest import Manifest, network_manifest_path
+from .traitspace import TraitSpace
 
 #: Default pricing of a fresh listing: very cheap at first (new models get a chance), +2% per generation.
 DEFAULT_SPOT_PRICE = 10**12  # 0.000001 ETH
@@ -130,8 +131,17 @@ class Deployer:
         """The ModelMarketplace, owned by the deploying account."""
         return self._deploy("marketplace", "ModelMarketplace", self.account.address, fee_bps)
 
-    def model(self, name: str, market, spot_price: int = DEFAULT_SPOT_PRICE, delta: int = DEFAULT_EXP_DELTA):
-        """Verifier, collection (minter = marketplace) and listing for one model; returns the collection."""
+    def model(
+        self,
+        name: str,
+        market,
+        spot_price: int = DEFAULT_SPOT_PRICE,
+        delta: int = DEFAULT_EXP_DELTA,
+        trait_space: TraitSpace | None = None,
+    ):
+        """Verifier, collection (minter = marketplace) and listing for one model; returns the collection. With a
+        `trait_space` (a model whose prompt bytes are trait ids, e.g. `TraitSpace.nouns()`), the collection is an
+        `ERC7007TraitCollection` holding its table: out-of-space prompts are refused at claim and request."""
         art = artifacts_of(name)
         hashes = artifact_hashes(art)
         self._check_unchanged(name, hashes)
@@ -148,7 +158,13 @@ class Deployer:
         )
         sizes = registry.get(name).batch_sizes
         batch_verifiers: list[tuple[int, str]] = []
-        if sizes:  # a collection that also takes the model's batch proofs, one verifier per size
+        if trait_space is not None and sizes:
+            raise DeploymentError(f"{name}: a trait-prompt collection takes no batch proofs (batch sizes {sizes})")
+        if trait_space is not None:
+            collection = self._deploy(
+                f"{name}.collection", "ERC7007TraitCollection", *args, trait_space.table(), artifacts=hashes
+            )
+        elif sizes:  # a collection that also takes the model's batch proofs, one verifier per size
             batch_verifiers = [
                 (n, self._deploy(f"{name}.verifier-batch{n}", batch.contract_name, artifacts=hashes).address)
                 for n, batch in ((n, batch_artifacts_of(name, n)) for n in sizes)

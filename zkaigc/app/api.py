@@ -102,7 +102,12 @@ class AppState:
 
     def price(self, name: str) -> dict[str, str | None]:
         quote = self.chain.quote(name) if self.chain else None
-        return {"price": str(quote[0]) if quote else None, "fee": str(quote[1]) if quote else None}
+        royalty = self.chain.royalty_bps(name) if self.chain else None
+        return {
+            "price": str(quote[0]) if quote else None,
+            "fee": str(quote[1]) if quote else None,
+            "royaltyBps": royalty,
+        }
 
 
 def parse_prompt(text: str) -> bytes:

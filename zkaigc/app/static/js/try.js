@@ -88,6 +88,8 @@ function card(result) {
     el("h2", { text: result.model }),
     el("img", { class: "pixels", src: result.image, alt: `${result.model} output`, width: 256, height: 256 }),
     el("p", { class: "price", text: eth(result.price) }),
+    result.royaltyBps === null || result.royaltyBps === undefined ? null
+      : el("p", { class: "muted royalty", "data-bps": result.royaltyBps, text: `royalty ${result.royaltyBps / 100}% of resales to the vendor (ERC-2981)` }),
     el("p", { class: "mono prompt", title: result.prompt, "data-prompt": result.prompt, "data-mapping": result.mapping || "",
       text: `prompt ${short(result.prompt, 12)}${result.mapping ? ` (${MAPPINGS[result.mapping] || result.mapping})` : ""}` }),
     el("p", { class: "muted", text: `${result.width}×${result.height}×${result.channels} · ${result.cached ? "cached" : `${(result.seconds * 1000).toFixed(0)} ms`}` }),
