@@ -288,6 +288,7 @@ def test_try_page_previews_one_text_on_every_model_with_its_own_prompt_if_length
         prompt = page.get_attribute(f"article[data-model={model}] .prompt", "data-prompt")
         assert len(bytes.fromhex(prompt[2:])) == length
         assert page.get_attribute(f"article[data-model={model}] .prompt", "data-mapping") == "hash"
+        assert page.get_attribute(f"article[data-model={model}] .royalty", "data-bps") == "500"  # the vendor's rate
     page.click("#random")  # a random prompt for each model, none failing
     page.wait_for_function("document.querySelector('#status').textContent.startsWith('prompt: 2 of 2')")
     assert page.locator("#results article.error").count() == 0

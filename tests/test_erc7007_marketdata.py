@@ -18,8 +18,9 @@ from eth_utils import keccak
 
 from support.helpers import TEST_CARD, token_of
 from support.reverts import assert_reverts_with, custom_error
+from zkaigc import client
 from zkaigc.deploy import Deployer
-from zkaigc.errors import DeploymentError, TraitSpaceError
+from zkaigc.errors import DeploymentError, TraitSpaceError, ZkaigcError
 from zkaigc.traitspace import NOUNS_KINDS, TraitSpace
 
 ZERO = "0x" + "00" * 20
@@ -436,3 +437,13 @@ def test_deployer_refuses_a_trait_space_if_model_has_batch_circuits(project, cha
     deployer = Deployer(project, chain, vendor, log=lambda m: None, manifest_path=tmp_path / "manifest.json")
     with pytest.raises(DeploymentError, match="micro: a trait-prompt collection takes no batch proofs"):
         deployer.model("micro", deployer.marketplace(), trait_space=space)
+
+
+def test_client_claim_prompt_refuses_before_the_commit_if_prompt_is_outside_the_trait_space(traits, chain, user):
+    assert "0x" + client.TRAIT_PROMPT_INTERFACE_ID.hex() == TRAIT_PROMPT
+    nonce = user.nonce
+    with pytest.raises(ZkaigcError, match=r"prompt byte 3 \(head\) is 9; head ids are 0 to 4"):
+        client.claim_prompt(chain, traits, bytes([1, 2, 3, 9, 5]), user)
+    assert user.nonce == nonce  # nothing sent, nothing paid
+    client.claim_prompt(chain, traits, VALID, user)  # inside the space: committed and claimed
+    assert traits.claimOf(VALID)[0] == user.address

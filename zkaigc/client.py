@@ -12,8 +12,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from eth_abi import encode
+from eth_abi import decode, encode
 from eth_utils import keccak
+from web3.exceptions import ContractLogicError
 
 from .errors import ZkaigcError
 
@@ -81,14 +82,56 @@ def wait_for_timestamp(
         time.sleep(poll)
 
 
+def _selector(signature: str) -> bytes:
+    return keccak(text=signature)[:4]
+
+
+#: `IERC7007TraitPrompt`'s ERC-165 id (contracts/interfaces/IERC7007TraitPrompt.sol).
+TRAIT_PROMPT_INTERFACE_ID = bytes(
+    a ^ b ^ c ^ d
+    for a, b, c, d in zip(
+        _selector("traitPositions()"),
+        _selector("traitKind(uint256)"),
+        _selector("traitName(uint256,uint256)"),
+        _selector("checkPrompt(bytes)"),
+        strict=True,
+    )
+)
+_OUT_OF_RANGE = _selector("ERC7007PromptTraitOutOfRange(uint256,string,uint256,uint256)")
+
+
+def check_trait_prompt(collection, prompt: bytes) -> None:
+    """On a trait-prompt collection (`ERC7007TraitCollection`), raises `ZkaigcError` naming the part and its range
+    unless `prompt` is in its trait space: the collection's own `checkPrompt`, as an eth_call, before anything is
+    paid. Any other collection: nothing to check."""
+    try:
+        if not collection.supportsInterface(TRAIT_PROMPT_INTERFACE_ID):
+            return
+    except Exception:  # noqa: BLE001 - a collection without ERC-165: no trait space
+        return
+    from .reverts import revert_data
+
+    call = {"to": collection.address, "data": _selector("checkPrompt(bytes)") + encode(["bytes"], [prompt])}
+    try:
+        collection.provider.web3.eth.call(call)
+    except ContractLogicError as err:
+        data = revert_data(err) or b""
+        if data[:4] != _OUT_OF_RANGE:
+            raise
+        position, kind, value, limit = decode(["uint256", "string", "uint256", "uint256"], data[4:])
+        raise ZkaigcError(f"prompt byte {position} ({kind}) is {value}; {kind} ids are 0 to {limit - 1}") from None
+
+
 def claim_prompt(
     chain, collection, prompt: bytes, user, salt: bytes | None = None, progress: Callable[[str], None] | None = None
 ) -> int:
     """Commit, let the commitment age, reveal: `user` holds the claim on `prompt`. Returns the gas used. A prompt of
-    the wrong length is refused (`ZkaigcError`) before the commit is sent: it could be committed but never claimed."""
+    the wrong length, or outside a trait-prompt collection's trait space, is refused (`ZkaigcError`) before the commit
+    is sent: it could be committed but never claimed."""
     expected = int(collection.encoding().inputLen)
     if len(prompt) != expected:
         raise ZkaigcError(f"the prompt is {len(prompt)} bytes; the collection's model takes {expected}")
+    check_trait_prompt(collection, prompt)
     salt = salt or os.urandom(32)
     commit_tx = collection.commit(make_commitment(prompt, user.address, salt), sender=user)
     wait_commitment_age(chain, int(collection.MIN_COMMITMENT_AGE()) + 1, progress=progress)
