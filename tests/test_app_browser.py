@@ -224,6 +224,8 @@ def test_pages_mint_a_photos_preview_that_equals_the_nft_bit_for_bit_if_user_fol
     card.wait_for()
     timings["collection_page_load_s"] = time.perf_counter() - started
     assert card.locator(".prompt").text_content() == prompt
+    assert card.locator('.trait[data-trait="Model"]').get_attribute("title") == f"zkaigc {model}"  # tokenURI attributes
+    assert page.text_content("#about .card-srs") == "development"  # the model card (contractURI)
     assert card.locator("img.pixels").get_attribute("src").startswith("data:image/svg+xml;base64,")
     card.locator("button.verify").click()
     verdict = card.locator(".verdict[data-ok]")
