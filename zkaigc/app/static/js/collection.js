@@ -84,7 +84,7 @@ async function card(collection, model, event) {
       el("dt", { text: "proof" }), el("dd", { class: "mono", title: proof, text: `${(proof.length - 2) / 2} bytes ${short(proof, 8)}` }),
       el("dt", { text: "block" }), el("dd", { text: String(event.blockNumber) }),
       el("dt", { text: "traits" }), el("dd", { class: "attributes" },
-        ...(metadata.attributes || []).map((a) => el("span", { class: "trait", "data-trait": a.trait_type, title: a.value, text: `${a.trait_type}: ${short(a.value, 8)} ` }))),
+        ...(metadata.attributes || []).map((a) => el("span", { class: "trait", "data-trait": a.trait_type, title: a.value, text: `${a.trait_type}: ${a.value.startsWith("0x") ? short(a.value, 8) : a.value}` }))),
     ),
     el("div", {}, button, " ", verdict));
 }
