@@ -12,8 +12,10 @@ export PYTHONUNBUFFERED := 1
 
 .PHONY: help setup browser compile lint test test-fast demo demo-data app train build prove bench clean
 MODEL ?= pixel32
-# `make app`: the port to serve on; RPC=<url> attaches to a running anvil; MODELS=a,b deploys and serves fewer models.
+# `make app`: the port to serve on; RPC=<url> attaches to a running node (any port, a block-time anvil too; default
+# $ZKAIGC_RPC, else a fresh anvil); MODELS=a,b deploys and serves fewer models; HOST=0.0.0.0 serves others (no dev signer).
 PORT ?= 8000
+HOST ?= 127.0.0.1
 ETHERS := zkaigc/app/static/vendor/ethers.min.js
 
 help:  ## list targets
@@ -63,8 +65,8 @@ demo: setup  ## deploy to a local anvil, claim, pay, prove, fulfil, and write th
 demo-data: setup  ## the dataset market on a local anvil: list, request, prove a tree, fulfil, open (TEMPLATE=...)
 	ape run demo_data $(if $(TEMPLATE),--template $(TEMPLATE))
 
-app: setup  ## the web app on a fresh anvil: try every model, mint, browse (PORT=8000, RPC=url, MODELS=a,b)
-	ape run app --port $(PORT) $(if $(RPC),--rpc $(RPC)) $(if $(MODELS),--models $(MODELS))
+app: setup  ## the web app on a fresh anvil: try every model, mint, browse (PORT=8000, HOST=, RPC=url, MODELS=a,b)
+	ape run app --host $(HOST) --port $(PORT) $(if $(RPC),--rpc $(RPC)) $(if $(MODELS),--models $(MODELS))
 
 train: setup  ## train a registered model (MODEL=pixel32): writes its checkpoint and sample grid
 	$(BIN)/python -m models train $(MODEL)

@@ -130,6 +130,7 @@ def build(
     srs_file: Path | None = None,
     root: Path = ARTIFACTS_ROOT,
     verifiers_root: Path = VERIFIERS_ROOT,
+    cache_root: Path = CACHE_ROOT,
     **overrides,
 ) -> ModelArtifacts:
     """Export, settings, setup (writes vk), verifier and sample fixtures for a trained, registered model, then for
@@ -142,7 +143,9 @@ def build(
         srs_kind = "ceremony"
     return staged(
         name,
-        lambda roots: _build(name, srs_kind, samples, batch_sizes, srs_file, roots, overrides),
+        lambda roots: _build(
+            name, srs_kind, samples, batch_sizes, srs_file, {**roots, "cache_root": cache_root}, overrides
+        ),
         root=root,
         verifiers_root=verifiers_root,
     )

@@ -4,7 +4,9 @@
     ape run request ... --prompt 0x05f92a9c          # a chosen prompt (default: a random one for the model)
     ape run request ... --refund 7                   # after request 7's deadline: take the money back
 
-Waits on block timestamps for the commitment to age, pays at most --max-price into escrow, waits for a
+Before paying it checks the listing against the manifest (vendor, verifier, model hash, every batchVerifier(n))
+and refuses a development-SRS model off a local dev chain (--allow-dev-srs: test networks). Waits on block
+timestamps for the commitment to age, pays at most --max-price into escrow, waits for a
 prover to fulfil, then writes the image decoded from the token's on-chain tokenURI (.bmp, .svg).
 """
 
@@ -14,22 +16,25 @@ from pathlib import Path
 
 import click
 from ape import chain, project
-from ape.cli import ConnectedProviderCommand, account_option
+from ape.cli import account_option
 from ape.exceptions import ContractLogicError
 
 from proofs.files import REPO_ROOT
 from proofs.pipeline import artifacts_of
 from zkaigc.client import claim_prompt, request_generation
+from zkaigc.connect import ChainCommand
 from zkaigc.enums import RequestStatus
 from zkaigc.errors import ZkaigcError
 from zkaigc.imagecheck import read_token_image
+from zkaigc.listing import check_listing
 from zkaigc.manifest import Manifest, network_manifest_path
 from zkaigc.prover import check_manifest_chain
 from zkaigc.reverts import RevertDecoder
 from zkaigc.signing import enable_autosign
+from zkaigc.soundness import check_dev_srs
 
 
-@click.command(cls=ConnectedProviderCommand)
+@click.command(cls=ChainCommand)
 @account_option()
 @click.option("--model", default=None, help="Model to generate with (default: the manifest's first).")
 @click.option("--prompt", default=None, help="Prompt bytes as hex (default: random latent for the model).")
@@ -39,7 +44,10 @@ from zkaigc.signing import enable_autosign
 @click.option("--refund", "refund_id", type=int, default=None, help="Refund this request (after its deadline).")
 @click.option("--manifest", type=click.Path(path_type=Path), default=None, help="Deployment manifest to read.")
 @click.option("--out", type=click.Path(path_type=Path), default=REPO_ROOT / "request-output", show_default=True)
-def cli(network, account, model, prompt, max_price, ttl, wait, refund_id, manifest, out):
+@click.option(
+    "--allow-dev-srs", is_flag=True, help="Pay for a development-SRS model off a local dev chain (test networks)."
+)
+def cli(network, account, model, prompt, max_price, ttl, wait, refund_id, manifest, out, allow_dev_srs):
     """Claim, pay, wait, and write the generated image (or refund an expired request)."""
     try:
         found = Manifest.load(manifest or network_manifest_path(network))
@@ -53,6 +61,10 @@ def cli(network, account, model, prompt, max_price, ttl, wait, refund_id, manife
         model = model or next(iter(found.data["models"]))
         if model not in found.data["models"]:
             raise ZkaigcError(f"{model} is not deployed here; deployed: {', '.join(found.data['models'])}")
+        # Before paying: the listing is the manifest's (vendor, verifier, model hash, every batch verifier), and
+        # a development-SRS model (forgeable) is paid for only on a local dev chain.
+        check_listing(market, model, found.data["models"][model])
+        check_dev_srs(chain.provider, [model], allow_dev_srs, "pay for", log=click.echo)
         collection = project.ERC7007Collection.at(found.data["models"][model]["collection"])
         enc = artifacts_of(model).encoding()
         data = bytes.fromhex(prompt.removeprefix("0x")) if prompt else os.urandom(enc.input_len)

@@ -87,3 +87,37 @@ def test_app_deploys_and_serves_if_rpc_is_an_anvil_with_a_block_time(tmp_path):
             assert anvil.w3.eth.get_transaction_count(anvil.accounts[0]) == nonce
         finally:
             stop(public)
+
+
+@pytest.mark.slow
+def test_app_on_all_interfaces_starts_an_anvil_that_mines_on_its_own_and_exposes_no_dev_signer(tmp_path):
+    port = free_port()
+    command = [BIN / "ape", "run", "app", "--models", "micro", "--port", str(port), "--no-prover", "--host", "0.0.0.0"]
+    app = subprocess.Popen(
+        command + ["--manifest", str(tmp_path / "manifest.json")],
+        cwd=ROOT,
+        env=env("http://127.0.0.1:1"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        lines = wait_serving(app, port)
+        config = get(f"http://127.0.0.1:{port}/api/config")
+        assert not config["dev"] and config["accounts"] == [] and "micro" in config["models"]
+        assert any("a block every 1 s" in line for line in lines)
+        head = get_block_number(port)
+        time.sleep(3)
+        assert get_block_number(port) > head  # the pages' clock moves without evm_mine
+        assert rpc(f"http://127.0.0.1:{port}/rpc", "evm_mine", []) == 403
+    finally:
+        stop(app)
+
+
+def get_block_number(port: int) -> int:
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_blockNumber", "params": []}).encode()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/rpc", data=body, headers={"Content-Type": "application/json"}, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=30) as reply:
+        return int(json.loads(reply.read())["result"], 16)

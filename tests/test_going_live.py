@@ -98,6 +98,7 @@ def allowed_deployment(remote_anvil, tmp_path_factory):
     return run, manifest
 
 
+@pytest.mark.slow  # deploys micro with `ape run deploy` on a block-time chain first
 def test_deploy_proceeds_and_says_so_if_allow_dev_srs_is_given_on_a_non_local_chain(remote_anvil, allowed_deployment):
     anvil, _ = remote_anvil
     run, manifest = allowed_deployment
@@ -111,6 +112,7 @@ def test_deploy_proceeds_and_says_so_if_allow_dev_srs_is_given_on_a_non_local_ch
     assert anvil.w3.eth.get_code(entry["batch_verifiers"]["4"])
 
 
+@pytest.mark.slow  # deploys micro with `ape run deploy` on a block-time chain first
 def test_prover_refuses_to_serve_dev_srs_collections_if_the_chain_is_not_local(remote_anvil, allowed_deployment):
     _, url = remote_anvil
     _, manifest = allowed_deployment
@@ -121,6 +123,7 @@ def test_prover_refuses_to_serve_dev_srs_collections_if_the_chain_is_not_local(r
     assert not manifest.with_name(f"{manifest.stem}.prover-{'0xf39fd6e5'}.json").exists()
 
 
+@pytest.mark.slow  # deploys micro with `ape run deploy` on a block-time chain first
 def test_prover_serves_and_says_so_if_allow_dev_srs_is_given_on_a_non_local_chain(remote_anvil, allowed_deployment):
     _, url = remote_anvil
     _, manifest = allowed_deployment
@@ -140,3 +143,32 @@ def test_deploy_fails_with_one_line_if_the_node_is_not_running(tmp_path):
     assert "Traceback" not in out
     assert [line for line in out.splitlines() if line.startswith("Error:")] == [last_line(run)]
     assert last_line(run).startswith(f"Error: cannot reach the node of {dead}")
+
+
+@pytest.mark.slow  # deploys micro with `ape run deploy` on a block-time chain first
+def test_request_refuses_to_pay_for_a_dev_srs_model_if_the_chain_is_not_local(remote_anvil, allowed_deployment):
+    anvil, url = remote_anvil
+    _, manifest = allowed_deployment
+    user = anvil.accounts[2]
+    nonce = anvil.w3.eth.get_transaction_count(user)
+    run = ape_run("request", "--network", url, "--account", "TEST::2", "--manifest", str(manifest), "--model", "micro")
+    assert run.returncode == 1
+    assert "Traceback" not in run.stdout + run.stderr
+    assert last_line(run).startswith("Error: refusing to pay for development-SRS verifiers of micro on ")
+    assert anvil.w3.eth.get_transaction_count(user) == nonce  # no commit, no payment
+
+
+def test_bot_fails_with_one_line_if_the_node_is_not_running():
+    dead = f"http://127.0.0.1:{free_port()}"
+    run = subprocess.run(
+        [APE.parent / "silverback", "run", "zkaigc.bot:bot", "--network", dead, "--account", "TEST::0"],
+        cwd=ROOT,
+        env=ape_env(dead),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 1
+    out = (run.stdout + run.stderr).strip()
+    assert "Traceback" not in out
+    assert out.splitlines()[-1].startswith("zkaigc bot: cannot reach the node")

@@ -9,6 +9,7 @@ import pytest
 
 from zkaigc.listing import ListingMismatchError, check_listing
 from zkaigc.manifest import Manifest
+from zkaigc.prover import PreflightError, check_served
 
 
 def test_check_listing_returns_the_srs_kind_if_the_listing_matches_the_manifest(micro_deployment):
@@ -33,3 +34,14 @@ def test_check_listing_raises_if_the_chain_differs_from_the_manifest(micro_deplo
         expected = "not the manifest's vendor"
     with pytest.raises(ListingMismatchError, match=expected.replace("(", r"\(").replace(")", r"\)")):
         check_listing(micro_deployment.market, "micro", entry)
+
+
+def test_check_served_raises_if_a_batch_verifier_differs_from_the_manifest(
+    micro_deployment, micro_art, prover, stranger
+):
+    manifest = Manifest.load(micro_deployment.manifest)
+    manifest.data["models"]["micro"]["batch_verifiers"]["4"] = stranger.address
+    served = {micro_deployment.collection.address: micro_art}
+    with pytest.raises(PreflightError, match=r"batchVerifier\(4\)"):
+        check_served(micro_deployment.market, served, prover, manifest)
+    check_served(micro_deployment.market, served, prover, Manifest.load(micro_deployment.manifest))  # as deployed

@@ -122,7 +122,12 @@ def test_check_kzg_params_raises_if_the_size_does_not_match_the_header(tmp_path)
 def test_build_records_the_srs_files_kind_sha256_and_source_if_built_from_an_srs_file(tmp_path, test_only_srs):
     before = committed_files()
     art = builder.build(
-        "micro", srs_file=test_only_srs, batch_sizes=(), root=tmp_path / "artifacts", verifiers_root=tmp_path / "v"
+        "micro",
+        srs_file=test_only_srs,
+        batch_sizes=(),
+        root=tmp_path / "artifacts",
+        verifiers_root=tmp_path / "v",
+        cache_root=tmp_path / "cache",  # the test-only SRS's proving key stays out of the shared cache
     )
     meta = json.loads(art.meta.read_text())
     assert meta["srs"] == {
@@ -134,7 +139,9 @@ def test_build_records_the_srs_files_kind_sha256_and_source_if_built_from_an_srs
     }
     assert art.verifier_sol.read_text().splitlines()[1].startswith("// SRS: ceremony")
     # A later prove finds the same file by the recorded sha256, without the path.
-    again = ModelArtifacts("micro", root=tmp_path / "artifacts", verifiers_root=tmp_path / "v")
+    again = ModelArtifacts(
+        "micro", root=tmp_path / "artifacts", verifiers_root=tmp_path / "v", cache_root=tmp_path / "c"
+    )
     assert sha256_file(again.srs()) == sha256_file(test_only_srs)
     assert not (tmp_path / "artifacts" / ".micro.replaced").exists()
     assert committed_files() == before

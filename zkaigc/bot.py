@@ -33,6 +33,7 @@ from ape.logging import logger
 from silverback import SilverbackBot
 from silverback.main import SharedState
 
+from .connect import NODE_DOWN, node_down_line
 from .errors import ZkaigcError
 from .fleet import RedisClaims, broker_settings, worker_name
 from .manifest import Manifest, network_manifest_path
@@ -77,10 +78,12 @@ def _service(provider, signer) -> ProverService:
 
 
 try:
-    bot = _bot()
+    bot = _bot()  # Silverback connects to the node here
     service = _service(bot.provider, bot.signer)
 except ZkaigcError as err:
     raise SystemExit(f"zkaigc bot: {err}") from None
+except NODE_DOWN as err:  # a dead node: one line, not Silverback's import traceback
+    raise SystemExit(f"zkaigc bot: {node_down_line(err, None)}") from None
 
 
 def _metrics() -> dict[str, float]:

@@ -91,19 +91,21 @@ def deploy_and_serve(
 
 
 @contextmanager
-def connected(rpc: str | None, log: Callable[[str], None] = print) -> Iterator[str]:
-    """Ape connected to a node: a fresh anvil (closed on exit), or the one at `rpc`. Yields its URL."""
+def connected(rpc: str | None, log: Callable[[str], None] = print, block_time: int | None = None) -> Iterator[str]:
+    """Ape connected to a node: a fresh anvil (closed on exit; mining every `block_time` seconds if given), or the
+    one at `rpc`. Yields its URL."""
     from ape import networks
 
     anvil = None
     if rpc is None:
-        anvil = Anvil().start()
+        anvil = Anvil(*(("--block-time", str(block_time)) if block_time else ())).start()
         rpc = anvil.url
-        log(f"chain: started anvil at {rpc} (chain id {anvil.w3.eth.chain_id})")
+        mining = f"a block every {block_time} s" if block_time else "a block per transaction"
+        log(f"chain: started anvil at {rpc} (chain id {anvil.w3.eth.chain_id}, {mining})")
     else:
         log(f"chain: attaching to {rpc}")
     try:
-        if anvil is not None:  # our own auto-mining anvil: ape-foundry reuses it
+        if anvil is not None and not block_time:  # our own auto-mining anvil: ape-foundry reuses it
             context = networks.ethereum.local.use_provider(
                 "foundry", provider_settings={"host": rpc}, disconnect_after=True
             )
@@ -144,7 +146,9 @@ def run(
     preview = PreviewService(names)
     preview.warm()
     loopback = is_loopback_host(host)
-    with connected(rpc, log) as node:
+    # Off loopback the pages cannot move the dev chain's clock (no dev methods), so our own anvil mines on its own:
+    # a commitment ages, and a deadline passes, in real time.
+    with connected(rpc, log, block_time=None if loopback else 1) as node:
         deployment = deploy_and_serve(
             project, chain, accounts, names, manifest_path, prover, interval, log, expose_dev=loopback
         )
