@@ -59,7 +59,7 @@ test: setup browser  ## the whole suite: lint, ape/pytest, forge, slither and fo
 test-fast: setup  ## the fast lane: lint, unit and contract tests on micro, forge's quick profile (target < 3 min)
 	bash tools/test-all.sh --fast
 
-demo: setup  ## deploy to a local anvil, claim, pay, prove, fulfil, and write the minted image (MODEL=nouns32, PROMPT=0x..)
+demo: setup  ## deploy to a local anvil, claim, pay, prove, fulfil, and write the minted image (default: a random Noun; MODEL=, PROMPT=0x..)
 	ape run demo $(if $(filter command line,$(origin MODEL)),--model $(MODEL)) $(if $(PROMPT),--prompt $(PROMPT))
 
 demo-data: setup  ## the dataset market on a local anvil: list, request, prove a tree, fulfil, open (TEMPLATE=...)
@@ -77,9 +77,10 @@ build: setup  ## build a model's committed artifacts and verifier (MODEL=pixel32
 prove: setup  ## prove a random prompt with a committed model (MODEL=pixel32), verify and decode it
 	$(BIN)/python -m proofs prove $(MODEL)
 
-bench: setup  ## every committed model against the old encoding, scales, mint gas, batch mints: docs/benchmarks.*, docs/mint-gas.*, docs/batch.*
+bench: setup  ## every committed model against the old encoding, scales, mint gas, batch mints, the showcase: docs/benchmarks.*, docs/mint-gas.*, docs/batch.*, docs/nouns.json
 	$(BIN)/python -m benchmarks.proving
 	$(BIN)/python -m benchmarks.batch
+	$(BIN)/python -m benchmarks.nouns
 
 clean:  ## remove build outputs and caches (keeps the venv and node_modules)
 	rm -rf .build .cache

@@ -88,6 +88,7 @@ def mint_gas(model: str, sizes: list[int]) -> dict[int, dict]:
     from ethpm_types import ContractType
 
     from zkaigc.client import claim_prompt
+    from zkaigc.deploy import model_card
     from zkaigc.solidity import compile_contract
 
     committed = artifacts_of(model)
@@ -125,6 +126,7 @@ def mint_gas(model: str, sizes: list[int]) -> dict[int, dict]:
                 committed.encoding_struct(),
                 "0x" + "00" * 20,
                 vendor,
+                model_card(model),
                 batch_verifiers,
                 sender=vendor,
             )

@@ -33,7 +33,7 @@ def measure(models: list[str]) -> list[dict]:
     from ape import accounts, chain, networks, project
 
     from zkaigc.client import claim_prompt, request_generation
-    from zkaigc.deploy import Deployer
+    from zkaigc.deploy import Deployer, model_card
 
     rows = []
     with networks.parse_network_choice("ethereum:local:foundry"):
@@ -58,6 +58,7 @@ def measure(models: list[str]) -> list[dict]:
                 art.encoding_struct(),
                 ZERO,
                 vendor,
+                model_card(name),
                 sender=vendor,
             )
             verifier_gas = verifier.verifyProof.estimate_gas_cost(s.proof, s.instances, sender=user)

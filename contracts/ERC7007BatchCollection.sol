@@ -6,6 +6,7 @@ import {ERC7007Collection} from "./ERC7007Collection.sol";
 import {IERC7007Batch} from "./interfaces/IERC7007Batch.sol";
 import {AigcEncoding} from "./libraries/AigcEncoding.sol";
 import {BytecodeStorage} from "./libraries/BytecodeStorage.sol";
+import {ModelCard} from "./types/ModelCard.sol";
 import {ModelEncoding} from "./types/ModelEncoding.sol";
 
 /// @title An ERC-7007 collection that also mints in batches: one proof for N prompts
@@ -34,6 +35,7 @@ contract ERC7007BatchCollection is ERC7007Collection, IERC7007Batch {
     /// @param encoding_ The model's encoding; its aigcData must be a whole number of 14-byte instances.
     /// @param minter_ The only account allowed to mint (e.g. the marketplace), or zero for anyone.
     /// @param owner_ The vendor; must be nonzero.
+    /// @param card_ The model card and royalty rate.
     /// @param batchVerifiers_ One verifier per batch size, in the order of the model commitment; sizes ≥ 2, distinct.
     constructor(
         string memory name_,
@@ -43,8 +45,9 @@ contract ERC7007BatchCollection is ERC7007Collection, IERC7007Batch {
         ModelEncoding memory encoding_,
         address minter_,
         address owner_,
+        ModelCard memory card_,
         BatchVerifier[] memory batchVerifiers_
-    ) ERC7007Collection(name_, symbol_, verifier_, modelHash_, encoding_, minter_, owner_) {
+    ) ERC7007Collection(name_, symbol_, verifier_, modelHash_, encoding_, minter_, owner_, card_) {
         uint256 aigcLength = AigcEncoding.aigcLength(encoding_.outputLen, encoding_.digitBits);
         if (aigcLength % AigcEncoding.chunkBytes(encoding_.digitBits) != 0) {
             revert ERC7007UnalignedBatchSlot(aigcLength);

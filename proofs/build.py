@@ -141,7 +141,7 @@ def build(
     """
     if srs_file is not None:
         srs_kind = "ceremony"
-    return staged(
+    art = staged(
         name,
         lambda roots: _build(
             name, srs_kind, samples, batch_sizes, srs_file, {**roots, "cache_root": cache_root}, overrides
@@ -149,6 +149,8 @@ def build(
         root=root,
         verifiers_root=verifiers_root,
     )
+    log(f"{name}: moved into place -> {art.dir}, {art.verifier_sol}")
+    return art
 
 
 def _build(name, srs_kind, samples, batch_sizes, srs_file, roots, overrides) -> ModelArtifacts:
@@ -182,7 +184,7 @@ def _build(name, srs_kind, samples, batch_sizes, srs_file, roots, overrides) -> 
     for n in batch_sizes:
         build_batch(art.batch_circuit(n), model, replace(spec.circuit_for(model.cfg, n), **overrides), srs_kind)
     art.write_meta(batch_sizes=list(batch_sizes), model_hash=art.model_hash(batch_sizes))
-    log(f"{name}: built in {time.perf_counter() - total:.1f}s -> {art.dir}, {art.verifier_sol}")
+    log(f"{name}: built in {time.perf_counter() - total:.1f}s")
     return art
 
 

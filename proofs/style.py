@@ -11,6 +11,7 @@ mint of that prompt shows.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +32,10 @@ class ImageError(ProofError):
     """A file that is not a readable image."""
 
 
+class ImageTooLargeError(ImageError):
+    """An image with more pixels than PIL's decompression-bomb limit (`Image.MAX_IMAGE_PIXELS`)."""
+
+
 @dataclass
 class Encoded:
     """A style-transfer result: the prompt, the aigcData the circuit computes for it, and the preview PNG."""
@@ -48,8 +53,15 @@ def load_image(source: str | Path | Image.Image, size: int, channels: int = 3) -
         img = source
     else:
         try:
-            img = Image.open(source)
-            img.load()
+            with warnings.catch_warnings():
+                # Over MAX_IMAGE_PIXELS PIL only warns (up to twice that it raises): both are refused here.
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                img = Image.open(source)
+                img.load()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise ImageTooLargeError(
+                f"{source}: the image has more than {Image.MAX_IMAGE_PIXELS:,} pixels; scale it down first"
+            ) from None
         except (OSError, UnidentifiedImageError) as err:
             raise ImageError(f"cannot read an image from {source}: {err}") from None
     img = img.convert("RGB" if channels == 3 else "L")

@@ -21,7 +21,7 @@ from ape.exceptions import ContractLogicError
 
 from proofs.files import REPO_ROOT
 from proofs.pipeline import artifacts_of
-from zkaigc.client import claim_prompt, request_generation
+from zkaigc.client import claim_prompt, parse_prompt, request_generation
 from zkaigc.connect import ChainCommand
 from zkaigc.enums import RequestStatus
 from zkaigc.errors import ZkaigcError
@@ -34,10 +34,25 @@ from zkaigc.signing import enable_autosign
 from zkaigc.soundness import check_dev_srs
 
 
+def _hex_prompt(ctx, param, value: str | None) -> bytes | None:
+    """--prompt as bytes, checked while the arguments are parsed (before any connection): one line if not hex."""
+    if value is None:
+        return None
+    try:
+        return parse_prompt(value)
+    except ZkaigcError as err:
+        raise click.ClickException(str(err)) from None  # "Error: --prompt '0xzz' is not hex ...", exit 1
+
+
 @click.command(cls=ChainCommand)
 @account_option()
 @click.option("--model", default=None, help="Model to generate with (default: the manifest's first).")
-@click.option("--prompt", default=None, help="Prompt bytes as hex (default: random latent for the model).")
+@click.option(
+    "--prompt",
+    default=None,
+    callback=_hex_prompt,
+    help="Prompt bytes as hex (default: random latent for the model).",
+)
 @click.option("--max-price", type=int, default=None, help="Most wei to pay (default: the current quote).")
 @click.option("--ttl", default=3600, show_default=True, help="Seconds until the request may be refunded.")
 @click.option("--wait", default=600.0, show_default=True, help="Seconds to wait for the fulfilment.")
@@ -67,12 +82,14 @@ def cli(network, account, model, prompt, max_price, ttl, wait, refund_id, manife
         check_dev_srs(chain.provider, [model], allow_dev_srs, "pay for", log=click.echo)
         collection = project.ERC7007Collection.at(found.data["models"][model]["collection"])
         enc = artifacts_of(model).encoding()
-        data = bytes.fromhex(prompt.removeprefix("0x")) if prompt else os.urandom(enc.input_len)
+        if prompt is not None and len(prompt) != enc.input_len:  # before the commit: nothing spent
+            raise ZkaigcError(f"--prompt is {len(prompt)} bytes; {model} takes {enc.input_len}")
+        data = prompt if prompt is not None else os.urandom(enc.input_len)
         quoted = int(market.quote(collection.address)[0])
         if max_price is not None and quoted > max_price:  # before claiming: nothing spent
             raise ZkaigcError(f"the price is {quoted} wei, above --max-price {max_price} wei")
         click.echo(f"claiming prompt 0x{data.hex()} on {model} (commit, wait, reveal)")
-        claim_prompt(chain, collection, data, account)
+        claim_prompt(chain, collection, data, account, progress=lambda line: click.echo(line, err=True))
         request = request_generation(chain, market, collection, data, account, ttl=ttl, max_price=max_price)
         click.echo(f"request {request.request_id}: paid {request.price} wei, deadline {request.deadline}")
         token_id = _wait_fulfilled(market, request.request_id, request.block, wait)

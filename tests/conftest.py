@@ -18,6 +18,7 @@ from ethpm_types import ContractType
 
 from proofs.pipeline import ModelArtifacts, committed_models
 from support.chain import PlainChain
+from support.helpers import TEST_CARD
 from support.metadata import TokenMetadata
 from support.models import ProvenModel
 from zkaigc import client
@@ -119,7 +120,15 @@ def deploy_collection(project, vendor):
     """Factory: deploy an ERC7007Collection for a model (defaults: the model's name/symbol, no minter)."""
 
     def deploy(
-        model, verifier, minter=ZERO_ADDRESS, name=None, symbol="AIGC", container=None, model_hash=None, **overrides
+        model,
+        verifier,
+        minter=ZERO_ADDRESS,
+        name=None,
+        symbol="AIGC",
+        container=None,
+        model_hash=None,
+        card=TEST_CARD,
+        **overrides,
     ):
         encoding = list(model.encoding_tuple)
         fields = [
@@ -144,6 +153,7 @@ def deploy_collection(project, vendor):
             tuple(encoding),
             minter,
             vendor,
+            card,
             sender=vendor,
         )
 

@@ -6,6 +6,7 @@ ABIs through the app from a deployment.
 """
 
 import base64
+import hashlib
 import io
 import threading
 import time
@@ -16,9 +17,10 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from models import registry
-from proofs import style
+from proofs import style, textprompt
 from proofs.files import REPO_ROOT
 from proofs.pipeline import ModelArtifacts, committed_models
+from support.images import png_header_only
 from zkaigc.app.api import create_app
 from zkaigc.app.assets import vendor_ethers
 from zkaigc.app.preview import MAX_UPLOAD_BYTES, PreviewService
@@ -83,6 +85,39 @@ def test_preview_returns_every_model_side_by_side_and_a_length_error_if_prompt_f
         "error": {"code": "wrong_prompt_length", "message": "pixel32 takes a 16-byte prompt, not 4 bytes"},
     }
     assert service.jobs_run == 1
+
+
+@pytest.mark.parametrize("text", ["a red fox at dawn", MICRO_PROMPT, "0x" + "ab" * 16, "head: shark"])
+def test_preview_text_previews_every_model_with_its_own_prompt_if_formats_differ(tmp_path, text):
+    # One text, two prompt lengths (micro 4 bytes, pixel32 16): each model maps it to its own prompt, none errors.
+    service = PreviewService(["micro", "pixel32"], workdir=tmp_path)
+    try:
+        reply = TestClient(create_app(service)).post("/api/preview/text", json={"text": text})
+    finally:
+        service.close()
+    assert reply.status_code == 200, reply.text
+    results = {r["model"]: r for r in reply.json()["results"]}
+    assert all(r["ok"] for r in results.values()), results
+    for name, length in (("micro", 4), ("pixel32", 16)):
+        prompt, how = textprompt.prompt_for(name, text)
+        assert results[name]["prompt"] == "0x" + prompt.hex() and results[name]["mapping"] == how
+        assert len(prompt) == length
+    raw = text.removeprefix("0x")
+    assert results["micro"]["mapping"] == ("hex" if len(raw) == 8 else "hash")
+    assert results["pixel32"]["mapping"] == ("hex" if len(raw) == 32 else "hash")
+
+
+def test_preview_text_answers_422_if_text_is_empty(client):
+    reply = client.post("/api/preview/text", json={"text": "   "})
+    assert reply.status_code == 422
+    assert reply.json()["error"]["code"] == "invalid_text"
+    assert_still_serves(client)
+
+
+def test_hashed_prompt_is_the_documented_sha256_if_model_reads_plain_text():
+    digest = hashlib.sha256(b"zkaigc text prompt v1\0micro\0a red fox").digest()
+    assert textprompt.prompt_for("micro", "  a red fox ") == (digest[:4], "hash")
+    assert len(textprompt.hashed_prompt("micro", "x", 40)) == 40  # extended past one digest
 
 
 def test_preview_is_cached_by_model_and_prompt_if_asked_twice(client, micro_preview):
@@ -167,6 +202,19 @@ def test_preview_image_answers_413_if_upload_is_5_mb_or_more(client, micro_previ
     big = b"\x89PNG" + bytes(MAX_UPLOAD_BYTES + 100_000)  # refused from its Content-Length, before parsing
     reply = client.post("/api/preview/image", files={"file": ("big.png", big, "image/png")})
     assert reply.status_code == 413
+    assert reply.json()["error"]["code"] == "upload_too_large"
+    assert micro_preview.jobs_run == before
+    assert_still_serves(client)
+
+
+@pytest.mark.parametrize("side", [10_000, 50_000], ids=["over-pil-warning", "over-pil-error"])
+def test_preview_image_answers_413_if_image_has_more_pixels_than_pil_allows(client, micro_preview, side):
+    # A few bytes claiming side² pixels: PIL warns (over 89M) or raises (over 179M) in `open`, before any check of
+    # ours; both must be a clean 413, not a 500.
+    before = micro_preview.jobs_run
+    bomb = png_header_only(side, side)
+    reply = client.post("/api/preview/image", files={"file": ("bomb.png", bomb, "image/png")})
+    assert reply.status_code == 413, reply.text
     assert reply.json()["error"]["code"] == "upload_too_large"
     assert micro_preview.jobs_run == before
     assert_still_serves(client)

@@ -224,6 +224,8 @@ def test_pages_mint_a_photos_preview_that_equals_the_nft_bit_for_bit_if_user_fol
     card.wait_for()
     timings["collection_page_load_s"] = time.perf_counter() - started
     assert card.locator(".prompt").text_content() == prompt
+    assert card.locator('.trait[data-trait="Model"]').get_attribute("title") == f"zkaigc {model}"  # tokenURI attributes
+    assert page.text_content("#about .card-srs") == "development"  # the model card (contractURI)
     assert card.locator("img.pixels").get_attribute("src").startswith("data:image/svg+xml;base64,")
     card.locator("button.verify").click()
     verdict = card.locator(".verdict[data-ok]")
@@ -235,27 +237,152 @@ def test_pages_mint_a_photos_preview_that_equals_the_nft_bit_for_bit_if_user_fol
     assert timings["try_page_load_s"] < 5 and timings["collection_page_load_s"] < 5  # targets: 1 s on an idle box
 
 
-def test_mint_page_shows_a_contract_error_in_words_and_resumes_from_the_claim_if_max_price_was_too_low(page, app_url):
+def test_mint_page_stops_before_any_transaction_and_says_so_in_eth_if_max_price_is_below_the_price(page, app_url):
+    config = get_json(f"{app_url}/api/config")
+    account = config["accounts"][3]["address"]
+    w3 = Web3(Web3.HTTPProvider(f"{app_url}/rpc"))
+    nonce = w3.eth.get_transaction_count(account)
     prompt = "0x" + os.urandom(4).hex()
     page.goto(f"{app_url}/mint.html?model=micro&prompt={prompt}")
     page.wait_for_selector("#previewImage:not([hidden])")
-    page.select_option("#account", index=3)
+    page.select_option("#account", account)
     page.fill("#maxPrice", "0")
     page.click("#mint")
     page.wait_for_function("document.querySelector('#status').dataset.kind === 'error'", timeout=60_000)
     message = page.text_content("#status")
-    assert message.startswith("PriceAboveMax: The current price (")
-    assert message.endswith("exceeds the payer's maxPrice (0).")
-    assert page.get_attribute('#steps li[data-step="claimed"]', "data-state") == "done"
-    assert page.get_attribute('#steps li[data-step="paid"]', "data-state") == "failed"
+    assert message.startswith("the price is 0.0000") and " ETH, above your max price of 0.0 ETH" in message
+    assert "nothing was sent" in message and "wei" not in message
+    assert [page.get_attribute(f'#steps li[data-step="{s}"]', "data-state") for s in ("committed", "paid")] == ["", ""]
+    assert w3.eth.get_transaction_count(account) == nonce  # not even the commit was sent
+    page.fill("#maxPrice", "not a number")
+    page.click("#mint")
+    page.wait_for_function("document.querySelector('#status').textContent.includes('is not an amount in ETH')")
+    assert w3.eth.get_transaction_count(account) == nonce
     shot(page, "mint-error")
 
-    # The claim survived the refused request: a higher max price pays without committing again.
+    # A max price above the price mints.
     page.fill("#maxPrice", "0.01")
     page.click("#mint")
     page.wait_for_selector("#minted:not([hidden])", timeout=180_000)
     assert "claimed by" in page.text_content('#steps li[data-step="claimed"]')
-    assert page.get_attribute('#steps li[data-step="committed"]', "data-state") == "done"
+
+
+def test_mint_page_opens_ready_with_a_random_prompt_if_none_is_given(page, app_url):
+    page.goto(f"{app_url}/mint.html?model=micro")
+    page.wait_for_selector("#previewImage:not([hidden])")
+    first = page.input_value("#prompt")
+    assert len(bytes.fromhex(first.removeprefix("0x"))) == 4
+    assert page.get_attribute("#status", "data-kind") != "error"
+    page.click("#random")
+    page.wait_for_function(f"document.querySelector('#prompt').value !== {json.dumps(first)}")
+    page.wait_for_selector("#previewImage:not([hidden])")
+    assert page.get_attribute("#status", "data-kind") != "error"
+
+
+def test_try_page_previews_one_text_on_every_model_with_its_own_prompt_if_lengths_differ(page, app_url):
+    page.goto(app_url + "/")
+    page.wait_for_function("document.querySelector('#status').textContent.includes('models listed')")
+    page.fill("#prompt", "a red fox at dawn")
+    page.click("#go")
+    page.wait_for_function("document.querySelector('#status').dataset.kind === 'ok'", timeout=60_000)
+    assert page.locator("#results article.error").count() == 0
+    for model, length in (("micro", 4), ("pixel32", 16)):
+        prompt = page.get_attribute(f"article[data-model={model}] .prompt", "data-prompt")
+        assert len(bytes.fromhex(prompt[2:])) == length
+        assert page.get_attribute(f"article[data-model={model}] .prompt", "data-mapping") == "hash"
+        assert page.get_attribute(f"article[data-model={model}] .royalty", "data-bps") == "500"  # the vendor's rate
+    page.click("#random")  # a random prompt for each model, none failing
+    page.wait_for_function("document.querySelector('#status').textContent.startsWith('prompt: 2 of 2')")
+    assert page.locator("#results article.error").count() == 0
+
+
+#: Two EIP-6963 wallets (both start on chain 1, not the app's): each announces itself, signs through the app's
+#: JSON-RPC pass-through for its own account (the dev node holds the keys), answers `eth_chainId` from its own state,
+#: and switches chain when asked; wallet B does not know the app's chain until `wallet_addEthereumChain` (4902).
+#: `walletCalls[name]` lists the methods each was asked.
+TWO_WALLETS = """
+(() => {
+  window.walletCalls = { A: [], B: [] };
+  const make = (name, account, knowsChain) => {
+    const listeners = {};
+    let chainId = "0x1";
+    let known = knowsChain;
+    const provider = {
+      on(event, fn) { (listeners[event] ||= []).push(fn); },
+      removeListener() {},
+      async request({ method, params = [] }) {
+        window.walletCalls[name].push(method);
+        if (method === "eth_requestAccounts" || method === "eth_accounts") return [account];
+        if (method === "eth_chainId") return chainId;
+        if (method === "wallet_addEthereumChain") { known = true; return null; }
+        if (method === "wallet_switchEthereumChain") {
+          if (!known) throw Object.assign(new Error("Unrecognized chain ID"), { code: 4902 });
+          chainId = params[0].chainId;
+          (listeners.chainChanged || []).forEach((fn) => fn(chainId));
+          return null;
+        }
+        if (Number(chainId) !== APP_CHAIN) throw Object.assign(new Error("wrong chain"), { code: 4901 });
+        const reply = await fetch("/rpc", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+        });
+        const body = await reply.json();
+        if (body.error) throw Object.assign(new Error(body.error.message), body.error);
+        return body.result;
+      },
+    };
+    const info = {
+      uuid: `uuid-${name}`, name: `Wallet ${name}`, icon: "data:image/svg+xml,<svg/>", rdns: `test.wallet.${name}`,
+    };
+    const announce = () =>
+      window.dispatchEvent(new CustomEvent("eip6963:announceProvider", { detail: Object.freeze({ info, provider }) }));
+    window.addEventListener("eip6963:requestProvider", announce);
+    announce();
+  };
+  make("A", ACCOUNT_A, true);
+  make("B", ACCOUNT_B, false);
+})();
+"""
+
+
+def test_mint_page_mints_through_the_chosen_eip6963_wallet_if_it_starts_on_another_chain(page, app_url):
+    config = get_json(f"{app_url}/api/config")
+    account_a, account_b = (config["accounts"][i]["address"] for i in (6, 7))
+    script = (
+        TWO_WALLETS.replace("ACCOUNT_A", json.dumps(account_a))
+        .replace("ACCOUNT_B", json.dumps(account_b))
+        .replace("APP_CHAIN", str(config["chainId"]))
+    )
+    page.add_init_script(script)
+    prompt = "0x" + os.urandom(4).hex()
+    page.goto(f"{app_url}/mint.html?model=micro&prompt={prompt}")
+    page.wait_for_selector("#previewImage:not([hidden])")
+    options = page.eval_on_selector_all("#account option", "os => os.map(o => [o.value, o.textContent])")
+    assert ["wallet:uuid-A", "Wallet A"] in options and ["wallet:uuid-B", "Wallet B"] in options
+    assert "wallet" not in [value for value, _ in options]  # window.ethereum is only the fallback
+    page.select_option("#account", "wallet:uuid-B")
+    page.click("#connect")
+    page.wait_for_function("document.querySelector('#walletState').dataset.account !== undefined", timeout=30_000)
+    assert page.get_attribute("#walletState", "data-account").lower() == account_b.lower()
+    calls = page.evaluate("window.walletCalls")
+    # B did not know the chain: switch (4902) -> add -> switch.
+    assert calls["B"][:5] == [
+        "eth_requestAccounts",
+        "eth_chainId",
+        "wallet_switchEthereumChain",
+        "wallet_addEthereumChain",
+        "eth_chainId",
+    ]
+    assert "wallet_switchEthereumChain" in calls["B"][5:]
+    page.click("#mint")
+    page.wait_for_selector("#minted:not([hidden])", timeout=180_000)
+    collection = chain_contracts(app_url, config["models"]["micro"]["collection"])
+    token_id = int.from_bytes(Web3.keccak(hexstr=prompt), "big")
+    assert collection.functions.ownerOf(token_id).call() == account_b
+    calls = page.evaluate("window.walletCalls")
+    assert "eth_sendTransaction" in calls["B"] and "eth_sendTransaction" not in calls["A"]
+    shot(page, "mint-eip6963")
 
 
 def test_mint_page_refunds_the_price_to_the_wallet_if_the_deadline_passes_unfulfilled(page, app_url):

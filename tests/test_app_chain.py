@@ -40,6 +40,14 @@ def test_models_give_the_bonding_curve_price_if_model_is_listed(chain_client, de
     assert preview["price"] == str(price)
 
 
+def test_models_and_previews_show_the_vendors_royalty_if_model_is_listed(chain_client, deployed):
+    _market, collection, _ = deployed
+    [model] = chain_client.get("/api/models").json()["models"]
+    assert model["royaltyBps"] == collection.royaltyBps() == 500  # the deployer's default rate, set by the vendor
+    preview = chain_client.post("/api/preview/text", json={"text": "a fox"}).json()["results"][0]
+    assert preview["royaltyBps"] == 500 and preview["mapping"] == "hash"
+
+
 def test_config_gives_the_manifests_addresses_and_blocks_if_chain_is_connected(chain_client, deployed, chain, user):
     market, collection, manifest = deployed
     config = chain_client.get("/api/config").json()

@@ -11,7 +11,7 @@ from ape.utils import ZERO_ADDRESS
 from eth_utils import keccak
 
 from proofs.pipeline import ProvenBatch
-from support.helpers import flip, token_of
+from support.helpers import TEST_CARD, flip, token_of
 from support.reverts import assert_reverts_with, custom_error
 
 SIZE = 4
@@ -49,6 +49,7 @@ def deploy_batch_collection(project, vendor, micro, micro_verifier, micro_batch_
             encoding or micro.encoding_tuple,
             minter,
             vendor,
+            TEST_CARD,
             [(SIZE, micro_batch_verifier)] if batch_verifiers is None else batch_verifiers,
             sender=vendor,
         )

@@ -4,6 +4,8 @@ import ape
 import pytest
 from eth_utils import keccak
 
+from support.helpers import TEST_CARD
+
 ZERO = "0x0000000000000000000000000000000000000000"
 
 
@@ -163,5 +165,5 @@ def test_owner_is_the_vendor_set_at_deployment(micro_collection, vendor):
 def test_constructor_reverts_if_owner_is_zero(project, micro, micro_verifier, vendor):
     with ape.reverts(micro_collection_type_error("ERC7007InvalidOwner"), owner=ZERO):
         project.ERC7007Collection.deploy(
-            "x", "X", micro_verifier, micro.model_hash, micro.encoding_tuple, ZERO, ZERO, sender=vendor
+            "x", "X", micro_verifier, micro.model_hash, micro.encoding_tuple, ZERO, ZERO, TEST_CARD, sender=vendor
         )

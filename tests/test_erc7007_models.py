@@ -10,7 +10,7 @@ from eth_abi import encode
 from eth_utils import keccak
 from web3.logs import DISCARD
 
-from support.helpers import flip, token_of
+from support.helpers import TEST_CARD, flip, token_of
 
 ZERO = "0x" + "00" * 20
 SHOWCASE = "pixel32"
@@ -32,6 +32,7 @@ def deploy(plain_chain, model, minter=ZERO):
         model.encoding_tuple,
         minter,
         plain_chain.vendor,
+        TEST_CARD,
         sender=plain_chain.vendor,
     )
     return verifier, collection

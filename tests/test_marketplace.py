@@ -10,7 +10,7 @@ import ape
 import pytest
 from eth_utils import keccak
 
-from support.helpers import token_of
+from support.helpers import TEST_CARD, token_of
 from support.reverts import assert_reverts_with, custom_error
 
 LINEAR, EXPONENTIAL = 0, 1
@@ -249,7 +249,15 @@ def test_list_succeeds_if_a_squatter_listed_the_vendors_verifier_and_model_hash_
 ):
     # The squatter's own collection, naming the vendor's verifier and the public model hash, listed first.
     squat = project.ERC7007Collection.deploy(
-        "squat", "SQ", micro_verifier, micro.model_hash, micro.encoding_tuple, market, stranger, sender=stranger
+        "squat",
+        "SQ",
+        micro_verifier,
+        micro.model_hash,
+        micro.encoding_tuple,
+        market,
+        stranger,
+        TEST_CARD,
+        sender=stranger,
     )
     market.list(squat, stranger, LINEAR, 1, 0, sender=stranger)
     market.list(collection, vendor, LINEAR, SPOT, DELTA, sender=vendor)  # the vendor is not locked out
@@ -266,7 +274,15 @@ def test_collection_of_model_never_returns_another_vendors_collection_if_model_h
     # lookup of the vendor's model must not lead to it, before or after the vendor lists anything.
     junk_verifier = project.FaultyVerifier.deploy(0, sender=deployer)
     squat = project.ERC7007Collection.deploy(
-        "squat", "SQ", junk_verifier, micro.model_hash, micro.encoding_tuple, market, stranger, sender=stranger
+        "squat",
+        "SQ",
+        junk_verifier,
+        micro.model_hash,
+        micro.encoding_tuple,
+        market,
+        stranger,
+        TEST_CARD,
+        sender=stranger,
     )
     market.list(squat, stranger, LINEAR, 1, 0, sender=stranger)
     assert market.collectionOfModel(vendor, micro.model_hash) == ZERO

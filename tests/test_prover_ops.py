@@ -13,7 +13,7 @@ from ape import project
 from eth_utils import keccak, to_checksum_address
 
 from proofs.pipeline import ModelArtifacts
-from support.helpers import token_of
+from support.helpers import TEST_CARD, token_of
 from zkaigc.deploy import Deployer
 from zkaigc.enums import CurveType, RequestStatus
 from zkaigc.errors import DeploymentError, ManifestError, PreflightError, ProverStateError
@@ -85,7 +85,15 @@ def faulty_collection(micro_deployment, micro_art, deployer, vendor, prover):
     market, _, _ = micro_deployment
     verifier = project.FaultyVerifier.deploy(0, sender=deployer)  # Mode.ReturnFalse
     collection = project.ERC7007Collection.deploy(
-        "faulty", "BAD", verifier, keccak(b"faulty model"), micro_art.encoding_struct(), market, vendor, sender=vendor
+        "faulty",
+        "BAD",
+        verifier,
+        keccak(b"faulty model"),
+        micro_art.encoding_struct(),
+        market,
+        vendor,
+        TEST_CARD,
+        sender=vendor,
     )
     market.list(collection, vendor, CurveType.EXPONENTIAL, 10**12, 10**18, sender=vendor)
     market.setProver(collection, prover, True, sender=vendor)

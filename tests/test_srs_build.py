@@ -183,3 +183,20 @@ def test_staged_moves_every_file_into_place_if_the_build_succeeds(tmp_path):
     assert (root / "m" / "meta.json").read_text() == '{"new": true}\n'
     assert (verifiers / "MVerifier.sol").read_text() == "// new\n"
     assert sorted(p.name for p in root.iterdir()) == ["m"]
+
+
+@pytest.mark.slow  # a second micro build and sample proof
+def test_build_accepts_an_srs_file_for_more_logrows_than_the_circuit_and_records_its_k(tmp_path):
+    bigger = tmp_path / "kzg11.srs"
+    ezkl.gen_srs(str(bigger), 11)  # TEST ONLY
+    art = builder.build(
+        "micro",
+        srs_file=bigger,
+        batch_sizes=(),
+        root=tmp_path / "artifacts",
+        verifiers_root=tmp_path / "v",
+        cache_root=tmp_path / "cache",
+    )
+    srs = json.loads(art.meta.read_text())["srs"]
+    assert (srs["kind"], srs["logrows"], srs["sha256"]) == ("ceremony", 11, sha256_file(bigger))
+    assert art.logrows == 10  # ezkl cut the SRS down to the circuit; the sample proof verified during the build

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Static analysis of the marketplace with slither, compiled through the project's offline solc adapter.
-# Usage: tools/slither.sh [contract.sol ...]     (default: both markets and the ERC-7007 batch collection, which
+# Usage: tools/slither.sh [contract.sol ...]     (default: both markets, the ERC-7007 batch and trait collections, which
 #                                                includes the collection, with imports;
 #                                                the generated verifiers are ezkl's and not analysed)
 # Fails (non-zero) on any medium or high finding. Suppressions are inline `slither-disable-next-line`, each with
@@ -25,7 +25,7 @@ solc="${SOLCX_BINARY_PATH:-$HOME/.solcx}/solc-v${SOLC_VERSION:-0.8.20}"
 export PATH="$root/node_modules/.bin:$PATH"
 
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(contracts/marketplace/ModelMarketplace.sol contracts/ERC7007BatchCollection.sol contracts/datamarket/DatasetMarket.sol)
+[[ ${#targets[@]} -gt 0 ]] || targets=(contracts/marketplace/ModelMarketplace.sol contracts/ERC7007BatchCollection.sol contracts/ERC7007TraitCollection.sol contracts/datamarket/DatasetMarket.sol)
 input="$root/.cache/slither/input.json"
 mkdir -p "$(dirname "$input")"
 # The standard-JSON input with the project's compiler settings (zkaigc/solidity.py, shared with the tests).

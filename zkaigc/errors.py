@@ -27,6 +27,7 @@ __all__ = [
     "SigningError",
     "SrsError",
     "TokenImageError",
+    "TraitSpaceError",
     "UnknownModelError",
     "UploadError",
     "UploadTooLargeError",
@@ -80,3 +81,7 @@ class AssetsError(ZkaigcError):
 
 class DataMarketError(ZkaigcError):
     """A dataset-market call that cannot succeed: a price above the limit, a receipt that does not match."""
+
+
+class TraitSpaceError(ZkaigcError, ValueError):
+    """A trait table that cannot be built, or a prompt outside a collection's trait space."""

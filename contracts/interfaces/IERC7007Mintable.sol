@@ -12,6 +12,10 @@ interface IERC7007Mintable is IERC7007Claimable {
     /// @dev Raised by the constructor of the collection that implements this interface.
     error ERC7007InvalidOwner(address owner);
 
+    /// @notice `caller` is not the collection's vendor (`owner()`), the only account that may change its royalty
+    /// rate and model card.
+    error ERC7007UnauthorizedVendor(address caller, address vendor);
+
     /// @notice `caller` may not mint: only `minter` may.
     error ERC7007UnauthorizedMinter(address caller, address minter);
 

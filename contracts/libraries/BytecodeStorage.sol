@@ -53,6 +53,20 @@ library BytecodeStorage {
         if (pointer == address(0)) revert IERC7007Zkml.BytecodeStorageWriteFailed(0);
     }
 
+    /// @notice Stores `data`, at most {MAX_CHUNK_SIZE} bytes, in one new data contract and returns it (for data
+    /// built in memory, e.g. a constructor argument).
+    /// @dev Reverts with {IERC7007Zkml-BytecodeStorageWriteFailed}`(0)` if creating it fails (out of gas, or longer
+    /// than EIP-170 allows).
+    function writeMemory(bytes memory data) internal returns (address pointer) {
+        if (data.length > MAX_CHUNK_SIZE) revert IERC7007Zkml.BytecodeStorageWriteFailed(0);
+        bytes memory initcode =
+            abi.encodePacked(bytes1(0x61), uint16(data.length + 1), bytes7(uint56(_INITCODE_TAIL)), bytes1(0x00), data);
+        assembly ("memory-safe") {
+            pointer := create(0, add(initcode, 0x20), mload(initcode))
+        }
+        if (pointer == address(0)) revert IERC7007Zkml.BytecodeStorageWriteFailed(0);
+    }
+
     /// @notice Bytes `[start, end)` of the data in the one data contract `pointer`.
     function readAt(address pointer, uint256 start, uint256 end) internal view returns (bytes memory data) {
         data = new bytes(end - start);

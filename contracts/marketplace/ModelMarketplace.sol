@@ -6,6 +6,7 @@ import {IERC5313} from "@openzeppelin/contracts/interfaces/IERC5313.sol";
 import {ERC165Checker} from "@openzeppelin/contracts/utils/introspection/ERC165Checker.sol";
 
 import {IERC7007} from "../interfaces/IERC7007.sol";
+import {IERC7007TraitPrompt} from "../interfaces/IERC7007TraitPrompt.sol";
 import {Skimmable} from "../payments/Skimmable.sol";
 import {IRequestEscrow} from "../payments/interfaces/IRequestEscrow.sol";
 import {IModelMarketplace} from "./interfaces/IModelMarketplace.sol";
@@ -338,6 +339,10 @@ contract ModelMarketplace is IModelMarketplace, Skimmable {
         if (listing.paused) revert ListingIsPaused(collection);
         uint256 promptLength = IMarketplaceCollection(collection).encoding().inputLen;
         if (prompt.length != promptLength) revert InvalidPromptLength(collection, prompt.length, promptLength);
+        // A trait-prompt collection refuses a prompt outside its trait space (ERC7007PromptTraitOutOfRange).
+        if (collection.supportsERC165InterfaceUnchecked(type(IERC7007TraitPrompt).interfaceId)) {
+            IERC7007TraitPrompt(collection).checkPrompt(prompt);
+        }
         (address claimant, uint256 expiry) = IMarketplaceCollection(collection).claimOf(prompt);
         if (claimant != msg.sender) revert NotClaimant(claimant, msg.sender);
         // The window is at least MIN_FULFILMENT_WINDOW > 0, so this also rejects deadlines in the past.

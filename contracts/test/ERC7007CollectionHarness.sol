@@ -2,6 +2,7 @@
 pragma solidity 0.8.20;
 
 import {ERC7007Collection} from "../ERC7007Collection.sol";
+import {ModelCard} from "../types/ModelCard.sol";
 import {ModelEncoding} from "../types/ModelEncoding.sol";
 
 /// @title The real collection plus two unsafe mint paths (test only)
@@ -15,8 +16,9 @@ contract ERC7007CollectionHarness is ERC7007Collection {
         bytes32 modelHash_,
         ModelEncoding memory encoding_,
         address minter_,
-        address owner_
-    ) ERC7007Collection(name_, symbol_, verifier_, modelHash_, encoding_, minter_, owner_) {}
+        address owner_,
+        ModelCard memory card_
+    ) ERC7007Collection(name_, symbol_, verifier_, modelHash_, encoding_, minter_, owner_, card_) {}
 
     /// @notice Verifies and stores the data like `mint`, then mints to `to` instead of the claimant.
     function mintTo(address to, bytes calldata prompt_, bytes calldata aigcData, bytes calldata proof) external {

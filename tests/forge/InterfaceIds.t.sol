@@ -7,6 +7,8 @@ import {IERC7007Claimable} from "../../contracts/interfaces/IERC7007Claimable.so
 import {IERC7007Enumerable} from "../../contracts/interfaces/IERC7007Enumerable.sol";
 import {IERC7007Mintable} from "../../contracts/interfaces/IERC7007Mintable.sol";
 import {IERC7007Zkml} from "../../contracts/interfaces/IERC7007Zkml.sol";
+import {IERC2981} from "@openzeppelin/contracts/interfaces/IERC2981.sol";
+import {IERC7572} from "../../contracts/interfaces/IERC7572.sol";
 
 /// @notice The contracts report `type(I).interfaceId`; these are the published and documented values
 /// (ERC-7007 and its Enumerable extension; docs/contracts.md for the rest). tests/test_erc7007_interfaces.py
@@ -18,5 +20,7 @@ contract InterfaceIdsTest is TestBase {
         assertTrue(type(IERC7007Claimable).interfaceId == 0xd40b3eaa, "IERC7007Claimable");
         assertTrue(type(IERC7007Mintable).interfaceId == 0xa789d5f0, "IERC7007Mintable");
         assertTrue(type(IERC7007Zkml).interfaceId == 0xcf1552cd, "IERC7007Zkml");
+        assertTrue(type(IERC2981).interfaceId == 0x2a55205a, "IERC2981");
+        assertTrue(type(IERC7572).interfaceId == 0xe8a3d485, "IERC7572");
     }
 }

@@ -9,6 +9,7 @@ import {IModelMarketplace} from "../../contracts/marketplace/interfaces/IModelMa
 import {CurveType} from "../../contracts/marketplace/types/CurveType.sol";
 import {PricingCurve} from "../../contracts/marketplace/libraries/PricingCurve.sol";
 import {ERC7007Collection} from "../../contracts/ERC7007Collection.sol";
+import {ModelCard} from "../../contracts/types/ModelCard.sol";
 import {ModelEncoding} from "../../contracts/types/ModelEncoding.sol";
 
 /// @notice Drives the marketplace with random but meaningful sequences: claims, requests (right and wrong
@@ -65,7 +66,14 @@ contract MarketplaceHandler is MarketHandlerBase {
         for (uint256 m = 0; m < 2; ++m) {
             verifiers[m] = new StubVerifier(m + 1);
             collections[m] = new ERC7007Collection(
-                "Stub model", "STUB", address(verifiers[m]), modelHashOf(m), _encoding(), address(market), VENDOR
+                "Stub model",
+                "STUB",
+                address(verifiers[m]),
+                modelHashOf(m),
+                _encoding(),
+                address(market),
+                VENDOR,
+                _card()
             );
         }
         vm.startPrank(VENDOR);
@@ -279,8 +287,9 @@ contract MarketplaceHandler is MarketHandlerBase {
     function squat(uint256 modelSeed, uint256 verifierSeed) external {
         uint256 m = bound(modelSeed, 0, 2 + FUTURE_MODELS - 1);
         address verifier = verifierSeed % 3 == 0 ? address(verifiers[verifierSeed % 2]) : verifierOf(m);
-        ERC7007Collection collection =
-            new ERC7007Collection("Squat", "SQ", verifier, modelHashOf(m), _encoding(), address(market), SQUATTER);
+        ERC7007Collection collection = new ERC7007Collection(
+            "Squat", "SQ", verifier, modelHashOf(m), _encoding(), address(market), SQUATTER, _card()
+        );
         vm.startPrank(SQUATTER);
         try market.list(address(collection), SQUATTER, CurveType.Linear, 1, 0) {
             ++successes["squat"];
@@ -299,7 +308,7 @@ contract MarketplaceHandler is MarketHandlerBase {
         if (vendorModels == 2 + FUTURE_MODELS) return;
         uint256 m = vendorModels++;
         ERC7007Collection collection = new ERC7007Collection(
-            "Vendor model", "VM", verifierOf(m), modelHashOf(m), _encoding(), address(market), VENDOR
+            "Vendor model", "VM", verifierOf(m), modelHashOf(m), _encoding(), address(market), VENDOR, _card()
         );
         vm.prank(VENDOR);
         try market.list(address(collection), VENDOR, CurveType.Linear, 0.001 ether, 0) {
@@ -336,6 +345,10 @@ contract MarketplaceHandler is MarketHandlerBase {
 
     function _indexOf(address actor) private view returns (uint256 i) {
         while (actors[i] != actor) ++i;
+    }
+
+    function _card() internal pure returns (ModelCard memory) {
+        return ModelCard({description: "A stub model.", license: "CC0-1.0", srsKind: "development", royaltyBps: 500});
     }
 
     function _encoding() private pure returns (ModelEncoding memory) {

@@ -7,6 +7,7 @@ import {ModelMarketplace} from "../../contracts/marketplace/ModelMarketplace.sol
 import {PricingCurve} from "../../contracts/marketplace/libraries/PricingCurve.sol";
 import {CurveType} from "../../contracts/marketplace/types/CurveType.sol";
 import {ERC7007Collection} from "../../contracts/ERC7007Collection.sol";
+import {ModelCard} from "../../contracts/types/ModelCard.sol";
 import {ModelEncoding} from "../../contracts/types/ModelEncoding.sol";
 
 /// @notice Batching cannot bypass the curve: k requests made before any fulfilment pay exactly what k requests
@@ -99,7 +100,14 @@ contract MarketplacePricingTest is TestBase {
             digitBits: 7
         });
         collection = new ERC7007Collection(
-            "Stub", "STUB", address(new StubVerifier(tag)), bytes32(tag), enc, address(market), VENDOR
+            "Stub",
+            "STUB",
+            address(new StubVerifier(tag)),
+            bytes32(tag),
+            enc,
+            address(market),
+            VENDOR,
+            ModelCard({description: "A stub model.", license: "CC0-1.0", srsKind: "development", royaltyBps: 0})
         );
         vm.startPrank(VENDOR);
         market.list(address(collection), VENDOR, CurveType.Linear, 0, 0);

@@ -8,6 +8,10 @@ FAULT_MODES = MODES[:5]  # rejections the verifier reports: verify() returns fal
 EXHAUSTING_MODES = MODES[5:]  # calls that burn all their gas: no verdict, verify() reverts
 
 
+#: A collection's `ModelCard` in tests: (description, license, srsKind, royaltyBps).
+TEST_CARD = ("A test model.", "CC0-1.0", "development", 500)
+
+
 def token_of(prompt: bytes) -> int:
     """An ERC-7007 token id: uint256(keccak256(prompt))."""
     return int.from_bytes(keccak(prompt), "big")

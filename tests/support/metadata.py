@@ -65,6 +65,18 @@ class TokenMetadata:
         assert href.startswith(cls.BMP_PREFIX)
         return svg, base64.b64decode(href[len(cls.BMP_PREFIX) :], validate=True)
 
+    @staticmethod
+    def attributes(meta: dict) -> dict[str, str]:
+        """`attributes` as OpenSea reads them: a list of {"trait_type", "value"} objects -> {trait_type: value}."""
+        attrs = meta["attributes"]
+        assert isinstance(attrs, list) and attrs
+        for a in attrs:
+            assert set(a) == {"trait_type", "value"}, a
+            assert isinstance(a["trait_type"], str) and a["trait_type"] and isinstance(a["value"], str), a
+        types = [a["trait_type"] for a in attrs]
+        assert len(set(types)) == len(types), types  # one value per trait type
+        return {a["trait_type"]: a["value"] for a in attrs}
+
     @classmethod
     def check(cls, uri: str, model, sample, verifier_address: str, collection_name: str, png=None):
         """tokenURI -> strict JSON with the EIP fields -> SVG -> BMP whose pixels are, pixel for pixel, the image
@@ -78,6 +90,8 @@ class TokenMetadata:
         assert meta["model_hash"] == model.model_hash
         assert meta["verifier"].lower() == verifier_address.lower()
         assert model.model_hash in meta["description"] and meta["prompt"] in meta["description"]
+        traits = cls.attributes(meta)
+        assert traits["Model"] == collection_name and traits["Model commitment"] == model.model_hash
 
         _, proven = model.enc.split_instances(sample.instances)  # what the proof's instances say
         assert proven == sample.aigc

@@ -5,9 +5,10 @@ use; the dev signer and clock only for a local dev chain served on loopback): 41
 and nothing reaches the node.
 
 Every error is JSON, `{"error": {"code": ..., "message": ...}}`, with a fitting status: 404 unknown model, 422 a
-prompt that is not hex or fits no model, 413 an upload of 5 MB or more, 415 an upload that is not an image,
-429 past the per-client rate limit (with `Retry-After`), 503 when every preview slot stays busy. A failing
-request never changes the app's state: the cache only ever holds finished previews.
+prompt that is not hex or fits no model (or an empty or unreadable text), 413 an upload of 5 MB or more or of
+more pixels than allowed, 415 an upload that is not an image, 429 past the per-client rate limit (with
+`Retry-After`), 503 when every preview slot stays busy. A failing request never changes the app's state: the
+cache only ever holds finished previews.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from proofs import textprompt
+from proofs.textprompt import TextPromptError
+from proofs.traits import TraitError
+
 from ..errors import (
     EncodingError,
     PreviewBusyError,
@@ -38,6 +43,9 @@ from .chainview import ChainView, model_info
 from .preview import MAX_UPLOAD_BYTES, Preview, PreviewService
 from .ratelimit import RateLimiter
 from .rpcgate import RpcGate, RpcRefused
+
+#: The longest text `/api/preview/text` reads.
+MAX_TEXT_CHARS = 500
 
 
 class ApiError(Exception):
@@ -58,6 +66,8 @@ ERROR_STATUS: list[tuple[type[Exception], int, str]] = [
     (UploadTooLargeError, 413, "upload_too_large"),
     (UploadError, 415, "not_an_image"),
     (EncodingError, 422, "invalid_prompt"),
+    (TextPromptError, 422, "invalid_text"),
+    (TraitError, 422, "invalid_text"),
     (PreviewBusyError, 503, "busy"),
     (ZkaigcError, 500, "server_error"),
 ]
@@ -69,6 +79,11 @@ def error_of(err: Exception) -> tuple[int, str]:
 
 class PromptPreviewRequest(BaseModel):
     prompt: str
+    models: list[str] | None = None
+
+
+class TextPreviewRequest(BaseModel):
+    text: str
     models: list[str] | None = None
 
 
@@ -93,7 +108,12 @@ class AppState:
 
     def price(self, name: str) -> dict[str, str | None]:
         quote = self.chain.quote(name) if self.chain else None
-        return {"price": str(quote[0]) if quote else None, "fee": str(quote[1]) if quote else None}
+        royalty = self.chain.royalty_bps(name) if self.chain else None
+        return {
+            "price": str(quote[0]) if quote else None,
+            "fee": str(quote[1]) if quote else None,
+            "royaltyBps": royalty,
+        }
 
 
 def parse_prompt(text: str) -> bytes:
@@ -222,6 +242,28 @@ def create_app(
                 message = f"{name} takes a {lengths[name]}-byte prompt, not {len(prompt)} bytes"
                 out.append({"model": name, "ok": False, "error": {"code": "wrong_prompt_length", "message": message}})
         return {"prompt": "0x" + prompt.hex(), "results": out, "seconds": round(time.perf_counter() - started, 4)}
+
+    @app.post("/api/preview/text")
+    def preview_text(body: TextPreviewRequest, request: Request) -> dict:
+        """One text, each model's own prompt (`proofs.textprompt`: hex of its length, Nouns traits, or the
+        documented hash), so no model fails on another's prompt format."""
+        limit(request)
+        if len(body.text) > MAX_TEXT_CHARS:
+            message = f"the text is {len(body.text)} characters; the limit is {MAX_TEXT_CHARS}"
+            raise ApiError(422, "text_too_long", message)
+        names = check_models(body.models)
+        started = time.perf_counter()
+        prompts, how, failed = {}, {}, {}
+        for name in names:
+            try:
+                prompts[name], how[name] = textprompt.prompt_for(name, body.text)
+            except ZkaigcError as err:  # this model's reading of the text failed (e.g. an unknown Nouns trait)
+                failed[name] = err
+        if failed and not prompts:
+            raise next(iter(failed.values()))
+        results = {**busy_check(state.preview.preview_many(prompts)), **failed}
+        out = [{**entry(name, results[name]), "mapping": how.get(name)} for name in names]
+        return {"text": body.text, "results": out, "seconds": round(time.perf_counter() - started, 4)}
 
     @app.post("/api/preview/image")
     def preview_image(

@@ -79,6 +79,19 @@ class ChainView:
         price, fee = self.market.quote(collection)
         return int(price), int(fee)
 
+    def royalty_bps(self, name: str) -> int | None:
+        """The ERC-2981 royalty of a deployed model's collection, in basis points (paid to its vendor); None if it is
+        not deployed or its collection predates royalties."""
+        collection = self.collection_of(name)
+        if collection is None:
+            return None
+        from ape import project
+
+        try:
+            return int(project.ERC7007Collection.at(collection).royaltyBps())
+        except Exception:  # noqa: BLE001 - an older collection without royaltyBps(): no royalty to show
+            return None
+
     def models(self) -> dict[str, dict]:
         """Every deployed model: addresses, deployment block, geometry."""
         out = {}

@@ -22,6 +22,7 @@ import shutil
 import tempfile
 import threading
 import time
+import warnings
 from collections import OrderedDict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -181,14 +182,19 @@ def open_upload(data: bytes):
     if len(data) >= MAX_UPLOAD_BYTES:
         raise UploadTooLargeError(f"the upload is {len(data)} bytes; the limit is {MAX_UPLOAD_BYTES} bytes (5 MB)")
     try:
-        image = Image.open(io.BytesIO(data))
-        if image.width * image.height > MAX_UPLOAD_PIXELS:  # decompression bombs: refused before decoding
-            raise UploadTooLargeError(
-                f"the image is {image.width}×{image.height} pixels; the limit is {MAX_UPLOAD_PIXELS}"
-            )
-        image.load()
+        with warnings.catch_warnings():
+            # PIL itself warns over MAX_IMAGE_PIXELS and raises over twice that, in `open`: both are a 413 here.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            if image.width * image.height > MAX_UPLOAD_PIXELS:  # decompression bombs: refused before decoding
+                raise UploadTooLargeError(
+                    f"the image is {image.width}×{image.height} pixels; the limit is {MAX_UPLOAD_PIXELS}"
+                )
+            image.load()
     except UploadError:
         raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise UploadTooLargeError(f"the image has more pixels than the limit, {MAX_UPLOAD_PIXELS}") from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as err:
         raise UploadError(f"the upload is not an image this server can read ({type(err).__name__})") from None
     return image

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from models.registry import preferred
 from proofs.pipeline import committed_models
 
 from ..deploy import Deployer
@@ -140,6 +141,8 @@ def run(
     vendor_ethers()
     rpc = rpc or get_settings().rpc
     names = models or committed_models()
+    first = preferred(names)
+    names = sorted(names, key=lambda name: name != first)  # the showcase first, then registry order
     unknown = sorted(set(names) - set(committed_models()))
     if unknown:
         raise ZkaigcError(f"no committed artifacts for {', '.join(unknown)}; known: {', '.join(committed_models())}")

@@ -256,7 +256,9 @@ interface IModelMarketplace is IRequestEscrow, IPullPayments, ISkimmable {
 
     /// @notice Requests a generation of `prompt` on `collection` at the current price, escrowing the payment, and
     /// moves the price one step along the curve (so concurrent requests pay what consecutive ones would).
-    /// @dev `prompt` must be the model's input length ({InvalidPromptLength}). The caller must hold the
+    /// @dev `prompt` must be the model's input length ({InvalidPromptLength}) and, on a collection with trait
+    /// prompts ({IERC7007TraitPrompt}), inside its trait space (the collection's
+    /// {IERC7007TraitPrompt-ERC7007PromptTraitOutOfRange}, bubbled up). The caller must hold the
     /// collection's claim on `prompt` (so the NFT can only be minted to them), with
     /// `block.timestamp + fulfilmentWindow <= deadline < claim expiry`. Reverts with {PriceAboveMax} if the price
     /// moved above `maxPrice`, with {InsufficientPayment} if `msg.value` is below it. The excess over the price

@@ -21,6 +21,8 @@ async function show() {
   try {
     const collection = contract(ctx, "ERC7007Collection", model.collection);
     const [name, modelHash, verifier] = await Promise.all([collection.name(), collection.modelHash(), collection.verifier()]);
+    // The model card as a marketplace reads it (ERC-7572 contractURI); an older collection has none.
+    const card_ = await collection.contractURI().then(decodeTokenUri).catch(() => null);
     $("about").replaceChildren(
       el("dt", { text: "name" }), el("dd", { text: name }),
       el("dt", { text: "collection" }), el("dd", { class: "mono", text: model.collection }),
@@ -37,6 +39,12 @@ async function show() {
           ? "ceremony (public KZG setup)"
           : "development SRS: whoever made it can forge proofs (test chains only; do not pay on a public network)",
       }),
+      ...(card_ ? [
+        el("dt", { text: "description" }), el("dd", { class: "card-description", text: card_.description }),
+        el("dt", { text: "training data" }), el("dd", { class: "card-license", text: card_.training_data_license }),
+        el("dt", { text: "model card SRS" }), el("dd", { class: "card-srs", text: card_.srs_kind }),
+        el("dt", { text: "royalty" }), el("dd", { class: "card-royalty", text: `${card_.seller_fee_basis_points / 100}% to ${short(card_.fee_recipient)} (ERC-2981)` }),
+      ] : []),
     );
     // One AigcData event per token, emitted at mint: it carries the proof (prompt and aigcData are indexed).
     const events = await collection.queryFilter(collection.filters.AigcData(), model.block || 0, "latest");
@@ -86,6 +94,8 @@ async function card(collection, model, event) {
       el("dt", { text: "AigcData tx" }), el("dd", { class: "mono", title: event.transactionHash, text: short(event.transactionHash, 8) }),
       el("dt", { text: "proof" }), el("dd", { class: "mono", title: proof, text: `${(proof.length - 2) / 2} bytes ${short(proof, 8)}` }),
       el("dt", { text: "block" }), el("dd", { text: String(event.blockNumber) }),
+      el("dt", { text: "traits" }), el("dd", { class: "attributes" },
+        ...(metadata.attributes || []).map((a) => el("span", { class: "trait", "data-trait": a.trait_type, title: a.value, text: `${a.trait_type}: ${a.value.startsWith("0x") ? short(a.value, 8) : a.value}` }))),
     ),
     el("div", {}, button, " ", verdict));
 }

@@ -35,13 +35,55 @@ function selected() {
   return { model, prompt };
 }
 
+/** A random prompt of the chosen model's length (any bytes are a valid int8 latent). */
+function randomPrompt() {
+  const model = ctx.config.models[$("model").value];
+  if (!model) return;
+  $("prompt").value = ethers.hexlify(ethers.randomBytes(model.prompt_len));
+}
+
+/** The max price the form asks for, in wei; an Error in words (in ETH) if it is not an amount. */
+function maxPriceWei() {
+  const text = $("maxPrice").value.trim();
+  try {
+    const wei = ethers.parseEther(text || "0");
+    if (wei < 0n) throw new Error("negative");
+    return wei;
+  } catch {
+    throw new Error(`the max price "${text}" is not an amount in ETH (e.g. 0.001)`);
+  }
+}
+
+/** Before any transaction: the model is listed and its price is at most the max price. Returns both in wei. */
+async function checkPrice(model) {
+  const market = contract(ctx, "ModelMarketplace", ctx.config.marketplace.address);
+  const maxPrice = maxPriceWei();
+  const [price] = await market.quote(model.collection);
+  $("price").textContent = eth(price);
+  if (price > maxPrice) {
+    throw new Error(`the price is ${eth(price)}, above your max price of ${eth(maxPrice)}: nothing was sent; raise the max price to mint`);
+  }
+  return { price, maxPrice };
+}
+
 async function init() {
   const started = await startPage();
   if (!started) return;
   ctx = started.ctx;
   const params = started.params;
   $("prompt").value = params.get("prompt") || "";
-  fillAccounts(ctx, $("account"));
+  if (!$("prompt").value) randomPrompt(); // the page opens ready to mint, never on an error
+  fillAccounts(ctx, $("account"), $("connect"));
+  $("random").addEventListener("click", () => {
+    randomPrompt();
+    refresh();
+  });
+  $("model").addEventListener("change", () => {
+    const model = ctx.config.models[$("model").value];
+    if (model && ethers.isHexString($("prompt").value.trim()) && ethers.dataLength($("prompt").value.trim()) !== model.prompt_len) {
+      randomPrompt(); // another model's prompt length: draw one of this model's
+    }
+  });
   $("ffLabel").hidden = !ctx.config.dev;
   $("model").addEventListener("change", refresh);
   $("prompt").addEventListener("change", refresh);
@@ -104,6 +146,7 @@ async function mint() {
   $("refund").hidden = true;
   $("expire").hidden = true;
   const { model, prompt } = selected();
+  await checkPrice(model); // before any transaction (and before the wallet is asked for anything)
   const signer = await signerFor(ctx, $("account").value);
   const account = await signer.getAddress();
   const key = storeKey(model.collection, prompt, account);
@@ -178,8 +221,7 @@ async function mint() {
 
   // 4. request with a max price, paying it into escrow (the excess over the price comes back)
   // The contract enforces the max price (PriceAboveMax): the quote may move between now and the block.
-  const [price] = await market.quote(model.collection);
-  const maxPrice = ethers.parseEther($("maxPrice").value.trim() || "0");
+  const { price, maxPrice } = await checkPrice(model); // again: the claim took a while and the price may have moved
   const deadline = (await chainNow(ctx)) + 60 * Math.max(1, Number($("ttl").value) || 10);
   step("paid", "active", `paying ${eth(price)} (max ${eth(maxPrice)})…`);
   const receipt = await (await market.requestGeneration(model.collection, prompt, maxPrice, deadline, { value: maxPrice })).wait();

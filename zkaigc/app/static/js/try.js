@@ -1,4 +1,6 @@
-// Page 1: a prompt (or a photo) previewed on every listed model, side by side, with each model's price.
+// Page 1: one text (or a photo) previewed on every listed model, side by side, with each model's price. Each model
+// turns the text into its own prompt (proofs/textprompt.py: hex of its length, Nouns traits, or a documented hash),
+// so no model fails on another's prompt format.
 import { api, el, eth, ethers, short, status } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
@@ -14,6 +16,8 @@ async function init() {
   const params = new URLSearchParams(location.search);
   $("prompt").value = params.get("prompt") || "";
   $("random").addEventListener("click", () => {
+    // Random bytes of the showcase's length: that model reads them as its prompt, every other one hashes them
+    // into a prompt of its own length (a valid prompt for each: any bytes are an int8 latent).
     const showcase = models.find((m) => m.role === "showcase") || models[0];
     $("prompt").value = ethers.hexlify(ethers.randomBytes(showcase ? showcase.prompt_len : 16));
     previewPrompt();
@@ -26,20 +30,27 @@ async function init() {
 }
 
 async function previewPrompt() {
-  const prompt = $("prompt").value.trim();
-  if (!prompt) return status($("status"), "type a hex prompt, or press Random", "error");
+  const text = $("prompt").value.trim();
+  if (!text) return status($("status"), "type a few words, a trait list or a hex prompt, or press Random", "error");
   await show(() =>
-    api("/api/preview", {
+    api("/api/preview/text", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ prompt }),
+      body: JSON.stringify({ text }),
     }),
   );
 }
 
+/** The app refuses uploads of 5 MB or more: say so before sending one. */
+const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
+
 async function previewPhoto() {
   const file = $("photo").files[0];
   if (!file) return;
+  if (file.size >= MAX_UPLOAD_BYTES) {
+    $("results").replaceChildren();
+    return status($("status"), `the photo ${file.name} is ${(file.size / 1048576).toFixed(1)} MB; the limit is 5 MB`, "error");
+  }
   const form = new FormData();
   form.append("file", file);
   await show(() => api("/api/preview/image", { method: "POST", body: form }), `photo ${file.name}`);
@@ -47,6 +58,7 @@ async function previewPhoto() {
 
 async function show(request, what = "prompt") {
   status($("status"), "previewing…");
+  $("results").replaceChildren(); // no stale cards from the previous text or photo
   $("go").disabled = true;
   try {
     const answer = await request();
@@ -59,6 +71,9 @@ async function show(request, what = "prompt") {
     $("go").disabled = false;
   }
 }
+
+/** How a model read the text (proofs/textprompt.py). */
+const MAPPINGS = { hex: "the hex as is", traits: "by its traits", hash: "hashed from the text" };
 
 function card(result) {
   const model = models.find((m) => m.name === result.model) || {};
@@ -73,7 +88,10 @@ function card(result) {
     el("h2", { text: result.model }),
     el("img", { class: "pixels", src: result.image, alt: `${result.model} output`, width: 256, height: 256 }),
     el("p", { class: "price", text: eth(result.price) }),
-    el("p", { class: "mono", title: result.prompt, text: `prompt ${short(result.prompt, 12)}` }),
+    result.royaltyBps === null || result.royaltyBps === undefined ? null
+      : el("p", { class: "muted royalty", "data-bps": result.royaltyBps, text: `royalty ${result.royaltyBps / 100}% of resales to the vendor (ERC-2981)` }),
+    el("p", { class: "mono prompt", title: result.prompt, "data-prompt": result.prompt, "data-mapping": result.mapping || "",
+      text: `prompt ${short(result.prompt, 12)}${result.mapping ? ` (${MAPPINGS[result.mapping] || result.mapping})` : ""}` }),
     el("p", { class: "muted", text: `${result.width}×${result.height}×${result.channels} · ${result.cached ? "cached" : `${(result.seconds * 1000).toFixed(0)} ms`}` }),
     el("a", { href: mint, class: "mint-link" }, el("button", { type: "button", text: "Mint this" })));
 }
