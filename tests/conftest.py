@@ -20,7 +20,7 @@ from proofs.pipeline import ModelArtifacts, committed_models
 from support.chain import PlainChain
 from support.helpers import TEST_CARD
 from support.metadata import TokenMetadata
-from support.models import ProvenModel
+from support.models import ENCODING_FIELDS, ProvenModel
 from zkaigc import client
 from zkaigc.deploy import Deployer
 from zkaigc.localchain import free_port
@@ -131,17 +131,7 @@ def deploy_collection(project, vendor):
         **overrides,
     ):
         encoding = list(model.encoding_tuple)
-        fields = [
-            "inputLen",
-            "outputLen",
-            "inputScale",
-            "outputScale",
-            "width",
-            "height",
-            "channels",
-            "render",
-            "digitBits",
-        ]
+        fields = list(ENCODING_FIELDS)
         for key, value in overrides.items():
             encoding[fields.index(key)] = value
         container = container or project.ERC7007Collection

@@ -5,6 +5,7 @@ import pytest
 from eth_utils import keccak
 
 from support.helpers import TEST_CARD
+from support.models import ENCODING_FIELDS
 
 ZERO = "0x0000000000000000000000000000000000000000"
 
@@ -118,17 +119,7 @@ def test_constructor_reverts_if_model_hash_is_zero(deploy_collection, micro, mic
 def test_constructor_reverts_if_encoding_is_inconsistent(deploy_collection, micro, micro_verifier, overrides):
     e = dict(
         zip(
-            [
-                "inputLen",
-                "outputLen",
-                "inputScale",
-                "outputScale",
-                "width",
-                "height",
-                "channels",
-                "render",
-                "digitBits",
-            ],
+            ENCODING_FIELDS,
             micro.encoding_tuple,
             strict=True,
         )

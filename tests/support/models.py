@@ -7,6 +7,19 @@ import json
 from proofs.build import prove_prompt
 from proofs.pipeline import ModelArtifacts, ProvenSample
 
+#: The fields of the contracts' `ModelEncoding` struct, in order (`ModelArtifacts.encoding_struct`).
+ENCODING_FIELDS = (
+    "inputLen",
+    "outputLen",
+    "inputScale",
+    "outputScale",
+    "width",
+    "height",
+    "channels",
+    "render",
+    "digitBits",
+)
+
 
 class ProvenModel:
     """A model with committed artifacts: its encoding, model hash, verifier contract name and samples."""
