@@ -53,3 +53,32 @@ def test_check_token_image_raises_if_the_prompt_is_another_ones(minted, tmp_path
     other = bytes([1 - sample.prompt[0], *sample.prompt[1:]])  # the same Noun on the other background
     with pytest.raises(TokenImageError, match="is not nouns's output"):
         check_token_image(collection, token_id, "nouns", other, tmp_path)
+
+
+def test_token_uri_names_the_nouns_traits_if_minted_through_its_trait_collection(minted, token_metadata):
+    """A marketplace reading the minted Noun's tokenURI finds its five traits by name, as the prompt names them."""
+    from zkaigc.traitspace import TraitSpace
+
+    collection, token_id, sample = minted
+    traits = token_metadata.attributes(token_metadata.parse_token_uri(collection.tokenURI(token_id)))
+    space = TraitSpace.nouns()
+    for position, kind in enumerate(space.kinds):
+        assert traits[kind] == space.names[position][sample.prompt[position]]
+    assert traits["Model"] == "zkaigc nouns"
+
+
+def test_claim_reverts_naming_the_part_if_a_trait_id_is_out_of_range(minted, chain, user):
+    """The head byte past the 254 heads, committed by hand (the client refuses it before the commit): the claim
+    reverts naming the part and its range, and no claim is recorded."""
+    import ape
+
+    from zkaigc.client import make_commitment, wait_commitment_age
+
+    collection, _, sample = minted
+    bad = bytes([*sample.prompt[:3], 254, sample.prompt[4]])
+    salt = bytes(32)
+    collection.commit(make_commitment(bad, user.address, salt), sender=user)
+    wait_commitment_age(chain, int(collection.MIN_COMMITMENT_AGE()) + 1)
+    with ape.reverts(collection.ERC7007PromptTraitOutOfRange, position=3, kind="head", value=254, limit=254):
+        collection.claim(bad, user.address, salt, sender=user)
+    assert collection.claimOf(bad)[0] == "0x0000000000000000000000000000000000000000"
