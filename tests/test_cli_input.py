@@ -1,5 +1,5 @@
 """Bad input at the command lines gets one line and a non-zero exit, never a traceback, and nothing is spent:
-`python -m proofs text` on a model that is not a Nouns model or with an empty text, `python -m proofs encode` on an
+`python -m proofs text` on a model that is not a trait model or with an empty text, `python -m proofs encode` on an
 image over the pixel limit, `ape run request --prompt` that is not hex or has the wrong length; and the waiting
 `ape run request` says how long its commitment has left to age.
 """
@@ -35,9 +35,9 @@ def assert_one_line(run: subprocess.CompletedProcess, starts: str, code: int = 1
 
 # ------------------------------------------------------------------------------------------------ proofs text
 @pytest.mark.parametrize("model", ["pixel32", "micro"])
-def test_text_cli_prints_one_line_error_if_model_is_not_a_nouns_model(model):
+def test_text_cli_prints_one_line_error_if_model_is_not_a_trait_model(model):
     line = assert_one_line(proofs_cli("text", "head: shark", "--model", model), "python -m proofs text: ")
-    assert f"{model} is trained on" in line and "nouns32" in line
+    assert f"{model!r} takes a latent, not trait ids" in line and "(nouns)" in line
 
 
 @pytest.mark.parametrize("text", ["", "   ", " , ,"], ids=["empty", "spaces", "commas"])
@@ -51,16 +51,17 @@ def test_parse_raises_trait_error_if_text_names_nothing():
         traits.parse(" ,")
 
 
-def test_require_nouns_model_raises_trait_error_if_model_draws_no_nouns():
-    traits.require_nouns_model("nouns32")
-    with pytest.raises(traits.TraitError, match="pixel32 is trained on pixelart"):
-        traits.require_nouns_model("pixel32")
+def test_require_trait_model_raises_trait_error_if_model_takes_a_latent():
+    traits.require_trait_model("nouns")
+    for latent_model in ("pixel32", "nouns32"):
+        with pytest.raises(traits.TraitError, match=f"'{latent_model}' takes a latent, not trait ids"):
+            traits.require_trait_model(latent_model)
 
 
 def test_text_cli_help_names_the_ignored_default_folder():
     run = proofs_cli("text", "--help")
-    assert run.returncode == 0 and ".cache/zkaigc/text/" in " ".join(run.stdout.split())
-    ignored = subprocess.run(["git", "check-ignore", "-q", ".cache/zkaigc/text/x.png"], cwd=REPO_ROOT)
+    assert run.returncode == 0 and ".cache/zkaigc/previews/" in " ".join(run.stdout.split())
+    ignored = subprocess.run(["git", "check-ignore", "-q", ".cache/zkaigc/previews/x.png"], cwd=REPO_ROOT)
     assert ignored.returncode == 0  # the default output never dirties the work tree
 
 
