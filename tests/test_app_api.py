@@ -20,6 +20,7 @@ from models import registry
 from proofs import style, textprompt
 from proofs.files import REPO_ROOT
 from proofs.pipeline import ModelArtifacts, committed_models
+from proofs.prompts import random_prompt
 from support.images import png_header_only
 from zkaigc.app.api import create_app
 from zkaigc.app.assets import vendor_ethers
@@ -302,24 +303,21 @@ def test_rate_limiter_refills_tokens_over_time_if_client_waits():
 
 
 @pytest.mark.slow
-def test_preview_of_one_prompt_on_each_showcase_model_takes_at_most_1_s_if_warm(tmp_path):
+def test_preview_many_draws_every_showcase_model_and_caches_it_if_prompts_are_valid(tmp_path):
+    """One valid prompt per showcase model (a random Noun for the trait model, random bytes for the others): every
+    model's preview is its circuit's aigcData, and asking again is served from the cache, byte for byte. (How long
+    a witness takes is measured by `make bench`, not asserted here.)"""
     showcase = [n for n in committed_models() if registry.get(n).role == "showcase"]
     service = PreviewService(showcase, workdir=tmp_path)
     service.warm()
-    service.preview_many({name: bytes(16) for name in showcase})  # first run: load the compiled circuits
-    # per model: nouns32's witness (the whole 32×32 grid, 121k rows) alone takes ~0.7 s on the loaded 2 cores
-    best = {
-        name: min(_timed(service.preview_many, {name: bytes([seed]) * 16}) for seed in range(1, 4)) for name in showcase
-    }
+    prompts = {name: random_prompt(ModelArtifacts(name).encoding(), seed=5) for name in showcase}
+    first = service.preview_many(prompts)
+    again = service.preview_many(prompts)
     service.close()
-    assert max(best.values()) <= 1.0, best
-
-
-def _timed(fn, *args) -> float:
-    started = time.perf_counter()
-    results = fn(*args)
-    assert all(not isinstance(r, Exception) for r in results.values()), results
-    return time.perf_counter() - started
+    for name in showcase:
+        assert not isinstance(first[name], Exception), first[name]
+        assert len(first[name].aigc) == ModelArtifacts(name).encoding().aigc_len
+        assert again[name].cached and again[name].aigc == first[name].aigc and again[name].png == first[name].png
 
 
 # --- pages, assets, errors as JSON ------------------------------------------------------------------------------
