@@ -27,7 +27,7 @@ ZERO = "0x" + "00" * 20
 MAX_UINT = 2**256 - 1
 JSON_PREFIX = "data:application/json;base64,"
 #: A 5-byte trait prompt's encoding: 5 prompt bytes -> a 4×4 gray grid (14 bytes of aigcData).
-TRAIT_ENCODING = (5, 16, 7, 7, 4, 4, 1, 1)
+TRAIT_ENCODING = (5, 16, 7, 7, 4, 4, 1, 1, 7)
 AIGC = bytes(range(1, 15))
 STUB_TAG = 7
 #: A small trait space with Nouns' kinds; one name has JSON's special characters.
@@ -376,7 +376,7 @@ def test_request_generation_reverts_before_payment_if_prompt_trait_is_out_of_ran
 
 def test_constructor_reverts_if_trait_positions_differ_from_prompt_length(project, deploy_trait_collection):
     with ape.reverts(project.ERC7007TraitCollection.ERC7007TraitSpaceMismatch, positions=5, promptLength=4):
-        deploy_trait_collection(encoding=(4, 16, 7, 7, 4, 4, 1, 1))
+        deploy_trait_collection(encoding=(4, 16, 7, 7, 4, 4, 1, 1, 7))
 
 
 @pytest.mark.parametrize(
