@@ -31,7 +31,8 @@ contract TraitPromptTest is TestBase {
             width: 4,
             height: 4,
             channels: 1,
-            render: 1
+            render: 1,
+            digitBits: 7
         });
         ModelCard memory card = ModelCard({description: "d", license: "CC0-1.0", srsKind: "development", royaltyBps: 0});
         return new ERC7007TraitCollection(
