@@ -11,16 +11,31 @@ from models.model import AutoEncoder, Decoder, load_checkpoint, load_model
 from models.quant import QLinear, fake_quant, round_ste, set_quant
 
 ALL = registry.names()
+#: The models whose prompt is a latent (an encoder maps images to it); the trait decoder's prompt is ids.
+LATENT = [n for n in ALL if registry.get(n).model.kind != "traits"]
 
 
-@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("name", LATENT)
 def test_decoder_outputs_config_shape_if_given_a_batch_of_latents(name):
     cfg = registry.get(name).model
     out = Decoder(cfg)(torch.rand(2, cfg.latent_dim) * 2 - 1)
     assert out.shape == (2, cfg.channels, cfg.image_size, cfg.image_size)
 
 
-@pytest.mark.parametrize("name", ALL)
+def test_trait_decoder_draws_the_proven_grid_in_digits_if_given_trait_ids():
+    from models import traits_train
+
+    cfg = registry.get("nouns").model
+    model = AutoEncoder(cfg)
+    assert model.encoder is None  # the prompt is the Noun: nothing to encode
+    set_quant(model.decoder, True, cfg.act_bits, cfg.weight_bits)
+    out = model.decoder.art(traits_train.latents(np.array([[0, 0, 0, 0, 0], [1, 29, 142, 253, 22]])))
+    assert out.shape == (2, *cfg.proven_shape) == (2, 3, 32, 32)  # drawn ×2 by the renderer: 64×64
+    q = out * 128
+    assert bool((q == q.round()).all()) and float(q.min()) >= 0 and float(q.max()) <= 128  # 8-bit sigmoid digits
+
+
+@pytest.mark.parametrize("name", LATENT)
 def test_encoder_maps_images_into_prompt_range_if_given_images(name):
     cfg = registry.get(name).model
     z = AutoEncoder(cfg).encoder(torch.rand(3, cfg.channels, cfg.image_size, cfg.image_size))
@@ -117,7 +132,7 @@ def test_digits_are_in_unit_range_if_pooled_to_4x4():
 
 
 def test_registry_get_raises_if_model_is_unknown():
-    with pytest.raises(UnknownModelError, match="unknown model 'nope'; known: micro, pixel32"):
+    with pytest.raises(UnknownModelError, match="unknown model 'nope'; known: micro, nouns, pixel32"):
         registry.get("nope")
 
 
