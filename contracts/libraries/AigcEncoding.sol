@@ -173,10 +173,11 @@ library AigcEncoding {
     /// @dev Reads the 16-bit big-endian word at byte bj/8; when the digit ends inside that byte, the second byte
     /// is shifted out, so reading one byte past the data is harmless.
     function digitAt(uint256 data, uint256 j, uint256 digitBits) internal pure returns (uint256 digit) {
+        uint256 mask = (1 << digitBits) - 1;
         assembly ("memory-safe") {
             let bit := mul(j, digitBits)
             let word := shr(240, mload(add(data, shr(3, bit))))
-            digit := and(shr(sub(sub(16, digitBits), and(bit, 7)), word), sub(shl(digitBits, 1), 1))
+            digit := and(shr(sub(sub(16, digitBits), and(bit, 7)), word), mask)
         }
     }
 }
