@@ -30,19 +30,12 @@ from torch import nn
 
 from . import nouns
 from .errors import CheckpointMissingError
+from .traits import KINDS, counts  # the prompt's part kinds and ids per kind, in byte order
 
 #: The committed checkpoint.
 CHECKPOINT = Path(__file__).resolve().parent / "checkpoints" / "nouns-classifier.pt"
-#: The prompt's part kinds, in byte order (as models.traits.KINDS; not imported to keep this module light).
-KINDS = ("background", "body", "accessory", "head", "glasses")
 #: Held-out combinations the classifier never trains on, beside the trait decoder's evaluation combinations.
 N_HELDOUT = 2048
-
-
-def counts() -> tuple[int, ...]:
-    """Classes per kind: (backgrounds, bodies, accessories, heads, glasses)."""
-    art = nouns.load_art()
-    return (len(art.backgrounds), *(art.count(k) for k in nouns.LAYERS))
 
 
 class TraitClassifier(nn.Module):

@@ -25,7 +25,6 @@ from functools import cached_property
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from . import nouns
@@ -195,8 +194,3 @@ class ProvenTraitDecoder(nn.Module):
         if pad:
             flat = torch.cat([flat, torch.zeros(1, pad)], dim=1)
         return torch.matmul(flat.reshape(-1, self.per), self.weights).reshape(1, -1)
-
-
-def trait_loss(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    """Training loss on the proven grid (B, C, H, W) in [0, 1]: MSE."""
-    return F.mse_loss(out, target)
