@@ -56,8 +56,9 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
         if (verifier_.code.length == 0) revert ERC7007InvalidVerifier(verifier_);
         if (modelHash_ == bytes32(0)) revert ERC7007InvalidModelHash(modelHash_);
         if (
-            encoding_.inputLen == 0 || (encoding_.channels != 1 && encoding_.channels != 3) || encoding_.width == 0
-                || encoding_.height == 0 || encoding_.render == 0
+            encoding_.inputLen == 0 || encoding_.inputLen > AigcEncoding.MAX_PROMPT_BYTES
+                || (encoding_.channels != 1 && encoding_.channels != 3) || encoding_.width == 0 || encoding_.height == 0
+                || encoding_.render == 0
                 || uint256(encoding_.outputLen) != uint256(encoding_.channels) * encoding_.width * encoding_.height
         ) {
             revert ERC7007InvalidEncoding(
@@ -156,6 +157,16 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
     /// @dev Bits per output digit of the model's encoding (7 or 8).
     function _digitBits() internal view returns (uint256) {
         return _digitBits_;
+    }
+
+    /// @dev Prompt bytes of the model's encoding (1 to 16): one packed public element per prompt.
+    function _promptLen() internal view returns (uint256) {
+        return _inputLen;
+    }
+
+    /// @dev Output digits of the model's encoding (per prompt).
+    function _outputLength() internal view returns (uint256) {
+        return _outputLen;
     }
 
     /// @dev The stored prompt of an existing token.
@@ -263,7 +274,9 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
         returns (bool valid)
     {
         AigcEncoding.requireLengths(prompt, aigcData, _inputLen, _outputLen, _digitBits_);
-        return _callVerifier(_verifier, AigcEncoding.verifyProofCalldata(prompt, aigcData, proof, _digitBits_));
+        return _callVerifier(
+            _verifier, AigcEncoding.verifyProofCalldata(prompt, aigcData, proof, _inputLen, _outputLen, _digitBits_)
+        );
     }
 
     /// @dev STATICCALLs `target` with `callData` (a `verifyProof` call) and accepts only a successful call that

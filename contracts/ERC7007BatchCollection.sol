@@ -32,7 +32,7 @@ contract ERC7007BatchCollection is ERC7007Collection, IERC7007Batch {
     /// @param symbol_ The ERC-721 symbol.
     /// @param verifier_ The model's single-prompt verifier; must have code.
     /// @param modelHash_ The commitment to the model's every circuit (`ModelArtifacts.model_hash()`); non-zero.
-    /// @param encoding_ The model's encoding; its aigcData must be a whole number of 14-byte instances.
+    /// @param encoding_ The model's encoding.
     /// @param minter_ The only account allowed to mint (e.g. the marketplace), or zero for anyone.
     /// @param owner_ The vendor; must be nonzero.
     /// @param card_ The model card and royalty rate.
@@ -48,11 +48,7 @@ contract ERC7007BatchCollection is ERC7007Collection, IERC7007Batch {
         ModelCard memory card_,
         BatchVerifier[] memory batchVerifiers_
     ) ERC7007Collection(name_, symbol_, verifier_, modelHash_, encoding_, minter_, owner_, card_) {
-        uint256 aigcLength = AigcEncoding.aigcLength(encoding_.outputLen, encoding_.digitBits);
-        if (aigcLength % AigcEncoding.chunkBytes(encoding_.digitBits) != 0) {
-            revert ERC7007UnalignedBatchSlot(aigcLength);
-        }
-        uint256 slotBytes = encoding_.inputLen + aigcLength;
+        uint256 slotBytes = encoding_.inputLen + AigcEncoding.aigcLength(encoding_.outputLen, encoding_.digitBits);
         for (uint256 i; i < batchVerifiers_.length; ++i) {
             (uint256 size, address v) = (batchVerifiers_[i].size, batchVerifiers_[i].verifier);
             if (
@@ -85,7 +81,10 @@ contract ERC7007BatchCollection is ERC7007Collection, IERC7007Batch {
         if (minter_ != address(0) && msg.sender != minter_) revert ERC7007UnauthorizedMinter(msg.sender, minter_);
         (address batchVerifier_, uint256 size,,) = _batchShape(prompts, aigcDatas);
         address[] memory claimants = _checkSlots(prompts, size, mintMask); // before the costly verification
-        if (!_callVerifier(batchVerifier_, AigcEncoding.verifyProofCalldata(prompts, aigcDatas, proof, _digitBits()))) {
+        if (!_callVerifier(
+                batchVerifier_,
+                AigcEncoding.verifyProofCalldata(prompts, aigcDatas, proof, _promptLen(), _outputLength(), _digitBits())
+            )) {
             revert ERC7007InvalidBatchProof(size);
         }
         uint256 number;
@@ -102,7 +101,10 @@ contract ERC7007BatchCollection is ERC7007Collection, IERC7007Batch {
         returns (bool success)
     {
         (address batchVerifier_,,,) = _batchShape(prompts, aigcDatas);
-        return _callVerifier(batchVerifier_, AigcEncoding.verifyProofCalldata(prompts, aigcDatas, proof, _digitBits()));
+        return _callVerifier(
+            batchVerifier_,
+            AigcEncoding.verifyProofCalldata(prompts, aigcDatas, proof, _promptLen(), _outputLength(), _digitBits())
+        );
     }
 
     /// @inheritdoc IERC7007Batch

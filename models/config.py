@@ -26,6 +26,10 @@ class ModelConfig:
     # range, and the exported circuit packs 16 digits per public field element (docs/encoding.md). 8 = the sigmoid
     # stage (the trait decoder): digits are one sigmoid lookup each, in [0, 2^act_bits], packed 15 per element.
     out_bits: int | None = None
+    # The prompt in one public instance (models/prompt.py): the latent is private to the circuit, which packs its
+    # bytes into one element and range-checks each. False: one public instance per latent value (the old stage).
+    # The registry's choice (`load_model` applies it): the weights do not depend on it.
+    packed_prompt: bool = False
     act_bits: int = 7  # activation/input fixed-point fractional bits (ezkl input_scale)
     weight_bits: int = 7  # weight fractional bits (ezkl param_scale), weights int8
     # training

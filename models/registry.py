@@ -17,18 +17,26 @@ from .errors import UnknownModelError
 
 Role = Literal["test", "showcase", "reference"]
 
-#: The pixel models' circuit. Range checks decompose into 2 legs of base 16384 (the same ±2^27 as 128^4 with 14% fewer
-#: rows: the clamp's ReLUs fit at logrows 16). The packing weights are integers quantized at scale 0
-#: (`rebase_frac_zero_constants`). ezkl's own range checks on inputs and outputs are skipped: inputs are int8 by the
-#: prompt encoding, outputs are packed digits the clamp proves in range (docs/encoding.md).
+#: The pixel models' circuit under the sigmoid stage: each output digit is one lookup of round(σ(y)·2^7) in
+#: [0, 128], so the digit's bound costs no range-check decomposition (docs/encoding.md). The lookup table spans
+#: pre-activations in ±64 (±8192 at scale 7); training keeps every prompt's certified bound inside it
+#: (`Decoder.interval_bounds`) and `proofs build` refuses a model that escapes it. Range checks decompose into 2
+#: legs of base 16384 (±2^27). The packing weights are integers quantized at scale 0 (`rebase_frac_zero_constants`).
+#: ezkl's own range checks on inputs and outputs are skipped: inputs are int8 by the prompt encoding, outputs are
+#: packed digits the lookup proves in range.
 PIXEL_CIRCUIT = CircuitConfig(
-    num_inner_cols=2,
+    input_visibility="private",  # the prompt is one public output instead (models/prompt.py)
+    num_inner_cols=3,  # pixel32: 32,109 rows fit logrows 15 (2 columns: 46,074 rows, logrows 16)
     decomp_base=16384,
     decomp_legs=2,
-    lookup_range=(-128, 128),
+    lookup_range=(-8192, 8192),
     ignore_range_check_inputs_outputs=True,
     rebase_frac_zero_constants=True,
 )
+
+#: The old stage's circuit (two-ReLU clamp, 7-bit digits), kept for the old-vs-new benchmark: its lookups are only
+#: the rescale's, in ±128.
+CLAMP_CIRCUIT = replace(PIXEL_CIRCUIT, input_visibility="public", num_inner_cols=2, lookup_range=(-128, 128))
 
 
 @dataclass(frozen=True)
@@ -67,10 +75,10 @@ def _derive(base: ModelSpec, name: str, role: Role, **changes) -> ModelSpec:
     )
 
 
-_MICRO = ModelSpec(
-    # 4 latent bytes -> a 4×4 grayscale digit: the smallest real model, proven in about a second.
-    ModelConfig(
-        name="micro",
+def _micro(name: str, role: Role, out_bits: int, circuit: CircuitConfig) -> ModelSpec:
+    """4 latent bytes -> a 4×4 grayscale digit: the smallest real model, proven in about a second."""
+    config = ModelConfig(
+        name=name,
         dataset="digits",
         image_size=4,
         channels=1,
@@ -82,26 +90,30 @@ _MICRO = ModelSpec(
         batch_size=128,
         lr=1e-2,
         sw_weight=0.5,
-        out_bits=7,
-    ),
-    # 128^4 keeps micro at logrows 10 (a 16384 table would force 15).
-    replace(PIXEL_CIRCUIT, num_inner_cols=4, decomp_base=128, decomp_legs=4),
-    role="test",
-    batch_sizes=(4,),
-)
+        out_bits=out_bits,
+        packed_prompt=out_bits == 8,
+    )
+    # 128^4 keeps micro small (a 16384 table would force logrows 15); a ±6 sigmoid table (σ(±6)·128 rounds to
+    # 0 and 128) fits logrows 11.
+    return ModelSpec(config, replace(circuit, num_inner_cols=4, decomp_base=128, decomp_legs=4), role, batch_sizes=(4,))
+
+
+_MICRO = _micro("micro", "test", 8, replace(PIXEL_CIRCUIT, lookup_range=(-768, 768)))
 
 
 def _pixel(
     name: str, role: Role = "showcase", dataset: str = "pixelart", circuit: CircuitConfig = PIXEL_CIRCUIT, **knobs
 ) -> ModelSpec:
     """A pixel model: 16 latent bytes -> an RGB image of `dataset`, on the pixel circuit (or a variant of it)."""
-    config = ModelConfig(name=name, dataset=dataset, channels=3, latent_dim=16, lr=3e-3, out_bits=7, **knobs)
+    knobs = {"out_bits": 8, **knobs}
+    knobs.setdefault("packed_prompt", knobs["out_bits"] == 8)
+    config = ModelConfig(name=name, dataset=dataset, channels=3, latent_dim=16, lr=3e-3, **knobs)
     return ModelSpec(config, circuit, role)
 
 
-# The showcase: 16 latent bytes -> 32×32 RGB noun. The circuit proves the 16×16×3 art grid (48 packed public
-# outputs); the contract's renderer draws it nearest ×2.
-_PIXEL32 = _pixel("pixel32", image_size=32, kind="mlp", hidden=64, render=2, steps=6000)
+# 16 latent bytes -> 32×32 RGB pixel art. The circuit proves the 16×16×3 art grid (52 packed public outputs); the
+# contract's renderer draws it nearest ×2.
+_PIXEL32 = _pixel("pixel32", image_size=32, kind="mlp", hidden=64, render=2, steps=12000)
 
 # Retired (a reference, not built or deployed): the first real-Nouns model, 16 latent bytes -> the full 32×32 RGB
 # grid through a 64-unit decoder on the clamp stage. Its heads were blurs (14.9 dB): the 16-value latent bounded the
@@ -110,12 +122,13 @@ _NOUNS32 = _pixel(
     "nouns32",
     "reference",
     dataset="nouns",
-    circuit=replace(PIXEL_CIRCUIT, num_inner_cols=4),
+    circuit=replace(CLAMP_CIRCUIT, num_inner_cols=4),
     image_size=32,
     kind="mlp",
     hidden=64,
     render=1,
     steps=20000,
+    out_bits=7,
 )
 
 # The showcase: a Noun's five trait ids -> its 32×32 RGB image, drawn ×2 (64×64, the grant's bitmap size). The
@@ -134,6 +147,7 @@ _NOUNS = ModelSpec(
         latent_dim=5,
         hidden=320,
         out_bits=8,
+        packed_prompt=True,
         steps=20000,
         batch_size=64,
         lr=3e-3,
@@ -152,10 +166,45 @@ REGISTRY: dict[str, ModelSpec] = {
         # pixel-art data at 64 is the same 16×16 art upsampled, so a separate training would learn the same map.
         _derive(_PIXEL32, "pixel64", "showcase", render=4, image_size=64),
         _NOUNS32,
+        # The old output stage (two-ReLU clamp, 7-bit digits ×16 per element), kept with their checkpoints for the
+        # old-vs-new benchmark (`python -m benchmarks.proving`): micro and pixel32 as they were before the sigmoid.
+        _micro("micro-clamp", "reference", 7, CLAMP_CIRCUIT),
+        _pixel(
+            "pixel32-clamp",
+            "reference",
+            circuit=CLAMP_CIRCUIT,
+            image_size=32,
+            kind="mlp",
+            hidden=64,
+            render=2,
+            steps=6000,
+            out_bits=7,
+        ),
         # Design-space reference: an upsample+conv decoder (about 5× the rows); no committed checkpoint.
-        _pixel("pixel32conv", "reference", image_size=32, kind="conv", base=4, widths=(16, 8, 8), render=2, steps=3000),
+        _pixel(
+            "pixel32conv",
+            "reference",
+            circuit=CLAMP_CIRCUIT,
+            image_size=32,
+            kind="conv",
+            base=4,
+            widths=(16, 8, 8),
+            render=2,
+            steps=3000,
+            out_bits=7,
+        ),
     )
 }
+
+
+def pre_activation_bound(cfg: ModelConfig) -> float | None:
+    """For a registered sigmoid-stage mlp model, the bound training keeps every last-layer output inside: the
+    lookup range at scale 2^act_bits, less a margin for the circuit's rounding. None for every other model."""
+    spec = REGISTRY.get(cfg.name)
+    if spec is None or cfg.out_bits != 8 or cfg.kind != "mlp":
+        return None
+    lo, hi = spec.circuit.lookup_range
+    return min(-lo, hi) / 2**cfg.act_bits * 0.95
 
 
 def names() -> list[str]:

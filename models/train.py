@@ -19,7 +19,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from . import data
+from . import data, registry
 from .config import ModelConfig
 from .model import AutoEncoder
 from .quant import snap_weights
@@ -73,6 +73,7 @@ def train(cfg: ModelConfig, log=print) -> tuple[AutoEncoder, dict]:
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=cfg.steps, pct_start=0.1)
     qat_step = int(cfg.steps * cfg.qat_start)
+    bound = registry.pre_activation_bound(cfg)
     metrics: dict = {}
     start = time.perf_counter()
     for step in range(cfg.steps):
@@ -89,6 +90,9 @@ def train(cfg: ModelConfig, log=print) -> tuple[AutoEncoder, dict]:
         prior = torch.rand(z.shape, generator=gen) * 2 - 1
         rec = F.mse_loss(recon, x)
         loss = rec + cfg.sw_weight * sliced_wasserstein(z, prior)
+        if bound is not None:  # keep every prompt's pre-activation inside the sigmoid lookup's range
+            lo, hi = model.decoder.interval_bounds()
+            loss = loss + (torch.relu(hi - bound) + torch.relu(-bound - lo)).mean()
         opt.zero_grad()
         loss.backward()
         opt.step()

@@ -29,6 +29,7 @@ from torch import nn
 
 from . import nouns
 from .config import ModelConfig
+from .prompt import PromptPacker
 from .quant import QLinear, QuantMixin, fake_quant
 
 #: Bound of the trait tables' entries: 10-bit integers at scale 2^-7 (the one-hot product needs no rescale).
@@ -164,9 +165,12 @@ class ProvenTraitDecoder(nn.Module):
     range), so 8-bit digits pack injectively (docs/encoding.md).
     """
 
-    def __init__(self, decoder: TraitDecoder, per: int):
+    def __init__(self, decoder: TraitDecoder, per: int, lookup_low: int | None = None):
         super().__init__()
         self.decoder = decoder
+        cfg = decoder.cfg
+        # The packed prompt (models/prompt.py) needs the lookup table's low end for its range checks.
+        self.packer = PromptPacker(cfg.latent_dim, cfg.act_bits, lookup_low) if cfg.packed_prompt else None
         self.per = per
         scale = float(2**decoder.cfg.act_bits)
         with torch.no_grad():
@@ -184,8 +188,11 @@ class ProvenTraitDecoder(nn.Module):
         self.nbg = decoder.counts[0]
         self.unit = 1 / scale
 
-    def forward(self, z: torch.Tensor) -> torch.Tensor:
+    def forward(self, z: torch.Tensor) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
         d = self.decoder
+        prompt = None
+        if self.packer is not None:
+            z, prompt = self.packer(z)  # (1, 5), (1, 1)
         hot = torch.relu(self.unit - torch.abs(z[:, self.source] - self.keys))  # (1, 452): 2^-7 at each id
         h = torch.relu(torch.matmul(hot, self.table) + d.b1)  # (1, H)
         y = torch.cat([d.fc2(h), torch.matmul(hot[:, : self.nbg], self.bg)], dim=1)[:, self.order]  # (1, 3072)
@@ -193,4 +200,5 @@ class ProvenTraitDecoder(nn.Module):
         pad = (-flat.shape[1]) % self.per
         if pad:
             flat = torch.cat([flat, torch.zeros(1, pad)], dim=1)
-        return torch.matmul(flat.reshape(-1, self.per), self.weights).reshape(1, -1)
+        image = torch.matmul(flat.reshape(-1, self.per), self.weights).reshape(1, -1)
+        return image if prompt is None else (prompt, image)

@@ -26,7 +26,7 @@ from pathlib import Path
 import ezkl
 
 from models import registry
-from models.model import export_decoder_onnx, load_model
+from models.model import export_decoder_onnx, load_model, sigmoid_input_range
 
 from .encoding import DIGIT_WIDTHS, Encoding
 from .errors import ProofError
@@ -193,18 +193,26 @@ def build_circuit(art: ModelArtifacts, model, config: CircuitConfig, srs_kind: s
     vk), and generate its verifier."""
     name = art.name
     with stage(f"{name}: export decoder ONNX (batch {art.batch})"):
-        export_decoder_onnx(model, art.onnx, batch=art.batch)
-    art.write_meta(proven_shape=list(model.cfg.proven_shape), render=model.cfg.render, digit_bits=model.cfg.out_bits)
-    if model.cfg.kind == "traits":  # the prompt names one id per part kind (models/traits.py)
-        from models.traits import certified_range, prompt_space
-
-        lo, hi = certified_range(model.decoder)
+        export_decoder_onnx(model, art.onnx, batch=art.batch, lookup_low=config.lookup_range[0])
+    art.write_meta(
+        proven_shape=list(model.cfg.proven_shape),
+        render=model.cfg.render,
+        digit_bits=model.cfg.out_bits,
+        input_len=model.cfg.latent_dim,  # a packed prompt's byte count is not in the instance shapes
+    )
+    bounds = sigmoid_input_range(model)
+    if bounds is not None:
+        lo, hi = bounds
         if not config.lookup_range[0] <= lo <= hi <= config.lookup_range[1]:
             raise ProofError(
                 f"{name}: the sigmoid's inputs span {lo}..{hi} over the valid prompts, outside the lookup range "
                 f"{tuple(config.lookup_range)}: some prompts would have no proof; widen it in the registry"
             )
-        art.write_meta(prompt_space=prompt_space(), sigmoid_input_range=[lo, hi])
+        art.write_meta(sigmoid_input_range=[lo, hi])
+    if model.cfg.kind == "traits":  # the prompt names one id per part kind (models/traits.py)
+        from models.traits import prompt_space
+
+        art.write_meta(prompt_space=prompt_space())
     settings = art.gen_settings(config)
     if config.logrows is None:  # gen_settings' default logrows is far too big: shrink to what fits
         art.gen_settings(replace(config, logrows=fitting_logrows(settings)))
@@ -247,7 +255,7 @@ def check_slots(art: ModelArtifacts, batch: ProvenBatch) -> None:
     encoding = single.encoding()
     for i, (prompt, aigc) in enumerate(zip(batch.prompts, batch.aigcs, strict=True)):
         grid = encoding.dequantize_latent(encoding.decode_prompt(prompt))
-        alone = witness_instances(single.witness(grid, art.cache / "check" / str(i)))
+        alone = witness_instances(single.witness(grid, art.cache / "check" / str(i)), encoding)
         if encoding.instances(prompt, aigc) != alone:
             raise ProofError(f"{art.contract_name}: slot {i} differs from the single circuit's output on its prompt")
 

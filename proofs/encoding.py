@@ -12,8 +12,11 @@ outputs (the image), both flattened row-major in the ONNX graph's order (images 
     16 digits (14 bytes) per public element;
   - 8 bits (the sigmoid stage): each proven in [0, 128] by one sigmoid lookup at scale 7 (whose range is
     0 … 2^7 inclusive); one byte per digit, 15 digits (15 bytes) per public element.
-- public instances: one per latent value (``q`` if q ≥ 0, else ``r − |q|``, r the BN254 scalar field modulus),
-  then one per chunk of aigcData (14 or 15 bytes) read as a big-endian integer (the last chunk zero-extended on the
+- public instances: the prompt, then one per chunk of aigcData. The prompt is one element (the sigmoid stage's
+  packed prompt, models/prompt.py): ``(P ⊕ 0x80…80) − 2^(8n−1)`` for the n ≤ 16 bytes read as a big-endian
+  integer P, negatives as ``r − |p|`` (r the BN254 scalar field modulus); or, in the old stage, one element per
+  latent value (``q`` if q ≥ 0, else ``r − |q|``). Then one per chunk of aigcData
+  (14 or 15 bytes) read as a big-endian integer (the last chunk zero-extended on the
   right): the circuit packs its digits per element as Σ d_i · 2^(bits·(k−1−i)), which is exactly that integer.
 - pixel = ``q · 255 // digit_max`` (127 or 128).
 """
@@ -24,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from models.errors import ZkaigcError
+from models.prompt import MAX_PACKED_BYTES
 
 #: BN254 scalar field modulus: ezkl's public instances are elements of this field.
 FIELD_MODULUS = 21888242871839275222246405745257275088548364400416034343698204186575808495617
@@ -51,6 +55,8 @@ class Encoding:
     # None: any byte (a latent value).
     prompt_names: tuple[str, ...] | None = None
     prompt_limits: tuple[int, ...] | None = None
+    # True: the prompt is one packed public element (models/prompt.py); False: one element per byte (old stage).
+    packed_prompt: bool = False
 
     def __post_init__(self) -> None:
         if self.digit_bits not in DIGIT_WIDTHS:
@@ -60,6 +66,8 @@ class Encoding:
             object.__setattr__(self, "prompt_names", tuple(self.prompt_names or ()))
             if not len(self.prompt_limits) == len(self.prompt_names) == self.input_len:
                 raise EncodingError(f"a prompt space needs {self.input_len} names and limits")
+        if self.packed_prompt and not 1 <= self.input_len <= MAX_PACKED_BYTES:
+            raise EncodingError(f"a packed prompt holds 1 to {MAX_PACKED_BYTES} bytes, not {self.input_len}")
 
     def check_prompt(self, prompt: bytes) -> bytes:
         """`prompt` if it has the right length and, in a prompt space, every byte names a part; else one line."""
@@ -101,8 +109,31 @@ class Encoding:
         return -(-self.output_len // self.digits_per_instance)
 
     @property
+    def prompt_instances(self) -> int:
+        """Public elements of the prompt: one when packed, else one per byte."""
+        return 1 if self.packed_prompt else self.input_len
+
+    @property
     def num_instances(self) -> int:
-        return self.input_len + self.output_instances
+        return self.prompt_instances + self.output_instances
+
+    def prompt_elements(self, prompt: bytes) -> list[int]:
+        """The prompt's public elements: ``(P ⊕ 0x80…80) − 2^(8n−1)`` packed, else each byte's int8 value."""
+        values = self.decode_prompt(prompt)
+        if not self.packed_prompt:
+            return [to_field(q) for q in values]
+        flipped = bytes(b ^ 0x80 for b in prompt)
+        return [to_field(int.from_bytes(flipped, "big") - 2 ** (8 * self.input_len - 1))]
+
+    def prompt_of(self, elements: Sequence[int]) -> bytes:
+        """The prompt bytes behind its public elements; the inverse of `prompt_elements`."""
+        if not self.packed_prompt:
+            return self.encode_prompt([from_field(f) for f in elements])
+        (f,) = elements
+        value = from_field(f) + 2 ** (8 * self.input_len - 1)
+        if not 0 <= value < 2 ** (8 * self.input_len):
+            raise EncodingError(f"prompt element {f:#x} is not {self.input_len} packed bytes")
+        return bytes(b ^ 0x80 for b in value.to_bytes(self.input_len, "big"))
 
     # --- ints <-> bytes -------------------------------------------------------------------------------
     def encode_prompt(self, values: Sequence[int]) -> bytes:
@@ -153,15 +184,15 @@ class Encoding:
         size = self.bytes_per_instance
         chunks = [aigc[i : i + size] for i in range(0, len(aigc), size)]
         outputs = [int.from_bytes(c.ljust(size, b"\0"), "big") for c in chunks]
-        return [to_field(q) for q in self.decode_prompt(prompt)] + outputs
+        return self.prompt_elements(prompt) + outputs
 
     def split_instances(self, instances: Sequence[int]) -> tuple[bytes, bytes]:
         """Public instances (field elements) -> (prompt, aigcData); the inverse of `instances`."""
         if len(instances) != self.num_instances:
             raise EncodingError(f"expected {self.num_instances} instances, got {len(instances)}")
-        prompt = self.encode_prompt([from_field(f) for f in instances[: self.input_len]])
+        prompt = self.prompt_of(instances[: self.prompt_instances])
         chunks, size = bytearray(), self.bytes_per_instance
-        for f in instances[self.input_len :]:
+        for f in instances[self.prompt_instances :]:
             if not 0 <= f < 2 ** (8 * size):
                 raise EncodingError(f"output element {f:#x} is not {self.digits_per_instance} packed digits")
             chunks += f.to_bytes(size, "big")
@@ -173,21 +204,21 @@ class Encoding:
 
     # --- batches: N slots in one proof --------------------------------------------------------------------
     def batch_instances(self, slots: Sequence[tuple[bytes, bytes]]) -> list[int]:
-        """A batch circuit's public instances for (prompt, aigcData) slots: every slot's prompt values, then every
-        slot's output elements, slot-major. With whole chunks per slot this is `instances` of the
-        concatenated prompts and the concatenated aigcData, which is how the contracts build it."""
+        """A batch circuit's public instances for (prompt, aigcData) slots: every slot's prompt elements, then
+        every slot's output elements, slot-major, each slot's aigcData chunked by itself (the circuit pads each
+        slot's digits), which is how the contracts build it from the concatenated bytes.
+        """
         each = [self.instances(prompt, aigc) for prompt, aigc in slots]
-        return [f for inst in each for f in inst[: self.input_len]] + [
-            f for inst in each for f in inst[self.input_len :]
-        ]
+        k = self.prompt_instances
+        return [f for inst in each for f in inst[:k]] + [f for inst in each for f in inst[k:]]
 
     def split_batch_instances(self, instances: Sequence[int], batch: int) -> list[tuple[bytes, bytes]]:
         """A batch circuit's public instances -> its `batch` (prompt, aigcData) slots; the inverse of
         `batch_instances`."""
         if len(instances) != batch * self.num_instances:
             raise EncodingError(f"expected {batch} × {self.num_instances} instances, got {len(instances)}")
-        inputs, outputs = instances[: batch * self.input_len], instances[batch * self.input_len :]
-        n, m = self.input_len, self.output_instances
+        n, m = self.prompt_instances, self.output_instances
+        inputs, outputs = instances[: batch * n], instances[batch * n :]
         return [
             self.split_instances([*inputs[i * n : (i + 1) * n], *outputs[i * m : (i + 1) * m]]) for i in range(batch)
         ]

@@ -192,19 +192,24 @@ class ModelArtifacts:
         """
         s = self.load_settings()
         shapes = s["model_instance_shapes"]
-        if len(shapes) != 2 or len(s["model_input_scales"]) != 1 or len(s["model_output_scales"]) != 1:
-            raise ArtifactsError(f"{self.name}: expected one public input and one public output, got {shapes}")
+        # A packed prompt is the circuit's first output (the latent is private): the instances are then
+        # [prompts (B, 1), images (B, k)], as the old stage's were [latents (B, n), images (B, k)].
+        packed = str(s["run_args"]["input_visibility"]).lower() == "private"
+        if len(shapes) != 2 or len(s["model_input_scales"]) != 1 or len(s["model_output_scales"]) != 1 + packed:
+            raise ArtifactsError(f"{self.name}: expected a public prompt and one public output, got {shapes}")
         if self.batch > 1 and (shapes[0][0] != self.batch or shapes[1][0] != self.batch):
             raise ArtifactsError(f"{self.name}: batch-{self.batch} circuit has instance shapes {shapes}")
         # A batch circuit's instances are its N slots' instances one after the other: the encoding is per slot.
         shapes = [[1, *shape[1:]] if self.batch > 1 else shape for shape in shapes]
+        meta = self.read_meta()
         enc = Encoding(
-            input_len=math.prod(shapes[0]),
+            input_len=int(meta["input_len"]) if packed else math.prod(shapes[0]),
             output_len=math.prod(self.output_shape()),
             input_scale=int(s["model_input_scales"][0]),
-            output_scale=int(s["model_output_scales"][0]),
+            output_scale=int(s["model_output_scales"][-1]),
             digit_bits=self.digit_bits(),
-            **self.read_meta().get("prompt_space", {}),
+            packed_prompt=packed,
+            **meta.get("prompt_space", {}),
         )
         if math.prod(shapes[1]) != enc.output_instances:
             raise ArtifactsError(
@@ -519,9 +524,11 @@ class ProvenBatch:
         )
 
 
-def witness_instances(witness: dict) -> list[int]:
-    """The public instances a witness commits to: its quantized inputs, then its outputs."""
-    return [felt_from_ezkl_hex(h) for h in (*witness["inputs"][0], *witness["outputs"][0])]
+def witness_instances(witness: dict, encoding: Encoding) -> list[int]:
+    """The public instances a witness commits to: its outputs (a packed prompt, then the image), or, in the old
+    stage, its quantized inputs and then its one output."""
+    public = [*witness["outputs"]] if encoding.packed_prompt else [witness["inputs"][0], witness["outputs"][0]]
+    return [felt_from_ezkl_hex(h) for tensor in public for h in tensor]
 
 
 def batch_from_proof(artifacts: ModelArtifacts, proof: dict) -> ProvenBatch:

@@ -19,9 +19,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from .encoding import felt_from_ezkl_hex
 from .errors import ProofError
-from .pipeline import ModelArtifacts, artifacts_of
+from .pipeline import ModelArtifacts, artifacts_of, witness_instances
 from .prompts import latent_of
 
 #: The model style transfer draws with unless told otherwise.
@@ -229,11 +228,9 @@ def circuit_output(art: ModelArtifacts, prompt: bytes, workdir: Path) -> bytes:
     """The aigcData the circuit computes for a prompt (ezkl's witness; no proof), decoded like a proof's."""
     encoding = art.encoding()
     witness = art.witness(latent_of(encoding, prompt), workdir)
-    outputs = [felt_from_ezkl_hex(h) for h in witness["outputs"][0]]
-    inputs = [felt_from_ezkl_hex(h) for h in witness["inputs"][0]]
-    got_prompt, aigc = encoding.split_instances(inputs + outputs)
+    got_prompt, aigc = encoding.split_instances(witness_instances(witness, encoding))
     if got_prompt != prompt:
-        raise ProofError("the witness's inputs do not decode to the prompt")
+        raise ProofError("the witness's prompt does not decode to the prompt")
     return aigc
 
 

@@ -149,14 +149,22 @@ def test_committed_sample_instances_equal_decoded_bytes_if_unchanged(micro):
 
 
 def test_any_bit_tampering_changes_instances_if_bit_is_flipped(micro):
+    """Every bit of prompt and aigcData is bound: a flip either changes the public instances or is refused by the
+    encoding itself (an 8-bit digit above 128, which no proof carries)."""
     enc, sample = micro
     data = sample.prompt + sample.aigc
+    refused = 0
     for i in range(len(data)):
         for bit in range(8):
             tampered = bytearray(data)
             tampered[i] ^= 1 << bit
             p, a = bytes(tampered[: enc.prompt_len]), bytes(tampered[enc.prompt_len :])
-            assert enc.instances(p, a) != sample.instances, f"byte {i} bit {bit} left instances unchanged"
+            try:
+                assert enc.instances(p, a) != sample.instances, f"byte {i} bit {bit} left instances unchanged"
+            except EncodingError:
+                refused += 1
+    # Exactly the flips of a digit's top bit that take it above 128 (from 0 it lands on 128, a valid digit).
+    assert refused == sum(1 for q in enc.decode_aigc(sample.aigc) if q ^ 0x80 > enc.digit_max)
 
 
 def test_committed_sample_matches_ezkl_proof_json_layout_if_loaded(micro):
@@ -167,8 +175,8 @@ def test_committed_sample_matches_ezkl_proof_json_layout_if_loaded(micro):
 
 def test_lengths_follow_8bit_packing_if_digits_are_bytes():
     assert (BYTE20.aigc_len, BYTE20.output_instances, BYTE20.bytes_per_instance, BYTE20.digit_max) == (20, 2, 15, 128)
-    nouns = Encoding(input_len=5, output_len=3072, input_scale=7, output_scale=7, digit_bits=8)
-    assert (nouns.aigc_len, nouns.output_instances, nouns.num_instances) == (3072, 205, 210)
+    nouns = Encoding(input_len=5, output_len=3072, input_scale=7, output_scale=7, digit_bits=8, packed_prompt=True)
+    assert (nouns.aigc_len, nouns.output_instances, nouns.num_instances) == (3072, 205, 206)
 
 
 def test_output_instance_is_the_big_endian_15_byte_chunk_if_digits_are_8bit():

@@ -1,6 +1,6 @@
 """Batch mints on anvil with micro's real batch-4 verifier and a real batch proof: one proof for 4 prompts, one call
 mints the 4 tokens to their claimants; every tampered batch (swapped slots, a flipped bit in any slot, a duplicated
-prompt, a single proof on the batch path or the reverse, a slot that is not whole 14-byte instances) is rejected
+prompt, a single proof on the batch path or the reverse, aigcDatas that are not whole slots) is rejected
 and leaves the collection unchanged. The marketplace's `fulfilBatch` mints a batch with real ETH."""
 
 import json
@@ -159,7 +159,7 @@ def test_mint_batch_skips_unselected_slot_if_its_claim_expired(
 def test_verify_batch_returns_false_if_any_slot_is_tampered(claimed_batch, batch_sample):
     b = batch_sample
     assert claimed_batch.verifyBatch(b.prompts_bytes, b.aigcs_bytes, b.proof)
-    assert not claimed_batch.verifyBatch(b.prompts_bytes, flip(b.aigcs_bytes, 14 * 3 + 5), b.proof)
+    assert not claimed_batch.verifyBatch(b.prompts_bytes, flip(b.aigcs_bytes, 16 * 3 + 5), b.proof)
 
 
 # ---------------------------------------------------------------------------------------------- soundness
@@ -216,8 +216,8 @@ def test_mint_reverts_if_given_a_batch_proof(claimed_batch, batch_sample, prover
     assert state(claimed_batch, b.prompts) == before
 
 
-@pytest.mark.parametrize("delta", [-1, 1, -14])
-def test_mint_batch_reverts_if_slots_are_not_whole_14_byte_instances(claimed_batch, batch_sample, prover, state, delta):
+@pytest.mark.parametrize("delta", [-1, 1, -16])
+def test_mint_batch_reverts_if_aigc_datas_are_not_whole_slots(claimed_batch, batch_sample, prover, state, delta):
     b = batch_sample
     aigcs = b.aigcs_bytes[:delta] if delta < 0 else b.aigcs_bytes + b"\x00" * delta
     before = state(claimed_batch, b.prompts)
@@ -226,14 +226,6 @@ def test_mint_batch_reverts_if_slots_are_not_whole_14_byte_instances(claimed_bat
     ):
         claimed_batch.mintBatch(b.prompts_bytes, aigcs, b.proof, 0b1111, sender=prover)
     assert state(claimed_batch, b.prompts) == before
-
-
-def test_constructor_reverts_if_model_aigc_data_is_not_whole_14_byte_instances(deploy_batch_collection, micro):
-    # A 4×3 grayscale grid: 12 digits, 11 bytes of aigcData, so a slot boundary would fall inside an instance.
-    encoding = list(micro.encoding_tuple)
-    encoding[1], encoding[4], encoding[5] = 12, 4, 3  # outputLen, width, height
-    with ape.reverts(error_name="ERC7007UnalignedBatchSlot"):
-        deploy_batch_collection(encoding=tuple(encoding))
 
 
 @pytest.mark.parametrize("size", [1, SIZE])

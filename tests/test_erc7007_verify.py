@@ -24,24 +24,23 @@ def test_public_instances_equal_python_encoding_and_proof_instances(micro_collec
         assert on_chain == micro.enc.instances(s.prompt, s.aigc) == s.instances
 
 
-def test_public_instances_map_int8_extremes_and_14_byte_chunks_into_the_field(project, deployer):
+def test_public_instances_pack_the_prompt_and_map_14_byte_chunks_into_the_field(project, deployer):
     harness = project.LibrariesHarness.deploy(sender=deployer)
-    prompt = bytes([0x00, 0x01, 0x7F, 0x80, 0x81, 0xFF])
+    prompt = bytes([0x00, 0x01, 0x7F, 0x80, 0x81, 0xFF])  # int8 0, 1, 127, -128, -127, -1
     aigc = bytes(range(1, 15)) + b"\xff" * 14 + b"\xab\xcd"  # two full chunks, then a 2-byte partial one
+    # q_0·256^5 + Σ (q_i + 128)·256^(5−i): the circuit's packed prompt (models/prompt.py).
+    packed = 0 * 256**5 + 129 * 256**4 + 255 * 256**3 + 0 * 256**2 + 1 * 256 + 127
     expected = [
-        0,
-        1,
-        127,
-        FIELD_MODULUS - 128,
-        FIELD_MODULUS - 127,
-        FIELD_MODULUS - 1,
+        packed,
         int.from_bytes(bytes(range(1, 15)), "big"),
         2**112 - 1,
         0xABCD << 96,  # zero-extended on the right: the bytes past aigcData are padding digits, proven zero
     ]
     # 34 digits of 7 bits take 30 bytes.
     assert list(harness.instances(prompt, aigc, 6, 34)) == expected
-    assert all(0 <= v < 2**112 for v in expected[6:])
+    assert all(0 <= v < 2**112 for v in expected[1:])
+    # A negative packed prompt is r − |p|: 0x80 0x00 is −128·256 + (0 + 128).
+    assert list(harness.instances(b"\x80\x00", aigc, 2, 34))[0] == FIELD_MODULUS - 32_640
 
 
 def test_public_instances_mask_calldata_after_a_partial_last_chunk(project, deployer, chain):
@@ -67,10 +66,10 @@ def test_verify_returns_false_if_a_prompt_byte_is_tampered(micro_collection, mic
 
 
 def test_verify_returns_false_if_any_bit_of_any_digit_is_flipped(micro_collection, micro):
-    """Soundness of the packing: every one of the 7 bits of every digit (all 112 bits of micro's 14 bytes) is
+    """Soundness of the packing: every one of the 8 bits of every digit (all 128 bits of micro's 16 bytes) is
     bound by the proof."""
     s = micro.sample
-    assert len(s.aigc) * 8 == micro.enc.output_len * 7  # micro has no padding bits: every bit is a digit bit
+    assert len(s.aigc) * 8 == micro.enc.output_len * micro.enc.digit_bits  # no padding bits: every bit is a digit's
     for index in range(len(s.aigc)):
         for bit in range(8):
             assert micro_collection.verify(s.prompt, flip(s.aigc, index, 1 << bit), s.proof) is False, (index, bit)
@@ -112,11 +111,11 @@ def test_verify_reverts_if_prompt_length_is_wrong(micro_collection, micro, lengt
         micro_collection.verify(prompt, s.aigc, s.proof)
 
 
-@pytest.mark.parametrize("length", [0, 13, 15, 16, 28])
+@pytest.mark.parametrize("length", [0, 14, 15, 17, 32])
 def test_verify_reverts_if_aigc_data_length_is_wrong(micro_collection, micro, length):
     s = micro.sample
     aigc = (s.aigc * 3)[:length]
-    with ape.reverts(micro_collection.ERC7007InvalidAigcDataLength, length=length, expected=14):
+    with ape.reverts(micro_collection.ERC7007InvalidAigcDataLength, length=length, expected=16):
         micro_collection.verify(s.prompt, aigc, s.proof)
 
 

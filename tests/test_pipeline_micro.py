@@ -264,12 +264,14 @@ def test_check_slots_raises_if_two_slots_are_swapped(micro_batch, fresh_batch):
 
 
 @pytest.mark.slow  # proves a fresh batch (fresh_batch)
-def test_batch_instances_are_instances_of_concatenated_bytes_if_slots_are_whole_chunks(micro_batch, fresh_batch):
+def test_batch_instances_are_every_slots_prompt_then_every_slots_chunks(micro_batch, fresh_batch):
     _, batch = fresh_batch
     enc = micro_batch.encoding()
-    assert enc.aigc_len % 14 == 0
+    assert enc.aigc_len % enc.bytes_per_instance != 0  # micro's 16 bytes: each slot ends in a partial chunk
     assert enc.batch_instances(list(zip(batch.prompts, batch.aigcs, strict=True))) == batch.instances
-    assert enc.instances(batch.prompts_bytes[:4], batch.aigcs_bytes[:14]) == [*batch.instances[:4], batch.instances[16]]
+    m = enc.output_instances
+    for i, (prompt, aigc) in enumerate(zip(batch.prompts, batch.aigcs, strict=True)):
+        assert enc.instances(prompt, aigc) == [batch.instances[i], *batch.instances[4 + i * m : 4 + (i + 1) * m]]
     assert enc.split_batch_instances(batch.instances, 4) == list(zip(batch.prompts, batch.aigcs, strict=True))
 
 

@@ -8,10 +8,9 @@ import {IERC7007Mintable} from "./IERC7007Mintable.sol";
 /// (the model's batch-N circuit: the same network proven on N prompts at once). The model commitment
 /// ({IERC7007Zkml-modelHash}) covers every one of those circuits, so a vendor cannot bind another later.
 /// A batch is `prompts` (N prompts, concatenated in slot order) and `aigcDatas` (their N outputs, concatenated in
-/// the same order); the public instances are those of `prompts ‖ aigcDatas` read as one prompt and one aigcData:
-/// every slot's prompt values, then every slot's packed output elements. Slots bind by position only, and each
-/// slot's aigcData is a whole number of 14-byte instances (checked at construction), so no element straddles
-/// two slots.
+/// the same order); the public instances are every slot's packed prompt, then every slot's packed output elements,
+/// each slot's aigcData chunked by itself (the circuit pads each slot's digits), so no element straddles two slots
+/// ({AigcEncoding-verifyProofCalldata}). Slots bind by position only.
 /// @dev Partial batches: `mintMask` selects the slots to mint (bit i for slot i). Every slot is proven and stored
 /// with its batch, but only selected slots need a live claim and get a token; an unselected slot (say a prompt
 /// whose request expired while the batch was being proven) is left unminted, so it blocks no other slot.
@@ -24,10 +23,6 @@ interface IERC7007Batch is IERC7007Mintable {
     /// @notice The batch verifier for size `size` at construction is unusable: `size` is below 2, repeated or
     /// too large for one data contract, or `verifier` has no code.
     error ERC7007InvalidBatchVerifier(uint256 size, address verifier);
-
-    /// @notice The model's aigcData is `length` bytes, not a whole number of public instances' chunks: a batch's
-    /// slots could not be bound by position.
-    error ERC7007UnalignedBatchSlot(uint256 length);
 
     /// @notice `prompts` is `length` bytes: not a whole number of `promptLength`-byte prompts.
     error ERC7007InvalidBatchPromptsLength(uint256 length, uint256 promptLength);

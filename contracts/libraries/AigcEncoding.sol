@@ -5,16 +5,18 @@ import {IERC7007Zkml} from "../interfaces/IERC7007Zkml.sol";
 import {IHalo2Verifier} from "../interfaces/IHalo2Verifier.sol";
 
 /// @title The prompt/aigcData byte encoding of ezkl public instances
-/// @notice `prompt` is one int8 (two's complement) per latent value. `aigcData` is the output's digits (C×H×W
-/// order) as one MSB-first bit string, zero-padded to whole bytes: `ceil(b·n/8)` bytes for n digits of b bits.
-/// Two digit widths: 7 bits (each in [0, 127], 16 per 14-byte chunk) and 8 bits (each in [0, 128], 15 per 15-byte
-/// chunk). The public instances are all prompt values (q ≥ 0 → q, q < 0 → r − |q|), then one element per chunk of
-/// aigcData, read as a big-endian integer (the last chunk zero-extended on the right): the circuit packs its
-/// digits per element as Σ d_i · 2^(b·(k−1−i)). Mirrors `proofs/encoding.py`.
-/// @dev Every int8 and every 112- or 120-bit chunk is a distinct field element below r, so no byte string can
-/// produce an out-of-field instance: only lengths can be wrong. The circuit proves each digit in its range (a clamp
-/// of two ReLUs, or one sigmoid lookup), below 2^b, so the packing is injective and the bytes are exactly the
-/// proven digits (docs/encoding.md).
+/// @notice `prompt` is one int8 (two's complement) per latent value, n ≤ 16 of them. `aigcData` is the output's
+/// digits (C×H×W order) as one MSB-first bit string, zero-padded to whole bytes: `ceil(b·m/8)` bytes for m digits of
+/// b bits. Two digit widths: 7 bits (each in [0, 127], 16 per 14-byte chunk) and 8 bits (each in [0, 128], 15 per
+/// 15-byte chunk). The public instances are the prompt packed into one element, `(P ⊕ 0x80…80) − 2^(8n−1)` for the
+/// prompt read as a big-endian integer P (negatives as r − |p|), then one element per chunk of aigcData, read as a
+/// big-endian integer (the last chunk zero-extended on the right): the circuit packs its digits per element as
+/// Σ d_i · 2^(b·(k−1−i)). A batch of slots is its prompts' elements, one per n bytes, then its chunks. Mirrors
+/// `proofs/encoding.py`.
+/// @dev The packed prompt is a signed 128-bit value and every 112- or 120-bit chunk is below r, so no byte string
+/// can produce an out-of-field instance: only lengths can be wrong. The circuit range-checks each prompt byte and
+/// proves each digit in its range (a clamp of two ReLUs, or one sigmoid lookup), below 2^b, so both packings are
+/// injective and the bytes are exactly the proven ones (docs/encoding.md).
 library AigcEncoding {
     /// @notice The BN254 scalar field modulus r.
     uint256 internal constant FIELD_MODULUS =
@@ -22,6 +24,9 @@ library AigcEncoding {
 
     /// @notice Bytes per latent value in `prompt`.
     uint256 internal constant PROMPT_BYTES_PER_VALUE = 1;
+
+    /// @notice The most prompt bytes one public element holds (a signed 128-bit value).
+    uint256 internal constant MAX_PROMPT_BYTES = 16;
 
     /// @notice Whether `digitBits` is a digit width of the encoding (7 or 8).
     function isDigitWidth(uint256 digitBits) internal pure returns (bool) {
@@ -61,44 +66,79 @@ library AigcEncoding {
         }
     }
 
-    /// @notice The number of public instances of `prompt` ‖ `aigcData`: one per prompt byte, one per started
-    /// `chunk`-byte chunk of aigcData.
-    function instanceCount(uint256 promptLength, uint256 aigcLength_, uint256 chunk) internal pure returns (uint256) {
-        return promptLength / PROMPT_BYTES_PER_VALUE + (aigcLength_ + chunk - 1) / chunk;
+    /// @notice The number of public instances of `prompt` ‖ `aigcData` for slots of `inputLen` prompt bytes and
+    /// `aigcLen` aigcData bytes: one per slot's prompt, then one per started `chunk`-byte chunk of each slot's
+    /// aigcData.
+    function instanceCount(uint256 promptLength, uint256 inputLen, uint256 aigcLen, uint256 chunk)
+        internal
+        pure
+        returns (uint256)
+    {
+        uint256 slots = promptLength / inputLen;
+        return slots + slots * ((aigcLen + chunk - 1) / chunk);
     }
 
-    /// @notice Writes the public instances of `prompt` ‖ `aigcData` (chunks of `chunk` bytes, 14 or 15) as
-    /// consecutive 32-byte words from memory address `ptr`, and returns the address after the last word.
-    /// @dev Lengths must have been checked with {requireLengths}. The caller owns the memory (it must have
-    /// allocated `32 * instanceCount(prompt.length, aigcData.length, chunk)` bytes).
-    function writeInstances(uint256 ptr, bytes calldata prompt, bytes calldata aigcData, uint256 chunk)
-        internal
+    /// @notice Writes the public instances of `prompt` ‖ `aigcData`, slots of `inputLen` prompt bytes (1 to 16,
+    /// each prompt one packed element) and `outputLen` digits of `digitBits` (each slot's aigcData cut into chunks
+    /// of {chunkBytes}), as consecutive 32-byte words from memory address `ptr`; returns the address after the
+    /// last word.
+    /// @dev Lengths must have been checked ({requireLengths}, or a batch's shape): `prompt` holds whole prompts and
+    /// `aigcData` {aigcLength} bytes per prompt. The caller owns the memory (it must have allocated 32 bytes per
+    /// instance, {instanceCount}).
+    function writeInstances(
+        uint256 ptr,
+        bytes calldata prompt,
+        bytes calldata aigcData,
+        uint256 inputLen,
+        uint256 outputLen,
+        uint256 digitBits
+    ) internal pure returns (uint256 end) {
+        end = _writeChunks(
+            _writePrompts(ptr, prompt, inputLen), aigcData, aigcLength(outputLen, digitBits), chunkBytes(digitBits)
+        );
+    }
+
+    /// @dev Each prompt of `inputLen` bytes as one element: its bytes as a big-endian integer (the top n bytes of a
+    /// 32-byte load), every byte's top bit flipped (int8 q -> q + 128), then − 2^(8n−1) mod r: the circuit's
+    /// Σ (q_i + 128·[i > 0])·256^(n−1−i).
+    function _writePrompts(uint256 ptr, bytes calldata prompt, uint256 inputLen) private pure returns (uint256 end) {
+        uint256 r = FIELD_MODULUS;
+        assembly ("memory-safe") {
+            // Unchecked by nature (assembly): the value is below 2^128 < r and the offset r − 2^(8n−1) < r, so
+            // addmod is the field's subtraction; offsets stay within the calldata slice and the caller's allocation.
+            let down := mul(8, sub(32, inputLen))
+            let flip := mul(0x80, div(sub(shl(mul(8, inputLen), 1), 1), 0xff))
+            let offset := sub(r, shl(sub(mul(8, inputLen), 1), 1))
+            for { let i := 0 } lt(i, prompt.length) { i := add(i, inputLen) } {
+                mstore(ptr, addmod(xor(shr(down, calldataload(add(prompt.offset, i))), flip), offset, r))
+                ptr := add(ptr, 0x20)
+            }
+            end := ptr
+        }
+    }
+
+    /// @dev Each slot's `aigcLen` bytes, one big-endian `chunk`-byte chunk per element: the top `chunk` bytes of a
+    /// 32-byte load, shifted down by the other 32 − chunk bytes. Bytes past the end of the slot (the next slot, the
+    /// next calldata, or zeros) are masked off its last chunk: the circuit pads each slot's digits by itself.
+    function _writeChunks(uint256 ptr, bytes calldata aigcData, uint256 aigcLen, uint256 chunk)
+        private
         pure
         returns (uint256 end)
     {
-        uint256 r = FIELD_MODULUS;
         assembly ("memory-safe") {
-            // Unchecked by nature (assembly): `b + (r - 2^8)` for a byte b ≥ 2^7 is r − (2^8 − b) < r; offsets
-            // stay within the calldata slices and the caller's allocation.
-            for { let i := 0 } lt(i, prompt.length) { i := add(i, 1) } {
-                let b := byte(0, calldataload(add(prompt.offset, i)))
-                mstore(ptr, add(b, mul(gt(b, 0x7f), sub(r, 0x100))))
-                ptr := add(ptr, 0x20)
-            }
-            // One big-endian chunk per instance: the top `chunk` bytes of a 32-byte load, shifted down by the
-            // other 32 − chunk bytes. Bytes past the end of aigcData (the next calldata, or zeros) are masked off
-            // the last chunk.
-            let n := aigcData.length
             let down := mul(8, sub(32, chunk))
-            for { let i := 0 } lt(i, n) { i := add(i, chunk) } {
-                let w := calldataload(add(aigcData.offset, i))
-                let rest := sub(n, i)
-                if lt(rest, chunk) { w := and(w, not(shr(mul(8, rest), not(0)))) }
-                mstore(ptr, shr(down, w))
-                ptr := add(ptr, 0x20)
+            let n := mul(aigcData.length, gt(aigcLen, 0))
+            for { let s := 0 } lt(s, n) { s := add(s, aigcLen) } {
+                for { let i := 0 } lt(i, aigcLen) { i := add(i, chunk) } {
+                    let w := calldataload(add(aigcData.offset, add(s, i)))
+                    let rest := sub(aigcLen, i)
+                    if lt(rest, chunk) { w := and(w, not(shr(mul(8, rest), not(0)))) }
+                    mstore(ptr, shr(down, w))
+                    ptr := add(ptr, 0x20)
+                }
             }
+            end := ptr
         }
-        end = ptr;
     }
 
     /// @notice The public instances of `prompt` ‖ `aigcData` as a memory array.
@@ -111,29 +151,29 @@ library AigcEncoding {
         uint256 digitBits
     ) internal pure returns (uint256[] memory result) {
         requireLengths(prompt, aigcData, inputLen, outputLen, digitBits);
-        uint256 chunk = chunkBytes(digitBits);
-        result = new uint256[](instanceCount(prompt.length, aigcData.length, chunk));
+        result = new uint256[](instanceCount(prompt.length, inputLen, aigcData.length, chunkBytes(digitBits)));
         uint256 ptr;
         assembly ("memory-safe") {
             ptr := add(result, 0x20)
         }
-        writeInstances(ptr, prompt, aigcData, chunk);
+        writeInstances(ptr, prompt, aigcData, inputLen, outputLen, digitBits);
     }
 
     /// @notice The call data of {IHalo2Verifier-verifyProof}`(proof, instances)`, with `instances` the public
-    /// instances of `prompt` ‖ `aigcData` (digits of `digitBits`): byte for byte
-    /// `abi.encodeCall(IHalo2Verifier.verifyProof, (proof, instances))`.
+    /// instances of `prompt` ‖ `aigcData`: one or more slots of `inputLen` prompt bytes and `outputLen` digits of
+    /// `digitBits` each. Byte for byte `abi.encodeCall(IHalo2Verifier.verifyProof, (proof, instances))`.
     /// @dev Writes the instances in place, so they are not built as an array and then copied a second time by the
-    /// ABI encoder. Callers check lengths with {requireLengths} first.
+    /// ABI encoder. Callers check lengths first ({requireLengths}, or a batch's shape).
     function verifyProofCalldata(
         bytes calldata prompt,
         bytes calldata aigcData,
         bytes calldata proof,
+        uint256 inputLen,
+        uint256 outputLen,
         uint256 digitBits
     ) internal pure returns (bytes memory data) {
         bytes4 selector = IHalo2Verifier.verifyProof.selector;
-        uint256 chunk = chunkBytes(digitBits);
-        uint256 count = instanceCount(prompt.length, aigcData.length, chunk);
+        uint256 count = instanceCount(prompt.length, inputLen, aigcLength(outputLen, digitBits), chunkBytes(digitBits));
         uint256 instancesAt;
         assembly ("memory-safe") {
             // verifyProof(bytes proof, uint256[] instances): selector, two head offsets, then the proof
@@ -158,7 +198,7 @@ library AigcEncoding {
         }
         // The instances fill `data` exactly to its end, which the block above computed from `count`.
         // slither-disable-next-line unused-return
-        writeInstances(instancesAt + 0x20, prompt, aigcData, chunk);
+        writeInstances(instancesAt + 0x20, prompt, aigcData, inputLen, outputLen, digitBits);
     }
 
     /// @notice The 8-bit intensity of a digit of `digitBits`: `q * 255 / digitMax` (the top digit is full

@@ -31,21 +31,15 @@ contract LibrariesHarness {
         return AigcEncoding.instances(prompt, aigcData, inputLen, outputLen, digitBits);
     }
 
-    function verifyProofCalldata(bytes calldata prompt, bytes calldata aigcData, bytes calldata proof)
-        external
-        pure
-        returns (bytes memory)
-    {
-        return AigcEncoding.verifyProofCalldata(prompt, aigcData, proof, 7);
-    }
-
     function verifyProofCalldataOf(
         bytes calldata prompt,
         bytes calldata aigcData,
         bytes calldata proof,
+        uint256 inputLen,
+        uint256 outputLen,
         uint256 digitBits
     ) external pure returns (bytes memory) {
-        return AigcEncoding.verifyProofCalldata(prompt, aigcData, proof, digitBits);
+        return AigcEncoding.verifyProofCalldata(prompt, aigcData, proof, inputLen, outputLen, digitBits);
     }
 
     function bitmap(bytes memory aigcData, uint256 width, uint256 height, uint256 channels, uint256 render)

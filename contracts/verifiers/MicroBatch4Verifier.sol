@@ -8,61 +8,61 @@ contract MicroBatch4Verifier {
     uint256 internal constant    DELTA = 4131629893567559867359510883348571134090853742863529169391034518566172092834;
     uint256 internal constant        R = 21888242871839275222246405745257275088548364400416034343698204186575808495617; 
 
-    uint256 internal constant FIRST_QUOTIENT_X_CPTR = 0x08a4;
-    uint256 internal constant  LAST_QUOTIENT_X_CPTR = 0x09a4;
+    uint256 internal constant FIRST_QUOTIENT_X_CPTR = 0x0aa4;
+    uint256 internal constant  LAST_QUOTIENT_X_CPTR = 0x0ba4;
 
-    uint256 internal constant                VK_MPTR = 0x0a20;
-    uint256 internal constant         VK_DIGEST_MPTR = 0x0a20;
-    uint256 internal constant     NUM_INSTANCES_MPTR = 0x0a40;
-    uint256 internal constant                 K_MPTR = 0x0a60;
-    uint256 internal constant             N_INV_MPTR = 0x0a80;
-    uint256 internal constant             OMEGA_MPTR = 0x0aa0;
-    uint256 internal constant         OMEGA_INV_MPTR = 0x0ac0;
-    uint256 internal constant    OMEGA_INV_TO_L_MPTR = 0x0ae0;
-    uint256 internal constant   HAS_ACCUMULATOR_MPTR = 0x0b00;
-    uint256 internal constant        ACC_OFFSET_MPTR = 0x0b20;
-    uint256 internal constant     NUM_ACC_LIMBS_MPTR = 0x0b40;
-    uint256 internal constant NUM_ACC_LIMB_BITS_MPTR = 0x0b60;
-    uint256 internal constant              G1_X_MPTR = 0x0b80;
-    uint256 internal constant              G1_Y_MPTR = 0x0ba0;
-    uint256 internal constant            G2_X_1_MPTR = 0x0bc0;
-    uint256 internal constant            G2_X_2_MPTR = 0x0be0;
-    uint256 internal constant            G2_Y_1_MPTR = 0x0c00;
-    uint256 internal constant            G2_Y_2_MPTR = 0x0c20;
-    uint256 internal constant      NEG_S_G2_X_1_MPTR = 0x0c40;
-    uint256 internal constant      NEG_S_G2_X_2_MPTR = 0x0c60;
-    uint256 internal constant      NEG_S_G2_Y_1_MPTR = 0x0c80;
-    uint256 internal constant      NEG_S_G2_Y_2_MPTR = 0x0ca0;
+    uint256 internal constant                VK_MPTR = 0x0c60;
+    uint256 internal constant         VK_DIGEST_MPTR = 0x0c60;
+    uint256 internal constant     NUM_INSTANCES_MPTR = 0x0c80;
+    uint256 internal constant                 K_MPTR = 0x0ca0;
+    uint256 internal constant             N_INV_MPTR = 0x0cc0;
+    uint256 internal constant             OMEGA_MPTR = 0x0ce0;
+    uint256 internal constant         OMEGA_INV_MPTR = 0x0d00;
+    uint256 internal constant    OMEGA_INV_TO_L_MPTR = 0x0d20;
+    uint256 internal constant   HAS_ACCUMULATOR_MPTR = 0x0d40;
+    uint256 internal constant        ACC_OFFSET_MPTR = 0x0d60;
+    uint256 internal constant     NUM_ACC_LIMBS_MPTR = 0x0d80;
+    uint256 internal constant NUM_ACC_LIMB_BITS_MPTR = 0x0da0;
+    uint256 internal constant              G1_X_MPTR = 0x0dc0;
+    uint256 internal constant              G1_Y_MPTR = 0x0de0;
+    uint256 internal constant            G2_X_1_MPTR = 0x0e00;
+    uint256 internal constant            G2_X_2_MPTR = 0x0e20;
+    uint256 internal constant            G2_Y_1_MPTR = 0x0e40;
+    uint256 internal constant            G2_Y_2_MPTR = 0x0e60;
+    uint256 internal constant      NEG_S_G2_X_1_MPTR = 0x0e80;
+    uint256 internal constant      NEG_S_G2_X_2_MPTR = 0x0ea0;
+    uint256 internal constant      NEG_S_G2_Y_1_MPTR = 0x0ec0;
+    uint256 internal constant      NEG_S_G2_Y_2_MPTR = 0x0ee0;
 
-    uint256 internal constant CHALLENGE_MPTR = 0x1480;
+    uint256 internal constant CHALLENGE_MPTR = 0x1840;
 
-    uint256 internal constant THETA_MPTR = 0x1480;
-    uint256 internal constant  BETA_MPTR = 0x14a0;
-    uint256 internal constant GAMMA_MPTR = 0x14c0;
-    uint256 internal constant     Y_MPTR = 0x14e0;
-    uint256 internal constant     X_MPTR = 0x1500;
-    uint256 internal constant  ZETA_MPTR = 0x1520;
-    uint256 internal constant    NU_MPTR = 0x1540;
-    uint256 internal constant    MU_MPTR = 0x1560;
+    uint256 internal constant THETA_MPTR = 0x1840;
+    uint256 internal constant  BETA_MPTR = 0x1860;
+    uint256 internal constant GAMMA_MPTR = 0x1880;
+    uint256 internal constant     Y_MPTR = 0x18a0;
+    uint256 internal constant     X_MPTR = 0x18c0;
+    uint256 internal constant  ZETA_MPTR = 0x18e0;
+    uint256 internal constant    NU_MPTR = 0x1900;
+    uint256 internal constant    MU_MPTR = 0x1920;
 
-    uint256 internal constant       ACC_LHS_X_MPTR = 0x1580;
-    uint256 internal constant       ACC_LHS_Y_MPTR = 0x15a0;
-    uint256 internal constant       ACC_RHS_X_MPTR = 0x15c0;
-    uint256 internal constant       ACC_RHS_Y_MPTR = 0x15e0;
-    uint256 internal constant             X_N_MPTR = 0x1600;
-    uint256 internal constant X_N_MINUS_1_INV_MPTR = 0x1620;
-    uint256 internal constant          L_LAST_MPTR = 0x1640;
-    uint256 internal constant         L_BLIND_MPTR = 0x1660;
-    uint256 internal constant             L_0_MPTR = 0x1680;
-    uint256 internal constant   INSTANCE_EVAL_MPTR = 0x16a0;
-    uint256 internal constant   QUOTIENT_EVAL_MPTR = 0x16c0;
-    uint256 internal constant      QUOTIENT_X_MPTR = 0x16e0;
-    uint256 internal constant      QUOTIENT_Y_MPTR = 0x1700;
-    uint256 internal constant          R_EVAL_MPTR = 0x1720;
-    uint256 internal constant   PAIRING_LHS_X_MPTR = 0x1740;
-    uint256 internal constant   PAIRING_LHS_Y_MPTR = 0x1760;
-    uint256 internal constant   PAIRING_RHS_X_MPTR = 0x1780;
-    uint256 internal constant   PAIRING_RHS_Y_MPTR = 0x17a0;
+    uint256 internal constant       ACC_LHS_X_MPTR = 0x1940;
+    uint256 internal constant       ACC_LHS_Y_MPTR = 0x1960;
+    uint256 internal constant       ACC_RHS_X_MPTR = 0x1980;
+    uint256 internal constant       ACC_RHS_Y_MPTR = 0x19a0;
+    uint256 internal constant             X_N_MPTR = 0x19c0;
+    uint256 internal constant X_N_MINUS_1_INV_MPTR = 0x19e0;
+    uint256 internal constant          L_LAST_MPTR = 0x1a00;
+    uint256 internal constant         L_BLIND_MPTR = 0x1a20;
+    uint256 internal constant             L_0_MPTR = 0x1a40;
+    uint256 internal constant   INSTANCE_EVAL_MPTR = 0x1a60;
+    uint256 internal constant   QUOTIENT_EVAL_MPTR = 0x1a80;
+    uint256 internal constant      QUOTIENT_X_MPTR = 0x1aa0;
+    uint256 internal constant      QUOTIENT_Y_MPTR = 0x1ac0;
+    uint256 internal constant          R_EVAL_MPTR = 0x1ae0;
+    uint256 internal constant   PAIRING_LHS_X_MPTR = 0x1b00;
+    uint256 internal constant   PAIRING_LHS_Y_MPTR = 0x1b20;
+    uint256 internal constant   PAIRING_RHS_X_MPTR = 0x1b40;
+    uint256 internal constant   PAIRING_RHS_Y_MPTR = 0x1b60;
 
     function verifyProof(
         bytes calldata proof,
@@ -214,11 +214,11 @@ contract MicroBatch4Verifier {
 
             {
                 // Load vk_digest and num_instances of vk into memory
-                mstore(0x0a20, 0x1ad1d6820ea7c82bd0790a249c54d0aec5afdcc88605655b017312de3dcb5433) // vk_digest
-                mstore(0x0a40, 0x0000000000000000000000000000000000000000000000000000000000000014) // num_instances
+                mstore(0x0c60, 0x2d532df36e116f923094d318d115398e78e7ec12f5a59999e0ecc54a43d1ef60) // vk_digest
+                mstore(0x0c80, 0x000000000000000000000000000000000000000000000000000000000000000c) // num_instances
 
                 // Check valid length of proof
-                success := and(success, eq(0x1400, proof.length))
+                success := and(success, eq(0x1840, proof.length))
 
                 // Check valid length of instances
                 let num_instances := mload(NUM_INSTANCES_MPTR)
@@ -258,7 +258,7 @@ contract MicroBatch4Verifier {
 
                 // Phase 2
                 for
-                    { let proof_cptr_end := add(proof_cptr, 0x0200) }
+                    { let proof_cptr_end := add(proof_cptr, 0x0300) }
                     lt(proof_cptr, proof_cptr_end)
                     {}
                 {
@@ -270,7 +270,7 @@ contract MicroBatch4Verifier {
 
                 // Phase 3
                 for
-                    { let proof_cptr_end := add(proof_cptr, 0x0340) }
+                    { let proof_cptr_end := add(proof_cptr, 0x0440) }
                     lt(proof_cptr, proof_cptr_end)
                     {}
                 {
@@ -292,7 +292,7 @@ contract MicroBatch4Verifier {
 
                 // Read evaluations
                 for
-                    { let proof_cptr_end := add(proof_cptr, 0x0a00) }
+                    { let proof_cptr_end := add(proof_cptr, 0x0c40) }
                     lt(proof_cptr, proof_cptr_end)
                     {}
                 {
@@ -314,89 +314,101 @@ contract MicroBatch4Verifier {
                 success, proof_cptr, hash_mptr := read_ec_point(success, proof_cptr, hash_mptr, q) // W'
 
                 // Load full vk into memory
-                mstore(0x0a20, 0x1ad1d6820ea7c82bd0790a249c54d0aec5afdcc88605655b017312de3dcb5433) // vk_digest
-                mstore(0x0a40, 0x0000000000000000000000000000000000000000000000000000000000000014) // num_instances
-                mstore(0x0a60, 0x000000000000000000000000000000000000000000000000000000000000000c) // k
-                mstore(0x0a80, 0x3061482dfa038d0fb5b4c0b226194047a2616509f531d4fa3acdb77496c10001) // n_inv
-                mstore(0x0aa0, 0x2f6122bbf1d35fdaa9953f60087a423238aa810773efee2a251aa6161f2e6ee6) // omega
-                mstore(0x0ac0, 0x179c2392139def1b24f4e92b4bfba20a0fa885cb6bfc2f2cb92790e00237d0c0) // omega_inv
-                mstore(0x0ae0, 0x28771071ab1633014eae27cfc16d5ebe08a8fe2fc9e85044e4a45f82c14cd825) // omega_inv_to_l
-                mstore(0x0b00, 0x0000000000000000000000000000000000000000000000000000000000000000) // has_accumulator
-                mstore(0x0b20, 0x0000000000000000000000000000000000000000000000000000000000000000) // acc_offset
-                mstore(0x0b40, 0x0000000000000000000000000000000000000000000000000000000000000000) // num_acc_limbs
-                mstore(0x0b60, 0x0000000000000000000000000000000000000000000000000000000000000000) // num_acc_limb_bits
-                mstore(0x0b80, 0x0000000000000000000000000000000000000000000000000000000000000001) // g1_x
-                mstore(0x0ba0, 0x0000000000000000000000000000000000000000000000000000000000000002) // g1_y
-                mstore(0x0bc0, 0x198e9393920d483a7260bfb731fb5d25f1aa493335a9e71297e485b7aef312c2) // g2_x_1
-                mstore(0x0be0, 0x1800deef121f1e76426a00665e5c4479674322d4f75edadd46debd5cd992f6ed) // g2_x_2
-                mstore(0x0c00, 0x090689d0585ff075ec9e99ad690c3395bc4b313370b38ef355acdadcd122975b) // g2_y_1
-                mstore(0x0c20, 0x12c85ea5db8c6deb4aab71808dcb408fe3d1e7690c43d37b4ce6cc0166fa7daa) // g2_y_2
-                mstore(0x0c40, 0x231eac743e02bac8b3cf020d6d921a23ae7fbccae5d07e4842d66696f1bd7b5b) // neg_s_g2_x_1
-                mstore(0x0c60, 0x29f25af07b79a569878cc307db2fc784d8d84dfaf63b3e616c4143936b8fe674) // neg_s_g2_x_2
-                mstore(0x0c80, 0x079d12b72ff726881fd1665d6147dd8bb82735f2541cd07cd76033943f7ebb15) // neg_s_g2_y_1
-                mstore(0x0ca0, 0x0e606445ceecf78b98f72500d953fe9d11caf85ae44d47e2373a2cdb3cd47986) // neg_s_g2_y_2
-                mstore(0x0cc0, 0x23ff85219afcc326b503cd9f50350c076eb7ed9cb732889bcacaa6dae75dd1f0) // fixed_comms[0].x
-                mstore(0x0ce0, 0x2547d339373a401433ca4e41d1efe47ae7def2fccea8b467c44f01c3491acde1) // fixed_comms[0].y
-                mstore(0x0d00, 0x219ef73b68dc0051cfb5e537a85dd8c53623f2036f2cd93880b432d18e852241) // fixed_comms[1].x
-                mstore(0x0d20, 0x07cd6a1a9f452290cd49a25484841b133b49328a2b5ab10cd274bc6dea98439f) // fixed_comms[1].y
-                mstore(0x0d40, 0x0fda86b17e7b5f2b56ef08e26c7280f24228c5d32a26f557ac157cc2bc9b9b41) // fixed_comms[2].x
-                mstore(0x0d60, 0x2dfc9a3cdc0c47aee6597454bd5e826278c1ee1de5379ecbf54285fb7e7bcf0b) // fixed_comms[2].y
-                mstore(0x0d80, 0x01af148fd62933c2e940b826c2900a5c8a85b446b20aa02093b7f5b431ee7204) // fixed_comms[3].x
-                mstore(0x0da0, 0x2c0c49a0bca20361f3a0e0048f98e30126dc397e911cfaf3572dc4a549030cda) // fixed_comms[3].y
-                mstore(0x0dc0, 0x01af148fd62933c2e940b826c2900a5c8a85b446b20aa02093b7f5b431ee7204) // fixed_comms[4].x
-                mstore(0x0de0, 0x2c0c49a0bca20361f3a0e0048f98e30126dc397e911cfaf3572dc4a549030cda) // fixed_comms[4].y
-                mstore(0x0e00, 0x01af148fd62933c2e940b826c2900a5c8a85b446b20aa02093b7f5b431ee7204) // fixed_comms[5].x
-                mstore(0x0e20, 0x2c0c49a0bca20361f3a0e0048f98e30126dc397e911cfaf3572dc4a549030cda) // fixed_comms[5].y
-                mstore(0x0e40, 0x01af148fd62933c2e940b826c2900a5c8a85b446b20aa02093b7f5b431ee7204) // fixed_comms[6].x
-                mstore(0x0e60, 0x2c0c49a0bca20361f3a0e0048f98e30126dc397e911cfaf3572dc4a549030cda) // fixed_comms[6].y
-                mstore(0x0e80, 0x2151c17aa484a90629deff424e0e5331e3299827f73c38cca81a1da78ac625b2) // fixed_comms[7].x
-                mstore(0x0ea0, 0x26bca3c846f77b889f5257ea95ac700db42eba2d98b08221f0df65874b218196) // fixed_comms[7].y
-                mstore(0x0ec0, 0x2151c17aa484a90629deff424e0e5331e3299827f73c38cca81a1da78ac625b2) // fixed_comms[8].x
-                mstore(0x0ee0, 0x26bca3c846f77b889f5257ea95ac700db42eba2d98b08221f0df65874b218196) // fixed_comms[8].y
-                mstore(0x0f00, 0x2151c17aa484a90629deff424e0e5331e3299827f73c38cca81a1da78ac625b2) // fixed_comms[9].x
-                mstore(0x0f20, 0x26bca3c846f77b889f5257ea95ac700db42eba2d98b08221f0df65874b218196) // fixed_comms[9].y
-                mstore(0x0f40, 0x2151c17aa484a90629deff424e0e5331e3299827f73c38cca81a1da78ac625b2) // fixed_comms[10].x
-                mstore(0x0f60, 0x26bca3c846f77b889f5257ea95ac700db42eba2d98b08221f0df65874b218196) // fixed_comms[10].y
-                mstore(0x0f80, 0x0dfd1f09c0f3fb70c1c603cff0b4b03f98d412cab810b69d01ee492ed45b15ee) // fixed_comms[11].x
-                mstore(0x0fa0, 0x218ea3d46eed427ae7528142c0bb88708ae3d58742a080a3938503ea0365c74d) // fixed_comms[11].y
-                mstore(0x0fc0, 0x18c7319d7df2d9471087ce04854b858ecab13a21c280efdbff759b7cda4e75bd) // fixed_comms[12].x
-                mstore(0x0fe0, 0x07a3da1d981a95f1311e142e958672790cbcd5d3980e675acfea877a21ad36f4) // fixed_comms[12].y
-                mstore(0x1000, 0x03155a000d0cc077a12c9b63602c252957712b7e1061064cf6d264bf4a8d9802) // fixed_comms[13].x
-                mstore(0x1020, 0x08cfe9cb43e55ebc0be9ed9d0f827519560d9ae67e850a8ae419a0fa898be203) // fixed_comms[13].y
-                mstore(0x1040, 0x03155a000d0cc077a12c9b63602c252957712b7e1061064cf6d264bf4a8d9802) // fixed_comms[14].x
-                mstore(0x1060, 0x08cfe9cb43e55ebc0be9ed9d0f827519560d9ae67e850a8ae419a0fa898be203) // fixed_comms[14].y
-                mstore(0x1080, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[15].x
-                mstore(0x10a0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[15].y
-                mstore(0x10c0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[16].x
-                mstore(0x10e0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[16].y
-                mstore(0x1100, 0x12920a4b8e91f68f40c4c7621f0339d102fbab7aff4dd3d99b9dce0c8c1902cf) // permutation_comms[0].x
-                mstore(0x1120, 0x1b3ae11d4f87cd23fc8510ae67fa5409d3018bbe074d05d48b56fe773314ecc3) // permutation_comms[0].y
-                mstore(0x1140, 0x20a4090a63416b46ce5670270fa0aa935139e1f769e12a0ec18fec7349c65c88) // permutation_comms[1].x
-                mstore(0x1160, 0x2654352c8491548de450f2c7efe8fc71b20aa9595e0ecf3c3efbf0c5ab551ea3) // permutation_comms[1].y
-                mstore(0x1180, 0x1e9b30824c0a06643f5055071673eeff3956eedb61f141f001f9b6e79b1759ad) // permutation_comms[2].x
-                mstore(0x11a0, 0x11ac4fab2706febfe7fe812924128f87e9a8e0a44924a0aa5f718ae8542f93c7) // permutation_comms[2].y
-                mstore(0x11c0, 0x1e4acddce54494020b68fd1457aa61f2752940560760d4f13bb2d7436da4072b) // permutation_comms[3].x
-                mstore(0x11e0, 0x145de348ef6c50378e893d2d25dbbf58722a8aaa7214ee05a9b29fb4667fd39a) // permutation_comms[3].y
-                mstore(0x1200, 0x029564881da8f7a8c54eb83550163d6b857a169e4e883842d00855bb10643f6f) // permutation_comms[4].x
-                mstore(0x1220, 0x0e534ef3ccde831d9f9c0db1a169ada27efa158dba64e5c0d1e382631ca72259) // permutation_comms[4].y
-                mstore(0x1240, 0x045eff13b92a37eb9c08b71350e361103c95c50a3206eb8b1bc0a5b343e88c9a) // permutation_comms[5].x
-                mstore(0x1260, 0x0660cf4af22cee4b3e5e56cb179bd70f5aab9b6bfea6aa9caf7320926c63d10a) // permutation_comms[5].y
-                mstore(0x1280, 0x21d8fde056f1b31ff82891a814da6ea8ec2751a017fe581c4c4b1af02e7598d5) // permutation_comms[6].x
-                mstore(0x12a0, 0x09c4f3d6bde699cc0dea25fa187bcc8e067ee52cc7828ae738444a68d97aceb2) // permutation_comms[6].y
-                mstore(0x12c0, 0x197771a664d6430114eca7b98db360c9b643a2f9f5e2273730e2b379af136aa0) // permutation_comms[7].x
-                mstore(0x12e0, 0x0479bb33449dd462b7f2a259a8147f307fbd8fe96ed558740b7e3b4eb841e756) // permutation_comms[7].y
-                mstore(0x1300, 0x0a576535303cb22088f89997e357ad1f04ed775f71acfc1da954e3f6d564bf99) // permutation_comms[8].x
-                mstore(0x1320, 0x13574868654b42854b447a75eb78d9afd65c7fe68849a76037bb4bccd22cbbd6) // permutation_comms[8].y
-                mstore(0x1340, 0x02657145a7d2a9753a432bcd2f1d6b79495ce8ce970c4d3a4e24e60174ac64ad) // permutation_comms[9].x
-                mstore(0x1360, 0x012a6536edea09a6b5e0824e4ab21a31af3b0393e35f0759a87d065780db4f52) // permutation_comms[9].y
-                mstore(0x1380, 0x1a7518c34bcf1f12080c285fd37a5ac08bb84c5e612b252b4eb8154f94016326) // permutation_comms[10].x
-                mstore(0x13a0, 0x208c429c1081e573cfcdb18f0ac4b407840059a6ded729964fa1ab306d90fe77) // permutation_comms[10].y
-                mstore(0x13c0, 0x2281ac4dcb408bedd44734fd7090885680d6c467ee4b7002620174ee022337ee) // permutation_comms[11].x
-                mstore(0x13e0, 0x139dd815d712ba8d5dbd6c4428a1d58a556648a7f201f675af6b37b1d893d2d3) // permutation_comms[11].y
-                mstore(0x1400, 0x160d6e823a21cbf06051091a4e2149521f1baa3bb9838ff7c0dfd701edd76793) // permutation_comms[12].x
-                mstore(0x1420, 0x1729bfd7e56395a59a844d54efff8d888f8cad2e246817b7fc14edd8d0eb9da0) // permutation_comms[12].y
-                mstore(0x1440, 0x084a98ff51602c9a4609711627ff7c5398795e0962a963ca80a4824dc616dc29) // permutation_comms[13].x
-                mstore(0x1460, 0x0dc987e2509c60882a20fb98f9985c9883eb232713718092a6d45e821d74c4b0) // permutation_comms[13].y
+                mstore(0x0c60, 0x2d532df36e116f923094d318d115398e78e7ec12f5a59999e0ecc54a43d1ef60) // vk_digest
+                mstore(0x0c80, 0x000000000000000000000000000000000000000000000000000000000000000c) // num_instances
+                mstore(0x0ca0, 0x000000000000000000000000000000000000000000000000000000000000000c) // k
+                mstore(0x0cc0, 0x3061482dfa038d0fb5b4c0b226194047a2616509f531d4fa3acdb77496c10001) // n_inv
+                mstore(0x0ce0, 0x2f6122bbf1d35fdaa9953f60087a423238aa810773efee2a251aa6161f2e6ee6) // omega
+                mstore(0x0d00, 0x179c2392139def1b24f4e92b4bfba20a0fa885cb6bfc2f2cb92790e00237d0c0) // omega_inv
+                mstore(0x0d20, 0x28771071ab1633014eae27cfc16d5ebe08a8fe2fc9e85044e4a45f82c14cd825) // omega_inv_to_l
+                mstore(0x0d40, 0x0000000000000000000000000000000000000000000000000000000000000000) // has_accumulator
+                mstore(0x0d60, 0x0000000000000000000000000000000000000000000000000000000000000000) // acc_offset
+                mstore(0x0d80, 0x0000000000000000000000000000000000000000000000000000000000000000) // num_acc_limbs
+                mstore(0x0da0, 0x0000000000000000000000000000000000000000000000000000000000000000) // num_acc_limb_bits
+                mstore(0x0dc0, 0x0000000000000000000000000000000000000000000000000000000000000001) // g1_x
+                mstore(0x0de0, 0x0000000000000000000000000000000000000000000000000000000000000002) // g1_y
+                mstore(0x0e00, 0x198e9393920d483a7260bfb731fb5d25f1aa493335a9e71297e485b7aef312c2) // g2_x_1
+                mstore(0x0e20, 0x1800deef121f1e76426a00665e5c4479674322d4f75edadd46debd5cd992f6ed) // g2_x_2
+                mstore(0x0e40, 0x090689d0585ff075ec9e99ad690c3395bc4b313370b38ef355acdadcd122975b) // g2_y_1
+                mstore(0x0e60, 0x12c85ea5db8c6deb4aab71808dcb408fe3d1e7690c43d37b4ce6cc0166fa7daa) // g2_y_2
+                mstore(0x0e80, 0x231eac743e02bac8b3cf020d6d921a23ae7fbccae5d07e4842d66696f1bd7b5b) // neg_s_g2_x_1
+                mstore(0x0ea0, 0x29f25af07b79a569878cc307db2fc784d8d84dfaf63b3e616c4143936b8fe674) // neg_s_g2_x_2
+                mstore(0x0ec0, 0x079d12b72ff726881fd1665d6147dd8bb82735f2541cd07cd76033943f7ebb15) // neg_s_g2_y_1
+                mstore(0x0ee0, 0x0e606445ceecf78b98f72500d953fe9d11caf85ae44d47e2373a2cdb3cd47986) // neg_s_g2_y_2
+                mstore(0x0f00, 0x12c755890fe1fb2e88d5fbc4d0c8cd4e622ecfefa07e3017343f845203a5b2d1) // fixed_comms[0].x
+                mstore(0x0f20, 0x011c3a7e2ab1ff1f08009418bed38f197302b2e0d25d14fededeac21bcce123f) // fixed_comms[0].y
+                mstore(0x0f40, 0x09f3474bcdcd98f8b17b2d2ec8f2d3ad3eddf62acfcdbe9f3d27477e4f1ec1e5) // fixed_comms[1].x
+                mstore(0x0f60, 0x2eea8139e92b7eb8df763ffbf30d394e92ed86d847b61128587ee11d27afcea8) // fixed_comms[1].y
+                mstore(0x0f80, 0x1332dcc7323e1427aacdfa87a1200063efc8a96fee297d14e681a1ea2d86bc22) // fixed_comms[2].x
+                mstore(0x0fa0, 0x106ce3e800bf49d63e3f257ee01ad2f2a3cbc97d549ba7cbb0014a0721d3f63f) // fixed_comms[2].y
+                mstore(0x0fc0, 0x0fda86b17e7b5f2b56ef08e26c7280f24228c5d32a26f557ac157cc2bc9b9b41) // fixed_comms[3].x
+                mstore(0x0fe0, 0x2dfc9a3cdc0c47aee6597454bd5e826278c1ee1de5379ecbf54285fb7e7bcf0b) // fixed_comms[3].y
+                mstore(0x1000, 0x219ef73b68dc0051cfb5e537a85dd8c53623f2036f2cd93880b432d18e852241) // fixed_comms[4].x
+                mstore(0x1020, 0x07cd6a1a9f452290cd49a25484841b133b49328a2b5ab10cd274bc6dea98439f) // fixed_comms[4].y
+                mstore(0x1040, 0x1400fb9a534dd6a3734a82305373ba247ce2d0f01481adcc92b30e8768243202) // fixed_comms[5].x
+                mstore(0x1060, 0x07bd900c540130e5cbe8ea5473588637621debcf6effc0061efbae58142c15fc) // fixed_comms[5].y
+                mstore(0x1080, 0x1400fb9a534dd6a3734a82305373ba247ce2d0f01481adcc92b30e8768243202) // fixed_comms[6].x
+                mstore(0x10a0, 0x07bd900c540130e5cbe8ea5473588637621debcf6effc0061efbae58142c15fc) // fixed_comms[6].y
+                mstore(0x10c0, 0x1400fb9a534dd6a3734a82305373ba247ce2d0f01481adcc92b30e8768243202) // fixed_comms[7].x
+                mstore(0x10e0, 0x07bd900c540130e5cbe8ea5473588637621debcf6effc0061efbae58142c15fc) // fixed_comms[7].y
+                mstore(0x1100, 0x1400fb9a534dd6a3734a82305373ba247ce2d0f01481adcc92b30e8768243202) // fixed_comms[8].x
+                mstore(0x1120, 0x07bd900c540130e5cbe8ea5473588637621debcf6effc0061efbae58142c15fc) // fixed_comms[8].y
+                mstore(0x1140, 0x1a74a846088bb09ab3e52b323426d418ab6c83940ba265bf7b2eed4b659152cd) // fixed_comms[9].x
+                mstore(0x1160, 0x137ce5205c5b9d7f4e37ab8e24a5bf1164d478c794857341d72291d512ea39f2) // fixed_comms[9].y
+                mstore(0x1180, 0x1a74a846088bb09ab3e52b323426d418ab6c83940ba265bf7b2eed4b659152cd) // fixed_comms[10].x
+                mstore(0x11a0, 0x137ce5205c5b9d7f4e37ab8e24a5bf1164d478c794857341d72291d512ea39f2) // fixed_comms[10].y
+                mstore(0x11c0, 0x1a74a846088bb09ab3e52b323426d418ab6c83940ba265bf7b2eed4b659152cd) // fixed_comms[11].x
+                mstore(0x11e0, 0x137ce5205c5b9d7f4e37ab8e24a5bf1164d478c794857341d72291d512ea39f2) // fixed_comms[11].y
+                mstore(0x1200, 0x1a74a846088bb09ab3e52b323426d418ab6c83940ba265bf7b2eed4b659152cd) // fixed_comms[12].x
+                mstore(0x1220, 0x137ce5205c5b9d7f4e37ab8e24a5bf1164d478c794857341d72291d512ea39f2) // fixed_comms[12].y
+                mstore(0x1240, 0x01e482332779e77af3e96ac6eb88d8cd85156e6c6e14e3ff836e73bfe539f028) // fixed_comms[13].x
+                mstore(0x1260, 0x08d796651afc1cf239283ccc75035601ea5e778abca0a62c77799a48fc6c76f2) // fixed_comms[13].y
+                mstore(0x1280, 0x01e482332779e77af3e96ac6eb88d8cd85156e6c6e14e3ff836e73bfe539f028) // fixed_comms[14].x
+                mstore(0x12a0, 0x08d796651afc1cf239283ccc75035601ea5e778abca0a62c77799a48fc6c76f2) // fixed_comms[14].y
+                mstore(0x12c0, 0x01e482332779e77af3e96ac6eb88d8cd85156e6c6e14e3ff836e73bfe539f028) // fixed_comms[15].x
+                mstore(0x12e0, 0x08d796651afc1cf239283ccc75035601ea5e778abca0a62c77799a48fc6c76f2) // fixed_comms[15].y
+                mstore(0x1300, 0x01e482332779e77af3e96ac6eb88d8cd85156e6c6e14e3ff836e73bfe539f028) // fixed_comms[16].x
+                mstore(0x1320, 0x08d796651afc1cf239283ccc75035601ea5e778abca0a62c77799a48fc6c76f2) // fixed_comms[16].y
+                mstore(0x1340, 0x109a2faf8776795eb65b3ed67495a523ab829c39740a3c593d420ef54fe9703b) // fixed_comms[17].x
+                mstore(0x1360, 0x280c4ea55812eb44b18c2369bea0f045e2c502c7fa9839d60b85e430ffc0998e) // fixed_comms[17].y
+                mstore(0x1380, 0x1e767d12ab4d342e64c0ec8c705e0d7ddf27bca46206d978c531f37a0f0eaeb4) // fixed_comms[18].x
+                mstore(0x13a0, 0x1fca1a2e034cc7e72a9769f627c1369ac7d1b7376fe15320fb3783fa1abd050d) // fixed_comms[18].y
+                mstore(0x13c0, 0x0e7a381446c7d1c80d8969ca16284d37c439413427d1ec39837c2ddf32ceecd3) // fixed_comms[19].x
+                mstore(0x13e0, 0x11f05a9d0b2531f87ef3aa22e7723312d29648eac2393323337a81a8f0c72b12) // fixed_comms[19].y
+                mstore(0x1400, 0x0e7a381446c7d1c80d8969ca16284d37c439413427d1ec39837c2ddf32ceecd3) // fixed_comms[20].x
+                mstore(0x1420, 0x11f05a9d0b2531f87ef3aa22e7723312d29648eac2393323337a81a8f0c72b12) // fixed_comms[20].y
+                mstore(0x1440, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[21].x
+                mstore(0x1460, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[21].y
+                mstore(0x1480, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[22].x
+                mstore(0x14a0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[22].y
+                mstore(0x14c0, 0x169b1dac68a1e3c9976289c0b5ca011aeab94e072cf26b945f17671750736e2f) // permutation_comms[0].x
+                mstore(0x14e0, 0x0eaa9b95232cf1a995eb1c4986d13b147bfcdf8ccb12ea7ab84efb039f0f58b0) // permutation_comms[0].y
+                mstore(0x1500, 0x1c2827fd46bab0f1e86cba4d1cf5f08893d645a1d677e7f1302c9081632d8c8f) // permutation_comms[1].x
+                mstore(0x1520, 0x16d48893b2059e310cda185902226f0c32616bb3fb3615870439522fc6edf87f) // permutation_comms[1].y
+                mstore(0x1540, 0x28206d4949e8ffa09a9a4efcab906427d5a948e12fe250caa370ba9c0c0da51f) // permutation_comms[2].x
+                mstore(0x1560, 0x13f147edc6eb2be6256631ae67fc02a15539f54dbcf2663e3966900599a2893c) // permutation_comms[2].y
+                mstore(0x1580, 0x037dfbb5542121d70180f6212a7ec61c2348efb4528c163ca6f142f232a955ec) // permutation_comms[3].x
+                mstore(0x15a0, 0x0f6204dbc4525683a8e817556bf3c7ac57dc816341c0efa86f80d1a5946ae918) // permutation_comms[3].y
+                mstore(0x15c0, 0x2e319e78a92215b09866511ef8a0fba1897a5f26a0e1570ea1c070e9fa0e70bd) // permutation_comms[4].x
+                mstore(0x15e0, 0x02b45fb5e14e2b0ecb29fd76127fdace7b8986035f7b973d178b3a97abb57dfb) // permutation_comms[4].y
+                mstore(0x1600, 0x2ade523a7df2130f3c3ff6a93b66cc9c0f52bd237eeae7b344556aa35667bf2f) // permutation_comms[5].x
+                mstore(0x1620, 0x18030557db91a397a3aa0e0ec84f21a460323f00a7439e2e588bf0b702e849b9) // permutation_comms[5].y
+                mstore(0x1640, 0x10e62701443265e3c1154de9e00219e2375677dcf62921d618da9f8b55a30793) // permutation_comms[6].x
+                mstore(0x1660, 0x085377768c7772061306a2d9c8ecdf782faa05f4c1115ae128c19bd4466c7ec8) // permutation_comms[6].y
+                mstore(0x1680, 0x288b106010b67b6cf579d00569e102cdaebcc828abbe17ec8d91c1038f6aee39) // permutation_comms[7].x
+                mstore(0x16a0, 0x09428efd3c9916d96ddd732143c97dc8e8575a631936cf9aab100b4af568c544) // permutation_comms[7].y
+                mstore(0x16c0, 0x15a366437bd5714242dca415707197fc89812a2977c10804c61575d50a43b42e) // permutation_comms[8].x
+                mstore(0x16e0, 0x0c5e0346b096d6d6226c510b417744084a177b7eb82d55b61529a1410994f646) // permutation_comms[8].y
+                mstore(0x1700, 0x1c839db10c269a164231239c465067edd3319828997549306905bd4e534a1e73) // permutation_comms[9].x
+                mstore(0x1720, 0x2dfe493a6c0ec829fa72c123d75819db9cf3d9fe37fd9a300219d2d31f6c686f) // permutation_comms[9].y
+                mstore(0x1740, 0x253c8b80d8b9efc397ec40bfbde0a25057036de8dcba25342a07aa50c6e2f774) // permutation_comms[10].x
+                mstore(0x1760, 0x2793108fd30502051aa34348931d39057b2525e1c0fc602a8748947900b6dfdf) // permutation_comms[10].y
+                mstore(0x1780, 0x051edd3bf5c5cfeb220532c7c5d892685fcb82a9362877cc1529ef0b4f7c637b) // permutation_comms[11].x
+                mstore(0x17a0, 0x2036db60dce542d4f88a7a485322b4a1145683b5ca27fbc0f7effb4c1676cc63) // permutation_comms[11].y
+                mstore(0x17c0, 0x2e2ac4b5b57b762102ad7e734c73f941a5592e8792493860405df5a3fec8bc0e) // permutation_comms[12].x
+                mstore(0x17e0, 0x0922157e23fe4d3f245cff97d9f0a97975e04871eae3a273871679e082b5dd04) // permutation_comms[12].y
+                mstore(0x1800, 0x2f3f3c9a627064a3a1eae795b6ae3a8de4042cb541a9b5b9d7fba846f56cb2b9) // permutation_comms[13].x
+                mstore(0x1820, 0x1acfe4d77bf4e860ca454f90dfa2dfcfa36b881788a45328846d0eed2ad11abb) // permutation_comms[13].y
 
                 // Read accumulator from instances
                 if mload(HAS_ACCUMULATOR_MPTR) {
@@ -529,20 +541,20 @@ contract MicroBatch4Verifier {
                 let quotient_eval_numer
                 let y := mload(Y_MPTR)
                 {
-                    let f_11 := calldataload(0x0ce4)
+                    let f_17 := calldataload(0x0fa4)
                     let var0 := 0x2
-                    let var1 := sub(R, f_11)
+                    let var1 := sub(R, f_17)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_11, var2, R)
+                    let var3 := mulmod(f_17, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x4
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_8 := calldataload(0x0ae4)
-                    let a_0 := calldataload(0x09e4)
-                    let a_4 := calldataload(0x0a64)
+                    let a_8 := calldataload(0x0ce4)
+                    let a_0 := calldataload(0x0be4)
+                    let a_4 := calldataload(0x0c64)
                     let var10 := addmod(a_0, a_4, R)
                     let var11 := sub(R, var10)
                     let var12 := addmod(a_8, var11, R)
@@ -550,20 +562,20 @@ contract MicroBatch4Verifier {
                     quotient_eval_numer := var13
                 }
                 {
-                    let f_12 := calldataload(0x0d04)
+                    let f_18 := calldataload(0x0fc4)
                     let var0 := 0x2
-                    let var1 := sub(R, f_12)
+                    let var1 := sub(R, f_18)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_12, var2, R)
+                    let var3 := mulmod(f_18, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x4
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_9 := calldataload(0x0b04)
-                    let a_1 := calldataload(0x0a04)
-                    let a_5 := calldataload(0x0a84)
+                    let a_9 := calldataload(0x0d04)
+                    let a_1 := calldataload(0x0c04)
+                    let a_5 := calldataload(0x0c84)
                     let var10 := addmod(a_1, a_5, R)
                     let var11 := sub(R, var10)
                     let var12 := addmod(a_9, var11, R)
@@ -571,20 +583,20 @@ contract MicroBatch4Verifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
                 }
                 {
-                    let f_13 := calldataload(0x0d24)
+                    let f_19 := calldataload(0x0fe4)
                     let var0 := 0x2
-                    let var1 := sub(R, f_13)
+                    let var1 := sub(R, f_19)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_13, var2, R)
+                    let var3 := mulmod(f_19, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x4
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_10 := calldataload(0x0b24)
-                    let a_2 := calldataload(0x0a24)
-                    let a_6 := calldataload(0x0aa4)
+                    let a_10 := calldataload(0x0d24)
+                    let a_2 := calldataload(0x0c24)
+                    let a_6 := calldataload(0x0ca4)
                     let var10 := addmod(a_2, a_6, R)
                     let var11 := sub(R, var10)
                     let var12 := addmod(a_10, var11, R)
@@ -592,20 +604,20 @@ contract MicroBatch4Verifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
                 }
                 {
-                    let f_14 := calldataload(0x0d44)
+                    let f_20 := calldataload(0x1004)
                     let var0 := 0x2
-                    let var1 := sub(R, f_14)
+                    let var1 := sub(R, f_20)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_14, var2, R)
+                    let var3 := mulmod(f_20, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x4
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_11 := calldataload(0x0b44)
-                    let a_3 := calldataload(0x0a44)
-                    let a_7 := calldataload(0x0ac4)
+                    let a_11 := calldataload(0x0d44)
+                    let a_3 := calldataload(0x0c44)
+                    let a_7 := calldataload(0x0cc4)
                     let var10 := addmod(a_3, a_7, R)
                     let var11 := sub(R, var10)
                     let var12 := addmod(a_11, var11, R)
@@ -613,20 +625,20 @@ contract MicroBatch4Verifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
                 }
                 {
-                    let f_11 := calldataload(0x0ce4)
+                    let f_17 := calldataload(0x0fa4)
                     let var0 := 0x1
-                    let var1 := sub(R, f_11)
+                    let var1 := sub(R, f_17)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_11, var2, R)
+                    let var3 := mulmod(f_17, var2, R)
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x4
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_8 := calldataload(0x0ae4)
-                    let a_0 := calldataload(0x09e4)
-                    let a_4 := calldataload(0x0a64)
+                    let a_8 := calldataload(0x0ce4)
+                    let a_0 := calldataload(0x0be4)
+                    let a_4 := calldataload(0x0c64)
                     let var10 := mulmod(a_0, a_4, R)
                     let var11 := sub(R, var10)
                     let var12 := addmod(a_8, var11, R)
@@ -634,20 +646,20 @@ contract MicroBatch4Verifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
                 }
                 {
-                    let f_12 := calldataload(0x0d04)
+                    let f_18 := calldataload(0x0fc4)
                     let var0 := 0x1
-                    let var1 := sub(R, f_12)
+                    let var1 := sub(R, f_18)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_12, var2, R)
+                    let var3 := mulmod(f_18, var2, R)
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x4
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_9 := calldataload(0x0b04)
-                    let a_1 := calldataload(0x0a04)
-                    let a_5 := calldataload(0x0a84)
+                    let a_9 := calldataload(0x0d04)
+                    let a_1 := calldataload(0x0c04)
+                    let a_5 := calldataload(0x0c84)
                     let var10 := mulmod(a_1, a_5, R)
                     let var11 := sub(R, var10)
                     let var12 := addmod(a_9, var11, R)
@@ -655,20 +667,20 @@ contract MicroBatch4Verifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
                 }
                 {
-                    let f_13 := calldataload(0x0d24)
+                    let f_19 := calldataload(0x0fe4)
                     let var0 := 0x1
-                    let var1 := sub(R, f_13)
+                    let var1 := sub(R, f_19)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_13, var2, R)
+                    let var3 := mulmod(f_19, var2, R)
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x4
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_10 := calldataload(0x0b24)
-                    let a_2 := calldataload(0x0a24)
-                    let a_6 := calldataload(0x0aa4)
+                    let a_10 := calldataload(0x0d24)
+                    let a_2 := calldataload(0x0c24)
+                    let a_6 := calldataload(0x0ca4)
                     let var10 := mulmod(a_2, a_6, R)
                     let var11 := sub(R, var10)
                     let var12 := addmod(a_10, var11, R)
@@ -676,20 +688,20 @@ contract MicroBatch4Verifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
                 }
                 {
-                    let f_14 := calldataload(0x0d44)
+                    let f_20 := calldataload(0x1004)
                     let var0 := 0x1
-                    let var1 := sub(R, f_14)
+                    let var1 := sub(R, f_20)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_14, var2, R)
+                    let var3 := mulmod(f_20, var2, R)
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x4
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_11 := calldataload(0x0b44)
-                    let a_3 := calldataload(0x0a44)
-                    let a_7 := calldataload(0x0ac4)
+                    let a_11 := calldataload(0x0d44)
+                    let a_3 := calldataload(0x0c44)
+                    let a_7 := calldataload(0x0cc4)
                     let var10 := mulmod(a_3, a_7, R)
                     let var11 := sub(R, var10)
                     let var12 := addmod(a_11, var11, R)
@@ -697,20 +709,20 @@ contract MicroBatch4Verifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
                 }
                 {
-                    let f_11 := calldataload(0x0ce4)
+                    let f_17 := calldataload(0x0fa4)
                     let var0 := 0x1
-                    let var1 := sub(R, f_11)
+                    let var1 := sub(R, f_17)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_11, var2, R)
+                    let var3 := mulmod(f_17, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x4
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_8 := calldataload(0x0ae4)
-                    let a_0 := calldataload(0x09e4)
-                    let a_4 := calldataload(0x0a64)
+                    let a_8 := calldataload(0x0ce4)
+                    let a_0 := calldataload(0x0be4)
+                    let a_4 := calldataload(0x0c64)
                     let var10 := sub(R, a_4)
                     let var11 := addmod(a_0, var10, R)
                     let var12 := sub(R, var11)
@@ -719,20 +731,20 @@ contract MicroBatch4Verifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var14, r)
                 }
                 {
-                    let f_12 := calldataload(0x0d04)
+                    let f_18 := calldataload(0x0fc4)
                     let var0 := 0x1
-                    let var1 := sub(R, f_12)
+                    let var1 := sub(R, f_18)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_12, var2, R)
+                    let var3 := mulmod(f_18, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x4
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_9 := calldataload(0x0b04)
-                    let a_1 := calldataload(0x0a04)
-                    let a_5 := calldataload(0x0a84)
+                    let a_9 := calldataload(0x0d04)
+                    let a_1 := calldataload(0x0c04)
+                    let a_5 := calldataload(0x0c84)
                     let var10 := sub(R, a_5)
                     let var11 := addmod(a_1, var10, R)
                     let var12 := sub(R, var11)
@@ -741,20 +753,20 @@ contract MicroBatch4Verifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var14, r)
                 }
                 {
-                    let f_13 := calldataload(0x0d24)
+                    let f_19 := calldataload(0x0fe4)
                     let var0 := 0x1
-                    let var1 := sub(R, f_13)
+                    let var1 := sub(R, f_19)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_13, var2, R)
+                    let var3 := mulmod(f_19, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x4
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_10 := calldataload(0x0b24)
-                    let a_2 := calldataload(0x0a24)
-                    let a_6 := calldataload(0x0aa4)
+                    let a_10 := calldataload(0x0d24)
+                    let a_2 := calldataload(0x0c24)
+                    let a_6 := calldataload(0x0ca4)
                     let var10 := sub(R, a_6)
                     let var11 := addmod(a_2, var10, R)
                     let var12 := sub(R, var11)
@@ -763,20 +775,20 @@ contract MicroBatch4Verifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var14, r)
                 }
                 {
-                    let f_14 := calldataload(0x0d44)
+                    let f_20 := calldataload(0x1004)
                     let var0 := 0x1
-                    let var1 := sub(R, f_14)
+                    let var1 := sub(R, f_20)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_14, var2, R)
+                    let var3 := mulmod(f_20, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x4
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_11 := calldataload(0x0b44)
-                    let a_3 := calldataload(0x0a44)
-                    let a_7 := calldataload(0x0ac4)
+                    let a_11 := calldataload(0x0d44)
+                    let a_3 := calldataload(0x0c44)
+                    let a_7 := calldataload(0x0cc4)
                     let var10 := sub(R, a_7)
                     let var11 := addmod(a_3, var10, R)
                     let var12 := sub(R, var11)
@@ -785,34 +797,34 @@ contract MicroBatch4Verifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var14, r)
                 }
                 {
-                    let f_12 := calldataload(0x0d04)
+                    let f_18 := calldataload(0x0fc4)
                     let var0 := 0x1
-                    let var1 := sub(R, f_12)
+                    let var1 := sub(R, f_18)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_12, var2, R)
+                    let var3 := mulmod(f_18, var2, R)
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x3
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_8 := calldataload(0x0ae4)
-                    let a_8_prev_1 := calldataload(0x0b64)
+                    let a_8 := calldataload(0x0ce4)
+                    let a_8_prev_1 := calldataload(0x0d64)
                     let var10 := 0x0
-                    let a_0 := calldataload(0x09e4)
-                    let a_4 := calldataload(0x0a64)
+                    let a_0 := calldataload(0x0be4)
+                    let a_4 := calldataload(0x0c64)
                     let var11 := mulmod(a_0, a_4, R)
                     let var12 := addmod(var10, var11, R)
-                    let a_1 := calldataload(0x0a04)
-                    let a_5 := calldataload(0x0a84)
+                    let a_1 := calldataload(0x0c04)
+                    let a_5 := calldataload(0x0c84)
                     let var13 := mulmod(a_1, a_5, R)
                     let var14 := addmod(var12, var13, R)
-                    let a_2 := calldataload(0x0a24)
-                    let a_6 := calldataload(0x0aa4)
+                    let a_2 := calldataload(0x0c24)
+                    let a_6 := calldataload(0x0ca4)
                     let var15 := mulmod(a_2, a_6, R)
                     let var16 := addmod(var14, var15, R)
-                    let a_3 := calldataload(0x0a44)
-                    let a_7 := calldataload(0x0ac4)
+                    let a_3 := calldataload(0x0c44)
+                    let a_7 := calldataload(0x0cc4)
                     let var17 := mulmod(a_3, a_7, R)
                     let var18 := addmod(var16, var17, R)
                     let var19 := addmod(a_8_prev_1, var18, R)
@@ -822,33 +834,33 @@ contract MicroBatch4Verifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var22, r)
                 }
                 {
-                    let f_11 := calldataload(0x0ce4)
+                    let f_17 := calldataload(0x0fa4)
                     let var0 := 0x1
-                    let var1 := sub(R, f_11)
+                    let var1 := sub(R, f_17)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_11, var2, R)
+                    let var3 := mulmod(f_17, var2, R)
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x3
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_8 := calldataload(0x0ae4)
+                    let a_8 := calldataload(0x0ce4)
                     let var10 := 0x0
-                    let a_0 := calldataload(0x09e4)
-                    let a_4 := calldataload(0x0a64)
+                    let a_0 := calldataload(0x0be4)
+                    let a_4 := calldataload(0x0c64)
                     let var11 := mulmod(a_0, a_4, R)
                     let var12 := addmod(var10, var11, R)
-                    let a_1 := calldataload(0x0a04)
-                    let a_5 := calldataload(0x0a84)
+                    let a_1 := calldataload(0x0c04)
+                    let a_5 := calldataload(0x0c84)
                     let var13 := mulmod(a_1, a_5, R)
                     let var14 := addmod(var12, var13, R)
-                    let a_2 := calldataload(0x0a24)
-                    let a_6 := calldataload(0x0aa4)
+                    let a_2 := calldataload(0x0c24)
+                    let a_6 := calldataload(0x0ca4)
                     let var15 := mulmod(a_2, a_6, R)
                     let var16 := addmod(var14, var15, R)
-                    let a_3 := calldataload(0x0a44)
-                    let a_7 := calldataload(0x0ac4)
+                    let a_3 := calldataload(0x0c44)
+                    let a_7 := calldataload(0x0cc4)
                     let var17 := mulmod(a_3, a_7, R)
                     let var18 := addmod(var16, var17, R)
                     let var19 := sub(R, var18)
@@ -857,62 +869,62 @@ contract MicroBatch4Verifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var21, r)
                 }
                 {
-                    let f_16 := calldataload(0x0d84)
-                    let a_8 := calldataload(0x0ae4)
+                    let f_22 := calldataload(0x1044)
+                    let a_8 := calldataload(0x0ce4)
                     let var0 := 0x1
-                    let a_4 := calldataload(0x0a64)
+                    let a_4 := calldataload(0x0c64)
                     let var1 := mulmod(var0, a_4, R)
-                    let a_5 := calldataload(0x0a84)
+                    let a_5 := calldataload(0x0c84)
                     let var2 := mulmod(var1, a_5, R)
-                    let a_6 := calldataload(0x0aa4)
+                    let a_6 := calldataload(0x0ca4)
                     let var3 := mulmod(var2, a_6, R)
-                    let a_7 := calldataload(0x0ac4)
+                    let a_7 := calldataload(0x0cc4)
                     let var4 := mulmod(var3, a_7, R)
                     let var5 := sub(R, var4)
                     let var6 := addmod(a_8, var5, R)
-                    let var7 := mulmod(f_16, var6, R)
+                    let var7 := mulmod(f_22, var6, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var7, r)
                 }
                 {
-                    let f_15 := calldataload(0x0d64)
-                    let a_8 := calldataload(0x0ae4)
-                    let a_8_prev_1 := calldataload(0x0b64)
+                    let f_21 := calldataload(0x1024)
+                    let a_8 := calldataload(0x0ce4)
+                    let a_8_prev_1 := calldataload(0x0d64)
                     let var0 := 0x1
-                    let a_4 := calldataload(0x0a64)
+                    let a_4 := calldataload(0x0c64)
                     let var1 := mulmod(var0, a_4, R)
-                    let a_5 := calldataload(0x0a84)
+                    let a_5 := calldataload(0x0c84)
                     let var2 := mulmod(var1, a_5, R)
-                    let a_6 := calldataload(0x0aa4)
+                    let a_6 := calldataload(0x0ca4)
                     let var3 := mulmod(var2, a_6, R)
-                    let a_7 := calldataload(0x0ac4)
+                    let a_7 := calldataload(0x0cc4)
                     let var4 := mulmod(var3, a_7, R)
                     let var5 := mulmod(a_8_prev_1, var4, R)
                     let var6 := sub(R, var5)
                     let var7 := addmod(a_8, var6, R)
-                    let var8 := mulmod(f_15, var7, R)
+                    let var8 := mulmod(f_21, var7, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var8, r)
                 }
                 {
-                    let f_14 := calldataload(0x0d44)
+                    let f_20 := calldataload(0x1004)
                     let var0 := 0x1
-                    let var1 := sub(R, f_14)
+                    let var1 := sub(R, f_20)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_14, var2, R)
+                    let var3 := mulmod(f_20, var2, R)
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x3
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_8 := calldataload(0x0ae4)
+                    let a_8 := calldataload(0x0ce4)
                     let var10 := 0x0
-                    let a_4 := calldataload(0x0a64)
+                    let a_4 := calldataload(0x0c64)
                     let var11 := addmod(var10, a_4, R)
-                    let a_5 := calldataload(0x0a84)
+                    let a_5 := calldataload(0x0c84)
                     let var12 := addmod(var11, a_5, R)
-                    let a_6 := calldataload(0x0aa4)
+                    let a_6 := calldataload(0x0ca4)
                     let var13 := addmod(var12, a_6, R)
-                    let a_7 := calldataload(0x0ac4)
+                    let a_7 := calldataload(0x0cc4)
                     let var14 := addmod(var13, a_7, R)
                     let var15 := sub(R, var14)
                     let var16 := addmod(a_8, var15, R)
@@ -920,27 +932,27 @@ contract MicroBatch4Verifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var17, r)
                 }
                 {
-                    let f_13 := calldataload(0x0d24)
+                    let f_19 := calldataload(0x0fe4)
                     let var0 := 0x1
-                    let var1 := sub(R, f_13)
+                    let var1 := sub(R, f_19)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_13, var2, R)
+                    let var3 := mulmod(f_19, var2, R)
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x3
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_8 := calldataload(0x0ae4)
-                    let a_8_prev_1 := calldataload(0x0b64)
+                    let a_8 := calldataload(0x0ce4)
+                    let a_8_prev_1 := calldataload(0x0d64)
                     let var10 := 0x0
-                    let a_4 := calldataload(0x0a64)
+                    let a_4 := calldataload(0x0c64)
                     let var11 := addmod(var10, a_4, R)
-                    let a_5 := calldataload(0x0a84)
+                    let a_5 := calldataload(0x0c84)
                     let var12 := addmod(var11, a_5, R)
-                    let a_6 := calldataload(0x0aa4)
+                    let a_6 := calldataload(0x0ca4)
                     let var13 := addmod(var12, a_6, R)
-                    let a_7 := calldataload(0x0ac4)
+                    let a_7 := calldataload(0x0cc4)
                     let var14 := addmod(var13, a_7, R)
                     let var15 := addmod(a_8_prev_1, var14, R)
                     let var16 := sub(R, var15)
@@ -949,113 +961,116 @@ contract MicroBatch4Verifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var18, r)
                 }
                 {
-                    let f_3 := calldataload(0x0be4)
-                    let var0 := 0x0
-                    let var1 := mulmod(f_3, var0, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
-                }
-                {
-                    let f_4 := calldataload(0x0c04)
-                    let var0 := 0x0
-                    let var1 := mulmod(f_4, var0, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
-                }
-                {
-                    let f_5 := calldataload(0x0c24)
+                    let f_5 := calldataload(0x0e24)
                     let var0 := 0x0
                     let var1 := mulmod(f_5, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
-                    let f_6 := calldataload(0x0c44)
+                    let f_6 := calldataload(0x0e44)
                     let var0 := 0x0
                     let var1 := mulmod(f_6, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
-                    let f_7 := calldataload(0x0c64)
+                    let f_7 := calldataload(0x0e64)
                     let var0 := 0x0
                     let var1 := mulmod(f_7, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
-                    let f_8 := calldataload(0x0c84)
+                    let f_8 := calldataload(0x0e84)
                     let var0 := 0x0
                     let var1 := mulmod(f_8, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
-                    let f_9 := calldataload(0x0ca4)
+                    let f_9 := calldataload(0x0ea4)
                     let var0 := 0x0
                     let var1 := mulmod(f_9, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
-                    let f_10 := calldataload(0x0cc4)
+                    let f_10 := calldataload(0x0ec4)
                     let var0 := 0x0
                     let var1 := mulmod(f_10, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
+                    let f_11 := calldataload(0x0ee4)
+                    let var0 := 0x0
+                    let var1 := mulmod(f_11, var0, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
+                }
+                {
+                    let f_12 := calldataload(0x0f04)
+                    let var0 := 0x0
+                    let var1 := mulmod(f_12, var0, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
+                }
+                {
+                    let f_13 := calldataload(0x0f24)
+                    let var0 := 0x0
+                    let var1 := mulmod(f_13, var0, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
+                }
+                {
+                    let f_14 := calldataload(0x0f44)
+                    let var0 := 0x0
+                    let var1 := mulmod(f_14, var0, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
+                }
+                {
+                    let f_15 := calldataload(0x0f64)
+                    let var0 := 0x0
+                    let var1 := mulmod(f_15, var0, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
+                }
+                {
+                    let f_16 := calldataload(0x0f84)
+                    let var0 := 0x0
+                    let var1 := mulmod(f_16, var0, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
+                }
+                {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := addmod(l_0, sub(R, mulmod(l_0, calldataload(0x0f84), R)), R)
+                    let eval := addmod(l_0, sub(R, mulmod(l_0, calldataload(0x1244), R)), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
-                    let perm_z_last := calldataload(0x10a4)
+                    let perm_z_last := calldataload(0x1364)
                     let eval := mulmod(mload(L_LAST_MPTR), addmod(mulmod(perm_z_last, perm_z_last, R), sub(R, perm_z_last), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
-                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x0fe4), sub(R, calldataload(0x0fc4)), R), R)
+                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x12a4), sub(R, calldataload(0x1284)), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
-                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x1044), sub(R, calldataload(0x1024)), R), R)
+                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x1304), sub(R, calldataload(0x12e4)), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
-                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x10a4), sub(R, calldataload(0x1084)), R), R)
+                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x1364), sub(R, calldataload(0x1344)), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let gamma := mload(GAMMA_MPTR)
                     let beta := mload(BETA_MPTR)
-                    let lhs := calldataload(0x0fa4)
-                    let rhs := calldataload(0x0f84)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x09e4), mulmod(beta, calldataload(0x0dc4), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0a04), mulmod(beta, calldataload(0x0de4), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0a24), mulmod(beta, calldataload(0x0e04), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0a44), mulmod(beta, calldataload(0x0e24), R), R), gamma, R), R)
+                    let lhs := calldataload(0x1264)
+                    let rhs := calldataload(0x1244)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0be4), mulmod(beta, calldataload(0x1084), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0c04), mulmod(beta, calldataload(0x10a4), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0c24), mulmod(beta, calldataload(0x10c4), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0c44), mulmod(beta, calldataload(0x10e4), R), R), gamma, R), R)
                     mstore(0x00, mulmod(beta, mload(X_MPTR), R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x09e4), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0be4), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0a04), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0c04), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0a24), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0c24), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0a44), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    let left_sub_right := addmod(lhs, sub(R, rhs), R)
-                    let eval := addmod(left_sub_right, sub(R, mulmod(left_sub_right, addmod(mload(L_LAST_MPTR), mload(L_BLIND_MPTR), R), R)), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let gamma := mload(GAMMA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let lhs := calldataload(0x1004)
-                    let rhs := calldataload(0x0fe4)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0a64), mulmod(beta, calldataload(0x0e44), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0a84), mulmod(beta, calldataload(0x0e64), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0aa4), mulmod(beta, calldataload(0x0e84), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0ac4), mulmod(beta, calldataload(0x0ea4), R), R), gamma, R), R)
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0a64), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0a84), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0aa4), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0ac4), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0c44), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
                     let left_sub_right := addmod(lhs, sub(R, rhs), R)
                     let eval := addmod(left_sub_right, sub(R, mulmod(left_sub_right, addmod(mload(L_LAST_MPTR), mload(L_BLIND_MPTR), R), R)), R)
@@ -1064,19 +1079,19 @@ contract MicroBatch4Verifier {
                 {
                     let gamma := mload(GAMMA_MPTR)
                     let beta := mload(BETA_MPTR)
-                    let lhs := calldataload(0x1064)
-                    let rhs := calldataload(0x1044)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0ae4), mulmod(beta, calldataload(0x0ec4), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0b04), mulmod(beta, calldataload(0x0ee4), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0b24), mulmod(beta, calldataload(0x0f04), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0b44), mulmod(beta, calldataload(0x0f24), R), R), gamma, R), R)
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0ae4), mload(0x00), R), gamma, R), R)
+                    let lhs := calldataload(0x12c4)
+                    let rhs := calldataload(0x12a4)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0c64), mulmod(beta, calldataload(0x1104), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0c84), mulmod(beta, calldataload(0x1124), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0ca4), mulmod(beta, calldataload(0x1144), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0cc4), mulmod(beta, calldataload(0x1164), R), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0c64), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0b04), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0c84), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0b24), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0ca4), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0b44), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0cc4), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
                     let left_sub_right := addmod(lhs, sub(R, rhs), R)
                     let eval := addmod(left_sub_right, sub(R, mulmod(left_sub_right, addmod(mload(L_LAST_MPTR), mload(L_BLIND_MPTR), R), R)), R)
@@ -1085,11 +1100,32 @@ contract MicroBatch4Verifier {
                 {
                     let gamma := mload(GAMMA_MPTR)
                     let beta := mload(BETA_MPTR)
-                    let lhs := calldataload(0x10c4)
-                    let rhs := calldataload(0x10a4)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0b84), mulmod(beta, calldataload(0x0f44), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(mload(INSTANCE_EVAL_MPTR), mulmod(beta, calldataload(0x0f64), R), R), gamma, R), R)
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0b84), mload(0x00), R), gamma, R), R)
+                    let lhs := calldataload(0x1324)
+                    let rhs := calldataload(0x1304)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0ce4), mulmod(beta, calldataload(0x1184), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0d04), mulmod(beta, calldataload(0x11a4), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0d24), mulmod(beta, calldataload(0x11c4), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0d44), mulmod(beta, calldataload(0x11e4), R), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0ce4), mload(0x00), R), gamma, R), R)
+                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0d04), mload(0x00), R), gamma, R), R)
+                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0d24), mload(0x00), R), gamma, R), R)
+                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0d44), mload(0x00), R), gamma, R), R)
+                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
+                    let left_sub_right := addmod(lhs, sub(R, rhs), R)
+                    let eval := addmod(left_sub_right, sub(R, mulmod(left_sub_right, addmod(mload(L_LAST_MPTR), mload(L_BLIND_MPTR), R), R)), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let gamma := mload(GAMMA_MPTR)
+                    let beta := mload(BETA_MPTR)
+                    let lhs := calldataload(0x1384)
+                    let rhs := calldataload(0x1364)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0d84), mulmod(beta, calldataload(0x1204), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(mload(INSTANCE_EVAL_MPTR), mulmod(beta, calldataload(0x1224), R), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0d84), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
                     rhs := mulmod(rhs, addmod(addmod(mload(INSTANCE_EVAL_MPTR), mload(0x00), R), gamma, R), R)
                     let left_sub_right := addmod(lhs, sub(R, rhs), R)
@@ -1098,12 +1134,12 @@ contract MicroBatch4Verifier {
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x10e4), R)
+                    let eval := mulmod(l_0, calldataload(0x13a4), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x10e4), R)
+                    let eval := mulmod(l_last, calldataload(0x13a4), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
@@ -1111,113 +1147,137 @@ contract MicroBatch4Verifier {
                     let beta := mload(BETA_MPTR)
                     let table
                     {
-                        let f_1 := calldataload(0x0ba4)
+                        let f_1 := calldataload(0x0da4)
+                        let f_2 := calldataload(0x0dc4)
                         table := f_1
+                        table := addmod(mulmod(table, theta, R), f_2, R)
                         table := addmod(table, beta, R)
                     }
                     let input_0
                     {
-                        let f_3 := calldataload(0x0be4)
-                        let var0 := 0x1
-                        let var1 := mulmod(f_3, var0, R)
-                        let a_0 := calldataload(0x09e4)
-                        let var2 := mulmod(var1, a_0, R)
-                        let var3 := sub(R, var1)
-                        let var4 := addmod(var0, var3, R)
-                        let var5 := 0x0
-                        let var6 := mulmod(var4, var5, R)
-                        let var7 := addmod(var2, var6, R)
-                        input_0 := var7
-                        input_0 := addmod(input_0, beta, R)
-                    }
-                    let lhs
-                    let rhs
-                    rhs := table
-                    {
-                        let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1124), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1104), sub(R, calldataload(0x10e4)), R), R)
-                    }
-                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x1144), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x1144), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let theta := mload(THETA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let table
-                    {
-                        let f_1 := calldataload(0x0ba4)
-                        table := f_1
-                        table := addmod(table, beta, R)
-                    }
-                    let input_0
-                    {
-                        let f_4 := calldataload(0x0c04)
-                        let var0 := 0x1
-                        let var1 := mulmod(f_4, var0, R)
-                        let a_1 := calldataload(0x0a04)
-                        let var2 := mulmod(var1, a_1, R)
-                        let var3 := sub(R, var1)
-                        let var4 := addmod(var0, var3, R)
-                        let var5 := 0x0
-                        let var6 := mulmod(var4, var5, R)
-                        let var7 := addmod(var2, var6, R)
-                        input_0 := var7
-                        input_0 := addmod(input_0, beta, R)
-                    }
-                    let lhs
-                    let rhs
-                    rhs := table
-                    {
-                        let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1184), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1164), sub(R, calldataload(0x1144)), R), R)
-                    }
-                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x11a4), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x11a4), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let theta := mload(THETA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let table
-                    {
-                        let f_1 := calldataload(0x0ba4)
-                        table := f_1
-                        table := addmod(table, beta, R)
-                    }
-                    let input_0
-                    {
-                        let f_5 := calldataload(0x0c24)
+                        let f_5 := calldataload(0x0e24)
                         let var0 := 0x1
                         let var1 := mulmod(f_5, var0, R)
-                        let a_2 := calldataload(0x0a24)
+                        let a_0 := calldataload(0x0be4)
+                        let var2 := mulmod(var1, a_0, R)
+                        let var3 := sub(R, var1)
+                        let var4 := addmod(var0, var3, R)
+                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593effffd01
+                        let var6 := mulmod(var4, var5, R)
+                        let var7 := addmod(var2, var6, R)
+                        let a_8 := calldataload(0x0ce4)
+                        let var8 := mulmod(var1, a_8, R)
+                        let var9 := 0x0
+                        let var10 := mulmod(var4, var9, R)
+                        let var11 := addmod(var8, var10, R)
+                        input_0 := var7
+                        input_0 := addmod(mulmod(input_0, theta, R), var11, R)
+                        input_0 := addmod(input_0, beta, R)
+                    }
+                    let lhs
+                    let rhs
+                    rhs := table
+                    {
+                        let tmp := input_0
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x13e4), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x13c4), sub(R, calldataload(0x13a4)), R), R)
+                    }
+                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let l_0 := mload(L_0_MPTR)
+                    let eval := mulmod(l_0, calldataload(0x1404), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let l_last := mload(L_LAST_MPTR)
+                    let eval := mulmod(l_last, calldataload(0x1404), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let theta := mload(THETA_MPTR)
+                    let beta := mload(BETA_MPTR)
+                    let table
+                    {
+                        let f_1 := calldataload(0x0da4)
+                        let f_2 := calldataload(0x0dc4)
+                        table := f_1
+                        table := addmod(mulmod(table, theta, R), f_2, R)
+                        table := addmod(table, beta, R)
+                    }
+                    let input_0
+                    {
+                        let f_6 := calldataload(0x0e44)
+                        let var0 := 0x1
+                        let var1 := mulmod(f_6, var0, R)
+                        let a_1 := calldataload(0x0c04)
+                        let var2 := mulmod(var1, a_1, R)
+                        let var3 := sub(R, var1)
+                        let var4 := addmod(var0, var3, R)
+                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593effffd01
+                        let var6 := mulmod(var4, var5, R)
+                        let var7 := addmod(var2, var6, R)
+                        let a_9 := calldataload(0x0d04)
+                        let var8 := mulmod(var1, a_9, R)
+                        let var9 := 0x0
+                        let var10 := mulmod(var4, var9, R)
+                        let var11 := addmod(var8, var10, R)
+                        input_0 := var7
+                        input_0 := addmod(mulmod(input_0, theta, R), var11, R)
+                        input_0 := addmod(input_0, beta, R)
+                    }
+                    let lhs
+                    let rhs
+                    rhs := table
+                    {
+                        let tmp := input_0
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1444), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1424), sub(R, calldataload(0x1404)), R), R)
+                    }
+                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let l_0 := mload(L_0_MPTR)
+                    let eval := mulmod(l_0, calldataload(0x1464), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let l_last := mload(L_LAST_MPTR)
+                    let eval := mulmod(l_last, calldataload(0x1464), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let theta := mload(THETA_MPTR)
+                    let beta := mload(BETA_MPTR)
+                    let table
+                    {
+                        let f_1 := calldataload(0x0da4)
+                        let f_2 := calldataload(0x0dc4)
+                        table := f_1
+                        table := addmod(mulmod(table, theta, R), f_2, R)
+                        table := addmod(table, beta, R)
+                    }
+                    let input_0
+                    {
+                        let f_7 := calldataload(0x0e64)
+                        let var0 := 0x1
+                        let var1 := mulmod(f_7, var0, R)
+                        let a_2 := calldataload(0x0c24)
                         let var2 := mulmod(var1, a_2, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
-                        let var5 := 0x0
+                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593effffd01
                         let var6 := mulmod(var4, var5, R)
                         let var7 := addmod(var2, var6, R)
+                        let a_10 := calldataload(0x0d24)
+                        let var8 := mulmod(var1, a_10, R)
+                        let var9 := 0x0
+                        let var10 := mulmod(var4, var9, R)
+                        let var11 := addmod(var8, var10, R)
                         input_0 := var7
+                        input_0 := addmod(mulmod(input_0, theta, R), var11, R)
                         input_0 := addmod(input_0, beta, R)
                     }
                     let lhs
@@ -1225,20 +1285,20 @@ contract MicroBatch4Verifier {
                     rhs := table
                     {
                         let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x11e4), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x11c4), sub(R, calldataload(0x11a4)), R), R)
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x14a4), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1484), sub(R, calldataload(0x1464)), R), R)
                     }
                     let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x1204), R)
+                    let eval := mulmod(l_0, calldataload(0x14c4), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x1204), R)
+                    let eval := mulmod(l_last, calldataload(0x14c4), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
@@ -1246,23 +1306,31 @@ contract MicroBatch4Verifier {
                     let beta := mload(BETA_MPTR)
                     let table
                     {
-                        let f_1 := calldataload(0x0ba4)
+                        let f_1 := calldataload(0x0da4)
+                        let f_2 := calldataload(0x0dc4)
                         table := f_1
+                        table := addmod(mulmod(table, theta, R), f_2, R)
                         table := addmod(table, beta, R)
                     }
                     let input_0
                     {
-                        let f_6 := calldataload(0x0c44)
+                        let f_8 := calldataload(0x0e84)
                         let var0 := 0x1
-                        let var1 := mulmod(f_6, var0, R)
-                        let a_3 := calldataload(0x0a44)
+                        let var1 := mulmod(f_8, var0, R)
+                        let a_3 := calldataload(0x0c44)
                         let var2 := mulmod(var1, a_3, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
-                        let var5 := 0x0
+                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593effffd01
                         let var6 := mulmod(var4, var5, R)
                         let var7 := addmod(var2, var6, R)
+                        let a_11 := calldataload(0x0d44)
+                        let var8 := mulmod(var1, a_11, R)
+                        let var9 := 0x0
+                        let var10 := mulmod(var4, var9, R)
+                        let var11 := addmod(var8, var10, R)
                         input_0 := var7
+                        input_0 := addmod(mulmod(input_0, theta, R), var11, R)
                         input_0 := addmod(input_0, beta, R)
                     }
                     let lhs
@@ -1270,20 +1338,20 @@ contract MicroBatch4Verifier {
                     rhs := table
                     {
                         let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1244), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1224), sub(R, calldataload(0x1204)), R), R)
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1504), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x14e4), sub(R, calldataload(0x14c4)), R), R)
                     }
                     let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x1264), R)
+                    let eval := mulmod(l_0, calldataload(0x1524), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x1264), R)
+                    let eval := mulmod(l_last, calldataload(0x1524), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
@@ -1291,16 +1359,16 @@ contract MicroBatch4Verifier {
                     let beta := mload(BETA_MPTR)
                     let table
                     {
-                        let f_2 := calldataload(0x0bc4)
-                        table := f_2
+                        let f_3 := calldataload(0x0de4)
+                        table := f_3
                         table := addmod(table, beta, R)
                     }
                     let input_0
                     {
-                        let f_7 := calldataload(0x0c64)
+                        let f_9 := calldataload(0x0ea4)
                         let var0 := 0x1
-                        let var1 := mulmod(f_7, var0, R)
-                        let a_0 := calldataload(0x09e4)
+                        let var1 := mulmod(f_9, var0, R)
+                        let a_0 := calldataload(0x0be4)
                         let var2 := mulmod(var1, a_0, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
@@ -1315,20 +1383,20 @@ contract MicroBatch4Verifier {
                     rhs := table
                     {
                         let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x12a4), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1284), sub(R, calldataload(0x1264)), R), R)
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1564), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1544), sub(R, calldataload(0x1524)), R), R)
                     }
                     let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x12c4), R)
+                    let eval := mulmod(l_0, calldataload(0x1584), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x12c4), R)
+                    let eval := mulmod(l_last, calldataload(0x1584), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
@@ -1336,16 +1404,16 @@ contract MicroBatch4Verifier {
                     let beta := mload(BETA_MPTR)
                     let table
                     {
-                        let f_2 := calldataload(0x0bc4)
-                        table := f_2
+                        let f_3 := calldataload(0x0de4)
+                        table := f_3
                         table := addmod(table, beta, R)
                     }
                     let input_0
                     {
-                        let f_8 := calldataload(0x0c84)
+                        let f_10 := calldataload(0x0ec4)
                         let var0 := 0x1
-                        let var1 := mulmod(f_8, var0, R)
-                        let a_1 := calldataload(0x0a04)
+                        let var1 := mulmod(f_10, var0, R)
+                        let a_1 := calldataload(0x0c04)
                         let var2 := mulmod(var1, a_1, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
@@ -1360,20 +1428,20 @@ contract MicroBatch4Verifier {
                     rhs := table
                     {
                         let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1304), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x12e4), sub(R, calldataload(0x12c4)), R), R)
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x15c4), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x15a4), sub(R, calldataload(0x1584)), R), R)
                     }
                     let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x1324), R)
+                    let eval := mulmod(l_0, calldataload(0x15e4), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x1324), R)
+                    let eval := mulmod(l_last, calldataload(0x15e4), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
@@ -1381,16 +1449,16 @@ contract MicroBatch4Verifier {
                     let beta := mload(BETA_MPTR)
                     let table
                     {
-                        let f_2 := calldataload(0x0bc4)
-                        table := f_2
+                        let f_3 := calldataload(0x0de4)
+                        table := f_3
                         table := addmod(table, beta, R)
                     }
                     let input_0
                     {
-                        let f_9 := calldataload(0x0ca4)
+                        let f_11 := calldataload(0x0ee4)
                         let var0 := 0x1
-                        let var1 := mulmod(f_9, var0, R)
-                        let a_2 := calldataload(0x0a24)
+                        let var1 := mulmod(f_11, var0, R)
+                        let a_2 := calldataload(0x0c24)
                         let var2 := mulmod(var1, a_2, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
@@ -1405,20 +1473,20 @@ contract MicroBatch4Verifier {
                     rhs := table
                     {
                         let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1364), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1344), sub(R, calldataload(0x1324)), R), R)
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1624), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1604), sub(R, calldataload(0x15e4)), R), R)
                     }
                     let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x1384), R)
+                    let eval := mulmod(l_0, calldataload(0x1644), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x1384), R)
+                    let eval := mulmod(l_last, calldataload(0x1644), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
@@ -1426,16 +1494,16 @@ contract MicroBatch4Verifier {
                     let beta := mload(BETA_MPTR)
                     let table
                     {
-                        let f_2 := calldataload(0x0bc4)
-                        table := f_2
+                        let f_3 := calldataload(0x0de4)
+                        table := f_3
                         table := addmod(table, beta, R)
                     }
                     let input_0
                     {
-                        let f_10 := calldataload(0x0cc4)
+                        let f_12 := calldataload(0x0f04)
                         let var0 := 0x1
-                        let var1 := mulmod(f_10, var0, R)
-                        let a_3 := calldataload(0x0a44)
+                        let var1 := mulmod(f_12, var0, R)
+                        let a_3 := calldataload(0x0c44)
                         let var2 := mulmod(var1, a_3, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
@@ -1450,8 +1518,188 @@ contract MicroBatch4Verifier {
                     rhs := table
                     {
                         let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x13c4), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x13a4), sub(R, calldataload(0x1384)), R), R)
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1684), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1664), sub(R, calldataload(0x1644)), R), R)
+                    }
+                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let l_0 := mload(L_0_MPTR)
+                    let eval := mulmod(l_0, calldataload(0x16a4), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let l_last := mload(L_LAST_MPTR)
+                    let eval := mulmod(l_last, calldataload(0x16a4), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let theta := mload(THETA_MPTR)
+                    let beta := mload(BETA_MPTR)
+                    let table
+                    {
+                        let f_4 := calldataload(0x0e04)
+                        table := f_4
+                        table := addmod(table, beta, R)
+                    }
+                    let input_0
+                    {
+                        let f_13 := calldataload(0x0f24)
+                        let var0 := 0x1
+                        let var1 := mulmod(f_13, var0, R)
+                        let a_0 := calldataload(0x0be4)
+                        let var2 := mulmod(var1, a_0, R)
+                        let var3 := sub(R, var1)
+                        let var4 := addmod(var0, var3, R)
+                        let var5 := 0x0
+                        let var6 := mulmod(var4, var5, R)
+                        let var7 := addmod(var2, var6, R)
+                        input_0 := var7
+                        input_0 := addmod(input_0, beta, R)
+                    }
+                    let lhs
+                    let rhs
+                    rhs := table
+                    {
+                        let tmp := input_0
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x16e4), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x16c4), sub(R, calldataload(0x16a4)), R), R)
+                    }
+                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let l_0 := mload(L_0_MPTR)
+                    let eval := mulmod(l_0, calldataload(0x1704), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let l_last := mload(L_LAST_MPTR)
+                    let eval := mulmod(l_last, calldataload(0x1704), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let theta := mload(THETA_MPTR)
+                    let beta := mload(BETA_MPTR)
+                    let table
+                    {
+                        let f_4 := calldataload(0x0e04)
+                        table := f_4
+                        table := addmod(table, beta, R)
+                    }
+                    let input_0
+                    {
+                        let f_14 := calldataload(0x0f44)
+                        let var0 := 0x1
+                        let var1 := mulmod(f_14, var0, R)
+                        let a_1 := calldataload(0x0c04)
+                        let var2 := mulmod(var1, a_1, R)
+                        let var3 := sub(R, var1)
+                        let var4 := addmod(var0, var3, R)
+                        let var5 := 0x0
+                        let var6 := mulmod(var4, var5, R)
+                        let var7 := addmod(var2, var6, R)
+                        input_0 := var7
+                        input_0 := addmod(input_0, beta, R)
+                    }
+                    let lhs
+                    let rhs
+                    rhs := table
+                    {
+                        let tmp := input_0
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1744), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1724), sub(R, calldataload(0x1704)), R), R)
+                    }
+                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let l_0 := mload(L_0_MPTR)
+                    let eval := mulmod(l_0, calldataload(0x1764), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let l_last := mload(L_LAST_MPTR)
+                    let eval := mulmod(l_last, calldataload(0x1764), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let theta := mload(THETA_MPTR)
+                    let beta := mload(BETA_MPTR)
+                    let table
+                    {
+                        let f_4 := calldataload(0x0e04)
+                        table := f_4
+                        table := addmod(table, beta, R)
+                    }
+                    let input_0
+                    {
+                        let f_15 := calldataload(0x0f64)
+                        let var0 := 0x1
+                        let var1 := mulmod(f_15, var0, R)
+                        let a_2 := calldataload(0x0c24)
+                        let var2 := mulmod(var1, a_2, R)
+                        let var3 := sub(R, var1)
+                        let var4 := addmod(var0, var3, R)
+                        let var5 := 0x0
+                        let var6 := mulmod(var4, var5, R)
+                        let var7 := addmod(var2, var6, R)
+                        input_0 := var7
+                        input_0 := addmod(input_0, beta, R)
+                    }
+                    let lhs
+                    let rhs
+                    rhs := table
+                    {
+                        let tmp := input_0
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x17a4), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1784), sub(R, calldataload(0x1764)), R), R)
+                    }
+                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let l_0 := mload(L_0_MPTR)
+                    let eval := mulmod(l_0, calldataload(0x17c4), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let l_last := mload(L_LAST_MPTR)
+                    let eval := mulmod(l_last, calldataload(0x17c4), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let theta := mload(THETA_MPTR)
+                    let beta := mload(BETA_MPTR)
+                    let table
+                    {
+                        let f_4 := calldataload(0x0e04)
+                        table := f_4
+                        table := addmod(table, beta, R)
+                    }
+                    let input_0
+                    {
+                        let f_16 := calldataload(0x0f84)
+                        let var0 := 0x1
+                        let var1 := mulmod(f_16, var0, R)
+                        let a_3 := calldataload(0x0c44)
+                        let var2 := mulmod(var1, a_3, R)
+                        let var3 := sub(R, var1)
+                        let var4 := addmod(var0, var3, R)
+                        let var5 := 0x0
+                        let var6 := mulmod(var4, var5, R)
+                        let var7 := addmod(var2, var6, R)
+                        input_0 := var7
+                        input_0 := addmod(input_0, beta, R)
+                    }
+                    let lhs
+                    let rhs
+                    rhs := table
+                    {
+                        let tmp := input_0
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1804), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x17e4), sub(R, calldataload(0x17c4)), R), R)
                     }
                     let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
@@ -1602,13 +1850,13 @@ contract MicroBatch4Verifier {
                     let coeff := mload(0x20)
                     let zeta := mload(ZETA_MPTR)
                     let r_eval := 0
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0da4), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1064), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
                     r_eval := addmod(r_eval, mulmod(coeff, mload(QUOTIENT_EVAL_MPTR), R), R)
                     for
                         {
-                            let mptr := 0x0f64
-                            let mptr_end := 0x0da4
+                            let mptr := 0x1224
+                            let mptr_end := 0x1064
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x20) }
@@ -1617,8 +1865,8 @@ contract MicroBatch4Verifier {
                     }
                     for
                         {
-                            let mptr := 0x0d84
-                            let mptr_end := 0x0b64
+                            let mptr := 0x1044
+                            let mptr_end := 0x0d64
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x20) }
@@ -1626,25 +1874,33 @@ contract MicroBatch4Verifier {
                         r_eval := addmod(mulmod(r_eval, zeta, R), mulmod(coeff, calldataload(mptr), R), R)
                     }
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x13c4), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1804), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1364), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x17a4), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1304), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1744), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x12a4), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x16e4), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1244), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1684), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x11e4), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1624), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1184), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x15c4), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1124), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1564), R), R)
+                    r_eval := mulmod(r_eval, zeta, R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1504), R), R)
+                    r_eval := mulmod(r_eval, zeta, R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x14a4), R), R)
+                    r_eval := mulmod(r_eval, zeta, R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1444), R), R)
+                    r_eval := mulmod(r_eval, zeta, R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x13e4), R), R)
                     for
                         {
-                            let mptr := 0x0b44
-                            let mptr_end := 0x0ae4
+                            let mptr := 0x0d44
+                            let mptr_end := 0x0ce4
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x20) }
@@ -1653,8 +1909,8 @@ contract MicroBatch4Verifier {
                     }
                     for
                         {
-                            let mptr := 0x0ac4
-                            let mptr_end := 0x09c4
+                            let mptr := 0x0cc4
+                            let mptr_end := 0x0bc4
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x20) }
@@ -1666,57 +1922,69 @@ contract MicroBatch4Verifier {
                 {
                     let zeta := mload(ZETA_MPTR)
                     let r_eval := 0
-                    r_eval := addmod(r_eval, mulmod(mload(0x40), calldataload(0x0b64), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x60), calldataload(0x0ae4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x40), calldataload(0x0d64), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x60), calldataload(0x0ce4), R), R)
                     r_eval := mulmod(r_eval, mload(0x0440), R)
                     mstore(0x04c0, r_eval)
                 }
                 {
                     let zeta := mload(ZETA_MPTR)
                     let r_eval := 0
-                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x1084), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x1044), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x1064), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x1344), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x1304), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x1324), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x1024), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x0fe4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x1004), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x12e4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x12a4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x12c4), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x0fc4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x0f84), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x0fa4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x1284), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x1244), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x1264), R), R)
                     r_eval := mulmod(r_eval, mload(0x0460), R)
                     mstore(0x04e0, r_eval)
                 }
                 {
                     let zeta := mload(ZETA_MPTR)
                     let r_eval := 0
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1384), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x13a4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x17c4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x17e4), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1324), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1344), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1764), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1784), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x12c4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x12e4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1704), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1724), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1264), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1284), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x16a4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x16c4), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1204), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1224), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1644), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1664), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x11a4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x11c4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x15e4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1604), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1144), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1164), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1584), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x15a4), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x10e4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1104), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1524), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1544), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x10a4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x10c4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x14c4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x14e4), R), R)
+                    r_eval := mulmod(r_eval, zeta, R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1464), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1484), R), R)
+                    r_eval := mulmod(r_eval, zeta, R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1404), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1424), R), R)
+                    r_eval := mulmod(r_eval, zeta, R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x13a4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x13c4), R), R)
+                    r_eval := mulmod(r_eval, zeta, R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1364), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1384), R), R)
                     r_eval := mulmod(r_eval, mload(0x0480), R)
                     mstore(0x0500, r_eval)
                 }
@@ -1776,14 +2044,14 @@ contract MicroBatch4Verifier {
                 }
                 {
                     let nu := mload(NU_MPTR)
-                    mstore(0x00, calldataload(0x0864))
-                    mstore(0x20, calldataload(0x0884))
+                    mstore(0x00, calldataload(0x0a64))
+                    mstore(0x20, calldataload(0x0a84))
                     success := ec_mul_acc(success, mload(ZETA_MPTR))
                     success := ec_add_acc(success, mload(QUOTIENT_X_MPTR), mload(QUOTIENT_Y_MPTR))
                     for
                         {
-                            let mptr := 0x1440
-                            let mptr_end := 0x0c80
+                            let mptr := 0x1800
+                            let mptr_end := 0x0ec0
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x40) }
@@ -1793,7 +2061,7 @@ contract MicroBatch4Verifier {
                     }
                     for
                         {
-                            let mptr := 0x0524
+                            let mptr := 0x0624
                             let mptr_end := 0x0264
                         }
                         lt(mptr_end, mptr)
@@ -1818,21 +2086,21 @@ contract MicroBatch4Verifier {
                     success := ec_mul_tmp(success, mulmod(nu, mload(0x0440), R))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
                     nu := mulmod(nu, mload(NU_MPTR), R)
-                    mstore(0x80, calldataload(0x05e4))
-                    mstore(0xa0, calldataload(0x0604))
+                    mstore(0x80, calldataload(0x06e4))
+                    mstore(0xa0, calldataload(0x0704))
                     success := ec_mul_tmp(success, mload(ZETA_MPTR))
-                    success := ec_add_tmp(success, calldataload(0x05a4), calldataload(0x05c4))
+                    success := ec_add_tmp(success, calldataload(0x06a4), calldataload(0x06c4))
                     success := ec_mul_tmp(success, mload(ZETA_MPTR))
-                    success := ec_add_tmp(success, calldataload(0x0564), calldataload(0x0584))
+                    success := ec_add_tmp(success, calldataload(0x0664), calldataload(0x0684))
                     success := ec_mul_tmp(success, mulmod(nu, mload(0x0460), R))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
                     nu := mulmod(nu, mload(NU_MPTR), R)
-                    mstore(0x80, calldataload(0x0824))
-                    mstore(0xa0, calldataload(0x0844))
+                    mstore(0x80, calldataload(0x0a24))
+                    mstore(0xa0, calldataload(0x0a44))
                     for
                         {
-                            let mptr := 0x07e4
-                            let mptr_end := 0x05e4
+                            let mptr := 0x09e4
+                            let mptr_end := 0x06e4
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x40) }
@@ -1846,18 +2114,18 @@ contract MicroBatch4Verifier {
                     mstore(0xa0, mload(G1_Y_MPTR))
                     success := ec_mul_tmp(success, sub(R, mload(R_EVAL_MPTR)))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
-                    mstore(0x80, calldataload(0x13e4))
-                    mstore(0xa0, calldataload(0x1404))
+                    mstore(0x80, calldataload(0x1824))
+                    mstore(0xa0, calldataload(0x1844))
                     success := ec_mul_tmp(success, sub(R, mload(0x0400)))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
-                    mstore(0x80, calldataload(0x1424))
-                    mstore(0xa0, calldataload(0x1444))
+                    mstore(0x80, calldataload(0x1864))
+                    mstore(0xa0, calldataload(0x1884))
                     success := ec_mul_tmp(success, mload(MU_MPTR))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
                     mstore(PAIRING_LHS_X_MPTR, mload(0x00))
                     mstore(PAIRING_LHS_Y_MPTR, mload(0x20))
-                    mstore(PAIRING_RHS_X_MPTR, calldataload(0x1424))
-                    mstore(PAIRING_RHS_Y_MPTR, calldataload(0x1444))
+                    mstore(PAIRING_RHS_X_MPTR, calldataload(0x1864))
+                    mstore(PAIRING_RHS_Y_MPTR, calldataload(0x1884))
                 }
             }
 

@@ -8,61 +8,61 @@ contract MicroVerifier {
     uint256 internal constant    DELTA = 4131629893567559867359510883348571134090853742863529169391034518566172092834;
     uint256 internal constant        R = 21888242871839275222246405745257275088548364400416034343698204186575808495617; 
 
-    uint256 internal constant FIRST_QUOTIENT_X_CPTR = 0x08a4;
-    uint256 internal constant  LAST_QUOTIENT_X_CPTR = 0x09a4;
+    uint256 internal constant FIRST_QUOTIENT_X_CPTR = 0x0aa4;
+    uint256 internal constant  LAST_QUOTIENT_X_CPTR = 0x0ba4;
 
-    uint256 internal constant                VK_MPTR = 0x0a20;
-    uint256 internal constant         VK_DIGEST_MPTR = 0x0a20;
-    uint256 internal constant     NUM_INSTANCES_MPTR = 0x0a40;
-    uint256 internal constant                 K_MPTR = 0x0a60;
-    uint256 internal constant             N_INV_MPTR = 0x0a80;
-    uint256 internal constant             OMEGA_MPTR = 0x0aa0;
-    uint256 internal constant         OMEGA_INV_MPTR = 0x0ac0;
-    uint256 internal constant    OMEGA_INV_TO_L_MPTR = 0x0ae0;
-    uint256 internal constant   HAS_ACCUMULATOR_MPTR = 0x0b00;
-    uint256 internal constant        ACC_OFFSET_MPTR = 0x0b20;
-    uint256 internal constant     NUM_ACC_LIMBS_MPTR = 0x0b40;
-    uint256 internal constant NUM_ACC_LIMB_BITS_MPTR = 0x0b60;
-    uint256 internal constant              G1_X_MPTR = 0x0b80;
-    uint256 internal constant              G1_Y_MPTR = 0x0ba0;
-    uint256 internal constant            G2_X_1_MPTR = 0x0bc0;
-    uint256 internal constant            G2_X_2_MPTR = 0x0be0;
-    uint256 internal constant            G2_Y_1_MPTR = 0x0c00;
-    uint256 internal constant            G2_Y_2_MPTR = 0x0c20;
-    uint256 internal constant      NEG_S_G2_X_1_MPTR = 0x0c40;
-    uint256 internal constant      NEG_S_G2_X_2_MPTR = 0x0c60;
-    uint256 internal constant      NEG_S_G2_Y_1_MPTR = 0x0c80;
-    uint256 internal constant      NEG_S_G2_Y_2_MPTR = 0x0ca0;
+    uint256 internal constant                VK_MPTR = 0x0c60;
+    uint256 internal constant         VK_DIGEST_MPTR = 0x0c60;
+    uint256 internal constant     NUM_INSTANCES_MPTR = 0x0c80;
+    uint256 internal constant                 K_MPTR = 0x0ca0;
+    uint256 internal constant             N_INV_MPTR = 0x0cc0;
+    uint256 internal constant             OMEGA_MPTR = 0x0ce0;
+    uint256 internal constant         OMEGA_INV_MPTR = 0x0d00;
+    uint256 internal constant    OMEGA_INV_TO_L_MPTR = 0x0d20;
+    uint256 internal constant   HAS_ACCUMULATOR_MPTR = 0x0d40;
+    uint256 internal constant        ACC_OFFSET_MPTR = 0x0d60;
+    uint256 internal constant     NUM_ACC_LIMBS_MPTR = 0x0d80;
+    uint256 internal constant NUM_ACC_LIMB_BITS_MPTR = 0x0da0;
+    uint256 internal constant              G1_X_MPTR = 0x0dc0;
+    uint256 internal constant              G1_Y_MPTR = 0x0de0;
+    uint256 internal constant            G2_X_1_MPTR = 0x0e00;
+    uint256 internal constant            G2_X_2_MPTR = 0x0e20;
+    uint256 internal constant            G2_Y_1_MPTR = 0x0e40;
+    uint256 internal constant            G2_Y_2_MPTR = 0x0e60;
+    uint256 internal constant      NEG_S_G2_X_1_MPTR = 0x0e80;
+    uint256 internal constant      NEG_S_G2_X_2_MPTR = 0x0ea0;
+    uint256 internal constant      NEG_S_G2_Y_1_MPTR = 0x0ec0;
+    uint256 internal constant      NEG_S_G2_Y_2_MPTR = 0x0ee0;
 
-    uint256 internal constant CHALLENGE_MPTR = 0x1480;
+    uint256 internal constant CHALLENGE_MPTR = 0x1840;
 
-    uint256 internal constant THETA_MPTR = 0x1480;
-    uint256 internal constant  BETA_MPTR = 0x14a0;
-    uint256 internal constant GAMMA_MPTR = 0x14c0;
-    uint256 internal constant     Y_MPTR = 0x14e0;
-    uint256 internal constant     X_MPTR = 0x1500;
-    uint256 internal constant  ZETA_MPTR = 0x1520;
-    uint256 internal constant    NU_MPTR = 0x1540;
-    uint256 internal constant    MU_MPTR = 0x1560;
+    uint256 internal constant THETA_MPTR = 0x1840;
+    uint256 internal constant  BETA_MPTR = 0x1860;
+    uint256 internal constant GAMMA_MPTR = 0x1880;
+    uint256 internal constant     Y_MPTR = 0x18a0;
+    uint256 internal constant     X_MPTR = 0x18c0;
+    uint256 internal constant  ZETA_MPTR = 0x18e0;
+    uint256 internal constant    NU_MPTR = 0x1900;
+    uint256 internal constant    MU_MPTR = 0x1920;
 
-    uint256 internal constant       ACC_LHS_X_MPTR = 0x1580;
-    uint256 internal constant       ACC_LHS_Y_MPTR = 0x15a0;
-    uint256 internal constant       ACC_RHS_X_MPTR = 0x15c0;
-    uint256 internal constant       ACC_RHS_Y_MPTR = 0x15e0;
-    uint256 internal constant             X_N_MPTR = 0x1600;
-    uint256 internal constant X_N_MINUS_1_INV_MPTR = 0x1620;
-    uint256 internal constant          L_LAST_MPTR = 0x1640;
-    uint256 internal constant         L_BLIND_MPTR = 0x1660;
-    uint256 internal constant             L_0_MPTR = 0x1680;
-    uint256 internal constant   INSTANCE_EVAL_MPTR = 0x16a0;
-    uint256 internal constant   QUOTIENT_EVAL_MPTR = 0x16c0;
-    uint256 internal constant      QUOTIENT_X_MPTR = 0x16e0;
-    uint256 internal constant      QUOTIENT_Y_MPTR = 0x1700;
-    uint256 internal constant          R_EVAL_MPTR = 0x1720;
-    uint256 internal constant   PAIRING_LHS_X_MPTR = 0x1740;
-    uint256 internal constant   PAIRING_LHS_Y_MPTR = 0x1760;
-    uint256 internal constant   PAIRING_RHS_X_MPTR = 0x1780;
-    uint256 internal constant   PAIRING_RHS_Y_MPTR = 0x17a0;
+    uint256 internal constant       ACC_LHS_X_MPTR = 0x1940;
+    uint256 internal constant       ACC_LHS_Y_MPTR = 0x1960;
+    uint256 internal constant       ACC_RHS_X_MPTR = 0x1980;
+    uint256 internal constant       ACC_RHS_Y_MPTR = 0x19a0;
+    uint256 internal constant             X_N_MPTR = 0x19c0;
+    uint256 internal constant X_N_MINUS_1_INV_MPTR = 0x19e0;
+    uint256 internal constant          L_LAST_MPTR = 0x1a00;
+    uint256 internal constant         L_BLIND_MPTR = 0x1a20;
+    uint256 internal constant             L_0_MPTR = 0x1a40;
+    uint256 internal constant   INSTANCE_EVAL_MPTR = 0x1a60;
+    uint256 internal constant   QUOTIENT_EVAL_MPTR = 0x1a80;
+    uint256 internal constant      QUOTIENT_X_MPTR = 0x1aa0;
+    uint256 internal constant      QUOTIENT_Y_MPTR = 0x1ac0;
+    uint256 internal constant          R_EVAL_MPTR = 0x1ae0;
+    uint256 internal constant   PAIRING_LHS_X_MPTR = 0x1b00;
+    uint256 internal constant   PAIRING_LHS_Y_MPTR = 0x1b20;
+    uint256 internal constant   PAIRING_RHS_X_MPTR = 0x1b40;
+    uint256 internal constant   PAIRING_RHS_Y_MPTR = 0x1b60;
 
     function verifyProof(
         bytes calldata proof,
@@ -214,11 +214,11 @@ contract MicroVerifier {
 
             {
                 // Load vk_digest and num_instances of vk into memory
-                mstore(0x0a20, 0x2fa49e0df31e74a21be101aa594562b5f5e5ec1396d62a6ff7eb9bf0e30ac8ef) // vk_digest
-                mstore(0x0a40, 0x0000000000000000000000000000000000000000000000000000000000000005) // num_instances
+                mstore(0x0c60, 0x1fb4ebc2a78ded1d22c82f4d88e88be8db791beceedad05da40a0a1b09bf023f) // vk_digest
+                mstore(0x0c80, 0x0000000000000000000000000000000000000000000000000000000000000003) // num_instances
 
                 // Check valid length of proof
-                success := and(success, eq(0x1400, proof.length))
+                success := and(success, eq(0x1840, proof.length))
 
                 // Check valid length of instances
                 let num_instances := mload(NUM_INSTANCES_MPTR)
@@ -258,7 +258,7 @@ contract MicroVerifier {
 
                 // Phase 2
                 for
-                    { let proof_cptr_end := add(proof_cptr, 0x0200) }
+                    { let proof_cptr_end := add(proof_cptr, 0x0300) }
                     lt(proof_cptr, proof_cptr_end)
                     {}
                 {
@@ -270,7 +270,7 @@ contract MicroVerifier {
 
                 // Phase 3
                 for
-                    { let proof_cptr_end := add(proof_cptr, 0x0340) }
+                    { let proof_cptr_end := add(proof_cptr, 0x0440) }
                     lt(proof_cptr, proof_cptr_end)
                     {}
                 {
@@ -292,7 +292,7 @@ contract MicroVerifier {
 
                 // Read evaluations
                 for
-                    { let proof_cptr_end := add(proof_cptr, 0x0a00) }
+                    { let proof_cptr_end := add(proof_cptr, 0x0c40) }
                     lt(proof_cptr, proof_cptr_end)
                     {}
                 {
@@ -314,89 +314,101 @@ contract MicroVerifier {
                 success, proof_cptr, hash_mptr := read_ec_point(success, proof_cptr, hash_mptr, q) // W'
 
                 // Load full vk into memory
-                mstore(0x0a20, 0x2fa49e0df31e74a21be101aa594562b5f5e5ec1396d62a6ff7eb9bf0e30ac8ef) // vk_digest
-                mstore(0x0a40, 0x0000000000000000000000000000000000000000000000000000000000000005) // num_instances
-                mstore(0x0a60, 0x000000000000000000000000000000000000000000000000000000000000000a) // k
-                mstore(0x0a80, 0x3058355f447953c1ade231a513e0f80710e9db4e679b02351f90fd168b040001) // n_inv
-                mstore(0x0aa0, 0x2ad9021ed07c42ab19f77c5cf2cbd2deb135ea330f1b1573bd08d99309c4bb7d) // omega
-                mstore(0x0ac0, 0x0ae3c95fc03c0a5f2de8a8f46c03ccdfdfed2bb98c9e4ae0b10b15eda4e3b1e3) // omega_inv
-                mstore(0x0ae0, 0x15f79db9c39181bc3e31c83f9291da76eedf1b23c410add7e9098464aaa4fb26) // omega_inv_to_l
-                mstore(0x0b00, 0x0000000000000000000000000000000000000000000000000000000000000000) // has_accumulator
-                mstore(0x0b20, 0x0000000000000000000000000000000000000000000000000000000000000000) // acc_offset
-                mstore(0x0b40, 0x0000000000000000000000000000000000000000000000000000000000000000) // num_acc_limbs
-                mstore(0x0b60, 0x0000000000000000000000000000000000000000000000000000000000000000) // num_acc_limb_bits
-                mstore(0x0b80, 0x0000000000000000000000000000000000000000000000000000000000000001) // g1_x
-                mstore(0x0ba0, 0x0000000000000000000000000000000000000000000000000000000000000002) // g1_y
-                mstore(0x0bc0, 0x198e9393920d483a7260bfb731fb5d25f1aa493335a9e71297e485b7aef312c2) // g2_x_1
-                mstore(0x0be0, 0x1800deef121f1e76426a00665e5c4479674322d4f75edadd46debd5cd992f6ed) // g2_x_2
-                mstore(0x0c00, 0x090689d0585ff075ec9e99ad690c3395bc4b313370b38ef355acdadcd122975b) // g2_y_1
-                mstore(0x0c20, 0x12c85ea5db8c6deb4aab71808dcb408fe3d1e7690c43d37b4ce6cc0166fa7daa) // g2_y_2
-                mstore(0x0c40, 0x305dc36710d440d36a747529eea8167539270ef3d259bdd5e7fc52f805198d4e) // neg_s_g2_x_1
-                mstore(0x0c60, 0x176d4b3fd667d77dde8d3bd8b39b9dde8e85b63f5314165ff18e5bd77d7b5a3e) // neg_s_g2_x_2
-                mstore(0x0c80, 0x010609a752557711a718d53cd416aec8a5bc14e88182926473d65765fcd5ba24) // neg_s_g2_y_1
-                mstore(0x0ca0, 0x03930c149ad0925b636cd2df2e174a823b3dad6f013a63e1b473680695fc4deb) // neg_s_g2_y_2
-                mstore(0x0cc0, 0x08234371d7972ed41d79307378554bfcd5e2e22ebfbad0c57b60127f80dcfe74) // fixed_comms[0].x
-                mstore(0x0ce0, 0x277e79d8d65865b8585345cbc1f699fc70025248be937332e9af515fc0b0bb89) // fixed_comms[0].y
-                mstore(0x0d00, 0x0ee16482c1437949d40056b8761534072699fb7a9cdaef5d632624e7c2cdd8ef) // fixed_comms[1].x
-                mstore(0x0d20, 0x1cf5303b68b7a91ddcc2b484bbfcdb38a637d67889486b94972a02757ffb186f) // fixed_comms[1].y
-                mstore(0x0d40, 0x09c418581ae00e2fea18b1c1e049daae4819981bf3c1524b8072969bad774166) // fixed_comms[2].x
-                mstore(0x0d60, 0x229a05af4466dfdc098d5e21b49081f297c626dbe95fdfea666334d04ad96ec4) // fixed_comms[2].y
-                mstore(0x0d80, 0x0989746d6eb7aa447810a07124d07874ad71e3000031978e9e1567546e54a2a4) // fixed_comms[3].x
-                mstore(0x0da0, 0x198dba9da83c0cd786c8c5ac02f3429f0043bb2275b2f8dad41157845a69c6b8) // fixed_comms[3].y
-                mstore(0x0dc0, 0x0989746d6eb7aa447810a07124d07874ad71e3000031978e9e1567546e54a2a4) // fixed_comms[4].x
-                mstore(0x0de0, 0x198dba9da83c0cd786c8c5ac02f3429f0043bb2275b2f8dad41157845a69c6b8) // fixed_comms[4].y
-                mstore(0x0e00, 0x0989746d6eb7aa447810a07124d07874ad71e3000031978e9e1567546e54a2a4) // fixed_comms[5].x
-                mstore(0x0e20, 0x198dba9da83c0cd786c8c5ac02f3429f0043bb2275b2f8dad41157845a69c6b8) // fixed_comms[5].y
-                mstore(0x0e40, 0x0989746d6eb7aa447810a07124d07874ad71e3000031978e9e1567546e54a2a4) // fixed_comms[6].x
-                mstore(0x0e60, 0x198dba9da83c0cd786c8c5ac02f3429f0043bb2275b2f8dad41157845a69c6b8) // fixed_comms[6].y
-                mstore(0x0e80, 0x16e046ed3bbeee234c7ace4182ca6a7a6b1c9f4c9511ecf7bc3c8787aae55ab1) // fixed_comms[7].x
-                mstore(0x0ea0, 0x2b21296f3747f5ccb81a710801c815e44f396a4a15f69ba09e4ccc00ef4b1b69) // fixed_comms[7].y
-                mstore(0x0ec0, 0x16e046ed3bbeee234c7ace4182ca6a7a6b1c9f4c9511ecf7bc3c8787aae55ab1) // fixed_comms[8].x
-                mstore(0x0ee0, 0x2b21296f3747f5ccb81a710801c815e44f396a4a15f69ba09e4ccc00ef4b1b69) // fixed_comms[8].y
-                mstore(0x0f00, 0x16e046ed3bbeee234c7ace4182ca6a7a6b1c9f4c9511ecf7bc3c8787aae55ab1) // fixed_comms[9].x
-                mstore(0x0f20, 0x2b21296f3747f5ccb81a710801c815e44f396a4a15f69ba09e4ccc00ef4b1b69) // fixed_comms[9].y
-                mstore(0x0f40, 0x16e046ed3bbeee234c7ace4182ca6a7a6b1c9f4c9511ecf7bc3c8787aae55ab1) // fixed_comms[10].x
-                mstore(0x0f60, 0x2b21296f3747f5ccb81a710801c815e44f396a4a15f69ba09e4ccc00ef4b1b69) // fixed_comms[10].y
-                mstore(0x0f80, 0x15d23efbf786af34d64fdfe395b638a95e7afe24e9ad3b52363f8bc92954849e) // fixed_comms[11].x
-                mstore(0x0fa0, 0x2d15afa1e96e629b7df321ecb7be8a1acdc6c5cd3f14adf8bb8992593945ca1d) // fixed_comms[11].y
-                mstore(0x0fc0, 0x267c73c5c90597b441212f4dc1ede8bcd6e8ebd1c60f16115a754078eca86f95) // fixed_comms[12].x
-                mstore(0x0fe0, 0x04c91ca16d24c49d4a7341947a0f2341057700b39ac14a198166a2055af57768) // fixed_comms[12].y
-                mstore(0x1000, 0x107390b549dbbde0c30a731827fbd237e381c17fc083d50e079ed660fa58bb46) // fixed_comms[13].x
-                mstore(0x1020, 0x0c72c733243d897b17ffbd5c5c5bfd7b5db490706c8fc815dfa61fcb49b4f288) // fixed_comms[13].y
-                mstore(0x1040, 0x107390b549dbbde0c30a731827fbd237e381c17fc083d50e079ed660fa58bb46) // fixed_comms[14].x
-                mstore(0x1060, 0x0c72c733243d897b17ffbd5c5c5bfd7b5db490706c8fc815dfa61fcb49b4f288) // fixed_comms[14].y
-                mstore(0x1080, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[15].x
-                mstore(0x10a0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[15].y
-                mstore(0x10c0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[16].x
-                mstore(0x10e0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[16].y
-                mstore(0x1100, 0x280d65f2cc21177888648e324fc0d0b47fddd12ce6096218b6bc0f78e824781c) // permutation_comms[0].x
-                mstore(0x1120, 0x0420c11ef53b9c90934e7e8cc405236d76fefa92b71741e811a49ce1e6b9d334) // permutation_comms[0].y
-                mstore(0x1140, 0x199f0d305eb3af7386891e63ae749197831209910af09448f2c6f74bf0613b28) // permutation_comms[1].x
-                mstore(0x1160, 0x26549c03102644791c82b977a6fa174de46abb1bf630187d1e5a5f7d966fe7a4) // permutation_comms[1].y
-                mstore(0x1180, 0x198a8c342c79dc12ee52f2a70c016676ecf04dc9ece977eaa6967b321610a039) // permutation_comms[2].x
-                mstore(0x11a0, 0x03c66c6dd55e947c622f1e4264fc4cea9e6b7ae335c5a13e469ae0899627533b) // permutation_comms[2].y
-                mstore(0x11c0, 0x09878e6c44e78dc4a9ce4e7d8744615e0a5406d8df95e9de2c1563deaa9fef7d) // permutation_comms[3].x
-                mstore(0x11e0, 0x21ea7e65c2b8289394d915b7026fc194f4ec9d90d9c870e193189fbae113e2f9) // permutation_comms[3].y
-                mstore(0x1200, 0x07fd5a16f7c5f2845c690ef9bb137ad2980790bb60dfa999242cad8154de689c) // permutation_comms[4].x
-                mstore(0x1220, 0x1940d9a8b29c1fb863f204a7b8f35da66f029ffc72d6406999561e2125230dc2) // permutation_comms[4].y
-                mstore(0x1240, 0x0d448d2596e96894db3d31b4db964891245fd9c2feddc3f6a49497e26f7ea4a3) // permutation_comms[5].x
-                mstore(0x1260, 0x22f97316b443a055e2cb598b58cdc566cb36fbd5eb667d0c6b8dfd6f75bd4305) // permutation_comms[5].y
-                mstore(0x1280, 0x049d0481e169985fdf05b27e34ba9bf9bbef24f5278b2a894db237d390c3e792) // permutation_comms[6].x
-                mstore(0x12a0, 0x2616c14fbc48408ad1161d7b10342c602a1c38c4db020d71e122ee427655dfa8) // permutation_comms[6].y
-                mstore(0x12c0, 0x1bf29f105aef8171623bbc90f0f092bb5c2c9c321ef5e07ecf70b384820f8d71) // permutation_comms[7].x
-                mstore(0x12e0, 0x12cc2a213c2be243bb864a7af0a7b606991b2816af1321247e81fddfe19a4ba8) // permutation_comms[7].y
-                mstore(0x1300, 0x029a97ef2d2446ae6cd8464537e6a10dfd88741626aa04858b0e56b32c1c86c1) // permutation_comms[8].x
-                mstore(0x1320, 0x1145bd889f8cdca0bef02c21e835c1f3cbdff2277c699c3d75f28fd64ca371fc) // permutation_comms[8].y
-                mstore(0x1340, 0x2f58877d07cd570853b48b74e972038a1bedbb0ec52a980babd7524127abad59) // permutation_comms[9].x
-                mstore(0x1360, 0x2725ccd60cdb4b707b74f95de7866692fd7908a172f33e0a1220e4d595e63cb4) // permutation_comms[9].y
-                mstore(0x1380, 0x19a1ae09389cfa234ae18bfb79567ffb0caf3a0cf18b1ebbd9c3ecee14988980) // permutation_comms[10].x
-                mstore(0x13a0, 0x1982b505204f9ad06bcb105ba2a9852de6c7c663e9c2f020c6f1633dcacf7c27) // permutation_comms[10].y
-                mstore(0x13c0, 0x010ae9438e610d8691e4f30a7cef584ef53e9df7a18f7ab96fd54705c40658b3) // permutation_comms[11].x
-                mstore(0x13e0, 0x102dd8df1bec9d31601b6157c1012b84273bd49e23f893353f58aa06fb33a0af) // permutation_comms[11].y
-                mstore(0x1400, 0x1361cb8fdcc371da39295794552517ecc902748e2a574937feb58ce3f6ea6579) // permutation_comms[12].x
-                mstore(0x1420, 0x17759e02e8e9b653785925dd5181d90ac705266cc4a002ba84cf66a884292220) // permutation_comms[12].y
-                mstore(0x1440, 0x29dee508e644af35d1fc46e87d4bd7b9a8d8980c4d43675fb599f9606d91c2ee) // permutation_comms[13].x
-                mstore(0x1460, 0x013752533b51e80b576638cb1f9163a11093439e934fd0cb6930cc9d692dd0a0) // permutation_comms[13].y
+                mstore(0x0c60, 0x1fb4ebc2a78ded1d22c82f4d88e88be8db791beceedad05da40a0a1b09bf023f) // vk_digest
+                mstore(0x0c80, 0x0000000000000000000000000000000000000000000000000000000000000003) // num_instances
+                mstore(0x0ca0, 0x000000000000000000000000000000000000000000000000000000000000000b) // k
+                mstore(0x0cc0, 0x305e41e912d579f5b3193badcab128321c8ee1cb70aa396331b979553d820001) // n_inv
+                mstore(0x0ce0, 0x14c60185e75885d674db4b3f7d4a5694fa6c01aa0f53557b060bc04a4172705f) // omega
+                mstore(0x0d00, 0x2afd4e77273f1cb3434a4a667929058c156b21573c3f1efc882e708597d7161a) // omega_inv
+                mstore(0x0d20, 0x22b55603586d5fc42c6c14c2fc27a028c207da8b2c71cb33d549fa4a2be5d302) // omega_inv_to_l
+                mstore(0x0d40, 0x0000000000000000000000000000000000000000000000000000000000000000) // has_accumulator
+                mstore(0x0d60, 0x0000000000000000000000000000000000000000000000000000000000000000) // acc_offset
+                mstore(0x0d80, 0x0000000000000000000000000000000000000000000000000000000000000000) // num_acc_limbs
+                mstore(0x0da0, 0x0000000000000000000000000000000000000000000000000000000000000000) // num_acc_limb_bits
+                mstore(0x0dc0, 0x0000000000000000000000000000000000000000000000000000000000000001) // g1_x
+                mstore(0x0de0, 0x0000000000000000000000000000000000000000000000000000000000000002) // g1_y
+                mstore(0x0e00, 0x198e9393920d483a7260bfb731fb5d25f1aa493335a9e71297e485b7aef312c2) // g2_x_1
+                mstore(0x0e20, 0x1800deef121f1e76426a00665e5c4479674322d4f75edadd46debd5cd992f6ed) // g2_x_2
+                mstore(0x0e40, 0x090689d0585ff075ec9e99ad690c3395bc4b313370b38ef355acdadcd122975b) // g2_y_1
+                mstore(0x0e60, 0x12c85ea5db8c6deb4aab71808dcb408fe3d1e7690c43d37b4ce6cc0166fa7daa) // g2_y_2
+                mstore(0x0e80, 0x05c042f11f87638f884330973fceaafd254cfaebec4963c9f18d7f56469d317c) // neg_s_g2_x_1
+                mstore(0x0ea0, 0x29c91bcd57b485a2a3e3a12fa7148dc45d2fdd84e4e5cf89235bc4617c333ef9) // neg_s_g2_x_2
+                mstore(0x0ec0, 0x1e1ffc79b4a7eb72619595579fe3c4c58f14b3afaa0f67a12e1602c73ce779b0) // neg_s_g2_y_1
+                mstore(0x0ee0, 0x15b260526ada0873c23e9059e6af365a62916b0501c2c3226854f5c36f814d2f) // neg_s_g2_y_2
+                mstore(0x0f00, 0x222c848f9198bd8596f69bd70337ebec8cf09300759380d8f0641a1c6f008661) // fixed_comms[0].x
+                mstore(0x0f20, 0x2b2f15abf10a7d4e315c1e8f62f4f5cf3309b4c02edd7ad5987b678369f0a97f) // fixed_comms[0].y
+                mstore(0x0f40, 0x2fc4948bb32a3a37ec6f1315aae3046c0676a6bef3c38e8f07fb09225a2d4048) // fixed_comms[1].x
+                mstore(0x0f60, 0x1bb6c0c3f1502983e4c1c03b657b7b42a1ea391bfa2c99909f3df06974551295) // fixed_comms[1].y
+                mstore(0x0f80, 0x285e5152d98d1e00caf5cd3a1934d4590c9c547829d8133cff75c95fb5e2de43) // fixed_comms[2].x
+                mstore(0x0fa0, 0x2a48858afa8cfa3f2193356d7d7b1015488bf70b6ccfd355bad72280e2536e87) // fixed_comms[2].y
+                mstore(0x0fc0, 0x1763388393c584d1c5adea58117837af6d37d18a96274449f105014e3c6b418a) // fixed_comms[3].x
+                mstore(0x0fe0, 0x07b6764e98554a601cbdf8c49bfe384bcbb84334d22d56cebc9063ebac1d03e6) // fixed_comms[3].y
+                mstore(0x1000, 0x11b386b1cdfd50d763b8c11eba51aa0736116385376043bfe79bcfa7d2f1144f) // fixed_comms[4].x
+                mstore(0x1020, 0x1eb683ca82abfc3157f3014dfc92fef7c83e9c1f9aa39331e0f8669241d4938a) // fixed_comms[4].y
+                mstore(0x1040, 0x25b589f755b22dcfb6af43e869e199b4cc0cc6addc226557d8eb2ed774da6df1) // fixed_comms[5].x
+                mstore(0x1060, 0x0bd79a6df372f46dedb1753c2a2b88856a6ea0ec447234d5887540f7e53544d1) // fixed_comms[5].y
+                mstore(0x1080, 0x25b589f755b22dcfb6af43e869e199b4cc0cc6addc226557d8eb2ed774da6df1) // fixed_comms[6].x
+                mstore(0x10a0, 0x0bd79a6df372f46dedb1753c2a2b88856a6ea0ec447234d5887540f7e53544d1) // fixed_comms[6].y
+                mstore(0x10c0, 0x25b589f755b22dcfb6af43e869e199b4cc0cc6addc226557d8eb2ed774da6df1) // fixed_comms[7].x
+                mstore(0x10e0, 0x0bd79a6df372f46dedb1753c2a2b88856a6ea0ec447234d5887540f7e53544d1) // fixed_comms[7].y
+                mstore(0x1100, 0x25b589f755b22dcfb6af43e869e199b4cc0cc6addc226557d8eb2ed774da6df1) // fixed_comms[8].x
+                mstore(0x1120, 0x0bd79a6df372f46dedb1753c2a2b88856a6ea0ec447234d5887540f7e53544d1) // fixed_comms[8].y
+                mstore(0x1140, 0x123397fc1dd6d02c31cbfb41e8eaf345504ba3e01c7ba4cfa79ec26027860ea2) // fixed_comms[9].x
+                mstore(0x1160, 0x0bcfbcb6bfa5b0869b49294bd9cb404fb0cafb74d14229037af34f5ac877bf34) // fixed_comms[9].y
+                mstore(0x1180, 0x123397fc1dd6d02c31cbfb41e8eaf345504ba3e01c7ba4cfa79ec26027860ea2) // fixed_comms[10].x
+                mstore(0x11a0, 0x0bcfbcb6bfa5b0869b49294bd9cb404fb0cafb74d14229037af34f5ac877bf34) // fixed_comms[10].y
+                mstore(0x11c0, 0x123397fc1dd6d02c31cbfb41e8eaf345504ba3e01c7ba4cfa79ec26027860ea2) // fixed_comms[11].x
+                mstore(0x11e0, 0x0bcfbcb6bfa5b0869b49294bd9cb404fb0cafb74d14229037af34f5ac877bf34) // fixed_comms[11].y
+                mstore(0x1200, 0x123397fc1dd6d02c31cbfb41e8eaf345504ba3e01c7ba4cfa79ec26027860ea2) // fixed_comms[12].x
+                mstore(0x1220, 0x0bcfbcb6bfa5b0869b49294bd9cb404fb0cafb74d14229037af34f5ac877bf34) // fixed_comms[12].y
+                mstore(0x1240, 0x07ed6d73c0ea0a15b65d19e99161d4c561c84beb5245dd28887ec8a8395583c3) // fixed_comms[13].x
+                mstore(0x1260, 0x105df290efc2b5d7364d168758c1861df543da4434c282ac445dc90974a5e0e7) // fixed_comms[13].y
+                mstore(0x1280, 0x07ed6d73c0ea0a15b65d19e99161d4c561c84beb5245dd28887ec8a8395583c3) // fixed_comms[14].x
+                mstore(0x12a0, 0x105df290efc2b5d7364d168758c1861df543da4434c282ac445dc90974a5e0e7) // fixed_comms[14].y
+                mstore(0x12c0, 0x07ed6d73c0ea0a15b65d19e99161d4c561c84beb5245dd28887ec8a8395583c3) // fixed_comms[15].x
+                mstore(0x12e0, 0x105df290efc2b5d7364d168758c1861df543da4434c282ac445dc90974a5e0e7) // fixed_comms[15].y
+                mstore(0x1300, 0x07ed6d73c0ea0a15b65d19e99161d4c561c84beb5245dd28887ec8a8395583c3) // fixed_comms[16].x
+                mstore(0x1320, 0x105df290efc2b5d7364d168758c1861df543da4434c282ac445dc90974a5e0e7) // fixed_comms[16].y
+                mstore(0x1340, 0x05694e4d20bb4a2a366538c6794c02f4ab7cb3688b0a24774a16a4bacb0d4f5c) // fixed_comms[17].x
+                mstore(0x1360, 0x00c92377dcef18fd4bff55196dfe29dff5027207d76628304b0c88bc58961ab5) // fixed_comms[17].y
+                mstore(0x1380, 0x0b9e9880320880effb6c4680bb4d60d5953ca87d67e531950601036db2fae598) // fixed_comms[18].x
+                mstore(0x13a0, 0x2f84d645559b5ff1b1f4c4e1af7cdf4142d920e60a35ed70d1d3e66a174bdaab) // fixed_comms[18].y
+                mstore(0x13c0, 0x094266bdf929e8fec65e00ed0c08ef217504d3fbd31a6b7da13bf155bd836b44) // fixed_comms[19].x
+                mstore(0x13e0, 0x22ccfe053edc6e6a4be653b175ddf7a528f8a809a1a8be76ad5f103278aba63f) // fixed_comms[19].y
+                mstore(0x1400, 0x094266bdf929e8fec65e00ed0c08ef217504d3fbd31a6b7da13bf155bd836b44) // fixed_comms[20].x
+                mstore(0x1420, 0x22ccfe053edc6e6a4be653b175ddf7a528f8a809a1a8be76ad5f103278aba63f) // fixed_comms[20].y
+                mstore(0x1440, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[21].x
+                mstore(0x1460, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[21].y
+                mstore(0x1480, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[22].x
+                mstore(0x14a0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[22].y
+                mstore(0x14c0, 0x1bb314be4fdda03530a1a5173e43fad1860bb1432de8769d3f2baa326dd092f4) // permutation_comms[0].x
+                mstore(0x14e0, 0x0833f7f44cbb6d810b32942b2d4beb0efbc9a0f022e95b304ceb8e8fcfb90b02) // permutation_comms[0].y
+                mstore(0x1500, 0x10c9f8d8374724bc4d1a70fae40d20aeeac3c010a4b0742bb1d4e013d32a2723) // permutation_comms[1].x
+                mstore(0x1520, 0x2b7a9271814ae93e8a408fc3ef61460adceae7d663e85e7ac13f4cca87cba577) // permutation_comms[1].y
+                mstore(0x1540, 0x2c399d9fc615b8bd392a5a704c2980bf55e74a61d0b3c48c794591a570d707ac) // permutation_comms[2].x
+                mstore(0x1560, 0x0c88e290adbed84cc65d884d4ceb4d3e880aca22403d4d048d928cb978b1904f) // permutation_comms[2].y
+                mstore(0x1580, 0x1fe006edc897e8267af22d696a338e7ea52aa9bae523cb5532b0d8068ca79ff7) // permutation_comms[3].x
+                mstore(0x15a0, 0x178f7c3cb93050ce42ecdec3130b5c4188409f34ab2c0370f6a5f4a05f32527a) // permutation_comms[3].y
+                mstore(0x15c0, 0x2f01184b8f4e5f4be24094a35172a4113a9173e31d01895b41e9ad901a018b6d) // permutation_comms[4].x
+                mstore(0x15e0, 0x03e2b35a1c5ae446a087c0f42566208cc29887aaaac95ed403ef30652a6899c6) // permutation_comms[4].y
+                mstore(0x1600, 0x23de4ebdce186767f42e2d04437c91fa183338edb4bee7a1a9ed2630e8d3bdf5) // permutation_comms[5].x
+                mstore(0x1620, 0x0e21f9298ae70d9b5bdc33f60742c9301686cf0a66c503081beac067c748797e) // permutation_comms[5].y
+                mstore(0x1640, 0x159322c4c6aab4a58d06c4f939bb9cb903e83cb99b2d5fa703efcc1f7c8e9303) // permutation_comms[6].x
+                mstore(0x1660, 0x24ce6863ea493cb7dbaaf413265db950514a13ba0d2e40fa61173ac3cee68d30) // permutation_comms[6].y
+                mstore(0x1680, 0x2cfa2c1b9086dd3a9203661169515192d0bf1b21472f2a031ef8df240220c1ec) // permutation_comms[7].x
+                mstore(0x16a0, 0x2d8b14a568a9c6d3ad40ace49645f30f0f718f1b85697c240434d9b998088c59) // permutation_comms[7].y
+                mstore(0x16c0, 0x0ae615227647371cf13ba1e30cfddee1c9682925cf492e015e5ca771deec4ad3) // permutation_comms[8].x
+                mstore(0x16e0, 0x170ad04568d6c34c7f539e07a66aaf443fdde7a77e5a1f418117ec2ae37a41c7) // permutation_comms[8].y
+                mstore(0x1700, 0x1cfb0fb131ea6e00ae9841f0a2b6b0aca8e4853f2b134b41956de055efd6012d) // permutation_comms[9].x
+                mstore(0x1720, 0x2989fd9d24b35c7b989cda15d1c9d00e534b1d2a33b423cd9e1e9d4405a8cbfe) // permutation_comms[9].y
+                mstore(0x1740, 0x096f8ea7693593b6f38b6f1536982a159aae803495e42fce2f31394144b23098) // permutation_comms[10].x
+                mstore(0x1760, 0x0fbfe34c30c11eaaca4d0f58de14e176f2252eb3a432b1bd3b8c3d56acd81b7d) // permutation_comms[10].y
+                mstore(0x1780, 0x2c1f681302cc05de40f6a238de04c9d8a4b1985d72fc722fcda41c1fc5c9a93d) // permutation_comms[11].x
+                mstore(0x17a0, 0x28ea56e6293a0385aea7985e4ad513a1e706cfd924ff4771be6c6a8676a1ad50) // permutation_comms[11].y
+                mstore(0x17c0, 0x1e66d634b8fef5b444e7cfe052ebcaf3a105aaf87fecbfd2fd59963c515db22b) // permutation_comms[12].x
+                mstore(0x17e0, 0x253a45e5c80c96fcfe8e2a5afdf9b044c4c0cc96c97a06afd47b52a7b1fc958c) // permutation_comms[12].y
+                mstore(0x1800, 0x1bdf8d3f46504ad3a5505b09bd40036b15dd8ae1de229f95b3bdb881e918eff3) // permutation_comms[13].x
+                mstore(0x1820, 0x261e13ec1a0fa1d34875b8dffdb1749db16cc6832cc177e84edb7a428288263f) // permutation_comms[13].y
 
                 // Read accumulator from instances
                 if mload(HAS_ACCUMULATOR_MPTR) {
@@ -529,20 +541,20 @@ contract MicroVerifier {
                 let quotient_eval_numer
                 let y := mload(Y_MPTR)
                 {
-                    let f_11 := calldataload(0x0ce4)
+                    let f_17 := calldataload(0x0fa4)
                     let var0 := 0x2
-                    let var1 := sub(R, f_11)
+                    let var1 := sub(R, f_17)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_11, var2, R)
+                    let var3 := mulmod(f_17, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x4
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_8 := calldataload(0x0ae4)
-                    let a_0 := calldataload(0x09e4)
-                    let a_4 := calldataload(0x0a64)
+                    let a_8 := calldataload(0x0ce4)
+                    let a_0 := calldataload(0x0be4)
+                    let a_4 := calldataload(0x0c64)
                     let var10 := addmod(a_0, a_4, R)
                     let var11 := sub(R, var10)
                     let var12 := addmod(a_8, var11, R)
@@ -550,20 +562,20 @@ contract MicroVerifier {
                     quotient_eval_numer := var13
                 }
                 {
-                    let f_12 := calldataload(0x0d04)
+                    let f_18 := calldataload(0x0fc4)
                     let var0 := 0x2
-                    let var1 := sub(R, f_12)
+                    let var1 := sub(R, f_18)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_12, var2, R)
+                    let var3 := mulmod(f_18, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x4
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_9 := calldataload(0x0b04)
-                    let a_1 := calldataload(0x0a04)
-                    let a_5 := calldataload(0x0a84)
+                    let a_9 := calldataload(0x0d04)
+                    let a_1 := calldataload(0x0c04)
+                    let a_5 := calldataload(0x0c84)
                     let var10 := addmod(a_1, a_5, R)
                     let var11 := sub(R, var10)
                     let var12 := addmod(a_9, var11, R)
@@ -571,20 +583,20 @@ contract MicroVerifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
                 }
                 {
-                    let f_13 := calldataload(0x0d24)
+                    let f_19 := calldataload(0x0fe4)
                     let var0 := 0x2
-                    let var1 := sub(R, f_13)
+                    let var1 := sub(R, f_19)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_13, var2, R)
+                    let var3 := mulmod(f_19, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x4
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_10 := calldataload(0x0b24)
-                    let a_2 := calldataload(0x0a24)
-                    let a_6 := calldataload(0x0aa4)
+                    let a_10 := calldataload(0x0d24)
+                    let a_2 := calldataload(0x0c24)
+                    let a_6 := calldataload(0x0ca4)
                     let var10 := addmod(a_2, a_6, R)
                     let var11 := sub(R, var10)
                     let var12 := addmod(a_10, var11, R)
@@ -592,20 +604,20 @@ contract MicroVerifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
                 }
                 {
-                    let f_14 := calldataload(0x0d44)
+                    let f_20 := calldataload(0x1004)
                     let var0 := 0x2
-                    let var1 := sub(R, f_14)
+                    let var1 := sub(R, f_20)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_14, var2, R)
+                    let var3 := mulmod(f_20, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x4
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_11 := calldataload(0x0b44)
-                    let a_3 := calldataload(0x0a44)
-                    let a_7 := calldataload(0x0ac4)
+                    let a_11 := calldataload(0x0d44)
+                    let a_3 := calldataload(0x0c44)
+                    let a_7 := calldataload(0x0cc4)
                     let var10 := addmod(a_3, a_7, R)
                     let var11 := sub(R, var10)
                     let var12 := addmod(a_11, var11, R)
@@ -613,20 +625,20 @@ contract MicroVerifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
                 }
                 {
-                    let f_11 := calldataload(0x0ce4)
+                    let f_17 := calldataload(0x0fa4)
                     let var0 := 0x1
-                    let var1 := sub(R, f_11)
+                    let var1 := sub(R, f_17)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_11, var2, R)
+                    let var3 := mulmod(f_17, var2, R)
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x4
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_8 := calldataload(0x0ae4)
-                    let a_0 := calldataload(0x09e4)
-                    let a_4 := calldataload(0x0a64)
+                    let a_8 := calldataload(0x0ce4)
+                    let a_0 := calldataload(0x0be4)
+                    let a_4 := calldataload(0x0c64)
                     let var10 := mulmod(a_0, a_4, R)
                     let var11 := sub(R, var10)
                     let var12 := addmod(a_8, var11, R)
@@ -634,20 +646,20 @@ contract MicroVerifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
                 }
                 {
-                    let f_12 := calldataload(0x0d04)
+                    let f_18 := calldataload(0x0fc4)
                     let var0 := 0x1
-                    let var1 := sub(R, f_12)
+                    let var1 := sub(R, f_18)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_12, var2, R)
+                    let var3 := mulmod(f_18, var2, R)
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x4
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_9 := calldataload(0x0b04)
-                    let a_1 := calldataload(0x0a04)
-                    let a_5 := calldataload(0x0a84)
+                    let a_9 := calldataload(0x0d04)
+                    let a_1 := calldataload(0x0c04)
+                    let a_5 := calldataload(0x0c84)
                     let var10 := mulmod(a_1, a_5, R)
                     let var11 := sub(R, var10)
                     let var12 := addmod(a_9, var11, R)
@@ -655,20 +667,20 @@ contract MicroVerifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
                 }
                 {
-                    let f_13 := calldataload(0x0d24)
+                    let f_19 := calldataload(0x0fe4)
                     let var0 := 0x1
-                    let var1 := sub(R, f_13)
+                    let var1 := sub(R, f_19)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_13, var2, R)
+                    let var3 := mulmod(f_19, var2, R)
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x4
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_10 := calldataload(0x0b24)
-                    let a_2 := calldataload(0x0a24)
-                    let a_6 := calldataload(0x0aa4)
+                    let a_10 := calldataload(0x0d24)
+                    let a_2 := calldataload(0x0c24)
+                    let a_6 := calldataload(0x0ca4)
                     let var10 := mulmod(a_2, a_6, R)
                     let var11 := sub(R, var10)
                     let var12 := addmod(a_10, var11, R)
@@ -676,20 +688,20 @@ contract MicroVerifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
                 }
                 {
-                    let f_14 := calldataload(0x0d44)
+                    let f_20 := calldataload(0x1004)
                     let var0 := 0x1
-                    let var1 := sub(R, f_14)
+                    let var1 := sub(R, f_20)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_14, var2, R)
+                    let var3 := mulmod(f_20, var2, R)
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x4
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_11 := calldataload(0x0b44)
-                    let a_3 := calldataload(0x0a44)
-                    let a_7 := calldataload(0x0ac4)
+                    let a_11 := calldataload(0x0d44)
+                    let a_3 := calldataload(0x0c44)
+                    let a_7 := calldataload(0x0cc4)
                     let var10 := mulmod(a_3, a_7, R)
                     let var11 := sub(R, var10)
                     let var12 := addmod(a_11, var11, R)
@@ -697,20 +709,20 @@ contract MicroVerifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
                 }
                 {
-                    let f_11 := calldataload(0x0ce4)
+                    let f_17 := calldataload(0x0fa4)
                     let var0 := 0x1
-                    let var1 := sub(R, f_11)
+                    let var1 := sub(R, f_17)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_11, var2, R)
+                    let var3 := mulmod(f_17, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x4
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_8 := calldataload(0x0ae4)
-                    let a_0 := calldataload(0x09e4)
-                    let a_4 := calldataload(0x0a64)
+                    let a_8 := calldataload(0x0ce4)
+                    let a_0 := calldataload(0x0be4)
+                    let a_4 := calldataload(0x0c64)
                     let var10 := sub(R, a_4)
                     let var11 := addmod(a_0, var10, R)
                     let var12 := sub(R, var11)
@@ -719,20 +731,20 @@ contract MicroVerifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var14, r)
                 }
                 {
-                    let f_12 := calldataload(0x0d04)
+                    let f_18 := calldataload(0x0fc4)
                     let var0 := 0x1
-                    let var1 := sub(R, f_12)
+                    let var1 := sub(R, f_18)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_12, var2, R)
+                    let var3 := mulmod(f_18, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x4
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_9 := calldataload(0x0b04)
-                    let a_1 := calldataload(0x0a04)
-                    let a_5 := calldataload(0x0a84)
+                    let a_9 := calldataload(0x0d04)
+                    let a_1 := calldataload(0x0c04)
+                    let a_5 := calldataload(0x0c84)
                     let var10 := sub(R, a_5)
                     let var11 := addmod(a_1, var10, R)
                     let var12 := sub(R, var11)
@@ -741,20 +753,20 @@ contract MicroVerifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var14, r)
                 }
                 {
-                    let f_13 := calldataload(0x0d24)
+                    let f_19 := calldataload(0x0fe4)
                     let var0 := 0x1
-                    let var1 := sub(R, f_13)
+                    let var1 := sub(R, f_19)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_13, var2, R)
+                    let var3 := mulmod(f_19, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x4
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_10 := calldataload(0x0b24)
-                    let a_2 := calldataload(0x0a24)
-                    let a_6 := calldataload(0x0aa4)
+                    let a_10 := calldataload(0x0d24)
+                    let a_2 := calldataload(0x0c24)
+                    let a_6 := calldataload(0x0ca4)
                     let var10 := sub(R, a_6)
                     let var11 := addmod(a_2, var10, R)
                     let var12 := sub(R, var11)
@@ -763,20 +775,20 @@ contract MicroVerifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var14, r)
                 }
                 {
-                    let f_14 := calldataload(0x0d44)
+                    let f_20 := calldataload(0x1004)
                     let var0 := 0x1
-                    let var1 := sub(R, f_14)
+                    let var1 := sub(R, f_20)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_14, var2, R)
+                    let var3 := mulmod(f_20, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x4
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_11 := calldataload(0x0b44)
-                    let a_3 := calldataload(0x0a44)
-                    let a_7 := calldataload(0x0ac4)
+                    let a_11 := calldataload(0x0d44)
+                    let a_3 := calldataload(0x0c44)
+                    let a_7 := calldataload(0x0cc4)
                     let var10 := sub(R, a_7)
                     let var11 := addmod(a_3, var10, R)
                     let var12 := sub(R, var11)
@@ -785,34 +797,34 @@ contract MicroVerifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var14, r)
                 }
                 {
-                    let f_12 := calldataload(0x0d04)
+                    let f_18 := calldataload(0x0fc4)
                     let var0 := 0x1
-                    let var1 := sub(R, f_12)
+                    let var1 := sub(R, f_18)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_12, var2, R)
+                    let var3 := mulmod(f_18, var2, R)
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x3
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_8 := calldataload(0x0ae4)
-                    let a_8_prev_1 := calldataload(0x0b64)
+                    let a_8 := calldataload(0x0ce4)
+                    let a_8_prev_1 := calldataload(0x0d64)
                     let var10 := 0x0
-                    let a_0 := calldataload(0x09e4)
-                    let a_4 := calldataload(0x0a64)
+                    let a_0 := calldataload(0x0be4)
+                    let a_4 := calldataload(0x0c64)
                     let var11 := mulmod(a_0, a_4, R)
                     let var12 := addmod(var10, var11, R)
-                    let a_1 := calldataload(0x0a04)
-                    let a_5 := calldataload(0x0a84)
+                    let a_1 := calldataload(0x0c04)
+                    let a_5 := calldataload(0x0c84)
                     let var13 := mulmod(a_1, a_5, R)
                     let var14 := addmod(var12, var13, R)
-                    let a_2 := calldataload(0x0a24)
-                    let a_6 := calldataload(0x0aa4)
+                    let a_2 := calldataload(0x0c24)
+                    let a_6 := calldataload(0x0ca4)
                     let var15 := mulmod(a_2, a_6, R)
                     let var16 := addmod(var14, var15, R)
-                    let a_3 := calldataload(0x0a44)
-                    let a_7 := calldataload(0x0ac4)
+                    let a_3 := calldataload(0x0c44)
+                    let a_7 := calldataload(0x0cc4)
                     let var17 := mulmod(a_3, a_7, R)
                     let var18 := addmod(var16, var17, R)
                     let var19 := addmod(a_8_prev_1, var18, R)
@@ -822,33 +834,33 @@ contract MicroVerifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var22, r)
                 }
                 {
-                    let f_11 := calldataload(0x0ce4)
+                    let f_17 := calldataload(0x0fa4)
                     let var0 := 0x1
-                    let var1 := sub(R, f_11)
+                    let var1 := sub(R, f_17)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_11, var2, R)
+                    let var3 := mulmod(f_17, var2, R)
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x3
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_8 := calldataload(0x0ae4)
+                    let a_8 := calldataload(0x0ce4)
                     let var10 := 0x0
-                    let a_0 := calldataload(0x09e4)
-                    let a_4 := calldataload(0x0a64)
+                    let a_0 := calldataload(0x0be4)
+                    let a_4 := calldataload(0x0c64)
                     let var11 := mulmod(a_0, a_4, R)
                     let var12 := addmod(var10, var11, R)
-                    let a_1 := calldataload(0x0a04)
-                    let a_5 := calldataload(0x0a84)
+                    let a_1 := calldataload(0x0c04)
+                    let a_5 := calldataload(0x0c84)
                     let var13 := mulmod(a_1, a_5, R)
                     let var14 := addmod(var12, var13, R)
-                    let a_2 := calldataload(0x0a24)
-                    let a_6 := calldataload(0x0aa4)
+                    let a_2 := calldataload(0x0c24)
+                    let a_6 := calldataload(0x0ca4)
                     let var15 := mulmod(a_2, a_6, R)
                     let var16 := addmod(var14, var15, R)
-                    let a_3 := calldataload(0x0a44)
-                    let a_7 := calldataload(0x0ac4)
+                    let a_3 := calldataload(0x0c44)
+                    let a_7 := calldataload(0x0cc4)
                     let var17 := mulmod(a_3, a_7, R)
                     let var18 := addmod(var16, var17, R)
                     let var19 := sub(R, var18)
@@ -857,62 +869,62 @@ contract MicroVerifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var21, r)
                 }
                 {
-                    let f_16 := calldataload(0x0d84)
-                    let a_8 := calldataload(0x0ae4)
+                    let f_22 := calldataload(0x1044)
+                    let a_8 := calldataload(0x0ce4)
                     let var0 := 0x1
-                    let a_4 := calldataload(0x0a64)
+                    let a_4 := calldataload(0x0c64)
                     let var1 := mulmod(var0, a_4, R)
-                    let a_5 := calldataload(0x0a84)
+                    let a_5 := calldataload(0x0c84)
                     let var2 := mulmod(var1, a_5, R)
-                    let a_6 := calldataload(0x0aa4)
+                    let a_6 := calldataload(0x0ca4)
                     let var3 := mulmod(var2, a_6, R)
-                    let a_7 := calldataload(0x0ac4)
+                    let a_7 := calldataload(0x0cc4)
                     let var4 := mulmod(var3, a_7, R)
                     let var5 := sub(R, var4)
                     let var6 := addmod(a_8, var5, R)
-                    let var7 := mulmod(f_16, var6, R)
+                    let var7 := mulmod(f_22, var6, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var7, r)
                 }
                 {
-                    let f_15 := calldataload(0x0d64)
-                    let a_8 := calldataload(0x0ae4)
-                    let a_8_prev_1 := calldataload(0x0b64)
+                    let f_21 := calldataload(0x1024)
+                    let a_8 := calldataload(0x0ce4)
+                    let a_8_prev_1 := calldataload(0x0d64)
                     let var0 := 0x1
-                    let a_4 := calldataload(0x0a64)
+                    let a_4 := calldataload(0x0c64)
                     let var1 := mulmod(var0, a_4, R)
-                    let a_5 := calldataload(0x0a84)
+                    let a_5 := calldataload(0x0c84)
                     let var2 := mulmod(var1, a_5, R)
-                    let a_6 := calldataload(0x0aa4)
+                    let a_6 := calldataload(0x0ca4)
                     let var3 := mulmod(var2, a_6, R)
-                    let a_7 := calldataload(0x0ac4)
+                    let a_7 := calldataload(0x0cc4)
                     let var4 := mulmod(var3, a_7, R)
                     let var5 := mulmod(a_8_prev_1, var4, R)
                     let var6 := sub(R, var5)
                     let var7 := addmod(a_8, var6, R)
-                    let var8 := mulmod(f_15, var7, R)
+                    let var8 := mulmod(f_21, var7, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var8, r)
                 }
                 {
-                    let f_14 := calldataload(0x0d44)
+                    let f_20 := calldataload(0x1004)
                     let var0 := 0x1
-                    let var1 := sub(R, f_14)
+                    let var1 := sub(R, f_20)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_14, var2, R)
+                    let var3 := mulmod(f_20, var2, R)
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x3
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_8 := calldataload(0x0ae4)
+                    let a_8 := calldataload(0x0ce4)
                     let var10 := 0x0
-                    let a_4 := calldataload(0x0a64)
+                    let a_4 := calldataload(0x0c64)
                     let var11 := addmod(var10, a_4, R)
-                    let a_5 := calldataload(0x0a84)
+                    let a_5 := calldataload(0x0c84)
                     let var12 := addmod(var11, a_5, R)
-                    let a_6 := calldataload(0x0aa4)
+                    let a_6 := calldataload(0x0ca4)
                     let var13 := addmod(var12, a_6, R)
-                    let a_7 := calldataload(0x0ac4)
+                    let a_7 := calldataload(0x0cc4)
                     let var14 := addmod(var13, a_7, R)
                     let var15 := sub(R, var14)
                     let var16 := addmod(a_8, var15, R)
@@ -920,27 +932,27 @@ contract MicroVerifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var17, r)
                 }
                 {
-                    let f_13 := calldataload(0x0d24)
+                    let f_19 := calldataload(0x0fe4)
                     let var0 := 0x1
-                    let var1 := sub(R, f_13)
+                    let var1 := sub(R, f_19)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_13, var2, R)
+                    let var3 := mulmod(f_19, var2, R)
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x3
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
-                    let a_8 := calldataload(0x0ae4)
-                    let a_8_prev_1 := calldataload(0x0b64)
+                    let a_8 := calldataload(0x0ce4)
+                    let a_8_prev_1 := calldataload(0x0d64)
                     let var10 := 0x0
-                    let a_4 := calldataload(0x0a64)
+                    let a_4 := calldataload(0x0c64)
                     let var11 := addmod(var10, a_4, R)
-                    let a_5 := calldataload(0x0a84)
+                    let a_5 := calldataload(0x0c84)
                     let var12 := addmod(var11, a_5, R)
-                    let a_6 := calldataload(0x0aa4)
+                    let a_6 := calldataload(0x0ca4)
                     let var13 := addmod(var12, a_6, R)
-                    let a_7 := calldataload(0x0ac4)
+                    let a_7 := calldataload(0x0cc4)
                     let var14 := addmod(var13, a_7, R)
                     let var15 := addmod(a_8_prev_1, var14, R)
                     let var16 := sub(R, var15)
@@ -949,113 +961,116 @@ contract MicroVerifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var18, r)
                 }
                 {
-                    let f_3 := calldataload(0x0be4)
-                    let var0 := 0x0
-                    let var1 := mulmod(f_3, var0, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
-                }
-                {
-                    let f_4 := calldataload(0x0c04)
-                    let var0 := 0x0
-                    let var1 := mulmod(f_4, var0, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
-                }
-                {
-                    let f_5 := calldataload(0x0c24)
+                    let f_5 := calldataload(0x0e24)
                     let var0 := 0x0
                     let var1 := mulmod(f_5, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
-                    let f_6 := calldataload(0x0c44)
+                    let f_6 := calldataload(0x0e44)
                     let var0 := 0x0
                     let var1 := mulmod(f_6, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
-                    let f_7 := calldataload(0x0c64)
+                    let f_7 := calldataload(0x0e64)
                     let var0 := 0x0
                     let var1 := mulmod(f_7, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
-                    let f_8 := calldataload(0x0c84)
+                    let f_8 := calldataload(0x0e84)
                     let var0 := 0x0
                     let var1 := mulmod(f_8, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
-                    let f_9 := calldataload(0x0ca4)
+                    let f_9 := calldataload(0x0ea4)
                     let var0 := 0x0
                     let var1 := mulmod(f_9, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
-                    let f_10 := calldataload(0x0cc4)
+                    let f_10 := calldataload(0x0ec4)
                     let var0 := 0x0
                     let var1 := mulmod(f_10, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
+                    let f_11 := calldataload(0x0ee4)
+                    let var0 := 0x0
+                    let var1 := mulmod(f_11, var0, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
+                }
+                {
+                    let f_12 := calldataload(0x0f04)
+                    let var0 := 0x0
+                    let var1 := mulmod(f_12, var0, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
+                }
+                {
+                    let f_13 := calldataload(0x0f24)
+                    let var0 := 0x0
+                    let var1 := mulmod(f_13, var0, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
+                }
+                {
+                    let f_14 := calldataload(0x0f44)
+                    let var0 := 0x0
+                    let var1 := mulmod(f_14, var0, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
+                }
+                {
+                    let f_15 := calldataload(0x0f64)
+                    let var0 := 0x0
+                    let var1 := mulmod(f_15, var0, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
+                }
+                {
+                    let f_16 := calldataload(0x0f84)
+                    let var0 := 0x0
+                    let var1 := mulmod(f_16, var0, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
+                }
+                {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := addmod(l_0, sub(R, mulmod(l_0, calldataload(0x0f84), R)), R)
+                    let eval := addmod(l_0, sub(R, mulmod(l_0, calldataload(0x1244), R)), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
-                    let perm_z_last := calldataload(0x10a4)
+                    let perm_z_last := calldataload(0x1364)
                     let eval := mulmod(mload(L_LAST_MPTR), addmod(mulmod(perm_z_last, perm_z_last, R), sub(R, perm_z_last), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
-                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x0fe4), sub(R, calldataload(0x0fc4)), R), R)
+                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x12a4), sub(R, calldataload(0x1284)), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
-                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x1044), sub(R, calldataload(0x1024)), R), R)
+                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x1304), sub(R, calldataload(0x12e4)), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
-                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x10a4), sub(R, calldataload(0x1084)), R), R)
+                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x1364), sub(R, calldataload(0x1344)), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let gamma := mload(GAMMA_MPTR)
                     let beta := mload(BETA_MPTR)
-                    let lhs := calldataload(0x0fa4)
-                    let rhs := calldataload(0x0f84)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x09e4), mulmod(beta, calldataload(0x0dc4), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0a04), mulmod(beta, calldataload(0x0de4), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0a24), mulmod(beta, calldataload(0x0e04), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0a44), mulmod(beta, calldataload(0x0e24), R), R), gamma, R), R)
+                    let lhs := calldataload(0x1264)
+                    let rhs := calldataload(0x1244)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0be4), mulmod(beta, calldataload(0x1084), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0c04), mulmod(beta, calldataload(0x10a4), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0c24), mulmod(beta, calldataload(0x10c4), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0c44), mulmod(beta, calldataload(0x10e4), R), R), gamma, R), R)
                     mstore(0x00, mulmod(beta, mload(X_MPTR), R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x09e4), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0be4), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0a04), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0c04), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0a24), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0c24), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0a44), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    let left_sub_right := addmod(lhs, sub(R, rhs), R)
-                    let eval := addmod(left_sub_right, sub(R, mulmod(left_sub_right, addmod(mload(L_LAST_MPTR), mload(L_BLIND_MPTR), R), R)), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let gamma := mload(GAMMA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let lhs := calldataload(0x1004)
-                    let rhs := calldataload(0x0fe4)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0a64), mulmod(beta, calldataload(0x0e44), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0a84), mulmod(beta, calldataload(0x0e64), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0aa4), mulmod(beta, calldataload(0x0e84), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0ac4), mulmod(beta, calldataload(0x0ea4), R), R), gamma, R), R)
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0a64), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0a84), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0aa4), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0ac4), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0c44), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
                     let left_sub_right := addmod(lhs, sub(R, rhs), R)
                     let eval := addmod(left_sub_right, sub(R, mulmod(left_sub_right, addmod(mload(L_LAST_MPTR), mload(L_BLIND_MPTR), R), R)), R)
@@ -1064,19 +1079,19 @@ contract MicroVerifier {
                 {
                     let gamma := mload(GAMMA_MPTR)
                     let beta := mload(BETA_MPTR)
-                    let lhs := calldataload(0x1064)
-                    let rhs := calldataload(0x1044)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0ae4), mulmod(beta, calldataload(0x0ec4), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0b04), mulmod(beta, calldataload(0x0ee4), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0b24), mulmod(beta, calldataload(0x0f04), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0b44), mulmod(beta, calldataload(0x0f24), R), R), gamma, R), R)
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0ae4), mload(0x00), R), gamma, R), R)
+                    let lhs := calldataload(0x12c4)
+                    let rhs := calldataload(0x12a4)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0c64), mulmod(beta, calldataload(0x1104), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0c84), mulmod(beta, calldataload(0x1124), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0ca4), mulmod(beta, calldataload(0x1144), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0cc4), mulmod(beta, calldataload(0x1164), R), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0c64), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0b04), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0c84), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0b24), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0ca4), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0b44), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0cc4), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
                     let left_sub_right := addmod(lhs, sub(R, rhs), R)
                     let eval := addmod(left_sub_right, sub(R, mulmod(left_sub_right, addmod(mload(L_LAST_MPTR), mload(L_BLIND_MPTR), R), R)), R)
@@ -1085,11 +1100,32 @@ contract MicroVerifier {
                 {
                     let gamma := mload(GAMMA_MPTR)
                     let beta := mload(BETA_MPTR)
-                    let lhs := calldataload(0x10c4)
-                    let rhs := calldataload(0x10a4)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0b84), mulmod(beta, calldataload(0x0f44), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(mload(INSTANCE_EVAL_MPTR), mulmod(beta, calldataload(0x0f64), R), R), gamma, R), R)
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0b84), mload(0x00), R), gamma, R), R)
+                    let lhs := calldataload(0x1324)
+                    let rhs := calldataload(0x1304)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0ce4), mulmod(beta, calldataload(0x1184), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0d04), mulmod(beta, calldataload(0x11a4), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0d24), mulmod(beta, calldataload(0x11c4), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0d44), mulmod(beta, calldataload(0x11e4), R), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0ce4), mload(0x00), R), gamma, R), R)
+                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0d04), mload(0x00), R), gamma, R), R)
+                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0d24), mload(0x00), R), gamma, R), R)
+                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0d44), mload(0x00), R), gamma, R), R)
+                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
+                    let left_sub_right := addmod(lhs, sub(R, rhs), R)
+                    let eval := addmod(left_sub_right, sub(R, mulmod(left_sub_right, addmod(mload(L_LAST_MPTR), mload(L_BLIND_MPTR), R), R)), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let gamma := mload(GAMMA_MPTR)
+                    let beta := mload(BETA_MPTR)
+                    let lhs := calldataload(0x1384)
+                    let rhs := calldataload(0x1364)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0d84), mulmod(beta, calldataload(0x1204), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(mload(INSTANCE_EVAL_MPTR), mulmod(beta, calldataload(0x1224), R), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0d84), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
                     rhs := mulmod(rhs, addmod(addmod(mload(INSTANCE_EVAL_MPTR), mload(0x00), R), gamma, R), R)
                     let left_sub_right := addmod(lhs, sub(R, rhs), R)
@@ -1098,12 +1134,12 @@ contract MicroVerifier {
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x10e4), R)
+                    let eval := mulmod(l_0, calldataload(0x13a4), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x10e4), R)
+                    let eval := mulmod(l_last, calldataload(0x13a4), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
@@ -1111,113 +1147,137 @@ contract MicroVerifier {
                     let beta := mload(BETA_MPTR)
                     let table
                     {
-                        let f_1 := calldataload(0x0ba4)
+                        let f_1 := calldataload(0x0da4)
+                        let f_2 := calldataload(0x0dc4)
                         table := f_1
+                        table := addmod(mulmod(table, theta, R), f_2, R)
                         table := addmod(table, beta, R)
                     }
                     let input_0
                     {
-                        let f_3 := calldataload(0x0be4)
-                        let var0 := 0x1
-                        let var1 := mulmod(f_3, var0, R)
-                        let a_0 := calldataload(0x09e4)
-                        let var2 := mulmod(var1, a_0, R)
-                        let var3 := sub(R, var1)
-                        let var4 := addmod(var0, var3, R)
-                        let var5 := 0x0
-                        let var6 := mulmod(var4, var5, R)
-                        let var7 := addmod(var2, var6, R)
-                        input_0 := var7
-                        input_0 := addmod(input_0, beta, R)
-                    }
-                    let lhs
-                    let rhs
-                    rhs := table
-                    {
-                        let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1124), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1104), sub(R, calldataload(0x10e4)), R), R)
-                    }
-                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x1144), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x1144), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let theta := mload(THETA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let table
-                    {
-                        let f_1 := calldataload(0x0ba4)
-                        table := f_1
-                        table := addmod(table, beta, R)
-                    }
-                    let input_0
-                    {
-                        let f_4 := calldataload(0x0c04)
-                        let var0 := 0x1
-                        let var1 := mulmod(f_4, var0, R)
-                        let a_1 := calldataload(0x0a04)
-                        let var2 := mulmod(var1, a_1, R)
-                        let var3 := sub(R, var1)
-                        let var4 := addmod(var0, var3, R)
-                        let var5 := 0x0
-                        let var6 := mulmod(var4, var5, R)
-                        let var7 := addmod(var2, var6, R)
-                        input_0 := var7
-                        input_0 := addmod(input_0, beta, R)
-                    }
-                    let lhs
-                    let rhs
-                    rhs := table
-                    {
-                        let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1184), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1164), sub(R, calldataload(0x1144)), R), R)
-                    }
-                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x11a4), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x11a4), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let theta := mload(THETA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let table
-                    {
-                        let f_1 := calldataload(0x0ba4)
-                        table := f_1
-                        table := addmod(table, beta, R)
-                    }
-                    let input_0
-                    {
-                        let f_5 := calldataload(0x0c24)
+                        let f_5 := calldataload(0x0e24)
                         let var0 := 0x1
                         let var1 := mulmod(f_5, var0, R)
-                        let a_2 := calldataload(0x0a24)
+                        let a_0 := calldataload(0x0be4)
+                        let var2 := mulmod(var1, a_0, R)
+                        let var3 := sub(R, var1)
+                        let var4 := addmod(var0, var3, R)
+                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593effffd01
+                        let var6 := mulmod(var4, var5, R)
+                        let var7 := addmod(var2, var6, R)
+                        let a_8 := calldataload(0x0ce4)
+                        let var8 := mulmod(var1, a_8, R)
+                        let var9 := 0x0
+                        let var10 := mulmod(var4, var9, R)
+                        let var11 := addmod(var8, var10, R)
+                        input_0 := var7
+                        input_0 := addmod(mulmod(input_0, theta, R), var11, R)
+                        input_0 := addmod(input_0, beta, R)
+                    }
+                    let lhs
+                    let rhs
+                    rhs := table
+                    {
+                        let tmp := input_0
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x13e4), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x13c4), sub(R, calldataload(0x13a4)), R), R)
+                    }
+                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let l_0 := mload(L_0_MPTR)
+                    let eval := mulmod(l_0, calldataload(0x1404), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let l_last := mload(L_LAST_MPTR)
+                    let eval := mulmod(l_last, calldataload(0x1404), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let theta := mload(THETA_MPTR)
+                    let beta := mload(BETA_MPTR)
+                    let table
+                    {
+                        let f_1 := calldataload(0x0da4)
+                        let f_2 := calldataload(0x0dc4)
+                        table := f_1
+                        table := addmod(mulmod(table, theta, R), f_2, R)
+                        table := addmod(table, beta, R)
+                    }
+                    let input_0
+                    {
+                        let f_6 := calldataload(0x0e44)
+                        let var0 := 0x1
+                        let var1 := mulmod(f_6, var0, R)
+                        let a_1 := calldataload(0x0c04)
+                        let var2 := mulmod(var1, a_1, R)
+                        let var3 := sub(R, var1)
+                        let var4 := addmod(var0, var3, R)
+                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593effffd01
+                        let var6 := mulmod(var4, var5, R)
+                        let var7 := addmod(var2, var6, R)
+                        let a_9 := calldataload(0x0d04)
+                        let var8 := mulmod(var1, a_9, R)
+                        let var9 := 0x0
+                        let var10 := mulmod(var4, var9, R)
+                        let var11 := addmod(var8, var10, R)
+                        input_0 := var7
+                        input_0 := addmod(mulmod(input_0, theta, R), var11, R)
+                        input_0 := addmod(input_0, beta, R)
+                    }
+                    let lhs
+                    let rhs
+                    rhs := table
+                    {
+                        let tmp := input_0
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1444), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1424), sub(R, calldataload(0x1404)), R), R)
+                    }
+                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let l_0 := mload(L_0_MPTR)
+                    let eval := mulmod(l_0, calldataload(0x1464), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let l_last := mload(L_LAST_MPTR)
+                    let eval := mulmod(l_last, calldataload(0x1464), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let theta := mload(THETA_MPTR)
+                    let beta := mload(BETA_MPTR)
+                    let table
+                    {
+                        let f_1 := calldataload(0x0da4)
+                        let f_2 := calldataload(0x0dc4)
+                        table := f_1
+                        table := addmod(mulmod(table, theta, R), f_2, R)
+                        table := addmod(table, beta, R)
+                    }
+                    let input_0
+                    {
+                        let f_7 := calldataload(0x0e64)
+                        let var0 := 0x1
+                        let var1 := mulmod(f_7, var0, R)
+                        let a_2 := calldataload(0x0c24)
                         let var2 := mulmod(var1, a_2, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
-                        let var5 := 0x0
+                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593effffd01
                         let var6 := mulmod(var4, var5, R)
                         let var7 := addmod(var2, var6, R)
+                        let a_10 := calldataload(0x0d24)
+                        let var8 := mulmod(var1, a_10, R)
+                        let var9 := 0x0
+                        let var10 := mulmod(var4, var9, R)
+                        let var11 := addmod(var8, var10, R)
                         input_0 := var7
+                        input_0 := addmod(mulmod(input_0, theta, R), var11, R)
                         input_0 := addmod(input_0, beta, R)
                     }
                     let lhs
@@ -1225,20 +1285,20 @@ contract MicroVerifier {
                     rhs := table
                     {
                         let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x11e4), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x11c4), sub(R, calldataload(0x11a4)), R), R)
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x14a4), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1484), sub(R, calldataload(0x1464)), R), R)
                     }
                     let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x1204), R)
+                    let eval := mulmod(l_0, calldataload(0x14c4), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x1204), R)
+                    let eval := mulmod(l_last, calldataload(0x14c4), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
@@ -1246,23 +1306,31 @@ contract MicroVerifier {
                     let beta := mload(BETA_MPTR)
                     let table
                     {
-                        let f_1 := calldataload(0x0ba4)
+                        let f_1 := calldataload(0x0da4)
+                        let f_2 := calldataload(0x0dc4)
                         table := f_1
+                        table := addmod(mulmod(table, theta, R), f_2, R)
                         table := addmod(table, beta, R)
                     }
                     let input_0
                     {
-                        let f_6 := calldataload(0x0c44)
+                        let f_8 := calldataload(0x0e84)
                         let var0 := 0x1
-                        let var1 := mulmod(f_6, var0, R)
-                        let a_3 := calldataload(0x0a44)
+                        let var1 := mulmod(f_8, var0, R)
+                        let a_3 := calldataload(0x0c44)
                         let var2 := mulmod(var1, a_3, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
-                        let var5 := 0x0
+                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593effffd01
                         let var6 := mulmod(var4, var5, R)
                         let var7 := addmod(var2, var6, R)
+                        let a_11 := calldataload(0x0d44)
+                        let var8 := mulmod(var1, a_11, R)
+                        let var9 := 0x0
+                        let var10 := mulmod(var4, var9, R)
+                        let var11 := addmod(var8, var10, R)
                         input_0 := var7
+                        input_0 := addmod(mulmod(input_0, theta, R), var11, R)
                         input_0 := addmod(input_0, beta, R)
                     }
                     let lhs
@@ -1270,20 +1338,20 @@ contract MicroVerifier {
                     rhs := table
                     {
                         let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1244), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1224), sub(R, calldataload(0x1204)), R), R)
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1504), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x14e4), sub(R, calldataload(0x14c4)), R), R)
                     }
                     let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x1264), R)
+                    let eval := mulmod(l_0, calldataload(0x1524), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x1264), R)
+                    let eval := mulmod(l_last, calldataload(0x1524), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
@@ -1291,16 +1359,16 @@ contract MicroVerifier {
                     let beta := mload(BETA_MPTR)
                     let table
                     {
-                        let f_2 := calldataload(0x0bc4)
-                        table := f_2
+                        let f_3 := calldataload(0x0de4)
+                        table := f_3
                         table := addmod(table, beta, R)
                     }
                     let input_0
                     {
-                        let f_7 := calldataload(0x0c64)
+                        let f_9 := calldataload(0x0ea4)
                         let var0 := 0x1
-                        let var1 := mulmod(f_7, var0, R)
-                        let a_0 := calldataload(0x09e4)
+                        let var1 := mulmod(f_9, var0, R)
+                        let a_0 := calldataload(0x0be4)
                         let var2 := mulmod(var1, a_0, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
@@ -1315,20 +1383,20 @@ contract MicroVerifier {
                     rhs := table
                     {
                         let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x12a4), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1284), sub(R, calldataload(0x1264)), R), R)
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1564), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1544), sub(R, calldataload(0x1524)), R), R)
                     }
                     let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x12c4), R)
+                    let eval := mulmod(l_0, calldataload(0x1584), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x12c4), R)
+                    let eval := mulmod(l_last, calldataload(0x1584), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
@@ -1336,16 +1404,16 @@ contract MicroVerifier {
                     let beta := mload(BETA_MPTR)
                     let table
                     {
-                        let f_2 := calldataload(0x0bc4)
-                        table := f_2
+                        let f_3 := calldataload(0x0de4)
+                        table := f_3
                         table := addmod(table, beta, R)
                     }
                     let input_0
                     {
-                        let f_8 := calldataload(0x0c84)
+                        let f_10 := calldataload(0x0ec4)
                         let var0 := 0x1
-                        let var1 := mulmod(f_8, var0, R)
-                        let a_1 := calldataload(0x0a04)
+                        let var1 := mulmod(f_10, var0, R)
+                        let a_1 := calldataload(0x0c04)
                         let var2 := mulmod(var1, a_1, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
@@ -1360,20 +1428,20 @@ contract MicroVerifier {
                     rhs := table
                     {
                         let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1304), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x12e4), sub(R, calldataload(0x12c4)), R), R)
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x15c4), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x15a4), sub(R, calldataload(0x1584)), R), R)
                     }
                     let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x1324), R)
+                    let eval := mulmod(l_0, calldataload(0x15e4), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x1324), R)
+                    let eval := mulmod(l_last, calldataload(0x15e4), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
@@ -1381,16 +1449,16 @@ contract MicroVerifier {
                     let beta := mload(BETA_MPTR)
                     let table
                     {
-                        let f_2 := calldataload(0x0bc4)
-                        table := f_2
+                        let f_3 := calldataload(0x0de4)
+                        table := f_3
                         table := addmod(table, beta, R)
                     }
                     let input_0
                     {
-                        let f_9 := calldataload(0x0ca4)
+                        let f_11 := calldataload(0x0ee4)
                         let var0 := 0x1
-                        let var1 := mulmod(f_9, var0, R)
-                        let a_2 := calldataload(0x0a24)
+                        let var1 := mulmod(f_11, var0, R)
+                        let a_2 := calldataload(0x0c24)
                         let var2 := mulmod(var1, a_2, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
@@ -1405,20 +1473,20 @@ contract MicroVerifier {
                     rhs := table
                     {
                         let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1364), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1344), sub(R, calldataload(0x1324)), R), R)
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1624), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1604), sub(R, calldataload(0x15e4)), R), R)
                     }
                     let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x1384), R)
+                    let eval := mulmod(l_0, calldataload(0x1644), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x1384), R)
+                    let eval := mulmod(l_last, calldataload(0x1644), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
@@ -1426,16 +1494,16 @@ contract MicroVerifier {
                     let beta := mload(BETA_MPTR)
                     let table
                     {
-                        let f_2 := calldataload(0x0bc4)
-                        table := f_2
+                        let f_3 := calldataload(0x0de4)
+                        table := f_3
                         table := addmod(table, beta, R)
                     }
                     let input_0
                     {
-                        let f_10 := calldataload(0x0cc4)
+                        let f_12 := calldataload(0x0f04)
                         let var0 := 0x1
-                        let var1 := mulmod(f_10, var0, R)
-                        let a_3 := calldataload(0x0a44)
+                        let var1 := mulmod(f_12, var0, R)
+                        let a_3 := calldataload(0x0c44)
                         let var2 := mulmod(var1, a_3, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
@@ -1450,8 +1518,188 @@ contract MicroVerifier {
                     rhs := table
                     {
                         let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x13c4), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x13a4), sub(R, calldataload(0x1384)), R), R)
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1684), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1664), sub(R, calldataload(0x1644)), R), R)
+                    }
+                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let l_0 := mload(L_0_MPTR)
+                    let eval := mulmod(l_0, calldataload(0x16a4), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let l_last := mload(L_LAST_MPTR)
+                    let eval := mulmod(l_last, calldataload(0x16a4), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let theta := mload(THETA_MPTR)
+                    let beta := mload(BETA_MPTR)
+                    let table
+                    {
+                        let f_4 := calldataload(0x0e04)
+                        table := f_4
+                        table := addmod(table, beta, R)
+                    }
+                    let input_0
+                    {
+                        let f_13 := calldataload(0x0f24)
+                        let var0 := 0x1
+                        let var1 := mulmod(f_13, var0, R)
+                        let a_0 := calldataload(0x0be4)
+                        let var2 := mulmod(var1, a_0, R)
+                        let var3 := sub(R, var1)
+                        let var4 := addmod(var0, var3, R)
+                        let var5 := 0x0
+                        let var6 := mulmod(var4, var5, R)
+                        let var7 := addmod(var2, var6, R)
+                        input_0 := var7
+                        input_0 := addmod(input_0, beta, R)
+                    }
+                    let lhs
+                    let rhs
+                    rhs := table
+                    {
+                        let tmp := input_0
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x16e4), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x16c4), sub(R, calldataload(0x16a4)), R), R)
+                    }
+                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let l_0 := mload(L_0_MPTR)
+                    let eval := mulmod(l_0, calldataload(0x1704), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let l_last := mload(L_LAST_MPTR)
+                    let eval := mulmod(l_last, calldataload(0x1704), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let theta := mload(THETA_MPTR)
+                    let beta := mload(BETA_MPTR)
+                    let table
+                    {
+                        let f_4 := calldataload(0x0e04)
+                        table := f_4
+                        table := addmod(table, beta, R)
+                    }
+                    let input_0
+                    {
+                        let f_14 := calldataload(0x0f44)
+                        let var0 := 0x1
+                        let var1 := mulmod(f_14, var0, R)
+                        let a_1 := calldataload(0x0c04)
+                        let var2 := mulmod(var1, a_1, R)
+                        let var3 := sub(R, var1)
+                        let var4 := addmod(var0, var3, R)
+                        let var5 := 0x0
+                        let var6 := mulmod(var4, var5, R)
+                        let var7 := addmod(var2, var6, R)
+                        input_0 := var7
+                        input_0 := addmod(input_0, beta, R)
+                    }
+                    let lhs
+                    let rhs
+                    rhs := table
+                    {
+                        let tmp := input_0
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1744), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1724), sub(R, calldataload(0x1704)), R), R)
+                    }
+                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let l_0 := mload(L_0_MPTR)
+                    let eval := mulmod(l_0, calldataload(0x1764), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let l_last := mload(L_LAST_MPTR)
+                    let eval := mulmod(l_last, calldataload(0x1764), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let theta := mload(THETA_MPTR)
+                    let beta := mload(BETA_MPTR)
+                    let table
+                    {
+                        let f_4 := calldataload(0x0e04)
+                        table := f_4
+                        table := addmod(table, beta, R)
+                    }
+                    let input_0
+                    {
+                        let f_15 := calldataload(0x0f64)
+                        let var0 := 0x1
+                        let var1 := mulmod(f_15, var0, R)
+                        let a_2 := calldataload(0x0c24)
+                        let var2 := mulmod(var1, a_2, R)
+                        let var3 := sub(R, var1)
+                        let var4 := addmod(var0, var3, R)
+                        let var5 := 0x0
+                        let var6 := mulmod(var4, var5, R)
+                        let var7 := addmod(var2, var6, R)
+                        input_0 := var7
+                        input_0 := addmod(input_0, beta, R)
+                    }
+                    let lhs
+                    let rhs
+                    rhs := table
+                    {
+                        let tmp := input_0
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x17a4), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1784), sub(R, calldataload(0x1764)), R), R)
+                    }
+                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let l_0 := mload(L_0_MPTR)
+                    let eval := mulmod(l_0, calldataload(0x17c4), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let l_last := mload(L_LAST_MPTR)
+                    let eval := mulmod(l_last, calldataload(0x17c4), R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
+                }
+                {
+                    let theta := mload(THETA_MPTR)
+                    let beta := mload(BETA_MPTR)
+                    let table
+                    {
+                        let f_4 := calldataload(0x0e04)
+                        table := f_4
+                        table := addmod(table, beta, R)
+                    }
+                    let input_0
+                    {
+                        let f_16 := calldataload(0x0f84)
+                        let var0 := 0x1
+                        let var1 := mulmod(f_16, var0, R)
+                        let a_3 := calldataload(0x0c44)
+                        let var2 := mulmod(var1, a_3, R)
+                        let var3 := sub(R, var1)
+                        let var4 := addmod(var0, var3, R)
+                        let var5 := 0x0
+                        let var6 := mulmod(var4, var5, R)
+                        let var7 := addmod(var2, var6, R)
+                        input_0 := var7
+                        input_0 := addmod(input_0, beta, R)
+                    }
+                    let lhs
+                    let rhs
+                    rhs := table
+                    {
+                        let tmp := input_0
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1804), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x17e4), sub(R, calldataload(0x17c4)), R), R)
                     }
                     let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
@@ -1602,13 +1850,13 @@ contract MicroVerifier {
                     let coeff := mload(0x20)
                     let zeta := mload(ZETA_MPTR)
                     let r_eval := 0
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0da4), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1064), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
                     r_eval := addmod(r_eval, mulmod(coeff, mload(QUOTIENT_EVAL_MPTR), R), R)
                     for
                         {
-                            let mptr := 0x0f64
-                            let mptr_end := 0x0da4
+                            let mptr := 0x1224
+                            let mptr_end := 0x1064
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x20) }
@@ -1617,8 +1865,8 @@ contract MicroVerifier {
                     }
                     for
                         {
-                            let mptr := 0x0d84
-                            let mptr_end := 0x0b64
+                            let mptr := 0x1044
+                            let mptr_end := 0x0d64
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x20) }
@@ -1626,25 +1874,33 @@ contract MicroVerifier {
                         r_eval := addmod(mulmod(r_eval, zeta, R), mulmod(coeff, calldataload(mptr), R), R)
                     }
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x13c4), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1804), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1364), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x17a4), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1304), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1744), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x12a4), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x16e4), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1244), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1684), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x11e4), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1624), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1184), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x15c4), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1124), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1564), R), R)
+                    r_eval := mulmod(r_eval, zeta, R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1504), R), R)
+                    r_eval := mulmod(r_eval, zeta, R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x14a4), R), R)
+                    r_eval := mulmod(r_eval, zeta, R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1444), R), R)
+                    r_eval := mulmod(r_eval, zeta, R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x13e4), R), R)
                     for
                         {
-                            let mptr := 0x0b44
-                            let mptr_end := 0x0ae4
+                            let mptr := 0x0d44
+                            let mptr_end := 0x0ce4
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x20) }
@@ -1653,8 +1909,8 @@ contract MicroVerifier {
                     }
                     for
                         {
-                            let mptr := 0x0ac4
-                            let mptr_end := 0x09c4
+                            let mptr := 0x0cc4
+                            let mptr_end := 0x0bc4
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x20) }
@@ -1666,57 +1922,69 @@ contract MicroVerifier {
                 {
                     let zeta := mload(ZETA_MPTR)
                     let r_eval := 0
-                    r_eval := addmod(r_eval, mulmod(mload(0x40), calldataload(0x0b64), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x60), calldataload(0x0ae4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x40), calldataload(0x0d64), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x60), calldataload(0x0ce4), R), R)
                     r_eval := mulmod(r_eval, mload(0x0440), R)
                     mstore(0x04c0, r_eval)
                 }
                 {
                     let zeta := mload(ZETA_MPTR)
                     let r_eval := 0
-                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x1084), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x1044), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x1064), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x1344), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x1304), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x1324), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x1024), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x0fe4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x1004), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x12e4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x12a4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x12c4), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x0fc4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x0f84), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x0fa4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x1284), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x1244), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x1264), R), R)
                     r_eval := mulmod(r_eval, mload(0x0460), R)
                     mstore(0x04e0, r_eval)
                 }
                 {
                     let zeta := mload(ZETA_MPTR)
                     let r_eval := 0
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1384), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x13a4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x17c4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x17e4), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1324), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1344), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1764), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1784), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x12c4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x12e4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1704), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1724), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1264), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1284), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x16a4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x16c4), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1204), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1224), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1644), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1664), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x11a4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x11c4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x15e4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1604), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1144), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1164), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1584), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x15a4), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x10e4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1104), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1524), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1544), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x10a4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x10c4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x14c4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x14e4), R), R)
+                    r_eval := mulmod(r_eval, zeta, R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1464), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1484), R), R)
+                    r_eval := mulmod(r_eval, zeta, R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1404), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1424), R), R)
+                    r_eval := mulmod(r_eval, zeta, R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x13a4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x13c4), R), R)
+                    r_eval := mulmod(r_eval, zeta, R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1364), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1384), R), R)
                     r_eval := mulmod(r_eval, mload(0x0480), R)
                     mstore(0x0500, r_eval)
                 }
@@ -1776,14 +2044,14 @@ contract MicroVerifier {
                 }
                 {
                     let nu := mload(NU_MPTR)
-                    mstore(0x00, calldataload(0x0864))
-                    mstore(0x20, calldataload(0x0884))
+                    mstore(0x00, calldataload(0x0a64))
+                    mstore(0x20, calldataload(0x0a84))
                     success := ec_mul_acc(success, mload(ZETA_MPTR))
                     success := ec_add_acc(success, mload(QUOTIENT_X_MPTR), mload(QUOTIENT_Y_MPTR))
                     for
                         {
-                            let mptr := 0x1440
-                            let mptr_end := 0x0c80
+                            let mptr := 0x1800
+                            let mptr_end := 0x0ec0
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x40) }
@@ -1793,7 +2061,7 @@ contract MicroVerifier {
                     }
                     for
                         {
-                            let mptr := 0x0524
+                            let mptr := 0x0624
                             let mptr_end := 0x0264
                         }
                         lt(mptr_end, mptr)
@@ -1818,21 +2086,21 @@ contract MicroVerifier {
                     success := ec_mul_tmp(success, mulmod(nu, mload(0x0440), R))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
                     nu := mulmod(nu, mload(NU_MPTR), R)
-                    mstore(0x80, calldataload(0x05e4))
-                    mstore(0xa0, calldataload(0x0604))
+                    mstore(0x80, calldataload(0x06e4))
+                    mstore(0xa0, calldataload(0x0704))
                     success := ec_mul_tmp(success, mload(ZETA_MPTR))
-                    success := ec_add_tmp(success, calldataload(0x05a4), calldataload(0x05c4))
+                    success := ec_add_tmp(success, calldataload(0x06a4), calldataload(0x06c4))
                     success := ec_mul_tmp(success, mload(ZETA_MPTR))
-                    success := ec_add_tmp(success, calldataload(0x0564), calldataload(0x0584))
+                    success := ec_add_tmp(success, calldataload(0x0664), calldataload(0x0684))
                     success := ec_mul_tmp(success, mulmod(nu, mload(0x0460), R))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
                     nu := mulmod(nu, mload(NU_MPTR), R)
-                    mstore(0x80, calldataload(0x0824))
-                    mstore(0xa0, calldataload(0x0844))
+                    mstore(0x80, calldataload(0x0a24))
+                    mstore(0xa0, calldataload(0x0a44))
                     for
                         {
-                            let mptr := 0x07e4
-                            let mptr_end := 0x05e4
+                            let mptr := 0x09e4
+                            let mptr_end := 0x06e4
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x40) }
@@ -1846,18 +2114,18 @@ contract MicroVerifier {
                     mstore(0xa0, mload(G1_Y_MPTR))
                     success := ec_mul_tmp(success, sub(R, mload(R_EVAL_MPTR)))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
-                    mstore(0x80, calldataload(0x13e4))
-                    mstore(0xa0, calldataload(0x1404))
+                    mstore(0x80, calldataload(0x1824))
+                    mstore(0xa0, calldataload(0x1844))
                     success := ec_mul_tmp(success, sub(R, mload(0x0400)))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
-                    mstore(0x80, calldataload(0x1424))
-                    mstore(0xa0, calldataload(0x1444))
+                    mstore(0x80, calldataload(0x1864))
+                    mstore(0xa0, calldataload(0x1884))
                     success := ec_mul_tmp(success, mload(MU_MPTR))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
                     mstore(PAIRING_LHS_X_MPTR, mload(0x00))
                     mstore(PAIRING_LHS_Y_MPTR, mload(0x20))
-                    mstore(PAIRING_RHS_X_MPTR, calldataload(0x1424))
-                    mstore(PAIRING_RHS_Y_MPTR, calldataload(0x1444))
+                    mstore(PAIRING_RHS_X_MPTR, calldataload(0x1864))
+                    mstore(PAIRING_RHS_Y_MPTR, calldataload(0x1884))
                 }
             }
 
