@@ -14,23 +14,12 @@ A keyfile account signs unattended with APE_ACCOUNTS_<alias>_PASSPHRASE set. Met
 from pathlib import Path
 
 import click
-from ape import chain, project
+from ape import chain
 from ape.cli import account_option
 
 from zkaigc.connect import ChainCommand
 from zkaigc.errors import ZkaigcError
-from zkaigc.manifest import Manifest, network_manifest_path
-from zkaigc.prover import (
-    ProverService,
-    ProverState,
-    check_manifest_chain,
-    check_served,
-    served_models,
-    state_path,
-)
-from zkaigc.reverts import RevertDecoder
-from zkaigc.signing import enable_autosign
-from zkaigc.soundness import check_dev_srs
+from zkaigc.prover import boot
 
 
 @click.command(cls=ChainCommand)
@@ -50,36 +39,18 @@ from zkaigc.soundness import check_dev_srs
 def cli(network, account, models, manifest, state, interval, retry_base, retry_cap, once, allow_dev_srs):
     """Serve proofs for the listed models until interrupted."""
     try:
-        found = Manifest.load(manifest or network_manifest_path(network))
-        found.validated()
-        check_manifest_chain(found, chain)
-        served = served_models(found, models.split(",") if models else None)
-        check_dev_srs(chain.provider, [a.name for a in served.values()], allow_dev_srs, "serve", log=click.echo)
-        market = project.ModelMarketplace.at(found.contract("marketplace")["address"])
-        check_served(market, served, account, found)
-        enable_autosign(account)
-        path = state or state_path(found, account.address)
-        start = found.contract("marketplace")["block"]
-        prover_state = ProverState.load(path, start, genesis=chain.blocks[0].hash.hex())
+        service = boot(
+            account,
+            manifest=manifest,
+            models=models.split(",") if models else None,
+            state=state,
+            allow_dev_srs=allow_dev_srs,
+            log=click.echo,
+            retry_base=retry_base,
+            retry_cap=retry_cap,
+        )
     except ZkaigcError as err:
         raise click.ClickException(str(err)) from None
-    if prover_state.moved_aside:
-        click.echo(f"state was for another chain: moved aside to {prover_state.moved_aside}")
-    service = ProverService(
-        market,
-        served,
-        account,
-        prover_state,
-        log=click.echo,
-        decoder=RevertDecoder.from_project(project),
-        retry_base=retry_base,
-        retry_cap=retry_cap,
-    )
-    names = ", ".join(art.name for art in served.values())
-    click.echo(
-        f"prover {account.address} serving {names} on {found.data.get('network')}; state {path}; "
-        f"resuming after block {service.state.last_block}, {len(service.state.retry)} to retry"
-    )
     try:
         service.run(interval=interval, max_polls=1 if once else None, reconnect=_reconnect)
     except KeyboardInterrupt:

@@ -101,8 +101,35 @@ class Manifest:
         tmp.replace(self.path)  # atomic: a crash never leaves half a manifest
 
     def contract(self, key: str) -> dict | None:
-        """The recorded entry of a deployed contract (address, block, ...), or None."""
+        """The raw recorded entry of a deployed contract (address, block, ...), or None: what the `Deployer`
+        writes; readers use the typed `entry`."""
         return self.data.get("contracts", {}).get(key)
+
+    # Typed reads: each record through its schema, so a reader never reaches into `data`.
+    def entry(self, key: str) -> ContractEntry | None:
+        """The deployed contract recorded under `key` (`marketplace`, `<model>.collection`, ...), or None."""
+        raw = self.contract(key)
+        return None if raw is None else ContractEntry.model_validate(raw)
+
+    @property
+    def marketplace(self) -> ContractEntry | None:
+        """The deployed marketplace, or None."""
+        return self.entry("marketplace")
+
+    @property
+    def models(self) -> dict[str, ModelEntry]:
+        """Every deployed model by name (empty before the first model is deployed)."""
+        return {name: ModelEntry.model_validate(raw) for name, raw in (self.data.get("models") or {}).items()}
+
+    @property
+    def genesis(self) -> str | None:
+        """The genesis hash of the chain this manifest describes (None: nothing recorded yet)."""
+        return self.data.get("genesis")
+
+    @property
+    def network(self) -> str:
+        """The network's name as recorded (`ethereum-local`), else the file's stem."""
+        return self.data.get("network") or self.path.stem
 
     def record(self, key: str, **entry: Any) -> None:
         """Record a deployed contract and save."""
