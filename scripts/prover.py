@@ -9,6 +9,8 @@ development-SRS model is served on a chain that is not a local dev chain (unless
 collections commit to the local artifacts' model hash, their listing matches the manifest (vendor, verifier,
 every batchVerifier(n)), and the account is an allowed prover of each. A node that is not running is one line.
 A keyfile account signs unattended with APE_ACCOUNTS_<alias>_PASSPHRASE set. Metrics are printed on exit.
+All of it is `zkaigc.prover.boot`, the start-up the bot and the app share; unset options fall back to the
+ZKAIGC_* settings (`zkaigc.settings.ProverSettings`).
 """
 
 from pathlib import Path
@@ -28,8 +30,8 @@ from zkaigc.prover import boot
 @click.option("--manifest", type=click.Path(path_type=Path), default=None, help="Deployment manifest to read.")
 @click.option("--state", type=click.Path(path_type=Path), default=None, help="Where to keep progress.")
 @click.option("--interval", default=2.0, show_default=True, help="Seconds between polls.")
-@click.option("--retry-base", default=5.0, show_default=True, help="First retry delay (s); doubles, capped.")
-@click.option("--retry-cap", default=300.0, show_default=True, help="Longest retry delay (s).")
+@click.option("--retry-base", type=float, default=None, help="First retry delay (s), doubling [ZKAIGC_RETRY_BASE, 5].")
+@click.option("--retry-cap", type=float, default=None, help="Longest retry delay (s) [ZKAIGC_RETRY_CAP, 300].")
 @click.option("--once", is_flag=True, help="Process new requests and due retries once, then exit.")
 @click.option(
     "--allow-dev-srs",
@@ -46,8 +48,7 @@ def cli(network, account, models, manifest, state, interval, retry_base, retry_c
             state=state,
             allow_dev_srs=allow_dev_srs,
             log=click.echo,
-            retry_base=retry_base,
-            retry_cap=retry_cap,
+            **{k: v for k, v in {"retry_base": retry_base, "retry_cap": retry_cap}.items() if v is not None},
         )
     except ZkaigcError as err:
         raise click.ClickException(str(err)) from None
