@@ -58,10 +58,12 @@ class Leases:
         chain, so another worker that looks next sees it)."""
         keys = [str(i) for i in request_ids]
         with self.lock:
-            if any(self.finished(k) or k in self.busy for k in keys):
-                yield Hold(busy=True)
-                return
-            self.busy.update(keys)
+            busy = any(self.finished(k) or k in self.busy for k in keys)
+            if not busy:
+                self.busy.update(keys)
+        if busy:
+            yield Hold(busy=True)
+            return
         leases = []
         try:
             holder = None
