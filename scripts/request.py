@@ -23,7 +23,6 @@ from proofs.files import REPO_ROOT
 from proofs.pipeline import artifacts_of
 from zkaigc.client import claim_prompt, parse_prompt, request_generation
 from zkaigc.connect import ChainCommand
-from zkaigc.enums import RequestStatus
 from zkaigc.errors import ZkaigcError
 from zkaigc.imagecheck import read_token_image
 from zkaigc.listing import check_listing
@@ -111,10 +110,10 @@ def cli(network, account, model, prompt, max_price, ttl, wait, refund_id, manife
 def _wait_fulfilled(marketplace: Marketplace, request_id: int, block: int, timeout: float) -> int:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
-        status = marketplace.request(request_id).status
-        if status == RequestStatus.FULFILLED:
-            return int(marketplace.fulfilled(request_id, block)[0].tokenId)
-        if status == RequestStatus.REFUNDED:
+        request = marketplace.request(request_id)
+        if request.fulfilled:
+            return int(marketplace.fulfilled_logs(request_id, block)[0].tokenId)
+        if request.refunded:
             raise ZkaigcError(f"request {request_id} was refunded")
         time.sleep(2)
     raise ZkaigcError(f"request {request_id} not fulfilled within {timeout:.0f} s; after its deadline: --refund")

@@ -49,6 +49,16 @@ class Request:
         """Still waiting for a fulfilment (or, after its deadline, a refund)."""
         return self.status == RequestStatus.PENDING
 
+    @property
+    def fulfilled(self) -> bool:
+        """A prover's proof minted its token (by whichever prover)."""
+        return self.status == RequestStatus.FULFILLED
+
+    @property
+    def refunded(self) -> bool:
+        """The requester took the escrowed price back."""
+        return self.status == RequestStatus.REFUNDED
+
     def expired(self, now: int) -> bool:
         """Its deadline (inclusive) is before `now`: it can no longer be fulfilled."""
         return self.deadline < now
@@ -105,7 +115,7 @@ class Marketplace:
         """The `Requested` logs of blocks `start` to `stop - 1`."""
         return list(self.contract.Requested.range(start, stop))
 
-    def fulfilled(self, request_id: int, from_block: int) -> list[Any]:
+    def fulfilled_logs(self, request_id: int, from_block: int) -> list[Any]:
         """The `Fulfilled` logs of `request_id` (at most one) from block `from_block` to the head."""
         return list(self.contract.Fulfilled.range(from_block, self.head() + 1, search_topics={"requestId": request_id}))
 

@@ -134,7 +134,7 @@ class Fulfiller:
 
     def fulfilled_by_us(self, request_id: int, from_block: int):
         """The Fulfilled log of `request_id` if this prover's transaction made it, else None."""
-        for log in self.marketplace.fulfilled(request_id, from_block):
+        for log in self.marketplace.fulfilled_logs(request_id, from_block):
             if str(log.prover) == self.account.address:
                 return log
         return None

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from ..enums import RequestStatus
 from ..marketplace import Request
 from .state import OutcomeStatus
 
@@ -22,9 +21,9 @@ from .state import OutcomeStatus
 def ended(request: Request, now: int | None = None) -> OutcomeStatus | None:
     """How the request ended (`LOST`: fulfilled, `REFUNDED`, `EXPIRED`: its deadline is before `now`; no deadline check
     without `now`), or None while it can still be fulfilled."""
-    if request.status == RequestStatus.FULFILLED:
+    if request.fulfilled:
         return OutcomeStatus.LOST
-    if request.status == RequestStatus.REFUNDED:
+    if request.refunded:
         return OutcomeStatus.REFUNDED
     if now is not None and request.expired(now):
         return OutcomeStatus.EXPIRED
