@@ -23,11 +23,11 @@ from proofs.files import REPO_ROOT
 from proofs.pipeline import artifacts_of
 from zkaigc.client import claim_prompt, parse_prompt, request_generation
 from zkaigc.connect import ChainCommand
-from zkaigc.enums import RequestStatus
 from zkaigc.errors import ZkaigcError
 from zkaigc.imagecheck import read_token_image
 from zkaigc.listing import check_listing
 from zkaigc.manifest import Manifest, network_manifest_path
+from zkaigc.marketplace import Marketplace
 from zkaigc.prover import check_manifest_chain
 from zkaigc.reverts import RevertDecoder
 from zkaigc.signing import enable_autosign
@@ -69,30 +69,32 @@ def cli(network, account, model, prompt, max_price, ttl, wait, refund_id, manife
         found.validated()
         check_manifest_chain(found, chain)
         enable_autosign(account)
-        market = project.ModelMarketplace.at(found.contract("marketplace")["address"])
+        marketplace = Marketplace.at(found.marketplace.address)
+        market = marketplace.contract
         if refund_id is not None:
-            _refund(market, account, refund_id)
+            _refund(marketplace, account, refund_id)
             return
-        model = model or next(iter(found.data["models"]))
-        if model not in found.data["models"]:
-            raise ZkaigcError(f"{model} is not deployed here; deployed: {', '.join(found.data['models'])}")
+        deployed = found.models
+        model = model or next(iter(deployed))
+        if model not in deployed:
+            raise ZkaigcError(f"{model} is not deployed here; deployed: {', '.join(deployed)}")
         # Before paying: the listing is the manifest's (vendor, verifier, model hash, every batch verifier), and
         # a development-SRS model (forgeable) is paid for only on a local dev chain.
-        check_listing(market, model, found.data["models"][model])
+        check_listing(market, model, deployed[model])
         check_dev_srs(chain.provider, [model], allow_dev_srs, "pay for", log=click.echo)
-        collection = project.ERC7007Collection.at(found.data["models"][model]["collection"])
+        collection = project.ERC7007Collection.at(deployed[model].collection)
         enc = artifacts_of(model).encoding()
         if prompt is not None and len(prompt) != enc.input_len:  # before the commit: nothing spent
             raise ZkaigcError(f"--prompt is {len(prompt)} bytes; {model} takes {enc.input_len}")
         data = prompt if prompt is not None else os.urandom(enc.input_len)
-        quoted = int(market.quote(collection.address)[0])
+        quoted = marketplace.quote(collection.address)[0]
         if max_price is not None and quoted > max_price:  # before claiming: nothing spent
             raise ZkaigcError(f"the price is {quoted} wei, above --max-price {max_price} wei")
         click.echo(f"claiming prompt 0x{data.hex()} on {model} (commit, wait, reveal)")
         claim_prompt(chain, collection, data, account, progress=lambda line: click.echo(line, err=True))
         request = request_generation(chain, market, collection, data, account, ttl=ttl, max_price=max_price)
         click.echo(f"request {request.request_id}: paid {request.price} wei, deadline {request.deadline}")
-        token_id = _wait_fulfilled(market, request.request_id, request.block, wait)
+        token_id = _wait_fulfilled(marketplace, request.request_id, request.block, wait)
     except ZkaigcError as err:
         raise click.ClickException(str(err)) from None
     except ContractLogicError as err:  # a revert: its custom error, decoded through the contracts' ABIs
@@ -105,25 +107,23 @@ def cli(network, account, model, prompt, max_price, ttl, wait, refund_id, manife
     click.echo(f"token {hex(token_id)[:18]}… minted to {account.address}; image {stem.with_suffix('.bmp')}")
 
 
-def _wait_fulfilled(market, request_id: int, block: int, timeout: float) -> int:
+def _wait_fulfilled(marketplace: Marketplace, request_id: int, block: int, timeout: float) -> int:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
-        status = int(market.getRequest(request_id).status)
-        if status == RequestStatus.FULFILLED:
-            head = chain.blocks.head.number
-            log = next(iter(market.Fulfilled.range(block, head + 1, search_topics={"requestId": request_id})))
-            return int(log.tokenId)
-        if status == RequestStatus.REFUNDED:
+        request = marketplace.request(request_id)
+        if request.fulfilled:
+            return int(marketplace.fulfilled_logs(request_id, block)[0].tokenId)
+        if request.refunded:
             raise ZkaigcError(f"request {request_id} was refunded")
         time.sleep(2)
     raise ZkaigcError(f"request {request_id} not fulfilled within {timeout:.0f} s; after its deadline: --refund")
 
 
-def _refund(market, account, request_id: int) -> None:
-    request = market.getRequest(request_id)
-    if int(request.status) != RequestStatus.PENDING:
-        raise ZkaigcError(f"request {request_id} is not pending (status {RequestStatus(int(request.status)).name})")
-    if chain.blocks.head.timestamp <= int(request.deadline):
-        raise ZkaigcError(f"request {request_id} may be refunded after its deadline {int(request.deadline)}")
-    market.refund(request_id, sender=account)
-    click.echo(f"request {request_id} refunded: {int(request.price)} wei back to {request.requester}")
+def _refund(marketplace: Marketplace, account, request_id: int) -> None:
+    request = marketplace.request(request_id)
+    if not request.pending:
+        raise ZkaigcError(f"request {request_id} is not pending (status {request.status.name})")
+    if chain.blocks.head.timestamp <= request.deadline:
+        raise ZkaigcError(f"request {request_id} may be refunded after its deadline {request.deadline}")
+    marketplace.contract.refund(request_id, sender=account)
+    click.echo(f"request {request_id} refunded: {request.price} wei back to {request.requester}")

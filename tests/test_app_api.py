@@ -346,3 +346,11 @@ def test_contracts_and_rpc_answer_503_if_app_has_no_chain(client):
     assert client.get("/api/contracts").status_code == 503
     reply = client.post("/rpc", json={"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": []})
     assert reply.status_code == 503 and reply.json()["error"]["code"] == "no_chain"
+
+
+def test_enums_are_the_contracts_enums_so_the_pages_never_hard_code_them(client):
+    from zkaigc.enums import CurveType, RequestStatus
+
+    served = client.get("/api/enums").json()
+    assert served["RequestStatus"] == {s.name: s.value for s in RequestStatus}
+    assert served["CurveType"] == {c.name: c.value for c in CurveType}

@@ -8,45 +8,40 @@ A fleet (zkaigc/fleet.py): the same bot on a Redis broker, with worker processes
     silverback run zkaigc.bot:bot --network ... --account prover          # once: follows the chain, kicks tasks
     silverback worker -w 1 zkaigc.bot:bot --network ... --account prover2 # per machine (or core): proves
 
-The engine is `ProverService` (zkaigc/prover.py), the same one `ape run prover` polls with; this module only
-wires it to Silverback's triggers:
+The engine is `ProverService`, started by `zkaigc.prover.boot` exactly as `ape run prover` starts it; this module
+only wires it to Silverback's triggers:
 
-- startup: the one-line checks (manifest for this chain, model hashes, prover allowance), then a catch-up
+- startup: `boot`'s one-line checks (manifest for this chain, model hashes, prover allowance), then a catch-up
   pass over every request since the last scanned block (Silverback's runner starts at the head);
 - each `Requested` event: the request is handled (`ProverService.process` is idempotent and thread-safe);
 - each new block: due retries and anything a dropped subscription missed (`ProverService.poll`);
 - shutdown: the metrics line.
 
-Configuration by environment: ZKAIGC_MANIFEST (default: the network's manifest), ZKAIGC_MODELS (comma-separated,
-default all), ZKAIGC_STATE (default: next to the manifest; in a fleet, one file per worker process),
-ZKAIGC_BROKER (a Redis URL: the fleet; unset: one process, in-memory), ZKAIGC_QUEUE (the stream's name, default
-`zkaigc`), ZKAIGC_LEASE_S and ZKAIGC_REDELIVER_S (see zkaigc/fleet.py). Handlers never raise: a failure is logged and
-counted, so Silverback's runner never halts on a bad request. A misconfiguration exits with one line.
+Configuration by environment (`zkaigc.settings.ProverSettings`): ZKAIGC_MANIFEST (default: the network's manifest),
+ZKAIGC_MODELS (comma-separated, default all), ZKAIGC_STATE (default: next to the manifest; in a fleet, one file per
+worker process), ZKAIGC_BROKER (a Redis URL: the fleet; unset: one process, in-memory), ZKAIGC_QUEUE (the stream's
+name, default `zkaigc`), ZKAIGC_LEASE_S and ZKAIGC_REDELIVER_S (see zkaigc/fleet.py). Handlers never raise: a
+failure is logged and counted, so Silverback's runner never halts on a bad request. A misconfiguration exits with one
+line.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from ape import chain, project
+from ape import chain
 from ape.logging import logger
 from silverback import SilverbackBot
 from silverback.main import SharedState
 
 from .connect import NODE_DOWN, node_down_line
 from .errors import ZkaigcError
-from .fleet import RedisClaims, broker_settings, worker_name
-from .manifest import Manifest, network_manifest_path
-from .prover import ProverService, ProverState, check_manifest_chain, check_served, served_models, state_path
-from .reverts import RevertDecoder
-from .settings import get_settings
-from .signing import enable_autosign
-from .soundness import check_dev_srs
+from .fleet import broker_settings
+from .prover import boot
+from .settings import ProverSettings, get_settings
 
 
 def _bot() -> SilverbackBot:
     """Silverback's default (one process, in-memory broker), or a Redis-stream fleet when ZKAIGC_BROKER is set."""
-    config = get_settings()
+    config = get_settings(ProverSettings)
     if not config.broker:
         return SilverbackBot()
     from silverback.settings import Settings
@@ -54,32 +49,9 @@ def _bot() -> SilverbackBot:
     return SilverbackBot(Settings(**broker_settings(config.broker, config.queue, config.redeliver_s)))
 
 
-def _service(provider, signer) -> ProverService:
-    config = get_settings()
-    manifest = Manifest.load(config.manifest or network_manifest_path(provider.network))
-    manifest.validated()
-    check_manifest_chain(manifest, chain)
-    served = served_models(manifest, config.model_list)
-    check_dev_srs(provider, [a.name for a in served.values()], config.allow_dev_srs, "serve", log=logger.warning)
-    market = project.ModelMarketplace.at(manifest.contract("marketplace")["address"])
-    if signer is None:
-        raise ZkaigcError("no signer: run the bot with --account <prover alias>")
-    check_served(market, served, signer, manifest)
-    enable_autosign(signer)
-    claims, path = None, Path(config.state or state_path(manifest, signer.address))
-    if url := config.broker:
-        claims = RedisClaims(url, f"zkaigc:{chain.chain_id}:{market.address}", ttl=config.lease_s)
-        claims.check()
-        if not config.state:  # workers on one machine must not share a state file
-            path = path.with_suffix(f".{worker_name().replace(':', '-')}.json")
-    state = ProverState.load(path, manifest.contract("marketplace")["block"], genesis=chain.blocks[0].hash.hex())
-    decoder = RevertDecoder.from_project(project)
-    return ProverService(market, served, signer, state, log=logger.info, decoder=decoder, claims=claims)
-
-
 try:
     bot = _bot()  # Silverback connects to the node here
-    service = _service(bot.provider, bot.signer)
+    service = boot(bot.signer, fleet=True, log=logger.info, warn=logger.warning)
 except ZkaigcError as err:
     raise SystemExit(f"zkaigc bot: {err}") from None
 except NODE_DOWN as err:  # a dead node: one line, not Silverback's import traceback
@@ -87,14 +59,7 @@ except NODE_DOWN as err:  # a dead node: one line, not Silverback's import trace
 
 
 def _metrics() -> dict[str, float]:
-    m = service.metrics
-    return {
-        "requests_seen": m.requests_seen,
-        "proofs": m.proofs,
-        "prove_seconds": round(m.prove_seconds, 3),
-        "fulfilled": m.fulfilled,
-        "failures": m.failures,
-    }
+    return service.metrics.as_dict()
 
 
 @bot.on_worker_startup()

@@ -25,8 +25,9 @@ def make_commitment(prompt: bytes, claimant: str, salt: bytes) -> bytes:
 
 
 @dataclass
-class Request:
-    """A paid, escrowed generation request."""
+class PaidRequest:
+    """What paying for a generation returned: the request's id, price and deadline, and the payment's gas and block
+    (the request as the marketplace holds it later: `zkaigc.marketplace.Marketplace.request`)."""
 
     request_id: int
     price: int
@@ -141,7 +142,7 @@ def claim_prompt(
 
 def request_generation(
     chain, market, collection, prompt: bytes, user, ttl: int = 3600, max_price: int | None = None
-) -> Request:
+) -> PaidRequest:
     """Pay for a generation of `prompt` into escrow (the user must hold its claim): the current quote, or with
     `max_price` up to that limit — the price may rise between the quote and the block (every request moves the
     curve), and the marketplace charges the price at that block and returns the excess."""
@@ -152,4 +153,4 @@ def request_generation(
     deadline = chain.pending_timestamp + ttl
     tx = market.requestGeneration(collection.address, prompt, limit, deadline, value=limit, sender=user)
     log = next(iter(tx.decode_logs(market.Requested)))
-    return Request(int(log.requestId), int(log.price), deadline, tx.gas_used, tx.block_number)
+    return PaidRequest(int(log.requestId), int(log.price), deadline, tx.gas_used, tx.block_number)

@@ -23,7 +23,7 @@ from proofs.pipeline import ModelArtifacts, artifacts_of, batch_artifacts_of
 
 from .enums import CurveType
 from .errors import DeploymentError
-from .manifest import Manifest, network_manifest_path
+from .manifest import Manifest, ModelEntry, network_manifest_path
 from .soundness import check_dev_srs, srs_kind
 from .traitspace import TraitSpace
 
@@ -102,21 +102,21 @@ class Deployer:
         name = f"{network.ecosystem.name}-{network.name}"
         self.manifest = Manifest.load(manifest_path or network_manifest_path(network))
         genesis = chain.blocks[0].hash.hex()
-        if self.manifest.data and self.manifest.data.get("genesis") != genesis and network.is_local:
+        if not self.manifest.empty and self.manifest.genesis != genesis and network.is_local:
             self.manifest = Manifest(self.manifest.path)  # a fresh local chain: nothing there survives
-        elif self.manifest.data and self.manifest.data.get("genesis") != genesis:
+        elif not self.manifest.empty and self.manifest.genesis != genesis:
             stale = self.manifest.path.with_suffix(f".stale-{int(time.time())}.json")
             self.manifest.path.rename(stale)
             self.log(f"manifest was for another chain (genesis differs); moved aside to {stale.name}")
             self.manifest = Manifest(self.manifest.path)
-        self.manifest.data.update(network=name, chain_id=chain.chain_id, genesis=genesis)
+        self.manifest.bind(name, chain.chain_id, genesis)
         self.gas_used: dict[str, int] = {}
 
     def _existing(self, key: str, contract_type: str):
-        entry = self.manifest.contract(key)
-        if entry and self.chain.provider.get_code(entry["address"]):
-            self.log(f"{key}: already at {entry['address']} (block {entry['block']}), skipped")
-            return getattr(self.project, contract_type).at(entry["address"])
+        entry = self.manifest.entry(key)
+        if entry and self.chain.provider.get_code(entry.address):
+            self.log(f"{key}: already at {entry.address} (block {entry.block}), skipped")
+            return getattr(self.project, contract_type).at(entry.address)
         return None
 
     def _deploy(self, key: str, contract_type: str, *args, **extra: Any):
@@ -199,45 +199,41 @@ class Deployer:
             if not market.isProver(collection.address, prover):
                 market.setProver(collection.address, prover, True, sender=self.account)
                 self.log(f"{name}: prover {prover} allowed")
-        self.manifest.data.setdefault("models", {})[name] = {
-            "collection": collection.address,
-            "verifier": verifier.address,
-            "batch_verifiers": {str(n): address for n, address in batch_verifiers},
-            "vendor": self.account.address,
+        entry = ModelEntry(
+            collection=collection.address,
+            verifier=verifier.address,
+            batch_verifiers={str(n): address for n, address in batch_verifiers},
+            vendor=self.account.address,
             # What a user checks before paying: `dev` means whoever made the SRS can forge this model's proofs.
-            "srs_kind": srs_kind(name),
-            "srs": {
+            srs_kind=srs_kind(name),
+            srs={
                 str(n): art.read_meta().get("srs", {}).get("sha256")
                 for n, art in ((n, artifacts_of(name).batch_circuit(n)) for n in (1, *sizes))
             },
             **hashes,
-        }
-        self.manifest.save()
+        )
+        self.manifest.record_model(name, entry)
         return collection
 
     def _check_unchanged(self, name: str, hashes: dict[str, str]) -> None:
         """Refuse to reuse a deployed collection bound to other artifacts (or forget it, with `redeploy`)."""
-        recorded = (self.manifest.data.get("models") or {}).get(name)
-        if not recorded:
+        entry = self.manifest.models.get(name)
+        if entry is None:
             return
+        recorded = entry.model_dump()  # the schema's fields and the artifact hashes recorded beside them
         changed = sorted(k for k, v in hashes.items() if recorded.get(k) not in (None, v))
         if not changed:
             return
         if not self.redeploy:
             raise DeploymentError(
                 f"{name}: the committed artifacts differ from the deployed ones ({', '.join(changed)}); "
-                f"the collection at {recorded.get('collection')} is bound to the old model. "
+                f"the collection at {entry.collection} is bound to the old model. "
                 "Re-run with --redeploy to deploy a new verifier and collection for the rebuilt model"
             )
         self.log(f"{name}: artifacts changed ({', '.join(changed)}); redeploying its verifier and collection")
-        contracts = self.manifest.data.get("contracts", {})
         keys = [f"{name}.verifier", f"{name}.collection"]
         keys += [f"{name}.verifier-batch{n}" for n in registry.get(name).batch_sizes]
-        for key in keys:
-            if key in contracts:
-                contracts[f"{key}.replaced-{int(time.time())}"] = contracts.pop(key)
-        self.manifest.data.setdefault("replaced_models", {}).setdefault(name, []).append(recorded)
-        del self.manifest.data["models"][name]
+        self.manifest.retire_model(name, keys, int(time.time()))
 
     def all(self, models: list[str]) -> dict[str, Any]:
         """Deploy the marketplace and every model; returns {'marketplace': c, name: collection, ...}."""
@@ -247,6 +243,5 @@ class Deployer:
         deployed: dict[str, Any] = {"marketplace": market}
         for name in models:
             deployed[name] = self.model(name, market)
-        self.manifest.data["updated_block"] = self.chain.blocks.head.number
-        self.manifest.save()
+        self.manifest.mark_updated(self.chain.blocks.head.number)
         return deployed

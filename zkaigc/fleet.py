@@ -30,6 +30,7 @@ import redis
 from redis.exceptions import LockError
 
 from .errors import ZkaigcError
+from .settings import ProverSettings, get_settings
 
 #: Silverback's broker and result backend for a fleet (taskiq-redis, pinned in pyproject.toml).
 BROKER_CLASS = "taskiq_redis:RedisStreamBroker"
@@ -49,7 +50,7 @@ def broker_settings(url: str, queue: str = "zkaigc", redeliver_s: float | None =
     """Silverback `Settings` fields (the `SILVERBACK_*` environment, as keywords) for a Redis-stream fleet."""
     if not url.startswith(("redis://", "rediss://", "unix://")):
         raise FleetError(f"ZKAIGC_BROKER={url!r} is not a Redis URL (redis://host:port/db)")
-    redeliver = float(redeliver_s if redeliver_s is not None else os.environ.get("ZKAIGC_REDELIVER_S", 60))
+    redeliver = redeliver_s if redeliver_s is not None else get_settings(ProverSettings).redeliver_s
     return {
         "BROKER_CLASS": BROKER_CLASS,
         "BROKER_KWARGS": {
@@ -97,7 +98,7 @@ class RedisClaims:
     def __init__(self, url: str, namespace: str, ttl: float | None = None, owner: str | None = None):
         self.redis = redis.Redis.from_url(url)
         self.namespace = namespace
-        self.ttl = float(ttl if ttl is not None else os.environ.get("ZKAIGC_LEASE_S", 15))
+        self.ttl = float(ttl if ttl is not None else get_settings(ProverSettings).lease_s)
         self.owner = owner or worker_name()
 
     def check(self) -> None:

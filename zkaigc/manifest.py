@@ -101,10 +101,67 @@ class Manifest:
         tmp.replace(self.path)  # atomic: a crash never leaves half a manifest
 
     def contract(self, key: str) -> dict | None:
-        """The recorded entry of a deployed contract (address, block, ...), or None."""
+        """The raw recorded entry of a deployed contract (address, block, ...), or None: what the `Deployer`
+        writes; readers use the typed `entry`."""
         return self.data.get("contracts", {}).get(key)
+
+    # Typed reads: each record through its schema, so a reader never reaches into `data`.
+    def entry(self, key: str) -> ContractEntry | None:
+        """The deployed contract recorded under `key` (`marketplace`, `<model>.collection`, ...), or None."""
+        raw = self.contract(key)
+        return None if raw is None else ContractEntry.model_validate(raw)
+
+    @property
+    def marketplace(self) -> ContractEntry | None:
+        """The deployed marketplace, or None."""
+        return self.entry("marketplace")
+
+    @property
+    def models(self) -> dict[str, ModelEntry]:
+        """Every deployed model by name (empty before the first model is deployed)."""
+        return {name: ModelEntry.model_validate(raw) for name, raw in (self.data.get("models") or {}).items()}
+
+    @property
+    def empty(self) -> bool:
+        """Nothing recorded yet (no file, or a fresh manifest)."""
+        return not self.data
+
+    @property
+    def genesis(self) -> str | None:
+        """The genesis hash of the chain this manifest describes (None: nothing recorded yet)."""
+        return self.data.get("genesis")
+
+    @property
+    def network(self) -> str:
+        """The network's name as recorded (`ethereum-local`), else the file's stem."""
+        return self.data.get("network") or self.path.stem
 
     def record(self, key: str, **entry: Any) -> None:
         """Record a deployed contract and save."""
         self.data.setdefault("contracts", {})[key] = entry
+        self.save()
+
+    # Writes (the `Deployer`'s): each record goes in through its schema.
+    def bind(self, network: str, chain_id: int, genesis: str) -> None:
+        """Say which chain this manifest describes (not saved until the next record)."""
+        self.data.update(network=network, chain_id=chain_id, genesis=genesis)
+
+    def record_model(self, name: str, entry: ModelEntry) -> None:
+        """Record a deployed model and save."""
+        self.data.setdefault("models", {})[name] = entry.model_dump()
+        self.save()
+
+    def retire_model(self, name: str, contract_keys: list[str], stamp: int) -> None:
+        """Forget a deployed model before it is redeployed: its recorded contracts among `contract_keys` are kept as
+        `<key>.replaced-<stamp>` and its entry under `replaced_models` (not saved until the next record)."""
+        contracts = self.data.get("contracts", {})
+        for key in contract_keys:
+            if key in contracts:
+                contracts[f"{key}.replaced-{stamp}"] = contracts.pop(key)
+        recorded = self.data["models"].pop(name)
+        self.data.setdefault("replaced_models", {}).setdefault(name, []).append(recorded)
+
+    def mark_updated(self, block: int) -> None:
+        """Record the block of the last completed deployment run and save."""
+        self.data["updated_block"] = block
         self.save()

@@ -13,7 +13,8 @@ from typing import Any
 from proofs.pipeline import ModelArtifacts, artifacts_of
 
 from ..abi import json_abi
-from ..manifest import Manifest
+from ..manifest import Manifest, ModelEntry
+from ..marketplace import Marketplace
 
 #: The contracts the pages talk to.
 CONTRACTS = ("ModelMarketplace", "ERC7007Collection")
@@ -64,20 +65,21 @@ class ChainView:
     roles: dict[str, str] = field(default_factory=dict)  # address -> "vendor" | "prover"
 
     @property
-    def deployed(self) -> dict[str, dict]:
-        return self.manifest.data.get("models") or {}
+    def deployed(self) -> dict[str, ModelEntry]:
+        """The manifest's deployed models by name."""
+        return self.manifest.models
 
     def collection_of(self, name: str) -> str | None:
+        """A deployed model's collection address, or None."""
         entry = self.deployed.get(name)
-        return entry["collection"] if entry else None
+        return entry.collection if entry else None
 
     def quote(self, name: str) -> tuple[int, int] | None:
         """(price, fee) in wei of the next request on a listed model, or None if it is not deployed."""
         collection = self.collection_of(name)
         if collection is None:
             return None
-        price, fee = self.market.quote(collection)
-        return int(price), int(fee)
+        return Marketplace(self.market).quote(collection)
 
     def royalty_bps(self, name: str) -> int | None:
         """The ERC-2981 royalty of a deployed model's collection, in basis points (paid to its vendor); None if it is
@@ -96,27 +98,27 @@ class ChainView:
         """Every deployed model: addresses, deployment block, geometry."""
         out = {}
         for name, entry in self.deployed.items():
-            record = self.manifest.contract(f"{name}.collection") or {}
+            record = self.manifest.entry(f"{name}.collection")
             out[name] = {
                 **model_info(artifacts_of(name)),
-                "collection": entry["collection"],
-                "verifier": entry["verifier"],
-                "batch_verifiers": entry.get("batch_verifiers") or {},
+                "collection": entry.collection,
+                "verifier": entry.verifier,
+                "batch_verifiers": entry.batch_verifiers,
                 # The manifest's record (an old manifest without it: `dev`, nothing said otherwise).
-                "srs_kind": entry.get("srs_kind", "dev"),
-                "block": record.get("block", 0),
+                "srs_kind": entry.srs_kind,
+                "block": record.block if record else 0,
             }
         return out
 
     def config(self) -> dict[str, Any]:
         """What the pages need to talk to the chain themselves."""
-        market = self.manifest.contract("marketplace") or {}
+        market = self.manifest.marketplace
         return {
             "chainId": self.chain_id,
-            "network": self.manifest.data.get("network"),
+            "network": self.manifest.network,
             "dev": self.dev,
             "rpc": "/rpc",
             "accounts": [{"address": a, "role": self.roles.get(a)} for a in self.accounts],
-            "marketplace": {"address": self.market.address, "block": market.get("block", 0)},
+            "marketplace": {"address": self.market.address, "block": market.block if market else 0},
             "models": self.models(),
         }

@@ -4,7 +4,8 @@
    Ape connects to it through ape-foundry, which reuses a running node instead of launching its own.
 2. **Deploy** what the network's manifest lacks (`zkaigc.deploy.Deployer` is idempotent: a complete manifest for
    this chain deploys nothing). Test account 0 is the vendor, test account 1 the prover.
-3. **Prove**: the prover service runs in-process, `ProverService.start`: its `run` loop on a background thread,
+3. **Prove**: the prover service, started by `zkaigc.prover.boot` as `ape run prover` starts it, runs in-process
+   (`ProverService.start`): its `run` loop on a background thread,
    polling every `interval` seconds (the default embedded mode; a separate prover or bot can serve the same
    marketplace instead, `--no-prover`).
 4. **Serve** the API and the pages with uvicorn, and print the URL. `/rpc` forwards the dev methods (the node's
@@ -27,7 +28,7 @@ from ..deploy import Deployer
 from ..errors import ZkaigcError
 from ..localchain import Anvil
 from ..manifest import Manifest, network_manifest_path
-from ..prover import ProverService, ProverState, served_models, state_path
+from ..prover import ProverService, boot
 from ..settings import get_settings
 from ..soundness import is_local_chain, is_loopback_host
 from .api import create_app
@@ -80,13 +81,11 @@ def deploy_and_serve(
         {vendor.address: "vendor", prover_account.address: "prover"},
     )
     service = None
-    if prover:
-        served = served_models(manifest, models)
+    if prover:  # requests from now on: the app's own prover does not take over an earlier run's backlog
         start = chain.blocks.head.number + 1
-        state = ProverState.load(
-            state_path(manifest, prover_account.address), start, genesis=chain.blocks[0].hash.hex()
+        service = boot(
+            prover_account, manifest=path, models=models, start_block=start, log=lambda m: log(f"prover: {m}")
         )
-        service = ProverService(market, served, prover_account, state, log=lambda m: log(f"prover: {m}"))
         service.start(interval)
     return Deployment(view, service, models)
 

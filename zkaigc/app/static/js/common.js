@@ -65,9 +65,10 @@ export async function api(path, options = {}) {
 }
 
 let configPromise;
-/** The deployment the app serves (/api/config) and the contracts' ABIs and error notices (/api/contracts). */
+/** The deployment the app serves (/api/config), the contracts' ABIs and error notices (/api/contracts), and their
+ *  enums (/api/enums; as bigints, as ethers reads them: `ctx.enums.RequestStatus.PENDING`). */
 export function loadConfig() {
-  configPromise ??= Promise.all([api("/api/config"), api("/api/contracts")]).then(([config, contracts]) => {
+  configPromise ??= Promise.all([api("/api/config"), api("/api/contracts"), api("/api/enums")]).then(([config, contracts, served]) => {
     const rpc = new URL(config.rpc || "/rpc", location.href).href;
     const provider = new ethers.JsonRpcProvider(rpc, config.chainId, { staticNetwork: true, batchMaxCount: 1 });
     provider.pollingInterval = 500;
@@ -75,7 +76,10 @@ export function loadConfig() {
       Object.values(contracts).flatMap((c) => c.abi.filter((item) => item.type === "error")),
     );
     const notices = Object.assign({}, ...Object.values(contracts).map((c) => c.errors));
-    return { config, contracts, provider, errors, notices };
+    const enums = Object.fromEntries(
+      Object.entries(served).map(([name, members]) => [name, Object.fromEntries(Object.entries(members).map(([k, v]) => [k, BigInt(v)]))]),
+    );
+    return { config, contracts, provider, errors, notices, enums };
   });
   return configPromise;
 }

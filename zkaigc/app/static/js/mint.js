@@ -1,8 +1,9 @@
 // Page 2: commit -> wait -> claim -> request with a max price -> watch until minted (or refund after the deadline).
+// The chain work is client.js's (the Python client's verbs); this page shows each step.
+import { claim, request, requestStatus, watch as watchRequest } from "./client.js";
 import { startPage, api, chainNow, contract, describeError, decodeTokenUri, ethers, eth, fillAccounts, short, signerFor, status } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
-const PENDING = 1n, FULFILLED = 2n, REFUNDED = 3n;
 let ctx;
 let previewAigc = null;
 let watching = null; // {model, prompt, requestId, deadline, refunding, closed}
@@ -163,72 +164,30 @@ async function mint() {
   // A pending request of ours for this prompt: watch it instead of paying twice.
   const pending = await market.pendingRequestOf(model.collection, prompt);
   if (pending !== 0n) {
-    const request = await market.getRequest(pending);
-    if (request.status === PENDING && request.requester.toLowerCase() === account.toLowerCase()) {
+    const found = await market.getRequest(pending);
+    if (found.status === requestStatus(ctx).PENDING && found.requester.toLowerCase() === account.toLowerCase()) {
       ["committed", "claimable", "claimed"].forEach((s) => step(s, "done"));
       step("paid", "done", `paid: request #${pending}`);
-      return watch(model, prompt, pending, Number(request.deadline));
+      return watch(model, prompt, pending, Number(found.deadline));
     }
   }
 
-  // 1. commit (skipped if this account already holds a live claim on the prompt)
-  const [claimant, expiresAt] = await collection.claimOf(prompt);
-  const now = await chainNow(ctx);
-  const holdsClaim = claimant.toLowerCase() === account.toLowerCase() && Number(expiresAt) > now;
-  if (!holdsClaim) {
-    const saved = load(key);
-    let salt = saved?.salt;
-    let committedAt = 0;
-    if (salt) {
-      const commitment = ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["bytes", "address", "bytes32"], [prompt, account, salt]));
-      committedAt = Number(await collection.commitmentTimestamp(commitment));
-    }
-    if (!committedAt) {
-      salt = ethers.hexlify(ethers.randomBytes(32));
-      save(key, { salt });
-      // The commitment is computed here, in the browser: the prompt stays private until the reveal.
-      const commitment = ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["bytes", "address", "bytes32"], [prompt, account, salt]));
-      step("committed", "active", "committing…");
-      const receipt = await (await collection.commit(commitment)).wait();
-      committedAt = (await ctx.provider.getBlock(receipt.blockNumber)).timestamp;
-    }
-    step("committed", "done", `committed (block time ${committedAt})`);
-
-    // 2. wait until the commitment may be revealed
-    const revealAt = committedAt + Number(await collection.MIN_COMMITMENT_AGE());
-    step("claimable", "active");
-    for (;;) {
-      const remaining = revealAt - (await chainNow(ctx));
-      if (remaining <= 0) break;
-      step("claimable", "active", `claimable in ${remaining} s`);
-      if (ctx.config.dev && $("fastForward").checked) {
-        await ctx.provider.send("evm_increaseTime", [remaining]);
-        await ctx.provider.send("evm_mine", []);
-      } else {
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-      }
-    }
-    if (ctx.config.dev) await ctx.provider.send("evm_mine", []); // a block at the current time for the estimate
-    step("claimable", "done", "claimable");
-
-    // 3. reveal: the claim goes to the committed account, whoever sends it
-    step("claimed", "active", "claiming…");
-    await (await collection.claim(prompt, account, salt)).wait();
-  }
-  step("committed", "done");
-  step("claimable", "done");
-  step("claimed", "done", `claimed by ${short(account)}`);
+  // 1-3. commit, wait, reveal (skipped if this account already holds a live claim on the prompt)
+  await claim(ctx, collection, prompt, account, {
+    salt: load(key)?.salt,
+    onSalt: (salt) => save(key, { salt }),
+    fastForward: $("fastForward").checked,
+    onStep: step,
+  });
 
   // 4. request with a max price, paying it into escrow (the excess over the price comes back)
   // The contract enforces the max price (PriceAboveMax): the quote may move between now and the block.
   const { price, maxPrice } = await checkPrice(model); // again: the claim took a while and the price may have moved
   const deadline = (await chainNow(ctx)) + 60 * Math.max(1, Number($("ttl").value) || 10);
   step("paid", "active", `paying ${eth(price)} (max ${eth(maxPrice)})…`);
-  const receipt = await (await market.requestGeneration(model.collection, prompt, maxPrice, deadline, { value: maxPrice })).wait();
-  const requested = receipt.logs.map((log) => market.interface.parseLog(log)).find((log) => log?.name === "Requested");
-  const requestId = requested.args.requestId;
+  const { requestId, price: paid } = await request(market, model.collection, prompt, maxPrice, deadline);
   save(key, { requestId: requestId.toString(), deadline });
-  step("paid", "done", `paid ${eth(requested.args.price)}: request #${requestId}`);
+  step("paid", "done", `paid ${eth(paid)}: request #${requestId}`);
   return watch(model, prompt, requestId, deadline);
 }
 
@@ -239,25 +198,23 @@ async function watch(model, prompt, requestId, deadline) {
   step("proving", "active", "waiting for the prover…");
   $("refund").hidden = false;
   $("expire").hidden = !ctx.config.dev;
-  for (;;) {
-    const request = await market.getRequest(requestId);
-    if (request.status === FULFILLED) break;
-    if (request.status === REFUNDED) {
-      watched.closed = true;
-      step("proving", "failed", "refunded: the deadline passed unfulfilled");
-      $("refund").disabled = true;
-      return status($("status"), `request #${requestId} was refunded`, "ok");
-    }
-    const now = await chainNow(ctx);
-    const expired = now > deadline;
-    // A refund sent (pending or mined but not yet seen here) keeps the button disabled.
-    $("refund").disabled = !expired || watched.refunding;
-    const progress = await api(`/api/requests/${requestId}`).catch(() => ({}));
-    const left = deadline - now;
-    step("proving", "active", expired ? "deadline passed: refund it" : progress.prover === "proving" ? `proving… (deadline in ${left} s)` : `waiting for the prover… (deadline in ${left} s)`);
-    await new Promise((resolve) => setTimeout(resolve, 700));
-  }
+  const ended = await watchRequest(ctx, market, requestId, {
+    onWait: async () => {
+      const now = await chainNow(ctx);
+      const expired = now > deadline;
+      // A refund sent (pending or mined but not yet seen here) keeps the button disabled.
+      $("refund").disabled = !expired || watched.refunding;
+      const progress = await api(`/api/requests/${requestId}`).catch(() => ({}));
+      const left = deadline - now;
+      step("proving", "active", expired ? "deadline passed: refund it" : progress.prover === "proving" ? `proving… (deadline in ${left} s)` : `waiting for the prover… (deadline in ${left} s)`);
+    },
+  });
   watched.closed = true;
+  if (ended === "refunded") {
+    step("proving", "failed", "refunded: the deadline passed unfulfilled");
+    $("refund").disabled = true;
+    return status($("status"), `request #${requestId} was refunded`, "ok");
+  }
   step("proving", "done", "proved and verified on-chain");
   $("refund").hidden = true;
   $("expire").hidden = true;
