@@ -1,18 +1,19 @@
-"""`make bench`: measure every committed model's circuit, proving and on-chain cost, against the old encoding.
+"""`make bench`: every committed model's circuit, proving and on-chain cost, the old output stage against the new.
 
-Per model and variant: logrows, rows, setup s, prove s, verify s, peak RSS of each stage, pk size, proof bytes,
-calldata bytes, public instances, the gas of the generated verifier's `verifyProof` on a local anvil, and the
-gas of a collection's `mint`. Two variants of each model, from the same trained weights:
+Per model and stage: logrows, rows, assignments (and per output digit), setup s, prove s, verify s, peak RSS of each
+stage, pk size, proof bytes, calldata bytes, public instances, the gas of the generated verifier's `verifyProof` on a
+local anvil, the gas of a collection's `mint`, and the held-out PSNR of the checkpoint. Two stages of each model
+that has both (micro, pixel32), in one run on one machine:
 
-- *packed* (the product): the clamped art grid, 16 7-bit digits per public element, drawn by the renderer;
-- *baseline* (the old encoding, benchmarks/baseline.py): the whole unclamped decoder, one public instance and
-  two aigcData bytes per rendered value, minted through the last collection that accepted that encoding.
+- *new* (the product): the committed circuit, the sigmoid stage (each digit one lookup, 8-bit digits packed 15 per
+  instance) and the prompt packed into one public instance (models/prompt.py);
+- *old*: the clamp stage's checkpoint (`micro-clamp`, `pixel32-clamp`: two ReLUs per digit, 7-bit digits packed
+  16 per instance, one public instance per prompt byte), built by the benchmark through the same pipeline into a
+  scratch directory and minted through the last collection that took its encoding (benchmarks/history.py).
 
-Each stage runs in its own child process (``python -m benchmarks.proving --stage ...``, benchmarks/measure.py)
-so its peak RSS is the child's own ``ru_maxrss`` (read with ``os.wait4``), and a fresh cache directory makes
-setup really run. Also measures the float-like vs int8 fixed-point comparison (circuit size and accuracy of the
-same network's art grid at the QAT scale and at float-like scales). Writes and prints ``docs/benchmarks.json``
-and ``docs/benchmarks.md`` (or prints only, with --no-write). Numbers come from this run only.
+Each stage runs in its own child process (``python -m benchmarks.proving --stage ...``, benchmarks/measure.py) so
+its peak RSS is the child's own ``ru_maxrss``, and a fresh cache directory makes setup really run. Writes and prints
+``docs/benchmarks.json`` and ``docs/benchmarks.md`` (or prints only, with --no-write). Numbers come from this run.
 """
 
 from __future__ import annotations
@@ -24,35 +25,38 @@ import shutil
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from models import registry
-from models.model import load_model
-from proofs.build import fitting_logrows
+from proofs.build import build
 from proofs.files import ARTIFACTS_ROOT
-from proofs.pipeline import ModelArtifacts, ProvenSample, committed_models, run_args, sample_from_proof
+from proofs.pipeline import ModelArtifacts, ProvenSample, committed_models, sample_from_proof
 from proofs.progress import quiet
 from proofs.prompts import latent_of, random_prompt
 from zkaigc.localchain import Anvil
 from zkaigc.solidity import compile_contract
 
-from . import baseline
+from .history import OLD_STAGE_CONTRACTS, HistoricCollection
 from .measure import machine, publish, run_child
 
-FIDELITY_PROMPTS = 10  # seeded random prompts per fidelity measurement
-PACKED, BASELINE = "packed", "baseline"
-VARIANT_LABELS = {
-    PACKED: "packed: clamped art grid, 7-bit ×16 per instance",
-    BASELINE: "baseline: old encoding (unclamped, 1 instance and 2 B per rendered value)",
+NEW, OLD = "new", "old"
+STAGE_LABELS = {
+    NEW: "new: sigmoid digits (one lookup each, 8-bit ×15 per instance), the prompt packed into one instance",
+    OLD: "old: two-ReLU clamp (7-bit ×16 per instance), one instance per prompt byte",
 }
+EIP170 = 24_576
+
+
+def old_stage_of(model: str) -> str | None:
+    """The registered old-stage checkpoint of a model (`<model>-clamp`), or None."""
+    return f"{model}-clamp" if f"{model}-clamp" in registry.REGISTRY else None
 
 
 # --------------------------------------------------------------------------------------------------------
 # child stages: each prints one JSON line
 # --------------------------------------------------------------------------------------------------------
 def _stage(model: str, stage: str, cache: Path, workdir: Path, root: Path = ARTIFACTS_ROOT) -> dict:
-    """Run one stage in this (child) process and return its timing (`root`: the variant's artifacts)."""
+    """Run one stage in this (child) process and return its timing (`root`: the stage's artifacts)."""
     import ezkl
 
     art = ModelArtifacts(model, root=root, cache_root=cache, progress=quiet)
@@ -61,14 +65,10 @@ def _stage(model: str, stage: str, cache: Path, workdir: Path, root: Path = ARTI
     if stage == "setup":
         art.setup()  # compiles, regenerates the pk, checks the vk equals the committed one
     elif stage == "prove":
-        enc = ModelArtifacts(model).encoding()  # both variants prove the same prompt
-        art.witness(latent_of(enc, random_prompt(enc, seed=2024)), workdir)
-        start = time.perf_counter()  # prove only: the witness is cheap and reported separately by nobody
-        proof = art.prove(workdir)
-        if root == ARTIFACTS_ROOT:
-            sample = sample_from_proof(art, proof)
-        else:
-            sample = baseline.sample_of(art, proof, enc.input_len)
+        enc = art.encoding()
+        art.witness(latent_of(enc, random_prompt(enc, seed=2024)), workdir)  # both stages: the same prompt bytes
+        start = time.perf_counter()  # prove only: the witness is cheap
+        sample = sample_from_proof(art, art.prove(workdir))
         (workdir / "sample.json").write_text(json.dumps(sample.to_json()))
     elif stage == "verify":
         if not art.verify(workdir / "proof.json"):
@@ -80,19 +80,8 @@ def _stage(model: str, stage: str, cache: Path, workdir: Path, root: Path = ARTI
 
 def run_stage(model: str, stage: str, cache: Path, workdir: Path, root: Path = ARTIFACTS_ROOT) -> dict:
     """Run a stage in a child process; returns its timing plus the child's peak RSS and CPU seconds."""
-    return run_child(
-        "benchmarks.proving",
-        "--stage",
-        stage,
-        "--model",
-        model,
-        "--cache",
-        str(cache),
-        "--workdir",
-        str(workdir),
-        "--root",
-        str(root),
-    )
+    args = ["--stage", stage, "--model", model, "--cache", str(cache), "--workdir", str(workdir), "--root", str(root)]
+    return run_child("benchmarks.proving", *args)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -128,159 +117,72 @@ def erc7007_calldata_bytes(sample: ProvenSample) -> int:
 
 
 # --------------------------------------------------------------------------------------------------------
-# float-like vs int8 scales
+# one model in one stage
 # --------------------------------------------------------------------------------------------------------
-def export_art_grid(model, path: Path) -> None:
-    """The decoder's clamped art grid, unpacked, as ONNX: what the product circuit computes before packing.
-
-    The scale study needs the values themselves: at a float-like output scale they are no 7-bit digits, so the
-    packing head (which needs them) is left out.
-    """
-    import torch
-
-    class ArtGrid(torch.nn.Module):
-        def __init__(self, decoder):
-            super().__init__()
-            self.decoder = decoder
-
-        def forward(self, z):
-            return self.decoder.art(z)
-
-    model.set_quant(False)  # the float graph with int8-snapped weights, as export_decoder_onnx exports it
-    torch.onnx.export(
-        ArtGrid(model.decoder).eval(),
-        torch.zeros(1, model.cfg.latent_dim),
-        str(path),
-        input_names=["latent"],
-        output_names=["image"],
-        opset_version=17,
-        dynamo=False,
+def stage_artifacts(model: str, stage: str, tmp: Path, log=print) -> ModelArtifacts:
+    """The committed artifacts (new), or the old-stage checkpoint built through the pipeline into `tmp` (old)."""
+    if stage == NEW:
+        return ModelArtifacts(model)
+    name = old_stage_of(model)
+    log(f"[bench] {model} {stage}: build {name} (export, settings, setup, verifier, a sample) ...")
+    scratch = tmp / "old"
+    return build(
+        name,
+        batch_sizes=(),
+        root=scratch / "artifacts",
+        verifiers_root=scratch / "verifiers",
+        cache_root=scratch / "cache",
     )
 
 
-def scale_comparison(model: str, tmp: Path) -> list[dict]:
-    """The same committed network's art grid at its QAT int8 scales and at float-like scales: size and accuracy.
-
-    For each scale, the fewest range-check legs (of the model's decomposition base) whose circuit passes
-    `ezkl.mock` on a sample prompt are used (more fractional bits mean bigger intermediate values to decompose).
-    Accuracy: the circuit's output vs the PyTorch evaluation of the same weights without activation rounding,
-    in 1/255 units.
-    """
-    import ezkl
-    import torch
-
-    art = ModelArtifacts(model)
-    enc = art.encoding()
-    model_, _ = load_model(model)
-    onnx = tmp / f"{model}-art.onnx"
-    export_art_grid(model_, onnx)
-    latents = [latent_of(enc, random_prompt(enc, seed=100 + i)) for i in range(FIDELITY_PROMPTS)]
-    latent = latents[0]
-    with torch.no_grad():
-        refs = model_.decoder.art(torch.tensor(latents)).flatten(1).double()
-    qat_scale = art.read_meta()["config"]["input_scale"]
-    circuit = registry.get(model).circuit
-    rows = []
-    for label, scale, mult in (
-        ("int8 (QAT scales)", qat_scale, 1),
-        ("int8 in, rebase ×2", qat_scale, 2),
-        ("float-like", 10, 1),
-        ("float-like", 12, 1),
-        ("float-like", 13, 1),
-    ):
-        for legs in range(circuit.decomp_legs, circuit.decomp_legs + 4):
-            work = tmp / f"{model}-s{scale}-m{mult}-l{legs}"
-            work.mkdir(parents=True, exist_ok=True)
-            cfg = replace(circuit, input_scale=scale, param_scale=scale, decomp_legs=legs)
-            settings, compiled = work / "settings.json", work / "network.compiled"
-            args = run_args(cfg)
-            args.scale_rebase_multiplier = mult
-            ezkl.gen_settings(str(onnx), str(settings), py_run_args=args)
-            s = json.loads(settings.read_text())
-            s["run_args"]["logrows"] = fitting_logrows(s)
-            settings.write_text(json.dumps(s))
-            ezkl.compile_circuit(str(onnx), str(compiled), str(settings))
-            (work / "input.json").write_text(json.dumps({"input_data": [latent]}))
-            try:
-                ezkl.gen_witness(str(work / "input.json"), str(compiled), str(work / "witness.json"))
-                ok = bool(ezkl.mock(str(work / "witness.json"), str(compiled)))
-            except Exception:  # noqa: BLE001 - a failing witness/mock means too few legs
-                ok = False
-            if ok:
-                break
-        diffs = []
-        for lat, ref in zip(latents, refs, strict=True):  # the witness holds exactly what a proof would commit to
-            (work / "input.json").write_text(json.dumps({"input_data": [lat]}))
-            ezkl.gen_witness(str(work / "input.json"), str(compiled), str(work / "witness.json"))
-            wit = json.loads((work / "witness.json").read_text())
-            out = torch.tensor([float(v) for v in wit["pretty_elements"]["rescaled_outputs"][0]], dtype=torch.float64)
-            diffs.append(float((out - ref).abs().max()) * 255)
-        rows.append(
-            {
-                "model": model,
-                "variant": label,
-                "input_scale": scale,
-                "param_scale": scale,
-                "scale_rebase_multiplier": mult,
-                "output_scale": s["model_output_scales"][0],
-                "decomp": f"{cfg.decomp_base}^{legs}",
-                "mock_passes": ok,
-                "rows": s["num_rows"],
-                "assignments": s["total_assignments"],
-                "logrows": s["run_args"]["logrows"],
-                "max_abs_diff_vs_float_255": round(max(diffs), 3),
-                "mean_max_abs_diff_vs_float_255": round(sum(diffs) / len(diffs), 3),
-                "prompts": len(latents),
-            }
-        )
-    return rows
+def psnr_of(art: ModelArtifacts) -> float | None:
+    """The checkpoint's held-out PSNR as a prompt carries it (int8 latent), from the artifacts' training metrics."""
+    metrics = art.read_meta().get("training_metrics") or {}
+    psnr = (metrics.get("qat_int8_prompt_latent") or {}).get("psnr_db")
+    return round(psnr, 2) if psnr is not None else None
 
 
-def bench_model(model: str, anvil: Anvil, tmp: Path, variant: str = PACKED, log=print) -> dict:
-    """All measurements of one committed model in one variant (`PACKED` or `BASELINE`)."""
-    if variant == PACKED:
-        root, cache = ARTIFACTS_ROOT, tmp / "cache"
-        art = ModelArtifacts(model)
-    else:
-        log(f"[bench] {model} {variant}: build (export, settings, setup, verifier) ...")
-        art = baseline.build(model, tmp / "baseline")
-        root, cache = art.root, tmp / "cache-baseline"
+def bench_model(model: str, anvil: Anvil, tmp: Path, stage: str = NEW, log=print) -> dict:
+    """All measurements of one committed model in one stage (`NEW` or `OLD`)."""
+    art = stage_artifacts(model, stage, tmp, log)
+    cache = tmp / f"cache-{stage}"
     settings, meta = art.load_settings(), art.read_meta()
-    work = tmp / "work" / variant / model
+    work = tmp / "work" / stage / model
     work.mkdir(parents=True, exist_ok=True)
-    log(f"[bench] {model} {variant}: setup (fresh cache) ...")
-    setup = run_stage(model, "setup", cache, work, root)
-    log(f"[bench] {model} {variant}: setup {setup['seconds']}s, {setup['peak_rss_mb']} MB; prove ...")
-    prove = run_stage(model, "prove", cache, work, root)
-    log(f"[bench] {model} {variant}: prove {prove['seconds']}s, {prove['peak_rss_mb']} MB; verify ...")
-    verify = run_stage(model, "verify", cache, work, root)
+    log(f"[bench] {model} {stage}: setup (fresh cache) ...")
+    setup = run_stage(art.name, "setup", cache, work, art.root)
+    log(f"[bench] {model} {stage}: setup {setup['seconds']}s, {setup['peak_rss_mb']} MB; prove ...")
+    prove = run_stage(art.name, "prove", cache, work, art.root)
+    log(f"[bench] {model} {stage}: prove {prove['seconds']}s, {prove['peak_rss_mb']} MB; verify ...")
+    verify = run_stage(art.name, "verify", cache, work, art.root)
     sample = ProvenSample.from_json(json.loads((work / "sample.json").read_text()))
-    log(f"[bench] {model} {variant}: verify {verify['seconds']}s; on-chain gas ...")
+    log(f"[bench] {model} {stage}: verify {verify['seconds']}s; on-chain gas ...")
     gas = verify_gas(anvil, art, sample)
-    pk = ModelArtifacts(model, root=root, cache_root=cache).pk
     c, h, w = meta["proven_shape"]
     k = meta.get("render", 1)
+    digits = c * h * w
     row = {
         "model": model,
-        "variant": variant,
+        "stage": stage,
+        "checkpoint": art.name,
         "resolution": f"{w * k}x{h * k}x{c}",
         "proven_grid": f"{w}x{h}x{c}",
+        "digit_bits": art.digit_bits(),
         "logrows": settings["run_args"]["logrows"],
         "rows": settings["num_rows"],
+        "assignments": settings["total_assignments"],
+        "assignments_per_digit": round(settings["total_assignments"] / digits, 1),
         "num_inner_cols": settings["run_args"]["num_inner_cols"],
-        "decomp": f"{settings['run_args']['decomp_base']}^{settings['run_args']['decomp_legs']}",
-        "input_scale": settings["run_args"]["input_scale"],
-        "param_scale": settings["run_args"]["param_scale"],
+        "lookup_range": settings["run_args"]["lookup_range"],
+        "psnr_db": psnr_of(art),
         "setup_s": setup["seconds"],
         "setup_peak_rss_mb": setup["peak_rss_mb"],
         "prove_s": prove["seconds"],
-        "prove_peak_rss_mb": prove["peak_rss_mb"],
+        "peak_rss_mb": prove["peak_rss_mb"],
         "prove_child_cpu_s": prove["cpu_s"],
-        "setup_child_cpu_s": setup["cpu_s"],
         "load_avg_1m_before_prove": prove["load"],
         "verify_s": verify["seconds"],
-        "verify_peak_rss_mb": verify["peak_rss_mb"],
-        "pk_mb": round(pk.stat().st_size / 2**20, 1),
+        "pk_mb": round(ModelArtifacts(art.name, root=art.root, cache_root=cache).pk.stat().st_size / 2**20, 1),
         "vk_kb": round(art.vk.stat().st_size / 1024, 1),
         "proof_bytes": len(sample.proof),
         "prompt_bytes": len(sample.prompt),
@@ -288,34 +190,33 @@ def bench_model(model: str, anvil: Anvil, tmp: Path, variant: str = PACKED, log=
         "public_instances": len(sample.instances),
         "calldata_bytes": erc7007_calldata_bytes(sample),
         **gas,
+        "mint_gas": None,
+        "fulfil_gas": None,
         "srs": meta.get("srs", {}).get("kind"),
         "ezkl": prove["ezkl"],
     }
-    if variant == BASELINE:  # the old collection, on this anvil, with the baseline's verifier
-        channels, height, width = meta["proven_shape"]
-        encoding = (
-            len(sample.prompt),
-            channels * height * width,
-            settings["model_input_scales"][0],
-            settings["model_output_scales"][0],
-            width,
-            height,
-            channels,
-        )
-        v1 = baseline.V1Collection(anvil, tmp / "v1-contracts")
-        row.update(v1.mint_gas(gas["verifier_address"], encoding, bytes.fromhex(art.model_hash()[2:]), sample))
+    if stage == OLD:  # the last collection that took this encoding, on this anvil, with the old verifier
+        from zkaigc.deploy import model_card
+
+        collection = HistoricCollection(anvil, tmp / "history")
+        card = model_card(art.name)
+        model_hash = bytes.fromhex(art.model_hash(batch_sizes=())[2:])
+        row.update(collection.mint_gas(gas["verifier_address"], art.encoding_struct(), model_hash, card, sample))
     row.pop("verifier_address")
-    shutil.rmtree(cache / model, ignore_errors=True)  # pk files are big
-    log(f"[bench] {model} {variant}: {json.dumps(row)}")
+    shutil.rmtree(cache / art.name, ignore_errors=True)  # pk files are big
+    log(f"[bench] {model} {stage}: {json.dumps(row)}")
     return row
 
 
+# --------------------------------------------------------------------------------------------------------
+# report
+# --------------------------------------------------------------------------------------------------------
 def to_markdown(report: dict) -> str:
     """docs/benchmarks.md from the JSON report."""
     m = report["machine"]
     rows = report["models"]
 
-    def gas(r, key):
+    def num(r, key):
         return f"{r[key]:,}" if r.get(key) is not None else "—"
 
     lines = [
@@ -327,114 +228,94 @@ def to_markdown(report: dict) -> str:
         "benchmarks.json), so wall-clock seconds are upper bounds of an idle machine's; CPU seconds are steadier. "
         "Each stage ran in its own process; peak RSS is that process's `ru_maxrss`.",
         "",
-        "## The packed encoding against the old one (same weights, same prompt)",
+        "## The output stage: old against new (one run, the same prompt bytes)",
         "",
-        "- *packed* (the product, docs/encoding.md): the circuit proves the clamped art grid, 16 7-bit digits "
-        "per public instance; aigcData is 7 bits per digit; the contract's renderer draws the grid at full size.",
-        "- *baseline*: the old encoding, rebuilt by the benchmark from the same checkpoint "
-        "(benchmarks/baseline.py): the whole decoder with its nearest upsample and no clamp, range checks 128⁴, "
-        "one public instance and one int16 (2 aigcData bytes) per rendered value, minted through the last "
-        f"collection that accepted it (contracts at commit {baseline.V1_CONTRACTS[:10]}, compiled by the "
-        "benchmark).",
+        *(f"- *{label}*" for label in STAGE_LABELS.values()),
+        f"- The old stage is its own checkpoint (`<model>-clamp`, trained for the clamp), rebuilt by the benchmark "
+        f"and minted through the contracts of commit {OLD_STAGE_CONTRACTS[:10]} (benchmarks/history.py).",
         "",
-        "| model | variant | image (proven) | logrows | rows | instances | aigcData B | prove s | prove CPU s "
-        "| prove peak RSS MB | verify gas | mint gas | fulfil gas |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| model | stage | image (proven) | logrows | rows | assignments | per digit | instances | aigcData B "
+        "| PSNR dB | prove s | prove CPU s | prove peak RSS MB | verify gas | mint gas | fulfil gas |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
-            f"| {r['model']} | {r['variant']} | {r['resolution']} ({r['proven_grid']}) | {r['logrows']} | "
-            f"{r['rows']:,} | {r['public_instances']:,} | {r['aigc_bytes']:,} | {r['prove_s']} | "
-            f"{r['prove_child_cpu_s']} | {r['prove_peak_rss_mb']} | {r['verify_gas']:,} | {gas(r, 'mint_gas')} | "
-            f"{gas(r, 'fulfil_gas')} |"
+            f"| {r['model']} | {r['stage']} | {r['resolution']} ({r['proven_grid']}) | {r['logrows']} | "
+            f"{r['rows']:,} | {r['assignments']:,} | {r['assignments_per_digit']} | {r['public_instances']:,} | "
+            f"{r['aigc_bytes']:,} | {r['psnr_db'] if r['psnr_db'] is not None else '—'} | {r['prove_s']} | "
+            f"{r['prove_child_cpu_s']} | {r['peak_rss_mb']} | {r['verify_gas']:,} | {num(r, 'mint_gas')} | "
+            f"{num(r, 'fulfil_gas')} |"
         )
     lines += [
         "",
         "## Details",
         "",
-        "| model | variant | cols | decomposition | setup s | setup peak RSS MB | verify s | pk MB | vk KB | proof B "
+        "| model | stage | cols | lookup range | setup s | setup peak RSS MB | verify s | pk MB | vk KB | proof B "
         "| calldata B | collection verify gas | verifier runtime B |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
-            f"| {r['model']} | {r['variant']} | {r['num_inner_cols']} | {r['decomp']} | {r['setup_s']} | "
+            f"| {r['model']} | {r['stage']} | {r['num_inner_cols']} | {tuple(r['lookup_range'])} | {r['setup_s']} | "
             f"{r['setup_peak_rss_mb']} | {r['verify_s']} | {r['pk_mb']} | {r['vk_kb']} | {r['proof_bytes']:,} | "
-            f"{r['calldata_bytes']:,} | {gas(r, 'collection_verify_gas')} | {r['runtime_bytes']:,} |"
+            f"{r['calldata_bytes']:,} | {num(r, 'collection_verify_gas')} | {r['runtime_bytes']:,} |"
         )
     lines += [
         "",
-        "- *instances*: public instances of the proof (prompt values, then outputs).",
+        "- *assignments*: ezkl's `total_assignments` (cells); *per digit*: over the proven grid's digits, the "
+        "decoder's matmuls included.",
+        "- *instances*: public instances of the proof (the prompt, then the packed digits).",
+        "- *PSNR*: the checkpoint's held-out PSNR with the encoder's latent rounded to prompt bytes (models/train.py).",
         "- *verify gas*: a transaction calling the generated verifier's `verifyProof(proof, instances)` directly "
         "(21,000 base and the calldata of 32-byte instances included); the proof is accepted.",
         "- *mint gas*: `mint` of a claimed prompt on a collection without a minter (verify + storing "
         "`prompt ‖ aigcData` as contract code + the ERC-721 mint + events); *fulfil gas*: the marketplace's "
-        "`fulfil` of a paid request (escrow settlement + the mint; benchmarks/mint_gas.py), packed only.",
+        "`fulfil` of a paid request (escrow settlement + the mint; benchmarks/mint_gas.py), new stage only.",
         "- *calldata B*: ABI calldata of `verify(bytes prompt, bytes aigcData, bytes proof)`.",
         "- *prove s*: `ezkl.prove` alone (witness excluded); *prove CPU s*: user+system CPU seconds of the prove "
         "child, imports and witness included. With 2 cores wall time can be below CPU time.",
         "- setup includes compiling the circuit.",
         "",
-        "## Float-like vs int8 fixed point (same network)",
+        "## Targets",
         "",
-        "The committed network's art grid (clamped, unpacked: at a float-like scale the outputs are no 7-bit "
-        "digits) with its scales changed; range-check legs = the fewest that pass `ezkl.mock` on a sample prompt "
-        "(weak evidence: mock checks one witness). *max diff*: circuit output (witness) vs PyTorch float "
-        f"evaluation of the same weights, worst value over {FIDELITY_PROMPTS} seeded random prompts, in 1/255 "
-        "(mean of the per-prompt maxima in brackets).",
-        "",
-        "| model | variant | input/param scale | rebase × | output scale | decomposition | mock | rows | "
-        "logrows | max diff /255 |",
-        "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for r in report["scales"]:
-        lines.append(
-            f"| {r['model']} | {r['variant']} | {r['input_scale']}/{r['param_scale']} | "
-            f"{r['scale_rebase_multiplier']} | {r['output_scale']} | {r['decomp']} | "
-            f"{'ok' if r['mock_passes'] else 'FAILS'} | {r['rows']:,} | {r['logrows']} | "
-            f"{r['max_abs_diff_vs_float_255']} ({r['mean_max_abs_diff_vs_float_255']}) |"
-        )
-    lines += ["", "## Targets", ""]
     for t in report["targets"]:
         lines.append(f"- {t['what']}: target {t['target']}, measured {t['measured']} -> **{t['verdict']}**")
     return "\n".join(lines) + "\n"
 
 
 def targets(rows: list[dict]) -> list[dict]:
-    """The targets (docs/design-space.md, docs/encoding.md) against this run's numbers."""
+    """The output-stage issue's targets against this run's numbers (new stage; old from the same run)."""
     out = []
 
-    def check(what, value, limit, unit):
+    def check(what, value, limit, unit, higher_is_better=False):
+        if value is None or limit is None:
+            return
+        met = value >= limit if higher_is_better else value <= limit
+        sign = ">=" if higher_is_better else "<="
         out.append(
             {
                 "what": what,
-                "target": f"<= {limit:,} {unit}",
+                "target": f"{sign} {limit:,} {unit}",
                 "measured": f"{value:,} {unit}",
-                "verdict": "met" if value <= limit else "MISSED",
+                "verdict": "met" if met else "MISSED",
             }
         )
 
-    base = {r["model"]: r for r in rows if r["variant"] == BASELINE}
-    for r in (r for r in rows if r["variant"] == PACKED):
-        name = r["model"]
-        if name == "pixel32":  # the 32×32 RGB showcase
-            check(f"{name} ({r['resolution']}) prove", r["prove_s"], 20, "s")
-            check(f"{name} mint gas", r["mint_gas"], 900_000, "gas")
-            check(f"{name} marketplace fulfil gas", r["fulfil_gas"], 1_000_000, "gas")
-        elif r["resolution"].startswith("64x64"):
-            check(f"{name} ({r['resolution']}) prove", r["prove_s"], 60, "s")
-            check(f"{name} mint gas", r["mint_gas"], 1_000_000, "gas")
-        if name in base and base[name]["logrows"] == r["logrows"]:
-            b = base[name]
-            check(
-                f"{name} prove vs baseline at logrows {r['logrows']} (CPU s)",
-                r["prove_child_cpu_s"],
-                round(b["prove_child_cpu_s"] * 1.1, 1),
-                "s",
-            )
-        if name in base and base[name].get("mint_gas") is not None and name == "micro":
-            check(f"{name} mint gas vs baseline", r["mint_gas"], base[name]["mint_gas"], "gas")
-        check(f"{name} peak RAM (prove)", r["prove_peak_rss_mb"], 1024, "MB")
+    old = {r["model"]: r for r in rows if r["stage"] == OLD}
+    for r in (r for r in rows if r["stage"] == NEW):
+        name, before = r["model"], old.get(r["model"])
+        if before is not None:
+            if r["psnr_db"] is not None and before["psnr_db"] is not None:
+                check(f"{name} PSNR vs old stage − 0.3", r["psnr_db"], round(before["psnr_db"] - 0.3, 2), "dB", True)
+            check(f"{name} prove vs 0.6 × old stage", r["prove_s"], round(0.6 * before["prove_s"], 2), "s")
+        if name == "pixel32":
+            check(f"{name} assignments per digit", r["assignments_per_digit"], 20, "cells")
+            check(f"{name} prove (goal)", r["prove_s"], 5, "s")
+            check(f"{name} logrows", r["logrows"], 15, "")
+            check(f"{name} peak RSS (prove)", r["peak_rss_mb"], 700, "MB")
+            check(f"{name} mint gas", r["mint_gas"], 850_000, "gas")
+        check(f"{name} verifier runtime (EIP-170)", r["runtime_bytes"], EIP170, "B")
     return out
 
 
@@ -448,42 +329,27 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--root", type=Path, default=ARTIFACTS_ROOT, help=argparse.SUPPRESS)
     p.add_argument("--no-write", action="store_true", help="print only; do not write docs/benchmarks.*")
-    p.add_argument("--no-baseline", action="store_true", help="skip the old-encoding baseline")
-    p.add_argument("--scales-only", action="store_true", help="only the float-like vs int8 comparison (printed)")
+    p.add_argument("--no-old", action="store_true", help="skip the old output stage")
     args = p.parse_args(argv)
     if args.stage:
         print(json.dumps(_stage(args.model, args.stage, args.cache, args.workdir, args.root)))
         return 0
-    if args.scales_only:
-        with tempfile.TemporaryDirectory(prefix="zkaigc-bench-") as tmp:
-            for model in args.models or ["pixel32"]:
-                for row in scale_comparison(model, Path(tmp)):
-                    print(json.dumps(row), flush=True)
-        return 0
     models = args.models or committed_models()
-    report = {
-        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "machine": machine(),
-        "models": [],
-        "scales": [],
-    }
-    variants = [PACKED] if args.no_baseline else [PACKED, BASELINE]
+    report = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": machine(), "models": []}
     with (
         tempfile.TemporaryDirectory(prefix="zkaigc-bench-") as tmp,
         Anvil("--code-size-limit", "1000000", "--gas-limit", "1000000000", timeout=120) as anvil,
     ):
         for model in models:  # sequential: never two provers at once
-            # A trait model's prompt is ids, not a latent: the old encoding has no circuit for it.
-            traits = registry.get(model).model.kind == "traits"
-            for variant in [PACKED] if traits else variants:
-                report["models"].append(bench_model(model, anvil, Path(tmp), variant))
-        report["scales"] = scale_comparison("pixel32", Path(tmp)) if "pixel32" in models else []
+            stages = [NEW] if args.no_old or old_stage_of(model) is None else [OLD, NEW]
+            for stage in stages:
+                report["models"].append(bench_model(model, anvil, Path(tmp), stage))
     from . import mint_gas
 
-    packed = {r["model"]: r for r in report["models"] if r["variant"] == PACKED}
+    new = {r["model"]: r for r in report["models"] if r["stage"] == NEW}
     mints = mint_gas.measure(models)
     for gas in mints:
-        packed[gas["model"]].update(
+        new[gas["model"]].update(
             collection_verify_gas=gas["collection_verify_gas"], mint_gas=gas["mint_gas"], fulfil_gas=gas["fulfil_gas"]
         )
     report["targets"] = targets(report["models"])

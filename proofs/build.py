@@ -174,13 +174,17 @@ def _build(name, srs_kind, samples, batch_sizes, srs_file, roots, overrides) -> 
         contract=art.contract_name,
     )
     art.samples.mkdir(parents=True, exist_ok=True)
-    fid = []
+    fid, times = [], []
     for i in range(samples):
+        started = time.perf_counter()
         sample, latent = prove_prompt(art, random_prompt(art.encoding(), seed=i), art.cache / "build" / str(i))
+        times.append(time.perf_counter() - started)
         (art.samples / f"sample-{i}.json").write_text(json.dumps(sample.to_json(), indent=1) + "\n")
         render_png(art, sample.aigc, art.samples / f"sample-{i}.png")
         fid.append(fidelity(name, latent, sample, art.encoding()))
-    art.write_meta(sample_fidelity=fid)
+    # Witness, proof and verification of a sample on the building machine: the prover's expected proving time
+    # (zkaigc.prover.plan) until it has timed proofs of its own.
+    art.write_meta(sample_fidelity=fid, prove_s=round(max(times), 1) if times else None)
     for n in batch_sizes:
         build_batch(art.batch_circuit(n), model, replace(spec.circuit_for(model.cfg, n), **overrides), srs_kind)
     art.write_meta(batch_sizes=list(batch_sizes), model_hash=art.model_hash(batch_sizes))

@@ -202,10 +202,28 @@ def _le_hex(value: int) -> str:
     return value.to_bytes(32, "little").hex()
 
 
-@pytest.mark.parametrize("delta", [128, -1, 1], ids=["digit-128", "digit-minus-1", "off-by-one"])
-def test_prover_cannot_prove_a_packed_output_the_clamped_digits_do_not_give(micro, tmp_path, delta):
-    """Soundness of the packing: a witness whose packed output differs from Σ d_i·128^(15−i) of the circuit's own
-    clamped digits (here: the last digit +128 — a digit of 128 or more —, −1 — a negative digit when it was 0 —,
+def _mock_or_prove_accepts(art, workdir, witness: dict) -> bool:
+    """Whether ezkl's mock prover, or a proof of `witness` and its verification, accepts it."""
+    import ezkl
+
+    path = workdir / "witness.json"
+    path.write_text(json.dumps(witness))
+    try:
+        if ezkl.mock(str(path), str(art.compile())):
+            return True
+    except Exception:  # noqa: BLE001 - ezkl raises on unsatisfied constraints
+        pass
+    try:
+        art.prove(workdir)
+        return bool(art.verify(workdir / "proof.json"))
+    except Exception:  # noqa: BLE001 - a prover that refuses is a rejection too
+        return False
+
+
+@pytest.mark.parametrize("delta", [128, -1, 1], ids=["digit-plus-128", "digit-minus-1", "off-by-one"])
+def test_prover_cannot_prove_a_packed_output_the_sigmoid_digits_do_not_give(micro, tmp_path, delta):
+    """Soundness of the packing: a witness whose last packed output differs from Σ d_i·256^(14−i) of the circuit's
+    own sigmoid digits (here: its digit +128 — above 128 unless it was 0 —, −1 — a negative digit when it was 0 —,
     or +1) fails ezkl's mock prover, and no proof of it verifies."""
     import ezkl
 
@@ -213,22 +231,31 @@ def test_prover_cannot_prove_a_packed_output_the_clamped_digits_do_not_give(micr
     workdir = tmp_path / "run"
     witness = micro.witness(enc.dequantize_latent(enc.decode_prompt(random_prompt(enc, seed=7))), workdir)
     assert ezkl.mock(str(workdir / "witness.json"), str(micro.compile()))  # the honest witness passes
-    original = int.from_bytes(bytes.fromhex(witness["outputs"][0][0]), "little")
-    forged = (original + delta) % FIELD_MODULUS
-    witness["outputs"][0][0] = _le_hex(forged)
-    path = workdir / "witness.json"
-    path.write_text(json.dumps(witness))
+    image = witness["outputs"][-1]  # [packed prompt], then the image's packed elements
+    image[-1] = _le_hex((int.from_bytes(bytes.fromhex(image[-1]), "little") + delta) % FIELD_MODULUS)
+    assert not _mock_or_prove_accepts(micro, workdir, witness)
+
+
+@pytest.mark.parametrize(
+    "latent",
+    [[6, -253, 0, 0], [-129, 0, 0, 0], [128, 0, 0, 0]],
+    ids=["same-packed-prompt-as-5-3-0-0", "byte-below-int8", "byte-above-int8"],
+)
+def test_prover_cannot_prove_a_latent_outside_int8_if_its_packed_prompt_names_another(micro, tmp_path, latent):
+    """Soundness of the packed prompt: the circuit range-checks every latent value to int8. Without it the latent
+    (6, −253, 0, 0) would pack to the same element as the prompt (5, 3, 0, 0) — 6·256³ + (−253 + 128)·256² …
+    = 5·256³ + (3 + 128)·256² … — and an image of another latent would verify for that prompt."""
+    enc = micro.encoding()
+    n = enc.input_len
+    packed = latent[0] * 256 ** (n - 1) + sum((q + 128) * 256 ** (n - 1 - i) for i, q in enumerate(latent) if i)
+    if latent == [6, -253, 0, 0]:
+        assert enc.prompt_elements(enc.encode_prompt([5, 3, 0, 0])) == [packed]  # the collision it would be
+    workdir = tmp_path / "run"
     try:
-        mock_ok = ezkl.mock(str(path), str(micro.compile()))
-    except Exception:  # noqa: BLE001 - ezkl raises on unsatisfied constraints
-        mock_ok = False
-    assert not mock_ok
-    try:
-        micro.prove(workdir)
-        proven = micro.verify(workdir / "proof.json")
-    except Exception:  # noqa: BLE001 - a prover that refuses is a rejection too
-        proven = False
-    assert not proven
+        witness = micro.witness([q / 2**enc.input_scale for q in latent], workdir)
+    except Exception:  # noqa: BLE001 - no witness at all is a rejection too
+        return
+    assert not _mock_or_prove_accepts(micro, workdir, witness)
 
 
 # --- batch circuits: one proof for N prompts ------------------------------------------------------------------

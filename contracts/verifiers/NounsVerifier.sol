@@ -214,8 +214,8 @@ contract NounsVerifier {
 
             {
                 // Load vk_digest and num_instances of vk into memory
-                mstore(0x0c60, 0x1bc2b288be6ff806137702001c405e4e69066529397f39ac91dd51c02b010a21) // vk_digest
-                mstore(0x0c80, 0x00000000000000000000000000000000000000000000000000000000000000d2) // num_instances
+                mstore(0x0c60, 0x28b132fa44d8ca72a77b149965d7717830486661fd80fcd3702f29030ad928c6) // vk_digest
+                mstore(0x0c80, 0x00000000000000000000000000000000000000000000000000000000000000ce) // num_instances
 
                 // Check valid length of proof
                 success := and(success, eq(0x1840, proof.length))
@@ -314,8 +314,8 @@ contract NounsVerifier {
                 success, proof_cptr, hash_mptr := read_ec_point(success, proof_cptr, hash_mptr, q) // W'
 
                 // Load full vk into memory
-                mstore(0x0c60, 0x1bc2b288be6ff806137702001c405e4e69066529397f39ac91dd51c02b010a21) // vk_digest
-                mstore(0x0c80, 0x00000000000000000000000000000000000000000000000000000000000000d2) // num_instances
+                mstore(0x0c60, 0x28b132fa44d8ca72a77b149965d7717830486661fd80fcd3702f29030ad928c6) // vk_digest
+                mstore(0x0c80, 0x00000000000000000000000000000000000000000000000000000000000000ce) // num_instances
                 mstore(0x0ca0, 0x0000000000000000000000000000000000000000000000000000000000000012) // k
                 mstore(0x0cc0, 0x30644259cd94e7dd5045d7a27013b7fcd21c9e3b7fa75222e7bda49b729b0401) // n_inv
                 mstore(0x0ce0, 0x0f60c8fe0414cb9379b2d39267945f6bd60d06a05216231b26a9fcf88ddbfebe) // omega
@@ -335,8 +335,8 @@ contract NounsVerifier {
                 mstore(0x0ea0, 0x14c8383f954f5df850fc80935ec000e1598a9c7f9924c30314632a2f9a08fd7c) // neg_s_g2_x_2
                 mstore(0x0ec0, 0x2d963f6ec14db4324e9872afee2e600dbc8482c62d3e2aed41730abb37680645) // neg_s_g2_y_1
                 mstore(0x0ee0, 0x068941661bab4f21cda08595d7c2442ff83b098cf92b3be778ed1fde5934d59e) // neg_s_g2_y_2
-                mstore(0x0f00, 0x0332c535eddae82fb685176d3fe9f217770dce3c17b5b0519b54c2d474b8a548) // fixed_comms[0].x
-                mstore(0x0f20, 0x1b5e97a631dacdbd54503b0a96562e50c5479855939a96267f53f139c62822cf) // fixed_comms[0].y
+                mstore(0x0f00, 0x2e569184624dd181a3a7443e46d0fe25e3e242684d13fbcea0eaa251701eb5a9) // fixed_comms[0].x
+                mstore(0x0f20, 0x0807fd13b10b191f9427b05be89729a8157e378a6ccb25122d189616316fb069) // fixed_comms[0].y
                 mstore(0x0f40, 0x0d6bf8bbf2ec6be6cd58cc5529050e471294f560011e3a48c61bee2a1d1483ce) // fixed_comms[1].x
                 mstore(0x0f60, 0x2d853d1b1bf0c22ff5054021d8a0f9445b5e5d2c965009e1097a8f3d9695ed93) // fixed_comms[1].y
                 mstore(0x0f80, 0x10bc52d29cc230bf1c43b68fae70fa3ecdd992367b4c06b05d2b42462f8c9907) // fixed_comms[2].x
@@ -345,70 +345,70 @@ contract NounsVerifier {
                 mstore(0x0fe0, 0x228107b8a52d067ea052c0a174c317e62f8fe4ab885e8139711c525bb6919cc2) // fixed_comms[3].y
                 mstore(0x1000, 0x2a53f9ef44ebf6581b6b7f1f7552c7d79306b64535f42f1307bfa1549da5c695) // fixed_comms[4].x
                 mstore(0x1020, 0x095a030b490d928ff6727fd3144dc2462aa80de382e6355a1714a3c69dbd10a4) // fixed_comms[4].y
-                mstore(0x1040, 0x2f57deca0354dd4bca0a9602d04c66083b1b63a6053b37bd8e8414a872d59b51) // fixed_comms[5].x
-                mstore(0x1060, 0x219a5aa6402bd687cc48b566aaa4ac4b410614dfe6f45807f29bc2d9afcee9bc) // fixed_comms[5].y
-                mstore(0x1080, 0x2f57deca0354dd4bca0a9602d04c66083b1b63a6053b37bd8e8414a872d59b51) // fixed_comms[6].x
-                mstore(0x10a0, 0x219a5aa6402bd687cc48b566aaa4ac4b410614dfe6f45807f29bc2d9afcee9bc) // fixed_comms[6].y
-                mstore(0x10c0, 0x2f57deca0354dd4bca0a9602d04c66083b1b63a6053b37bd8e8414a872d59b51) // fixed_comms[7].x
-                mstore(0x10e0, 0x219a5aa6402bd687cc48b566aaa4ac4b410614dfe6f45807f29bc2d9afcee9bc) // fixed_comms[7].y
-                mstore(0x1100, 0x2f57deca0354dd4bca0a9602d04c66083b1b63a6053b37bd8e8414a872d59b51) // fixed_comms[8].x
-                mstore(0x1120, 0x219a5aa6402bd687cc48b566aaa4ac4b410614dfe6f45807f29bc2d9afcee9bc) // fixed_comms[8].y
-                mstore(0x1140, 0x067d8c78480a53220af6fcdaaf74cd578488be0e2d758a5211ac7b81feafc968) // fixed_comms[9].x
-                mstore(0x1160, 0x21535f940deffed51bac364a7d420b510ec7b86882471641e8a86ea7502d8385) // fixed_comms[9].y
-                mstore(0x1180, 0x2c81af087d1f24f943bbc9b18dec67a65f5a766aa6a17914e19e325405461e6e) // fixed_comms[10].x
-                mstore(0x11a0, 0x14b369d3ed890bd156b6382f204f77c1fad733f1ed9baf8345ab7a72abc5499c) // fixed_comms[10].y
-                mstore(0x11c0, 0x2c81af087d1f24f943bbc9b18dec67a65f5a766aa6a17914e19e325405461e6e) // fixed_comms[11].x
-                mstore(0x11e0, 0x14b369d3ed890bd156b6382f204f77c1fad733f1ed9baf8345ab7a72abc5499c) // fixed_comms[11].y
-                mstore(0x1200, 0x2c81af087d1f24f943bbc9b18dec67a65f5a766aa6a17914e19e325405461e6e) // fixed_comms[12].x
-                mstore(0x1220, 0x14b369d3ed890bd156b6382f204f77c1fad733f1ed9baf8345ab7a72abc5499c) // fixed_comms[12].y
-                mstore(0x1240, 0x0575a733341e8c59f61f31eb2f55bfa93bf5c190a31a821492efdf3f172ba14a) // fixed_comms[13].x
-                mstore(0x1260, 0x1a50fd6f52782fc26b982fb63ae33c769a45eb12436d5e4f38526f8ed6a8e399) // fixed_comms[13].y
-                mstore(0x1280, 0x192975fd6dd7223f23ac68a7197e60ca15eca97905da1602b3af33b5beba153e) // fixed_comms[14].x
-                mstore(0x12a0, 0x1fad546146d4b111147786cd2f39e9c826959865b80bbe874020397d9b702f5e) // fixed_comms[14].y
-                mstore(0x12c0, 0x151bad15a3257245b654fd9dd101fd9e3e32e0765fabc4234c4c9d22c5f68668) // fixed_comms[15].x
-                mstore(0x12e0, 0x070fd732cdabc3f7c53dcbaad2c02dec57c3b32ef638f0a6a7d1c9762838cf5b) // fixed_comms[15].y
-                mstore(0x1300, 0x151bad15a3257245b654fd9dd101fd9e3e32e0765fabc4234c4c9d22c5f68668) // fixed_comms[16].x
-                mstore(0x1320, 0x070fd732cdabc3f7c53dcbaad2c02dec57c3b32ef638f0a6a7d1c9762838cf5b) // fixed_comms[16].y
-                mstore(0x1340, 0x2d4457514accdfbb81c4d18ded1f2b20522a70cee3a19ca2a5ec81c4d4c8a5ed) // fixed_comms[17].x
-                mstore(0x1360, 0x1f0fe12baa45f7fe37ef1b5c28e4a2b6447aee87db5004abbab4377604ca8146) // fixed_comms[17].y
-                mstore(0x1380, 0x162d8a8c86a3936ac175ca9ec96419317c7b5b38e4182d26315f0cccde4458aa) // fixed_comms[18].x
-                mstore(0x13a0, 0x16c3eebaa69bf7e6c3f1381b26eaba662bf4a492afa09151210bda345f350b7a) // fixed_comms[18].y
-                mstore(0x13c0, 0x24c41e1b62274d9354b70ff989b5015028729eb13e01c7ed77c6fbea52dec016) // fixed_comms[19].x
-                mstore(0x13e0, 0x0bc6294640eb2ac4b08d65d0354795dbab7512754bf45db79e6c6b5cc9ad1b7b) // fixed_comms[19].y
-                mstore(0x1400, 0x2b2f70b97f9deb74bada46a6c9c54aeb315a5309b04265f1bcd02d5fe93f578d) // fixed_comms[20].x
-                mstore(0x1420, 0x01402f8e7c0b8a296eaf000a37c79f3c602875ab664ef0f724cb3b3912fac300) // fixed_comms[20].y
+                mstore(0x1040, 0x291a1c9d63eb9bb1080bc114a6d248ec5d2bfe7679092d1dee719222b344bc6c) // fixed_comms[5].x
+                mstore(0x1060, 0x139560401a42d5ae2c5c23e0030837a1b41b66c8b026998abdac0f38e73d56be) // fixed_comms[5].y
+                mstore(0x1080, 0x28f8ad375718027d993a25310739ea3b828cc3bdd7f8c452a087a2b877ccf42c) // fixed_comms[6].x
+                mstore(0x10a0, 0x1157f47db8a8cf7ba6a79e133e1a268decf1bf5bf2f13a57665545c8788fe88e) // fixed_comms[6].y
+                mstore(0x10c0, 0x2d65735ad586f8b92f99096c46f4a9ebd31673c1e320b745ff5d044c8c3bb1fd) // fixed_comms[7].x
+                mstore(0x10e0, 0x0e952a440bf64b568df8d01b0e8fbfd136902d4835cb9465a286209167137044) // fixed_comms[7].y
+                mstore(0x1100, 0x2dbce8a783690d0c7bb41dea924a2e585676797aa07ed608071934a62e7eb09b) // fixed_comms[8].x
+                mstore(0x1120, 0x2f95dfe5690d3e8c88ff8a7155609a5f6fe3d53104d30bccdd26f876d7b888ed) // fixed_comms[8].y
+                mstore(0x1140, 0x06ae28727fdf06a93724ba87fcf198612e4e1151975b783bfe3189adefba7553) // fixed_comms[9].x
+                mstore(0x1160, 0x1a759c6c72236c1894b418d278e5f86f0e962ffeac95a4c1d1bf13bd62bd6f88) // fixed_comms[9].y
+                mstore(0x1180, 0x2823c3d6e765f1de3232729adb15753a7c197c0b4edb57aa55f0271aaee92bed) // fixed_comms[10].x
+                mstore(0x11a0, 0x11cabfcb6389bd1cab34a929254927b30840bd526a7361fb5673a9b0e246e96c) // fixed_comms[10].y
+                mstore(0x11c0, 0x2823c3d6e765f1de3232729adb15753a7c197c0b4edb57aa55f0271aaee92bed) // fixed_comms[11].x
+                mstore(0x11e0, 0x11cabfcb6389bd1cab34a929254927b30840bd526a7361fb5673a9b0e246e96c) // fixed_comms[11].y
+                mstore(0x1200, 0x2823c3d6e765f1de3232729adb15753a7c197c0b4edb57aa55f0271aaee92bed) // fixed_comms[12].x
+                mstore(0x1220, 0x11cabfcb6389bd1cab34a929254927b30840bd526a7361fb5673a9b0e246e96c) // fixed_comms[12].y
+                mstore(0x1240, 0x14bf9b106628c7f07ff0c141f06b25357c212b1417050091e7ffc6e7147b7c51) // fixed_comms[13].x
+                mstore(0x1260, 0x27b575b7a4e6237954f6b684ac5799edbc27edda0033a7ad67de2b7ea33687bf) // fixed_comms[13].y
+                mstore(0x1280, 0x163451e9c10db1cd8f752fb2b09ea4811ceff8a7eee10ef8559882c6d8ca198c) // fixed_comms[14].x
+                mstore(0x12a0, 0x14a3751bb3c795fa14bb49a4ed9eca5c1409cd93aa189f1a622c5ac1d8bb4adf) // fixed_comms[14].y
+                mstore(0x12c0, 0x2cffcced274215c3f01f73d1aa3e309bbf5d5916ecb01492df358cdaaea0b90a) // fixed_comms[15].x
+                mstore(0x12e0, 0x2637108a902250ff28d86e2e9702dd26da3ad66ae9514adaef50d03a6d3ff959) // fixed_comms[15].y
+                mstore(0x1300, 0x09bb3200ed038369c9ee0eb43134d4e5a8b6d074f11b17e194757786549ee23d) // fixed_comms[16].x
+                mstore(0x1320, 0x0022425d9e6cf83ce694bb367ba9ffd823a8424d92c4e65a2bb936915b8ff8f8) // fixed_comms[16].y
+                mstore(0x1340, 0x1c979e0709227391fd2525f95f2bd27cb023415c8ea777ec040ae8fca521909c) // fixed_comms[17].x
+                mstore(0x1360, 0x1139f6439ad4b2de56279b5e54a4d818b9cb550b90b9f1aa199e1c9e5e0b85c9) // fixed_comms[17].y
+                mstore(0x1380, 0x0757d967b281313d461bbc4ad6bdb9b64a8777d50be0f638b1ff2e9d666c78a3) // fixed_comms[18].x
+                mstore(0x13a0, 0x108a8cbc36a90130080e345a9d0f0769d56b5d7da9c894b539f5ce2e0074b849) // fixed_comms[18].y
+                mstore(0x13c0, 0x0d43d87a06d9cbb0c5b9b93c784133cefe567b8690fe9551f9b59a7cb250c9ef) // fixed_comms[19].x
+                mstore(0x13e0, 0x215066bfdadf54c97b5b714c7e0f11f3f2e3bda80175b2191cea3b51e00475ef) // fixed_comms[19].y
+                mstore(0x1400, 0x215dfba8e29dc077780884abea73b974405902cbacc7e0f4ce7d7833c2926476) // fixed_comms[20].x
+                mstore(0x1420, 0x032e3622a614535f8f94b9f13175ee167f32f867631cc3cc9e68b726ec201613) // fixed_comms[20].y
                 mstore(0x1440, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[21].x
                 mstore(0x1460, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[21].y
                 mstore(0x1480, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[22].x
                 mstore(0x14a0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[22].y
-                mstore(0x14c0, 0x05861f3bbd8f1b64876a1869d339637280f9228552307af47f60c59cb82b3235) // permutation_comms[0].x
-                mstore(0x14e0, 0x17bcacd44a31da6ee398fbe195192c40a6f6f7281a8c2029addf27803863feff) // permutation_comms[0].y
-                mstore(0x1500, 0x1f5c4c6262cb0e7ad9abb01ef0dc9e7eb29c72a1f90d21e7ee158c457b7926f2) // permutation_comms[1].x
-                mstore(0x1520, 0x0125dd616ae719d56bf18d38ad6a28dc5f19adf10c46bd9882471f7c7d94f1f8) // permutation_comms[1].y
-                mstore(0x1540, 0x1f31bd32b0e931aa4e1e6222941dc209ec1a6bdca3dc336a401bdff8f42178ee) // permutation_comms[2].x
-                mstore(0x1560, 0x1d2a9710895137482ef4bb8dfdd13b9932bc7eeca4a85a352fd48cbfd38a6296) // permutation_comms[2].y
-                mstore(0x1580, 0x1219434776ad36177bb13c153a23b57c1d699a45e38b9d6b46725c98020fcf59) // permutation_comms[3].x
-                mstore(0x15a0, 0x0bf2cb64bf27990b4f1b59459e74589d3a7d6672b33599cb334fa1426530d7ff) // permutation_comms[3].y
-                mstore(0x15c0, 0x09ca01e005484b62aa7069752337ef25b0095d33b77472c1ccb52e890746247b) // permutation_comms[4].x
-                mstore(0x15e0, 0x2057f266c859865151a6eed7ba0f3c37edba62606dd00dbfc429d280ef31c42d) // permutation_comms[4].y
-                mstore(0x1600, 0x034849fd35a73d3d348000d9c658b345b3ae52a75fcf92c5e9bf0bbff8609757) // permutation_comms[5].x
-                mstore(0x1620, 0x13ad9a4d4a16628681f91934d61aed01b85a6f693e3930ff2b1a1b6154515ac7) // permutation_comms[5].y
-                mstore(0x1640, 0x2c6c15446e1f0b0d8bee17e47c6219329f1ab3138ad4ea7b2074cee4fbc630a5) // permutation_comms[6].x
-                mstore(0x1660, 0x10ffc9575736291c0ed4ec0bb4e1323394469f7464deefb7a2374a02e9ce337d) // permutation_comms[6].y
-                mstore(0x1680, 0x1723af1ae3d9912ef52c1a30fcdd7b37381bd89d41c58ac6e9c851a97be4ef91) // permutation_comms[7].x
-                mstore(0x16a0, 0x02a67065af02021e5b59fb1020c7e9d3923530887e19a3058616b2f2ab2a21eb) // permutation_comms[7].y
-                mstore(0x16c0, 0x120b745c0d5538e2451888b318480a6221b7265b9a6c459f8698f5e309860aff) // permutation_comms[8].x
-                mstore(0x16e0, 0x15a1e9b57c9f72a73006a5bcbfe527f9584fde410abb2cc1c122c7df3f4e1ebd) // permutation_comms[8].y
-                mstore(0x1700, 0x2fe4e15d4ce5a0cf878f63424b67948b65ca4457750f1e0fa4abc55471b1ac46) // permutation_comms[9].x
-                mstore(0x1720, 0x0a9e767585869c9b6debc42148da294ab98295bfd91c4278aa715fd0635c644e) // permutation_comms[9].y
-                mstore(0x1740, 0x18ec2ff510ffcd37699e6748e55b1ba143cec76251699a0d1cd6d1c4a99989f3) // permutation_comms[10].x
-                mstore(0x1760, 0x2129525b41d7818a7734403adc14f44b8438baf14b8c38d241c673bdebe4a58a) // permutation_comms[10].y
-                mstore(0x1780, 0x0033600a0555d2f64d659db5d961705fe0544e9199cd82c20b1f27f94f9c277c) // permutation_comms[11].x
-                mstore(0x17a0, 0x2152335561100f8e196d89cdc3f2f7b54eb0f8da3ab76dfce8fb0b25352d25e6) // permutation_comms[11].y
-                mstore(0x17c0, 0x219bf652cf5e90da3f6e2fe2fad605eecec2ba0610013fc8518c6647f8452e7e) // permutation_comms[12].x
-                mstore(0x17e0, 0x16649bf8899b17f6fdc5c6272fcaa0b1b1fa1d02c98caf1b108f19f899b876e6) // permutation_comms[12].y
-                mstore(0x1800, 0x09688aca53a62efe05369fcad9dfb124615a9daad95a360abbc4c0fe1744793a) // permutation_comms[13].x
-                mstore(0x1820, 0x0a61553e7b8e1bed821e6c967b66084b218582f83e095b5d51e31622f292c459) // permutation_comms[13].y
+                mstore(0x14c0, 0x24a6df1674bb3e7ec7126e2f77c962c9eea8a83443582757e2906c763f84765b) // permutation_comms[0].x
+                mstore(0x14e0, 0x266918ee41e5028a383b372f88fcb24757390f475118b63e4e4be2739a389b6c) // permutation_comms[0].y
+                mstore(0x1500, 0x04647b758c4716fefaf90a777b41c32d3433d48b775ca3c745f87f63ba2d9988) // permutation_comms[1].x
+                mstore(0x1520, 0x0e86b8ec3a13857b3ea1fd5b9d6e9f4c7121dce893de1f6494e0b433607511e9) // permutation_comms[1].y
+                mstore(0x1540, 0x2238055987571b0e8e57946a76db41bc7eb8501c043bca1ae264c6d99bfdc8b1) // permutation_comms[2].x
+                mstore(0x1560, 0x087521cb8b7f832c883e1e117ef39ac5ffc926efe2bcfe76a50d2ce058998351) // permutation_comms[2].y
+                mstore(0x1580, 0x08341b81fc9a17944c8fd862202fbaa9095ba6d67b3d0269f1ebed2a5b448960) // permutation_comms[3].x
+                mstore(0x15a0, 0x1bc53102293b74c301384023105b9461ba4037b642c7abf867b9ad77294fe5f4) // permutation_comms[3].y
+                mstore(0x15c0, 0x1d3f575c64146d930ec835c49902808e9feaf3158427b68829385595206ecc79) // permutation_comms[4].x
+                mstore(0x15e0, 0x279e25636efe50292110603b0134ae567530b20628ed316f890db8d4b56b5ea3) // permutation_comms[4].y
+                mstore(0x1600, 0x09d9ac8ebda2330e8a59bfe762f5c9f81fe5a5fb9b6757b53826a13303ec1235) // permutation_comms[5].x
+                mstore(0x1620, 0x14333964f09b63d7567edaedb13eb47864424a9695b930d31522358eac33ac2d) // permutation_comms[5].y
+                mstore(0x1640, 0x0a41543d39cf2e12c773c7a2d26e56006510ea7fb7e7c396f5c0ef287cf9228a) // permutation_comms[6].x
+                mstore(0x1660, 0x138d97c074a0d694cb6eaf13658b43ac6e4ea57736cfbbc9c7e2523340af4433) // permutation_comms[6].y
+                mstore(0x1680, 0x27a4a49e5b65ca057c1a063568f2d1502cb34cc8473da38f7264a30f6f58b803) // permutation_comms[7].x
+                mstore(0x16a0, 0x0075e86243ccfe2a29317cf1186ffae5dfe9cd3cb5883b6f533417b136e56430) // permutation_comms[7].y
+                mstore(0x16c0, 0x28995db33e8427c14a6af827371ae3df96dbd7d0e16cb446bb6237be3462862a) // permutation_comms[8].x
+                mstore(0x16e0, 0x0b13f0d753dd3e3e289961021b679b517b5d8f36240e5b606a85857cf393f8db) // permutation_comms[8].y
+                mstore(0x1700, 0x228aa91f58e80fda326341a4f33736285ee233752fc2785808c725895d3f61c1) // permutation_comms[9].x
+                mstore(0x1720, 0x0de6ba65f402e5a6ed6b12ef55fcc6fa33b3fa64cbd08c150901b9de64fa81c3) // permutation_comms[9].y
+                mstore(0x1740, 0x2bc3d25dcb2dc299fc9e3ea7ec85a74130aea973049dab450ffaa49c1ca795e8) // permutation_comms[10].x
+                mstore(0x1760, 0x1b756984755cc9b907a2a28e2d49a4d3d9ed2863cac245f992f25968937dd115) // permutation_comms[10].y
+                mstore(0x1780, 0x08a5fa25db3f23326a0e646fce6a9c9cbc7b4c10eda675a02f7acd8e0e4bf83b) // permutation_comms[11].x
+                mstore(0x17a0, 0x1ab0848871658c0b9eec323d98fc903021e43b37b64edf2be7782f26d09b13e0) // permutation_comms[11].y
+                mstore(0x17c0, 0x024dd1a5b2db5f70e2f478db5bf76bf6a04970dc43d35ec65879a959bb21be2d) // permutation_comms[12].x
+                mstore(0x17e0, 0x26bdd887254742dc539bfb182fdb23f0ad21db5db7d87ed376200738611268be) // permutation_comms[12].y
+                mstore(0x1800, 0x18ff75ad0d7470605890f9e059a1cde1f6667d5e32177eed149052ff7cbc6589) // permutation_comms[13].x
+                mstore(0x1820, 0x252af1020a423c3c82cb92a7d3b25929ade1eb5d3eb107849ee00cdac95fb245) // permutation_comms[13].y
 
                 // Read accumulator from instances
                 if mload(HAS_ACCUMULATOR_MPTR) {
