@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from models.trees import TEMPLATES, get_template
+from models.trees import TEMPLATES, TreeTemplate, get_template
 from proofs.progress import quiet
 from proofs.trees import TreeProof, artifacts_of
 from proofs.trees import build as build_template
@@ -83,13 +83,12 @@ def _deploy(w3, bytecode: str, abi: list, args=()):
     return w3.eth.contract(address=receipt.contractAddress, abi=abi), receipt.gasUsed
 
 
-def chain_numbers(name: str, prove) -> tuple[dict, dict]:
+def chain_numbers(template: TreeTemplate, prove, roots: dict | None = None) -> tuple[dict, dict]:
     """On an untraced anvil with EIP-170 in force: deploy the verifier and the market, request, have `prove(binding)`
     prove for that request (returns the child's numbers), estimate and fulfil."""
     from ape import project
 
-    template = get_template(name)
-    art = artifacts_of(template)
+    art = artifacts_of(template, **(roots or {}))
     creation, runtime, abi = compile_runtime(art.verifier_sol.read_text(), art.contract_name)
     with Anvil() as anvil:
         w3 = anvil.w3
@@ -106,7 +105,8 @@ def chain_numbers(name: str, prove) -> tuple[dict, dict]:
             return receipt.gasUsed
 
         scale = int(art.load_settings()["model_output_scales"][0])
-        send(fns.registerTemplate(verifier.address, template.rows, template.features, template.depth, 3, scale), owner)
+        shape = (template.rows, template.features, template.depth, template.classes, scale)
+        send(fns.registerTemplate(verifier.address, *shape), owner)
         send(fns.listDataset(1, b"\x00" * 32, vendor, 1, 10**9, 15 * 10**17), vendor)
         # request 1 does not exist yet (its hashes come from the proving child): the binding it will have
         proved, proof = prove(binding_of(w3.eth.chain_id, market.address, 1, 1))
@@ -201,7 +201,7 @@ def measure(names: list[str], options: bool) -> dict:
         with tempfile.TemporaryDirectory() as tmp:
             cache = Path(tmp) / "cache"
             setup = run_child("benchmarks.datamarket", "--child", "setup", name, str(cache), tmp, "0")
-            proved, onchain = chain_numbers(name, _prover(name, cache, Path(tmp)))
+            proved, onchain = chain_numbers(template, _prover(name, cache, Path(tmp)))
         art = artifacts_of(template)
         row = {
             "template": name,

@@ -101,5 +101,5 @@ def run(name: str, accuracy: float, seed: int) -> None:
     click.echo(f"   price paid       {request.price} wei; next price {market.getDataset(dataset_id).spotPrice} wei")
     click.echo(f"   prove            {prove_s:.1f} s (template logrows {artifacts_of(template).logrows})")
     click.echo(f"   gas: request     {request.gas_used:,}")
-    click.echo(f"   gas: fulfil      {tx.gas_used:,} (verify + receipt + credit + curve)")
+    click.echo(f"   gas: fulfil      {tx.gas_used:,} (binding + verify + receipt + credit)")
     click.echo(f"   gas: withdraw    {withdraw.gas_used:,}")

@@ -279,3 +279,10 @@ def test_read_model_raises_if_the_file_is_not_a_tree(tmp_path):
     (tmp_path / "tree.json").write_text('{"features": 4}')
     with pytest.raises(DataMarketError, match="TreeParams"):
         dm.read_model(TreeParams, tmp_path / "tree.json")
+
+
+def test_load_dataset_gives_the_same_buyer_scale_synthetic_set_every_time():
+    features, labels = load_dataset("synth13")
+    again, _ = load_dataset("synth13")
+    assert features.shape == (6000, 13) and set(labels) == {0, 1, 2, 3}
+    assert np.array_equal(features, again)
