@@ -35,6 +35,19 @@ market_option = click.option("--market", "address", required=True, help="The Dat
 request_option = click.option("--request", "request_id", type=int, required=True, help="The request.")
 
 
+def _market(address: str):
+    """The DatasetMarket at `address` on the connected chain; a one-line error if there is no contract there."""
+    from ape import chain, project
+
+    try:
+        code = chain.provider.get_code(address)
+    except Exception as err:  # noqa: BLE001 - a malformed address is the user's mistake: one line, no traceback
+        raise DataMarketError(f"--market {address}: not an address ({str(err).splitlines()[0]})") from None
+    if not code:
+        raise DataMarketError(f"--market {address}: no contract there on chain {chain.chain_id}")
+    return dm.market_at(project, address)
+
+
 def _test_set(test_set: Path, schema: Path, salt: Path) -> TestSet:
     """The customer's test set on the published grid, with its label salt (a one-line error for a bad file)."""
     features, labels = dm.read_test_set(test_set)
@@ -104,10 +117,8 @@ def hash_(name, test_set, schema, salt):
 @click.option("--out", type=click.Path(path_type=Path), default=Path("tree-proof.json"), show_default=True)
 def prove_(name, address, request_id, tree, test_set, schema, salt, out):
     """Vendor: prove the tree's count on the test set for one request; write the proof and instances for `fulfil`."""
-    from ape import project
-
     try:
-        binding = dm.request_binding(dm.market_at(project, address), request_id)
+        binding = dm.request_binding(_market(address), request_id)
         if binding == 0:
             raise DataMarketError(f"the market at {address} has no request {request_id}")
         data = _test_set(test_set, schema, salt)
@@ -131,10 +142,8 @@ def prove_(name, address, request_id, tree, test_set, schema, salt, out):
 @salt_option
 def open_(name, address, request_id, tree, test_set, schema, salt):
     """Customer: read the receipt and open the delivered tree against it."""
-    from ape import project
-
-    market = dm.market_at(project, address)
     try:
+        market = _market(address)
         data = _test_set(test_set, schema, salt)
         receipt = dm.read_receipt(market, request_id)
         with tempfile.TemporaryDirectory() as tmp:

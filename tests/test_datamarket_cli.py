@@ -66,3 +66,14 @@ def test_hash_fails_with_one_line_if_the_test_set_does_not_fit_the_template(sale
     result = hash_of(sale, "tree-wine-d4")
     assert result.returncode != 0
     assert "Traceback" not in result.stderr and "13 features" in result.stderr
+
+
+def test_prove_fails_with_one_line_if_the_market_address_has_no_contract(sale):
+    files = [str(sale / "tree.json"), str(sale / "test.csv"), "--schema", str(sale / "schema.json")]
+    nowhere = "0x" + "00" * 19 + "01"
+    result = ape_run(
+        "prove", "--template", "tree-iris-d3", "--market", nowhere, "--request", "1", *files,
+        "--salt", str(sale / "test-salt.json"), "--network", "ethereum:local:foundry",
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr and "no contract there" in result.stderr
