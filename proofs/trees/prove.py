@@ -32,7 +32,7 @@ from ..build import fitting_logrows
 from ..encoding import felt_from_ezkl_hex
 from ..errors import ProofError
 from ..pipeline import ModelArtifacts
-from ..progress import Progress, log
+from ..progress import Progress, heartbeat, log
 
 #: Instance order in every tree proof; the binding limbs follow BIND.
 X_HASH, Y_HASH, BIND_HASH, MODEL_COMMITMENT, COUNT, ROWS, BIND = range(7)
@@ -194,7 +194,9 @@ def prove(
     art.setup()  # the template's proving key (cached; checked against the committed vk)
     start = time.perf_counter()
     witness(template, art, params, test_set, binding, workdir)
-    raw = art.prove(workdir, workdir / "network.compiled")
+    # One blocking ezkl call, minutes long on a large template: say every 30 s that it is alive.
+    with heartbeat(f"{template.name}: prove", progress):
+        raw = art.prove(workdir, workdir / "network.compiled")
     seconds = time.perf_counter() - start
     if not art.verify(workdir / "proof.json"):
         raise ProofError("ezkl rejected its own tree proof")
