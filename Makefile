@@ -77,10 +77,12 @@ build: setup  ## build a model's committed artifacts and verifier (MODEL=pixel32
 prove: setup  ## prove a random prompt with a committed model (MODEL=pixel32), verify and decode it
 	$(BIN)/python -m proofs prove $(MODEL)
 
-bench: setup  ## every committed model against the old encoding, scales, mint gas, batch mints, the showcase: docs/benchmarks.*, docs/mint-gas.*, docs/batch.*, docs/nouns.json
+bench: setup  ## every committed model against the old encoding, scales, mint gas, batch mints, the showcase, the dataset market: docs/benchmarks.*, docs/mint-gas.*, docs/batch.*, docs/nouns.json, docs/datamarket-*
 	$(BIN)/python -m benchmarks.proving
 	$(BIN)/python -m benchmarks.batch
 	$(BIN)/python -m benchmarks.nouns
+	$(BIN)/python -m benchmarks.datamarket
+	$(BIN)/python -m benchmarks.datamarket_scale
 
 clean:  ## remove build outputs and caches (keeps the venv and node_modules)
 	rm -rf .build .cache

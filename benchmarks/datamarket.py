@@ -21,12 +21,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from models.trees import TEMPLATES, TreeTemplate, get_template
 from proofs.progress import quiet
-from proofs.trees import TEMPLATES, TreeProof, get_template
+from proofs.trees import TreeProof, artifacts_of
 from proofs.trees import build as build_template
 from proofs.trees import prove as prove_tree
 from zkaigc.abi import json_abi
-from zkaigc.datamarket import prepare_sale
+from zkaigc.datamarket import binding_of, prepare_sale
 from zkaigc.localchain import Anvil
 from zkaigc.solidity import SOLC_VERSION, standard_input
 
@@ -38,19 +39,20 @@ EIP170 = 24_576
 # --------------------------------------------------------------------------------------------------------
 # child stages: each prints one JSON line
 # --------------------------------------------------------------------------------------------------------
-def _child(stage: str, name: str, cache: Path, out: Path) -> dict:
+def _child(stage: str, name: str, cache: Path, out: Path, binding: int = 0) -> dict:
     template = get_template(name)
     roots = {"cache_root": cache}
     start = time.perf_counter()
     if stage == "setup":
-        art = template.artifacts(**roots)
+        art = artifacts_of(template, **roots)
         art.progress = quiet
         art.setup()
         return {"setup_s": round(time.perf_counter() - start, 1), "pk_mb": round(art.pk.stat().st_size / 2**20, 1)}
     sale = prepare_sale(template)
-    proof = prove_tree(template, sale.tree, sale.xq, sale.y_test, out, **roots)  # compile + witness + prove, verify
+    # compile + witness + prove, verify
+    proof = prove_tree(template, sale.tree, sale.test_set, binding, out, progress=quiet, **roots)
     (out / "tree-proof.json").write_text(json.dumps(proof.to_json()))
-    return {"prove_s": proof.seconds, "correct": proof.correct, "rows": template.rows, "proof_bytes": len(proof.proof)}
+    return {"prove_s": proof.seconds, "correct": proof.correct, "rows": proof.rows, "proof_bytes": len(proof.proof)}
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -81,18 +83,17 @@ def _deploy(w3, bytecode: str, abi: list, args=()):
     return w3.eth.contract(address=receipt.contractAddress, abi=abi), receipt.gasUsed
 
 
-def chain_numbers(name: str, proof: TreeProof) -> dict:
-    """On an untraced anvil with EIP-170 in force: deploy the verifier and the market, estimate and fulfil."""
+def chain_numbers(template: TreeTemplate, prove, roots: dict | None = None) -> tuple[dict, dict]:
+    """On an untraced anvil with EIP-170 in force: deploy the verifier and the market, request, have `prove(binding)`
+    prove for that request (returns the child's numbers), estimate and fulfil."""
     from ape import project
 
-    template = get_template(name)
-    art = template.artifacts()
+    art = artifacts_of(template, **(roots or {}))
     creation, runtime, abi = compile_runtime(art.verifier_sol.read_text(), art.contract_name)
     with Anvil() as anvil:
         w3 = anvil.w3
         owner, vendor, customer = w3.eth.accounts[:3]
         verifier, deploy_gas = _deploy(w3, creation, abi)
-        verify_gas = verifier.functions.verifyProof(proof.proof, proof.instances).estimate_gas()
         market_type = project.DatasetMarket.contract_type
         market, _ = _deploy(w3, market_type.deployment_bytecode.bytecode, json_abi(market_type), (owner,))
         fns = market.functions
@@ -104,12 +105,18 @@ def chain_numbers(name: str, proof: TreeProof) -> dict:
             return receipt.gasUsed
 
         scale = int(art.load_settings()["model_output_scales"][0])
-        send(fns.registerTemplate(verifier.address, template.rows, template.features, template.depth, 3, scale), owner)
+        shape = (template.rows, template.features, template.depth, template.classes, scale)
+        send(fns.registerTemplate(verifier.address, *shape), owner)
         send(fns.listDataset(1, b"\x00" * 32, vendor, 1, 10**9, 15 * 10**17), vendor)
+        # request 1 does not exist yet (its hashes come from the proving child): the binding it will have
+        proved, proof = prove(binding_of(w3.eth.chain_id, market.address, 1, 1))
         deadline = w3.eth.get_block("latest").timestamp + 3600
-        request_gas = send(fns.request(1, proof.x_hash, proof.y_hash, 1, deadline, 10**9), customer, 10**9)
+        request_gas = send(fns.request(1, proof.x_hash, proof.y_hash, proof.rows, 1, deadline, 10**9), customer, 10**9)
+        if fns.requestBinding(1).call() != proof.binding:
+            raise RuntimeError("the benchmark's proof is bound to another request")
+        verify_gas = verifier.functions.verifyProof(proof.proof, proof.instances).estimate_gas()
         fulfil_gas = send(fns.fulfil(1, proof.proof, proof.instances), vendor)
-    return {
+    return proved, {
         "verifier_runtime_bytes": (len(runtime) - 2) // 2,
         "fits_eip170": (len(runtime) - 2) // 2 <= EIP170,
         "verifier_deploy_gas": deploy_gas,
@@ -174,6 +181,16 @@ def _size_row(cols: int, settings: dict, option: str, runtime: str) -> dict:
     }
 
 
+def _prover(name: str, cache: Path, tmp: Path):
+    """prove(binding) -> (the child's numbers, its proof): proving in a child process, for a request's binding."""
+
+    def prove(binding: int) -> tuple[dict, TreeProof]:
+        proved = run_child("benchmarks.datamarket", "--child", "prove", name, str(cache), str(tmp), hex(binding))
+        return proved, TreeProof.from_json(json.loads((tmp / "tree-proof.json").read_text()))
+
+    return prove
+
+
 # --------------------------------------------------------------------------------------------------------
 # report
 # --------------------------------------------------------------------------------------------------------
@@ -183,10 +200,9 @@ def measure(names: list[str], options: bool) -> dict:
         template = get_template(name)
         with tempfile.TemporaryDirectory() as tmp:
             cache = Path(tmp) / "cache"
-            setup = run_child("benchmarks.datamarket", "--child", "setup", name, str(cache), tmp)
-            proved = run_child("benchmarks.datamarket", "--child", "prove", name, str(cache), tmp)
-            proof = TreeProof.from_json(json.loads((Path(tmp) / "tree-proof.json").read_text()))
-        art = template.artifacts()
+            setup = run_child("benchmarks.datamarket", "--child", "setup", name, str(cache), tmp, "0")
+            proved, onchain = chain_numbers(template, _prover(name, cache, Path(tmp)))
+        art = artifacts_of(template)
         row = {
             "template": name,
             "dataset": template.dataset,
@@ -195,7 +211,7 @@ def measure(names: list[str], options: bool) -> dict:
             "num_rows": art.load_settings()["num_rows"],
             **{f"setup_{k}": v for k, v in setup.items()},
             **{f"prove_{k}" if k in ("peak_rss_mb", "cpu_s") else k: v for k, v in proved.items()},
-            **chain_numbers(name, proof),
+            **onchain,
         }
         result["templates"].append(row)
     if options:
@@ -247,11 +263,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-write", action="store_true", help="print only; do not write docs/datamarket-bench.*")
     p.add_argument("--templates", default=",".join(TEMPLATES), help="comma-separated templates")
     p.add_argument("--no-options", action="store_true", help="skip the verifier size options")
-    p.add_argument("--child", nargs=4, metavar=("STAGE", "TEMPLATE", "CACHE", "OUT"), help=argparse.SUPPRESS)
+    p.add_argument("--child", nargs=5, metavar=("STAGE", "TEMPLATE", "CACHE", "OUT", "BINDING"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
-        stage, name, cache, out = args.child
-        print(json.dumps(_child(stage, name, Path(cache), Path(out))))
+        stage, name, cache, out, binding = args.child
+        print(json.dumps(_child(stage, name, Path(cache), Path(out), int(binding, 16))))
         return 0
     result = measure(args.templates.split(","), not args.no_options)
     publish("datamarket-bench", result, markdown(result), write=not args.no_write)

@@ -26,6 +26,8 @@ from pathlib import Path
 
 from models import registry
 from models.errors import ZkaigcError
+from models.trees import TEMPLATES as TREE_TEMPLATES
+from models.trees import get_template as get_tree_template
 
 from . import build as builder
 from . import style, traits, trees
@@ -86,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     b.add_argument("--samples", type=int, default=1, help="sample fixtures to prove (default 1)")
     t = sub.add_parser("build-tree", help="settings, setup and verifier for a decision-tree template")
-    t.add_argument("template", choices=sorted(trees.TEMPLATES))
+    t.add_argument("template", choices=sorted(TREE_TEMPLATES))
     t.add_argument("--srs", choices=["dev", "ceremony"], default="dev", help="as for build")
     t.add_argument("--srs-file", type=Path, help="as for build")
     r = sub.add_parser("prove", help="prove a prompt with a committed model, verify, decode, write the PNG")
@@ -127,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.cmd == "build":
                 art = builder.build(args.model, srs_kind=args.srs, samples=args.samples, srs_file=args.srs_file)
             else:
-                template = trees.get_template(args.template)
+                template = get_tree_template(args.template)
                 art = builder.staged(
                     template.name,
                     lambda roots: trees.build(

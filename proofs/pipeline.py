@@ -379,14 +379,31 @@ class ModelArtifacts:
             ezkl.gen_witness(str(data), str(self.compile()), str(wit))
         return json.loads(wit.read_text())
 
-    def prove(self, workdir: Path) -> dict:
-        """A proof of the witness in `workdir`."""
+    def compile_graph(self, onnx: Path, compiled: Path) -> Path:
+        """Compile another ONNX export of this circuit with its settings (a tree template's: the same graph with one
+        tree's hashed parameters, so the committed vk still holds) into `compiled`."""
+        with stage(f"{self.name}: compile_circuit", self.progress):
+            if not ezkl.compile_circuit(str(onnx), str(compiled), str(self.settings)):
+                raise ProofError("ezkl.compile_circuit failed")
+        return compiled
+
+    def witness_inputs(self, inputs: Sequence[Sequence[float]], workdir: Path, compiled: Path | None = None) -> dict:
+        """Run a circuit of several inputs (each flattened) on them, with `compiled` or the committed circuit."""
+        workdir.mkdir(parents=True, exist_ok=True)
+        data, wit = workdir / "input.json", workdir / "witness.json"
+        data.write_text(json.dumps({"input_data": [list(map(float, values)) for values in inputs]}))
+        with stage(f"{self.name}: gen_witness", self.progress):
+            ezkl.gen_witness(str(data), str(compiled or self.compile()), str(wit))
+        return json.loads(wit.read_text())
+
+    def prove(self, workdir: Path, compiled: Path | None = None) -> dict:
+        """A proof of the witness in `workdir` (made with `compiled`, by default the committed circuit)."""
         self.setup()
         proof_path = workdir / "proof.json"
         with stage(f"{self.name}: prove", self.progress):
             if not ezkl.prove(
                 str(workdir / "witness.json"),
-                str(self.compiled),
+                str(compiled or self.compiled),
                 str(self.pk),
                 str(proof_path),
                 srs_path=str(self.srs()),

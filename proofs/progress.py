@@ -28,3 +28,25 @@ def stage(name: str, progress: Progress = log) -> Iterator[dict]:
     yield timing
     timing["seconds"] = time.perf_counter() - start
     progress(f"{name} done in {timing['seconds']:.1f}s")
+
+
+@contextmanager
+def heartbeat(name: str, progress: Progress = log, every: float = 30.0) -> Iterator[None]:
+    """While the body runs (one blocking ezkl call), report every `every` seconds that `name` is still running:
+    a long proof is not a hung one."""
+    import threading
+
+    done = threading.Event()
+    start = time.perf_counter()
+
+    def beat() -> None:
+        while not done.wait(every):
+            progress(f"{name}: still running, {time.perf_counter() - start:.0f}s")
+
+    thread = threading.Thread(target=beat, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()

@@ -1,13 +1,17 @@
 """`ape run datamarket`: the vendor's and the customer's commands around the dataset market.
 
     ape run datamarket train  --template tree-iris-d3 --out sale/      # vendor: private split, schema, salted tree
-    ape run datamarket hash   --template tree-iris-d3 sale/test.csv --schema sale/schema.json   # customer
-    ape run datamarket prove  --template tree-iris-d3 sale/tree.json sale/test.csv --schema sale/schema.json
+    ape run datamarket hash   --template tree-iris-d3 sale/test.csv --schema sale/schema.json \\
+                              --salt sale/test-salt.json                # customer (draws the salt if the file is new)
+    ape run datamarket prove  --template tree-iris-d3 sale/tree.json sale/test.csv --schema sale/schema.json \\
+                              --salt sale/test-salt.json --market 0x.. --request 1 --network ethereum:local:node
     ape run datamarket open   --template tree-iris-d3 --market 0x.. --request 1 sale/tree.json sale/test.csv \\
-                              --schema sale/schema.json --network ethereum:local:node     # customer, on chain
+                              --schema sale/schema.json --salt sale/test-salt.json --network ethereum:local:node
 
 `train` writes the vendor's schema and salted tree and a customer test set held out of the bundled dataset (a
-stand-in for a customer's own data). `open` reads the receipt from the market and checks the delivered tree.
+stand-in for a customer's own data, any number of rows up to the template's capacity). The customer's label salt
+travels with the test set to the vendor. `prove` binds the proof to the request it answers (the market computes
+the binding). `open` reads the receipt from the market and checks the delivered tree.
 """
 
 import json
@@ -17,12 +21,41 @@ from pathlib import Path
 import click
 from ape.cli import ConnectedProviderCommand
 
-from proofs.trees import TEMPLATES, FeatureSchema, TreeParams, get_template, prove
+from models.trees import TEMPLATES, FeatureSchema, TestSet, TreeParams, get_template, label_salt
+from proofs.trees import prove
 from zkaigc import datamarket as dm
-from zkaigc.errors import ZkaigcError
+from zkaigc.errors import DataMarketError, ZkaigcError
 
 template_option = click.option("--template", "name", type=click.Choice(sorted(TEMPLATES)), required=True)
 schema_option = click.option("--schema", type=click.Path(path_type=Path, exists=True), required=True)
+salt_option = click.option(
+    "--salt", type=click.Path(path_type=Path), required=True, help="The customer's label salt (JSON list)."
+)
+market_option = click.option("--market", "address", required=True, help="The DatasetMarket's address.")
+request_option = click.option("--request", "request_id", type=int, required=True, help="The request.")
+
+
+def _market(address: str):
+    """The DatasetMarket at `address` on the connected chain; a one-line error if there is no contract there."""
+    from ape import chain, project
+
+    try:
+        code = chain.provider.get_code(address)
+    except Exception as err:  # noqa: BLE001 - a malformed address is the user's mistake: one line, no traceback
+        raise DataMarketError(f"--market {address}: not an address ({str(err).splitlines()[0]})") from None
+    if not code:
+        raise DataMarketError(f"--market {address}: no contract there on chain {chain.chain_id}")
+    return dm.market_at(project, address)
+
+
+def _test_set(test_set: Path, schema: Path, salt: Path) -> TestSet:
+    """The customer's test set on the published grid, with its label salt (a one-line error for a bad file)."""
+    features, labels = dm.read_test_set(test_set)
+    try:
+        values = tuple(float(v) for v in json.loads(salt.read_text()))
+    except (OSError, ValueError, TypeError) as err:
+        raise DataMarketError(f"cannot read the label salt {salt}: {err}") from None
+    return TestSet(dm.read_model(FeatureSchema, schema).quantize(features), labels, values)
 
 
 def _fail(err: ZkaigcError):
@@ -46,64 +79,75 @@ def train(name, seed, out):
     (out / "schema.json").write_text(sale.schema.model_dump_json(indent=1))
     (out / "tree.json").write_text(sale.tree.model_dump_json(indent=1))
     dm.write_test_set(out / "test.csv", sale.x_test, sale.y_test)
+    (out / "test-salt.json").write_text(json.dumps(list(sale.label_salt)))
     right = int((sale.tree.predict(sale.xq) == sale.y_test).sum())
-    click.echo(f"trained on {len(sale.y_private)} private rows; {right}/{template.rows} right on {out / 'test.csv'}")
+    click.echo(
+        f"trained on {len(sale.y_private)} private rows; {right}/{len(sale.y_test)} right on {out / 'test.csv'} "
+        f"(template capacity {template.rows} rows)"
+    )
 
 
 @cli.command(name="hash")
 @template_option
 @click.argument("test_set", type=click.Path(path_type=Path, exists=True))
 @schema_option
-def hash_(name, test_set, schema):
-    """Customer: the Poseidon hashes of a test set, to pass to `request`."""
+@salt_option
+def hash_(name, test_set, schema, salt):
+    """Customer: the Poseidon hashes of a test set and its row count, to pass to `request`."""
+    template = get_template(name)
+    if not salt.exists():  # a fresh salt for a new test set: it goes to the vendor with the rows
+        salt.write_text(json.dumps(label_salt(template.label_salt)))
+        click.echo(f"drew a fresh label salt -> {salt}", err=True)
     try:
-        features, labels = dm.read_test_set(test_set)
-        xq = dm.read_model(FeatureSchema, schema).quantize(features)
-        x_hash, y_hash = dm.test_set_hashes(get_template(name), xq, labels)
+        data = _test_set(test_set, schema, salt)
+        x_hash, y_hash = dm.test_set_hashes(template, data)
     except ZkaigcError as err:
         _fail(err)
-    click.echo(json.dumps({"testSetHash": hex(x_hash), "labelHash": hex(y_hash)}))
+    click.echo(json.dumps({"testSetHash": hex(x_hash), "labelHash": hex(y_hash), "rows": data.rows}))
 
 
-@cli.command(name="prove")
+@cli.command(name="prove", cls=ConnectedProviderCommand)
 @template_option
+@market_option
+@request_option
 @click.argument("tree", type=click.Path(path_type=Path, exists=True))
 @click.argument("test_set", type=click.Path(path_type=Path, exists=True))
 @schema_option
+@salt_option
 @click.option("--out", type=click.Path(path_type=Path), default=Path("tree-proof.json"), show_default=True)
-def prove_(name, tree, test_set, schema, out):
-    """Vendor: prove the tree's count on the test set; write the proof and instances for `fulfil`."""
+def prove_(name, address, request_id, tree, test_set, schema, salt, out):
+    """Vendor: prove the tree's count on the test set for one request; write the proof and instances for `fulfil`."""
     try:
-        features, labels = dm.read_test_set(test_set)
-        xq = dm.read_model(FeatureSchema, schema).quantize(features)
+        binding = dm.request_binding(_market(address), request_id)
+        if binding == 0:
+            raise DataMarketError(f"the market at {address} has no request {request_id}")
+        data = _test_set(test_set, schema, salt)
         with tempfile.TemporaryDirectory() as tmp:
-            proof = prove(get_template(name), dm.read_model(TreeParams, tree), xq, labels, Path(tmp))
+            proof = prove(get_template(name), dm.read_model(TreeParams, tree), data, binding, Path(tmp))
     except ZkaigcError as err:
         _fail(err)
     out.write_text(json.dumps(proof.to_json(), indent=1))
-    click.echo(f"{proof.correct} correct, proven in {proof.seconds:.1f} s -> {out}")
+    click.echo(
+        f"{proof.correct}/{proof.rows} correct, proven in {proof.seconds:.1f} s for request {request_id} -> {out}"
+    )
 
 
 @cli.command(name="open", cls=ConnectedProviderCommand)
 @template_option
-@click.option("--market", "address", required=True, help="The DatasetMarket's address.")
-@click.option("--request", "request_id", type=int, required=True, help="The fulfilled request.")
+@market_option
+@request_option
 @click.argument("tree", type=click.Path(path_type=Path, exists=True))
 @click.argument("test_set", type=click.Path(path_type=Path, exists=True))
 @schema_option
-def open_(name, address, request_id, tree, test_set, schema):
+@salt_option
+def open_(name, address, request_id, tree, test_set, schema, salt):
     """Customer: read the receipt and open the delivered tree against it."""
-    from ape import project
-
-    market = dm.market_at(project, address)
     try:
-        features, labels = dm.read_test_set(test_set)
-        xq = dm.read_model(FeatureSchema, schema).quantize(features)
+        market = _market(address)
+        data = _test_set(test_set, schema, salt)
         receipt = dm.read_receipt(market, request_id)
         with tempfile.TemporaryDirectory() as tmp:
-            opening = dm.verify_delivery(
-                receipt, get_template(name), dm.read_model(TreeParams, tree), xq, labels, Path(tmp)
-            )
+            opening = dm.verify_delivery(receipt, get_template(name), dm.read_model(TreeParams, tree), data, Path(tmp))
     except ZkaigcError as err:
         _fail(err)
     click.echo(f"the delivered tree opens receipt {request_id}: {opening.correct_local} correct, commitment matches")

@@ -14,7 +14,8 @@ import click
 from ape import accounts, chain, project
 from ape.cli import ConnectedProviderCommand
 
-from proofs.trees import TEMPLATES, get_template, prove
+from models.trees import TEMPLATES, get_template
+from proofs.trees import artifacts_of, prove
 from zkaigc import datamarket as dm
 from zkaigc.errors import ZkaigcError
 
@@ -44,7 +45,7 @@ def run(name: str, accuracy: float, seed: int) -> None:
     sale = dm.prepare_sale(template, seed=seed)
     listing = dm.deploy_listing(project, template, sale.schema, owner, vendor, SPOT, DELTA)
     market, dataset_id = listing.market, listing.dataset_id
-    verifier_name = template.artifacts().contract_name
+    verifier_name = artifacts_of(template).contract_name
     code = len(chain.provider.get_code(listing.verifier.address))
     click.echo(f"1. owner deploys DatasetMarket and {verifier_name} ({code:,} bytes of code, EIP-170 max 24,576)")
     click.echo(
@@ -52,32 +53,37 @@ def run(name: str, accuracy: float, seed: int) -> None:
         f"price {SPOT} wei, ×{DELTA / 1e18} per sale"
     )
 
-    xq, y_test = sale.xq, sale.y_test  # the customer applies the published schema to its own test set
-    k = dm.min_correct(accuracy, template.rows)
-    request = dm.request_model(chain, market, dataset_id, template, xq, y_test, k, customer)
+    test_set = sale.test_set  # the customer applies the published schema to its own test set and salts its labels
+    n = test_set.rows
+    k = dm.min_correct(accuracy, n)
+    request = dm.request_model(chain, market, dataset_id, template, test_set, k, customer)
     click.echo(
-        f"3. customer commits to {template.rows} test rows and asks for >= {k}/{template.rows} correct "
-        f"({accuracy:.0%}): request {request.request_id}, paid {request.price} wei, gas {request.gas_used:,}"
+        f"3. customer commits to {n} test rows (capacity {template.rows}, labels salted) and asks for >= {k}/{n} "
+        f"correct ({accuracy:.0%}): request {request.request_id}, paid {request.price} wei, gas {request.gas_used:,}"
     )
 
     tree = sale.tree
-    right = int((tree.predict(xq) == y_test).sum())
-    click.echo(f"4. vendor trains a depth-{template.depth} tree (salted); it gets {right}/{template.rows} right")
+    right = int((tree.predict(test_set.xq) == test_set.labels).sum())
+    click.echo(f"4. vendor trains a depth-{template.depth} tree (salted); it gets {right}/{n} right")
+    binding = dm.request_binding(market, request.request_id)
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        proof = prove(template, tree, xq, y_test, Path(tmp) / "prove")
+        proof = prove(template, tree, test_set, binding, Path(tmp) / "prove")
         prove_s = time.perf_counter() - start
-        click.echo(f"5. vendor proves with ezkl in {prove_s:.1f} s ({len(proof.proof):,} proof bytes)")
+        click.echo(
+            f"5. vendor proves with ezkl in {prove_s:.1f} s ({len(proof.proof):,} proof bytes), bound to request "
+            f"{request.request_id} (binding {binding:#x})"
+        )
         if proof.correct < k:
             raise click.ClickException(f"the tree gets {proof.correct} right, below {k}: the market would refuse it")
         tx = dm.fulfil(market, request.request_id, proof, vendor)
         click.echo(f"6. vendor fulfils: proof verified on chain, gas {tx.gas_used:,}")
 
         receipt = dm.read_receipt(market, request.request_id)
-        opening = dm.verify_delivery(receipt, template, tree, xq, y_test, Path(tmp) / "open")
+        opening = dm.verify_delivery(receipt, template, tree, test_set, Path(tmp) / "open")
         click.echo(
             f"7. customer opens the delivered tree: commitment {opening.model_commitment:#x} matches, "
-            f"{opening.correct_local}/{template.rows} correct re-run locally"
+            f"{opening.correct}/{n} correct in the circuit, {opening.correct_local}/{n} re-run locally"
         )
     earned = market.earningsOf(vendor.address)
     before = vendor.balance
@@ -90,10 +96,10 @@ def run(name: str, accuracy: float, seed: int) -> None:
     click.echo(f"   customer         {receipt.customer}")
     click.echo(f"   model commitment {receipt.model_commitment:#x}")
     click.echo(f"   test set hash    {receipt.test_set_hash:#x}")
-    click.echo(f"   accuracy         {receipt.correct}/{template.rows} = {receipt.correct / template.rows:.1%}")
+    click.echo(f"   accuracy         {receipt.correct}/{receipt.rows} = {receipt.correct / receipt.rows:.1%}")
     click.echo("== summary")
     click.echo(f"   price paid       {request.price} wei; next price {market.getDataset(dataset_id).spotPrice} wei")
-    click.echo(f"   prove            {prove_s:.1f} s (template logrows {template.artifacts().logrows})")
+    click.echo(f"   prove            {prove_s:.1f} s (template logrows {artifacts_of(template).logrows})")
     click.echo(f"   gas: request     {request.gas_used:,}")
-    click.echo(f"   gas: fulfil      {tx.gas_used:,} (verify + receipt + credit + curve)")
+    click.echo(f"   gas: fulfil      {tx.gas_used:,} (binding + verify + receipt + credit)")
     click.echo(f"   gas: withdraw    {withdraw.gas_used:,}")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from models.trees import FeatureSchema, TestSet, get_template
 from proofs.files import REPO_ROOT
-from proofs.trees import FeatureSchema, get_template
 from proofs.trees import test_set_hashes as hashes_of
 from zkaigc import datamarket as dm
 
@@ -20,8 +20,9 @@ def ape_run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([ape, "run", "datamarket", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
 
 
-def hash_of(sale: Path, template: str) -> subprocess.CompletedProcess:
-    return ape_run("hash", "--template", template, str(sale / "test.csv"), "--schema", str(sale / "schema.json"))
+def hash_of(sale: Path, template: str, salt: str = "test-salt.json") -> subprocess.CompletedProcess:
+    files = [str(sale / "test.csv"), "--schema", str(sale / "schema.json"), "--salt", str(sale / salt)]
+    return ape_run("hash", "--template", template, *files)
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +37,7 @@ def test_train_writes_the_schema_tree_and_a_test_set_of_the_template(sale):
     features, labels = dm.read_test_set(sale / "test.csv")
     assert features.shape == (48, 4) and labels.shape == (48,)
     assert (sale / "schema.json").exists() and (sale / "tree.json").exists()
+    assert len(json.loads((sale / "test-salt.json").read_text())) == get_template("tree-iris-d3").label_salt
 
 
 def test_hash_prints_the_hashes_the_request_needs(sale):
@@ -44,11 +46,34 @@ def test_hash_prints_the_hashes_the_request_needs(sale):
     printed = json.loads(result.stdout.strip().splitlines()[-1])
     features, labels = dm.read_test_set(sale / "test.csv")
     schema = dm.read_model(FeatureSchema, sale / "schema.json")
-    x_hash, y_hash = hashes_of(get_template("tree-iris-d3"), schema.quantize(features), labels)
-    assert printed == {"testSetHash": hex(x_hash), "labelHash": hex(y_hash)}
+    salt = tuple(json.loads((sale / "test-salt.json").read_text()))
+    x_hash, y_hash = hashes_of(get_template("tree-iris-d3"), TestSet(schema.quantize(features), labels, salt))
+    assert printed == {"testSetHash": hex(x_hash), "labelHash": hex(y_hash), "rows": 48}
+
+
+def test_hash_draws_and_keeps_a_fresh_salt_if_the_salt_file_is_new(sale):
+    first = hash_of(sale, "tree-iris-d3", salt="fresh-salt.json")
+    assert first.returncode == 0, first.stderr
+    assert "fresh label salt" in first.stderr and (sale / "fresh-salt.json").exists()
+    again = hash_of(sale, "tree-iris-d3", salt="fresh-salt.json")
+    ours = hash_of(sale, "tree-iris-d3")
+    last = [json.loads(r.stdout.strip().splitlines()[-1]) for r in (first, again, ours)]
+    assert last[0] == last[1] and last[0]["labelHash"] != last[2]["labelHash"]
+    assert last[0]["testSetHash"] == last[2]["testSetHash"]
 
 
 def test_hash_fails_with_one_line_if_the_test_set_does_not_fit_the_template(sale):
     result = hash_of(sale, "tree-wine-d4")
     assert result.returncode != 0
-    assert "Traceback" not in result.stderr and "54 rows" in result.stderr
+    assert "Traceback" not in result.stderr and "13 features" in result.stderr
+
+
+def test_prove_fails_with_one_line_if_the_market_address_has_no_contract(sale):
+    files = [str(sale / "tree.json"), str(sale / "test.csv"), "--schema", str(sale / "schema.json")]
+    nowhere = "0x" + "00" * 19 + "01"
+    result = ape_run(
+        "prove", "--template", "tree-iris-d3", "--market", nowhere, "--request", "1", *files,
+        "--salt", str(sale / "test-salt.json"), "--network", "ethereum:local:foundry",
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr and "no contract there" in result.stderr

@@ -69,6 +69,32 @@ def test_nothing_imports_a_cli_module(layer):
 def test_imports_of_resolves_relative_imports_if_given_a_package_module():
     assert "proofs.pipeline.ModelArtifacts" in imports_of(ROOT / "proofs" / "build.py")
     assert "models.registry" in imports_of(ROOT / "models" / "model.py")
+    assert "models.circuit.CircuitConfig" in imports_of(ROOT / "models" / "trees" / "templates.py")
+    assert "proofs.pipeline.ModelArtifacts" in imports_of(ROOT / "proofs" / "trees" / "prove.py")
+
+
+def test_models_never_call_ezkl():
+    """What a model is (the image models, the trees) is written without the prover: ezkl runs in proofs/ only."""
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in sources("models")
+        for name in imports_of(path)
+        if name.split(".")[0] == "ezkl"
+    ]
+    assert offenders == []
+
+
+def test_tree_model_code_lives_in_models_and_its_proving_in_proofs():
+    assert sorted(p.name for p in (ROOT / "models" / "trees").glob("*.py")) == [
+        "__init__.py",
+        "circuit.py",
+        "errors.py",
+        "schema.py",
+        "templates.py",
+        "testset.py",
+        "train.py",
+    ]
+    assert sorted(p.name for p in (ROOT / "proofs" / "trees").glob("*.py")) == ["__init__.py", "prove.py"]
 
 
 def solidity_enum(path: str, name: str) -> list[str]:

@@ -1,22 +1,27 @@
-"""The decision-tree encoding without ezkl: schema, complete-tree padding, the torch circuit against numpy."""
+"""The decision-tree model without ezkl (models.trees): schema, complete-tree padding, test-set padding and salt,
+the torch circuit against numpy."""
 
 import numpy as np
 import pytest
 import torch
 from sklearn.tree import DecisionTreeClassifier
 
-from proofs.trees import (
+from models.trees import (
     TEMPLATES,
     FeatureSchema,
+    TestSet,
     TreeError,
     TreeParams,
     get_template,
+    label_salt,
     load_dataset,
     random_salt,
     split,
     train_tree,
 )
-from proofs.trees.circuit import PAD, SALT_BITS, accuracy_module, from_sklearn
+from models.trees.circuit import PAD, SALT_BITS, accuracy_module, from_sklearn
+
+IRIS = get_template("tree-iris-d3")
 
 
 @pytest.fixture(scope="module")
@@ -32,10 +37,17 @@ def iris_tree(iris_split):
     return train_tree(schema, xtr, ytr, depth=3, salt=random_salt(8)), schema
 
 
-def circuit_count(params: TreeParams, xq, labels) -> float:
-    module = accuracy_module(params)
+def circuit_outputs(params: TreeParams, xq, labels, bind=(7.0,) * 8, module=None) -> tuple[float, float, list]:
+    """(correct, rows, bind) as the torch circuit computes them on the test set padded to the iris template."""
+    x, y = TestSet(xq, labels, tuple(label_salt(IRIS.label_salt))).inputs(IRIS)
+    module = module or accuracy_module(params, IRIS.rows)
     with torch.no_grad():
-        return float(module(torch.tensor(xq, dtype=torch.float32), torch.tensor(labels, dtype=torch.float32)))
+        correct, rows, out = module(*(torch.tensor(v, dtype=torch.float32) for v in (x, y, bind)))
+    return float(correct), float(rows), out.tolist()
+
+
+def circuit_count(params: TreeParams, xq, labels) -> float:
+    return circuit_outputs(params, xq, labels)[0]
 
 
 def test_quantize_puts_every_value_on_the_grid_and_inside_the_clip_if_given_raw_rows(iris_split):
@@ -95,6 +107,40 @@ def test_circuit_counts_what_the_tree_gets_right_if_given_the_test_set(iris_tree
     assert circuit_count(params, xq, yte) == right
 
 
+def test_circuit_counts_only_the_real_rows_if_the_test_set_is_padded(iris_tree, iris_split):
+    params, schema = iris_tree
+    _, (xte, yte) = iris_split
+    xq, n = schema.quantize(xte), 30
+    x, y = TestSet(xq[:n], yte[:n], tuple(label_salt(8))).inputs(IRIS)
+    # Label the padding rows with what the tree predicts for them: they would all count, were they not masked.
+    y[n : IRIS.rows] = params.predict(x[n:])
+    module = accuracy_module(params, IRIS.rows)
+    with torch.no_grad():
+        correct, rows, _ = module(*(torch.tensor(v, dtype=torch.float32) for v in (x, y, [0.0] * 8)))
+    assert (float(correct), float(rows)) == (int((params.predict(xq[:n]) == yte[:n]).sum()), n)
+    y[IRIS.rows + n : 2 * IRIS.rows] = 1.0  # the same rows, all counted
+    with torch.no_grad():
+        assert float(module(*(torch.tensor(v, dtype=torch.float32) for v in (x, y, [0.0] * 8)))[0]) > correct
+
+
+def test_circuit_passes_the_binding_through_to_its_output(iris_tree, iris_split):
+    params, schema = iris_tree
+    _, (xte, yte) = iris_split
+    bind = [float(v) for v in range(1, 9)]
+    assert circuit_outputs(params, schema.quantize(xte), yte, bind)[2] == bind
+
+
+def test_test_set_inputs_pad_the_rows_and_append_mask_and_salt(iris_split, iris_tree):
+    _, schema = iris_tree
+    _, (xte, yte) = iris_split
+    salt = tuple(label_salt(IRIS.label_salt))
+    x, y = TestSet(schema.quantize(xte[:10]), yte[:10], salt).inputs(IRIS)
+    assert x.shape == (IRIS.rows, 4) and not x[10:].any()
+    assert np.array_equal(y[:10], yte[:10]) and not y[10 : IRIS.rows].any()
+    assert y[IRIS.rows : 2 * IRIS.rows].tolist() == [1.0] * 10 + [0.0] * (IRIS.rows - 10)
+    assert tuple(y[2 * IRIS.rows :]) == salt
+
+
 def test_circuit_count_ignores_the_salt(iris_tree, iris_split):
     params, schema = iris_tree
     _, (xte, yte) = iris_split
@@ -107,11 +153,10 @@ def test_circuit_count_ignores_the_salt(iris_tree, iris_split):
 def test_circuit_counts_each_row_at_most_once_if_the_leaf_classes_are_not_integers(iris_tree, iris_split):
     params, schema = iris_tree
     _, (xte, yte) = iris_split
-    module = accuracy_module(params)
+    module = accuracy_module(params, IRIS.rows)
     with torch.no_grad():
         module.v.add_(0.5)  # every prediction half-way between two classes: worth nothing, not half a row
-        count = float(module(torch.tensor(schema.quantize(xte), dtype=torch.float32), torch.tensor(yte).float()))
-    assert count == 0.0
+    assert circuit_outputs(params, schema.quantize(xte), yte, module=module)[0] == 0.0
 
 
 def test_random_salt_draws_distinct_values_on_the_grid():
@@ -137,45 +182,56 @@ def test_templates_fit_their_datasets():
     for template in TEMPLATES.values():
         features, labels = load_dataset(template.dataset)
         assert features.shape[1] == template.features and len(np.unique(labels)) == template.classes
-        assert template.rows < len(labels)
+        assert template.rows <= len(labels)
 
 
-def test_check_test_set_raises_if_the_shape_grid_or_labels_do_not_fit(iris_tree, iris_split):
-    from proofs.trees.template import check_test_set
-
-    params, schema = iris_tree
+def test_test_set_check_raises_if_the_size_shape_grid_labels_or_salt_do_not_fit(iris_tree, iris_split):
+    _, schema = iris_tree
     _, (xte, yte) = iris_split
-    iris = get_template("tree-iris-d3")
-    xq = schema.quantize(xte)
-    check_test_set(iris, xq, yte)  # fits
-    with pytest.raises(TreeError, match="48 rows"):
-        check_test_set(iris, xq[:-1], yte[:-1])
-    with pytest.raises(TreeError, match="grid"):
-        check_test_set(iris, xq + 0.01, yte)
-    with pytest.raises(TreeError, match="classes 0..2"):
-        check_test_set(iris, xq, np.where(yte == 0, 3, yte))
+    xq, salt = schema.quantize(xte), tuple(label_salt(8))
+    for n in (1, 47, 48):
+        TestSet(xq[:n], yte[:n], salt).check(IRIS)  # any size up to the capacity fits
+    cases = [
+        (TestSet(np.vstack([xq, xq[:1]]), np.append(yte, yte[0]), salt), "1 to 48 rows; got 49"),
+        (TestSet(xq[:0], yte[:0], salt), "1 to 48 rows; got 0"),
+        (TestSet(xq[:, :3], yte, salt), "4 features"),
+        (TestSet(xq + 0.01, yte, salt), "grid"),
+        (TestSet(xq, np.where(yte == 0, 3, yte), salt), "classes 0..2"),
+        (TestSet(xq, yte, salt[:7]), "8 label-salt values; got 7"),
+    ]
+    for test_set, message in cases:
+        with pytest.raises(TreeError, match=message):
+            test_set.check(IRIS)
 
 
-def test_test_set_hashes_change_if_one_feature_moves_one_grid_step(iris_split, iris_tree):
+def test_test_set_hashes_change_if_one_feature_moves_one_grid_step_or_the_salt_changes(iris_split, iris_tree):
     from proofs.trees import test_set_hashes
 
     _, schema = iris_tree
     _, (xte, yte) = iris_split
-    iris = get_template("tree-iris-d3")
-    xq = schema.quantize(xte)
-    x_hash, y_hash = test_set_hashes(iris, xq, yte)
+    xq, salt = schema.quantize(xte), tuple(label_salt(8))
+    x_hash, y_hash = test_set_hashes(IRIS, TestSet(xq, yte, salt))
     moved = xq.copy()
     moved[5, 2] += 1 / 16
-    moved_x, same_y = test_set_hashes(iris, moved, yte)
+    moved_x, same_y = test_set_hashes(IRIS, TestSet(moved, yte, salt))
     assert moved_x != x_hash and same_y == y_hash
+    same_x, resalted_y = test_set_hashes(IRIS, TestSet(xq, yte, tuple(label_salt(8))))
+    assert same_x == x_hash and resalted_y != y_hash
 
 
-def test_tree_proof_round_trips_through_json():
-    from proofs.trees import TreeProof
+def test_label_salt_draws_distinct_values_on_the_grid():
+    salt = label_salt(8)
+    assert len(set(salt)) == 8 and all(s * 16 == round(s * 16) for s in salt)
 
-    proof = TreeProof("tree-iris-d3", b"\x01\x02", [1, 2, 3, 45 << 12], output_scale=12, seconds=1.5)
+
+def test_tree_proof_round_trips_through_json_and_decodes_count_rows_and_binding():
+    from proofs.trees import TreeProof, bind_limbs
+
+    binding = 0x0123_4567_89AB_CDEF_FEDC_BA98_7654_3210
+    limbs = [limb << 4 for limb in bind_limbs(binding, 8)]
+    proof = TreeProof("tree-iris-d3", b"\x01\x02", [1, 2, 3, 4, 45 << 12, 46 << 4, *limbs], 12, seconds=1.5)
     again = TreeProof.from_json(proof.to_json())
-    assert again == proof and again.correct == 45
+    assert again == proof and (again.correct, again.rows, again.binding) == (45, 46, binding)
 
 
 @pytest.mark.parametrize(("accuracy", "rows", "k"), [(0.85, 48, 41), (1.0, 48, 48), (0.5, 54, 27), (0.001, 48, 1)])
@@ -223,3 +279,10 @@ def test_read_model_raises_if_the_file_is_not_a_tree(tmp_path):
     (tmp_path / "tree.json").write_text('{"features": 4}')
     with pytest.raises(DataMarketError, match="TreeParams"):
         dm.read_model(TreeParams, tmp_path / "tree.json")
+
+
+def test_load_dataset_gives_the_same_buyer_scale_synthetic_set_every_time():
+    features, labels = load_dataset("synth13")
+    again, _ = load_dataset("synth13")
+    assert features.shape == (6000, 13) and set(labels) == {0, 1, 2, 3}
+    assert np.array_equal(features, again)

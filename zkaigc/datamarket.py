@@ -1,9 +1,10 @@
 """The dataset market from Python: templates, listings, requests, fulfilment, receipts and the delivery check.
 
 Over Ape contract instances of `DatasetMarket` (contracts/datamarket/). The vendor lists a dataset under a tree
-template, trains a tree on its private data (`proofs.trees.train_tree`), proves it on the customer's test set and
-fulfils; the customer commits to the test set's Poseidon hashes when requesting, reads the receipt and opens the
-delivered tree against the receipt's model commitment (`verify_delivery`). What a receipt proves, and what it does
+template, trains a tree on its private data (`models.trees.train_tree`), proves it on the customer's test set for
+the one request it answers (`request_binding`) and fulfils; the customer commits to the test set's Poseidon hashes
+(padded to the template's capacity, labels salted) when requesting, reads the receipt and opens the delivered tree
+against the receipt's model commitment (`verify_delivery`). What a receipt proves, and what it does
 not: docs/datamarket.md.
 """
 
@@ -15,22 +16,21 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from eth_abi import encode
 from eth_utils import keccak
 
-from proofs.trees import (
+from models.trees import (
     FeatureSchema,
-    Opening,
+    TestSet,
     TreeParams,
-    TreeProof,
     TreeTemplate,
+    label_salt,
     load_dataset,
-    open_tree,
     random_salt,
     split,
-    test_set_hashes,
     train_tree,
 )
-from proofs.trees.template import output_scale
+from proofs.trees import Opening, TreeProof, artifacts_of, open_tree, output_scale, test_set_hashes
 
 from .enums import CurveType
 from .errors import DataMarketError
@@ -50,7 +50,7 @@ def min_correct(accuracy: float, rows: int) -> int:
 
 def register_template(market, verifier, template: TreeTemplate, owner) -> int:
     """Register a built template's verifier for its shape (owner only); returns the template id."""
-    scale = output_scale(template.artifacts())
+    scale = output_scale(artifacts_of(template))
     tx = market.registerTemplate(
         verifier, template.rows, template.features, template.depth, template.classes, scale, sender=owner
     )
@@ -107,7 +107,7 @@ def deploy_listing(
     already deployed), register the template, and list `vendor`'s dataset of the template with its `schema`."""
     market = project.DatasetMarket.deploy(owner, sender=owner)
     if verifier is None:
-        verifier = getattr(project, template.artifacts().contract_name).deploy(sender=owner)
+        verifier = getattr(project, artifacts_of(template).contract_name).deploy(sender=owner)
     template_id = register_template(market, verifier, template, owner)
     commitment = data_commitment(template.dataset, schema)
     dataset_id = list_dataset(market, template_id, commitment, vendor, spot_price, delta, curve)
@@ -129,23 +129,36 @@ def request_model(
     market,
     dataset_id: int,
     template: TreeTemplate,
-    xq: np.ndarray,
-    labels: np.ndarray,
+    test_set: TestSet,
     correct: int,
     customer,
     ttl: int = 3600,
     max_price: int | None = None,
 ) -> ModelRequest:
-    """Commit to a test set (already on the dataset's grid) and pay the current price into escrow."""
-    x_hash, y_hash = test_set_hashes(template, xq, labels)
+    """Commit to a test set (already on the dataset's grid, salted) and pay the current price into escrow."""
+    x_hash, y_hash = test_set_hashes(template, test_set)
     price = int(market.getDataset(dataset_id).spotPrice)
     if max_price is not None and price > max_price:
         raise DataMarketError(f"the price is {price} wei, above the limit {max_price} wei")
     limit = price if max_price is None else max_price
     deadline = chain.pending_timestamp + ttl
-    tx = market.request(dataset_id, x_hash, y_hash, correct, deadline, limit, value=limit, sender=customer)
+    tx = market.request(
+        dataset_id, x_hash, y_hash, test_set.rows, correct, deadline, limit, value=limit, sender=customer
+    )
     log = next(iter(tx.decode_logs(market.ModelRequested)))
     return ModelRequest(int(log.requestId), int(log.price), deadline, tx.gas_used)
+
+
+def binding_of(chain_id: int, market: str, dataset_id: int, request_id: int) -> int:
+    """The binding `DatasetMarket.requestBinding` computes, offline: the low 128 bits of keccak256(abi.encode(
+    chain id, market, dataset id, request id))."""
+    packed = encode(["uint256", "address", "uint256", "uint256"], [chain_id, market, dataset_id, request_id])
+    return int.from_bytes(keccak(packed), "big") & (2**128 - 1)
+
+
+def request_binding(market, request_id: int) -> int:
+    """The 128-bit value a proof for `request_id` must carry (the market computes it; 0 for no such request)."""
+    return int(market.requestBinding(request_id))
 
 
 def fulfil(market, request_id: int, proof: TreeProof, vendor):
@@ -162,6 +175,7 @@ class Receipt:
     customer: str
     model_commitment: int
     correct: int
+    rows: int
     test_set_hash: int
     block: int
 
@@ -177,6 +191,7 @@ def read_receipt(market, request_id: int) -> Receipt:
         str(r.customer),
         int(r.modelCommitment),
         int(r.correct),
+        int(r.rows),
         int(r.testSetHash),
         int(r.blockNumber),
     )
@@ -186,16 +201,16 @@ def verify_delivery(
     receipt: Receipt,
     template: TreeTemplate,
     params: TreeParams,
-    xq: np.ndarray,
-    labels: np.ndarray,
+    test_set: TestSet,
     workdir: Path,
 ) -> Opening:
     """The customer's check: the receipt is about this test set, and the delivered tree opens its commitment
-    (same Poseidon hash, same count, re-run locally). Raises `DataMarketError`/`CommitmentError` otherwise."""
-    x_hash, _ = test_set_hashes(template, xq, labels)
-    if x_hash != receipt.test_set_hash:
+    (same Poseidon hash, same count in the circuit and re-run locally). Raises `DataMarketError`/`CommitmentError`
+    otherwise."""
+    x_hash, _ = test_set_hashes(template, test_set)
+    if x_hash != receipt.test_set_hash or test_set.rows != receipt.rows:
         raise DataMarketError(f"receipt {receipt.request_id} is about another test set")
-    return open_tree(template, params, xq, labels, receipt.model_commitment, receipt.correct, workdir)
+    return open_tree(template, params, test_set, receipt.model_commitment, receipt.correct, workdir)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -212,22 +227,30 @@ class Sale:
     y_private: np.ndarray
     x_test: np.ndarray  # raw features, as the customer holds them
     y_test: np.ndarray
+    label_salt: tuple[float, ...]  # the customer's, drawn for its test set
 
     @property
     def xq(self) -> np.ndarray:
         """The test set on the published grid (what the customer commits to and the vendor proves on)."""
         return self.schema.quantize(self.x_test)
 
+    @property
+    def test_set(self) -> TestSet:
+        """The customer's test set as the circuit takes it (grid rows, labels, label salt)."""
+        return TestSet(self.xq, self.y_test, self.label_salt)
 
-def prepare_sale(template: TreeTemplate, seed: int = 0) -> Sale:
-    """Split the template's bundled dataset (`seed`), fit the schema on the private rows and train a tree of the
+
+def prepare_sale(template: TreeTemplate, seed: int = 0, rows: int | None = None) -> Sale:
+    """Split the template's bundled dataset (`seed`) into private rows and a test set of `rows` (default: the
+    template's capacity, at most a third of the data), fit the schema on the private rows and train a tree of the
     template's depth with a fresh random salt."""
     features, labels = load_dataset(template.dataset)
-    (x_private, y_private), (x_test, y_test) = split(features, labels, template.rows, seed=seed)
+    test_rows = rows or min(template.rows, len(labels) // 3)
+    (x_private, y_private), (x_test, y_test) = split(features, labels, test_rows, seed=seed)
     schema = FeatureSchema.fit(x_private)
     salt = random_salt(template.salt_nodes)
     tree = train_tree(schema, x_private, y_private, depth=template.depth, salt=salt)
-    return Sale(schema, tree, x_private, y_private, x_test, y_test)
+    return Sale(schema, tree, x_private, y_private, x_test, y_test, tuple(label_salt(template.label_salt)))
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -5,9 +5,9 @@ here; the chain-facing ones are defined here.
 """
 
 from models.errors import CheckpointMissingError, UnknownModelError, ZkaigcError
+from models.trees.errors import CommitmentError, TreeError
 from proofs.encoding import EncodingError
 from proofs.errors import ArtifactsError, ProofError, SrsError
-from proofs.trees.errors import CommitmentError, TreeError
 
 __all__ = [
     "CommitmentError",

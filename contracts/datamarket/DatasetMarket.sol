@@ -29,12 +29,26 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
     uint256 private constant _FIELD_MODULUS =
         21888242871839275222246405745257275088548364400416034343698204186575808495617;
 
-    /// @dev Instance layout of every tree proof.
+    /// @inheritdoc IDatasetMarket
+    uint256 public constant BINDING_LIMBS = 8;
+
+    /// @inheritdoc IDatasetMarket
+    uint256 public constant TREE_INSTANCES = _BIND + BINDING_LIMBS;
+
+    /// @dev Instance layout of every tree proof (proofs/trees/prove.py). Instance 2, the Poseidon hash of the
+    /// binding limbs (a hashed input), is not checked: the limbs themselves are public outputs, checked one by one.
     uint256 private constant _X_HASH = 0;
     uint256 private constant _Y_HASH = 1;
-    uint256 private constant _MODEL = 2;
-    uint256 private constant _COUNT = 3;
-    uint256 private constant _INSTANCES = 4;
+    uint256 private constant _MODEL = 3;
+    uint256 private constant _COUNT = 4;
+    uint256 private constant _ROWS = 5;
+    uint256 private constant _BIND = 6;
+
+    /// @dev The rows and binding outputs are at the circuit's input scale: the schema's 1/16 grid.
+    uint256 private constant _INPUT_SCALE = 4;
+    uint256 private constant _LIMB_BITS = 16;
+    uint256 private constant _LIMB_MASK = (1 << _LIMB_BITS) - 1;
+    uint256 private constant _BINDING_MASK = (1 << (_LIMB_BITS * BINDING_LIMBS)) - 1;
 
     uint256 private _templateCount;
     uint256 private _datasetCount;
@@ -127,6 +141,7 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
         if (block.timestamp > req.deadline) revert RequestExpired(requestId, req.deadline);
         Template storage template = _templates[dataset.templateId];
         uint32 correct = _checkInstances(requestId, req, template, instances);
+        _checkBinding(requestId, datasetId, instances);
         // The verifier is a generated contract registered by the owner: a static call that can change nothing.
         try IHalo2Verifier(template.verifier).verifyProof(proof, instances) returns (bool valid) {
             if (!valid) revert InvalidProof(requestId);
@@ -139,6 +154,7 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
             datasetId: uint64(datasetId),
             blockNumber: uint64(block.number),
             correct: correct,
+            rows: req.rows,
             customer: req.customer,
             modelCommitment: instances[_MODEL],
             testSetHash: req.testSetHash
@@ -148,9 +164,7 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
         _totalEscrowed -= price;
         _creditEarnings(payout, price);
         ++dataset.sales;
-        uint128 nextSpotPrice = PricingCurve.next(dataset.curveType, dataset.spotPrice, dataset.delta);
-        dataset.spotPrice = nextSpotPrice;
-        emit ReceiptIssued(requestId, datasetId, req.customer, instances[_MODEL], correct, payout, price, nextSpotPrice);
+        emit ReceiptIssued(requestId, datasetId, req.customer, instances[_MODEL], correct, payout, price);
     }
 
     // ----------------------------------------------------------------------------------------------- customers
@@ -160,6 +174,7 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
         uint256 datasetId,
         uint256 testSetHash,
         uint256 labelHash,
+        uint32 rows,
         uint32 minCorrect,
         uint64 deadline,
         uint256 maxPrice
@@ -168,12 +183,10 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
         if (dataset.vendor == address(0)) revert DatasetNotFound(datasetId);
         _checkHash(testSetHash);
         _checkHash(labelHash);
-        uint32 rows = _templates[dataset.templateId].rows;
+        uint32 capacity = _templates[dataset.templateId].rows;
+        if (rows == 0 || rows > capacity) revert InvalidRowCount(rows, capacity);
         if (minCorrect == 0 || minCorrect > rows) revert InvalidThreshold(minCorrect, rows);
-        uint256 earliest = block.timestamp + MIN_FULFILMENT_WINDOW;
-        if (deadline < earliest) revert DeadlineTooSoon(deadline, earliest);
-        uint256 latest = block.timestamp + MAX_FULFILMENT_WINDOW;
-        if (deadline > latest) revert DeadlineTooLate(deadline, latest);
+        _checkDeadline(deadline);
         uint128 price = dataset.spotPrice;
         if (price > maxPrice) revert PriceAboveMax(price, maxPrice);
         if (msg.value < price) revert InsufficientPayment(msg.value, price);
@@ -185,12 +198,19 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
             status: RequestStatus.Pending,
             datasetId: uint64(datasetId),
             minCorrect: minCorrect,
+            rows: rows,
             price: price,
             testSetHash: testSetHash,
             labelHash: labelHash
         });
         _totalEscrowed += price;
-        emit ModelRequested(requestId, datasetId, msg.sender, testSetHash, labelHash, minCorrect, price, deadline);
+        // The curve moves at request time: k concurrent requests pay what k sequential ones would. A refund
+        // keeps the step (as in the model marketplace).
+        uint128 nextSpotPrice = PricingCurve.next(dataset.curveType, price, dataset.delta);
+        dataset.spotPrice = nextSpotPrice;
+        emit ModelRequested(
+            requestId, datasetId, msg.sender, testSetHash, labelHash, rows, minCorrect, price, deadline, nextSpotPrice
+        );
         uint256 excess = msg.value - price; // cannot underflow: checked msg.value >= price
         if (excess != 0) _pushOrCredit(msg.sender, excess);
     }
@@ -209,6 +229,12 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
     }
 
     // --------------------------------------------------------------------------------------------------- views
+
+    /// @inheritdoc IDatasetMarket
+    function requestBinding(uint256 requestId) public view returns (uint256) {
+        uint256 datasetId = _requests[requestId].datasetId;
+        return datasetId == 0 ? 0 : _binding(datasetId, requestId);
+    }
 
     /// @inheritdoc IDatasetMarket
     function getTemplate(uint256 templateId) external view returns (Template memory) {
@@ -263,18 +289,43 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
         Template storage template,
         uint256[] calldata instances
     ) private view returns (uint32 correct) {
-        if (instances.length != _INSTANCES) revert InvalidInstanceCount(instances.length);
+        if (instances.length != TREE_INSTANCES) {
+            revert InvalidInstanceCount(instances.length);
+        }
         if (instances[_X_HASH] != req.testSetHash) {
             revert TestSetMismatch(requestId, req.testSetHash, instances[_X_HASH]);
         }
         if (instances[_Y_HASH] != req.labelHash) revert LabelsMismatch(requestId, req.labelHash, instances[_Y_HASH]);
         uint256 count = instances[_COUNT];
-        uint256 rows = count >> template.outputScale;
-        if (rows << template.outputScale != count || rows > template.rows) {
-            revert InvalidCount(requestId, count, template.rows);
-        }
-        correct = uint32(rows); // <= template.rows, a uint32
+        uint32 rows = req.rows;
+        if (instances[_ROWS] != uint256(rows) << _INPUT_SCALE) revert RowsMismatch(requestId, rows, instances[_ROWS]);
+        uint256 right = count >> template.outputScale;
+        if (right << template.outputScale != count || right > rows) revert InvalidCount(requestId, count, rows);
+        correct = uint32(right); // <= rows, a uint32
         if (correct < req.minCorrect) revert CountBelowThreshold(requestId, correct, req.minCorrect);
+    }
+
+    /// @dev The proof's binding limbs are {requestBinding}'s: a proof made for another request, dataset, market or
+    /// chain cannot be replayed here (the verifier rejects a proof whose limbs were rewritten: they are outputs).
+    function _checkBinding(uint256 requestId, uint256 datasetId, uint256[] calldata instances) private view {
+        uint256 binding = _binding(datasetId, requestId);
+        for (uint256 i = 0; i < BINDING_LIMBS; ++i) {
+            uint256 expected = ((binding >> (_LIMB_BITS * i)) & _LIMB_MASK) << _INPUT_SCALE;
+            if (instances[_BIND + i] != expected) revert BindingMismatch(requestId, i, expected, instances[_BIND + i]);
+        }
+    }
+
+    /// @dev The low 128 bits of keccak256(chain id, this market, dataset, request). Replaying a given proof
+    /// elsewhere needs a request whose binding equals that proof's: a 128-bit second preimage.
+    function _binding(uint256 datasetId, uint256 requestId) private view returns (uint256) {
+        return uint256(keccak256(abi.encode(block.chainid, address(this), datasetId, requestId))) & _BINDING_MASK;
+    }
+
+    function _checkDeadline(uint64 deadline) private view {
+        uint256 earliest = block.timestamp + MIN_FULFILMENT_WINDOW;
+        if (deadline < earliest) revert DeadlineTooSoon(deadline, earliest);
+        uint256 latest = block.timestamp + MAX_FULFILMENT_WINDOW;
+        if (deadline > latest) revert DeadlineTooLate(deadline, latest);
     }
 
     function _checkHash(uint256 hash) private pure {

@@ -254,11 +254,6 @@ contract ModelMarketplace is IModelMarketplace, Skimmable {
         _send(to, amount);
     }
 
-    /// @inheritdoc IModelMarketplace
-    function renounceOwnership() public pure override(Ownable, IModelMarketplace) {
-        revert OwnershipCannotBeRenounced();
-    }
-
     // --------------------------------------------------------------------------------------------------- views
 
     /// @inheritdoc IModelMarketplace

@@ -9,7 +9,8 @@ import {ISkimmable} from "./interfaces/ISkimmable.sol";
 /// @title Skimmable
 /// @notice {skim} and {surplus} for both markets, over the one thing that differs between them: what each owes
 /// ({_owed}). See {ISkimmable}. A market inherits its ledger ({PullPayments}) and its two-step ownership
-/// (OpenZeppelin's `Ownable2Step`) through this contract; the owner is the market's constructor argument.
+/// (OpenZeppelin's `Ownable2Step`) through this contract; the owner is the market's constructor argument and can
+/// never be renounced.
 /// @dev Declares no storage of its own, so a market's layout is what it was with `PullPayments, Ownable2Step` as
 /// direct bases. {skim} keeps the rules of {PullPayments}: `nonReentrant`, effects and event before the transfer.
 abstract contract Skimmable is ISkimmable, PullPayments, Ownable2Step {
@@ -23,6 +24,12 @@ abstract contract Skimmable is ISkimmable, PullPayments, Ownable2Step {
         if (amount == 0) revert NothingToWithdraw(msg.sender);
         emit SurplusSkimmed(to, amount);
         _send(to, amount);
+    }
+
+    /// @notice Always reverts with {ISkimmable-OwnershipCannotBeRenounced}: an ownerless market would lock its
+    /// surplus (and protocol fees) for ever. Ownership moves only by the two-step transfer.
+    function renounceOwnership() public pure override {
+        revert OwnershipCannotBeRenounced();
     }
 
     /// @inheritdoc ISkimmable

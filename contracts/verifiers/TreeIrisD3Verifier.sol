@@ -214,8 +214,8 @@ contract TreeIrisD3Verifier {
 
             {
                 // Load vk_digest and num_instances of vk into memory
-                mstore(0x0920, 0x2396de99b7c4bf77802d6802d4ef3871735f3d1cc60ca7a293d46e431ad2d7a1) // vk_digest
-                mstore(0x0940, 0x0000000000000000000000000000000000000000000000000000000000000004) // num_instances
+                mstore(0x0920, 0x268bc11674468ce1bc6dc73c1022a4a5c580d22908fcbfc745e4a372ffb27815) // vk_digest
+                mstore(0x0940, 0x000000000000000000000000000000000000000000000000000000000000000e) // num_instances
 
                 // Check valid length of proof
                 success := and(success, eq(0x1000, proof.length))
@@ -326,8 +326,8 @@ contract TreeIrisD3Verifier {
                 success, proof_cptr, hash_mptr := read_ec_point(success, proof_cptr, hash_mptr, q) // W'
 
                 // Load full vk into memory
-                mstore(0x0920, 0x2396de99b7c4bf77802d6802d4ef3871735f3d1cc60ca7a293d46e431ad2d7a1) // vk_digest
-                mstore(0x0940, 0x0000000000000000000000000000000000000000000000000000000000000004) // num_instances
+                mstore(0x0920, 0x268bc11674468ce1bc6dc73c1022a4a5c580d22908fcbfc745e4a372ffb27815) // vk_digest
+                mstore(0x0940, 0x000000000000000000000000000000000000000000000000000000000000000e) // num_instances
                 mstore(0x0960, 0x000000000000000000000000000000000000000000000000000000000000000f) // k
                 mstore(0x0980, 0x3063edaa444bddc677fcd515f614555a777997e0a9287d1e62bf6dd004d82001) // n_inv
                 mstore(0x09a0, 0x2b7ddfe4383c8d806530b94d3120ce6fcb511871e4d44a65f0acd0b96a8a942e) // omega
@@ -347,76 +347,76 @@ contract TreeIrisD3Verifier {
                 mstore(0x0b60, 0x036407a8acc79bb1f46f8f2c94c1bb374c58fc9abc119fa0c052013bde6e1802) // neg_s_g2_x_2
                 mstore(0x0b80, 0x0a66f1b1a540767b4e0e1746fd0b5d55b9eacaed7268268b3256c0d80393b3d6) // neg_s_g2_y_1
                 mstore(0x0ba0, 0x03236c3bdcad57d98f29973cb6226cfa899f4738f364e66bae81556f76d63f6a) // neg_s_g2_y_2
-                mstore(0x0bc0, 0x218825df17a1246eae8103bd8deb71d8b5590d2fc608b51c32679599d367d403) // fixed_comms[0].x
-                mstore(0x0be0, 0x2ef0d75d412d373d76ca43cfa6deefb5763977b50a9978f4f43620e5c74bc5c7) // fixed_comms[0].y
-                mstore(0x0c00, 0x1807e568a83e996cfcd44e2d2f6e6ca2bd058408e2d21afa25a1004085ea3569) // fixed_comms[1].x
-                mstore(0x0c20, 0x2043cbb6536a91e0d1163170a17425da129325040ccc7bcce3c89652a25c3c50) // fixed_comms[1].y
-                mstore(0x0c40, 0x0a2f7079fbcd3beb7d2d9afa3d5dba25df0706e5719346c9fe1b90db74ccf0d9) // fixed_comms[2].x
-                mstore(0x0c60, 0x210e965799933b42ff5ba01dbea453df39fe8b0b7f4fe9b9828769f6a41dab52) // fixed_comms[2].y
-                mstore(0x0c80, 0x18333e0b1122d397b75196543c42de516859855336f8ecd87705214a1246ba07) // fixed_comms[3].x
-                mstore(0x0ca0, 0x087737bd9e843110bfafdaf8bc7440561cfd66b840326e7e990e8fd781458fb8) // fixed_comms[3].y
-                mstore(0x0cc0, 0x24335b12c616ff26d3e24b3453e618fd2fc283c481ad2becbf95ad5126ec547c) // fixed_comms[4].x
-                mstore(0x0ce0, 0x20dc8f8e90d0ff27038996419ec9f3dfc7c9834bcb7d678a4d79bfedc33b6a06) // fixed_comms[4].y
+                mstore(0x0bc0, 0x2416c382d48a6a96b2b0ddd8af8f7e89938333257a67e954556ed83d6c0eab8f) // fixed_comms[0].x
+                mstore(0x0be0, 0x01a255443b9d3d7e885e281f64c464b826c0bd16c45a7ba4944d4547dac61db5) // fixed_comms[0].y
+                mstore(0x0c00, 0x21a3257eb9bc0f4c24bdad552afc1e666b2205ca9a4576e8c63cdecf085e4696) // fixed_comms[1].x
+                mstore(0x0c20, 0x22f98e491b61297c2f3fee7fb6ae9abee05a1fc3281a89bbb3588c25df01c41c) // fixed_comms[1].y
+                mstore(0x0c40, 0x01c8f9b2436490dae576566045ea8847ac7a451642a354cd672f1b26bac2342a) // fixed_comms[2].x
+                mstore(0x0c60, 0x12fef3ed90b3fb372c8cdda5416a8ec62a19c2eb11870f6d1b4ed6c85e4a77b0) // fixed_comms[2].y
+                mstore(0x0c80, 0x08f98c5aa5b4b7458de0c6ebffd679113dda938650de4f8c806b0bab20943b36) // fixed_comms[3].x
+                mstore(0x0ca0, 0x2982689048653c59f19a389109582bcfd8aa299c318d66d38ecdc647fd1c4f79) // fixed_comms[3].y
+                mstore(0x0cc0, 0x15085c0a3968ef87f6bb3fd477a71684e1c6e774b9d093ce61e9884ce52375fc) // fixed_comms[4].x
+                mstore(0x0ce0, 0x124dbafc1f469c3e3c9dc4a97623cff7fbebe842bcd7b4e88db5ccd5cc4de4a1) // fixed_comms[4].y
                 mstore(0x0d00, 0x0e72f309d1dc7413765b14d7b771863a5f7e5e1447c6d96f52f241eeb33751e0) // fixed_comms[5].x
                 mstore(0x0d20, 0x00d4027c3fe628cca32dc7e72bc8dce09f7e350f8cfa7ca558a8eb6584fa437a) // fixed_comms[5].y
                 mstore(0x0d40, 0x17e1e47d241e7e8488e782b797fa3bafd7306d23751f147c7e3f41a9d8f071b0) // fixed_comms[6].x
                 mstore(0x0d60, 0x183a86f138ae1214a98dcac0e9a3970486d50ae7b296c955780d10757b4ca55e) // fixed_comms[6].y
-                mstore(0x0d80, 0x2c11f04c61878c0be79ffcb58acdf66949f05d90c2ad8e41b9877eeab3e9c4a7) // fixed_comms[7].x
-                mstore(0x0da0, 0x1df0b48f3cfe2e60506e0761e6e2f4191a374e3656bedbad688daca113c3e1b7) // fixed_comms[7].y
-                mstore(0x0dc0, 0x148a8d6e7a7d8eb27dff2ec14e3c2cf436478f2729d3756936acd6b6af1a9ab6) // fixed_comms[8].x
-                mstore(0x0de0, 0x0dd5884f4179ece91166335a2feaae2f183754e624e1da93ddd2850e28f7aa82) // fixed_comms[8].y
-                mstore(0x0e00, 0x0e4c79cd3475063f8543e7534752483954c65b91fb4a648aca805359b79258a5) // fixed_comms[9].x
-                mstore(0x0e20, 0x0264244353d48e54ff9e932177ebf8d685d108e727e4ed95166e36509fd874b5) // fixed_comms[9].y
-                mstore(0x0e40, 0x089d32309ab90fe7f5f4a2d9903bd07a6c7b80002b732d2e9688a963940278c3) // fixed_comms[10].x
-                mstore(0x0e60, 0x1279c4aafed79c5fff9265787f4a7da37d212540678868c313e33c685076169c) // fixed_comms[10].y
-                mstore(0x0e80, 0x2be2cb905b69536f89f4053156aa7025537169e47f512c5099eac0a4d0d26b82) // fixed_comms[11].x
-                mstore(0x0ea0, 0x06a2ad57bbe717009a71b65cfe178477066ccc3591775959b1202415923b24dc) // fixed_comms[11].y
-                mstore(0x0ec0, 0x17ff3e524d9789c9e0e67b47f308b9c0455d0ba5d3194f75d46252ce97e91c77) // fixed_comms[12].x
-                mstore(0x0ee0, 0x0cc439969453b2f0c3c4725b33489f8ceb394bdbede8c97415641d8d47dba856) // fixed_comms[12].y
-                mstore(0x0f00, 0x29b6be6c3fa7be61e649015c5dd592a11d6463a925d7e41f487e871c9c4ca41e) // fixed_comms[13].x
-                mstore(0x0f20, 0x0bb08134c9dbd0ef822e680256f99f3765ae62b5a92472ae1db984715226eb65) // fixed_comms[13].y
+                mstore(0x0d80, 0x0aa4a2f3d800300891e4c153503c972b206ddfe2deee371460fdd000d2578841) // fixed_comms[7].x
+                mstore(0x0da0, 0x02f784e05a308081639c1efd4a1db4e95d454a4ce3db28bfef5738c1cdcfea96) // fixed_comms[7].y
+                mstore(0x0dc0, 0x1ab57c8aa10b0adb30363b50f241bbed6aed4a17d6e2a099676df36299962e3d) // fixed_comms[8].x
+                mstore(0x0de0, 0x2b378197b1429531eef700ee29e9a2b7a4a45484a5ba02b0fefd10a95c05048d) // fixed_comms[8].y
+                mstore(0x0e00, 0x0039e4780023eb52160a3f4fe7c72cfc9a1eb7f7c759108ebd220716bab45fdd) // fixed_comms[9].x
+                mstore(0x0e20, 0x184045182033939b4af21644edf4163ef33a35c913e6a9a5ebbcb612dd21438b) // fixed_comms[9].y
+                mstore(0x0e40, 0x0dbb46bd608c1ba2b4a9b3cfbc5c6aad5e0ba51bdf25a2801af6bc452b962e5d) // fixed_comms[10].x
+                mstore(0x0e60, 0x2676a17d2e363dee6982ba654b0f7f069f05a2400b1987ca03dbd3c19c42d7e2) // fixed_comms[10].y
+                mstore(0x0e80, 0x16ea60a2c2d5e9931a56d3dedb77701d9d9e3ede78442ad00cb3de827f74e0f1) // fixed_comms[11].x
+                mstore(0x0ea0, 0x23e03daf2f9f4e85dbef021c1d1ed04be882670ace766bcc3b059977d607ea1e) // fixed_comms[11].y
+                mstore(0x0ec0, 0x1266f0c49fa4e88427424957f69570560a8659b0efff101497e41093d5bb5b63) // fixed_comms[12].x
+                mstore(0x0ee0, 0x11ad7f2250d6e2cec5511254594c3df983b86578b3d2db008f2b9d06f6b8b241) // fixed_comms[12].y
+                mstore(0x0f00, 0x2f0bf369981fc863fcafd7f533711a05b3a2b13e9ba8dc37d192dcdff93ccf2d) // fixed_comms[13].x
+                mstore(0x0f20, 0x280e18f97f28db38b21dcb9c1ea792e38eb4a014bba80dd27536fea343a59de5) // fixed_comms[13].y
                 mstore(0x0f40, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[14].x
                 mstore(0x0f60, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[14].y
-                mstore(0x0f80, 0x159f55addb483fd2e4764932d4f8673a10e47dcf4a61a907a3daf2daa748fa46) // fixed_comms[15].x
-                mstore(0x0fa0, 0x05b71c72612e4fdd17f0c54d675a2e035fd72b1ffab910e686c426c73fba3308) // fixed_comms[15].y
+                mstore(0x0f80, 0x10db0a1493e10d82da1ea8961eeee3183d1d8efa25873dd313f63bfce4ee2899) // fixed_comms[15].x
+                mstore(0x0fa0, 0x2fff491b2767c25f5f7f418708efc6739f31f7f55d1760b59b675a6669798595) // fixed_comms[15].y
                 mstore(0x0fc0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[16].x
                 mstore(0x0fe0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[16].y
-                mstore(0x1000, 0x0b9d5f78a40611963d845d41104b51db1e31ee29349a015af310b05132219bb7) // fixed_comms[17].x
-                mstore(0x1020, 0x1952d12a069a5c95f59aa5d011d9fed34ada97afbfa6ab26b5456ff17af5999e) // fixed_comms[17].y
-                mstore(0x1040, 0x109f7a9d18e1c37679ae57351796591e957c7655531b60fad273e68bb9b4a097) // fixed_comms[18].x
-                mstore(0x1060, 0x1413f7cafa42cf08aa0360bf2fda507f2f00108f8abb6dfb9d37b38791d9287b) // fixed_comms[18].y
+                mstore(0x1000, 0x09145102f3052d6231365b7886b0866728575ac1ad89868cbfe33942280c0a44) // fixed_comms[17].x
+                mstore(0x1020, 0x2bb4f4daf6116558be68c6829a560415872781ad3f64bef1d1b35e71860edbd8) // fixed_comms[17].y
+                mstore(0x1040, 0x011bb661e7b846e009a1ed6d5f7021f94d6af75f635a3b99c11f6fd3b77ee462) // fixed_comms[18].x
+                mstore(0x1060, 0x2184a1549d3edd6060a29720bbb4dca78f8a327ef3c85a02951b2f2b690807c6) // fixed_comms[18].y
                 mstore(0x1080, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[19].x
                 mstore(0x10a0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[19].y
-                mstore(0x10c0, 0x04de4fb02fa0734453743f9e7d41304cd47d589b0ac9ea20e1e05bd22ab51834) // permutation_comms[0].x
-                mstore(0x10e0, 0x29a7a283366c142da29bddf2c86eb49c83508e4cfd8169e3822c6c7283b6caee) // permutation_comms[0].y
-                mstore(0x1100, 0x286e18d712ed3968560f5baaa7b01bde5b83eebf41645477a850825d91cf612d) // permutation_comms[1].x
-                mstore(0x1120, 0x0169b3f28972f33fb0ca9c5f8ef609f0c7dd8ea8a696101f3a9ede13e551872f) // permutation_comms[1].y
-                mstore(0x1140, 0x2cac060577ecfc5a52f38013400bed403681c18afe9f8a94f189d65582a022c4) // permutation_comms[2].x
-                mstore(0x1160, 0x1d7dc4e2486341441854c36ba04404e23b059e96d21d782fb1ce34ca8af6b286) // permutation_comms[2].y
-                mstore(0x1180, 0x0503cebfa6cd675439d9a1104dac843b7c3ed874403a56e0a164a4d8cc2e0e91) // permutation_comms[3].x
-                mstore(0x11a0, 0x0ec49c3ea499a1d12fd70ea5ca9b5259bf0c171a9f7757ad4a9f056aef35bac3) // permutation_comms[3].y
-                mstore(0x11c0, 0x28b743604a77d88760ef1dad0b41555afff083362f76ac623d0762be4ac33d67) // permutation_comms[4].x
-                mstore(0x11e0, 0x172b0d1f73048e5fab5a1311db4ba431971249d6b22acbfbd2ccfb0a294269c1) // permutation_comms[4].y
-                mstore(0x1200, 0x01055b1b8215c509d632a27972d601e2b0508a4b83f412e7324eafce464837d5) // permutation_comms[5].x
-                mstore(0x1220, 0x1815f3fa1a5a157dc7dee2e6d43f433b1d26059a8e63a7f21ea3f3a997d7cb77) // permutation_comms[5].y
+                mstore(0x10c0, 0x20a397529dbee6069f5d4ab948424e2388900c4b1646fdaa609a9a27c5ad9c84) // permutation_comms[0].x
+                mstore(0x10e0, 0x2dfbe3ddad8fee5b6c95abf368513262f8cf00ff2d8227040533292858c8fbad) // permutation_comms[0].y
+                mstore(0x1100, 0x2c1bfa496500dd6c9d87e282a4f225c3d1a67300697e2dce1fb32026c64af01f) // permutation_comms[1].x
+                mstore(0x1120, 0x29ed8c9fd842ea8016aabdf4f7756cb5307a1218b2e29af1c0c492d2a3a08eb1) // permutation_comms[1].y
+                mstore(0x1140, 0x14011c43fb5ac7835a5ebf3d1d00a396781fabd8a85ad716515fd8faba9a12d0) // permutation_comms[2].x
+                mstore(0x1160, 0x19ac0983e90cfdec53a10c8adede3f59ade7e491180bb75a61821e0dc848181e) // permutation_comms[2].y
+                mstore(0x1180, 0x09600d7eda59c3307897b87d755ca874346e84804e16606c5f0ffd06b44262b4) // permutation_comms[3].x
+                mstore(0x11a0, 0x0f470b6ebd60db75fe51e822d6938ea9d5fac4d723f266e92c886ae37a1a17aa) // permutation_comms[3].y
+                mstore(0x11c0, 0x1e820b844977b7dd5155f56e00475b2db06ef5b2dac315100b228da7f2f3d362) // permutation_comms[4].x
+                mstore(0x11e0, 0x1919baaacc6bdfb1a079242add7bd91f07b103c158e3b24fc02a3ebfcb9fefe8) // permutation_comms[4].y
+                mstore(0x1200, 0x20a035285863fb0a4becc6e7c4bf13717a4dd751fa4431551e873bc673a77ebf) // permutation_comms[5].x
+                mstore(0x1220, 0x1e021064f17b16d219a32bd675637f48e539abfaf3bacdc2b6b9be31adf2dcf9) // permutation_comms[5].y
                 mstore(0x1240, 0x0dc07d66e481e7001d5ef9472680cd64654bbfed1f04d5193e2ca47d2f6a3811) // permutation_comms[6].x
                 mstore(0x1260, 0x0cd6cc237ca72c09f9615da6142503785d33d25785eea31b02c3fb3f16ad4a67) // permutation_comms[6].y
-                mstore(0x1280, 0x10c7b3f18803f3aad86fb74595c97b9840f1cf1b71807bf2855521fb9f7c73d4) // permutation_comms[7].x
-                mstore(0x12a0, 0x0af2730c1081d97a0c9d8b736b0541ae606d1d2600a1041a81bb1ab3263a2809) // permutation_comms[7].y
+                mstore(0x1280, 0x1d8e16232b0575b76ed39ad459b3e534d03cac5d8dd879f2d0a8d533170e2070) // permutation_comms[7].x
+                mstore(0x12a0, 0x190538d923a91e586517c72b6aaab36590e8ce02ae833c3a81049290605a74db) // permutation_comms[7].y
                 mstore(0x12c0, 0x3050f3bf3e2ec9269f346c383c26ddd97fd40bf22b9b44856a49e30d0fbd26ce) // permutation_comms[8].x
                 mstore(0x12e0, 0x27b7000aaeb24ac69afdb7dc777170f1ee7d776afe270f14cb018da4ac8cedae) // permutation_comms[8].y
-                mstore(0x1300, 0x28d3f47680c4a09f3bf3ff7090cbce3e977daa09e855c1ca04fcb560fac3f000) // permutation_comms[9].x
-                mstore(0x1320, 0x26b536db320a53136ff8dc4b50d0ffcdb87a58c3a03c6c633adf7a3fa34b0fcc) // permutation_comms[9].y
+                mstore(0x1300, 0x1487329c23453d9a1a772ee57e06105be0a5d2a803108719230cb18e09f92b79) // permutation_comms[9].x
+                mstore(0x1320, 0x29a77a6ee8317d08c13895784c44278887a5de04d9d22718314fd08f6d8d0960) // permutation_comms[9].y
                 mstore(0x1340, 0x0795171b30ebff88cee5926d105a4e63f19790c38d61fb1365354ca31dc83ccc) // permutation_comms[10].x
                 mstore(0x1360, 0x156aeb28a8aeda125d35e35590db51e1ae70351a9085c0c624a455345d7ae50c) // permutation_comms[10].y
-                mstore(0x1380, 0x13dff42515752fa51f2cd4d4aa2e58d0fcdc3772d9f5b46399b3e8cf805b0ae3) // permutation_comms[11].x
-                mstore(0x13a0, 0x06b98a1d415a2c13d57abb9fad6deb7b3551bc8ba498e7014f961d0221a97a75) // permutation_comms[11].y
-                mstore(0x13c0, 0x04304e950e7eae7aebc485c734759eff70965c3b689841144185350d58dea947) // permutation_comms[12].x
-                mstore(0x13e0, 0x19a8a72058906d6bc414158a1b27c1be5f588775aa8afdb75ee86f4828e766a1) // permutation_comms[12].y
+                mstore(0x1380, 0x1e42c327c5d4618454e68f90362340d6301d1b759cfc83b1f6e4b555961cbdf2) // permutation_comms[11].x
+                mstore(0x13a0, 0x05b323c86086138f41b3047bb0a24e94c5b02c1f70426a25beb6ab0c67c5bf23) // permutation_comms[11].y
+                mstore(0x13c0, 0x21dc8d2fbb0da3174d9238a3df5a71c160f0971c51bd144e6a9eb640f610d2e5) // permutation_comms[12].x
+                mstore(0x13e0, 0x17e7ef06ed262d12fa0982c31bbb12e3a2cbe87844b4da0745aaccb8a7fd563a) // permutation_comms[12].y
                 mstore(0x1400, 0x2528099d461bc6a94b547dcb8420af2dd5dfa1cdab6ad5fe0301310eee03d792) // permutation_comms[13].x
                 mstore(0x1420, 0x0dd12456623f1a286da999773af8e6e27a10b8cc9674b0450d3d24573ea71bf2) // permutation_comms[13].y
-                mstore(0x1440, 0x138cd495a80b25ec7638b4908079b2f2629b2d511826f35724f67bc1e50342f9) // permutation_comms[14].x
-                mstore(0x1460, 0x2f816c6c5e7348674f492b67b365dd0a6e665e11b6ef5e3f52db4c4bd9c00a23) // permutation_comms[14].y
+                mstore(0x1440, 0x2cbcfc3df3a4dbd358329c807cd1336b218b4aabb0fa2e4bdcc5ed951e40d89c) // permutation_comms[14].x
+                mstore(0x1460, 0x23fdd1b66482907646dab45c556ef360161f819ee9b5f15397cf31c27ea82dd1) // permutation_comms[14].y
 
                 // Read accumulator from instances
                 if mload(HAS_ACCUMULATOR_MPTR) {
@@ -766,7 +766,7 @@ contract TreeIrisD3Verifier {
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
+                    let var7 := 0x3
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
                     let a_2 := calldataload(0x0724)
@@ -783,11 +783,11 @@ contract TreeIrisD3Verifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var16, r)
                 }
                 {
-                    let f_11 := calldataload(0x0aa4)
+                    let f_12 := calldataload(0x0ac4)
                     let var0 := 0x1
-                    let var1 := sub(R, f_11)
+                    let var1 := sub(R, f_12)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_11, var2, R)
+                    let var3 := mulmod(f_12, var2, R)
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
@@ -806,11 +806,11 @@ contract TreeIrisD3Verifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var15, r)
                 }
                 {
-                    let f_12 := calldataload(0x0ac4)
+                    let f_11 := calldataload(0x0aa4)
                     let var0 := 0x1
-                    let var1 := sub(R, f_12)
+                    let var1 := sub(R, f_11)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_12, var2, R)
+                    let var3 := mulmod(f_11, var2, R)
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
@@ -834,7 +834,7 @@ contract TreeIrisD3Verifier {
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x3
+                    let var7 := 0x4
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
                     let a_2 := calldataload(0x0724)

@@ -214,8 +214,8 @@ contract TreeWineD4Verifier {
 
             {
                 // Load vk_digest and num_instances of vk into memory
-                mstore(0x0920, 0x00565073de22a0737413c37984f624c0215d9bc0e7aa38c4aeddb9d6fe0e81e0) // vk_digest
-                mstore(0x0940, 0x0000000000000000000000000000000000000000000000000000000000000004) // num_instances
+                mstore(0x0920, 0x175b92279a573f246eebcea51ecafd3181ce99f3af9871b2679e3064ac09bc79) // vk_digest
+                mstore(0x0940, 0x000000000000000000000000000000000000000000000000000000000000000e) // num_instances
 
                 // Check valid length of proof
                 success := and(success, eq(0x1000, proof.length))
@@ -326,8 +326,8 @@ contract TreeWineD4Verifier {
                 success, proof_cptr, hash_mptr := read_ec_point(success, proof_cptr, hash_mptr, q) // W'
 
                 // Load full vk into memory
-                mstore(0x0920, 0x00565073de22a0737413c37984f624c0215d9bc0e7aa38c4aeddb9d6fe0e81e0) // vk_digest
-                mstore(0x0940, 0x0000000000000000000000000000000000000000000000000000000000000004) // num_instances
+                mstore(0x0920, 0x175b92279a573f246eebcea51ecafd3181ce99f3af9871b2679e3064ac09bc79) // vk_digest
+                mstore(0x0940, 0x000000000000000000000000000000000000000000000000000000000000000e) // num_instances
                 mstore(0x0960, 0x0000000000000000000000000000000000000000000000000000000000000010) // k
                 mstore(0x0980, 0x30641e0e92bebef818268d663bcad6dbcfd6c0149170f6d7d350b1b1fa6c1001) // n_inv
                 mstore(0x09a0, 0x09d2cc4b5782fbe923e49ace3f647643a5f5d8fb89091c3ababd582133584b29) // omega
@@ -347,76 +347,76 @@ contract TreeWineD4Verifier {
                 mstore(0x0b60, 0x3009e45ee60acd0048a38b00cd3d2769e3ffb79a5ab2c693a32a04ef34376d2e) // neg_s_g2_x_2
                 mstore(0x0b80, 0x27bb734c5827366f0cc1ef728a54ac4851235772284648da19653eaf3b7ffce1) // neg_s_g2_y_1
                 mstore(0x0ba0, 0x15e711d54edd5324f94cf4a9966d9231629afa49353866aee21563a3bd2a570c) // neg_s_g2_y_2
-                mstore(0x0bc0, 0x19cc5e6a426f1e88cdc5273f833d23d1e8c7c9fb28267ba30d18081b07c770c9) // fixed_comms[0].x
-                mstore(0x0be0, 0x2839e17ccedb2704eb9fcf3ad4ff23cd4220e78bb16a7afe0c0aafcd442f7705) // fixed_comms[0].y
-                mstore(0x0c00, 0x1bb8a1805dd9dffd68a5385761718d5e1c8612ae9ca6e4bc3b833847c41ae489) // fixed_comms[1].x
-                mstore(0x0c20, 0x1a22068ad9605067f8b8f59623fbc7a9332162dce0c4d15498bc38e16eb77be0) // fixed_comms[1].y
-                mstore(0x0c40, 0x15ddcbfe24214de0a2e766a64be4d463a0691a1b46c8b66565159f66a0e60c3c) // fixed_comms[2].x
-                mstore(0x0c60, 0x0c13613a93b144beb340bb16258b46a9688de8651fd687232cecec2b16b8a0b5) // fixed_comms[2].y
-                mstore(0x0c80, 0x067b12ba043f0ddb1b247d53e00eab2a7c867188e3a4c6f20863a4527594d06b) // fixed_comms[3].x
-                mstore(0x0ca0, 0x0100c904c87a24acbc799551d164357b4f62cffd5c461342ceee1d9a43067841) // fixed_comms[3].y
-                mstore(0x0cc0, 0x1639e8b46ae9f2636990e3da5997c56dbda06fd39ce447246add50aead3ec8ad) // fixed_comms[4].x
-                mstore(0x0ce0, 0x062c0c4b868cd086442627d76e17f5106e14ba5593d7f697f117892bff119d54) // fixed_comms[4].y
-                mstore(0x0d00, 0x2ca72752ed6ac603894c76376d74b9882db0279d27d0868d79c3f49d294b84f7) // fixed_comms[5].x
-                mstore(0x0d20, 0x1b1a434f88bf54b83561683fc656463cce8ee71668ef6b1da441171c0a5a936f) // fixed_comms[5].y
-                mstore(0x0d40, 0x03971d61f8acee99766bf9c416bf50aa5b131c2d52097da61ebab83b8cac3692) // fixed_comms[6].x
-                mstore(0x0d60, 0x010e0bbb797403802b31b761f8e9c34b96b5c4a9872c438d57d3f1565343220c) // fixed_comms[6].y
-                mstore(0x0d80, 0x1e6bde98cf97b7f701270de91c17ea16105d140628a2bbe89443e6cc83eb5370) // fixed_comms[7].x
-                mstore(0x0da0, 0x01bd296730485da31c35827f44b53eafe568384c1177fd8b3d99b2a5accc58a9) // fixed_comms[7].y
-                mstore(0x0dc0, 0x250c6d6603727357c69345f747aca67b4dc0ae389fae3482abe501ccfcfff788) // fixed_comms[8].x
-                mstore(0x0de0, 0x189ae567f64039c75a65e054f55a0e80791b05b5642718e6d7dfaa5c6ceddad3) // fixed_comms[8].y
-                mstore(0x0e00, 0x24156d26e51f9468df058af9da2a14d1f955ac210940b649eb497e3d39870ba6) // fixed_comms[9].x
-                mstore(0x0e20, 0x0dfcadaf09709efed2a55e6b3aba95b3baf70f42de1948906c9485eae4ac53e6) // fixed_comms[9].y
-                mstore(0x0e40, 0x1688a6c522033806f6a2d9e2447f4fab8c0e6b5f9586209569cad4d44b8ac7b1) // fixed_comms[10].x
-                mstore(0x0e60, 0x09d3c6b95e66f9eaa9cb0aed2ac1cff92b72965d5157d4ba58bb8a85ae2b8a17) // fixed_comms[10].y
-                mstore(0x0e80, 0x18d1d47ebfb4e322f0cbd7bf6bdc04afb5dee8f2ba50bf75f0b7f336df36f8c8) // fixed_comms[11].x
-                mstore(0x0ea0, 0x19b65f9f51aacbdae1f0d6219e3b86294d3d2238474be612c1925af24a881f80) // fixed_comms[11].y
-                mstore(0x0ec0, 0x200aa8f0f9208aa2a2e9896d3891882cc0e99442ab42d968446aa07d467ef776) // fixed_comms[12].x
-                mstore(0x0ee0, 0x089dbac6b1ef586f1ba8adac2d9c46e9028232cb83a52b6e4c19b1f7370efdc7) // fixed_comms[12].y
-                mstore(0x0f00, 0x1b87daea0c5ec11770e5ca4507b4661c68f1cd0abc1a63af212e55a4619807d1) // fixed_comms[13].x
-                mstore(0x0f20, 0x1f2aff292f8f7fa241b463376474d858daaa1949f85da1d2519b762ae7735c6c) // fixed_comms[13].y
+                mstore(0x0bc0, 0x12deab2b21ac202434d413dccfc093e26088388cb42501559cdaa66dd0b54b15) // fixed_comms[0].x
+                mstore(0x0be0, 0x1393ba81abc8927385988a96d33ca1cc01d038696f31015a209c3ad71457c9df) // fixed_comms[0].y
+                mstore(0x0c00, 0x17c0a7f6c78edb675e5f95b67f41ed086a967da355545b06b0021df1276f5561) // fixed_comms[1].x
+                mstore(0x0c20, 0x044f840348508e6f2d2d72f014a8d0b5ac5016f2814b59caa6b032d13305e611) // fixed_comms[1].y
+                mstore(0x0c40, 0x005aed0bbc80cb8c12ce1b49996633cfc327bd0f17cc2e079164c6023ab2d79a) // fixed_comms[2].x
+                mstore(0x0c60, 0x2850c171b0a8cf5cf895dcf29d4b9fc162ead90fff1f25ac09952d32ec58d2fb) // fixed_comms[2].y
+                mstore(0x0c80, 0x0be614d29bf025f0b5a17cb1fa03f76621f1a6991622c1e794ce584e1e226d1e) // fixed_comms[3].x
+                mstore(0x0ca0, 0x1329706ba0d7d2950b78b2ef9a8dbe45615082a80827f087959734c99ae802aa) // fixed_comms[3].y
+                mstore(0x0cc0, 0x2fa10f12dadb1b9b5dabea458b660a836ed645c6fbe0c8f866b1baf09778b140) // fixed_comms[4].x
+                mstore(0x0ce0, 0x0b6e51db979eedce51687cbd5746379e757e5298a3351e6cf515b51293ecdcb7) // fixed_comms[4].y
+                mstore(0x0d00, 0x03971d61f8acee99766bf9c416bf50aa5b131c2d52097da61ebab83b8cac3692) // fixed_comms[5].x
+                mstore(0x0d20, 0x010e0bbb797403802b31b761f8e9c34b96b5c4a9872c438d57d3f1565343220c) // fixed_comms[5].y
+                mstore(0x0d40, 0x2ca72752ed6ac603894c76376d74b9882db0279d27d0868d79c3f49d294b84f7) // fixed_comms[6].x
+                mstore(0x0d60, 0x1b1a434f88bf54b83561683fc656463cce8ee71668ef6b1da441171c0a5a936f) // fixed_comms[6].y
+                mstore(0x0d80, 0x1e461801e3bb7abd0d90eae99a6fd01a645afcf16d6d42fa557b02d5464cbcef) // fixed_comms[7].x
+                mstore(0x0da0, 0x0f4a48f57f34f8a23c21359edc78f27a6093664a5d97574c915927f587d4bf7a) // fixed_comms[7].y
+                mstore(0x0dc0, 0x14a0eadb0f773aaf5e4e37e0d9a512d81b5c637858b3d0ef698087b403b4f806) // fixed_comms[8].x
+                mstore(0x0de0, 0x2f93580e3c657732cc62a32ae55df6fe777d3a32f478097a2f5440451d3f9b8e) // fixed_comms[8].y
+                mstore(0x0e00, 0x1a1abb71923adffd608a3eb07c25c48309530578494d445be1be6c2227d6dc1e) // fixed_comms[9].x
+                mstore(0x0e20, 0x24a1337b0cc3713c0b1f399d013b47450e24d212d095337f15501f44e892d8b4) // fixed_comms[9].y
+                mstore(0x0e40, 0x2907256c20d4af7322a9c96a104ac1285fc0d50005c17f8ad8e7dcc00a46e43e) // fixed_comms[10].x
+                mstore(0x0e60, 0x2c820688e7f39cfd10a30ef066df43e00c7c4e7ea77597df2ea6375805e048a0) // fixed_comms[10].y
+                mstore(0x0e80, 0x22c9594dd3909e03640ebf82c969f9dbef3619b579cb1e05927be858e8cde658) // fixed_comms[11].x
+                mstore(0x0ea0, 0x2e58265f1713ad8c84aaf05a7d8ba09f36101c8fae53c1bd590998d90146b1c8) // fixed_comms[11].y
+                mstore(0x0ec0, 0x0cf4640e59c1d6f8425b9ede9b0722f282ad3146a0482728e07ba4d10f6b9e09) // fixed_comms[12].x
+                mstore(0x0ee0, 0x20dfba319a93dd8dec3d63dbd00f961c1a7cd078a719c2f294ecf82dd3b71fb4) // fixed_comms[12].y
+                mstore(0x0f00, 0x06436198c51722417d52c5efc1b5d4a631a4a2cc110b2d77864d98e644f74f98) // fixed_comms[13].x
+                mstore(0x0f20, 0x18ea302f85d476ab5d50c13b2988f1703c2cd79e0096cb84598665f8ff0c5d15) // fixed_comms[13].y
                 mstore(0x0f40, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[14].x
                 mstore(0x0f60, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[14].y
-                mstore(0x0f80, 0x2ff4f94dec18f4dd4b3ee2e9928694d23577c9ba6cd97a0ae39c6331ae8ed4c5) // fixed_comms[15].x
-                mstore(0x0fa0, 0x07e57b0898e460f2880e66c4fbd10f7cdef3438c4b93385a68bc67a88ce833d9) // fixed_comms[15].y
+                mstore(0x0f80, 0x2934dfa70ed40e8c44f42b2c4de50367501a9737a47db4e2e68822ebc7ba4a1f) // fixed_comms[15].x
+                mstore(0x0fa0, 0x150d9ea59f37222c931c77133a92fe0ac7745243665477ad15e1a709b954013c) // fixed_comms[15].y
                 mstore(0x0fc0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[16].x
                 mstore(0x0fe0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[16].y
-                mstore(0x1000, 0x0701f17be2fbdf07e24897f0a92a72a3f54851860c35861b3dd73e516d0adbb3) // fixed_comms[17].x
-                mstore(0x1020, 0x24ab4d174586f98e82ab06d1484765b71dec8d152d82909a02f8691407ad4885) // fixed_comms[17].y
-                mstore(0x1040, 0x099ffa7abc32cd607ffb8e488540efc014e9d634d32d8e829cd736b1beacaa62) // fixed_comms[18].x
-                mstore(0x1060, 0x20972a5d897bae861bfc595a7eedbf3d4543c5fe3e9d151738e49de02bf70576) // fixed_comms[18].y
+                mstore(0x1000, 0x1603630b926fbf41ad2b6286755a15d15f61cebbdae2bac7b64a6b955aca8a80) // fixed_comms[17].x
+                mstore(0x1020, 0x273afe6ec45fc6b399537afa51ded5c4e0efacca7d43cbd19e467a8ed611690f) // fixed_comms[17].y
+                mstore(0x1040, 0x292c79418560ea6be3b2f23fb1658173caacdd451d30ae541b040341d31b7afd) // fixed_comms[18].x
+                mstore(0x1060, 0x246f9c21adc202d33e5895b034f0c5c67f9e118b9e4d0e0f59f162daab5988a2) // fixed_comms[18].y
                 mstore(0x1080, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[19].x
                 mstore(0x10a0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[19].y
-                mstore(0x10c0, 0x2b446732624428d9245158ad14d1fd088d5c4ad5f885c334b1b295298b384df1) // permutation_comms[0].x
-                mstore(0x10e0, 0x29bb162bc9a1544cad176fe6ec8c5075c339c5d17971d0d87b76c436a822799e) // permutation_comms[0].y
-                mstore(0x1100, 0x0fa77b013436447c1a0a634b63de9c4e0be3714eb6e20b9051d8d8168e4dada2) // permutation_comms[1].x
-                mstore(0x1120, 0x0bd7335ac9881b01c6c6b1ca7d9e8c4a296568143d478aa256d0fd9d94419dfc) // permutation_comms[1].y
-                mstore(0x1140, 0x2b55cbf0ab2e10818d37a81a88a64ced362d9afb5f52de9123b81ce5841f7d5e) // permutation_comms[2].x
-                mstore(0x1160, 0x28f485008365424484da4c386da40e8a9ef8de43a5bca9e27d7737b80b0861f0) // permutation_comms[2].y
-                mstore(0x1180, 0x28116ec8eba23ea74e32be7b361d5bfe72c9332d9d01b37ae0859ca5e0b8a09a) // permutation_comms[3].x
-                mstore(0x11a0, 0x2ccbd0378b0e1fca82cdb4c14e328e803c8c48ec4b85b30ce8965b4aaa9ebf1d) // permutation_comms[3].y
-                mstore(0x11c0, 0x2c72c1f273b1394e60a1faeedd54c5c040acca9697cfdd956d84811da2f02c95) // permutation_comms[4].x
-                mstore(0x11e0, 0x006e7e514f6499555d6388c34e1b5ff6b8059c5a8ea3bb6c2800b44e0af79c94) // permutation_comms[4].y
-                mstore(0x1200, 0x17f8eda752f7cba7255e2eef7ecd66a3f4c860a8bc6eef5c7e7576b922e4574c) // permutation_comms[5].x
-                mstore(0x1220, 0x16fdbbf192cba2e751c16fbc3020b4d1509ad7390609cbfe213de3908dd0e50b) // permutation_comms[5].y
+                mstore(0x10c0, 0x0334a000d47653b57b228a65e316fce5adb0d46a2a7976ae1ac785cd38cae1dc) // permutation_comms[0].x
+                mstore(0x10e0, 0x0350e71d8ca9ddd77d8b76596d922ca6b4d96d277dfab80b35e173287c005e28) // permutation_comms[0].y
+                mstore(0x1100, 0x051a40b1cf32c8fc1a34c8f266d96066c67ed65a716d34db4de24d72879b47d9) // permutation_comms[1].x
+                mstore(0x1120, 0x2e935bd0bd41154a665389ede47e50c6f1f78c4e55884209e63fda075a1865b4) // permutation_comms[1].y
+                mstore(0x1140, 0x053e014469c1c2b770355127a7684cb409d1d97f286c3788e043c7dda8284139) // permutation_comms[2].x
+                mstore(0x1160, 0x0ba4b27cdd61dfd2e240c36ed8dbc6557524b84fa585d7f0daccf77aafe419ef) // permutation_comms[2].y
+                mstore(0x1180, 0x0a6fe32ce56403a1d19d3dd6471c3979ffa53560b875026000e6b45d525ca539) // permutation_comms[3].x
+                mstore(0x11a0, 0x2285d2dc05b9aac84cdeac0aab8850ffc2ffdb68e3c371babd3d68e82efc008e) // permutation_comms[3].y
+                mstore(0x11c0, 0x2be2aee2ac7d05fb4bd5f799032433cbc00b96833ac5bfcedcde25cb9c3e14d5) // permutation_comms[4].x
+                mstore(0x11e0, 0x10cd367a22484969595c0c897e5ab71d53283d026d3dc531bb26a258e065fd77) // permutation_comms[4].y
+                mstore(0x1200, 0x1a18743cf6f35a5db090d13b1204d6965b436ad10b157047d209c1498f4ba552) // permutation_comms[5].x
+                mstore(0x1220, 0x1fefdebc03e7e6a45376cfdf8e83562b860b96164578fd777af772e20996ff2d) // permutation_comms[5].y
                 mstore(0x1240, 0x0c2d356ba2a2c908c93ef632bad212d03c1d47cc790cfa22abefa1b59d52eaae) // permutation_comms[6].x
                 mstore(0x1260, 0x148ee1109ad6aa28eeb4041678da1344203c0581655714405b2bc75c6be43d6f) // permutation_comms[6].y
-                mstore(0x1280, 0x182e5c315ec3b63ea42ab7ed20bf734045960e2a6f6c3cadcce45aabf3ff92ff) // permutation_comms[7].x
-                mstore(0x12a0, 0x1d74e9f5b2969c8291db43ec78ce11b0308d7a35753d33c8b230116838b21a72) // permutation_comms[7].y
+                mstore(0x1280, 0x2b3708d658960e46075a19cf77696a25868dfc62dbc4784097353d2e4c6fde71) // permutation_comms[7].x
+                mstore(0x12a0, 0x0c35122172369e6eea4a017e654920732d85982204033f205cb841acd1fc52f5) // permutation_comms[7].y
                 mstore(0x12c0, 0x0dbd4d73d75ddb6e191284c9907118845bc094a3e67c2a9e0e7e2709d9fa454a) // permutation_comms[8].x
                 mstore(0x12e0, 0x02d88f752eabf9973c06a402c8530b71467fbf4a0f38de82d8c4b3e1be4b6962) // permutation_comms[8].y
-                mstore(0x1300, 0x065296de901ff23c26ae5a955c07df84939a7670f53fb8505d71088d93496515) // permutation_comms[9].x
-                mstore(0x1320, 0x300556f214b1f807814be89defddc5ac8b9ba47d85b90553cea594e954d692f2) // permutation_comms[9].y
+                mstore(0x1300, 0x20784fe198dd92af32920a7420b31e1baab8e68c1b8ec64a4252ed529b16c60c) // permutation_comms[9].x
+                mstore(0x1320, 0x06c1300fd24b2287cf9f5e6ffc51a8204839504d2d3be63798c860f9a93d837c) // permutation_comms[9].y
                 mstore(0x1340, 0x2b49b5aff874cd148225f01ac4f4f2b77ede0e6ee2e56a16388df8b7156532f4) // permutation_comms[10].x
                 mstore(0x1360, 0x0df7f48eff81e1f0c0c57259cae620691d09be79edc7994052df0a208c712539) // permutation_comms[10].y
-                mstore(0x1380, 0x210a94aa9b77a080f93b32f142f63b4bb9937c887203a4e3f0afe53eeae6f99f) // permutation_comms[11].x
-                mstore(0x13a0, 0x0106f1f0be49991c9a1cbf1b70e9e2376e650d1aa6b99d5cc2182416af0481c2) // permutation_comms[11].y
-                mstore(0x13c0, 0x06aadfd9881af5670cb4f20b70125d2522bc14ded907af5ad707eaed987cf4a3) // permutation_comms[12].x
-                mstore(0x13e0, 0x06fc08c8eadf79f6acb988317556a607cc703a394cc78dc31fbc8d5d4b95ee4a) // permutation_comms[12].y
+                mstore(0x1380, 0x04b333be68df90305b4767aca7cda2ca2c3f99efeb5143a44d735f18f69d509f) // permutation_comms[11].x
+                mstore(0x13a0, 0x0e2f17a1ba7ee4054088adde0ba589091df076dc0438ef4724778ae5c1ef18a9) // permutation_comms[11].y
+                mstore(0x13c0, 0x0297259950b9a69a37e9c9cbd204a0a849f0bd07ce5d15afb0a1e327a0904245) // permutation_comms[12].x
+                mstore(0x13e0, 0x21d88323283add4a1645036762eb164b07188131a17eca08ce18fb2c1d7f30c0) // permutation_comms[12].y
                 mstore(0x1400, 0x194483eee0ec111a50dae06f74c6ae837be1f06f5d675d6a551cea4309c5f767) // permutation_comms[13].x
                 mstore(0x1420, 0x1e543059059f49e7b7c11413b1284fcfe60d85641c8b883787ba99bf2561598c) // permutation_comms[13].y
-                mstore(0x1440, 0x22e9d9e64a79036f1bba15272f6a4b89d092684793aae76eb8871982e858b17e) // permutation_comms[14].x
-                mstore(0x1460, 0x0f63823952d40e5c3ac53dfc6beecb0322273694b16f5fe106c70ae8cddcf4fb) // permutation_comms[14].y
+                mstore(0x1440, 0x21257d6634030a89c3694fb40bf0c6650367de34673e340209804998c49f53e8) // permutation_comms[14].x
+                mstore(0x1460, 0x1e0bb06b2f643ea983d95cd1af5d18528bf136e2101aaa8cef3171ca05f3a575) // permutation_comms[14].y
 
                 // Read accumulator from instances
                 if mload(HAS_ACCUMULATOR_MPTR) {
@@ -694,11 +694,11 @@ contract TreeWineD4Verifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var12, r)
                 }
                 {
-                    let f_12 := calldataload(0x0ac4)
-                    let var0 := 0x2
-                    let var1 := sub(R, f_12)
+                    let f_11 := calldataload(0x0aa4)
+                    let var0 := 0x1
+                    let var1 := sub(R, f_11)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_12, var2, R)
+                    let var3 := mulmod(f_11, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
@@ -720,7 +720,7 @@ contract TreeWineD4Verifier {
                     let var1 := sub(R, f_12)
                     let var2 := addmod(var0, var1, R)
                     let var3 := mulmod(f_12, var2, R)
-                    let var4 := 0x2
+                    let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x4
@@ -737,7 +737,7 @@ contract TreeWineD4Verifier {
                 }
                 {
                     let f_12 := calldataload(0x0ac4)
-                    let var0 := 0x1
+                    let var0 := 0x2
                     let var1 := sub(R, f_12)
                     let var2 := addmod(var0, var1, R)
                     let var3 := mulmod(f_12, var2, R)
@@ -758,15 +758,15 @@ contract TreeWineD4Verifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var14, r)
                 }
                 {
-                    let f_13 := calldataload(0x0ae4)
-                    let var0 := 0x2
-                    let var1 := sub(R, f_13)
+                    let f_12 := calldataload(0x0ac4)
+                    let var0 := 0x1
+                    let var1 := sub(R, f_12)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_13, var2, R)
-                    let var4 := 0x3
+                    let var3 := mulmod(f_12, var2, R)
+                    let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
+                    let var7 := 0x3
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
                     let a_2 := calldataload(0x0724)
@@ -791,7 +791,7 @@ contract TreeWineD4Verifier {
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x3
+                    let var7 := 0x4
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
                     let a_2 := calldataload(0x0724)
@@ -814,7 +814,7 @@ contract TreeWineD4Verifier {
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
+                    let var7 := 0x3
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
                     let a_2 := calldataload(0x0724)
@@ -831,7 +831,7 @@ contract TreeWineD4Verifier {
                     let var1 := sub(R, f_11)
                     let var2 := addmod(var0, var1, R)
                     let var3 := mulmod(f_11, var2, R)
-                    let var4 := 0x3
+                    let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
                     let var7 := 0x4
@@ -848,15 +848,15 @@ contract TreeWineD4Verifier {
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var14, r)
                 }
                 {
-                    let f_11 := calldataload(0x0aa4)
+                    let f_13 := calldataload(0x0ae4)
                     let var0 := 0x1
-                    let var1 := sub(R, f_11)
+                    let var1 := sub(R, f_13)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_11, var2, R)
-                    let var4 := 0x2
+                    let var3 := mulmod(f_13, var2, R)
+                    let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x3
+                    let var7 := 0x4
                     let var8 := addmod(var7, var1, R)
                     let var9 := mulmod(var6, var8, R)
                     let a_2 := calldataload(0x0724)
@@ -870,7 +870,7 @@ contract TreeWineD4Verifier {
                 }
                 {
                     let f_13 := calldataload(0x0ae4)
-                    let var0 := 0x1
+                    let var0 := 0x2
                     let var1 := sub(R, f_13)
                     let var2 := addmod(var0, var1, R)
                     let var3 := mulmod(f_13, var2, R)
@@ -1626,7 +1626,7 @@ contract TreeWineD4Verifier {
                         let var2 := mulmod(var1, a_0, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
-                        let var5 := 0x0
+                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
                         let var6 := mulmod(var4, var5, R)
                         let var7 := addmod(var2, var6, R)
                         input_0 := var7
@@ -1671,7 +1671,7 @@ contract TreeWineD4Verifier {
                         let var2 := mulmod(var1, a_0, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
-                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
+                        let var5 := 0x0
                         let var6 := mulmod(var4, var5, R)
                         let var7 := addmod(var2, var6, R)
                         input_0 := var7

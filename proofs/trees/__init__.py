@@ -1,42 +1,25 @@
-"""Decision trees as proven circuits: the feature schema, the complete-tree encoding, templates per shape.
+"""Tree templates through the proof pipeline: build, prove, open. The tree model itself lives in `models.trees`."""
 
-A vendor trains a tree on private data and proves how many rows of a customer's test set it classifies
-correctly; the customer checks the proof on-chain and opens the delivered tree against its commitment.
-"""
-
-from .circuit import TreeParams, random_salt
-from .errors import CommitmentError, TreeError
-from .schema import FeatureSchema
-from .template import (
-    TEMPLATES,
+from .prove import (
     Opening,
     TreeProof,
-    TreeTemplate,
+    artifacts_of,
+    bind_limbs,
     build,
-    get_template,
     open_tree,
+    output_scale,
     prove,
     test_set_hashes,
 )
-from .train import DATASETS, load_dataset, split, train_tree
 
 __all__ = [
-    "DATASETS",
-    "TEMPLATES",
-    "CommitmentError",
-    "FeatureSchema",
     "Opening",
-    "TreeError",
-    "TreeParams",
     "TreeProof",
-    "TreeTemplate",
+    "artifacts_of",
+    "bind_limbs",
     "build",
-    "get_template",
-    "load_dataset",
     "open_tree",
+    "output_scale",
     "prove",
-    "random_salt",
-    "split",
     "test_set_hashes",
-    "train_tree",
 ]

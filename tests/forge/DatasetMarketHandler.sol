@@ -10,8 +10,8 @@ import {CurveType} from "../../contracts/marketplace/types/CurveType.sol";
 import {PricingCurve} from "../../contracts/marketplace/libraries/PricingCurve.sol";
 
 /// @notice Drives the dataset market with random sequences: requests (right and wrong payments, stale prices, bad
-/// thresholds and deadlines), fulfilments (valid stub proofs, another template's proof, counts below the threshold,
-/// mismatched hashes, non-vendors), refunds, time, withdrawals and vendor administration (curves, payouts moved to
+/// thresholds, row counts and deadlines), fulfilments (valid stub proofs, another template's proof, counts below the
+/// threshold, mismatched hashes, proofs bound to another request, non-vendors), refunds, time, withdrawals and vendor administration (curves, payouts moved to
 /// hostile contracts), by plain accounts and by reverting, gas-burning and re-entrant contracts; withdrawals and
 /// the books they share with the model marketplace's handler are {MarketHandlerBase}'s. Ghost books track what
 /// happened from the outside for the invariants.
@@ -23,6 +23,7 @@ contract DatasetMarketHandler is MarketHandlerBase {
     mapping(uint256 requestId => uint256) public settlements;
     mapping(uint256 datasetId => uint256) public ghostSpot;
     uint256 public belowThresholdSold; // receipts whose count is below the request's threshold
+    uint256 public replayedSold; // receipts paid for with a proof bound to another request
 
     constructor() {
         market = new DatasetMarket(OWNER);
@@ -50,15 +51,17 @@ contract DatasetMarketHandler is MarketHandlerBase {
         uint256 price = market.getDataset(datasetId).spotPrice;
         uint256 value = valueSeed % 8 == 0 ? price / 2 : price + bound(valueSeed, 0, 0.01 ether);
         uint256 maxPrice = valueSeed % 9 == 0 && price > 0 ? price - 1 : price + bound(valueSeed >> 8, 0, 1 ether);
-        uint32 k = uint32(kSeed % 13 == 0 ? ROWS + 1 : bound(kSeed, 1, ROWS));
+        uint32 rows = uint32(kSeed % 17 == 0 ? ROWS + 1 : bound(kSeed >> 16, 1, ROWS));
+        uint32 k = uint32(kSeed % 13 == 0 ? rows + 1 : bound(kSeed, 1, rows));
         uint64 deadline = uint64(block.timestamp + (timeSeed % 11 == 0 ? bound(timeSeed, 0, 9 days) : 1 hours));
-        _request(actor, datasetId, 1 + (kSeed >> 8) % 3, k, deadline, value, maxPrice);
+        _request(actor, datasetId, 1 + (kSeed >> 8) % 3, rows, k, deadline, value, maxPrice);
     }
 
     function _request(
         address actor,
         uint256 datasetId,
         uint256 testSetHash,
+        uint32 rows,
         uint32 k,
         uint64 deadline,
         uint256 value,
@@ -66,33 +69,48 @@ contract DatasetMarketHandler is MarketHandlerBase {
     ) private {
         uint256 before = _fund(actor, value);
         vm.prank(actor);
-        try market.request{value: value}(datasetId, testSetHash, 7, k, deadline, maxPrice) returns (uint256 id) {
+        try market.request{value: value}(datasetId, testSetHash, 7, rows, k, deadline, maxPrice) returns (uint256 id) {
             uint256 price = market.getRequest(id).price;
             if (price != ghostSpot[datasetId]) ++pricedOffCurve;
+            // The curve moves at request time, whatever happens to the request later.
+            IDatasetMarket.Dataset memory d = market.getDataset(datasetId);
+            ghostSpot[datasetId] = PricingCurve.next(d.curveType, uint128(price), d.delta);
             _booked(id, actor, before, value, price);
         } catch {}
     }
 
     /// @notice The vendor (or a stranger) fulfils a request with a valid proof, another template's proof, a count
-    /// below the threshold or a mismatched test set.
+    /// below the threshold, a mismatched test set or a proof bound to another request.
     function fulfil(uint256 idSeed, uint256 modeSeed, uint256 correctSeed) external {
         if (ids.length == 0) return;
         uint256 id = ids[idSeed % ids.length];
         IDatasetMarket.Request memory req = market.getRequest(id);
-        uint256 correct = bound(correctSeed, 0, ROWS);
+        uint256 correct = bound(correctSeed, 0, req.rows);
         uint256 xHash = modeSeed % 7 == 0 ? req.testSetHash + 1 : req.testSetHash;
-        uint256[] memory instances = new uint256[](4);
-        (instances[0], instances[1], instances[2], instances[3]) = (xHash, req.labelHash, correctSeed, correct << SCALE);
+        uint256 boundTo = modeSeed % 13 == 0 ? ids[(idSeed + 1) % ids.length] : id; // sometimes another request's
+        uint256[] memory instances = _instances(xHash, req, correct, correctSeed, market.requestBinding(boundTo));
         uint256 tag = modeSeed % 5 == 0 ? 3 - req.datasetId : req.datasetId; // sometimes the other template's
         address sender = modeSeed % 11 == 0 ? actors[0] : VENDOR;
-        uint256 spotBefore = market.getDataset(req.datasetId).spotPrice;
         vm.prank(sender);
         try market.fulfil(id, abi.encode(tag, instances), instances) {
             ++settlements[id];
             if (correct < req.minCorrect) ++belowThresholdSold;
-            IDatasetMarket.Dataset memory d = market.getDataset(req.datasetId);
-            ghostSpot[req.datasetId] = PricingCurve.next(d.curveType, uint128(spotBefore), d.delta);
+            if (boundTo != id) ++replayedSold;
         } catch {}
+    }
+
+    /// @dev A stub proof's instances in the tree layout: hashes, model, count, rows, the binding's 16-bit limbs.
+    function _instances(uint256 xHash, IDatasetMarket.Request memory req, uint256 correct, uint256 model, uint256 bind)
+        private
+        view
+        returns (uint256[] memory instances)
+    {
+        instances = new uint256[](market.TREE_INSTANCES());
+        (instances[0], instances[1], instances[2], instances[3]) = (xHash, req.labelHash, 1, model);
+        (instances[4], instances[5]) = (correct << SCALE, uint256(req.rows) << 4);
+        for (uint256 i = 0; i < market.BINDING_LIMBS(); ++i) {
+            instances[6 + i] = ((bind >> (16 * i)) & 0xffff) << 4;
+        }
     }
 
     /// @notice Anyone refunds a request (often too early).

@@ -47,6 +47,7 @@ contract DatasetMarketInvariantsTest is MarketInvariantsBase {
         }
         assertEq(escrowed, market.totalEscrowed(), "escrow == sum of pending prices");
         assertEq(handler.belowThresholdSold(), 0, "no sale below the threshold");
+        assertEq(handler.replayedSold(), 0, "no sale with a proof bound to another request");
         assertEq(handler.pricedOffCurve(), 0, "every request paid the dataset's spot price");
         for (uint256 d = 1; d <= 2; ++d) {
             assertEq(market.getDataset(d).spotPrice, handler.ghostSpot(d), "spot == curve position");
@@ -55,7 +56,7 @@ contract DatasetMarketInvariantsTest is MarketInvariantsBase {
 
     /// The handler's paths are reachable: a request, a valid fulfilment and a refund all succeed.
     function test_handlerFulfilsAndRefunds() public {
-        handler.request(0, 0, 1, 1, 1); // alice, dataset 1, threshold 1
+        handler.request(0, 0, (48 << 16) | 1, 1, 1); // alice, dataset 1, 48 rows, threshold 1
         handler.fulfil(0, 1, 48); // the vendor, a valid proof with 48 correct
         assertEq(handler.settlements(1), 1, "fulfilled");
         assertEq(market.getReceipt(1).correct, 48, "receipt");

@@ -10,11 +10,13 @@ import {ISkimmable} from "../../payments/interfaces/ISkimmable.sol";
 /// @notice The owner registers circuit *templates*: one ezkl verifier per tree shape (test rows, features, depth,
 /// classes). A vendor lists a private dataset under a template with its own bonding curve and a payout address. A
 /// customer requests a model: they commit to a test set (Poseidon hashes of its features and labels, as the
-/// circuit computes them), name the number of rows the model must get right, and pay the dataset's current price
-/// into escrow. The vendor trains a tree and fulfils with a proof that the committed tree classifies at least
-/// that many rows of exactly that test set correctly; the contract verifies it, stores a receipt binding the
-/// model commitment, credits the vendor and moves the dataset's price one step up its curve. Unfulfilled
-/// requests are refunded after their deadline. All earnings are pull payments ({IPullPayments}).
+/// circuit computes them; the test set is padded to the template's capacity and its labels are salted), name its
+/// real rows and the number the model must get right, and pay the dataset's current price into escrow, which moves
+/// the price one step up the dataset's curve. The vendor trains a tree and fulfils with a proof, bound to that one
+/// request ({requestBinding}), that the committed tree classifies at least that many rows of exactly that test
+/// set correctly; the contract verifies it, stores a receipt binding the model commitment and credits the
+/// vendor. Unfulfilled requests are refunded after their deadline (the price step stays taken). All earnings are
+/// pull payments ({IPullPayments}).
 /// @dev Accounting invariant, kept by every function: `address(this).balance == totalEscrowed() +
 /// totalRefundable() + totalEarnings() + surplus()`, where `surplus()` is ETH forced in without a call.
 /// The proof shows what the committed tree does on the test set, not how it was trained; see docs/datamarket.md.
@@ -31,7 +33,7 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
     struct Template {
         /// @notice The generated Halo2 verifier; zero if the template does not exist.
         address verifier;
-        /// @notice Rows of every test set proven with it (N).
+        /// @notice The test-set capacity (N): a request may commit to 1..N real rows, padded to N.
         uint32 rows;
         /// @notice Features per row (F).
         uint32 features;
@@ -49,7 +51,7 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
         address vendor;
         /// @notice The template its models are proven with.
         uint64 templateId;
-        /// @notice The curve the price follows: one step per fulfilled request.
+        /// @notice The curve the price follows: one step per request, taken when the request is made.
         CurveType curveType;
         /// @notice Credited with each fulfilled request's price.
         address payout;
@@ -73,13 +75,15 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
         RequestStatus status;
         /// @notice The dataset asked for.
         uint64 datasetId;
-        /// @notice Correct rows the model must reach (k), at most the template's rows.
+        /// @notice Correct rows the model must reach (k), at most {rows}.
         uint32 minCorrect;
+        /// @notice Real rows of the committed test set (n, at most the template's capacity; the rest is padding).
+        uint32 rows;
         /// @notice The price fixed at request time and held in escrow.
         uint128 price;
         /// @notice Poseidon hash of the test set's features, as the circuit's first instance.
         uint256 testSetHash;
-        /// @notice Poseidon hash of the test set's labels, as the circuit's second instance.
+        /// @notice Poseidon hash of the test set's labels, row mask and label salt, as the circuit's second instance.
         uint256 labelHash;
     }
 
@@ -91,6 +95,8 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
         uint64 blockNumber;
         /// @notice Correct rows the proof shows.
         uint32 correct;
+        /// @notice Real rows of the test set the count is out of.
+        uint32 rows;
         /// @notice The customer who paid.
         address customer;
         /// @notice Poseidon commitment to the tree's parameters (salted): the delivered tree must open it.
@@ -130,21 +136,23 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
     /// @notice The vendor of `datasetId` set its payout address.
     event PayoutUpdated(uint256 indexed datasetId, address payout);
 
-    /// @notice `customer` requested a model from `datasetId` reaching `minCorrect` rows on the committed test set,
-    /// escrowing `price` until `deadline`.
+    /// @notice `customer` requested a model from `datasetId` reaching `minCorrect` of the `rows` rows of the
+    /// committed test set, escrowing `price` until `deadline`; the dataset's spot price moved to `nextSpotPrice`.
     event ModelRequested(
         uint256 indexed requestId,
         uint256 indexed datasetId,
         address indexed customer,
         uint256 testSetHash,
         uint256 labelHash,
+        uint32 rows,
         uint32 minCorrect,
         uint256 price,
-        uint64 deadline
+        uint64 deadline,
+        uint128 nextSpotPrice
     );
 
     /// @notice `requestId` was fulfilled: the tree `modelCommitment` gets `correct` rows right; `payout` was
-    /// credited `price`, and the dataset's spot price moved to `nextSpotPrice`.
+    /// credited `price`.
     event ReceiptIssued(
         uint256 indexed requestId,
         uint256 indexed datasetId,
@@ -152,8 +160,7 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
         uint256 modelCommitment,
         uint32 correct,
         address payout,
-        uint256 price,
-        uint128 nextSpotPrice
+        uint256 price
     );
 
     /// @notice `requestId` expired unfulfilled and its `amount` went back to `customer` (sent, or credited).
@@ -185,8 +192,11 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
     /// @notice `hash` is not a BN254 scalar field element (or is zero): no proof can ever match it.
     error InvalidHash(uint256 hash);
 
-    /// @notice `minCorrect` is zero or above the template's `rows`: no proof could meet it.
+    /// @notice `minCorrect` is zero or above the request's `rows`: no proof could meet it.
     error InvalidThreshold(uint32 minCorrect, uint32 rows);
+
+    /// @notice `rows` is zero or above the template's capacity `capacity`.
+    error InvalidRowCount(uint32 rows, uint32 capacity);
 
     /// @notice `deadline` leaves the vendor less than {MIN_FULFILMENT_WINDOW}: it must be `earliest` or later.
     error DeadlineTooSoon(uint64 deadline, uint256 earliest);
@@ -197,7 +207,7 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
     /// @notice `requestId` is `status`, not pending.
     error RequestNotPending(uint256 requestId, RequestStatus status);
 
-    /// @notice A tree proof has 4 public instances, not `count`.
+    /// @notice A tree proof has {TREE_INSTANCES} public instances, not `count`.
     error InvalidInstanceCount(uint256 count);
 
     /// @notice The proof is about the test set `proven`, the request committed to `expected`.
@@ -208,6 +218,13 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
 
     /// @notice The count instance `instance` is not a whole number of rows between 0 and `rows`.
     error InvalidCount(uint256 requestId, uint256 instance, uint32 rows);
+
+    /// @notice The proof counts `instance` (the rows instance) where the request committed to `rows` real rows.
+    error RowsMismatch(uint256 requestId, uint32 rows, uint256 instance);
+
+    /// @notice The proof is bound to another request, dataset, market or chain: its binding limb `limb` is
+    /// `proven`, {requestBinding} of `requestId` gives `expected`.
+    error BindingMismatch(uint256 requestId, uint256 limb, uint256 expected, uint256 proven);
 
     /// @notice The proof shows `correct` rows, below the request's `minCorrect`.
     error CountBelowThreshold(uint256 requestId, uint32 correct, uint32 minCorrect);
@@ -233,7 +250,7 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
     // ---------------------------------------------------------------------------------------------- vendors
 
     /// @notice Lists a dataset under `templateId` with the caller as vendor: requests pay `spotPrice`, which
-    /// moves along `curveType` with `delta` at every fulfilled request (start it low: a new dataset has no
+    /// moves along `curveType` with `delta` at every request (start it low: a new dataset has no
     /// record). Earnings are credited to `payout`. Emits {DatasetListed}.
     /// @return datasetId The new dataset's id (from 1).
     function listDataset(
@@ -252,24 +269,28 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
     function setPayout(uint256 datasetId, address payout) external;
 
     /// @notice Fulfils `requestId` with a proof for the dataset's template whose public `instances` are
-    /// `[testSetHash, labelHash, modelCommitment, correct << outputScale]`. Only the dataset's vendor, before the
-    /// deadline (inclusive), once. Checks the hashes against the request, `minCorrect <= correct <= rows` and the
-    /// proof; stores the {Receipt}, credits the payout with the price and moves the spot price one step along the
-    /// curve. Emits {ReceiptIssued}.
+    /// `[testSetHash, labelHash, poseidon(binding), modelCommitment, correct << outputScale, rows << 4, limb_0 << 4,
+    /// ..., limb_7 << 4]`, the limbs being {requestBinding}`(requestId)` in 16-bit pieces, least significant first.
+    /// Only the dataset's vendor, before the deadline (inclusive), once. Checks the hashes, rows and binding
+    /// against the request, `minCorrect <= correct <= rows` and the proof; stores the {Receipt} and credits the
+    /// payout with the price (the curve moved at request time). Emits {ReceiptIssued}.
     function fulfil(uint256 requestId, bytes calldata proof, uint256[] calldata instances) external;
 
     // ---------------------------------------------------------------------------------------------- customers
 
-    /// @notice Requests a model from `datasetId` that gets at least `minCorrect` rows of the committed test set
-    /// right, paying the current price into escrow; the excess over it is sent back (credited if that fails).
+    /// @notice Requests a model from `datasetId` that gets at least `minCorrect` of the `rows` real rows of the
+    /// committed test set right, paying the current price into escrow; the excess over it is sent back (credited
+    /// if that fails). The dataset's spot price moves one step along its curve now, so concurrent requests pay
+    /// what sequential ones would; a refund does not move it back.
     /// @dev `testSetHash`/`labelHash` are the Poseidon hashes ezkl computes for the template's `hashed` inputs
-    /// (nonzero field elements). `block.timestamp + MIN_FULFILMENT_WINDOW <= deadline <= block.timestamp +
-    /// MAX_FULFILMENT_WINDOW`. Emits {ModelRequested}.
+    /// (nonzero field elements). `1 <= minCorrect <= rows <= capacity`; `block.timestamp + MIN_FULFILMENT_WINDOW
+    /// <= deadline <= block.timestamp + MAX_FULFILMENT_WINDOW`. Emits {ModelRequested}.
     /// @return requestId The new request's id (from 1).
     function request(
         uint256 datasetId,
         uint256 testSetHash,
         uint256 labelHash,
+        uint32 rows,
         uint32 minCorrect,
         uint64 deadline,
         uint256 maxPrice
@@ -286,6 +307,17 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
 
     /// @notice The longest time a request may leave the vendor (seconds).
     function MAX_FULFILMENT_WINDOW() external view returns (uint32);
+
+    /// @notice Public instances of every tree proof: 6 and the {BINDING_LIMBS} binding limbs.
+    function TREE_INSTANCES() external view returns (uint256);
+
+    /// @notice The request binding enters a proof as this many 16-bit limbs (128 bits).
+    function BINDING_LIMBS() external view returns (uint256);
+
+    /// @notice The value a proof for `requestId` must carry: the low 128 bits of `keccak256(abi.encode(chainid,
+    /// market, datasetId, requestId))`. A proof carries it as a public output of the circuit, so it verifies for
+    /// this request of this dataset on this market and chain only; zero if the request does not exist.
+    function requestBinding(uint256 requestId) external view returns (uint256);
 
     /// @notice Template `templateId` (all zero if it does not exist).
     function getTemplate(uint256 templateId) external view returns (Template memory);

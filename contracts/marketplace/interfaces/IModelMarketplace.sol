@@ -213,9 +213,6 @@ interface IModelMarketplace is IRequestEscrow, IPullPayments, ISkimmable {
     /// @notice `feeBps` exceeds the hard cap `maxFeeBps`.
     error ProtocolFeeTooHigh(uint16 feeBps, uint16 maxFeeBps);
 
-    /// @notice The owner cannot be renounced: protocol fees and surplus would be locked for ever.
-    error OwnershipCannotBeRenounced();
-
     // ---------------------------------------------------------------------------------------------- vendors
 
     /// @notice Lists `collection` with the caller as vendor: new requests pay `spotPrice`, which moves along
@@ -314,10 +311,6 @@ interface IModelMarketplace is IRequestEscrow, IPullPayments, ISkimmable {
 
     /// @notice Sends all accrued protocol fees to `to`. Only the owner. Emits {ProtocolFeesWithdrawn}.
     function withdrawProtocolFees(address payable to) external;
-
-    /// @notice Always reverts with {OwnershipCannotBeRenounced}: an ownerless marketplace would lock its protocol
-    /// fees and surplus. Ownership moves only by the two-step transfer.
-    function renounceOwnership() external;
 
     // ---------------------------------------------------------------------------------------------- views
 

@@ -14,6 +14,10 @@ interface ISkimmable is IPullPayments {
     /// @notice The owner swept `amount` of ETH forced into the contract (owed to no one) to `to`.
     event SurplusSkimmed(address indexed to, uint256 amount);
 
+    /// @notice The owner cannot be renounced: the surplus (and, in the model marketplace, the protocol fees) would
+    /// be locked for ever, and the market's owner-only setup (templates, fees) frozen.
+    error OwnershipCannotBeRenounced();
+
     /// @notice Sends {surplus} (ETH forced in, owed to no one) to `to`. Only the owner. Emits {SurplusSkimmed}.
     /// @dev Reverts with {InvalidRecipient} if `to` is zero, with {NothingToWithdraw} (naming the owner) if the
     /// surplus is zero, and with {TransferFailed} if sending fails.

@@ -1,4 +1,9 @@
-"""The vendor's side of a tree: scikit-learn's bundled datasets, a reproducible split, training on the grid."""
+"""The vendor's side of a tree: scikit-learn's bundled datasets, a reproducible split, training on the grid.
+
+Besides scikit-learn's bundled datasets (none has both 1,000+ rows and 13+ features), `synth13` is a fixed
+synthetic one for the buyer-scale templates: `make_classification` with seed 0, 6,000 rows, 13 features (8 of them
+informative), 4 classes. No download either way.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,8 @@ from .circuit import TreeParams, from_sklearn
 from .errors import TreeError
 from .schema import FeatureSchema
 
-#: scikit-learn's bundled datasets (no download): the ones a demo listing may use.
-DATASETS = ("iris", "wine", "breast_cancer", "digits")
+#: scikit-learn's bundled datasets (no download) and the fixed synthetic one: the ones a demo listing may use.
+DATASETS = ("iris", "wine", "breast_cancer", "digits", "synth13")
 
 
 def load_dataset(name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -18,6 +23,11 @@ def load_dataset(name: str) -> tuple[np.ndarray, np.ndarray]:
 
     if name not in DATASETS:
         raise TreeError(f"unknown dataset {name!r}; bundled: {', '.join(DATASETS)}")
+    if name == "synth13":
+        features, labels = datasets.make_classification(
+            n_samples=6000, n_features=13, n_informative=8, n_classes=4, random_state=0
+        )
+        return features.astype(np.float64), labels.astype(np.int64)
     features, labels = getattr(datasets, f"load_{name}")(return_X_y=True)
     return features.astype(np.float64), labels.astype(np.int64)
 

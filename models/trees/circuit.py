@@ -1,17 +1,21 @@
 """A decision tree as circuit parameters, and the circuit that counts its correct predictions.
 
 A tree of depth at most d is padded to the *complete* binary tree of depth d (I = 2^d - 1 internal nodes in heap
-order, L = 2^d leaves) and written as the matrices of the GEMM formulation (the one hummingbird-ml uses):
+order, L = 2^d leaves). The circuit's inputs are the test features x (N, F), the label vector
+y = [labels (N) | mask (N) | label salt (S')] and the request binding `bind` (K limbs):
 
-    cmp  = (x @ A <= B)           (N, I+S)  1 = the row goes left at that node
-    leaf = relu(cmp @ C - (D-1))  (N, L)    one-hot: the leaf whose whole path agrees
-    pred = leaf @ v               (N,)      the leaf's class
-    ok   = relu(1 - 16|pred - y|) (N,)      1 if right, 0 if wrong (pred sits on the 1/16 grid)
-    correct = sum(ok)
+    cmp  = (x @ A <= B)                 (N, I)  1 = the row goes left at that node
+    path: level by level, left = path·cmp, right = path - left    (N, L)  one-hot: the row's leaf
+    pred = path @ v                     (N,)    the leaf's class
+    ok   = relu(1 - 16|pred - label|)   (N,)    1 if right, 0 if wrong (pred sits on the 1/16 grid)
+    correct = Σ ok·mask,  rows = Σ mask,  bind_out = bind
 
-A (F×I) selects each node's feature, B holds the thresholds, C/D encode the root-to-leaf paths and v the leaf
-classes. All of them are circuit *parameters*, hashed into one public commitment, so one circuit (one verifier)
-serves every tree of a shape. Each row adds 0 or 1 whatever the parameters.
+A (F×I) selects each node's feature, B holds the thresholds and v the leaf classes: the circuit's *parameters*,
+hashed into one public commitment, so one circuit (one verifier) serves every tree of a shape. The topology of a
+complete tree is fixed, so the path is 2^(d+1) - 2 products per row, not the I×L of a GEMM over path matrices.
+Each row adds 0 or 1 whatever the parameters; a padding row (mask 0) adds nothing. The label salt only enters
+the labels' hash (labels are low-entropy); `bind` is the request binding the contract computes, passed through
+to a public output so the proof holds for that one request.
 
 The commitment of a small tree could be found by enumerating trees, so every tree carries a random *salt*: S
 thresholds compared with the first label, `salted = relu(-sum(y[0] <= salt))`, which is 0 whatever the salt (a
@@ -85,25 +89,16 @@ class TreeParams(BaseModel):
         return np.asarray(self.leaf_class)[node - internal]
 
     def matrices(self) -> dict[str, np.ndarray]:
-        """A, B, C, D-1 and v of the GEMM formulation, and the salt."""
-        internal, leaves = len(self.feature), len(self.leaf_class)
+        """A (node features, one-hot), B (thresholds) and v (leaf classes), and the salt: the circuit's parameters."""
+        internal = len(self.feature)
         a = np.zeros((self.features, internal))
         a[self.feature, np.arange(internal)] = 1.0
-        b = np.asarray(self.threshold, dtype=np.float64)
-        c = np.zeros((internal, leaves))
-        d = np.zeros(leaves)
-        for leaf in range(leaves):
-            node = leaf + internal
-            while node:
-                parent = (node - 1) // 2
-                if node == 2 * parent + 1:  # a left child: its path needs cmp = 1 there
-                    c[parent, leaf] = 1.0
-                    d[leaf] += 1
-                else:  # a right child: its path needs cmp = 0 there
-                    c[parent, leaf] = -1.0
-                node = parent
-        v = np.asarray(self.leaf_class, dtype=np.float64)
-        return {"A": a, "B": b, "C": c, "D1": d - 1.0, "v": v, "salt": np.asarray(self.salt, dtype=np.float64)}
+        return {
+            "A": a,
+            "B": np.asarray(self.threshold, dtype=np.float64),
+            "v": np.asarray(self.leaf_class, dtype=np.float64),
+            "salt": np.asarray(self.salt, dtype=np.float64),
+        }
 
 
 def random_salt(nodes: int) -> list[float]:
@@ -145,10 +140,12 @@ def from_sklearn(clf, schema: FeatureSchema, depth: int, salt: list[float]) -> T
     )
 
 
-def accuracy_module(params: TreeParams):
-    """The torch module (x (N,F), y (N,)) -> correct count, with the tree as its parameters."""
+def accuracy_module(params: TreeParams, rows: int):
+    """The torch module (x (N,F), y (2N+S,), bind (K,)) -> (correct, rows counted, bind), the tree its parameters."""
     import torch
     from torch import nn
+
+    depth = params.depth
 
     class TreeAccuracy(nn.Module):
         def __init__(self, m: dict[str, np.ndarray]):
@@ -158,28 +155,43 @@ def accuracy_module(params: TreeParams):
                     key, nn.Parameter(torch.tensor(value, dtype=torch.float32), requires_grad=False)
                 )
 
-        def forward(self, x, y):
-            cmp = (x @ self.A <= self.B).float()
-            leaf = torch.relu(cmp @ self.C - self.D1)
-            pred = leaf @ self.v
-            d = pred - y
+        def forward(self, x, y, bind):
+            labels, mask = y[:rows], y[rows : 2 * rows]
+            cmp = (x @ self.A <= self.B).float()  # (N, I): 1 = left
+            # The leaf one-hot, level by level: a child is on the path if its parent is and the parent's test
+            # sends the row its way. The topology is fixed, so this costs 2^(d+1) - 2 products per row.
+            path = torch.ones_like(cmp[:, :1])
+            for level in range(depth):
+                go_left = cmp[:, 2**level - 1 : 2 ** (level + 1) - 1]
+                left = path * go_left
+                path = torch.stack([left, path - left], dim=2).reshape(cmp.shape[0], 2 ** (level + 1))
+            pred = path @ self.v
+            d = pred - labels
             # ONNX Equal is miscomputed by ezkl 23.0.5: a ReLU tent instead, exactly 0 or 1 on the 1/16 grid.
             ok = torch.relu(1.0 - 16.0 * torch.relu(d) - 16.0 * torch.relu(-d))
-            salted = torch.relu(-(y[:1].unsqueeze(1) <= self.salt).float().sum())
-            return (ok.sum() + salted).reshape(1)
+            salted = torch.relu(-(labels[:1].unsqueeze(1) <= self.salt).float().sum())
+            correct = ((ok * mask).sum() + salted).reshape(1)
+            return correct, mask.sum().reshape(1), bind + 0.0 * correct
 
     return TreeAccuracy(params.matrices()).eval()
 
 
-def export_onnx(params: TreeParams, rows: int, path: Path) -> Path:
+def export_onnx(params: TreeParams, rows: int, label_salt: int, bind_limbs: int, path: Path) -> Path:
     """The accuracy circuit of `params` for `rows` test rows, as ONNX (opset 17)."""
     import torch
 
-    module = accuracy_module(params)
+    module = accuracy_module(params, rows)
     x = torch.zeros((rows, params.features), dtype=torch.float32)
-    y = torch.zeros((rows,), dtype=torch.float32)
+    y = torch.zeros((2 * rows + label_salt,), dtype=torch.float32)
+    bind = torch.zeros((bind_limbs,), dtype=torch.float32)
     path.parent.mkdir(parents=True, exist_ok=True)
     torch.onnx.export(
-        module, (x, y), str(path), input_names=["x", "y"], output_names=["correct"], opset_version=17, dynamo=False
+        module,
+        (x, y, bind),
+        str(path),
+        input_names=["x", "y", "bind"],
+        output_names=["correct", "rows", "bind_out"],
+        opset_version=17,
+        dynamo=False,
     )
     return path

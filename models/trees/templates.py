@@ -1,0 +1,73 @@
+"""The registry of tree templates: one circuit shape per entry, the dataset market's kind of registered model.
+
+A template fixes the test-set capacity N, the features F, the depth d, the classes and the salt sizes; one
+circuit, verifying key and verifier serve every tree of its shape (the tree is a hashed parameter). The image
+models' registry is `models.registry`; this is the same idea for the trees, owned here so that both the proof
+pipeline (`proofs.trees`) and the market's SDK (`zkaigc.datamarket`) read one list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..circuit import CircuitConfig
+from .errors import TreeError
+from .schema import FRAC_BITS
+
+#: The ezkl choices every tree template shares. Scale 4 is the schema's grid, so comparisons are exact; the
+#: test set, labels and tree are hashed (one Poseidon commitment each), the count and the binding are public.
+#: ezkl's own range checks on inputs and outputs are skipped: the features are clipped to ±8 by the schema, the
+#: outputs are a count, a row count and 16-bit binding limbs, all far inside the 128^4 decomposition (and an
+#: out-of-range input makes the witness fail, it cannot change a count). Saves ~28% of the rows.
+TREE_CIRCUIT = CircuitConfig(
+    input_scale=FRAC_BITS,
+    param_scale=FRAC_BITS,
+    num_inner_cols=1,
+    decomp_base=128,
+    decomp_legs=4,
+    input_visibility="hashed",
+    param_visibility="hashed",
+    output_visibility="public",
+    scale_rebase_multiplier=10,
+    ignore_range_check_inputs_outputs=True,
+)
+
+#: The request binding enters the circuit as BIND_LIMBS limbs of BIND_BITS bits (exact in ezkl's f32 inputs).
+BIND_LIMBS = 8
+BIND_BITS = 16
+
+
+@dataclass(frozen=True)
+class TreeTemplate:
+    """The shape a tree circuit is built for, and the bundled scikit-learn dataset of its reference tree."""
+
+    name: str
+    dataset: str
+    rows: int  # the capacity: a test set of 1..rows real rows, padded to `rows`
+    features: int
+    depth: int
+    classes: int
+    salt_nodes: int = 8  # the tree's salt (hides the tree behind its commitment)
+    label_salt: int = 8  # the customer's salt (hides the labels behind their hash)
+    bind_limbs: int = BIND_LIMBS
+    circuit: CircuitConfig = field(default=TREE_CIRCUIT)
+
+    def shape_key(self) -> tuple[int, int, int, int, int]:
+        return (self.rows, self.features, self.depth, self.classes, self.salt_nodes)
+
+
+#: The committed templates: the CI one (iris, depth 3) and the demo one (wine, depth 4).
+TEMPLATES: dict[str, TreeTemplate] = {
+    t.name: t
+    for t in (
+        TreeTemplate("tree-iris-d3", dataset="iris", rows=48, features=4, depth=3, classes=3),
+        TreeTemplate("tree-wine-d4", dataset="wine", rows=54, features=13, depth=4, classes=3),
+    )
+}
+
+
+def get_template(name: str) -> TreeTemplate:
+    """A template by name; a clear error for an unknown one."""
+    if name not in TEMPLATES:
+        raise TreeError(f"unknown tree template {name!r}; known: {', '.join(TEMPLATES)}")
+    return TEMPLATES[name]
