@@ -257,6 +257,8 @@ def export_decoder_onnx(model: AutoEncoder, path: Path, batch: int = 1, lookup_l
     With an output stage (`out_bits`) the circuit is `ProvenDecoder`: the art grid, packed; the nearest upsample is
     left to the renderer. Without one it is the whole decoder (the old encoding, kept as a benchmark baseline).
     """
+    if model.cfg.packed_prompt and lookup_low is None:
+        raise ValueError(f"{model.cfg.name}: a packed prompt is range-checked in the lookup table: pass lookup_low")
     path.parent.mkdir(parents=True, exist_ok=True)
     dummy = torch.zeros(batch, model.cfg.latent_dim)
     # Export the float graph: the weights are already snapped to the int8 grid, and ezkl does the rounding

@@ -26,7 +26,9 @@ Role = Literal["test", "showcase", "reference"]
 #: packed digits the lookup proves in range.
 PIXEL_CIRCUIT = CircuitConfig(
     input_visibility="private",  # the prompt is one public output instead (models/prompt.py)
-    num_inner_cols=3,  # pixel32: 32,109 rows fit logrows 15 (2 columns: 46,074 rows, logrows 16)
+    # One column: every column carries its own lookup arguments, and the verifier pays for each. pixel32 at 1, 2, 3
+    # columns: logrows 17, 16, 15; verifyProof 507k, 663k, 813k gas (docs/benchmarks.md). Gas is what every mint pays.
+    num_inner_cols=1,
     decomp_base=16384,
     decomp_legs=2,
     lookup_range=(-8192, 8192),
@@ -94,8 +96,11 @@ def _micro(name: str, role: Role, out_bits: int, circuit: CircuitConfig) -> Mode
         packed_prompt=out_bits == 8,
     )
     # 128^4 keeps micro small (a 16384 table would force logrows 15); a ±6 sigmoid table (σ(±6)·128 rounds to
-    # 0 and 128) fits logrows 11.
-    return ModelSpec(config, replace(circuit, num_inner_cols=4, decomp_base=128, decomp_legs=4), role, batch_sizes=(4,))
+    # 0 and 128) fits logrows 11. Columns: the old stage's 4 kept it at logrows 10; the new stage at 2 columns is
+    # logrows 11 with verifyProof at 610k gas (4 columns: 903k; 1 column: 453k at logrows 12, slower tests).
+    cols = 2 if out_bits == 8 else 4
+    spec_circuit = replace(circuit, num_inner_cols=cols, decomp_base=128, decomp_legs=4)
+    return ModelSpec(config, spec_circuit, role, batch_sizes=(4,))
 
 
 _MICRO = _micro("micro", "test", 8, replace(PIXEL_CIRCUIT, lookup_range=(-768, 768)))
@@ -197,13 +202,17 @@ REGISTRY: dict[str, ModelSpec] = {
 }
 
 
-def pre_activation_bound(cfg: ModelConfig) -> float | None:
-    """For a registered sigmoid-stage mlp model, the bound training keeps every last-layer output inside: the
-    lookup range at scale 2^act_bits, less a margin for the circuit's rounding. None for every other model."""
-    spec = REGISTRY.get(cfg.name)
-    if spec is None or cfg.out_bits != 8 or cfg.kind != "mlp":
+def pre_activation_bound(cfg: ModelConfig, circuit: CircuitConfig | None = None) -> float | None:
+    """For a sigmoid-stage mlp model, the bound training keeps every last-layer output inside: the lookup range of
+    `circuit` (default: the registered model's) at scale 2^act_bits, less a margin for the circuit's rounding. None
+    for every other model, and for an unregistered one without a circuit."""
+    if cfg.out_bits != 8 or cfg.kind != "mlp":
         return None
-    lo, hi = spec.circuit.lookup_range
+    if circuit is None:
+        if cfg.name not in REGISTRY:
+            return None
+        circuit = REGISTRY[cfg.name].circuit
+    lo, hi = circuit.lookup_range
     return min(-lo, hi) / 2**cfg.act_bits * 0.95
 
 

@@ -20,6 +20,7 @@ import torch
 import torch.nn.functional as F
 
 from . import data, registry
+from .circuit import CircuitConfig
 from .config import ModelConfig
 from .model import AutoEncoder
 from .quant import snap_weights
@@ -62,8 +63,9 @@ def split(cfg: ModelConfig) -> tuple[torch.Tensor, torch.Tensor, torch.Generator
     return images[perm[:n_eval]], images[perm[n_eval:]], gen
 
 
-def train(cfg: ModelConfig, log=print) -> tuple[AutoEncoder, dict]:
-    """Train `cfg` deterministically; returns the model (QAT, snapped) and its metrics. Writes nothing."""
+def train(cfg: ModelConfig, log=print, circuit: CircuitConfig | None = None) -> tuple[AutoEncoder, dict]:
+    """Train `cfg` deterministically; returns the model (QAT, snapped) and its metrics. Writes nothing. A sigmoid-
+    stage model keeps its certified pre-activations inside `circuit`'s lookup range (default: the registry's)."""
     torch.manual_seed(cfg.seed)
     np.random.seed(cfg.seed)
     torch.set_num_threads(max(1, torch.get_num_threads()))
@@ -73,7 +75,7 @@ def train(cfg: ModelConfig, log=print) -> tuple[AutoEncoder, dict]:
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=cfg.steps, pct_start=0.1)
     qat_step = int(cfg.steps * cfg.qat_start)
-    bound = registry.pre_activation_bound(cfg)
+    bound = registry.pre_activation_bound(cfg, circuit)
     metrics: dict = {}
     start = time.perf_counter()
     for step in range(cfg.steps):

@@ -89,8 +89,8 @@ def settings_for(cfg: ModelConfig, circuit: dict, workdir: Path) -> tuple[Path, 
     snap_weights(model.decoder)
     workdir.mkdir(parents=True, exist_ok=True)
     onnx = workdir / "network.onnx"
-    export_decoder_onnx(model, onnx)
     cc = replace(PIXEL32.circuit_for(cfg), **circuit)  # the pixel models' circuit at the variant's QAT scales
+    export_decoder_onnx(model, onnx, lookup_low=cc.lookup_range[0])
     path = workdir / "settings.json"
     ezkl.gen_settings(str(onnx), str(path), py_run_args=run_args(cc))
     s = json.loads(path.read_text())

@@ -50,9 +50,14 @@ def circuit(label: str, model: AutoEncoder, tmp: Path, anvil: Anvil | None) -> d
     art = ModelArtifacts(
         label, root=tmp / "artifacts", cache_root=tmp / "cache", verifiers_root=tmp / "verifiers", progress=quiet
     )
-    export_decoder_onnx(model, art.onnx)
-    art.write_meta(proven_shape=list(model.cfg.proven_shape), render=model.cfg.render)
     config = spec.circuit_for(model.cfg)
+    export_decoder_onnx(model, art.onnx, lookup_low=config.lookup_range[0])
+    art.write_meta(
+        proven_shape=list(model.cfg.proven_shape),
+        render=model.cfg.render,
+        digit_bits=model.cfg.out_bits,
+        input_len=model.cfg.latent_dim,
+    )
     settings = art.gen_settings(config)
     art.gen_settings(replace(config, logrows=fitting_logrows(settings)))
     settings = art.load_settings()

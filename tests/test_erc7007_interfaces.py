@@ -80,7 +80,7 @@ def test_constructor_sets_model_binding_and_getters(micro_collection, micro, mic
     assert c.name() == "zkaigc micro" and c.symbol() == "AIGC"
     assert c.verifier() == micro_verifier.address
     assert c.modelHash() == bytes.fromhex(micro.model_hash[2:])
-    assert tuple(c.encoding()) == micro.encoding_tuple == (4, 16, 7, 7, 4, 4, 1, 1, 7)
+    assert tuple(c.encoding()) == micro.encoding_tuple == (4, 16, 7, 7, 4, 4, 1, 1, 8)
     assert c.minter() == ZERO
     assert (c.MIN_COMMITMENT_AGE(), c.MAX_COMMITMENT_AGE(), c.CLAIM_TTL()) == (60, 86400, 7 * 86400)
 

@@ -213,7 +213,7 @@ def test_mint_reverts_if_lengths_are_wrong(claimed, micro, prover, collection_st
         claimed.mint(long_prompt, s.aigc, "", s.proof, sender=prover)
     assert collection_state(claimed, long_prompt) == before
     before = collection_state(claimed, s.prompt)
-    with ape.reverts(claimed.ERC7007InvalidAigcDataLength, length=12, expected=14):
+    with ape.reverts(claimed.ERC7007InvalidAigcDataLength, length=14, expected=16):
         claimed.mint(s.prompt, s.aigc[:-2], "", s.proof, sender=prover)
     assert collection_state(claimed, s.prompt) == before
 

@@ -1,5 +1,5 @@
 """End to end with the committed `micro` model: prove a fresh prompt, verify it with the generated
-MicroVerifier on anvil, reject tampered prompt/aigcData/proof bytes. Fast: the micro circuit is logrows 10."""
+MicroVerifier on anvil, reject tampered prompt/aigcData/proof bytes. Fast: the micro circuit is logrows 11."""
 
 import json
 import subprocess

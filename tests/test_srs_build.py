@@ -23,6 +23,8 @@ from proofs.files import ARTIFACTS_ROOT, REPO_ROOT, SRS_ROOT, VERIFIERS_ROOT, sh
 from proofs.pipeline import ModelArtifacts
 from proofs.srs import check_kzg_params, kzg_params_size
 
+MICRO_K = ModelArtifacts("micro").logrows  # the committed micro circuit's logrows
+
 OFFLINE = {"HTTPS_PROXY": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "NO_PROXY": ""}
 
 
@@ -60,9 +62,9 @@ def last_line(stderr: str) -> str:
 
 @pytest.fixture(scope="module")
 def test_only_srs(tmp_path_factory):
-    """A "ceremony-like" SRS file of logrows 10 (micro's), made by ezkl.gen_srs: TEST ONLY, its maker can forge."""
-    path = tmp_path_factory.mktemp("srs") / "kzg10.srs"
-    ezkl.gen_srs(str(path), 10)
+    """A "ceremony-like" SRS file of micro's logrows, made by ezkl.gen_srs: TEST ONLY, its maker can forge."""
+    path = tmp_path_factory.mktemp("srs") / f"kzg{MICRO_K}.srs"
+    ezkl.gen_srs(str(path), MICRO_K)
     return path
 
 
@@ -95,7 +97,7 @@ def test_build_fails_with_one_line_if_the_srs_file_is_for_fewer_logrows_than_the
     before = committed_files()
     run = proofs_cli("build", "micro", "--srs-file", str(small))
     assert run.returncode == 1
-    assert "too small for this circuit's logrows 10" in last_line(run.stderr)
+    assert f"too small for this circuit's logrows {MICRO_K}" in last_line(run.stderr)
     assert committed_files() == before
 
 
@@ -132,9 +134,9 @@ def test_build_records_the_srs_files_kind_sha256_and_source_if_built_from_an_srs
     meta = json.loads(art.meta.read_text())
     assert meta["srs"] == {
         "kind": "ceremony",
-        "logrows": 10,
+        "logrows": MICRO_K,
         "sha256": sha256_file(test_only_srs),
-        "source": "file kzg10.srs",
+        "source": f"file kzg{MICRO_K}.srs",
         "warning": None,
     }
     assert art.verifier_sol.read_text().splitlines()[1].startswith("// SRS: ceremony")
@@ -199,4 +201,4 @@ def test_build_accepts_an_srs_file_for_more_logrows_than_the_circuit_and_records
     )
     srs = json.loads(art.meta.read_text())["srs"]
     assert (srs["kind"], srs["logrows"], srs["sha256"]) == ("ceremony", 11, sha256_file(bigger))
-    assert art.logrows == 10  # ezkl cut the SRS down to the circuit; the sample proof verified during the build
+    assert art.logrows == MICRO_K  # ezkl cut the SRS down to the circuit; the sample proof verified during the build

@@ -39,18 +39,18 @@ def tiny(tmp_path_factory):
     model.eval()
     root = tmp_path_factory.mktemp("tiny")
     art = ModelArtifacts("tiny-traits", root=root / "a", cache_root=root / "c", srs_root=root / "s", progress=print)
-    export_decoder_onnx(model, art.onnx)
     lo, hi = certified_range(model.decoder)
-    bound = 2 ** int(np.ceil(np.log2(max(-lo, hi) + 1)))
+    bound = max(128, 2 ** int(np.ceil(np.log2(max(-lo, hi) + 1))))  # a multiple of 128: the prompt's range check
     circuit = replace(registry.get("nouns").circuit_for(cfg), lookup_range=(-bound, bound))
+    export_decoder_onnx(model, art.onnx, lookup_low=-bound)
     settings = art.gen_settings(circuit)
     art.gen_settings(replace(circuit, logrows=fitting_logrows(settings)))
-    art.write_meta(proven_shape=[3, 32, 32], render=2, digit_bits=8)
+    art.write_meta(proven_shape=[3, 32, 32], render=2, digit_bits=8, input_len=cfg.latent_dim)
     return model, art
 
 
 def _digits(witness: dict, enc: Encoding) -> list[int]:
-    outputs = [felt_from_ezkl_hex(x) for x in witness["outputs"][0]]
+    outputs = [felt_from_ezkl_hex(x) for x in witness["outputs"][-1]]  # after the packed prompt
     return enc.decode_aigc(b"".join(o.to_bytes(enc.bytes_per_instance, "big") for o in outputs)[: enc.aigc_len])
 
 
@@ -77,8 +77,8 @@ def test_prover_cannot_prove_a_packed_output_the_sigmoid_digits_do_not_give(tiny
     witness = art.witness(z[0].tolist(), tmp_path)
     compiled = str(art.compile())
     assert ezkl.mock(str(tmp_path / "witness.json"), compiled)  # the honest witness passes
-    original = felt_from_ezkl_hex(witness["outputs"][0][0])
-    witness["outputs"][0][0] = ((original + delta) % FIELD_MODULUS).to_bytes(32, "little").hex()
+    original = felt_from_ezkl_hex(witness["outputs"][-1][0])
+    witness["outputs"][-1][0] = ((original + delta) % FIELD_MODULUS).to_bytes(32, "little").hex()
     (tmp_path / "witness.json").write_text(json.dumps(witness))
     try:
         mock_ok = ezkl.mock(str(tmp_path / "witness.json"), compiled)

@@ -8,61 +8,61 @@ contract MicroBatch4Verifier {
     uint256 internal constant    DELTA = 4131629893567559867359510883348571134090853742863529169391034518566172092834;
     uint256 internal constant        R = 21888242871839275222246405745257275088548364400416034343698204186575808495617; 
 
-    uint256 internal constant FIRST_QUOTIENT_X_CPTR = 0x0aa4;
-    uint256 internal constant  LAST_QUOTIENT_X_CPTR = 0x0ba4;
+    uint256 internal constant FIRST_QUOTIENT_X_CPTR = 0x05e4;
+    uint256 internal constant  LAST_QUOTIENT_X_CPTR = 0x06a4;
 
-    uint256 internal constant                VK_MPTR = 0x0c60;
-    uint256 internal constant         VK_DIGEST_MPTR = 0x0c60;
-    uint256 internal constant     NUM_INSTANCES_MPTR = 0x0c80;
-    uint256 internal constant                 K_MPTR = 0x0ca0;
-    uint256 internal constant             N_INV_MPTR = 0x0cc0;
-    uint256 internal constant             OMEGA_MPTR = 0x0ce0;
-    uint256 internal constant         OMEGA_INV_MPTR = 0x0d00;
-    uint256 internal constant    OMEGA_INV_TO_L_MPTR = 0x0d20;
-    uint256 internal constant   HAS_ACCUMULATOR_MPTR = 0x0d40;
-    uint256 internal constant        ACC_OFFSET_MPTR = 0x0d60;
-    uint256 internal constant     NUM_ACC_LIMBS_MPTR = 0x0d80;
-    uint256 internal constant NUM_ACC_LIMB_BITS_MPTR = 0x0da0;
-    uint256 internal constant              G1_X_MPTR = 0x0dc0;
-    uint256 internal constant              G1_Y_MPTR = 0x0de0;
-    uint256 internal constant            G2_X_1_MPTR = 0x0e00;
-    uint256 internal constant            G2_X_2_MPTR = 0x0e20;
-    uint256 internal constant            G2_Y_1_MPTR = 0x0e40;
-    uint256 internal constant            G2_Y_2_MPTR = 0x0e60;
-    uint256 internal constant      NEG_S_G2_X_1_MPTR = 0x0e80;
-    uint256 internal constant      NEG_S_G2_X_2_MPTR = 0x0ea0;
-    uint256 internal constant      NEG_S_G2_Y_1_MPTR = 0x0ec0;
-    uint256 internal constant      NEG_S_G2_Y_2_MPTR = 0x0ee0;
+    uint256 internal constant                VK_MPTR = 0x0760;
+    uint256 internal constant         VK_DIGEST_MPTR = 0x0760;
+    uint256 internal constant     NUM_INSTANCES_MPTR = 0x0780;
+    uint256 internal constant                 K_MPTR = 0x07a0;
+    uint256 internal constant             N_INV_MPTR = 0x07c0;
+    uint256 internal constant             OMEGA_MPTR = 0x07e0;
+    uint256 internal constant         OMEGA_INV_MPTR = 0x0800;
+    uint256 internal constant    OMEGA_INV_TO_L_MPTR = 0x0820;
+    uint256 internal constant   HAS_ACCUMULATOR_MPTR = 0x0840;
+    uint256 internal constant        ACC_OFFSET_MPTR = 0x0860;
+    uint256 internal constant     NUM_ACC_LIMBS_MPTR = 0x0880;
+    uint256 internal constant NUM_ACC_LIMB_BITS_MPTR = 0x08a0;
+    uint256 internal constant              G1_X_MPTR = 0x08c0;
+    uint256 internal constant              G1_Y_MPTR = 0x08e0;
+    uint256 internal constant            G2_X_1_MPTR = 0x0900;
+    uint256 internal constant            G2_X_2_MPTR = 0x0920;
+    uint256 internal constant            G2_Y_1_MPTR = 0x0940;
+    uint256 internal constant            G2_Y_2_MPTR = 0x0960;
+    uint256 internal constant      NEG_S_G2_X_1_MPTR = 0x0980;
+    uint256 internal constant      NEG_S_G2_X_2_MPTR = 0x09a0;
+    uint256 internal constant      NEG_S_G2_Y_1_MPTR = 0x09c0;
+    uint256 internal constant      NEG_S_G2_Y_2_MPTR = 0x09e0;
 
-    uint256 internal constant CHALLENGE_MPTR = 0x1840;
+    uint256 internal constant CHALLENGE_MPTR = 0x1000;
 
-    uint256 internal constant THETA_MPTR = 0x1840;
-    uint256 internal constant  BETA_MPTR = 0x1860;
-    uint256 internal constant GAMMA_MPTR = 0x1880;
-    uint256 internal constant     Y_MPTR = 0x18a0;
-    uint256 internal constant     X_MPTR = 0x18c0;
-    uint256 internal constant  ZETA_MPTR = 0x18e0;
-    uint256 internal constant    NU_MPTR = 0x1900;
-    uint256 internal constant    MU_MPTR = 0x1920;
+    uint256 internal constant THETA_MPTR = 0x1000;
+    uint256 internal constant  BETA_MPTR = 0x1020;
+    uint256 internal constant GAMMA_MPTR = 0x1040;
+    uint256 internal constant     Y_MPTR = 0x1060;
+    uint256 internal constant     X_MPTR = 0x1080;
+    uint256 internal constant  ZETA_MPTR = 0x10a0;
+    uint256 internal constant    NU_MPTR = 0x10c0;
+    uint256 internal constant    MU_MPTR = 0x10e0;
 
-    uint256 internal constant       ACC_LHS_X_MPTR = 0x1940;
-    uint256 internal constant       ACC_LHS_Y_MPTR = 0x1960;
-    uint256 internal constant       ACC_RHS_X_MPTR = 0x1980;
-    uint256 internal constant       ACC_RHS_Y_MPTR = 0x19a0;
-    uint256 internal constant             X_N_MPTR = 0x19c0;
-    uint256 internal constant X_N_MINUS_1_INV_MPTR = 0x19e0;
-    uint256 internal constant          L_LAST_MPTR = 0x1a00;
-    uint256 internal constant         L_BLIND_MPTR = 0x1a20;
-    uint256 internal constant             L_0_MPTR = 0x1a40;
-    uint256 internal constant   INSTANCE_EVAL_MPTR = 0x1a60;
-    uint256 internal constant   QUOTIENT_EVAL_MPTR = 0x1a80;
-    uint256 internal constant      QUOTIENT_X_MPTR = 0x1aa0;
-    uint256 internal constant      QUOTIENT_Y_MPTR = 0x1ac0;
-    uint256 internal constant          R_EVAL_MPTR = 0x1ae0;
-    uint256 internal constant   PAIRING_LHS_X_MPTR = 0x1b00;
-    uint256 internal constant   PAIRING_LHS_Y_MPTR = 0x1b20;
-    uint256 internal constant   PAIRING_RHS_X_MPTR = 0x1b40;
-    uint256 internal constant   PAIRING_RHS_Y_MPTR = 0x1b60;
+    uint256 internal constant       ACC_LHS_X_MPTR = 0x1100;
+    uint256 internal constant       ACC_LHS_Y_MPTR = 0x1120;
+    uint256 internal constant       ACC_RHS_X_MPTR = 0x1140;
+    uint256 internal constant       ACC_RHS_Y_MPTR = 0x1160;
+    uint256 internal constant             X_N_MPTR = 0x1180;
+    uint256 internal constant X_N_MINUS_1_INV_MPTR = 0x11a0;
+    uint256 internal constant          L_LAST_MPTR = 0x11c0;
+    uint256 internal constant         L_BLIND_MPTR = 0x11e0;
+    uint256 internal constant             L_0_MPTR = 0x1200;
+    uint256 internal constant   INSTANCE_EVAL_MPTR = 0x1220;
+    uint256 internal constant   QUOTIENT_EVAL_MPTR = 0x1240;
+    uint256 internal constant      QUOTIENT_X_MPTR = 0x1260;
+    uint256 internal constant      QUOTIENT_Y_MPTR = 0x1280;
+    uint256 internal constant          R_EVAL_MPTR = 0x12a0;
+    uint256 internal constant   PAIRING_LHS_X_MPTR = 0x12c0;
+    uint256 internal constant   PAIRING_LHS_Y_MPTR = 0x12e0;
+    uint256 internal constant   PAIRING_RHS_X_MPTR = 0x1300;
+    uint256 internal constant   PAIRING_RHS_Y_MPTR = 0x1320;
 
     function verifyProof(
         bytes calldata proof,
@@ -214,11 +214,11 @@ contract MicroBatch4Verifier {
 
             {
                 // Load vk_digest and num_instances of vk into memory
-                mstore(0x0c60, 0x2d532df36e116f923094d318d115398e78e7ec12f5a59999e0ecc54a43d1ef60) // vk_digest
-                mstore(0x0c80, 0x000000000000000000000000000000000000000000000000000000000000000c) // num_instances
+                mstore(0x0760, 0x092c0458b7ef2c6bfc5eae7c0f3ab87b86cfd28f7f821068accb7d60f9fe471f) // vk_digest
+                mstore(0x0780, 0x000000000000000000000000000000000000000000000000000000000000000c) // num_instances
 
                 // Check valid length of proof
-                success := and(success, eq(0x1840, proof.length))
+                success := and(success, eq(0x0e40, proof.length))
 
                 // Check valid length of instances
                 let num_instances := mload(NUM_INSTANCES_MPTR)
@@ -247,7 +247,7 @@ contract MicroBatch4Verifier {
 
                 // Phase 1
                 for
-                    { let proof_cptr_end := add(proof_cptr, 0x0300) }
+                    { let proof_cptr_end := add(proof_cptr, 0x0180) }
                     lt(proof_cptr, proof_cptr_end)
                     {}
                 {
@@ -258,7 +258,7 @@ contract MicroBatch4Verifier {
 
                 // Phase 2
                 for
-                    { let proof_cptr_end := add(proof_cptr, 0x0300) }
+                    { let proof_cptr_end := add(proof_cptr, 0x0180) }
                     lt(proof_cptr, proof_cptr_end)
                     {}
                 {
@@ -270,7 +270,7 @@ contract MicroBatch4Verifier {
 
                 // Phase 3
                 for
-                    { let proof_cptr_end := add(proof_cptr, 0x0440) }
+                    { let proof_cptr_end := add(proof_cptr, 0x0280) }
                     lt(proof_cptr, proof_cptr_end)
                     {}
                 {
@@ -281,7 +281,7 @@ contract MicroBatch4Verifier {
 
                 // Phase 4
                 for
-                    { let proof_cptr_end := add(proof_cptr, 0x0140) }
+                    { let proof_cptr_end := add(proof_cptr, 0x0100) }
                     lt(proof_cptr, proof_cptr_end)
                     {}
                 {
@@ -292,7 +292,7 @@ contract MicroBatch4Verifier {
 
                 // Read evaluations
                 for
-                    { let proof_cptr_end := add(proof_cptr, 0x0c40) }
+                    { let proof_cptr_end := add(proof_cptr, 0x0740) }
                     lt(proof_cptr, proof_cptr_end)
                     {}
                 {
@@ -314,101 +314,75 @@ contract MicroBatch4Verifier {
                 success, proof_cptr, hash_mptr := read_ec_point(success, proof_cptr, hash_mptr, q) // W'
 
                 // Load full vk into memory
-                mstore(0x0c60, 0x2d532df36e116f923094d318d115398e78e7ec12f5a59999e0ecc54a43d1ef60) // vk_digest
-                mstore(0x0c80, 0x000000000000000000000000000000000000000000000000000000000000000c) // num_instances
-                mstore(0x0ca0, 0x000000000000000000000000000000000000000000000000000000000000000c) // k
-                mstore(0x0cc0, 0x3061482dfa038d0fb5b4c0b226194047a2616509f531d4fa3acdb77496c10001) // n_inv
-                mstore(0x0ce0, 0x2f6122bbf1d35fdaa9953f60087a423238aa810773efee2a251aa6161f2e6ee6) // omega
-                mstore(0x0d00, 0x179c2392139def1b24f4e92b4bfba20a0fa885cb6bfc2f2cb92790e00237d0c0) // omega_inv
-                mstore(0x0d20, 0x28771071ab1633014eae27cfc16d5ebe08a8fe2fc9e85044e4a45f82c14cd825) // omega_inv_to_l
-                mstore(0x0d40, 0x0000000000000000000000000000000000000000000000000000000000000000) // has_accumulator
-                mstore(0x0d60, 0x0000000000000000000000000000000000000000000000000000000000000000) // acc_offset
-                mstore(0x0d80, 0x0000000000000000000000000000000000000000000000000000000000000000) // num_acc_limbs
-                mstore(0x0da0, 0x0000000000000000000000000000000000000000000000000000000000000000) // num_acc_limb_bits
-                mstore(0x0dc0, 0x0000000000000000000000000000000000000000000000000000000000000001) // g1_x
-                mstore(0x0de0, 0x0000000000000000000000000000000000000000000000000000000000000002) // g1_y
-                mstore(0x0e00, 0x198e9393920d483a7260bfb731fb5d25f1aa493335a9e71297e485b7aef312c2) // g2_x_1
-                mstore(0x0e20, 0x1800deef121f1e76426a00665e5c4479674322d4f75edadd46debd5cd992f6ed) // g2_x_2
-                mstore(0x0e40, 0x090689d0585ff075ec9e99ad690c3395bc4b313370b38ef355acdadcd122975b) // g2_y_1
-                mstore(0x0e60, 0x12c85ea5db8c6deb4aab71808dcb408fe3d1e7690c43d37b4ce6cc0166fa7daa) // g2_y_2
-                mstore(0x0e80, 0x231eac743e02bac8b3cf020d6d921a23ae7fbccae5d07e4842d66696f1bd7b5b) // neg_s_g2_x_1
-                mstore(0x0ea0, 0x29f25af07b79a569878cc307db2fc784d8d84dfaf63b3e616c4143936b8fe674) // neg_s_g2_x_2
-                mstore(0x0ec0, 0x079d12b72ff726881fd1665d6147dd8bb82735f2541cd07cd76033943f7ebb15) // neg_s_g2_y_1
-                mstore(0x0ee0, 0x0e606445ceecf78b98f72500d953fe9d11caf85ae44d47e2373a2cdb3cd47986) // neg_s_g2_y_2
-                mstore(0x0f00, 0x12c755890fe1fb2e88d5fbc4d0c8cd4e622ecfefa07e3017343f845203a5b2d1) // fixed_comms[0].x
-                mstore(0x0f20, 0x011c3a7e2ab1ff1f08009418bed38f197302b2e0d25d14fededeac21bcce123f) // fixed_comms[0].y
-                mstore(0x0f40, 0x09f3474bcdcd98f8b17b2d2ec8f2d3ad3eddf62acfcdbe9f3d27477e4f1ec1e5) // fixed_comms[1].x
-                mstore(0x0f60, 0x2eea8139e92b7eb8df763ffbf30d394e92ed86d847b61128587ee11d27afcea8) // fixed_comms[1].y
-                mstore(0x0f80, 0x1332dcc7323e1427aacdfa87a1200063efc8a96fee297d14e681a1ea2d86bc22) // fixed_comms[2].x
-                mstore(0x0fa0, 0x106ce3e800bf49d63e3f257ee01ad2f2a3cbc97d549ba7cbb0014a0721d3f63f) // fixed_comms[2].y
-                mstore(0x0fc0, 0x0fda86b17e7b5f2b56ef08e26c7280f24228c5d32a26f557ac157cc2bc9b9b41) // fixed_comms[3].x
-                mstore(0x0fe0, 0x2dfc9a3cdc0c47aee6597454bd5e826278c1ee1de5379ecbf54285fb7e7bcf0b) // fixed_comms[3].y
-                mstore(0x1000, 0x219ef73b68dc0051cfb5e537a85dd8c53623f2036f2cd93880b432d18e852241) // fixed_comms[4].x
-                mstore(0x1020, 0x07cd6a1a9f452290cd49a25484841b133b49328a2b5ab10cd274bc6dea98439f) // fixed_comms[4].y
-                mstore(0x1040, 0x1400fb9a534dd6a3734a82305373ba247ce2d0f01481adcc92b30e8768243202) // fixed_comms[5].x
-                mstore(0x1060, 0x07bd900c540130e5cbe8ea5473588637621debcf6effc0061efbae58142c15fc) // fixed_comms[5].y
-                mstore(0x1080, 0x1400fb9a534dd6a3734a82305373ba247ce2d0f01481adcc92b30e8768243202) // fixed_comms[6].x
-                mstore(0x10a0, 0x07bd900c540130e5cbe8ea5473588637621debcf6effc0061efbae58142c15fc) // fixed_comms[6].y
-                mstore(0x10c0, 0x1400fb9a534dd6a3734a82305373ba247ce2d0f01481adcc92b30e8768243202) // fixed_comms[7].x
-                mstore(0x10e0, 0x07bd900c540130e5cbe8ea5473588637621debcf6effc0061efbae58142c15fc) // fixed_comms[7].y
-                mstore(0x1100, 0x1400fb9a534dd6a3734a82305373ba247ce2d0f01481adcc92b30e8768243202) // fixed_comms[8].x
-                mstore(0x1120, 0x07bd900c540130e5cbe8ea5473588637621debcf6effc0061efbae58142c15fc) // fixed_comms[8].y
-                mstore(0x1140, 0x1a74a846088bb09ab3e52b323426d418ab6c83940ba265bf7b2eed4b659152cd) // fixed_comms[9].x
-                mstore(0x1160, 0x137ce5205c5b9d7f4e37ab8e24a5bf1164d478c794857341d72291d512ea39f2) // fixed_comms[9].y
-                mstore(0x1180, 0x1a74a846088bb09ab3e52b323426d418ab6c83940ba265bf7b2eed4b659152cd) // fixed_comms[10].x
-                mstore(0x11a0, 0x137ce5205c5b9d7f4e37ab8e24a5bf1164d478c794857341d72291d512ea39f2) // fixed_comms[10].y
-                mstore(0x11c0, 0x1a74a846088bb09ab3e52b323426d418ab6c83940ba265bf7b2eed4b659152cd) // fixed_comms[11].x
-                mstore(0x11e0, 0x137ce5205c5b9d7f4e37ab8e24a5bf1164d478c794857341d72291d512ea39f2) // fixed_comms[11].y
-                mstore(0x1200, 0x1a74a846088bb09ab3e52b323426d418ab6c83940ba265bf7b2eed4b659152cd) // fixed_comms[12].x
-                mstore(0x1220, 0x137ce5205c5b9d7f4e37ab8e24a5bf1164d478c794857341d72291d512ea39f2) // fixed_comms[12].y
-                mstore(0x1240, 0x01e482332779e77af3e96ac6eb88d8cd85156e6c6e14e3ff836e73bfe539f028) // fixed_comms[13].x
-                mstore(0x1260, 0x08d796651afc1cf239283ccc75035601ea5e778abca0a62c77799a48fc6c76f2) // fixed_comms[13].y
-                mstore(0x1280, 0x01e482332779e77af3e96ac6eb88d8cd85156e6c6e14e3ff836e73bfe539f028) // fixed_comms[14].x
-                mstore(0x12a0, 0x08d796651afc1cf239283ccc75035601ea5e778abca0a62c77799a48fc6c76f2) // fixed_comms[14].y
-                mstore(0x12c0, 0x01e482332779e77af3e96ac6eb88d8cd85156e6c6e14e3ff836e73bfe539f028) // fixed_comms[15].x
-                mstore(0x12e0, 0x08d796651afc1cf239283ccc75035601ea5e778abca0a62c77799a48fc6c76f2) // fixed_comms[15].y
-                mstore(0x1300, 0x01e482332779e77af3e96ac6eb88d8cd85156e6c6e14e3ff836e73bfe539f028) // fixed_comms[16].x
-                mstore(0x1320, 0x08d796651afc1cf239283ccc75035601ea5e778abca0a62c77799a48fc6c76f2) // fixed_comms[16].y
-                mstore(0x1340, 0x109a2faf8776795eb65b3ed67495a523ab829c39740a3c593d420ef54fe9703b) // fixed_comms[17].x
-                mstore(0x1360, 0x280c4ea55812eb44b18c2369bea0f045e2c502c7fa9839d60b85e430ffc0998e) // fixed_comms[17].y
-                mstore(0x1380, 0x1e767d12ab4d342e64c0ec8c705e0d7ddf27bca46206d978c531f37a0f0eaeb4) // fixed_comms[18].x
-                mstore(0x13a0, 0x1fca1a2e034cc7e72a9769f627c1369ac7d1b7376fe15320fb3783fa1abd050d) // fixed_comms[18].y
-                mstore(0x13c0, 0x0e7a381446c7d1c80d8969ca16284d37c439413427d1ec39837c2ddf32ceecd3) // fixed_comms[19].x
-                mstore(0x13e0, 0x11f05a9d0b2531f87ef3aa22e7723312d29648eac2393323337a81a8f0c72b12) // fixed_comms[19].y
-                mstore(0x1400, 0x0e7a381446c7d1c80d8969ca16284d37c439413427d1ec39837c2ddf32ceecd3) // fixed_comms[20].x
-                mstore(0x1420, 0x11f05a9d0b2531f87ef3aa22e7723312d29648eac2393323337a81a8f0c72b12) // fixed_comms[20].y
-                mstore(0x1440, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[21].x
-                mstore(0x1460, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[21].y
-                mstore(0x1480, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[22].x
-                mstore(0x14a0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[22].y
-                mstore(0x14c0, 0x169b1dac68a1e3c9976289c0b5ca011aeab94e072cf26b945f17671750736e2f) // permutation_comms[0].x
-                mstore(0x14e0, 0x0eaa9b95232cf1a995eb1c4986d13b147bfcdf8ccb12ea7ab84efb039f0f58b0) // permutation_comms[0].y
-                mstore(0x1500, 0x1c2827fd46bab0f1e86cba4d1cf5f08893d645a1d677e7f1302c9081632d8c8f) // permutation_comms[1].x
-                mstore(0x1520, 0x16d48893b2059e310cda185902226f0c32616bb3fb3615870439522fc6edf87f) // permutation_comms[1].y
-                mstore(0x1540, 0x28206d4949e8ffa09a9a4efcab906427d5a948e12fe250caa370ba9c0c0da51f) // permutation_comms[2].x
-                mstore(0x1560, 0x13f147edc6eb2be6256631ae67fc02a15539f54dbcf2663e3966900599a2893c) // permutation_comms[2].y
-                mstore(0x1580, 0x037dfbb5542121d70180f6212a7ec61c2348efb4528c163ca6f142f232a955ec) // permutation_comms[3].x
-                mstore(0x15a0, 0x0f6204dbc4525683a8e817556bf3c7ac57dc816341c0efa86f80d1a5946ae918) // permutation_comms[3].y
-                mstore(0x15c0, 0x2e319e78a92215b09866511ef8a0fba1897a5f26a0e1570ea1c070e9fa0e70bd) // permutation_comms[4].x
-                mstore(0x15e0, 0x02b45fb5e14e2b0ecb29fd76127fdace7b8986035f7b973d178b3a97abb57dfb) // permutation_comms[4].y
-                mstore(0x1600, 0x2ade523a7df2130f3c3ff6a93b66cc9c0f52bd237eeae7b344556aa35667bf2f) // permutation_comms[5].x
-                mstore(0x1620, 0x18030557db91a397a3aa0e0ec84f21a460323f00a7439e2e588bf0b702e849b9) // permutation_comms[5].y
-                mstore(0x1640, 0x10e62701443265e3c1154de9e00219e2375677dcf62921d618da9f8b55a30793) // permutation_comms[6].x
-                mstore(0x1660, 0x085377768c7772061306a2d9c8ecdf782faa05f4c1115ae128c19bd4466c7ec8) // permutation_comms[6].y
-                mstore(0x1680, 0x288b106010b67b6cf579d00569e102cdaebcc828abbe17ec8d91c1038f6aee39) // permutation_comms[7].x
-                mstore(0x16a0, 0x09428efd3c9916d96ddd732143c97dc8e8575a631936cf9aab100b4af568c544) // permutation_comms[7].y
-                mstore(0x16c0, 0x15a366437bd5714242dca415707197fc89812a2977c10804c61575d50a43b42e) // permutation_comms[8].x
-                mstore(0x16e0, 0x0c5e0346b096d6d6226c510b417744084a177b7eb82d55b61529a1410994f646) // permutation_comms[8].y
-                mstore(0x1700, 0x1c839db10c269a164231239c465067edd3319828997549306905bd4e534a1e73) // permutation_comms[9].x
-                mstore(0x1720, 0x2dfe493a6c0ec829fa72c123d75819db9cf3d9fe37fd9a300219d2d31f6c686f) // permutation_comms[9].y
-                mstore(0x1740, 0x253c8b80d8b9efc397ec40bfbde0a25057036de8dcba25342a07aa50c6e2f774) // permutation_comms[10].x
-                mstore(0x1760, 0x2793108fd30502051aa34348931d39057b2525e1c0fc602a8748947900b6dfdf) // permutation_comms[10].y
-                mstore(0x1780, 0x051edd3bf5c5cfeb220532c7c5d892685fcb82a9362877cc1529ef0b4f7c637b) // permutation_comms[11].x
-                mstore(0x17a0, 0x2036db60dce542d4f88a7a485322b4a1145683b5ca27fbc0f7effb4c1676cc63) // permutation_comms[11].y
-                mstore(0x17c0, 0x2e2ac4b5b57b762102ad7e734c73f941a5592e8792493860405df5a3fec8bc0e) // permutation_comms[12].x
-                mstore(0x17e0, 0x0922157e23fe4d3f245cff97d9f0a97975e04871eae3a273871679e082b5dd04) // permutation_comms[12].y
-                mstore(0x1800, 0x2f3f3c9a627064a3a1eae795b6ae3a8de4042cb541a9b5b9d7fba846f56cb2b9) // permutation_comms[13].x
-                mstore(0x1820, 0x1acfe4d77bf4e860ca454f90dfa2dfcfa36b881788a45328846d0eed2ad11abb) // permutation_comms[13].y
+                mstore(0x0760, 0x092c0458b7ef2c6bfc5eae7c0f3ab87b86cfd28f7f821068accb7d60f9fe471f) // vk_digest
+                mstore(0x0780, 0x000000000000000000000000000000000000000000000000000000000000000c) // num_instances
+                mstore(0x07a0, 0x000000000000000000000000000000000000000000000000000000000000000d) // k
+                mstore(0x07c0, 0x3062cb506d9a969cb702833453cd4c52654aa6a93775a2c5bf57d68443608001) // n_inv
+                mstore(0x07e0, 0x10e3d295c1599ff535a1bb49f23d81aa03bd0ed25881f9ed12b179af67f67ae1) // omega
+                mstore(0x0800, 0x09ff38534bd08f2b08b6010aaee9ac485d3afb3a9ae4280907537b08fc6e53e5) // omega_inv
+                mstore(0x0820, 0x1fe62c4a3c6640bbac666390d8ab7318a0de5374d46b2921e3217838d26470ad) // omega_inv_to_l
+                mstore(0x0840, 0x0000000000000000000000000000000000000000000000000000000000000000) // has_accumulator
+                mstore(0x0860, 0x0000000000000000000000000000000000000000000000000000000000000000) // acc_offset
+                mstore(0x0880, 0x0000000000000000000000000000000000000000000000000000000000000000) // num_acc_limbs
+                mstore(0x08a0, 0x0000000000000000000000000000000000000000000000000000000000000000) // num_acc_limb_bits
+                mstore(0x08c0, 0x0000000000000000000000000000000000000000000000000000000000000001) // g1_x
+                mstore(0x08e0, 0x0000000000000000000000000000000000000000000000000000000000000002) // g1_y
+                mstore(0x0900, 0x198e9393920d483a7260bfb731fb5d25f1aa493335a9e71297e485b7aef312c2) // g2_x_1
+                mstore(0x0920, 0x1800deef121f1e76426a00665e5c4479674322d4f75edadd46debd5cd992f6ed) // g2_x_2
+                mstore(0x0940, 0x090689d0585ff075ec9e99ad690c3395bc4b313370b38ef355acdadcd122975b) // g2_y_1
+                mstore(0x0960, 0x12c85ea5db8c6deb4aab71808dcb408fe3d1e7690c43d37b4ce6cc0166fa7daa) // g2_y_2
+                mstore(0x0980, 0x284b118303fae0c9d2713add0858600c38bedcf79eaeac87de27b1dd9a2ca838) // neg_s_g2_x_1
+                mstore(0x09a0, 0x12d46ca3377d88c14b157c353ca97e0e8d7c3d2c5868987453c3968cbaffe01e) // neg_s_g2_x_2
+                mstore(0x09c0, 0x02e2093e00dbde750aa9505125d610a96b38dfffa490448a418f58db937c7440) // neg_s_g2_y_1
+                mstore(0x09e0, 0x196df2ee3217ee91c3fa4381bb085fbc4ba1c481b7407df37b43f1ad3ad3ca56) // neg_s_g2_y_2
+                mstore(0x0a00, 0x0fd538c80c9bfe31259c7e4426106ab1986b475976c283242cf9a796b755a179) // fixed_comms[0].x
+                mstore(0x0a20, 0x243cb86a551a64fd5df2787bf450d1e8e4a0c34f88ddeeff738df2ff95535bf9) // fixed_comms[0].y
+                mstore(0x0a40, 0x2944b5e5326bc58288464ea20a34a7033f240eef33c584c305c4369d83bd725f) // fixed_comms[1].x
+                mstore(0x0a60, 0x00b4c947fedef6193d3ceef70bbc05bad0c390db8afc818764ea315353b4cd8b) // fixed_comms[1].y
+                mstore(0x0a80, 0x08b37f49df314d3d3255d0454085289d501e7fdd14e8d0bf13ab5d11aa700b1e) // fixed_comms[2].x
+                mstore(0x0aa0, 0x0e911f3aecd22e9e37261902d2602748fc701bf8b5e6c285183888d550ea1e56) // fixed_comms[2].y
+                mstore(0x0ac0, 0x0abbc9104178beb4e4032922c4c6582d77af6304cbab4738c3bc9c5f06384071) // fixed_comms[3].x
+                mstore(0x0ae0, 0x2859b967e5376c47e6af48c85cdb8183c9f49b6cda705575e7ecffc8f92609cf) // fixed_comms[3].y
+                mstore(0x0b00, 0x0abb36e98fa639e2f23b53fd1807b61d25eb44d8b8d23ed20756c36154ea5030) // fixed_comms[4].x
+                mstore(0x0b20, 0x1d00d38fab7758cb47e1bc933ca4467073a65aad0bb9dd857b0f946180a87fab) // fixed_comms[4].y
+                mstore(0x0b40, 0x182dd60f5af7b64413fcd5182e90965edc72b46c4b92eddafcf1ed30a66fe451) // fixed_comms[5].x
+                mstore(0x0b60, 0x2a004deef2b212c3ba2496732729932c36fee511cf12256700c74a2e6066b8c2) // fixed_comms[5].y
+                mstore(0x0b80, 0x182dd60f5af7b64413fcd5182e90965edc72b46c4b92eddafcf1ed30a66fe451) // fixed_comms[6].x
+                mstore(0x0ba0, 0x2a004deef2b212c3ba2496732729932c36fee511cf12256700c74a2e6066b8c2) // fixed_comms[6].y
+                mstore(0x0bc0, 0x0e49db1aee0e60a5bae8e4c8a7ec6da4ba0c0267a9c166a8bfacba34fcafec50) // fixed_comms[7].x
+                mstore(0x0be0, 0x0517996d4496a62c351da028dd776c399027d063d51ef237c24edac957daa32b) // fixed_comms[7].y
+                mstore(0x0c00, 0x0e49db1aee0e60a5bae8e4c8a7ec6da4ba0c0267a9c166a8bfacba34fcafec50) // fixed_comms[8].x
+                mstore(0x0c20, 0x0517996d4496a62c351da028dd776c399027d063d51ef237c24edac957daa32b) // fixed_comms[8].y
+                mstore(0x0c40, 0x164063f462fe815ae6aab0b2c1d8c6ce053459422ea2b9194bb264f7da195893) // fixed_comms[9].x
+                mstore(0x0c60, 0x02f1bf8a159e7517eb39879d4038d53a7286c461789dca2fa8223e582e7aab0b) // fixed_comms[9].y
+                mstore(0x0c80, 0x164063f462fe815ae6aab0b2c1d8c6ce053459422ea2b9194bb264f7da195893) // fixed_comms[10].x
+                mstore(0x0ca0, 0x02f1bf8a159e7517eb39879d4038d53a7286c461789dca2fa8223e582e7aab0b) // fixed_comms[10].y
+                mstore(0x0cc0, 0x084dadd32729e1afd43bd9df8c049b30ee18f5071e9f494b63fe194ef88d1975) // fixed_comms[11].x
+                mstore(0x0ce0, 0x0b14c720cb1f76b8c45ce6d43e6e6b88095dd8bd937717038e5ce8381e37ce28) // fixed_comms[11].y
+                mstore(0x0d00, 0x084dadd32729e1afd43bd9df8c049b30ee18f5071e9f494b63fe194ef88d1975) // fixed_comms[12].x
+                mstore(0x0d20, 0x0b14c720cb1f76b8c45ce6d43e6e6b88095dd8bd937717038e5ce8381e37ce28) // fixed_comms[12].y
+                mstore(0x0d40, 0x07370e06ca360f82a973d6d59a3781123f811dba25ee8e2fe5289e445e3b9449) // fixed_comms[13].x
+                mstore(0x0d60, 0x2d696faed68d364b31b4db014e671f49cd4553982b80f5c7ef5cd9f4d8bb5897) // fixed_comms[13].y
+                mstore(0x0d80, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[14].x
+                mstore(0x0da0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[14].y
+                mstore(0x0dc0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[15].x
+                mstore(0x0de0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[15].y
+                mstore(0x0e00, 0x29de8bed214cafda4b72864595c8c6424b777d2c3c8c966a39bd8866de6f97e1) // permutation_comms[0].x
+                mstore(0x0e20, 0x06960f61ae5b7fc3d2561ff1d5e9afacbfa484eb45b1b431901555933e69e183) // permutation_comms[0].y
+                mstore(0x0e40, 0x0a96374d1b68256bb4edf7fabf7646b56a6f0bd7a4fd3941a8832b4c1ddae94b) // permutation_comms[1].x
+                mstore(0x0e60, 0x0eafa06f1c666a7ecbed20c77e018f2f2c3689626474af57e804459305dd7314) // permutation_comms[1].y
+                mstore(0x0e80, 0x01a2c31eca9f69c6a3aa3e2a186aff60c7236430e66ec8b371561a1596b42884) // permutation_comms[2].x
+                mstore(0x0ea0, 0x1ff49095721291d8754684d3e3ed81b5cbeab9379e3de09ea4c26b5457512d60) // permutation_comms[2].y
+                mstore(0x0ec0, 0x0fb4f442180e4230974724486d58d820c003198f3e6b8bb421dc540c03737f16) // permutation_comms[3].x
+                mstore(0x0ee0, 0x2a0ded13d59a9c013aab269b1cd0da1f0b7b3528f2ee1a1ee662284c4daa02b8) // permutation_comms[3].y
+                mstore(0x0f00, 0x106587d20e2ffbeea37fdfd8e576a47b44550493df0f8d6c3a6a1d62ad2e3dd8) // permutation_comms[4].x
+                mstore(0x0f20, 0x0e59be642e13ae05291ffac8a159a5e922f077a5036acd7658eaa026b21fdd53) // permutation_comms[4].y
+                mstore(0x0f40, 0x09c8be22ba3122e77bccf94e78eb953a1250c6c4931e2f2729cebf70e77d9fdb) // permutation_comms[5].x
+                mstore(0x0f60, 0x00e473c4994fb952e5422fd1f3504a66a68370a0d04722d0acc16261b7ef6989) // permutation_comms[5].y
+                mstore(0x0f80, 0x19bd6248caf19a010c328badb75b1a27c0524f8c9abfee4bcdad833b687e43dc) // permutation_comms[6].x
+                mstore(0x0fa0, 0x10c1dcff618b985784b320eed0b9d2c6ca92184f0a616f2c400a85a1041bc891) // permutation_comms[6].y
+                mstore(0x0fc0, 0x2a360847fb34f96d039282996b0e17af6eb19c3533469fa266fe83914d04cd05) // permutation_comms[7].x
+                mstore(0x0fe0, 0x2226c2483836a5e4f6391fad349257a5f53a9be7a520edafa1a8636f565c528f) // permutation_comms[7].y
 
                 // Read accumulator from instances
                 if mload(HAS_ACCUMULATOR_MPTR) {
@@ -541,536 +515,303 @@ contract MicroBatch4Verifier {
                 let quotient_eval_numer
                 let y := mload(Y_MPTR)
                 {
-                    let f_17 := calldataload(0x0fa4)
+                    let f_11 := calldataload(0x0924)
                     let var0 := 0x2
-                    let var1 := sub(R, f_17)
+                    let var1 := sub(R, f_11)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_17, var2, R)
+                    let var3 := mulmod(f_11, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_8 := calldataload(0x0ce4)
-                    let a_0 := calldataload(0x0be4)
-                    let a_4 := calldataload(0x0c64)
-                    let var10 := addmod(a_0, a_4, R)
-                    let var11 := sub(R, var10)
-                    let var12 := addmod(a_8, var11, R)
-                    let var13 := mulmod(var9, var12, R)
-                    quotient_eval_numer := var13
+                    let a_4 := calldataload(0x0764)
+                    let a_0 := calldataload(0x06e4)
+                    let a_2 := calldataload(0x0724)
+                    let var7 := addmod(a_0, a_2, R)
+                    let var8 := sub(R, var7)
+                    let var9 := addmod(a_4, var8, R)
+                    let var10 := mulmod(var6, var9, R)
+                    quotient_eval_numer := var10
                 }
                 {
-                    let f_18 := calldataload(0x0fc4)
+                    let f_12 := calldataload(0x0944)
                     let var0 := 0x2
-                    let var1 := sub(R, f_18)
+                    let var1 := sub(R, f_12)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_18, var2, R)
+                    let var3 := mulmod(f_12, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_9 := calldataload(0x0d04)
-                    let a_1 := calldataload(0x0c04)
-                    let a_5 := calldataload(0x0c84)
-                    let var10 := addmod(a_1, a_5, R)
-                    let var11 := sub(R, var10)
-                    let var12 := addmod(a_9, var11, R)
-                    let var13 := mulmod(var9, var12, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
+                    let a_5 := calldataload(0x0784)
+                    let a_1 := calldataload(0x0704)
+                    let a_3 := calldataload(0x0744)
+                    let var7 := addmod(a_1, a_3, R)
+                    let var8 := sub(R, var7)
+                    let var9 := addmod(a_5, var8, R)
+                    let var10 := mulmod(var6, var9, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var10, r)
                 }
                 {
-                    let f_19 := calldataload(0x0fe4)
-                    let var0 := 0x2
-                    let var1 := sub(R, f_19)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_19, var2, R)
-                    let var4 := 0x3
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_10 := calldataload(0x0d24)
-                    let a_2 := calldataload(0x0c24)
-                    let a_6 := calldataload(0x0ca4)
-                    let var10 := addmod(a_2, a_6, R)
-                    let var11 := sub(R, var10)
-                    let var12 := addmod(a_10, var11, R)
-                    let var13 := mulmod(var9, var12, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
-                }
-                {
-                    let f_20 := calldataload(0x1004)
-                    let var0 := 0x2
-                    let var1 := sub(R, f_20)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_20, var2, R)
-                    let var4 := 0x3
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_11 := calldataload(0x0d44)
-                    let a_3 := calldataload(0x0c44)
-                    let a_7 := calldataload(0x0cc4)
-                    let var10 := addmod(a_3, a_7, R)
-                    let var11 := sub(R, var10)
-                    let var12 := addmod(a_11, var11, R)
-                    let var13 := mulmod(var9, var12, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
-                }
-                {
-                    let f_17 := calldataload(0x0fa4)
+                    let f_11 := calldataload(0x0924)
                     let var0 := 0x1
-                    let var1 := sub(R, f_17)
+                    let var1 := sub(R, f_11)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_17, var2, R)
+                    let var3 := mulmod(f_11, var2, R)
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_8 := calldataload(0x0ce4)
-                    let a_0 := calldataload(0x0be4)
-                    let a_4 := calldataload(0x0c64)
-                    let var10 := mulmod(a_0, a_4, R)
-                    let var11 := sub(R, var10)
-                    let var12 := addmod(a_8, var11, R)
-                    let var13 := mulmod(var9, var12, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
+                    let a_4 := calldataload(0x0764)
+                    let a_0 := calldataload(0x06e4)
+                    let a_2 := calldataload(0x0724)
+                    let var7 := mulmod(a_0, a_2, R)
+                    let var8 := sub(R, var7)
+                    let var9 := addmod(a_4, var8, R)
+                    let var10 := mulmod(var6, var9, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var10, r)
                 }
                 {
-                    let f_18 := calldataload(0x0fc4)
+                    let f_12 := calldataload(0x0944)
                     let var0 := 0x1
-                    let var1 := sub(R, f_18)
+                    let var1 := sub(R, f_12)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_18, var2, R)
+                    let var3 := mulmod(f_12, var2, R)
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_9 := calldataload(0x0d04)
-                    let a_1 := calldataload(0x0c04)
-                    let a_5 := calldataload(0x0c84)
-                    let var10 := mulmod(a_1, a_5, R)
-                    let var11 := sub(R, var10)
-                    let var12 := addmod(a_9, var11, R)
-                    let var13 := mulmod(var9, var12, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
+                    let a_5 := calldataload(0x0784)
+                    let a_1 := calldataload(0x0704)
+                    let a_3 := calldataload(0x0744)
+                    let var7 := mulmod(a_1, a_3, R)
+                    let var8 := sub(R, var7)
+                    let var9 := addmod(a_5, var8, R)
+                    let var10 := mulmod(var6, var9, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var10, r)
                 }
                 {
-                    let f_19 := calldataload(0x0fe4)
+                    let f_11 := calldataload(0x0924)
                     let var0 := 0x1
-                    let var1 := sub(R, f_19)
+                    let var1 := sub(R, f_11)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_19, var2, R)
-                    let var4 := 0x2
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_10 := calldataload(0x0d24)
-                    let a_2 := calldataload(0x0c24)
-                    let a_6 := calldataload(0x0ca4)
-                    let var10 := mulmod(a_2, a_6, R)
-                    let var11 := sub(R, var10)
-                    let var12 := addmod(a_10, var11, R)
-                    let var13 := mulmod(var9, var12, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
-                }
-                {
-                    let f_20 := calldataload(0x1004)
-                    let var0 := 0x1
-                    let var1 := sub(R, f_20)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_20, var2, R)
-                    let var4 := 0x2
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_11 := calldataload(0x0d44)
-                    let a_3 := calldataload(0x0c44)
-                    let a_7 := calldataload(0x0cc4)
-                    let var10 := mulmod(a_3, a_7, R)
-                    let var11 := sub(R, var10)
-                    let var12 := addmod(a_11, var11, R)
-                    let var13 := mulmod(var9, var12, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
-                }
-                {
-                    let f_17 := calldataload(0x0fa4)
-                    let var0 := 0x1
-                    let var1 := sub(R, f_17)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_17, var2, R)
+                    let var3 := mulmod(f_11, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_8 := calldataload(0x0ce4)
-                    let a_0 := calldataload(0x0be4)
-                    let a_4 := calldataload(0x0c64)
-                    let var10 := sub(R, a_4)
-                    let var11 := addmod(a_0, var10, R)
+                    let a_4 := calldataload(0x0764)
+                    let a_0 := calldataload(0x06e4)
+                    let a_2 := calldataload(0x0724)
+                    let var7 := sub(R, a_2)
+                    let var8 := addmod(a_0, var7, R)
+                    let var9 := sub(R, var8)
+                    let var10 := addmod(a_4, var9, R)
+                    let var11 := mulmod(var6, var10, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var11, r)
+                }
+                {
+                    let f_12 := calldataload(0x0944)
+                    let var0 := 0x1
+                    let var1 := sub(R, f_12)
+                    let var2 := addmod(var0, var1, R)
+                    let var3 := mulmod(f_12, var2, R)
+                    let var4 := 0x3
+                    let var5 := addmod(var4, var1, R)
+                    let var6 := mulmod(var3, var5, R)
+                    let a_5 := calldataload(0x0784)
+                    let a_1 := calldataload(0x0704)
+                    let a_3 := calldataload(0x0744)
+                    let var7 := sub(R, a_3)
+                    let var8 := addmod(a_1, var7, R)
+                    let var9 := sub(R, var8)
+                    let var10 := addmod(a_5, var9, R)
+                    let var11 := mulmod(var6, var10, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var11, r)
+                }
+                {
+                    let f_13 := calldataload(0x0964)
+                    let var0 := 0x1
+                    let var1 := sub(R, f_13)
+                    let var2 := addmod(var0, var1, R)
+                    let var3 := mulmod(f_13, var2, R)
+                    let var4 := 0x3
+                    let var5 := addmod(var4, var1, R)
+                    let var6 := mulmod(var3, var5, R)
+                    let a_4 := calldataload(0x0764)
+                    let a_4_prev_1 := calldataload(0x07a4)
+                    let var7 := 0x0
+                    let a_0 := calldataload(0x06e4)
+                    let a_2 := calldataload(0x0724)
+                    let var8 := mulmod(a_0, a_2, R)
+                    let var9 := addmod(var7, var8, R)
+                    let a_1 := calldataload(0x0704)
+                    let a_3 := calldataload(0x0744)
+                    let var10 := mulmod(a_1, a_3, R)
+                    let var11 := addmod(var9, var10, R)
+                    let var12 := addmod(a_4_prev_1, var11, R)
+                    let var13 := sub(R, var12)
+                    let var14 := addmod(a_4, var13, R)
+                    let var15 := mulmod(var6, var14, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var15, r)
+                }
+                {
+                    let f_13 := calldataload(0x0964)
+                    let var0 := 0x2
+                    let var1 := sub(R, f_13)
+                    let var2 := addmod(var0, var1, R)
+                    let var3 := mulmod(f_13, var2, R)
+                    let var4 := 0x3
+                    let var5 := addmod(var4, var1, R)
+                    let var6 := mulmod(var3, var5, R)
+                    let a_4 := calldataload(0x0764)
+                    let var7 := 0x0
+                    let a_0 := calldataload(0x06e4)
+                    let a_2 := calldataload(0x0724)
+                    let var8 := mulmod(a_0, a_2, R)
+                    let var9 := addmod(var7, var8, R)
+                    let a_1 := calldataload(0x0704)
+                    let a_3 := calldataload(0x0744)
+                    let var10 := mulmod(a_1, a_3, R)
+                    let var11 := addmod(var9, var10, R)
                     let var12 := sub(R, var11)
-                    let var13 := addmod(a_8, var12, R)
-                    let var14 := mulmod(var9, var13, R)
+                    let var13 := addmod(a_4, var12, R)
+                    let var14 := mulmod(var6, var13, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var14, r)
                 }
                 {
-                    let f_18 := calldataload(0x0fc4)
+                    let f_13 := calldataload(0x0964)
                     let var0 := 0x1
-                    let var1 := sub(R, f_18)
+                    let var1 := sub(R, f_13)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_18, var2, R)
-                    let var4 := 0x3
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_9 := calldataload(0x0d04)
-                    let a_1 := calldataload(0x0c04)
-                    let a_5 := calldataload(0x0c84)
-                    let var10 := sub(R, a_5)
-                    let var11 := addmod(a_1, var10, R)
-                    let var12 := sub(R, var11)
-                    let var13 := addmod(a_9, var12, R)
-                    let var14 := mulmod(var9, var13, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var14, r)
-                }
-                {
-                    let f_19 := calldataload(0x0fe4)
-                    let var0 := 0x1
-                    let var1 := sub(R, f_19)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_19, var2, R)
-                    let var4 := 0x3
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_10 := calldataload(0x0d24)
-                    let a_2 := calldataload(0x0c24)
-                    let a_6 := calldataload(0x0ca4)
-                    let var10 := sub(R, a_6)
-                    let var11 := addmod(a_2, var10, R)
-                    let var12 := sub(R, var11)
-                    let var13 := addmod(a_10, var12, R)
-                    let var14 := mulmod(var9, var13, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var14, r)
-                }
-                {
-                    let f_20 := calldataload(0x1004)
-                    let var0 := 0x1
-                    let var1 := sub(R, f_20)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_20, var2, R)
-                    let var4 := 0x3
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_11 := calldataload(0x0d44)
-                    let a_3 := calldataload(0x0c44)
-                    let a_7 := calldataload(0x0cc4)
-                    let var10 := sub(R, a_7)
-                    let var11 := addmod(a_3, var10, R)
-                    let var12 := sub(R, var11)
-                    let var13 := addmod(a_11, var12, R)
-                    let var14 := mulmod(var9, var13, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var14, r)
-                }
-                {
-                    let f_18 := calldataload(0x0fc4)
-                    let var0 := 0x1
-                    let var1 := sub(R, f_18)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_18, var2, R)
+                    let var3 := mulmod(f_13, var2, R)
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x3
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_8 := calldataload(0x0ce4)
-                    let a_8_prev_1 := calldataload(0x0d64)
-                    let var10 := 0x0
-                    let a_0 := calldataload(0x0be4)
-                    let a_4 := calldataload(0x0c64)
-                    let var11 := mulmod(a_0, a_4, R)
-                    let var12 := addmod(var10, var11, R)
-                    let a_1 := calldataload(0x0c04)
-                    let a_5 := calldataload(0x0c84)
-                    let var13 := mulmod(a_1, a_5, R)
-                    let var14 := addmod(var12, var13, R)
-                    let a_2 := calldataload(0x0c24)
-                    let a_6 := calldataload(0x0ca4)
-                    let var15 := mulmod(a_2, a_6, R)
-                    let var16 := addmod(var14, var15, R)
-                    let a_3 := calldataload(0x0c44)
-                    let a_7 := calldataload(0x0cc4)
-                    let var17 := mulmod(a_3, a_7, R)
-                    let var18 := addmod(var16, var17, R)
-                    let var19 := addmod(a_8_prev_1, var18, R)
-                    let var20 := sub(R, var19)
-                    let var21 := addmod(a_8, var20, R)
-                    let var22 := mulmod(var9, var21, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var22, r)
+                    let a_4 := calldataload(0x0764)
+                    let a_2 := calldataload(0x0724)
+                    let var7 := mulmod(var0, a_2, R)
+                    let a_3 := calldataload(0x0744)
+                    let var8 := mulmod(var7, a_3, R)
+                    let var9 := sub(R, var8)
+                    let var10 := addmod(a_4, var9, R)
+                    let var11 := mulmod(var6, var10, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var11, r)
                 }
                 {
-                    let f_17 := calldataload(0x0fa4)
-                    let var0 := 0x1
-                    let var1 := sub(R, f_17)
+                    let f_14 := calldataload(0x0984)
+                    let var0 := 0x2
+                    let var1 := sub(R, f_14)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_17, var2, R)
-                    let var4 := 0x2
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x3
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_8 := calldataload(0x0ce4)
-                    let var10 := 0x0
-                    let a_0 := calldataload(0x0be4)
-                    let a_4 := calldataload(0x0c64)
-                    let var11 := mulmod(a_0, a_4, R)
-                    let var12 := addmod(var10, var11, R)
-                    let a_1 := calldataload(0x0c04)
-                    let a_5 := calldataload(0x0c84)
-                    let var13 := mulmod(a_1, a_5, R)
-                    let var14 := addmod(var12, var13, R)
-                    let a_2 := calldataload(0x0c24)
-                    let a_6 := calldataload(0x0ca4)
-                    let var15 := mulmod(a_2, a_6, R)
-                    let var16 := addmod(var14, var15, R)
-                    let a_3 := calldataload(0x0c44)
-                    let a_7 := calldataload(0x0cc4)
-                    let var17 := mulmod(a_3, a_7, R)
-                    let var18 := addmod(var16, var17, R)
-                    let var19 := sub(R, var18)
-                    let var20 := addmod(a_8, var19, R)
-                    let var21 := mulmod(var9, var20, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var21, r)
+                    let var3 := mulmod(f_14, var2, R)
+                    let a_4 := calldataload(0x0764)
+                    let a_4_prev_1 := calldataload(0x07a4)
+                    let var4 := 0x1
+                    let a_2 := calldataload(0x0724)
+                    let var5 := mulmod(var4, a_2, R)
+                    let a_3 := calldataload(0x0744)
+                    let var6 := mulmod(var5, a_3, R)
+                    let var7 := mulmod(a_4_prev_1, var6, R)
+                    let var8 := sub(R, var7)
+                    let var9 := addmod(a_4, var8, R)
+                    let var10 := mulmod(var3, var9, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var10, r)
                 }
                 {
-                    let f_22 := calldataload(0x1044)
-                    let a_8 := calldataload(0x0ce4)
-                    let var0 := 0x1
-                    let a_4 := calldataload(0x0c64)
-                    let var1 := mulmod(var0, a_4, R)
-                    let a_5 := calldataload(0x0c84)
-                    let var2 := mulmod(var1, a_5, R)
-                    let a_6 := calldataload(0x0ca4)
-                    let var3 := mulmod(var2, a_6, R)
-                    let a_7 := calldataload(0x0cc4)
-                    let var4 := mulmod(var3, a_7, R)
-                    let var5 := sub(R, var4)
-                    let var6 := addmod(a_8, var5, R)
-                    let var7 := mulmod(f_22, var6, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var7, r)
+                    let f_15 := calldataload(0x09a4)
+                    let a_4 := calldataload(0x0764)
+                    let var0 := 0x0
+                    let a_2 := calldataload(0x0724)
+                    let var1 := addmod(var0, a_2, R)
+                    let a_3 := calldataload(0x0744)
+                    let var2 := addmod(var1, a_3, R)
+                    let var3 := sub(R, var2)
+                    let var4 := addmod(a_4, var3, R)
+                    let var5 := mulmod(f_15, var4, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var5, r)
                 }
                 {
-                    let f_21 := calldataload(0x1024)
-                    let a_8 := calldataload(0x0ce4)
-                    let a_8_prev_1 := calldataload(0x0d64)
+                    let f_14 := calldataload(0x0984)
                     let var0 := 0x1
-                    let a_4 := calldataload(0x0c64)
-                    let var1 := mulmod(var0, a_4, R)
-                    let a_5 := calldataload(0x0c84)
-                    let var2 := mulmod(var1, a_5, R)
-                    let a_6 := calldataload(0x0ca4)
-                    let var3 := mulmod(var2, a_6, R)
-                    let a_7 := calldataload(0x0cc4)
-                    let var4 := mulmod(var3, a_7, R)
-                    let var5 := mulmod(a_8_prev_1, var4, R)
-                    let var6 := sub(R, var5)
-                    let var7 := addmod(a_8, var6, R)
-                    let var8 := mulmod(f_21, var7, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var8, r)
-                }
-                {
-                    let f_20 := calldataload(0x1004)
-                    let var0 := 0x1
-                    let var1 := sub(R, f_20)
+                    let var1 := sub(R, f_14)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_20, var2, R)
-                    let var4 := 0x2
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x3
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_8 := calldataload(0x0ce4)
-                    let var10 := 0x0
-                    let a_4 := calldataload(0x0c64)
-                    let var11 := addmod(var10, a_4, R)
-                    let a_5 := calldataload(0x0c84)
-                    let var12 := addmod(var11, a_5, R)
-                    let a_6 := calldataload(0x0ca4)
-                    let var13 := addmod(var12, a_6, R)
-                    let a_7 := calldataload(0x0cc4)
-                    let var14 := addmod(var13, a_7, R)
-                    let var15 := sub(R, var14)
-                    let var16 := addmod(a_8, var15, R)
-                    let var17 := mulmod(var9, var16, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var17, r)
+                    let var3 := mulmod(f_14, var2, R)
+                    let a_4 := calldataload(0x0764)
+                    let a_4_prev_1 := calldataload(0x07a4)
+                    let var4 := 0x0
+                    let a_2 := calldataload(0x0724)
+                    let var5 := addmod(var4, a_2, R)
+                    let a_3 := calldataload(0x0744)
+                    let var6 := addmod(var5, a_3, R)
+                    let var7 := addmod(a_4_prev_1, var6, R)
+                    let var8 := sub(R, var7)
+                    let var9 := addmod(a_4, var8, R)
+                    let var10 := mulmod(var3, var9, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var10, r)
                 }
                 {
-                    let f_19 := calldataload(0x0fe4)
-                    let var0 := 0x1
-                    let var1 := sub(R, f_19)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_19, var2, R)
-                    let var4 := 0x2
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x3
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_8 := calldataload(0x0ce4)
-                    let a_8_prev_1 := calldataload(0x0d64)
-                    let var10 := 0x0
-                    let a_4 := calldataload(0x0c64)
-                    let var11 := addmod(var10, a_4, R)
-                    let a_5 := calldataload(0x0c84)
-                    let var12 := addmod(var11, a_5, R)
-                    let a_6 := calldataload(0x0ca4)
-                    let var13 := addmod(var12, a_6, R)
-                    let a_7 := calldataload(0x0cc4)
-                    let var14 := addmod(var13, a_7, R)
-                    let var15 := addmod(a_8_prev_1, var14, R)
-                    let var16 := sub(R, var15)
-                    let var17 := addmod(a_8, var16, R)
-                    let var18 := mulmod(var9, var17, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var18, r)
-                }
-                {
-                    let f_5 := calldataload(0x0e24)
+                    let f_5 := calldataload(0x0864)
                     let var0 := 0x0
                     let var1 := mulmod(f_5, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
-                    let f_6 := calldataload(0x0e44)
+                    let f_6 := calldataload(0x0884)
                     let var0 := 0x0
                     let var1 := mulmod(f_6, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
-                    let f_7 := calldataload(0x0e64)
+                    let f_7 := calldataload(0x08a4)
                     let var0 := 0x0
                     let var1 := mulmod(f_7, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
-                    let f_8 := calldataload(0x0e84)
+                    let f_8 := calldataload(0x08c4)
                     let var0 := 0x0
                     let var1 := mulmod(f_8, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
-                    let f_9 := calldataload(0x0ea4)
+                    let f_9 := calldataload(0x08e4)
                     let var0 := 0x0
                     let var1 := mulmod(f_9, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
-                    let f_10 := calldataload(0x0ec4)
+                    let f_10 := calldataload(0x0904)
                     let var0 := 0x0
                     let var1 := mulmod(f_10, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
-                    let f_11 := calldataload(0x0ee4)
-                    let var0 := 0x0
-                    let var1 := mulmod(f_11, var0, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
-                }
-                {
-                    let f_12 := calldataload(0x0f04)
-                    let var0 := 0x0
-                    let var1 := mulmod(f_12, var0, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
-                }
-                {
-                    let f_13 := calldataload(0x0f24)
-                    let var0 := 0x0
-                    let var1 := mulmod(f_13, var0, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
-                }
-                {
-                    let f_14 := calldataload(0x0f44)
-                    let var0 := 0x0
-                    let var1 := mulmod(f_14, var0, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
-                }
-                {
-                    let f_15 := calldataload(0x0f64)
-                    let var0 := 0x0
-                    let var1 := mulmod(f_15, var0, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
-                }
-                {
-                    let f_16 := calldataload(0x0f84)
-                    let var0 := 0x0
-                    let var1 := mulmod(f_16, var0, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
-                }
-                {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := addmod(l_0, sub(R, mulmod(l_0, calldataload(0x1244), R)), R)
+                    let eval := addmod(l_0, sub(R, mulmod(l_0, calldataload(0x0ae4), R)), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
-                    let perm_z_last := calldataload(0x1364)
+                    let perm_z_last := calldataload(0x0ba4)
                     let eval := mulmod(mload(L_LAST_MPTR), addmod(mulmod(perm_z_last, perm_z_last, R), sub(R, perm_z_last), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
-                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x12a4), sub(R, calldataload(0x1284)), R), R)
+                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x0b44), sub(R, calldataload(0x0b24)), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
-                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x1304), sub(R, calldataload(0x12e4)), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x1364), sub(R, calldataload(0x1344)), R), R)
+                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x0ba4), sub(R, calldataload(0x0b84)), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let gamma := mload(GAMMA_MPTR)
                     let beta := mload(BETA_MPTR)
-                    let lhs := calldataload(0x1264)
-                    let rhs := calldataload(0x1244)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0be4), mulmod(beta, calldataload(0x1084), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0c04), mulmod(beta, calldataload(0x10a4), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0c24), mulmod(beta, calldataload(0x10c4), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0c44), mulmod(beta, calldataload(0x10e4), R), R), gamma, R), R)
+                    let lhs := calldataload(0x0b04)
+                    let rhs := calldataload(0x0ae4)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x06e4), mulmod(beta, calldataload(0x09e4), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0704), mulmod(beta, calldataload(0x0a04), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0724), mulmod(beta, calldataload(0x0a24), R), R), gamma, R), R)
                     mstore(0x00, mulmod(beta, mload(X_MPTR), R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0be4), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x06e4), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0c04), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0704), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0c24), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0c44), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0724), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
                     let left_sub_right := addmod(lhs, sub(R, rhs), R)
                     let eval := addmod(left_sub_right, sub(R, mulmod(left_sub_right, addmod(mload(L_LAST_MPTR), mload(L_BLIND_MPTR), R), R)), R)
@@ -1079,19 +820,16 @@ contract MicroBatch4Verifier {
                 {
                     let gamma := mload(GAMMA_MPTR)
                     let beta := mload(BETA_MPTR)
-                    let lhs := calldataload(0x12c4)
-                    let rhs := calldataload(0x12a4)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0c64), mulmod(beta, calldataload(0x1104), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0c84), mulmod(beta, calldataload(0x1124), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0ca4), mulmod(beta, calldataload(0x1144), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0cc4), mulmod(beta, calldataload(0x1164), R), R), gamma, R), R)
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0c64), mload(0x00), R), gamma, R), R)
+                    let lhs := calldataload(0x0b64)
+                    let rhs := calldataload(0x0b44)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0744), mulmod(beta, calldataload(0x0a44), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0764), mulmod(beta, calldataload(0x0a64), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0784), mulmod(beta, calldataload(0x0a84), R), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0744), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0c84), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0764), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0ca4), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0cc4), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0784), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
                     let left_sub_right := addmod(lhs, sub(R, rhs), R)
                     let eval := addmod(left_sub_right, sub(R, mulmod(left_sub_right, addmod(mload(L_LAST_MPTR), mload(L_BLIND_MPTR), R), R)), R)
@@ -1100,32 +838,11 @@ contract MicroBatch4Verifier {
                 {
                     let gamma := mload(GAMMA_MPTR)
                     let beta := mload(BETA_MPTR)
-                    let lhs := calldataload(0x1324)
-                    let rhs := calldataload(0x1304)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0ce4), mulmod(beta, calldataload(0x1184), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0d04), mulmod(beta, calldataload(0x11a4), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0d24), mulmod(beta, calldataload(0x11c4), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0d44), mulmod(beta, calldataload(0x11e4), R), R), gamma, R), R)
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0ce4), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0d04), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0d24), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0d44), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    let left_sub_right := addmod(lhs, sub(R, rhs), R)
-                    let eval := addmod(left_sub_right, sub(R, mulmod(left_sub_right, addmod(mload(L_LAST_MPTR), mload(L_BLIND_MPTR), R), R)), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let gamma := mload(GAMMA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let lhs := calldataload(0x1384)
-                    let rhs := calldataload(0x1364)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0d84), mulmod(beta, calldataload(0x1204), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(mload(INSTANCE_EVAL_MPTR), mulmod(beta, calldataload(0x1224), R), R), gamma, R), R)
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0d84), mload(0x00), R), gamma, R), R)
+                    let lhs := calldataload(0x0bc4)
+                    let rhs := calldataload(0x0ba4)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x07c4), mulmod(beta, calldataload(0x0aa4), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(mload(INSTANCE_EVAL_MPTR), mulmod(beta, calldataload(0x0ac4), R), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x07c4), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
                     rhs := mulmod(rhs, addmod(addmod(mload(INSTANCE_EVAL_MPTR), mload(0x00), R), gamma, R), R)
                     let left_sub_right := addmod(lhs, sub(R, rhs), R)
@@ -1134,12 +851,12 @@ contract MicroBatch4Verifier {
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x13a4), R)
+                    let eval := mulmod(l_0, calldataload(0x0be4), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x13a4), R)
+                    let eval := mulmod(l_last, calldataload(0x0be4), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
@@ -1147,26 +864,26 @@ contract MicroBatch4Verifier {
                     let beta := mload(BETA_MPTR)
                     let table
                     {
-                        let f_1 := calldataload(0x0da4)
-                        let f_2 := calldataload(0x0dc4)
+                        let f_1 := calldataload(0x07e4)
+                        let f_2 := calldataload(0x0804)
                         table := f_1
                         table := addmod(mulmod(table, theta, R), f_2, R)
                         table := addmod(table, beta, R)
                     }
                     let input_0
                     {
-                        let f_5 := calldataload(0x0e24)
+                        let f_5 := calldataload(0x0864)
                         let var0 := 0x1
                         let var1 := mulmod(f_5, var0, R)
-                        let a_0 := calldataload(0x0be4)
+                        let a_0 := calldataload(0x06e4)
                         let var2 := mulmod(var1, a_0, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
                         let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593effffd01
                         let var6 := mulmod(var4, var5, R)
                         let var7 := addmod(var2, var6, R)
-                        let a_8 := calldataload(0x0ce4)
-                        let var8 := mulmod(var1, a_8, R)
+                        let a_4 := calldataload(0x0764)
+                        let var8 := mulmod(var1, a_4, R)
                         let var9 := 0x0
                         let var10 := mulmod(var4, var9, R)
                         let var11 := addmod(var8, var10, R)
@@ -1179,20 +896,20 @@ contract MicroBatch4Verifier {
                     rhs := table
                     {
                         let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x13e4), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x13c4), sub(R, calldataload(0x13a4)), R), R)
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x0c24), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x0c04), sub(R, calldataload(0x0be4)), R), R)
                     }
                     let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x1404), R)
+                    let eval := mulmod(l_0, calldataload(0x0c44), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x1404), R)
+                    let eval := mulmod(l_last, calldataload(0x0c44), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
@@ -1200,26 +917,26 @@ contract MicroBatch4Verifier {
                     let beta := mload(BETA_MPTR)
                     let table
                     {
-                        let f_1 := calldataload(0x0da4)
-                        let f_2 := calldataload(0x0dc4)
+                        let f_1 := calldataload(0x07e4)
+                        let f_2 := calldataload(0x0804)
                         table := f_1
                         table := addmod(mulmod(table, theta, R), f_2, R)
                         table := addmod(table, beta, R)
                     }
                     let input_0
                     {
-                        let f_6 := calldataload(0x0e44)
+                        let f_6 := calldataload(0x0884)
                         let var0 := 0x1
                         let var1 := mulmod(f_6, var0, R)
-                        let a_1 := calldataload(0x0c04)
+                        let a_1 := calldataload(0x0704)
                         let var2 := mulmod(var1, a_1, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
                         let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593effffd01
                         let var6 := mulmod(var4, var5, R)
                         let var7 := addmod(var2, var6, R)
-                        let a_9 := calldataload(0x0d04)
-                        let var8 := mulmod(var1, a_9, R)
+                        let a_5 := calldataload(0x0784)
+                        let var8 := mulmod(var1, a_5, R)
                         let var9 := 0x0
                         let var10 := mulmod(var4, var9, R)
                         let var11 := addmod(var8, var10, R)
@@ -1232,20 +949,20 @@ contract MicroBatch4Verifier {
                     rhs := table
                     {
                         let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1444), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1424), sub(R, calldataload(0x1404)), R), R)
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x0c84), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x0c64), sub(R, calldataload(0x0c44)), R), R)
                     }
                     let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x1464), R)
+                    let eval := mulmod(l_0, calldataload(0x0ca4), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x1464), R)
+                    let eval := mulmod(l_last, calldataload(0x0ca4), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
@@ -1253,31 +970,23 @@ contract MicroBatch4Verifier {
                     let beta := mload(BETA_MPTR)
                     let table
                     {
-                        let f_1 := calldataload(0x0da4)
-                        let f_2 := calldataload(0x0dc4)
-                        table := f_1
-                        table := addmod(mulmod(table, theta, R), f_2, R)
+                        let f_3 := calldataload(0x0824)
+                        table := f_3
                         table := addmod(table, beta, R)
                     }
                     let input_0
                     {
-                        let f_7 := calldataload(0x0e64)
+                        let f_7 := calldataload(0x08a4)
                         let var0 := 0x1
                         let var1 := mulmod(f_7, var0, R)
-                        let a_2 := calldataload(0x0c24)
-                        let var2 := mulmod(var1, a_2, R)
+                        let a_0 := calldataload(0x06e4)
+                        let var2 := mulmod(var1, a_0, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
-                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593effffd01
+                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
                         let var6 := mulmod(var4, var5, R)
                         let var7 := addmod(var2, var6, R)
-                        let a_10 := calldataload(0x0d24)
-                        let var8 := mulmod(var1, a_10, R)
-                        let var9 := 0x0
-                        let var10 := mulmod(var4, var9, R)
-                        let var11 := addmod(var8, var10, R)
                         input_0 := var7
-                        input_0 := addmod(mulmod(input_0, theta, R), var11, R)
                         input_0 := addmod(input_0, beta, R)
                     }
                     let lhs
@@ -1285,20 +994,20 @@ contract MicroBatch4Verifier {
                     rhs := table
                     {
                         let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x14a4), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1484), sub(R, calldataload(0x1464)), R), R)
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x0ce4), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x0cc4), sub(R, calldataload(0x0ca4)), R), R)
                     }
                     let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x14c4), R)
+                    let eval := mulmod(l_0, calldataload(0x0d04), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x14c4), R)
+                    let eval := mulmod(l_last, calldataload(0x0d04), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
@@ -1306,31 +1015,23 @@ contract MicroBatch4Verifier {
                     let beta := mload(BETA_MPTR)
                     let table
                     {
-                        let f_1 := calldataload(0x0da4)
-                        let f_2 := calldataload(0x0dc4)
-                        table := f_1
-                        table := addmod(mulmod(table, theta, R), f_2, R)
+                        let f_3 := calldataload(0x0824)
+                        table := f_3
                         table := addmod(table, beta, R)
                     }
                     let input_0
                     {
-                        let f_8 := calldataload(0x0e84)
+                        let f_8 := calldataload(0x08c4)
                         let var0 := 0x1
                         let var1 := mulmod(f_8, var0, R)
-                        let a_3 := calldataload(0x0c44)
-                        let var2 := mulmod(var1, a_3, R)
+                        let a_1 := calldataload(0x0704)
+                        let var2 := mulmod(var1, a_1, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
-                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593effffd01
+                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
                         let var6 := mulmod(var4, var5, R)
                         let var7 := addmod(var2, var6, R)
-                        let a_11 := calldataload(0x0d44)
-                        let var8 := mulmod(var1, a_11, R)
-                        let var9 := 0x0
-                        let var10 := mulmod(var4, var9, R)
-                        let var11 := addmod(var8, var10, R)
                         input_0 := var7
-                        input_0 := addmod(mulmod(input_0, theta, R), var11, R)
                         input_0 := addmod(input_0, beta, R)
                     }
                     let lhs
@@ -1338,20 +1039,20 @@ contract MicroBatch4Verifier {
                     rhs := table
                     {
                         let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1504), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x14e4), sub(R, calldataload(0x14c4)), R), R)
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x0d44), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x0d24), sub(R, calldataload(0x0d04)), R), R)
                     }
                     let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x1524), R)
+                    let eval := mulmod(l_0, calldataload(0x0d64), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x1524), R)
+                    let eval := mulmod(l_last, calldataload(0x0d64), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
@@ -1359,20 +1060,20 @@ contract MicroBatch4Verifier {
                     let beta := mload(BETA_MPTR)
                     let table
                     {
-                        let f_3 := calldataload(0x0de4)
-                        table := f_3
+                        let f_4 := calldataload(0x0844)
+                        table := f_4
                         table := addmod(table, beta, R)
                     }
                     let input_0
                     {
-                        let f_9 := calldataload(0x0ea4)
+                        let f_9 := calldataload(0x08e4)
                         let var0 := 0x1
                         let var1 := mulmod(f_9, var0, R)
-                        let a_0 := calldataload(0x0be4)
+                        let a_0 := calldataload(0x06e4)
                         let var2 := mulmod(var1, a_0, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
-                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
+                        let var5 := 0x0
                         let var6 := mulmod(var4, var5, R)
                         let var7 := addmod(var2, var6, R)
                         input_0 := var7
@@ -1383,20 +1084,20 @@ contract MicroBatch4Verifier {
                     rhs := table
                     {
                         let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1564), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1544), sub(R, calldataload(0x1524)), R), R)
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x0da4), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x0d84), sub(R, calldataload(0x0d64)), R), R)
                     }
                     let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x1584), R)
+                    let eval := mulmod(l_0, calldataload(0x0dc4), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x1584), R)
+                    let eval := mulmod(l_last, calldataload(0x0dc4), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
@@ -1404,196 +1105,16 @@ contract MicroBatch4Verifier {
                     let beta := mload(BETA_MPTR)
                     let table
                     {
-                        let f_3 := calldataload(0x0de4)
-                        table := f_3
+                        let f_4 := calldataload(0x0844)
+                        table := f_4
                         table := addmod(table, beta, R)
                     }
                     let input_0
                     {
-                        let f_10 := calldataload(0x0ec4)
+                        let f_10 := calldataload(0x0904)
                         let var0 := 0x1
                         let var1 := mulmod(f_10, var0, R)
-                        let a_1 := calldataload(0x0c04)
-                        let var2 := mulmod(var1, a_1, R)
-                        let var3 := sub(R, var1)
-                        let var4 := addmod(var0, var3, R)
-                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
-                        let var6 := mulmod(var4, var5, R)
-                        let var7 := addmod(var2, var6, R)
-                        input_0 := var7
-                        input_0 := addmod(input_0, beta, R)
-                    }
-                    let lhs
-                    let rhs
-                    rhs := table
-                    {
-                        let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x15c4), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x15a4), sub(R, calldataload(0x1584)), R), R)
-                    }
-                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x15e4), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x15e4), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let theta := mload(THETA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let table
-                    {
-                        let f_3 := calldataload(0x0de4)
-                        table := f_3
-                        table := addmod(table, beta, R)
-                    }
-                    let input_0
-                    {
-                        let f_11 := calldataload(0x0ee4)
-                        let var0 := 0x1
-                        let var1 := mulmod(f_11, var0, R)
-                        let a_2 := calldataload(0x0c24)
-                        let var2 := mulmod(var1, a_2, R)
-                        let var3 := sub(R, var1)
-                        let var4 := addmod(var0, var3, R)
-                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
-                        let var6 := mulmod(var4, var5, R)
-                        let var7 := addmod(var2, var6, R)
-                        input_0 := var7
-                        input_0 := addmod(input_0, beta, R)
-                    }
-                    let lhs
-                    let rhs
-                    rhs := table
-                    {
-                        let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1624), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1604), sub(R, calldataload(0x15e4)), R), R)
-                    }
-                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x1644), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x1644), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let theta := mload(THETA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let table
-                    {
-                        let f_3 := calldataload(0x0de4)
-                        table := f_3
-                        table := addmod(table, beta, R)
-                    }
-                    let input_0
-                    {
-                        let f_12 := calldataload(0x0f04)
-                        let var0 := 0x1
-                        let var1 := mulmod(f_12, var0, R)
-                        let a_3 := calldataload(0x0c44)
-                        let var2 := mulmod(var1, a_3, R)
-                        let var3 := sub(R, var1)
-                        let var4 := addmod(var0, var3, R)
-                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
-                        let var6 := mulmod(var4, var5, R)
-                        let var7 := addmod(var2, var6, R)
-                        input_0 := var7
-                        input_0 := addmod(input_0, beta, R)
-                    }
-                    let lhs
-                    let rhs
-                    rhs := table
-                    {
-                        let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1684), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1664), sub(R, calldataload(0x1644)), R), R)
-                    }
-                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x16a4), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x16a4), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let theta := mload(THETA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let table
-                    {
-                        let f_4 := calldataload(0x0e04)
-                        table := f_4
-                        table := addmod(table, beta, R)
-                    }
-                    let input_0
-                    {
-                        let f_13 := calldataload(0x0f24)
-                        let var0 := 0x1
-                        let var1 := mulmod(f_13, var0, R)
-                        let a_0 := calldataload(0x0be4)
-                        let var2 := mulmod(var1, a_0, R)
-                        let var3 := sub(R, var1)
-                        let var4 := addmod(var0, var3, R)
-                        let var5 := 0x0
-                        let var6 := mulmod(var4, var5, R)
-                        let var7 := addmod(var2, var6, R)
-                        input_0 := var7
-                        input_0 := addmod(input_0, beta, R)
-                    }
-                    let lhs
-                    let rhs
-                    rhs := table
-                    {
-                        let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x16e4), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x16c4), sub(R, calldataload(0x16a4)), R), R)
-                    }
-                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x1704), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x1704), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let theta := mload(THETA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let table
-                    {
-                        let f_4 := calldataload(0x0e04)
-                        table := f_4
-                        table := addmod(table, beta, R)
-                    }
-                    let input_0
-                    {
-                        let f_14 := calldataload(0x0f44)
-                        let var0 := 0x1
-                        let var1 := mulmod(f_14, var0, R)
-                        let a_1 := calldataload(0x0c04)
+                        let a_1 := calldataload(0x0704)
                         let var2 := mulmod(var1, a_1, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
@@ -1608,98 +1129,8 @@ contract MicroBatch4Verifier {
                     rhs := table
                     {
                         let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1744), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1724), sub(R, calldataload(0x1704)), R), R)
-                    }
-                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x1764), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x1764), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let theta := mload(THETA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let table
-                    {
-                        let f_4 := calldataload(0x0e04)
-                        table := f_4
-                        table := addmod(table, beta, R)
-                    }
-                    let input_0
-                    {
-                        let f_15 := calldataload(0x0f64)
-                        let var0 := 0x1
-                        let var1 := mulmod(f_15, var0, R)
-                        let a_2 := calldataload(0x0c24)
-                        let var2 := mulmod(var1, a_2, R)
-                        let var3 := sub(R, var1)
-                        let var4 := addmod(var0, var3, R)
-                        let var5 := 0x0
-                        let var6 := mulmod(var4, var5, R)
-                        let var7 := addmod(var2, var6, R)
-                        input_0 := var7
-                        input_0 := addmod(input_0, beta, R)
-                    }
-                    let lhs
-                    let rhs
-                    rhs := table
-                    {
-                        let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x17a4), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1784), sub(R, calldataload(0x1764)), R), R)
-                    }
-                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x17c4), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x17c4), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let theta := mload(THETA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let table
-                    {
-                        let f_4 := calldataload(0x0e04)
-                        table := f_4
-                        table := addmod(table, beta, R)
-                    }
-                    let input_0
-                    {
-                        let f_16 := calldataload(0x0f84)
-                        let var0 := 0x1
-                        let var1 := mulmod(f_16, var0, R)
-                        let a_3 := calldataload(0x0c44)
-                        let var2 := mulmod(var1, a_3, R)
-                        let var3 := sub(R, var1)
-                        let var4 := addmod(var0, var3, R)
-                        let var5 := 0x0
-                        let var6 := mulmod(var4, var5, R)
-                        let var7 := addmod(var2, var6, R)
-                        input_0 := var7
-                        input_0 := addmod(input_0, beta, R)
-                    }
-                    let lhs
-                    let rhs
-                    rhs := table
-                    {
-                        let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1804), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x17e4), sub(R, calldataload(0x17c4)), R), R)
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x0e04), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x0de4), sub(R, calldataload(0x0dc4)), R), R)
                     }
                     let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
@@ -1850,13 +1281,13 @@ contract MicroBatch4Verifier {
                     let coeff := mload(0x20)
                     let zeta := mload(ZETA_MPTR)
                     let r_eval := 0
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1064), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x09c4), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
                     r_eval := addmod(r_eval, mulmod(coeff, mload(QUOTIENT_EVAL_MPTR), R), R)
                     for
                         {
-                            let mptr := 0x1224
-                            let mptr_end := 0x1064
+                            let mptr := 0x0ac4
+                            let mptr_end := 0x09c4
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x20) }
@@ -1865,8 +1296,8 @@ contract MicroBatch4Verifier {
                     }
                     for
                         {
-                            let mptr := 0x1044
-                            let mptr_end := 0x0d64
+                            let mptr := 0x09a4
+                            let mptr_end := 0x07a4
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x20) }
@@ -1874,43 +1305,23 @@ contract MicroBatch4Verifier {
                         r_eval := addmod(mulmod(r_eval, zeta, R), mulmod(coeff, calldataload(mptr), R), R)
                     }
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1804), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0e04), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x17a4), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0da4), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1744), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0d44), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x16e4), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0ce4), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1684), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0c84), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1624), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0c24), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x15c4), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1564), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1504), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x14a4), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1444), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x13e4), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0784), R), R)
                     for
                         {
-                            let mptr := 0x0d44
-                            let mptr_end := 0x0ce4
-                        }
-                        lt(mptr_end, mptr)
-                        { mptr := sub(mptr, 0x20) }
-                    {
-                        r_eval := addmod(mulmod(r_eval, zeta, R), mulmod(coeff, calldataload(mptr), R), R)
-                    }
-                    for
-                        {
-                            let mptr := 0x0cc4
-                            let mptr_end := 0x0bc4
+                            let mptr := 0x0744
+                            let mptr_end := 0x06c4
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x20) }
@@ -1922,69 +1333,47 @@ contract MicroBatch4Verifier {
                 {
                     let zeta := mload(ZETA_MPTR)
                     let r_eval := 0
-                    r_eval := addmod(r_eval, mulmod(mload(0x40), calldataload(0x0d64), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x60), calldataload(0x0ce4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x40), calldataload(0x07a4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x60), calldataload(0x0764), R), R)
                     r_eval := mulmod(r_eval, mload(0x0440), R)
                     mstore(0x04c0, r_eval)
                 }
                 {
                     let zeta := mload(ZETA_MPTR)
                     let r_eval := 0
-                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x1344), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x1304), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x1324), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x0b84), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x0b44), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x0b64), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x12e4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x12a4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x12c4), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x1284), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x1244), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x1264), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x0b24), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x0ae4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x0b04), R), R)
                     r_eval := mulmod(r_eval, mload(0x0460), R)
                     mstore(0x04e0, r_eval)
                 }
                 {
                     let zeta := mload(ZETA_MPTR)
                     let r_eval := 0
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x17c4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x17e4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x0dc4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x0de4), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1764), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1784), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x0d64), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x0d84), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1704), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1724), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x0d04), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x0d24), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x16a4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x16c4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x0ca4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x0cc4), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1644), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1664), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x0c44), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x0c64), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x15e4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1604), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x0be4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x0c04), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1584), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x15a4), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1524), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1544), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x14c4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x14e4), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1464), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1484), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1404), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1424), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x13a4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x13c4), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1364), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1384), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x0ba4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x0bc4), R), R)
                     r_eval := mulmod(r_eval, mload(0x0480), R)
                     mstore(0x0500, r_eval)
                 }
@@ -2044,14 +1433,14 @@ contract MicroBatch4Verifier {
                 }
                 {
                     let nu := mload(NU_MPTR)
-                    mstore(0x00, calldataload(0x0a64))
-                    mstore(0x20, calldataload(0x0a84))
+                    mstore(0x00, calldataload(0x05a4))
+                    mstore(0x20, calldataload(0x05c4))
                     success := ec_mul_acc(success, mload(ZETA_MPTR))
                     success := ec_add_acc(success, mload(QUOTIENT_X_MPTR), mload(QUOTIENT_Y_MPTR))
                     for
                         {
-                            let mptr := 0x1800
-                            let mptr_end := 0x0ec0
+                            let mptr := 0x0fc0
+                            let mptr_end := 0x09c0
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x40) }
@@ -2061,8 +1450,8 @@ contract MicroBatch4Verifier {
                     }
                     for
                         {
-                            let mptr := 0x0624
-                            let mptr_end := 0x0264
+                            let mptr := 0x0324
+                            let mptr_end := 0x0164
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x40) }
@@ -2072,7 +1461,7 @@ contract MicroBatch4Verifier {
                     }
                     for
                         {
-                            let mptr := 0x0224
+                            let mptr := 0x0124
                             let mptr_end := 0x24
                         }
                         lt(mptr_end, mptr)
@@ -2081,26 +1470,24 @@ contract MicroBatch4Verifier {
                         success := ec_mul_acc(success, mload(ZETA_MPTR))
                         success := ec_add_acc(success, calldataload(mptr), calldataload(add(mptr, 0x20)))
                     }
-                    mstore(0x80, calldataload(0x0264))
-                    mstore(0xa0, calldataload(0x0284))
+                    mstore(0x80, calldataload(0x0164))
+                    mstore(0xa0, calldataload(0x0184))
                     success := ec_mul_tmp(success, mulmod(nu, mload(0x0440), R))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
                     nu := mulmod(nu, mload(NU_MPTR), R)
-                    mstore(0x80, calldataload(0x06e4))
-                    mstore(0xa0, calldataload(0x0704))
+                    mstore(0x80, calldataload(0x03a4))
+                    mstore(0xa0, calldataload(0x03c4))
                     success := ec_mul_tmp(success, mload(ZETA_MPTR))
-                    success := ec_add_tmp(success, calldataload(0x06a4), calldataload(0x06c4))
-                    success := ec_mul_tmp(success, mload(ZETA_MPTR))
-                    success := ec_add_tmp(success, calldataload(0x0664), calldataload(0x0684))
+                    success := ec_add_tmp(success, calldataload(0x0364), calldataload(0x0384))
                     success := ec_mul_tmp(success, mulmod(nu, mload(0x0460), R))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
                     nu := mulmod(nu, mload(NU_MPTR), R)
-                    mstore(0x80, calldataload(0x0a24))
-                    mstore(0xa0, calldataload(0x0a44))
+                    mstore(0x80, calldataload(0x0564))
+                    mstore(0xa0, calldataload(0x0584))
                     for
                         {
-                            let mptr := 0x09e4
-                            let mptr_end := 0x06e4
+                            let mptr := 0x0524
+                            let mptr_end := 0x03a4
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x40) }
@@ -2114,18 +1501,18 @@ contract MicroBatch4Verifier {
                     mstore(0xa0, mload(G1_Y_MPTR))
                     success := ec_mul_tmp(success, sub(R, mload(R_EVAL_MPTR)))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
-                    mstore(0x80, calldataload(0x1824))
-                    mstore(0xa0, calldataload(0x1844))
+                    mstore(0x80, calldataload(0x0e24))
+                    mstore(0xa0, calldataload(0x0e44))
                     success := ec_mul_tmp(success, sub(R, mload(0x0400)))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
-                    mstore(0x80, calldataload(0x1864))
-                    mstore(0xa0, calldataload(0x1884))
+                    mstore(0x80, calldataload(0x0e64))
+                    mstore(0xa0, calldataload(0x0e84))
                     success := ec_mul_tmp(success, mload(MU_MPTR))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
                     mstore(PAIRING_LHS_X_MPTR, mload(0x00))
                     mstore(PAIRING_LHS_Y_MPTR, mload(0x20))
-                    mstore(PAIRING_RHS_X_MPTR, calldataload(0x1864))
-                    mstore(PAIRING_RHS_Y_MPTR, calldataload(0x1884))
+                    mstore(PAIRING_RHS_X_MPTR, calldataload(0x0e64))
+                    mstore(PAIRING_RHS_Y_MPTR, calldataload(0x0e84))
                 }
             }
 

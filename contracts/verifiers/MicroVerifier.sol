@@ -8,61 +8,61 @@ contract MicroVerifier {
     uint256 internal constant    DELTA = 4131629893567559867359510883348571134090853742863529169391034518566172092834;
     uint256 internal constant        R = 21888242871839275222246405745257275088548364400416034343698204186575808495617; 
 
-    uint256 internal constant FIRST_QUOTIENT_X_CPTR = 0x0aa4;
-    uint256 internal constant  LAST_QUOTIENT_X_CPTR = 0x0ba4;
+    uint256 internal constant FIRST_QUOTIENT_X_CPTR = 0x05e4;
+    uint256 internal constant  LAST_QUOTIENT_X_CPTR = 0x06a4;
 
-    uint256 internal constant                VK_MPTR = 0x0c60;
-    uint256 internal constant         VK_DIGEST_MPTR = 0x0c60;
-    uint256 internal constant     NUM_INSTANCES_MPTR = 0x0c80;
-    uint256 internal constant                 K_MPTR = 0x0ca0;
-    uint256 internal constant             N_INV_MPTR = 0x0cc0;
-    uint256 internal constant             OMEGA_MPTR = 0x0ce0;
-    uint256 internal constant         OMEGA_INV_MPTR = 0x0d00;
-    uint256 internal constant    OMEGA_INV_TO_L_MPTR = 0x0d20;
-    uint256 internal constant   HAS_ACCUMULATOR_MPTR = 0x0d40;
-    uint256 internal constant        ACC_OFFSET_MPTR = 0x0d60;
-    uint256 internal constant     NUM_ACC_LIMBS_MPTR = 0x0d80;
-    uint256 internal constant NUM_ACC_LIMB_BITS_MPTR = 0x0da0;
-    uint256 internal constant              G1_X_MPTR = 0x0dc0;
-    uint256 internal constant              G1_Y_MPTR = 0x0de0;
-    uint256 internal constant            G2_X_1_MPTR = 0x0e00;
-    uint256 internal constant            G2_X_2_MPTR = 0x0e20;
-    uint256 internal constant            G2_Y_1_MPTR = 0x0e40;
-    uint256 internal constant            G2_Y_2_MPTR = 0x0e60;
-    uint256 internal constant      NEG_S_G2_X_1_MPTR = 0x0e80;
-    uint256 internal constant      NEG_S_G2_X_2_MPTR = 0x0ea0;
-    uint256 internal constant      NEG_S_G2_Y_1_MPTR = 0x0ec0;
-    uint256 internal constant      NEG_S_G2_Y_2_MPTR = 0x0ee0;
+    uint256 internal constant                VK_MPTR = 0x0760;
+    uint256 internal constant         VK_DIGEST_MPTR = 0x0760;
+    uint256 internal constant     NUM_INSTANCES_MPTR = 0x0780;
+    uint256 internal constant                 K_MPTR = 0x07a0;
+    uint256 internal constant             N_INV_MPTR = 0x07c0;
+    uint256 internal constant             OMEGA_MPTR = 0x07e0;
+    uint256 internal constant         OMEGA_INV_MPTR = 0x0800;
+    uint256 internal constant    OMEGA_INV_TO_L_MPTR = 0x0820;
+    uint256 internal constant   HAS_ACCUMULATOR_MPTR = 0x0840;
+    uint256 internal constant        ACC_OFFSET_MPTR = 0x0860;
+    uint256 internal constant     NUM_ACC_LIMBS_MPTR = 0x0880;
+    uint256 internal constant NUM_ACC_LIMB_BITS_MPTR = 0x08a0;
+    uint256 internal constant              G1_X_MPTR = 0x08c0;
+    uint256 internal constant              G1_Y_MPTR = 0x08e0;
+    uint256 internal constant            G2_X_1_MPTR = 0x0900;
+    uint256 internal constant            G2_X_2_MPTR = 0x0920;
+    uint256 internal constant            G2_Y_1_MPTR = 0x0940;
+    uint256 internal constant            G2_Y_2_MPTR = 0x0960;
+    uint256 internal constant      NEG_S_G2_X_1_MPTR = 0x0980;
+    uint256 internal constant      NEG_S_G2_X_2_MPTR = 0x09a0;
+    uint256 internal constant      NEG_S_G2_Y_1_MPTR = 0x09c0;
+    uint256 internal constant      NEG_S_G2_Y_2_MPTR = 0x09e0;
 
-    uint256 internal constant CHALLENGE_MPTR = 0x1840;
+    uint256 internal constant CHALLENGE_MPTR = 0x1000;
 
-    uint256 internal constant THETA_MPTR = 0x1840;
-    uint256 internal constant  BETA_MPTR = 0x1860;
-    uint256 internal constant GAMMA_MPTR = 0x1880;
-    uint256 internal constant     Y_MPTR = 0x18a0;
-    uint256 internal constant     X_MPTR = 0x18c0;
-    uint256 internal constant  ZETA_MPTR = 0x18e0;
-    uint256 internal constant    NU_MPTR = 0x1900;
-    uint256 internal constant    MU_MPTR = 0x1920;
+    uint256 internal constant THETA_MPTR = 0x1000;
+    uint256 internal constant  BETA_MPTR = 0x1020;
+    uint256 internal constant GAMMA_MPTR = 0x1040;
+    uint256 internal constant     Y_MPTR = 0x1060;
+    uint256 internal constant     X_MPTR = 0x1080;
+    uint256 internal constant  ZETA_MPTR = 0x10a0;
+    uint256 internal constant    NU_MPTR = 0x10c0;
+    uint256 internal constant    MU_MPTR = 0x10e0;
 
-    uint256 internal constant       ACC_LHS_X_MPTR = 0x1940;
-    uint256 internal constant       ACC_LHS_Y_MPTR = 0x1960;
-    uint256 internal constant       ACC_RHS_X_MPTR = 0x1980;
-    uint256 internal constant       ACC_RHS_Y_MPTR = 0x19a0;
-    uint256 internal constant             X_N_MPTR = 0x19c0;
-    uint256 internal constant X_N_MINUS_1_INV_MPTR = 0x19e0;
-    uint256 internal constant          L_LAST_MPTR = 0x1a00;
-    uint256 internal constant         L_BLIND_MPTR = 0x1a20;
-    uint256 internal constant             L_0_MPTR = 0x1a40;
-    uint256 internal constant   INSTANCE_EVAL_MPTR = 0x1a60;
-    uint256 internal constant   QUOTIENT_EVAL_MPTR = 0x1a80;
-    uint256 internal constant      QUOTIENT_X_MPTR = 0x1aa0;
-    uint256 internal constant      QUOTIENT_Y_MPTR = 0x1ac0;
-    uint256 internal constant          R_EVAL_MPTR = 0x1ae0;
-    uint256 internal constant   PAIRING_LHS_X_MPTR = 0x1b00;
-    uint256 internal constant   PAIRING_LHS_Y_MPTR = 0x1b20;
-    uint256 internal constant   PAIRING_RHS_X_MPTR = 0x1b40;
-    uint256 internal constant   PAIRING_RHS_Y_MPTR = 0x1b60;
+    uint256 internal constant       ACC_LHS_X_MPTR = 0x1100;
+    uint256 internal constant       ACC_LHS_Y_MPTR = 0x1120;
+    uint256 internal constant       ACC_RHS_X_MPTR = 0x1140;
+    uint256 internal constant       ACC_RHS_Y_MPTR = 0x1160;
+    uint256 internal constant             X_N_MPTR = 0x1180;
+    uint256 internal constant X_N_MINUS_1_INV_MPTR = 0x11a0;
+    uint256 internal constant          L_LAST_MPTR = 0x11c0;
+    uint256 internal constant         L_BLIND_MPTR = 0x11e0;
+    uint256 internal constant             L_0_MPTR = 0x1200;
+    uint256 internal constant   INSTANCE_EVAL_MPTR = 0x1220;
+    uint256 internal constant   QUOTIENT_EVAL_MPTR = 0x1240;
+    uint256 internal constant      QUOTIENT_X_MPTR = 0x1260;
+    uint256 internal constant      QUOTIENT_Y_MPTR = 0x1280;
+    uint256 internal constant          R_EVAL_MPTR = 0x12a0;
+    uint256 internal constant   PAIRING_LHS_X_MPTR = 0x12c0;
+    uint256 internal constant   PAIRING_LHS_Y_MPTR = 0x12e0;
+    uint256 internal constant   PAIRING_RHS_X_MPTR = 0x1300;
+    uint256 internal constant   PAIRING_RHS_Y_MPTR = 0x1320;
 
     function verifyProof(
         bytes calldata proof,
@@ -214,11 +214,11 @@ contract MicroVerifier {
 
             {
                 // Load vk_digest and num_instances of vk into memory
-                mstore(0x0c60, 0x1fb4ebc2a78ded1d22c82f4d88e88be8db791beceedad05da40a0a1b09bf023f) // vk_digest
-                mstore(0x0c80, 0x0000000000000000000000000000000000000000000000000000000000000003) // num_instances
+                mstore(0x0760, 0x2ea8fc60ea1eb3108c2301ad57149c82f3979344a3c3acb1b0929e463d02c325) // vk_digest
+                mstore(0x0780, 0x0000000000000000000000000000000000000000000000000000000000000003) // num_instances
 
                 // Check valid length of proof
-                success := and(success, eq(0x1840, proof.length))
+                success := and(success, eq(0x0e40, proof.length))
 
                 // Check valid length of instances
                 let num_instances := mload(NUM_INSTANCES_MPTR)
@@ -247,7 +247,7 @@ contract MicroVerifier {
 
                 // Phase 1
                 for
-                    { let proof_cptr_end := add(proof_cptr, 0x0300) }
+                    { let proof_cptr_end := add(proof_cptr, 0x0180) }
                     lt(proof_cptr, proof_cptr_end)
                     {}
                 {
@@ -258,7 +258,7 @@ contract MicroVerifier {
 
                 // Phase 2
                 for
-                    { let proof_cptr_end := add(proof_cptr, 0x0300) }
+                    { let proof_cptr_end := add(proof_cptr, 0x0180) }
                     lt(proof_cptr, proof_cptr_end)
                     {}
                 {
@@ -270,7 +270,7 @@ contract MicroVerifier {
 
                 // Phase 3
                 for
-                    { let proof_cptr_end := add(proof_cptr, 0x0440) }
+                    { let proof_cptr_end := add(proof_cptr, 0x0280) }
                     lt(proof_cptr, proof_cptr_end)
                     {}
                 {
@@ -281,7 +281,7 @@ contract MicroVerifier {
 
                 // Phase 4
                 for
-                    { let proof_cptr_end := add(proof_cptr, 0x0140) }
+                    { let proof_cptr_end := add(proof_cptr, 0x0100) }
                     lt(proof_cptr, proof_cptr_end)
                     {}
                 {
@@ -292,7 +292,7 @@ contract MicroVerifier {
 
                 // Read evaluations
                 for
-                    { let proof_cptr_end := add(proof_cptr, 0x0c40) }
+                    { let proof_cptr_end := add(proof_cptr, 0x0740) }
                     lt(proof_cptr, proof_cptr_end)
                     {}
                 {
@@ -314,101 +314,75 @@ contract MicroVerifier {
                 success, proof_cptr, hash_mptr := read_ec_point(success, proof_cptr, hash_mptr, q) // W'
 
                 // Load full vk into memory
-                mstore(0x0c60, 0x1fb4ebc2a78ded1d22c82f4d88e88be8db791beceedad05da40a0a1b09bf023f) // vk_digest
-                mstore(0x0c80, 0x0000000000000000000000000000000000000000000000000000000000000003) // num_instances
-                mstore(0x0ca0, 0x000000000000000000000000000000000000000000000000000000000000000b) // k
-                mstore(0x0cc0, 0x305e41e912d579f5b3193badcab128321c8ee1cb70aa396331b979553d820001) // n_inv
-                mstore(0x0ce0, 0x14c60185e75885d674db4b3f7d4a5694fa6c01aa0f53557b060bc04a4172705f) // omega
-                mstore(0x0d00, 0x2afd4e77273f1cb3434a4a667929058c156b21573c3f1efc882e708597d7161a) // omega_inv
-                mstore(0x0d20, 0x22b55603586d5fc42c6c14c2fc27a028c207da8b2c71cb33d549fa4a2be5d302) // omega_inv_to_l
-                mstore(0x0d40, 0x0000000000000000000000000000000000000000000000000000000000000000) // has_accumulator
-                mstore(0x0d60, 0x0000000000000000000000000000000000000000000000000000000000000000) // acc_offset
-                mstore(0x0d80, 0x0000000000000000000000000000000000000000000000000000000000000000) // num_acc_limbs
-                mstore(0x0da0, 0x0000000000000000000000000000000000000000000000000000000000000000) // num_acc_limb_bits
-                mstore(0x0dc0, 0x0000000000000000000000000000000000000000000000000000000000000001) // g1_x
-                mstore(0x0de0, 0x0000000000000000000000000000000000000000000000000000000000000002) // g1_y
-                mstore(0x0e00, 0x198e9393920d483a7260bfb731fb5d25f1aa493335a9e71297e485b7aef312c2) // g2_x_1
-                mstore(0x0e20, 0x1800deef121f1e76426a00665e5c4479674322d4f75edadd46debd5cd992f6ed) // g2_x_2
-                mstore(0x0e40, 0x090689d0585ff075ec9e99ad690c3395bc4b313370b38ef355acdadcd122975b) // g2_y_1
-                mstore(0x0e60, 0x12c85ea5db8c6deb4aab71808dcb408fe3d1e7690c43d37b4ce6cc0166fa7daa) // g2_y_2
-                mstore(0x0e80, 0x05c042f11f87638f884330973fceaafd254cfaebec4963c9f18d7f56469d317c) // neg_s_g2_x_1
-                mstore(0x0ea0, 0x29c91bcd57b485a2a3e3a12fa7148dc45d2fdd84e4e5cf89235bc4617c333ef9) // neg_s_g2_x_2
-                mstore(0x0ec0, 0x1e1ffc79b4a7eb72619595579fe3c4c58f14b3afaa0f67a12e1602c73ce779b0) // neg_s_g2_y_1
-                mstore(0x0ee0, 0x15b260526ada0873c23e9059e6af365a62916b0501c2c3226854f5c36f814d2f) // neg_s_g2_y_2
-                mstore(0x0f00, 0x222c848f9198bd8596f69bd70337ebec8cf09300759380d8f0641a1c6f008661) // fixed_comms[0].x
-                mstore(0x0f20, 0x2b2f15abf10a7d4e315c1e8f62f4f5cf3309b4c02edd7ad5987b678369f0a97f) // fixed_comms[0].y
-                mstore(0x0f40, 0x2fc4948bb32a3a37ec6f1315aae3046c0676a6bef3c38e8f07fb09225a2d4048) // fixed_comms[1].x
-                mstore(0x0f60, 0x1bb6c0c3f1502983e4c1c03b657b7b42a1ea391bfa2c99909f3df06974551295) // fixed_comms[1].y
-                mstore(0x0f80, 0x285e5152d98d1e00caf5cd3a1934d4590c9c547829d8133cff75c95fb5e2de43) // fixed_comms[2].x
-                mstore(0x0fa0, 0x2a48858afa8cfa3f2193356d7d7b1015488bf70b6ccfd355bad72280e2536e87) // fixed_comms[2].y
-                mstore(0x0fc0, 0x1763388393c584d1c5adea58117837af6d37d18a96274449f105014e3c6b418a) // fixed_comms[3].x
-                mstore(0x0fe0, 0x07b6764e98554a601cbdf8c49bfe384bcbb84334d22d56cebc9063ebac1d03e6) // fixed_comms[3].y
-                mstore(0x1000, 0x11b386b1cdfd50d763b8c11eba51aa0736116385376043bfe79bcfa7d2f1144f) // fixed_comms[4].x
-                mstore(0x1020, 0x1eb683ca82abfc3157f3014dfc92fef7c83e9c1f9aa39331e0f8669241d4938a) // fixed_comms[4].y
-                mstore(0x1040, 0x25b589f755b22dcfb6af43e869e199b4cc0cc6addc226557d8eb2ed774da6df1) // fixed_comms[5].x
-                mstore(0x1060, 0x0bd79a6df372f46dedb1753c2a2b88856a6ea0ec447234d5887540f7e53544d1) // fixed_comms[5].y
-                mstore(0x1080, 0x25b589f755b22dcfb6af43e869e199b4cc0cc6addc226557d8eb2ed774da6df1) // fixed_comms[6].x
-                mstore(0x10a0, 0x0bd79a6df372f46dedb1753c2a2b88856a6ea0ec447234d5887540f7e53544d1) // fixed_comms[6].y
-                mstore(0x10c0, 0x25b589f755b22dcfb6af43e869e199b4cc0cc6addc226557d8eb2ed774da6df1) // fixed_comms[7].x
-                mstore(0x10e0, 0x0bd79a6df372f46dedb1753c2a2b88856a6ea0ec447234d5887540f7e53544d1) // fixed_comms[7].y
-                mstore(0x1100, 0x25b589f755b22dcfb6af43e869e199b4cc0cc6addc226557d8eb2ed774da6df1) // fixed_comms[8].x
-                mstore(0x1120, 0x0bd79a6df372f46dedb1753c2a2b88856a6ea0ec447234d5887540f7e53544d1) // fixed_comms[8].y
-                mstore(0x1140, 0x123397fc1dd6d02c31cbfb41e8eaf345504ba3e01c7ba4cfa79ec26027860ea2) // fixed_comms[9].x
-                mstore(0x1160, 0x0bcfbcb6bfa5b0869b49294bd9cb404fb0cafb74d14229037af34f5ac877bf34) // fixed_comms[9].y
-                mstore(0x1180, 0x123397fc1dd6d02c31cbfb41e8eaf345504ba3e01c7ba4cfa79ec26027860ea2) // fixed_comms[10].x
-                mstore(0x11a0, 0x0bcfbcb6bfa5b0869b49294bd9cb404fb0cafb74d14229037af34f5ac877bf34) // fixed_comms[10].y
-                mstore(0x11c0, 0x123397fc1dd6d02c31cbfb41e8eaf345504ba3e01c7ba4cfa79ec26027860ea2) // fixed_comms[11].x
-                mstore(0x11e0, 0x0bcfbcb6bfa5b0869b49294bd9cb404fb0cafb74d14229037af34f5ac877bf34) // fixed_comms[11].y
-                mstore(0x1200, 0x123397fc1dd6d02c31cbfb41e8eaf345504ba3e01c7ba4cfa79ec26027860ea2) // fixed_comms[12].x
-                mstore(0x1220, 0x0bcfbcb6bfa5b0869b49294bd9cb404fb0cafb74d14229037af34f5ac877bf34) // fixed_comms[12].y
-                mstore(0x1240, 0x07ed6d73c0ea0a15b65d19e99161d4c561c84beb5245dd28887ec8a8395583c3) // fixed_comms[13].x
-                mstore(0x1260, 0x105df290efc2b5d7364d168758c1861df543da4434c282ac445dc90974a5e0e7) // fixed_comms[13].y
-                mstore(0x1280, 0x07ed6d73c0ea0a15b65d19e99161d4c561c84beb5245dd28887ec8a8395583c3) // fixed_comms[14].x
-                mstore(0x12a0, 0x105df290efc2b5d7364d168758c1861df543da4434c282ac445dc90974a5e0e7) // fixed_comms[14].y
-                mstore(0x12c0, 0x07ed6d73c0ea0a15b65d19e99161d4c561c84beb5245dd28887ec8a8395583c3) // fixed_comms[15].x
-                mstore(0x12e0, 0x105df290efc2b5d7364d168758c1861df543da4434c282ac445dc90974a5e0e7) // fixed_comms[15].y
-                mstore(0x1300, 0x07ed6d73c0ea0a15b65d19e99161d4c561c84beb5245dd28887ec8a8395583c3) // fixed_comms[16].x
-                mstore(0x1320, 0x105df290efc2b5d7364d168758c1861df543da4434c282ac445dc90974a5e0e7) // fixed_comms[16].y
-                mstore(0x1340, 0x05694e4d20bb4a2a366538c6794c02f4ab7cb3688b0a24774a16a4bacb0d4f5c) // fixed_comms[17].x
-                mstore(0x1360, 0x00c92377dcef18fd4bff55196dfe29dff5027207d76628304b0c88bc58961ab5) // fixed_comms[17].y
-                mstore(0x1380, 0x0b9e9880320880effb6c4680bb4d60d5953ca87d67e531950601036db2fae598) // fixed_comms[18].x
-                mstore(0x13a0, 0x2f84d645559b5ff1b1f4c4e1af7cdf4142d920e60a35ed70d1d3e66a174bdaab) // fixed_comms[18].y
-                mstore(0x13c0, 0x094266bdf929e8fec65e00ed0c08ef217504d3fbd31a6b7da13bf155bd836b44) // fixed_comms[19].x
-                mstore(0x13e0, 0x22ccfe053edc6e6a4be653b175ddf7a528f8a809a1a8be76ad5f103278aba63f) // fixed_comms[19].y
-                mstore(0x1400, 0x094266bdf929e8fec65e00ed0c08ef217504d3fbd31a6b7da13bf155bd836b44) // fixed_comms[20].x
-                mstore(0x1420, 0x22ccfe053edc6e6a4be653b175ddf7a528f8a809a1a8be76ad5f103278aba63f) // fixed_comms[20].y
-                mstore(0x1440, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[21].x
-                mstore(0x1460, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[21].y
-                mstore(0x1480, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[22].x
-                mstore(0x14a0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[22].y
-                mstore(0x14c0, 0x1bb314be4fdda03530a1a5173e43fad1860bb1432de8769d3f2baa326dd092f4) // permutation_comms[0].x
-                mstore(0x14e0, 0x0833f7f44cbb6d810b32942b2d4beb0efbc9a0f022e95b304ceb8e8fcfb90b02) // permutation_comms[0].y
-                mstore(0x1500, 0x10c9f8d8374724bc4d1a70fae40d20aeeac3c010a4b0742bb1d4e013d32a2723) // permutation_comms[1].x
-                mstore(0x1520, 0x2b7a9271814ae93e8a408fc3ef61460adceae7d663e85e7ac13f4cca87cba577) // permutation_comms[1].y
-                mstore(0x1540, 0x2c399d9fc615b8bd392a5a704c2980bf55e74a61d0b3c48c794591a570d707ac) // permutation_comms[2].x
-                mstore(0x1560, 0x0c88e290adbed84cc65d884d4ceb4d3e880aca22403d4d048d928cb978b1904f) // permutation_comms[2].y
-                mstore(0x1580, 0x1fe006edc897e8267af22d696a338e7ea52aa9bae523cb5532b0d8068ca79ff7) // permutation_comms[3].x
-                mstore(0x15a0, 0x178f7c3cb93050ce42ecdec3130b5c4188409f34ab2c0370f6a5f4a05f32527a) // permutation_comms[3].y
-                mstore(0x15c0, 0x2f01184b8f4e5f4be24094a35172a4113a9173e31d01895b41e9ad901a018b6d) // permutation_comms[4].x
-                mstore(0x15e0, 0x03e2b35a1c5ae446a087c0f42566208cc29887aaaac95ed403ef30652a6899c6) // permutation_comms[4].y
-                mstore(0x1600, 0x23de4ebdce186767f42e2d04437c91fa183338edb4bee7a1a9ed2630e8d3bdf5) // permutation_comms[5].x
-                mstore(0x1620, 0x0e21f9298ae70d9b5bdc33f60742c9301686cf0a66c503081beac067c748797e) // permutation_comms[5].y
-                mstore(0x1640, 0x159322c4c6aab4a58d06c4f939bb9cb903e83cb99b2d5fa703efcc1f7c8e9303) // permutation_comms[6].x
-                mstore(0x1660, 0x24ce6863ea493cb7dbaaf413265db950514a13ba0d2e40fa61173ac3cee68d30) // permutation_comms[6].y
-                mstore(0x1680, 0x2cfa2c1b9086dd3a9203661169515192d0bf1b21472f2a031ef8df240220c1ec) // permutation_comms[7].x
-                mstore(0x16a0, 0x2d8b14a568a9c6d3ad40ace49645f30f0f718f1b85697c240434d9b998088c59) // permutation_comms[7].y
-                mstore(0x16c0, 0x0ae615227647371cf13ba1e30cfddee1c9682925cf492e015e5ca771deec4ad3) // permutation_comms[8].x
-                mstore(0x16e0, 0x170ad04568d6c34c7f539e07a66aaf443fdde7a77e5a1f418117ec2ae37a41c7) // permutation_comms[8].y
-                mstore(0x1700, 0x1cfb0fb131ea6e00ae9841f0a2b6b0aca8e4853f2b134b41956de055efd6012d) // permutation_comms[9].x
-                mstore(0x1720, 0x2989fd9d24b35c7b989cda15d1c9d00e534b1d2a33b423cd9e1e9d4405a8cbfe) // permutation_comms[9].y
-                mstore(0x1740, 0x096f8ea7693593b6f38b6f1536982a159aae803495e42fce2f31394144b23098) // permutation_comms[10].x
-                mstore(0x1760, 0x0fbfe34c30c11eaaca4d0f58de14e176f2252eb3a432b1bd3b8c3d56acd81b7d) // permutation_comms[10].y
-                mstore(0x1780, 0x2c1f681302cc05de40f6a238de04c9d8a4b1985d72fc722fcda41c1fc5c9a93d) // permutation_comms[11].x
-                mstore(0x17a0, 0x28ea56e6293a0385aea7985e4ad513a1e706cfd924ff4771be6c6a8676a1ad50) // permutation_comms[11].y
-                mstore(0x17c0, 0x1e66d634b8fef5b444e7cfe052ebcaf3a105aaf87fecbfd2fd59963c515db22b) // permutation_comms[12].x
-                mstore(0x17e0, 0x253a45e5c80c96fcfe8e2a5afdf9b044c4c0cc96c97a06afd47b52a7b1fc958c) // permutation_comms[12].y
-                mstore(0x1800, 0x1bdf8d3f46504ad3a5505b09bd40036b15dd8ae1de229f95b3bdb881e918eff3) // permutation_comms[13].x
-                mstore(0x1820, 0x261e13ec1a0fa1d34875b8dffdb1749db16cc6832cc177e84edb7a428288263f) // permutation_comms[13].y
+                mstore(0x0760, 0x2ea8fc60ea1eb3108c2301ad57149c82f3979344a3c3acb1b0929e463d02c325) // vk_digest
+                mstore(0x0780, 0x0000000000000000000000000000000000000000000000000000000000000003) // num_instances
+                mstore(0x07a0, 0x000000000000000000000000000000000000000000000000000000000000000b) // k
+                mstore(0x07c0, 0x305e41e912d579f5b3193badcab128321c8ee1cb70aa396331b979553d820001) // n_inv
+                mstore(0x07e0, 0x14c60185e75885d674db4b3f7d4a5694fa6c01aa0f53557b060bc04a4172705f) // omega
+                mstore(0x0800, 0x2afd4e77273f1cb3434a4a667929058c156b21573c3f1efc882e708597d7161a) // omega_inv
+                mstore(0x0820, 0x22b55603586d5fc42c6c14c2fc27a028c207da8b2c71cb33d549fa4a2be5d302) // omega_inv_to_l
+                mstore(0x0840, 0x0000000000000000000000000000000000000000000000000000000000000000) // has_accumulator
+                mstore(0x0860, 0x0000000000000000000000000000000000000000000000000000000000000000) // acc_offset
+                mstore(0x0880, 0x0000000000000000000000000000000000000000000000000000000000000000) // num_acc_limbs
+                mstore(0x08a0, 0x0000000000000000000000000000000000000000000000000000000000000000) // num_acc_limb_bits
+                mstore(0x08c0, 0x0000000000000000000000000000000000000000000000000000000000000001) // g1_x
+                mstore(0x08e0, 0x0000000000000000000000000000000000000000000000000000000000000002) // g1_y
+                mstore(0x0900, 0x198e9393920d483a7260bfb731fb5d25f1aa493335a9e71297e485b7aef312c2) // g2_x_1
+                mstore(0x0920, 0x1800deef121f1e76426a00665e5c4479674322d4f75edadd46debd5cd992f6ed) // g2_x_2
+                mstore(0x0940, 0x090689d0585ff075ec9e99ad690c3395bc4b313370b38ef355acdadcd122975b) // g2_y_1
+                mstore(0x0960, 0x12c85ea5db8c6deb4aab71808dcb408fe3d1e7690c43d37b4ce6cc0166fa7daa) // g2_y_2
+                mstore(0x0980, 0x05c042f11f87638f884330973fceaafd254cfaebec4963c9f18d7f56469d317c) // neg_s_g2_x_1
+                mstore(0x09a0, 0x29c91bcd57b485a2a3e3a12fa7148dc45d2fdd84e4e5cf89235bc4617c333ef9) // neg_s_g2_x_2
+                mstore(0x09c0, 0x1e1ffc79b4a7eb72619595579fe3c4c58f14b3afaa0f67a12e1602c73ce779b0) // neg_s_g2_y_1
+                mstore(0x09e0, 0x15b260526ada0873c23e9059e6af365a62916b0501c2c3226854f5c36f814d2f) // neg_s_g2_y_2
+                mstore(0x0a00, 0x222c848f9198bd8596f69bd70337ebec8cf09300759380d8f0641a1c6f008661) // fixed_comms[0].x
+                mstore(0x0a20, 0x2b2f15abf10a7d4e315c1e8f62f4f5cf3309b4c02edd7ad5987b678369f0a97f) // fixed_comms[0].y
+                mstore(0x0a40, 0x2fc4948bb32a3a37ec6f1315aae3046c0676a6bef3c38e8f07fb09225a2d4048) // fixed_comms[1].x
+                mstore(0x0a60, 0x1bb6c0c3f1502983e4c1c03b657b7b42a1ea391bfa2c99909f3df06974551295) // fixed_comms[1].y
+                mstore(0x0a80, 0x285e5152d98d1e00caf5cd3a1934d4590c9c547829d8133cff75c95fb5e2de43) // fixed_comms[2].x
+                mstore(0x0aa0, 0x2a48858afa8cfa3f2193356d7d7b1015488bf70b6ccfd355bad72280e2536e87) // fixed_comms[2].y
+                mstore(0x0ac0, 0x1763388393c584d1c5adea58117837af6d37d18a96274449f105014e3c6b418a) // fixed_comms[3].x
+                mstore(0x0ae0, 0x07b6764e98554a601cbdf8c49bfe384bcbb84334d22d56cebc9063ebac1d03e6) // fixed_comms[3].y
+                mstore(0x0b00, 0x11b386b1cdfd50d763b8c11eba51aa0736116385376043bfe79bcfa7d2f1144f) // fixed_comms[4].x
+                mstore(0x0b20, 0x1eb683ca82abfc3157f3014dfc92fef7c83e9c1f9aa39331e0f8669241d4938a) // fixed_comms[4].y
+                mstore(0x0b40, 0x04ea6fd94a36516876744b02c36c85a6200d800ea393b408c1babe1bb7225eb7) // fixed_comms[5].x
+                mstore(0x0b60, 0x15a6f75e014227f38bbcaf913aae45677bbb5795f96f521b41e127576edb4643) // fixed_comms[5].y
+                mstore(0x0b80, 0x04ea6fd94a36516876744b02c36c85a6200d800ea393b408c1babe1bb7225eb7) // fixed_comms[6].x
+                mstore(0x0ba0, 0x15a6f75e014227f38bbcaf913aae45677bbb5795f96f521b41e127576edb4643) // fixed_comms[6].y
+                mstore(0x0bc0, 0x190c6aadccea6770d8c2607a820588d1171b6e1ee9145d1a760d9e2d55564c0c) // fixed_comms[7].x
+                mstore(0x0be0, 0x2e95653f42232b3856fe3b7dea469d193f8ace8877cb8acdfd4a675e70ce314d) // fixed_comms[7].y
+                mstore(0x0c00, 0x190c6aadccea6770d8c2607a820588d1171b6e1ee9145d1a760d9e2d55564c0c) // fixed_comms[8].x
+                mstore(0x0c20, 0x2e95653f42232b3856fe3b7dea469d193f8ace8877cb8acdfd4a675e70ce314d) // fixed_comms[8].y
+                mstore(0x0c40, 0x28bfc2d49b2f0e6cb5718c96d144b972d85c1438969987d25abb472f868a9a4e) // fixed_comms[9].x
+                mstore(0x0c60, 0x132b37f32092305c7bacf773dfa269f66835bd6f9505f3252fec04cbb14cad58) // fixed_comms[9].y
+                mstore(0x0c80, 0x28bfc2d49b2f0e6cb5718c96d144b972d85c1438969987d25abb472f868a9a4e) // fixed_comms[10].x
+                mstore(0x0ca0, 0x132b37f32092305c7bacf773dfa269f66835bd6f9505f3252fec04cbb14cad58) // fixed_comms[10].y
+                mstore(0x0cc0, 0x2e81bf803ab9009d7f2dd1e0e854f6912094093b4a898c91a5f1f61f07190933) // fixed_comms[11].x
+                mstore(0x0ce0, 0x238d950da75616544ca25fd823f6f5b09bbcdf64a505e5fca2235089d4918946) // fixed_comms[11].y
+                mstore(0x0d00, 0x2e81bf803ab9009d7f2dd1e0e854f6912094093b4a898c91a5f1f61f07190933) // fixed_comms[12].x
+                mstore(0x0d20, 0x238d950da75616544ca25fd823f6f5b09bbcdf64a505e5fca2235089d4918946) // fixed_comms[12].y
+                mstore(0x0d40, 0x18b94799bde565059251716fb87095b22cdcf6c9a3ebe647cf4e57d086c498cc) // fixed_comms[13].x
+                mstore(0x0d60, 0x2322a5494b6eba332f1ce991b64ea990d0b56c2ff9438a88abedf3fbc5ada688) // fixed_comms[13].y
+                mstore(0x0d80, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[14].x
+                mstore(0x0da0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[14].y
+                mstore(0x0dc0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[15].x
+                mstore(0x0de0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[15].y
+                mstore(0x0e00, 0x1b7a17896c9c36a9e3634a123ff1c85db3c9c1d3ab75f6fa7f518aa6f0e4764d) // permutation_comms[0].x
+                mstore(0x0e20, 0x2a2de8fdc7978488105260218372964c0af7d3c82c86507853af0b46f9f0030d) // permutation_comms[0].y
+                mstore(0x0e40, 0x0d509e6eb681202fa69f37e266c2b770f14d830e4148c3e660f9de076e65dedd) // permutation_comms[1].x
+                mstore(0x0e60, 0x20a400e5c17de68a2239ad8a8e740c4a725573b03df25e1400fcb1fe016524c7) // permutation_comms[1].y
+                mstore(0x0e80, 0x0111dc876ce96652869bd9f8b0df049ab1fd98c08b0dd08e7d9e89ecbff4a099) // permutation_comms[2].x
+                mstore(0x0ea0, 0x0902f7a63acaa1d3031c3e47eff24d5e917d696214267a2070a0a069c7c70e66) // permutation_comms[2].y
+                mstore(0x0ec0, 0x0efb72b1943a159b883e2ff4c2a89a5d8e9a128b73bf0cbbdb24649eb6bae459) // permutation_comms[3].x
+                mstore(0x0ee0, 0x0eed58413bbee7b74cbbce886ce07abdf7c77ceba6d110b790ee0140c058f586) // permutation_comms[3].y
+                mstore(0x0f00, 0x22c014a0ac9215839066021036aa8c37aabe9ff4ee79b5ddc46dc25408ecb280) // permutation_comms[4].x
+                mstore(0x0f20, 0x2da3ac7508d1fe0d620289ae1e6b33e33c9c7dcb93fb3b3ada73bc45e76af022) // permutation_comms[4].y
+                mstore(0x0f40, 0x1577d8da450de2156073d3675207b044e33d88010d9b050889fa52d77f128cd3) // permutation_comms[5].x
+                mstore(0x0f60, 0x0dfadeacd2267cee0abe65c0af20137519037670a40c4fcc261025f65ed9b884) // permutation_comms[5].y
+                mstore(0x0f80, 0x1e8b640274a5dedea2a8f454051b2859690f6703afc66aa6274e8aeb94d99b21) // permutation_comms[6].x
+                mstore(0x0fa0, 0x188cb6d6c19047a262cb2dce41183261d2fdab33f9fa1e69552cf3d234d4f545) // permutation_comms[6].y
+                mstore(0x0fc0, 0x0beafa984a63afead889edc864b9dedc2aa3065bc0f658b2f3c03e96e9192f3f) // permutation_comms[7].x
+                mstore(0x0fe0, 0x26641420362255dac3bcc7959ba03c451ebff7d8cfcf362190dabd4051a55154) // permutation_comms[7].y
 
                 // Read accumulator from instances
                 if mload(HAS_ACCUMULATOR_MPTR) {
@@ -541,536 +515,303 @@ contract MicroVerifier {
                 let quotient_eval_numer
                 let y := mload(Y_MPTR)
                 {
-                    let f_17 := calldataload(0x0fa4)
+                    let f_11 := calldataload(0x0924)
                     let var0 := 0x2
-                    let var1 := sub(R, f_17)
+                    let var1 := sub(R, f_11)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_17, var2, R)
+                    let var3 := mulmod(f_11, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_8 := calldataload(0x0ce4)
-                    let a_0 := calldataload(0x0be4)
-                    let a_4 := calldataload(0x0c64)
-                    let var10 := addmod(a_0, a_4, R)
-                    let var11 := sub(R, var10)
-                    let var12 := addmod(a_8, var11, R)
-                    let var13 := mulmod(var9, var12, R)
-                    quotient_eval_numer := var13
+                    let a_4 := calldataload(0x0764)
+                    let a_0 := calldataload(0x06e4)
+                    let a_2 := calldataload(0x0724)
+                    let var7 := addmod(a_0, a_2, R)
+                    let var8 := sub(R, var7)
+                    let var9 := addmod(a_4, var8, R)
+                    let var10 := mulmod(var6, var9, R)
+                    quotient_eval_numer := var10
                 }
                 {
-                    let f_18 := calldataload(0x0fc4)
+                    let f_12 := calldataload(0x0944)
                     let var0 := 0x2
-                    let var1 := sub(R, f_18)
+                    let var1 := sub(R, f_12)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_18, var2, R)
+                    let var3 := mulmod(f_12, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_9 := calldataload(0x0d04)
-                    let a_1 := calldataload(0x0c04)
-                    let a_5 := calldataload(0x0c84)
-                    let var10 := addmod(a_1, a_5, R)
-                    let var11 := sub(R, var10)
-                    let var12 := addmod(a_9, var11, R)
-                    let var13 := mulmod(var9, var12, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
+                    let a_5 := calldataload(0x0784)
+                    let a_1 := calldataload(0x0704)
+                    let a_3 := calldataload(0x0744)
+                    let var7 := addmod(a_1, a_3, R)
+                    let var8 := sub(R, var7)
+                    let var9 := addmod(a_5, var8, R)
+                    let var10 := mulmod(var6, var9, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var10, r)
                 }
                 {
-                    let f_19 := calldataload(0x0fe4)
-                    let var0 := 0x2
-                    let var1 := sub(R, f_19)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_19, var2, R)
-                    let var4 := 0x3
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_10 := calldataload(0x0d24)
-                    let a_2 := calldataload(0x0c24)
-                    let a_6 := calldataload(0x0ca4)
-                    let var10 := addmod(a_2, a_6, R)
-                    let var11 := sub(R, var10)
-                    let var12 := addmod(a_10, var11, R)
-                    let var13 := mulmod(var9, var12, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
-                }
-                {
-                    let f_20 := calldataload(0x1004)
-                    let var0 := 0x2
-                    let var1 := sub(R, f_20)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_20, var2, R)
-                    let var4 := 0x3
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_11 := calldataload(0x0d44)
-                    let a_3 := calldataload(0x0c44)
-                    let a_7 := calldataload(0x0cc4)
-                    let var10 := addmod(a_3, a_7, R)
-                    let var11 := sub(R, var10)
-                    let var12 := addmod(a_11, var11, R)
-                    let var13 := mulmod(var9, var12, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
-                }
-                {
-                    let f_17 := calldataload(0x0fa4)
+                    let f_11 := calldataload(0x0924)
                     let var0 := 0x1
-                    let var1 := sub(R, f_17)
+                    let var1 := sub(R, f_11)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_17, var2, R)
+                    let var3 := mulmod(f_11, var2, R)
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_8 := calldataload(0x0ce4)
-                    let a_0 := calldataload(0x0be4)
-                    let a_4 := calldataload(0x0c64)
-                    let var10 := mulmod(a_0, a_4, R)
-                    let var11 := sub(R, var10)
-                    let var12 := addmod(a_8, var11, R)
-                    let var13 := mulmod(var9, var12, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
+                    let a_4 := calldataload(0x0764)
+                    let a_0 := calldataload(0x06e4)
+                    let a_2 := calldataload(0x0724)
+                    let var7 := mulmod(a_0, a_2, R)
+                    let var8 := sub(R, var7)
+                    let var9 := addmod(a_4, var8, R)
+                    let var10 := mulmod(var6, var9, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var10, r)
                 }
                 {
-                    let f_18 := calldataload(0x0fc4)
+                    let f_12 := calldataload(0x0944)
                     let var0 := 0x1
-                    let var1 := sub(R, f_18)
+                    let var1 := sub(R, f_12)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_18, var2, R)
+                    let var3 := mulmod(f_12, var2, R)
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_9 := calldataload(0x0d04)
-                    let a_1 := calldataload(0x0c04)
-                    let a_5 := calldataload(0x0c84)
-                    let var10 := mulmod(a_1, a_5, R)
-                    let var11 := sub(R, var10)
-                    let var12 := addmod(a_9, var11, R)
-                    let var13 := mulmod(var9, var12, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
+                    let a_5 := calldataload(0x0784)
+                    let a_1 := calldataload(0x0704)
+                    let a_3 := calldataload(0x0744)
+                    let var7 := mulmod(a_1, a_3, R)
+                    let var8 := sub(R, var7)
+                    let var9 := addmod(a_5, var8, R)
+                    let var10 := mulmod(var6, var9, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var10, r)
                 }
                 {
-                    let f_19 := calldataload(0x0fe4)
+                    let f_11 := calldataload(0x0924)
                     let var0 := 0x1
-                    let var1 := sub(R, f_19)
+                    let var1 := sub(R, f_11)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_19, var2, R)
-                    let var4 := 0x2
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_10 := calldataload(0x0d24)
-                    let a_2 := calldataload(0x0c24)
-                    let a_6 := calldataload(0x0ca4)
-                    let var10 := mulmod(a_2, a_6, R)
-                    let var11 := sub(R, var10)
-                    let var12 := addmod(a_10, var11, R)
-                    let var13 := mulmod(var9, var12, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
-                }
-                {
-                    let f_20 := calldataload(0x1004)
-                    let var0 := 0x1
-                    let var1 := sub(R, f_20)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_20, var2, R)
-                    let var4 := 0x2
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_11 := calldataload(0x0d44)
-                    let a_3 := calldataload(0x0c44)
-                    let a_7 := calldataload(0x0cc4)
-                    let var10 := mulmod(a_3, a_7, R)
-                    let var11 := sub(R, var10)
-                    let var12 := addmod(a_11, var11, R)
-                    let var13 := mulmod(var9, var12, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
-                }
-                {
-                    let f_17 := calldataload(0x0fa4)
-                    let var0 := 0x1
-                    let var1 := sub(R, f_17)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_17, var2, R)
+                    let var3 := mulmod(f_11, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_8 := calldataload(0x0ce4)
-                    let a_0 := calldataload(0x0be4)
-                    let a_4 := calldataload(0x0c64)
-                    let var10 := sub(R, a_4)
-                    let var11 := addmod(a_0, var10, R)
+                    let a_4 := calldataload(0x0764)
+                    let a_0 := calldataload(0x06e4)
+                    let a_2 := calldataload(0x0724)
+                    let var7 := sub(R, a_2)
+                    let var8 := addmod(a_0, var7, R)
+                    let var9 := sub(R, var8)
+                    let var10 := addmod(a_4, var9, R)
+                    let var11 := mulmod(var6, var10, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var11, r)
+                }
+                {
+                    let f_12 := calldataload(0x0944)
+                    let var0 := 0x1
+                    let var1 := sub(R, f_12)
+                    let var2 := addmod(var0, var1, R)
+                    let var3 := mulmod(f_12, var2, R)
+                    let var4 := 0x3
+                    let var5 := addmod(var4, var1, R)
+                    let var6 := mulmod(var3, var5, R)
+                    let a_5 := calldataload(0x0784)
+                    let a_1 := calldataload(0x0704)
+                    let a_3 := calldataload(0x0744)
+                    let var7 := sub(R, a_3)
+                    let var8 := addmod(a_1, var7, R)
+                    let var9 := sub(R, var8)
+                    let var10 := addmod(a_5, var9, R)
+                    let var11 := mulmod(var6, var10, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var11, r)
+                }
+                {
+                    let f_13 := calldataload(0x0964)
+                    let var0 := 0x1
+                    let var1 := sub(R, f_13)
+                    let var2 := addmod(var0, var1, R)
+                    let var3 := mulmod(f_13, var2, R)
+                    let var4 := 0x3
+                    let var5 := addmod(var4, var1, R)
+                    let var6 := mulmod(var3, var5, R)
+                    let a_4 := calldataload(0x0764)
+                    let a_4_prev_1 := calldataload(0x07a4)
+                    let var7 := 0x0
+                    let a_0 := calldataload(0x06e4)
+                    let a_2 := calldataload(0x0724)
+                    let var8 := mulmod(a_0, a_2, R)
+                    let var9 := addmod(var7, var8, R)
+                    let a_1 := calldataload(0x0704)
+                    let a_3 := calldataload(0x0744)
+                    let var10 := mulmod(a_1, a_3, R)
+                    let var11 := addmod(var9, var10, R)
+                    let var12 := addmod(a_4_prev_1, var11, R)
+                    let var13 := sub(R, var12)
+                    let var14 := addmod(a_4, var13, R)
+                    let var15 := mulmod(var6, var14, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var15, r)
+                }
+                {
+                    let f_13 := calldataload(0x0964)
+                    let var0 := 0x2
+                    let var1 := sub(R, f_13)
+                    let var2 := addmod(var0, var1, R)
+                    let var3 := mulmod(f_13, var2, R)
+                    let var4 := 0x3
+                    let var5 := addmod(var4, var1, R)
+                    let var6 := mulmod(var3, var5, R)
+                    let a_4 := calldataload(0x0764)
+                    let var7 := 0x0
+                    let a_0 := calldataload(0x06e4)
+                    let a_2 := calldataload(0x0724)
+                    let var8 := mulmod(a_0, a_2, R)
+                    let var9 := addmod(var7, var8, R)
+                    let a_1 := calldataload(0x0704)
+                    let a_3 := calldataload(0x0744)
+                    let var10 := mulmod(a_1, a_3, R)
+                    let var11 := addmod(var9, var10, R)
                     let var12 := sub(R, var11)
-                    let var13 := addmod(a_8, var12, R)
-                    let var14 := mulmod(var9, var13, R)
+                    let var13 := addmod(a_4, var12, R)
+                    let var14 := mulmod(var6, var13, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var14, r)
                 }
                 {
-                    let f_18 := calldataload(0x0fc4)
+                    let f_13 := calldataload(0x0964)
                     let var0 := 0x1
-                    let var1 := sub(R, f_18)
+                    let var1 := sub(R, f_13)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_18, var2, R)
-                    let var4 := 0x3
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_9 := calldataload(0x0d04)
-                    let a_1 := calldataload(0x0c04)
-                    let a_5 := calldataload(0x0c84)
-                    let var10 := sub(R, a_5)
-                    let var11 := addmod(a_1, var10, R)
-                    let var12 := sub(R, var11)
-                    let var13 := addmod(a_9, var12, R)
-                    let var14 := mulmod(var9, var13, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var14, r)
-                }
-                {
-                    let f_19 := calldataload(0x0fe4)
-                    let var0 := 0x1
-                    let var1 := sub(R, f_19)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_19, var2, R)
-                    let var4 := 0x3
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_10 := calldataload(0x0d24)
-                    let a_2 := calldataload(0x0c24)
-                    let a_6 := calldataload(0x0ca4)
-                    let var10 := sub(R, a_6)
-                    let var11 := addmod(a_2, var10, R)
-                    let var12 := sub(R, var11)
-                    let var13 := addmod(a_10, var12, R)
-                    let var14 := mulmod(var9, var13, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var14, r)
-                }
-                {
-                    let f_20 := calldataload(0x1004)
-                    let var0 := 0x1
-                    let var1 := sub(R, f_20)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_20, var2, R)
-                    let var4 := 0x3
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x4
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_11 := calldataload(0x0d44)
-                    let a_3 := calldataload(0x0c44)
-                    let a_7 := calldataload(0x0cc4)
-                    let var10 := sub(R, a_7)
-                    let var11 := addmod(a_3, var10, R)
-                    let var12 := sub(R, var11)
-                    let var13 := addmod(a_11, var12, R)
-                    let var14 := mulmod(var9, var13, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var14, r)
-                }
-                {
-                    let f_18 := calldataload(0x0fc4)
-                    let var0 := 0x1
-                    let var1 := sub(R, f_18)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_18, var2, R)
+                    let var3 := mulmod(f_13, var2, R)
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x3
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_8 := calldataload(0x0ce4)
-                    let a_8_prev_1 := calldataload(0x0d64)
-                    let var10 := 0x0
-                    let a_0 := calldataload(0x0be4)
-                    let a_4 := calldataload(0x0c64)
-                    let var11 := mulmod(a_0, a_4, R)
-                    let var12 := addmod(var10, var11, R)
-                    let a_1 := calldataload(0x0c04)
-                    let a_5 := calldataload(0x0c84)
-                    let var13 := mulmod(a_1, a_5, R)
-                    let var14 := addmod(var12, var13, R)
-                    let a_2 := calldataload(0x0c24)
-                    let a_6 := calldataload(0x0ca4)
-                    let var15 := mulmod(a_2, a_6, R)
-                    let var16 := addmod(var14, var15, R)
-                    let a_3 := calldataload(0x0c44)
-                    let a_7 := calldataload(0x0cc4)
-                    let var17 := mulmod(a_3, a_7, R)
-                    let var18 := addmod(var16, var17, R)
-                    let var19 := addmod(a_8_prev_1, var18, R)
-                    let var20 := sub(R, var19)
-                    let var21 := addmod(a_8, var20, R)
-                    let var22 := mulmod(var9, var21, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var22, r)
+                    let a_4 := calldataload(0x0764)
+                    let a_2 := calldataload(0x0724)
+                    let var7 := mulmod(var0, a_2, R)
+                    let a_3 := calldataload(0x0744)
+                    let var8 := mulmod(var7, a_3, R)
+                    let var9 := sub(R, var8)
+                    let var10 := addmod(a_4, var9, R)
+                    let var11 := mulmod(var6, var10, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var11, r)
                 }
                 {
-                    let f_17 := calldataload(0x0fa4)
-                    let var0 := 0x1
-                    let var1 := sub(R, f_17)
+                    let f_14 := calldataload(0x0984)
+                    let var0 := 0x2
+                    let var1 := sub(R, f_14)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_17, var2, R)
-                    let var4 := 0x2
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x3
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_8 := calldataload(0x0ce4)
-                    let var10 := 0x0
-                    let a_0 := calldataload(0x0be4)
-                    let a_4 := calldataload(0x0c64)
-                    let var11 := mulmod(a_0, a_4, R)
-                    let var12 := addmod(var10, var11, R)
-                    let a_1 := calldataload(0x0c04)
-                    let a_5 := calldataload(0x0c84)
-                    let var13 := mulmod(a_1, a_5, R)
-                    let var14 := addmod(var12, var13, R)
-                    let a_2 := calldataload(0x0c24)
-                    let a_6 := calldataload(0x0ca4)
-                    let var15 := mulmod(a_2, a_6, R)
-                    let var16 := addmod(var14, var15, R)
-                    let a_3 := calldataload(0x0c44)
-                    let a_7 := calldataload(0x0cc4)
-                    let var17 := mulmod(a_3, a_7, R)
-                    let var18 := addmod(var16, var17, R)
-                    let var19 := sub(R, var18)
-                    let var20 := addmod(a_8, var19, R)
-                    let var21 := mulmod(var9, var20, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var21, r)
+                    let var3 := mulmod(f_14, var2, R)
+                    let a_4 := calldataload(0x0764)
+                    let a_4_prev_1 := calldataload(0x07a4)
+                    let var4 := 0x1
+                    let a_2 := calldataload(0x0724)
+                    let var5 := mulmod(var4, a_2, R)
+                    let a_3 := calldataload(0x0744)
+                    let var6 := mulmod(var5, a_3, R)
+                    let var7 := mulmod(a_4_prev_1, var6, R)
+                    let var8 := sub(R, var7)
+                    let var9 := addmod(a_4, var8, R)
+                    let var10 := mulmod(var3, var9, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var10, r)
                 }
                 {
-                    let f_22 := calldataload(0x1044)
-                    let a_8 := calldataload(0x0ce4)
-                    let var0 := 0x1
-                    let a_4 := calldataload(0x0c64)
-                    let var1 := mulmod(var0, a_4, R)
-                    let a_5 := calldataload(0x0c84)
-                    let var2 := mulmod(var1, a_5, R)
-                    let a_6 := calldataload(0x0ca4)
-                    let var3 := mulmod(var2, a_6, R)
-                    let a_7 := calldataload(0x0cc4)
-                    let var4 := mulmod(var3, a_7, R)
-                    let var5 := sub(R, var4)
-                    let var6 := addmod(a_8, var5, R)
-                    let var7 := mulmod(f_22, var6, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var7, r)
+                    let f_15 := calldataload(0x09a4)
+                    let a_4 := calldataload(0x0764)
+                    let var0 := 0x0
+                    let a_2 := calldataload(0x0724)
+                    let var1 := addmod(var0, a_2, R)
+                    let a_3 := calldataload(0x0744)
+                    let var2 := addmod(var1, a_3, R)
+                    let var3 := sub(R, var2)
+                    let var4 := addmod(a_4, var3, R)
+                    let var5 := mulmod(f_15, var4, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var5, r)
                 }
                 {
-                    let f_21 := calldataload(0x1024)
-                    let a_8 := calldataload(0x0ce4)
-                    let a_8_prev_1 := calldataload(0x0d64)
+                    let f_14 := calldataload(0x0984)
                     let var0 := 0x1
-                    let a_4 := calldataload(0x0c64)
-                    let var1 := mulmod(var0, a_4, R)
-                    let a_5 := calldataload(0x0c84)
-                    let var2 := mulmod(var1, a_5, R)
-                    let a_6 := calldataload(0x0ca4)
-                    let var3 := mulmod(var2, a_6, R)
-                    let a_7 := calldataload(0x0cc4)
-                    let var4 := mulmod(var3, a_7, R)
-                    let var5 := mulmod(a_8_prev_1, var4, R)
-                    let var6 := sub(R, var5)
-                    let var7 := addmod(a_8, var6, R)
-                    let var8 := mulmod(f_21, var7, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var8, r)
-                }
-                {
-                    let f_20 := calldataload(0x1004)
-                    let var0 := 0x1
-                    let var1 := sub(R, f_20)
+                    let var1 := sub(R, f_14)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_20, var2, R)
-                    let var4 := 0x2
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x3
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_8 := calldataload(0x0ce4)
-                    let var10 := 0x0
-                    let a_4 := calldataload(0x0c64)
-                    let var11 := addmod(var10, a_4, R)
-                    let a_5 := calldataload(0x0c84)
-                    let var12 := addmod(var11, a_5, R)
-                    let a_6 := calldataload(0x0ca4)
-                    let var13 := addmod(var12, a_6, R)
-                    let a_7 := calldataload(0x0cc4)
-                    let var14 := addmod(var13, a_7, R)
-                    let var15 := sub(R, var14)
-                    let var16 := addmod(a_8, var15, R)
-                    let var17 := mulmod(var9, var16, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var17, r)
+                    let var3 := mulmod(f_14, var2, R)
+                    let a_4 := calldataload(0x0764)
+                    let a_4_prev_1 := calldataload(0x07a4)
+                    let var4 := 0x0
+                    let a_2 := calldataload(0x0724)
+                    let var5 := addmod(var4, a_2, R)
+                    let a_3 := calldataload(0x0744)
+                    let var6 := addmod(var5, a_3, R)
+                    let var7 := addmod(a_4_prev_1, var6, R)
+                    let var8 := sub(R, var7)
+                    let var9 := addmod(a_4, var8, R)
+                    let var10 := mulmod(var3, var9, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var10, r)
                 }
                 {
-                    let f_19 := calldataload(0x0fe4)
-                    let var0 := 0x1
-                    let var1 := sub(R, f_19)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_19, var2, R)
-                    let var4 := 0x2
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let var7 := 0x3
-                    let var8 := addmod(var7, var1, R)
-                    let var9 := mulmod(var6, var8, R)
-                    let a_8 := calldataload(0x0ce4)
-                    let a_8_prev_1 := calldataload(0x0d64)
-                    let var10 := 0x0
-                    let a_4 := calldataload(0x0c64)
-                    let var11 := addmod(var10, a_4, R)
-                    let a_5 := calldataload(0x0c84)
-                    let var12 := addmod(var11, a_5, R)
-                    let a_6 := calldataload(0x0ca4)
-                    let var13 := addmod(var12, a_6, R)
-                    let a_7 := calldataload(0x0cc4)
-                    let var14 := addmod(var13, a_7, R)
-                    let var15 := addmod(a_8_prev_1, var14, R)
-                    let var16 := sub(R, var15)
-                    let var17 := addmod(a_8, var16, R)
-                    let var18 := mulmod(var9, var17, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var18, r)
-                }
-                {
-                    let f_5 := calldataload(0x0e24)
+                    let f_5 := calldataload(0x0864)
                     let var0 := 0x0
                     let var1 := mulmod(f_5, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
-                    let f_6 := calldataload(0x0e44)
+                    let f_6 := calldataload(0x0884)
                     let var0 := 0x0
                     let var1 := mulmod(f_6, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
-                    let f_7 := calldataload(0x0e64)
+                    let f_7 := calldataload(0x08a4)
                     let var0 := 0x0
                     let var1 := mulmod(f_7, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
-                    let f_8 := calldataload(0x0e84)
+                    let f_8 := calldataload(0x08c4)
                     let var0 := 0x0
                     let var1 := mulmod(f_8, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
-                    let f_9 := calldataload(0x0ea4)
+                    let f_9 := calldataload(0x08e4)
                     let var0 := 0x0
                     let var1 := mulmod(f_9, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
-                    let f_10 := calldataload(0x0ec4)
+                    let f_10 := calldataload(0x0904)
                     let var0 := 0x0
                     let var1 := mulmod(f_10, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
-                    let f_11 := calldataload(0x0ee4)
-                    let var0 := 0x0
-                    let var1 := mulmod(f_11, var0, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
-                }
-                {
-                    let f_12 := calldataload(0x0f04)
-                    let var0 := 0x0
-                    let var1 := mulmod(f_12, var0, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
-                }
-                {
-                    let f_13 := calldataload(0x0f24)
-                    let var0 := 0x0
-                    let var1 := mulmod(f_13, var0, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
-                }
-                {
-                    let f_14 := calldataload(0x0f44)
-                    let var0 := 0x0
-                    let var1 := mulmod(f_14, var0, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
-                }
-                {
-                    let f_15 := calldataload(0x0f64)
-                    let var0 := 0x0
-                    let var1 := mulmod(f_15, var0, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
-                }
-                {
-                    let f_16 := calldataload(0x0f84)
-                    let var0 := 0x0
-                    let var1 := mulmod(f_16, var0, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
-                }
-                {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := addmod(l_0, sub(R, mulmod(l_0, calldataload(0x1244), R)), R)
+                    let eval := addmod(l_0, sub(R, mulmod(l_0, calldataload(0x0ae4), R)), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
-                    let perm_z_last := calldataload(0x1364)
+                    let perm_z_last := calldataload(0x0ba4)
                     let eval := mulmod(mload(L_LAST_MPTR), addmod(mulmod(perm_z_last, perm_z_last, R), sub(R, perm_z_last), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
-                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x12a4), sub(R, calldataload(0x1284)), R), R)
+                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x0b44), sub(R, calldataload(0x0b24)), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
-                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x1304), sub(R, calldataload(0x12e4)), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x1364), sub(R, calldataload(0x1344)), R), R)
+                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x0ba4), sub(R, calldataload(0x0b84)), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let gamma := mload(GAMMA_MPTR)
                     let beta := mload(BETA_MPTR)
-                    let lhs := calldataload(0x1264)
-                    let rhs := calldataload(0x1244)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0be4), mulmod(beta, calldataload(0x1084), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0c04), mulmod(beta, calldataload(0x10a4), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0c24), mulmod(beta, calldataload(0x10c4), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0c44), mulmod(beta, calldataload(0x10e4), R), R), gamma, R), R)
+                    let lhs := calldataload(0x0b04)
+                    let rhs := calldataload(0x0ae4)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x06e4), mulmod(beta, calldataload(0x09e4), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0704), mulmod(beta, calldataload(0x0a04), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0724), mulmod(beta, calldataload(0x0a24), R), R), gamma, R), R)
                     mstore(0x00, mulmod(beta, mload(X_MPTR), R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0be4), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x06e4), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0c04), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0704), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0c24), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0c44), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0724), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
                     let left_sub_right := addmod(lhs, sub(R, rhs), R)
                     let eval := addmod(left_sub_right, sub(R, mulmod(left_sub_right, addmod(mload(L_LAST_MPTR), mload(L_BLIND_MPTR), R), R)), R)
@@ -1079,19 +820,16 @@ contract MicroVerifier {
                 {
                     let gamma := mload(GAMMA_MPTR)
                     let beta := mload(BETA_MPTR)
-                    let lhs := calldataload(0x12c4)
-                    let rhs := calldataload(0x12a4)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0c64), mulmod(beta, calldataload(0x1104), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0c84), mulmod(beta, calldataload(0x1124), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0ca4), mulmod(beta, calldataload(0x1144), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0cc4), mulmod(beta, calldataload(0x1164), R), R), gamma, R), R)
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0c64), mload(0x00), R), gamma, R), R)
+                    let lhs := calldataload(0x0b64)
+                    let rhs := calldataload(0x0b44)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0744), mulmod(beta, calldataload(0x0a44), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0764), mulmod(beta, calldataload(0x0a64), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0784), mulmod(beta, calldataload(0x0a84), R), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0744), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0c84), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0764), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0ca4), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0cc4), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0784), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
                     let left_sub_right := addmod(lhs, sub(R, rhs), R)
                     let eval := addmod(left_sub_right, sub(R, mulmod(left_sub_right, addmod(mload(L_LAST_MPTR), mload(L_BLIND_MPTR), R), R)), R)
@@ -1100,32 +838,11 @@ contract MicroVerifier {
                 {
                     let gamma := mload(GAMMA_MPTR)
                     let beta := mload(BETA_MPTR)
-                    let lhs := calldataload(0x1324)
-                    let rhs := calldataload(0x1304)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0ce4), mulmod(beta, calldataload(0x1184), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0d04), mulmod(beta, calldataload(0x11a4), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0d24), mulmod(beta, calldataload(0x11c4), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0d44), mulmod(beta, calldataload(0x11e4), R), R), gamma, R), R)
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0ce4), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0d04), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0d24), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0d44), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    let left_sub_right := addmod(lhs, sub(R, rhs), R)
-                    let eval := addmod(left_sub_right, sub(R, mulmod(left_sub_right, addmod(mload(L_LAST_MPTR), mload(L_BLIND_MPTR), R), R)), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let gamma := mload(GAMMA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let lhs := calldataload(0x1384)
-                    let rhs := calldataload(0x1364)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0d84), mulmod(beta, calldataload(0x1204), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(mload(INSTANCE_EVAL_MPTR), mulmod(beta, calldataload(0x1224), R), R), gamma, R), R)
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0d84), mload(0x00), R), gamma, R), R)
+                    let lhs := calldataload(0x0bc4)
+                    let rhs := calldataload(0x0ba4)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x07c4), mulmod(beta, calldataload(0x0aa4), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(mload(INSTANCE_EVAL_MPTR), mulmod(beta, calldataload(0x0ac4), R), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x07c4), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
                     rhs := mulmod(rhs, addmod(addmod(mload(INSTANCE_EVAL_MPTR), mload(0x00), R), gamma, R), R)
                     let left_sub_right := addmod(lhs, sub(R, rhs), R)
@@ -1134,12 +851,12 @@ contract MicroVerifier {
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x13a4), R)
+                    let eval := mulmod(l_0, calldataload(0x0be4), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x13a4), R)
+                    let eval := mulmod(l_last, calldataload(0x0be4), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
@@ -1147,26 +864,26 @@ contract MicroVerifier {
                     let beta := mload(BETA_MPTR)
                     let table
                     {
-                        let f_1 := calldataload(0x0da4)
-                        let f_2 := calldataload(0x0dc4)
+                        let f_1 := calldataload(0x07e4)
+                        let f_2 := calldataload(0x0804)
                         table := f_1
                         table := addmod(mulmod(table, theta, R), f_2, R)
                         table := addmod(table, beta, R)
                     }
                     let input_0
                     {
-                        let f_5 := calldataload(0x0e24)
+                        let f_5 := calldataload(0x0864)
                         let var0 := 0x1
                         let var1 := mulmod(f_5, var0, R)
-                        let a_0 := calldataload(0x0be4)
+                        let a_0 := calldataload(0x06e4)
                         let var2 := mulmod(var1, a_0, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
                         let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593effffd01
                         let var6 := mulmod(var4, var5, R)
                         let var7 := addmod(var2, var6, R)
-                        let a_8 := calldataload(0x0ce4)
-                        let var8 := mulmod(var1, a_8, R)
+                        let a_4 := calldataload(0x0764)
+                        let var8 := mulmod(var1, a_4, R)
                         let var9 := 0x0
                         let var10 := mulmod(var4, var9, R)
                         let var11 := addmod(var8, var10, R)
@@ -1179,20 +896,20 @@ contract MicroVerifier {
                     rhs := table
                     {
                         let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x13e4), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x13c4), sub(R, calldataload(0x13a4)), R), R)
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x0c24), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x0c04), sub(R, calldataload(0x0be4)), R), R)
                     }
                     let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x1404), R)
+                    let eval := mulmod(l_0, calldataload(0x0c44), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x1404), R)
+                    let eval := mulmod(l_last, calldataload(0x0c44), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
@@ -1200,26 +917,26 @@ contract MicroVerifier {
                     let beta := mload(BETA_MPTR)
                     let table
                     {
-                        let f_1 := calldataload(0x0da4)
-                        let f_2 := calldataload(0x0dc4)
+                        let f_1 := calldataload(0x07e4)
+                        let f_2 := calldataload(0x0804)
                         table := f_1
                         table := addmod(mulmod(table, theta, R), f_2, R)
                         table := addmod(table, beta, R)
                     }
                     let input_0
                     {
-                        let f_6 := calldataload(0x0e44)
+                        let f_6 := calldataload(0x0884)
                         let var0 := 0x1
                         let var1 := mulmod(f_6, var0, R)
-                        let a_1 := calldataload(0x0c04)
+                        let a_1 := calldataload(0x0704)
                         let var2 := mulmod(var1, a_1, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
                         let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593effffd01
                         let var6 := mulmod(var4, var5, R)
                         let var7 := addmod(var2, var6, R)
-                        let a_9 := calldataload(0x0d04)
-                        let var8 := mulmod(var1, a_9, R)
+                        let a_5 := calldataload(0x0784)
+                        let var8 := mulmod(var1, a_5, R)
                         let var9 := 0x0
                         let var10 := mulmod(var4, var9, R)
                         let var11 := addmod(var8, var10, R)
@@ -1232,20 +949,20 @@ contract MicroVerifier {
                     rhs := table
                     {
                         let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1444), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1424), sub(R, calldataload(0x1404)), R), R)
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x0c84), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x0c64), sub(R, calldataload(0x0c44)), R), R)
                     }
                     let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x1464), R)
+                    let eval := mulmod(l_0, calldataload(0x0ca4), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x1464), R)
+                    let eval := mulmod(l_last, calldataload(0x0ca4), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
@@ -1253,31 +970,23 @@ contract MicroVerifier {
                     let beta := mload(BETA_MPTR)
                     let table
                     {
-                        let f_1 := calldataload(0x0da4)
-                        let f_2 := calldataload(0x0dc4)
-                        table := f_1
-                        table := addmod(mulmod(table, theta, R), f_2, R)
+                        let f_3 := calldataload(0x0824)
+                        table := f_3
                         table := addmod(table, beta, R)
                     }
                     let input_0
                     {
-                        let f_7 := calldataload(0x0e64)
+                        let f_7 := calldataload(0x08a4)
                         let var0 := 0x1
                         let var1 := mulmod(f_7, var0, R)
-                        let a_2 := calldataload(0x0c24)
-                        let var2 := mulmod(var1, a_2, R)
+                        let a_0 := calldataload(0x06e4)
+                        let var2 := mulmod(var1, a_0, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
-                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593effffd01
+                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
                         let var6 := mulmod(var4, var5, R)
                         let var7 := addmod(var2, var6, R)
-                        let a_10 := calldataload(0x0d24)
-                        let var8 := mulmod(var1, a_10, R)
-                        let var9 := 0x0
-                        let var10 := mulmod(var4, var9, R)
-                        let var11 := addmod(var8, var10, R)
                         input_0 := var7
-                        input_0 := addmod(mulmod(input_0, theta, R), var11, R)
                         input_0 := addmod(input_0, beta, R)
                     }
                     let lhs
@@ -1285,20 +994,20 @@ contract MicroVerifier {
                     rhs := table
                     {
                         let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x14a4), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1484), sub(R, calldataload(0x1464)), R), R)
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x0ce4), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x0cc4), sub(R, calldataload(0x0ca4)), R), R)
                     }
                     let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x14c4), R)
+                    let eval := mulmod(l_0, calldataload(0x0d04), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x14c4), R)
+                    let eval := mulmod(l_last, calldataload(0x0d04), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
@@ -1306,31 +1015,23 @@ contract MicroVerifier {
                     let beta := mload(BETA_MPTR)
                     let table
                     {
-                        let f_1 := calldataload(0x0da4)
-                        let f_2 := calldataload(0x0dc4)
-                        table := f_1
-                        table := addmod(mulmod(table, theta, R), f_2, R)
+                        let f_3 := calldataload(0x0824)
+                        table := f_3
                         table := addmod(table, beta, R)
                     }
                     let input_0
                     {
-                        let f_8 := calldataload(0x0e84)
+                        let f_8 := calldataload(0x08c4)
                         let var0 := 0x1
                         let var1 := mulmod(f_8, var0, R)
-                        let a_3 := calldataload(0x0c44)
-                        let var2 := mulmod(var1, a_3, R)
+                        let a_1 := calldataload(0x0704)
+                        let var2 := mulmod(var1, a_1, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
-                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593effffd01
+                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
                         let var6 := mulmod(var4, var5, R)
                         let var7 := addmod(var2, var6, R)
-                        let a_11 := calldataload(0x0d44)
-                        let var8 := mulmod(var1, a_11, R)
-                        let var9 := 0x0
-                        let var10 := mulmod(var4, var9, R)
-                        let var11 := addmod(var8, var10, R)
                         input_0 := var7
-                        input_0 := addmod(mulmod(input_0, theta, R), var11, R)
                         input_0 := addmod(input_0, beta, R)
                     }
                     let lhs
@@ -1338,20 +1039,20 @@ contract MicroVerifier {
                     rhs := table
                     {
                         let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1504), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x14e4), sub(R, calldataload(0x14c4)), R), R)
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x0d44), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x0d24), sub(R, calldataload(0x0d04)), R), R)
                     }
                     let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x1524), R)
+                    let eval := mulmod(l_0, calldataload(0x0d64), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x1524), R)
+                    let eval := mulmod(l_last, calldataload(0x0d64), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
@@ -1359,20 +1060,20 @@ contract MicroVerifier {
                     let beta := mload(BETA_MPTR)
                     let table
                     {
-                        let f_3 := calldataload(0x0de4)
-                        table := f_3
+                        let f_4 := calldataload(0x0844)
+                        table := f_4
                         table := addmod(table, beta, R)
                     }
                     let input_0
                     {
-                        let f_9 := calldataload(0x0ea4)
+                        let f_9 := calldataload(0x08e4)
                         let var0 := 0x1
                         let var1 := mulmod(f_9, var0, R)
-                        let a_0 := calldataload(0x0be4)
+                        let a_0 := calldataload(0x06e4)
                         let var2 := mulmod(var1, a_0, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
-                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
+                        let var5 := 0x0
                         let var6 := mulmod(var4, var5, R)
                         let var7 := addmod(var2, var6, R)
                         input_0 := var7
@@ -1383,20 +1084,20 @@ contract MicroVerifier {
                     rhs := table
                     {
                         let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1564), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1544), sub(R, calldataload(0x1524)), R), R)
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x0da4), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x0d84), sub(R, calldataload(0x0d64)), R), R)
                     }
                     let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x1584), R)
+                    let eval := mulmod(l_0, calldataload(0x0dc4), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x1584), R)
+                    let eval := mulmod(l_last, calldataload(0x0dc4), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
@@ -1404,196 +1105,16 @@ contract MicroVerifier {
                     let beta := mload(BETA_MPTR)
                     let table
                     {
-                        let f_3 := calldataload(0x0de4)
-                        table := f_3
+                        let f_4 := calldataload(0x0844)
+                        table := f_4
                         table := addmod(table, beta, R)
                     }
                     let input_0
                     {
-                        let f_10 := calldataload(0x0ec4)
+                        let f_10 := calldataload(0x0904)
                         let var0 := 0x1
                         let var1 := mulmod(f_10, var0, R)
-                        let a_1 := calldataload(0x0c04)
-                        let var2 := mulmod(var1, a_1, R)
-                        let var3 := sub(R, var1)
-                        let var4 := addmod(var0, var3, R)
-                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
-                        let var6 := mulmod(var4, var5, R)
-                        let var7 := addmod(var2, var6, R)
-                        input_0 := var7
-                        input_0 := addmod(input_0, beta, R)
-                    }
-                    let lhs
-                    let rhs
-                    rhs := table
-                    {
-                        let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x15c4), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x15a4), sub(R, calldataload(0x1584)), R), R)
-                    }
-                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x15e4), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x15e4), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let theta := mload(THETA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let table
-                    {
-                        let f_3 := calldataload(0x0de4)
-                        table := f_3
-                        table := addmod(table, beta, R)
-                    }
-                    let input_0
-                    {
-                        let f_11 := calldataload(0x0ee4)
-                        let var0 := 0x1
-                        let var1 := mulmod(f_11, var0, R)
-                        let a_2 := calldataload(0x0c24)
-                        let var2 := mulmod(var1, a_2, R)
-                        let var3 := sub(R, var1)
-                        let var4 := addmod(var0, var3, R)
-                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
-                        let var6 := mulmod(var4, var5, R)
-                        let var7 := addmod(var2, var6, R)
-                        input_0 := var7
-                        input_0 := addmod(input_0, beta, R)
-                    }
-                    let lhs
-                    let rhs
-                    rhs := table
-                    {
-                        let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1624), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1604), sub(R, calldataload(0x15e4)), R), R)
-                    }
-                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x1644), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x1644), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let theta := mload(THETA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let table
-                    {
-                        let f_3 := calldataload(0x0de4)
-                        table := f_3
-                        table := addmod(table, beta, R)
-                    }
-                    let input_0
-                    {
-                        let f_12 := calldataload(0x0f04)
-                        let var0 := 0x1
-                        let var1 := mulmod(f_12, var0, R)
-                        let a_3 := calldataload(0x0c44)
-                        let var2 := mulmod(var1, a_3, R)
-                        let var3 := sub(R, var1)
-                        let var4 := addmod(var0, var3, R)
-                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
-                        let var6 := mulmod(var4, var5, R)
-                        let var7 := addmod(var2, var6, R)
-                        input_0 := var7
-                        input_0 := addmod(input_0, beta, R)
-                    }
-                    let lhs
-                    let rhs
-                    rhs := table
-                    {
-                        let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1684), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1664), sub(R, calldataload(0x1644)), R), R)
-                    }
-                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x16a4), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x16a4), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let theta := mload(THETA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let table
-                    {
-                        let f_4 := calldataload(0x0e04)
-                        table := f_4
-                        table := addmod(table, beta, R)
-                    }
-                    let input_0
-                    {
-                        let f_13 := calldataload(0x0f24)
-                        let var0 := 0x1
-                        let var1 := mulmod(f_13, var0, R)
-                        let a_0 := calldataload(0x0be4)
-                        let var2 := mulmod(var1, a_0, R)
-                        let var3 := sub(R, var1)
-                        let var4 := addmod(var0, var3, R)
-                        let var5 := 0x0
-                        let var6 := mulmod(var4, var5, R)
-                        let var7 := addmod(var2, var6, R)
-                        input_0 := var7
-                        input_0 := addmod(input_0, beta, R)
-                    }
-                    let lhs
-                    let rhs
-                    rhs := table
-                    {
-                        let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x16e4), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x16c4), sub(R, calldataload(0x16a4)), R), R)
-                    }
-                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x1704), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x1704), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let theta := mload(THETA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let table
-                    {
-                        let f_4 := calldataload(0x0e04)
-                        table := f_4
-                        table := addmod(table, beta, R)
-                    }
-                    let input_0
-                    {
-                        let f_14 := calldataload(0x0f44)
-                        let var0 := 0x1
-                        let var1 := mulmod(f_14, var0, R)
-                        let a_1 := calldataload(0x0c04)
+                        let a_1 := calldataload(0x0704)
                         let var2 := mulmod(var1, a_1, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
@@ -1608,98 +1129,8 @@ contract MicroVerifier {
                     rhs := table
                     {
                         let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1744), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1724), sub(R, calldataload(0x1704)), R), R)
-                    }
-                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x1764), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x1764), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let theta := mload(THETA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let table
-                    {
-                        let f_4 := calldataload(0x0e04)
-                        table := f_4
-                        table := addmod(table, beta, R)
-                    }
-                    let input_0
-                    {
-                        let f_15 := calldataload(0x0f64)
-                        let var0 := 0x1
-                        let var1 := mulmod(f_15, var0, R)
-                        let a_2 := calldataload(0x0c24)
-                        let var2 := mulmod(var1, a_2, R)
-                        let var3 := sub(R, var1)
-                        let var4 := addmod(var0, var3, R)
-                        let var5 := 0x0
-                        let var6 := mulmod(var4, var5, R)
-                        let var7 := addmod(var2, var6, R)
-                        input_0 := var7
-                        input_0 := addmod(input_0, beta, R)
-                    }
-                    let lhs
-                    let rhs
-                    rhs := table
-                    {
-                        let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x17a4), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1784), sub(R, calldataload(0x1764)), R), R)
-                    }
-                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x17c4), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x17c4), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let theta := mload(THETA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let table
-                    {
-                        let f_4 := calldataload(0x0e04)
-                        table := f_4
-                        table := addmod(table, beta, R)
-                    }
-                    let input_0
-                    {
-                        let f_16 := calldataload(0x0f84)
-                        let var0 := 0x1
-                        let var1 := mulmod(f_16, var0, R)
-                        let a_3 := calldataload(0x0c44)
-                        let var2 := mulmod(var1, a_3, R)
-                        let var3 := sub(R, var1)
-                        let var4 := addmod(var0, var3, R)
-                        let var5 := 0x0
-                        let var6 := mulmod(var4, var5, R)
-                        let var7 := addmod(var2, var6, R)
-                        input_0 := var7
-                        input_0 := addmod(input_0, beta, R)
-                    }
-                    let lhs
-                    let rhs
-                    rhs := table
-                    {
-                        let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1804), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x17e4), sub(R, calldataload(0x17c4)), R), R)
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x0e04), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x0de4), sub(R, calldataload(0x0dc4)), R), R)
                     }
                     let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
@@ -1850,13 +1281,13 @@ contract MicroVerifier {
                     let coeff := mload(0x20)
                     let zeta := mload(ZETA_MPTR)
                     let r_eval := 0
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1064), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x09c4), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
                     r_eval := addmod(r_eval, mulmod(coeff, mload(QUOTIENT_EVAL_MPTR), R), R)
                     for
                         {
-                            let mptr := 0x1224
-                            let mptr_end := 0x1064
+                            let mptr := 0x0ac4
+                            let mptr_end := 0x09c4
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x20) }
@@ -1865,8 +1296,8 @@ contract MicroVerifier {
                     }
                     for
                         {
-                            let mptr := 0x1044
-                            let mptr_end := 0x0d64
+                            let mptr := 0x09a4
+                            let mptr_end := 0x07a4
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x20) }
@@ -1874,43 +1305,23 @@ contract MicroVerifier {
                         r_eval := addmod(mulmod(r_eval, zeta, R), mulmod(coeff, calldataload(mptr), R), R)
                     }
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1804), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0e04), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x17a4), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0da4), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1744), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0d44), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x16e4), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0ce4), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1684), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0c84), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1624), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0c24), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x15c4), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1564), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1504), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x14a4), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1444), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x13e4), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0784), R), R)
                     for
                         {
-                            let mptr := 0x0d44
-                            let mptr_end := 0x0ce4
-                        }
-                        lt(mptr_end, mptr)
-                        { mptr := sub(mptr, 0x20) }
-                    {
-                        r_eval := addmod(mulmod(r_eval, zeta, R), mulmod(coeff, calldataload(mptr), R), R)
-                    }
-                    for
-                        {
-                            let mptr := 0x0cc4
-                            let mptr_end := 0x0bc4
+                            let mptr := 0x0744
+                            let mptr_end := 0x06c4
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x20) }
@@ -1922,69 +1333,47 @@ contract MicroVerifier {
                 {
                     let zeta := mload(ZETA_MPTR)
                     let r_eval := 0
-                    r_eval := addmod(r_eval, mulmod(mload(0x40), calldataload(0x0d64), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x60), calldataload(0x0ce4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x40), calldataload(0x07a4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x60), calldataload(0x0764), R), R)
                     r_eval := mulmod(r_eval, mload(0x0440), R)
                     mstore(0x04c0, r_eval)
                 }
                 {
                     let zeta := mload(ZETA_MPTR)
                     let r_eval := 0
-                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x1344), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x1304), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x1324), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x0b84), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x0b44), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x0b64), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x12e4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x12a4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x12c4), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x1284), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x1244), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x1264), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x0b24), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x0ae4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x0b04), R), R)
                     r_eval := mulmod(r_eval, mload(0x0460), R)
                     mstore(0x04e0, r_eval)
                 }
                 {
                     let zeta := mload(ZETA_MPTR)
                     let r_eval := 0
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x17c4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x17e4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x0dc4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x0de4), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1764), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1784), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x0d64), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x0d84), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1704), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1724), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x0d04), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x0d24), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x16a4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x16c4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x0ca4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x0cc4), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1644), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1664), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x0c44), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x0c64), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x15e4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1604), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x0be4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x0c04), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1584), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x15a4), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1524), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1544), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x14c4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x14e4), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1464), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1484), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1404), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1424), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x13a4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x13c4), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1364), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1384), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x0ba4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x0bc4), R), R)
                     r_eval := mulmod(r_eval, mload(0x0480), R)
                     mstore(0x0500, r_eval)
                 }
@@ -2044,14 +1433,14 @@ contract MicroVerifier {
                 }
                 {
                     let nu := mload(NU_MPTR)
-                    mstore(0x00, calldataload(0x0a64))
-                    mstore(0x20, calldataload(0x0a84))
+                    mstore(0x00, calldataload(0x05a4))
+                    mstore(0x20, calldataload(0x05c4))
                     success := ec_mul_acc(success, mload(ZETA_MPTR))
                     success := ec_add_acc(success, mload(QUOTIENT_X_MPTR), mload(QUOTIENT_Y_MPTR))
                     for
                         {
-                            let mptr := 0x1800
-                            let mptr_end := 0x0ec0
+                            let mptr := 0x0fc0
+                            let mptr_end := 0x09c0
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x40) }
@@ -2061,8 +1450,8 @@ contract MicroVerifier {
                     }
                     for
                         {
-                            let mptr := 0x0624
-                            let mptr_end := 0x0264
+                            let mptr := 0x0324
+                            let mptr_end := 0x0164
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x40) }
@@ -2072,7 +1461,7 @@ contract MicroVerifier {
                     }
                     for
                         {
-                            let mptr := 0x0224
+                            let mptr := 0x0124
                             let mptr_end := 0x24
                         }
                         lt(mptr_end, mptr)
@@ -2081,26 +1470,24 @@ contract MicroVerifier {
                         success := ec_mul_acc(success, mload(ZETA_MPTR))
                         success := ec_add_acc(success, calldataload(mptr), calldataload(add(mptr, 0x20)))
                     }
-                    mstore(0x80, calldataload(0x0264))
-                    mstore(0xa0, calldataload(0x0284))
+                    mstore(0x80, calldataload(0x0164))
+                    mstore(0xa0, calldataload(0x0184))
                     success := ec_mul_tmp(success, mulmod(nu, mload(0x0440), R))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
                     nu := mulmod(nu, mload(NU_MPTR), R)
-                    mstore(0x80, calldataload(0x06e4))
-                    mstore(0xa0, calldataload(0x0704))
+                    mstore(0x80, calldataload(0x03a4))
+                    mstore(0xa0, calldataload(0x03c4))
                     success := ec_mul_tmp(success, mload(ZETA_MPTR))
-                    success := ec_add_tmp(success, calldataload(0x06a4), calldataload(0x06c4))
-                    success := ec_mul_tmp(success, mload(ZETA_MPTR))
-                    success := ec_add_tmp(success, calldataload(0x0664), calldataload(0x0684))
+                    success := ec_add_tmp(success, calldataload(0x0364), calldataload(0x0384))
                     success := ec_mul_tmp(success, mulmod(nu, mload(0x0460), R))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
                     nu := mulmod(nu, mload(NU_MPTR), R)
-                    mstore(0x80, calldataload(0x0a24))
-                    mstore(0xa0, calldataload(0x0a44))
+                    mstore(0x80, calldataload(0x0564))
+                    mstore(0xa0, calldataload(0x0584))
                     for
                         {
-                            let mptr := 0x09e4
-                            let mptr_end := 0x06e4
+                            let mptr := 0x0524
+                            let mptr_end := 0x03a4
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x40) }
@@ -2114,18 +1501,18 @@ contract MicroVerifier {
                     mstore(0xa0, mload(G1_Y_MPTR))
                     success := ec_mul_tmp(success, sub(R, mload(R_EVAL_MPTR)))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
-                    mstore(0x80, calldataload(0x1824))
-                    mstore(0xa0, calldataload(0x1844))
+                    mstore(0x80, calldataload(0x0e24))
+                    mstore(0xa0, calldataload(0x0e44))
                     success := ec_mul_tmp(success, sub(R, mload(0x0400)))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
-                    mstore(0x80, calldataload(0x1864))
-                    mstore(0xa0, calldataload(0x1884))
+                    mstore(0x80, calldataload(0x0e64))
+                    mstore(0xa0, calldataload(0x0e84))
                     success := ec_mul_tmp(success, mload(MU_MPTR))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
                     mstore(PAIRING_LHS_X_MPTR, mload(0x00))
                     mstore(PAIRING_LHS_Y_MPTR, mload(0x20))
-                    mstore(PAIRING_RHS_X_MPTR, calldataload(0x1864))
-                    mstore(PAIRING_RHS_Y_MPTR, calldataload(0x1884))
+                    mstore(PAIRING_RHS_X_MPTR, calldataload(0x0e64))
+                    mstore(PAIRING_RHS_Y_MPTR, calldataload(0x0e84))
                 }
             }
 

@@ -8,61 +8,61 @@ contract Pixel32Verifier {
     uint256 internal constant    DELTA = 4131629893567559867359510883348571134090853742863529169391034518566172092834;
     uint256 internal constant        R = 21888242871839275222246405745257275088548364400416034343698204186575808495617; 
 
-    uint256 internal constant FIRST_QUOTIENT_X_CPTR = 0x0864;
-    uint256 internal constant  LAST_QUOTIENT_X_CPTR = 0x0924;
+    uint256 internal constant FIRST_QUOTIENT_X_CPTR = 0x0364;
+    uint256 internal constant  LAST_QUOTIENT_X_CPTR = 0x0424;
 
-    uint256 internal constant                VK_MPTR = 0x0a20;
-    uint256 internal constant         VK_DIGEST_MPTR = 0x0a20;
-    uint256 internal constant     NUM_INSTANCES_MPTR = 0x0a40;
-    uint256 internal constant                 K_MPTR = 0x0a60;
-    uint256 internal constant             N_INV_MPTR = 0x0a80;
-    uint256 internal constant             OMEGA_MPTR = 0x0aa0;
-    uint256 internal constant         OMEGA_INV_MPTR = 0x0ac0;
-    uint256 internal constant    OMEGA_INV_TO_L_MPTR = 0x0ae0;
-    uint256 internal constant   HAS_ACCUMULATOR_MPTR = 0x0b00;
-    uint256 internal constant        ACC_OFFSET_MPTR = 0x0b20;
-    uint256 internal constant     NUM_ACC_LIMBS_MPTR = 0x0b40;
-    uint256 internal constant NUM_ACC_LIMB_BITS_MPTR = 0x0b60;
-    uint256 internal constant              G1_X_MPTR = 0x0b80;
-    uint256 internal constant              G1_Y_MPTR = 0x0ba0;
-    uint256 internal constant            G2_X_1_MPTR = 0x0bc0;
-    uint256 internal constant            G2_X_2_MPTR = 0x0be0;
-    uint256 internal constant            G2_Y_1_MPTR = 0x0c00;
-    uint256 internal constant            G2_Y_2_MPTR = 0x0c20;
-    uint256 internal constant      NEG_S_G2_X_1_MPTR = 0x0c40;
-    uint256 internal constant      NEG_S_G2_X_2_MPTR = 0x0c60;
-    uint256 internal constant      NEG_S_G2_Y_1_MPTR = 0x0c80;
-    uint256 internal constant      NEG_S_G2_Y_2_MPTR = 0x0ca0;
+    uint256 internal constant                VK_MPTR = 0x05a0;
+    uint256 internal constant         VK_DIGEST_MPTR = 0x05a0;
+    uint256 internal constant     NUM_INSTANCES_MPTR = 0x05c0;
+    uint256 internal constant                 K_MPTR = 0x05e0;
+    uint256 internal constant             N_INV_MPTR = 0x0600;
+    uint256 internal constant             OMEGA_MPTR = 0x0620;
+    uint256 internal constant         OMEGA_INV_MPTR = 0x0640;
+    uint256 internal constant    OMEGA_INV_TO_L_MPTR = 0x0660;
+    uint256 internal constant   HAS_ACCUMULATOR_MPTR = 0x0680;
+    uint256 internal constant        ACC_OFFSET_MPTR = 0x06a0;
+    uint256 internal constant     NUM_ACC_LIMBS_MPTR = 0x06c0;
+    uint256 internal constant NUM_ACC_LIMB_BITS_MPTR = 0x06e0;
+    uint256 internal constant              G1_X_MPTR = 0x0700;
+    uint256 internal constant              G1_Y_MPTR = 0x0720;
+    uint256 internal constant            G2_X_1_MPTR = 0x0740;
+    uint256 internal constant            G2_X_2_MPTR = 0x0760;
+    uint256 internal constant            G2_Y_1_MPTR = 0x0780;
+    uint256 internal constant            G2_Y_2_MPTR = 0x07a0;
+    uint256 internal constant      NEG_S_G2_X_1_MPTR = 0x07c0;
+    uint256 internal constant      NEG_S_G2_X_2_MPTR = 0x07e0;
+    uint256 internal constant      NEG_S_G2_Y_1_MPTR = 0x0800;
+    uint256 internal constant      NEG_S_G2_Y_2_MPTR = 0x0820;
 
-    uint256 internal constant CHALLENGE_MPTR = 0x1480;
+    uint256 internal constant CHALLENGE_MPTR = 0x0c40;
 
-    uint256 internal constant THETA_MPTR = 0x1480;
-    uint256 internal constant  BETA_MPTR = 0x14a0;
-    uint256 internal constant GAMMA_MPTR = 0x14c0;
-    uint256 internal constant     Y_MPTR = 0x14e0;
-    uint256 internal constant     X_MPTR = 0x1500;
-    uint256 internal constant  ZETA_MPTR = 0x1520;
-    uint256 internal constant    NU_MPTR = 0x1540;
-    uint256 internal constant    MU_MPTR = 0x1560;
+    uint256 internal constant THETA_MPTR = 0x0c40;
+    uint256 internal constant  BETA_MPTR = 0x0c60;
+    uint256 internal constant GAMMA_MPTR = 0x0c80;
+    uint256 internal constant     Y_MPTR = 0x0ca0;
+    uint256 internal constant     X_MPTR = 0x0cc0;
+    uint256 internal constant  ZETA_MPTR = 0x0ce0;
+    uint256 internal constant    NU_MPTR = 0x0d00;
+    uint256 internal constant    MU_MPTR = 0x0d20;
 
-    uint256 internal constant       ACC_LHS_X_MPTR = 0x1580;
-    uint256 internal constant       ACC_LHS_Y_MPTR = 0x15a0;
-    uint256 internal constant       ACC_RHS_X_MPTR = 0x15c0;
-    uint256 internal constant       ACC_RHS_Y_MPTR = 0x15e0;
-    uint256 internal constant             X_N_MPTR = 0x1600;
-    uint256 internal constant X_N_MINUS_1_INV_MPTR = 0x1620;
-    uint256 internal constant          L_LAST_MPTR = 0x1640;
-    uint256 internal constant         L_BLIND_MPTR = 0x1660;
-    uint256 internal constant             L_0_MPTR = 0x1680;
-    uint256 internal constant   INSTANCE_EVAL_MPTR = 0x16a0;
-    uint256 internal constant   QUOTIENT_EVAL_MPTR = 0x16c0;
-    uint256 internal constant      QUOTIENT_X_MPTR = 0x16e0;
-    uint256 internal constant      QUOTIENT_Y_MPTR = 0x1700;
-    uint256 internal constant          R_EVAL_MPTR = 0x1720;
-    uint256 internal constant   PAIRING_LHS_X_MPTR = 0x1740;
-    uint256 internal constant   PAIRING_LHS_Y_MPTR = 0x1760;
-    uint256 internal constant   PAIRING_RHS_X_MPTR = 0x1780;
-    uint256 internal constant   PAIRING_RHS_Y_MPTR = 0x17a0;
+    uint256 internal constant       ACC_LHS_X_MPTR = 0x0d40;
+    uint256 internal constant       ACC_LHS_Y_MPTR = 0x0d60;
+    uint256 internal constant       ACC_RHS_X_MPTR = 0x0d80;
+    uint256 internal constant       ACC_RHS_Y_MPTR = 0x0da0;
+    uint256 internal constant             X_N_MPTR = 0x0dc0;
+    uint256 internal constant X_N_MINUS_1_INV_MPTR = 0x0de0;
+    uint256 internal constant          L_LAST_MPTR = 0x0e00;
+    uint256 internal constant         L_BLIND_MPTR = 0x0e20;
+    uint256 internal constant             L_0_MPTR = 0x0e40;
+    uint256 internal constant   INSTANCE_EVAL_MPTR = 0x0e60;
+    uint256 internal constant   QUOTIENT_EVAL_MPTR = 0x0e80;
+    uint256 internal constant      QUOTIENT_X_MPTR = 0x0ea0;
+    uint256 internal constant      QUOTIENT_Y_MPTR = 0x0ec0;
+    uint256 internal constant          R_EVAL_MPTR = 0x0ee0;
+    uint256 internal constant   PAIRING_LHS_X_MPTR = 0x0f00;
+    uint256 internal constant   PAIRING_LHS_Y_MPTR = 0x0f20;
+    uint256 internal constant   PAIRING_RHS_X_MPTR = 0x0f40;
+    uint256 internal constant   PAIRING_RHS_Y_MPTR = 0x0f60;
 
     function verifyProof(
         bytes calldata proof,
@@ -214,11 +214,11 @@ contract Pixel32Verifier {
 
             {
                 // Load vk_digest and num_instances of vk into memory
-                mstore(0x0a20, 0x2e81b4872cccf886908b24a66faa41e8d5b3ee29e649d1a363e89b7da1c92480) // vk_digest
-                mstore(0x0a40, 0x0000000000000000000000000000000000000000000000000000000000000035) // num_instances
+                mstore(0x05a0, 0x0217607e4631abbddd18a7881679bbef57f4b669f60b741247afd8711670381d) // vk_digest
+                mstore(0x05c0, 0x0000000000000000000000000000000000000000000000000000000000000035) // num_instances
 
                 // Check valid length of proof
-                success := and(success, eq(0x1380, proof.length))
+                success := and(success, eq(0x08e0, proof.length))
 
                 // Check valid length of instances
                 let num_instances := mload(NUM_INSTANCES_MPTR)
@@ -247,7 +247,7 @@ contract Pixel32Verifier {
 
                 // Phase 1
                 for
-                    { let proof_cptr_end := add(proof_cptr, 0x0240) }
+                    { let proof_cptr_end := add(proof_cptr, 0xc0) }
                     lt(proof_cptr, proof_cptr_end)
                     {}
                 {
@@ -258,7 +258,7 @@ contract Pixel32Verifier {
 
                 // Phase 2
                 for
-                    { let proof_cptr_end := add(proof_cptr, 0x0240) }
+                    { let proof_cptr_end := add(proof_cptr, 0xc0) }
                     lt(proof_cptr, proof_cptr_end)
                     {}
                 {
@@ -270,7 +270,7 @@ contract Pixel32Verifier {
 
                 // Phase 3
                 for
-                    { let proof_cptr_end := add(proof_cptr, 0x0380) }
+                    { let proof_cptr_end := add(proof_cptr, 0x0180) }
                     lt(proof_cptr, proof_cptr_end)
                     {}
                 {
@@ -292,7 +292,7 @@ contract Pixel32Verifier {
 
                 // Read evaluations
                 for
-                    { let proof_cptr_end := add(proof_cptr, 0x0a00) }
+                    { let proof_cptr_end := add(proof_cptr, 0x0460) }
                     lt(proof_cptr, proof_cptr_end)
                     {}
                 {
@@ -314,89 +314,59 @@ contract Pixel32Verifier {
                 success, proof_cptr, hash_mptr := read_ec_point(success, proof_cptr, hash_mptr, q) // W'
 
                 // Load full vk into memory
-                mstore(0x0a20, 0x2e81b4872cccf886908b24a66faa41e8d5b3ee29e649d1a363e89b7da1c92480) // vk_digest
-                mstore(0x0a40, 0x0000000000000000000000000000000000000000000000000000000000000035) // num_instances
-                mstore(0x0a60, 0x000000000000000000000000000000000000000000000000000000000000000f) // k
-                mstore(0x0a80, 0x3063edaa444bddc677fcd515f614555a777997e0a9287d1e62bf6dd004d82001) // n_inv
-                mstore(0x0aa0, 0x2b7ddfe4383c8d806530b94d3120ce6fcb511871e4d44a65f0acd0b96a8a942e) // omega
-                mstore(0x0ac0, 0x1f67bc4574eaef5e630a13c710221a3e3d491e59fddabaf321e56f3ca8d91624) // omega_inv
-                mstore(0x0ae0, 0x2427343dea588e4242e165ef52d4c1f5986149f372f5c87534f7f6274ef4eeff) // omega_inv_to_l
-                mstore(0x0b00, 0x0000000000000000000000000000000000000000000000000000000000000000) // has_accumulator
-                mstore(0x0b20, 0x0000000000000000000000000000000000000000000000000000000000000000) // acc_offset
-                mstore(0x0b40, 0x0000000000000000000000000000000000000000000000000000000000000000) // num_acc_limbs
-                mstore(0x0b60, 0x0000000000000000000000000000000000000000000000000000000000000000) // num_acc_limb_bits
-                mstore(0x0b80, 0x0000000000000000000000000000000000000000000000000000000000000001) // g1_x
-                mstore(0x0ba0, 0x0000000000000000000000000000000000000000000000000000000000000002) // g1_y
-                mstore(0x0bc0, 0x198e9393920d483a7260bfb731fb5d25f1aa493335a9e71297e485b7aef312c2) // g2_x_1
-                mstore(0x0be0, 0x1800deef121f1e76426a00665e5c4479674322d4f75edadd46debd5cd992f6ed) // g2_x_2
-                mstore(0x0c00, 0x090689d0585ff075ec9e99ad690c3395bc4b313370b38ef355acdadcd122975b) // g2_y_1
-                mstore(0x0c20, 0x12c85ea5db8c6deb4aab71808dcb408fe3d1e7690c43d37b4ce6cc0166fa7daa) // g2_y_2
-                mstore(0x0c40, 0x2d999d09cd6e327db04c292e1a037a572041a059a604837cb4c3235e1d52fed4) // neg_s_g2_x_1
-                mstore(0x0c60, 0x036407a8acc79bb1f46f8f2c94c1bb374c58fc9abc119fa0c052013bde6e1802) // neg_s_g2_x_2
-                mstore(0x0c80, 0x0a66f1b1a540767b4e0e1746fd0b5d55b9eacaed7268268b3256c0d80393b3d6) // neg_s_g2_y_1
-                mstore(0x0ca0, 0x03236c3bdcad57d98f29973cb6226cfa899f4738f364e66bae81556f76d63f6a) // neg_s_g2_y_2
-                mstore(0x0cc0, 0x26cc284b29445a481e121dc0132b752e427083f66dd81c9c616adfba8fa5cc83) // fixed_comms[0].x
-                mstore(0x0ce0, 0x07f6243cafa2f8021ec529fed85623702851e168ebf786fc9e25311a5a1c6397) // fixed_comms[0].y
-                mstore(0x0d00, 0x2d7d656fd519b17bcbc7ffb2a192fbc2eeb5ed6767a15e86c2b5c042c27a52f6) // fixed_comms[1].x
-                mstore(0x0d20, 0x0c5ea227d3e4d0ffeb4b66ca62e4f1ba2d9d75b002fbacc9fa43a493b3f8a216) // fixed_comms[1].y
-                mstore(0x0d40, 0x20a1b326e9ee52444b963b6c64ec80c59e535ab92270deb98bf4f0426e2af5e1) // fixed_comms[2].x
-                mstore(0x0d60, 0x14592cdaf93c2368668fca2b28ef3cfa47bccaa2fe20826d5238c2e9a6dab3be) // fixed_comms[2].y
-                mstore(0x0d80, 0x0e72f309d1dc7413765b14d7b771863a5f7e5e1447c6d96f52f241eeb33751e0) // fixed_comms[3].x
-                mstore(0x0da0, 0x00d4027c3fe628cca32dc7e72bc8dce09f7e350f8cfa7ca558a8eb6584fa437a) // fixed_comms[3].y
-                mstore(0x0dc0, 0x08758fe8dd0df90782563b804d8641ad0b3ad1e6bf4033831f41022db2bbb5db) // fixed_comms[4].x
-                mstore(0x0de0, 0x09c6ed042fcf6b89bef07e1ce61950c256876b19e96ca4dd5dff508c085a430a) // fixed_comms[4].y
-                mstore(0x0e00, 0x1d49aaf5eafb29e829fb86b944176b3ab52e1c13b0d6dca870e205f460c006dd) // fixed_comms[5].x
-                mstore(0x0e20, 0x0bf1f3917ec09149db05eef80d5892f9743e87a4ab2d5eb9df4a96f1e45326da) // fixed_comms[5].y
-                mstore(0x0e40, 0x1e95f2cd4563a83bebd9c83b88446230fd9025341b9e5c9a3e52bf609b0b3372) // fixed_comms[6].x
-                mstore(0x0e60, 0x172a27cddfa4143ee0a23a30899070feec32ef69ad241d0847353653aa80b33b) // fixed_comms[6].y
-                mstore(0x0e80, 0x12bddf4265837053e26b9a3e2d34a2946cfe2c67a4676fbdc4ee5cf267d98661) // fixed_comms[7].x
-                mstore(0x0ea0, 0x305ea499c73643e5012af8d782d363faf1e950b14d4bd1704e2e2caee9c8136d) // fixed_comms[7].y
-                mstore(0x0ec0, 0x118c60f94a88c9875933286bf7a9c4eca37e4b89f762e0ae87a59feb0e70e38b) // fixed_comms[8].x
-                mstore(0x0ee0, 0x28f30c3f4ecab4af1c4f7e31c888a63922e324d3865666a576f0cb858af1424c) // fixed_comms[8].y
-                mstore(0x0f00, 0x2088d38ba7186dad4f76fd3eaa5411e252d7e24d2186fbd0b689c3c5378c5ec1) // fixed_comms[9].x
-                mstore(0x0f20, 0x19c4ead71c5f791ff9ff2526bb7b7c4f495e0f9bc4475e920369cea025e475c8) // fixed_comms[9].y
-                mstore(0x0f40, 0x017d5963b7ce67f755e8c48a713c4546abb1e5d83e4ea31b7410449c96a1df69) // fixed_comms[10].x
-                mstore(0x0f60, 0x0449b7d7141f9735a2c4c2eb57977fc3a088fcb839d5b91b1c06f5979ef462ae) // fixed_comms[10].y
-                mstore(0x0f80, 0x11604ea90af4308452ab5bc77e9c8e827bd08e79bd1c9a7ee27dce039f002715) // fixed_comms[11].x
-                mstore(0x0fa0, 0x01f8f60faf6174ea12fe4d23c47da782dec69f55218003e30d217c23746d5286) // fixed_comms[11].y
-                mstore(0x0fc0, 0x2cf903ceea3a910194a6e4d6351a913d2d205ceb21cb67dadcccd49dd9d57c49) // fixed_comms[12].x
-                mstore(0x0fe0, 0x19d7f7a36765ef1ff4ee1ac4b2896e54f681e6f8dc76c6ebb669948028307f44) // fixed_comms[12].y
-                mstore(0x1000, 0x1b8f878d0547dc1e5b9694ceb5a56d3e0ef807b87cfe3808062c89881a48a7cf) // fixed_comms[13].x
-                mstore(0x1020, 0x28beea5a0fb379e4748927c9869f4e2b6a58307347f82b6172a58168af221e05) // fixed_comms[13].y
-                mstore(0x1040, 0x04f12e86ded4fae7ccf4a96cb92eedacb9e9a0525ded89a5a141d0adcf430f3b) // fixed_comms[14].x
-                mstore(0x1060, 0x201374cbd2094fb652334c6109d26b662ce0b24ffc4c3c8c62771eca7cd1a9d5) // fixed_comms[14].y
-                mstore(0x1080, 0x2505585ea99af2829645ef7b7f1acee99d42ab215e3ec20f403a6aba2b5f0f74) // fixed_comms[15].x
-                mstore(0x10a0, 0x016682923fe52e62d14443378ef40f29ec9cec5eaa439198e6283c76e305e7db) // fixed_comms[15].y
-                mstore(0x10c0, 0x082a1d6f8362d3fc87c8dce2972865f4210fb1d90c3ea2d76fc9c0cfc12cf1b2) // fixed_comms[16].x
-                mstore(0x10e0, 0x0d55730ea04ae41f022ae58a50f98c117c12ce981d8b2e252d57e8e76a349224) // fixed_comms[16].y
-                mstore(0x1100, 0x15b31152bd4f96b636d5c628fa88231d0422f11dfea34ad7b849db6fb873a405) // fixed_comms[17].x
-                mstore(0x1120, 0x25a55c88a461853faa8c0bfcfe9efc7bf1e1add4cc4572e8770ee09c4ccba4b9) // fixed_comms[17].y
-                mstore(0x1140, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[18].x
-                mstore(0x1160, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[18].y
-                mstore(0x1180, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[19].x
-                mstore(0x11a0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[19].y
-                mstore(0x11c0, 0x0abf2ccf4c45b13c76bea6648f7c6140e03261ece77d276e735bda890a722e3b) // permutation_comms[0].x
-                mstore(0x11e0, 0x257f482ebab0b7a856d21aec85d8b8711a526fcf34760e91f173316a06f7eaf0) // permutation_comms[0].y
-                mstore(0x1200, 0x2c2bf9b595ddd259a1fc3201dc4985e643e67dedab93d4d6f727b8e8be8dbe8b) // permutation_comms[1].x
-                mstore(0x1220, 0x2bbf7029168b29960dac525e0701a8ce42be15c3d027eec72db63953c53ca8af) // permutation_comms[1].y
-                mstore(0x1240, 0x134d01a8cff08039df9d605a840f15a0c793f21f65ae0dacb128adf140d57719) // permutation_comms[2].x
-                mstore(0x1260, 0x00d34b49eef74f1b4727650b6b3656cdd2e7bc85a0488596aa7ac1f781747970) // permutation_comms[2].y
-                mstore(0x1280, 0x1a655a2f6817507b57771de951697cca83e482412eea9fc61d8f10a0c713b904) // permutation_comms[3].x
-                mstore(0x12a0, 0x04b96d7400a7b3edccdb0182988662cb78abc2933dd94fa694e3c21f521edf65) // permutation_comms[3].y
-                mstore(0x12c0, 0x2d3338d0fd167d809e77783b049cdf2729d7af37da955a8dbd76352a8d1811da) // permutation_comms[4].x
-                mstore(0x12e0, 0x1e8a31b34bef91be86d2dbdaf80eeab02d4317f0d22f618c866ba184a1b1e1f0) // permutation_comms[4].y
-                mstore(0x1300, 0x2aeb2347d48bc6e2479d8e55abe36ff677e6afca865c6ef434e987c1ccbbd73f) // permutation_comms[5].x
-                mstore(0x1320, 0x0f23adc003b1dc156a78dd57668a3f19c8987de7884e4aecd8d05745aa34154e) // permutation_comms[5].y
-                mstore(0x1340, 0x17a9ece87c8ef21266c5b0b2bc9aed53732fd81779e19740a6a92a6a87216f1b) // permutation_comms[6].x
-                mstore(0x1360, 0x109d7ff1d4c328a0f5b23bf2efa4ede40f716859c9ad321affa65b65f60f88ba) // permutation_comms[6].y
-                mstore(0x1380, 0x1adf84be95df26d7c4ae211888cdce0b55ae4938a207ded4d24a007760e30c3e) // permutation_comms[7].x
-                mstore(0x13a0, 0x0904355a466a16c0706c8c9f0e818f5127af781a80a977af27bb0a94ae6bc20d) // permutation_comms[7].y
-                mstore(0x13c0, 0x195ce1d942b0455ca19a573f8169918d982d3871577782c0353d5a804746e49e) // permutation_comms[8].x
-                mstore(0x13e0, 0x11c3ed937a12393cf02e499efadcb44d1c1a329ba88963716a89f1db2f47f5f1) // permutation_comms[8].y
-                mstore(0x1400, 0x03d47d3f9fc924d6a8c4707bc3e21bbc49319cf5a54654d37f4dad6216b06ae4) // permutation_comms[9].x
-                mstore(0x1420, 0x0f16e67d9762ca00b902a3cd86866a500081be9e3b22fba9cac9af687c742b3f) // permutation_comms[9].y
-                mstore(0x1440, 0x03ab0d403928b05c1f094c7f1cb0c3f3dcaf627d5b2b2eabec8ba04e490ec091) // permutation_comms[10].x
-                mstore(0x1460, 0x293764468e6f7f61d250c46687940661135776a214ab0903cffda80ada38b9a8) // permutation_comms[10].y
+                mstore(0x05a0, 0x0217607e4631abbddd18a7881679bbef57f4b669f60b741247afd8711670381d) // vk_digest
+                mstore(0x05c0, 0x0000000000000000000000000000000000000000000000000000000000000035) // num_instances
+                mstore(0x05e0, 0x0000000000000000000000000000000000000000000000000000000000000011) // k
+                mstore(0x0600, 0x30643640b9f82f90e83b698e5ea6179c7c05542e859533b48b9953a2f5360801) // n_inv
+                mstore(0x0620, 0x304cd1e79cfa5b0f054e981a27ed7706e7ea6b06a7f266ef8db819c179c2c3ea) // omega
+                mstore(0x0640, 0x193586da872cdeff023d6ab2263a131b4780db8878be3c3b7f8f019c06fcb0fb) // omega_inv
+                mstore(0x0660, 0x299110e6835fd73731fb3ce6de87151988da403c265467a96b9cda0d7daa72e4) // omega_inv_to_l
+                mstore(0x0680, 0x0000000000000000000000000000000000000000000000000000000000000000) // has_accumulator
+                mstore(0x06a0, 0x0000000000000000000000000000000000000000000000000000000000000000) // acc_offset
+                mstore(0x06c0, 0x0000000000000000000000000000000000000000000000000000000000000000) // num_acc_limbs
+                mstore(0x06e0, 0x0000000000000000000000000000000000000000000000000000000000000000) // num_acc_limb_bits
+                mstore(0x0700, 0x0000000000000000000000000000000000000000000000000000000000000001) // g1_x
+                mstore(0x0720, 0x0000000000000000000000000000000000000000000000000000000000000002) // g1_y
+                mstore(0x0740, 0x198e9393920d483a7260bfb731fb5d25f1aa493335a9e71297e485b7aef312c2) // g2_x_1
+                mstore(0x0760, 0x1800deef121f1e76426a00665e5c4479674322d4f75edadd46debd5cd992f6ed) // g2_x_2
+                mstore(0x0780, 0x090689d0585ff075ec9e99ad690c3395bc4b313370b38ef355acdadcd122975b) // g2_y_1
+                mstore(0x07a0, 0x12c85ea5db8c6deb4aab71808dcb408fe3d1e7690c43d37b4ce6cc0166fa7daa) // g2_y_2
+                mstore(0x07c0, 0x2757d33f8f480fce6857f5f07a47ea1c82b1f58df2cb371659c649848cdc78fe) // neg_s_g2_x_1
+                mstore(0x07e0, 0x2bc5f9786d387b679eebb0fdb852724dda269f746dde8f27d384ec537417de5d) // neg_s_g2_x_2
+                mstore(0x0800, 0x218ddfbef851ebab6121a26818236b335963db8e37242914a172772e62eb1fe9) // neg_s_g2_y_1
+                mstore(0x0820, 0x1cece0f39f6c9129f276abf2d8ad6b01f90e4bd6773327bcb0ed0cddf22cb12d) // neg_s_g2_y_2
+                mstore(0x0840, 0x25672426d3f28bdf0a9fdb0e5dcdedb5c5515070df397fb7da9fb1d38aff27c1) // fixed_comms[0].x
+                mstore(0x0860, 0x0f1058af21286e7805b28ed0437f942e7070849b8d63f64ee88b472757d3cb97) // fixed_comms[0].y
+                mstore(0x0880, 0x0c1534c85eee8af22176b90e712b4fb2ef8357ef20c6b316ce63dbf2cbc25dda) // fixed_comms[1].x
+                mstore(0x08a0, 0x26c0ba2fc00f7a86753a3c84ed1c7a533410bfb5a433a660d2de58524b52426e) // fixed_comms[1].y
+                mstore(0x08c0, 0x23b0d340d1ccf9dcf8ecd902494a30d9aad682f501ad850a18b5204e2a009350) // fixed_comms[2].x
+                mstore(0x08e0, 0x1edb2ef2160d72abb47a52bb305588c9e72547f435c7f04d148150acd7bd7b02) // fixed_comms[2].y
+                mstore(0x0900, 0x0baf3d0b5330d0c7e7fa1f92d45efea988610f6c87fe7ce9d21e51fb9548cbae) // fixed_comms[3].x
+                mstore(0x0920, 0x1472dcc9073e2992af2f0bb1fa272b0fba79b6e1720098c07b5add780f56e0bc) // fixed_comms[3].y
+                mstore(0x0940, 0x051deaac40e19103c684b344edca3f6730e505a64b0753c9cc442ec5952d5e67) // fixed_comms[4].x
+                mstore(0x0960, 0x2bce467dfa70f469d436d06476bdd38cadb93487db4aaba83bfdd49e6659b22f) // fixed_comms[4].y
+                mstore(0x0980, 0x0505e7dbe4b31f48a4c06487590a05d1d2d955093129d86426615e84faf93fb9) // fixed_comms[5].x
+                mstore(0x09a0, 0x18d23e72286ec186622ec4298274750afdea945e0e63c0fa3929fd82c92ca674) // fixed_comms[5].y
+                mstore(0x09c0, 0x15d32ebec7f7e05e9ca99b1ce58d0496d1186320785e619d3939a10955fd38a5) // fixed_comms[6].x
+                mstore(0x09e0, 0x12131bfc76eac4db7a251b804e52bd7fe93f8ba1fde77796fa5062792cec7b64) // fixed_comms[6].y
+                mstore(0x0a00, 0x056c5e31a38aae53a65bf6610c8dbd24422c3f746bdf01a275d83365a8e1f6f6) // fixed_comms[7].x
+                mstore(0x0a20, 0x201f4b8cead79176d554d74550cbef3570f88cb9798ac7c942d322da44e1b7f8) // fixed_comms[7].y
+                mstore(0x0a40, 0x01de18b4217a19b1ff4a699f8a70a83ae275eed23b9ea164757cdf7cc179e48c) // fixed_comms[8].x
+                mstore(0x0a60, 0x14d4611c6e3bcb418668a399f20a9c319a1f02e116aa9d8ae1625ec48422bb8d) // fixed_comms[8].y
+                mstore(0x0a80, 0x06e6e4e586c73ff3f7bc77f682aea38791c24c120eb713c40edd69752223ee2e) // fixed_comms[9].x
+                mstore(0x0aa0, 0x2ddcd21edc616fa7c7665af16540838c5b6a5db55cbae79b1b86c8b59e2d52b1) // fixed_comms[9].y
+                mstore(0x0ac0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[10].x
+                mstore(0x0ae0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[10].y
+                mstore(0x0b00, 0x2a4f76b28c248735cd227a835326245c258ce5959c88b5e1f212c56fabf8422f) // permutation_comms[0].x
+                mstore(0x0b20, 0x1de48079f244ba9782d8b935c8be175ae8779681557aee11f85606b886c74f1a) // permutation_comms[0].y
+                mstore(0x0b40, 0x2d573d6314efb5dd6fccc3e19f2a314b92c8e16587228b2fdd8e6859e65faf59) // permutation_comms[1].x
+                mstore(0x0b60, 0x0c4d6c8696d67a94132659ef27fa4487a8cfc41999a9df90df6cb6f65ec4ed10) // permutation_comms[1].y
+                mstore(0x0b80, 0x1916b5f1165da0936c0a9a5358aa068740f1688caacb0f5dbb8e75f3d61e9a34) // permutation_comms[2].x
+                mstore(0x0ba0, 0x1dd19078519f4261c6969c80297a4854b1e95bee0b3bc2be6d9f421987bcfedc) // permutation_comms[2].y
+                mstore(0x0bc0, 0x120135daf23855dfd9eb6b8a7ad7cd0468681db478a5358a7dd26c7914471aa5) // permutation_comms[3].x
+                mstore(0x0be0, 0x2876c832f1baa559b078facec6640912151619f2783ece708cfa0c1f79a1bb03) // permutation_comms[3].y
+                mstore(0x0c00, 0x128291a46fa6cac4d3288655283375f0c2939fe6860ddbe673376595200f4496) // permutation_comms[4].x
+                mstore(0x0c20, 0x277a9a5c259aae2ffb51aea240964c82e3a9bed5ca1fef3a5cb01e568f1a5fe7) // permutation_comms[4].y
 
                 // Read accumulator from instances
                 if mload(HAS_ACCUMULATOR_MPTR) {
@@ -529,415 +499,223 @@ contract Pixel32Verifier {
                 let quotient_eval_numer
                 let y := mload(Y_MPTR)
                 {
-                    let f_14 := calldataload(0x0c64)
+                    let f_8 := calldataload(0x05e4)
                     let var0 := 0x2
-                    let var1 := sub(R, f_14)
+                    let var1 := sub(R, f_8)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_14, var2, R)
+                    let var3 := mulmod(f_8, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let a_6 := calldataload(0x0a24)
-                    let a_0 := calldataload(0x0964)
-                    let a_3 := calldataload(0x09c4)
-                    let var7 := addmod(a_0, a_3, R)
+                    let a_2 := calldataload(0x04a4)
+                    let a_0 := calldataload(0x0464)
+                    let a_1 := calldataload(0x0484)
+                    let var7 := addmod(a_0, a_1, R)
                     let var8 := sub(R, var7)
-                    let var9 := addmod(a_6, var8, R)
+                    let var9 := addmod(a_2, var8, R)
                     let var10 := mulmod(var6, var9, R)
                     quotient_eval_numer := var10
                 }
                 {
-                    let f_15 := calldataload(0x0c84)
-                    let var0 := 0x2
-                    let var1 := sub(R, f_15)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_15, var2, R)
-                    let var4 := 0x3
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let a_7 := calldataload(0x0a44)
-                    let a_1 := calldataload(0x0984)
-                    let a_4 := calldataload(0x09e4)
-                    let var7 := addmod(a_1, a_4, R)
-                    let var8 := sub(R, var7)
-                    let var9 := addmod(a_7, var8, R)
-                    let var10 := mulmod(var6, var9, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var10, r)
-                }
-                {
-                    let f_16 := calldataload(0x0ca4)
-                    let var0 := 0x2
-                    let var1 := sub(R, f_16)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_16, var2, R)
-                    let var4 := 0x3
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let a_8 := calldataload(0x0a64)
-                    let a_2 := calldataload(0x09a4)
-                    let a_5 := calldataload(0x0a04)
-                    let var7 := addmod(a_2, a_5, R)
-                    let var8 := sub(R, var7)
-                    let var9 := addmod(a_8, var8, R)
-                    let var10 := mulmod(var6, var9, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var10, r)
-                }
-                {
-                    let f_14 := calldataload(0x0c64)
+                    let f_8 := calldataload(0x05e4)
                     let var0 := 0x1
-                    let var1 := sub(R, f_14)
+                    let var1 := sub(R, f_8)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_14, var2, R)
+                    let var3 := mulmod(f_8, var2, R)
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let a_6 := calldataload(0x0a24)
-                    let a_0 := calldataload(0x0964)
-                    let a_3 := calldataload(0x09c4)
-                    let var7 := mulmod(a_0, a_3, R)
+                    let a_2 := calldataload(0x04a4)
+                    let a_0 := calldataload(0x0464)
+                    let a_1 := calldataload(0x0484)
+                    let var7 := mulmod(a_0, a_1, R)
                     let var8 := sub(R, var7)
-                    let var9 := addmod(a_6, var8, R)
+                    let var9 := addmod(a_2, var8, R)
                     let var10 := mulmod(var6, var9, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var10, r)
                 }
                 {
-                    let f_15 := calldataload(0x0c84)
+                    let f_8 := calldataload(0x05e4)
                     let var0 := 0x1
-                    let var1 := sub(R, f_15)
+                    let var1 := sub(R, f_8)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_15, var2, R)
-                    let var4 := 0x2
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let a_7 := calldataload(0x0a44)
-                    let a_1 := calldataload(0x0984)
-                    let a_4 := calldataload(0x09e4)
-                    let var7 := mulmod(a_1, a_4, R)
-                    let var8 := sub(R, var7)
-                    let var9 := addmod(a_7, var8, R)
-                    let var10 := mulmod(var6, var9, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var10, r)
-                }
-                {
-                    let f_16 := calldataload(0x0ca4)
-                    let var0 := 0x1
-                    let var1 := sub(R, f_16)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_16, var2, R)
-                    let var4 := 0x2
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let a_8 := calldataload(0x0a64)
-                    let a_2 := calldataload(0x09a4)
-                    let a_5 := calldataload(0x0a04)
-                    let var7 := mulmod(a_2, a_5, R)
-                    let var8 := sub(R, var7)
-                    let var9 := addmod(a_8, var8, R)
-                    let var10 := mulmod(var6, var9, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var10, r)
-                }
-                {
-                    let f_14 := calldataload(0x0c64)
-                    let var0 := 0x1
-                    let var1 := sub(R, f_14)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_14, var2, R)
+                    let var3 := mulmod(f_8, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let a_6 := calldataload(0x0a24)
-                    let a_0 := calldataload(0x0964)
-                    let a_3 := calldataload(0x09c4)
-                    let var7 := sub(R, a_3)
+                    let a_2 := calldataload(0x04a4)
+                    let a_0 := calldataload(0x0464)
+                    let a_1 := calldataload(0x0484)
+                    let var7 := sub(R, a_1)
                     let var8 := addmod(a_0, var7, R)
                     let var9 := sub(R, var8)
-                    let var10 := addmod(a_6, var9, R)
+                    let var10 := addmod(a_2, var9, R)
                     let var11 := mulmod(var6, var10, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var11, r)
                 }
                 {
-                    let f_15 := calldataload(0x0c84)
+                    let f_9 := calldataload(0x0604)
                     let var0 := 0x1
-                    let var1 := sub(R, f_15)
+                    let var1 := sub(R, f_9)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_15, var2, R)
+                    let var3 := mulmod(f_9, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let a_7 := calldataload(0x0a44)
-                    let a_1 := calldataload(0x0984)
-                    let a_4 := calldataload(0x09e4)
-                    let var7 := sub(R, a_4)
-                    let var8 := addmod(a_1, var7, R)
-                    let var9 := sub(R, var8)
-                    let var10 := addmod(a_7, var9, R)
-                    let var11 := mulmod(var6, var10, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var11, r)
-                }
-                {
-                    let f_16 := calldataload(0x0ca4)
-                    let var0 := 0x1
-                    let var1 := sub(R, f_16)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_16, var2, R)
-                    let var4 := 0x3
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let a_8 := calldataload(0x0a64)
-                    let a_2 := calldataload(0x09a4)
-                    let a_5 := calldataload(0x0a04)
-                    let var7 := sub(R, a_5)
-                    let var8 := addmod(a_2, var7, R)
-                    let var9 := sub(R, var8)
-                    let var10 := addmod(a_8, var9, R)
-                    let var11 := mulmod(var6, var10, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var11, r)
-                }
-                {
-                    let f_17 := calldataload(0x0cc4)
-                    let var0 := 0x1
-                    let var1 := sub(R, f_17)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_17, var2, R)
-                    let var4 := 0x3
-                    let var5 := addmod(var4, var1, R)
-                    let var6 := mulmod(var3, var5, R)
-                    let a_6 := calldataload(0x0a24)
-                    let a_6_prev_1 := calldataload(0x0a84)
+                    let a_2 := calldataload(0x04a4)
+                    let a_2_prev_1 := calldataload(0x04c4)
                     let var7 := 0x0
-                    let a_0 := calldataload(0x0964)
-                    let a_3 := calldataload(0x09c4)
-                    let var8 := mulmod(a_0, a_3, R)
+                    let a_0 := calldataload(0x0464)
+                    let a_1 := calldataload(0x0484)
+                    let var8 := mulmod(a_0, a_1, R)
                     let var9 := addmod(var7, var8, R)
-                    let a_1 := calldataload(0x0984)
-                    let a_4 := calldataload(0x09e4)
-                    let var10 := mulmod(a_1, a_4, R)
-                    let var11 := addmod(var9, var10, R)
-                    let a_2 := calldataload(0x09a4)
-                    let a_5 := calldataload(0x0a04)
-                    let var12 := mulmod(a_2, a_5, R)
-                    let var13 := addmod(var11, var12, R)
-                    let var14 := addmod(a_6_prev_1, var13, R)
-                    let var15 := sub(R, var14)
-                    let var16 := addmod(a_6, var15, R)
-                    let var17 := mulmod(var6, var16, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var17, r)
+                    let var10 := addmod(a_2_prev_1, var9, R)
+                    let var11 := sub(R, var10)
+                    let var12 := addmod(a_2, var11, R)
+                    let var13 := mulmod(var6, var12, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var13, r)
                 }
                 {
-                    let f_17 := calldataload(0x0cc4)
+                    let f_9 := calldataload(0x0604)
                     let var0 := 0x2
-                    let var1 := sub(R, f_17)
+                    let var1 := sub(R, f_9)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_17, var2, R)
+                    let var3 := mulmod(f_9, var2, R)
                     let var4 := 0x3
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let a_6 := calldataload(0x0a24)
+                    let a_2 := calldataload(0x04a4)
                     let var7 := 0x0
-                    let a_0 := calldataload(0x0964)
-                    let a_3 := calldataload(0x09c4)
-                    let var8 := mulmod(a_0, a_3, R)
+                    let a_0 := calldataload(0x0464)
+                    let a_1 := calldataload(0x0484)
+                    let var8 := mulmod(a_0, a_1, R)
                     let var9 := addmod(var7, var8, R)
-                    let a_1 := calldataload(0x0984)
-                    let a_4 := calldataload(0x09e4)
-                    let var10 := mulmod(a_1, a_4, R)
-                    let var11 := addmod(var9, var10, R)
-                    let a_2 := calldataload(0x09a4)
-                    let a_5 := calldataload(0x0a04)
-                    let var12 := mulmod(a_2, a_5, R)
-                    let var13 := addmod(var11, var12, R)
-                    let var14 := sub(R, var13)
-                    let var15 := addmod(a_6, var14, R)
-                    let var16 := mulmod(var6, var15, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var16, r)
+                    let var10 := sub(R, var9)
+                    let var11 := addmod(a_2, var10, R)
+                    let var12 := mulmod(var6, var11, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var12, r)
                 }
                 {
-                    let f_19 := calldataload(0x0d04)
+                    let f_10 := calldataload(0x0624)
                     let var0 := 0x2
-                    let var1 := sub(R, f_19)
+                    let var1 := sub(R, f_10)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_19, var2, R)
-                    let a_6 := calldataload(0x0a24)
-                    let var4 := 0x1
-                    let a_3 := calldataload(0x09c4)
-                    let var5 := mulmod(var4, a_3, R)
-                    let a_4 := calldataload(0x09e4)
-                    let var6 := mulmod(var5, a_4, R)
-                    let a_5 := calldataload(0x0a04)
-                    let var7 := mulmod(var6, a_5, R)
-                    let var8 := sub(R, var7)
-                    let var9 := addmod(a_6, var8, R)
-                    let var10 := mulmod(var3, var9, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var10, r)
+                    let var3 := mulmod(f_10, var2, R)
+                    let var4 := 0x3
+                    let var5 := addmod(var4, var1, R)
+                    let var6 := mulmod(var3, var5, R)
+                    let a_2 := calldataload(0x04a4)
+                    let var7 := 0x1
+                    let a_1 := calldataload(0x0484)
+                    let var8 := mulmod(var7, a_1, R)
+                    let var9 := sub(R, var8)
+                    let var10 := addmod(a_2, var9, R)
+                    let var11 := mulmod(var6, var10, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var11, r)
                 }
                 {
-                    let f_18 := calldataload(0x0ce4)
-                    let a_6 := calldataload(0x0a24)
-                    let a_6_prev_1 := calldataload(0x0a84)
+                    let f_9 := calldataload(0x0604)
                     let var0 := 0x1
-                    let a_3 := calldataload(0x09c4)
-                    let var1 := mulmod(var0, a_3, R)
-                    let a_4 := calldataload(0x09e4)
-                    let var2 := mulmod(var1, a_4, R)
-                    let a_5 := calldataload(0x0a04)
-                    let var3 := mulmod(var2, a_5, R)
-                    let var4 := mulmod(a_6_prev_1, var3, R)
-                    let var5 := sub(R, var4)
-                    let var6 := addmod(a_6, var5, R)
-                    let var7 := mulmod(f_18, var6, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var7, r)
-                }
-                {
-                    let f_19 := calldataload(0x0d04)
-                    let var0 := 0x1
-                    let var1 := sub(R, f_19)
+                    let var1 := sub(R, f_9)
                     let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_19, var2, R)
-                    let a_6 := calldataload(0x0a24)
-                    let var4 := 0x0
-                    let a_3 := calldataload(0x09c4)
-                    let var5 := addmod(var4, a_3, R)
-                    let a_4 := calldataload(0x09e4)
-                    let var6 := addmod(var5, a_4, R)
-                    let a_5 := calldataload(0x0a04)
-                    let var7 := addmod(var6, a_5, R)
-                    let var8 := sub(R, var7)
-                    let var9 := addmod(a_6, var8, R)
-                    let var10 := mulmod(var3, var9, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var10, r)
-                }
-                {
-                    let f_17 := calldataload(0x0cc4)
-                    let var0 := 0x1
-                    let var1 := sub(R, f_17)
-                    let var2 := addmod(var0, var1, R)
-                    let var3 := mulmod(f_17, var2, R)
+                    let var3 := mulmod(f_9, var2, R)
                     let var4 := 0x2
                     let var5 := addmod(var4, var1, R)
                     let var6 := mulmod(var3, var5, R)
-                    let a_6 := calldataload(0x0a24)
-                    let a_6_prev_1 := calldataload(0x0a84)
-                    let var7 := 0x0
-                    let a_3 := calldataload(0x09c4)
-                    let var8 := addmod(var7, a_3, R)
-                    let a_4 := calldataload(0x09e4)
-                    let var9 := addmod(var8, a_4, R)
-                    let a_5 := calldataload(0x0a04)
-                    let var10 := addmod(var9, a_5, R)
-                    let var11 := addmod(a_6_prev_1, var10, R)
-                    let var12 := sub(R, var11)
-                    let var13 := addmod(a_6, var12, R)
-                    let var14 := mulmod(var6, var13, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var14, r)
+                    let a_2 := calldataload(0x04a4)
+                    let a_2_prev_1 := calldataload(0x04c4)
+                    let a_1 := calldataload(0x0484)
+                    let var7 := mulmod(var0, a_1, R)
+                    let var8 := mulmod(a_2_prev_1, var7, R)
+                    let var9 := sub(R, var8)
+                    let var10 := addmod(a_2, var9, R)
+                    let var11 := mulmod(var6, var10, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var11, r)
                 }
                 {
-                    let f_5 := calldataload(0x0b44)
+                    let f_10 := calldataload(0x0624)
+                    let var0 := 0x1
+                    let var1 := sub(R, f_10)
+                    let var2 := addmod(var0, var1, R)
+                    let var3 := mulmod(f_10, var2, R)
+                    let var4 := 0x2
+                    let var5 := addmod(var4, var1, R)
+                    let var6 := mulmod(var3, var5, R)
+                    let a_2 := calldataload(0x04a4)
+                    let var7 := 0x0
+                    let a_1 := calldataload(0x0484)
+                    let var8 := addmod(var7, a_1, R)
+                    let var9 := sub(R, var8)
+                    let var10 := addmod(a_2, var9, R)
+                    let var11 := mulmod(var6, var10, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var11, r)
+                }
+                {
+                    let f_10 := calldataload(0x0624)
+                    let var0 := 0x1
+                    let var1 := sub(R, f_10)
+                    let var2 := addmod(var0, var1, R)
+                    let var3 := mulmod(f_10, var2, R)
+                    let var4 := 0x3
+                    let var5 := addmod(var4, var1, R)
+                    let var6 := mulmod(var3, var5, R)
+                    let a_2 := calldataload(0x04a4)
+                    let a_2_prev_1 := calldataload(0x04c4)
+                    let var7 := 0x0
+                    let a_1 := calldataload(0x0484)
+                    let var8 := addmod(var7, a_1, R)
+                    let var9 := addmod(a_2_prev_1, var8, R)
+                    let var10 := sub(R, var9)
+                    let var11 := addmod(a_2, var10, R)
+                    let var12 := mulmod(var6, var11, R)
+                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var12, r)
+                }
+                {
+                    let f_5 := calldataload(0x0584)
                     let var0 := 0x0
                     let var1 := mulmod(f_5, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
-                    let f_6 := calldataload(0x0b64)
+                    let f_6 := calldataload(0x05a4)
                     let var0 := 0x0
                     let var1 := mulmod(f_6, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
-                    let f_7 := calldataload(0x0b84)
+                    let f_7 := calldataload(0x05c4)
                     let var0 := 0x0
                     let var1 := mulmod(f_7, var0, R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
                 }
                 {
-                    let f_8 := calldataload(0x0ba4)
-                    let var0 := 0x0
-                    let var1 := mulmod(f_8, var0, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
-                }
-                {
-                    let f_9 := calldataload(0x0bc4)
-                    let var0 := 0x0
-                    let var1 := mulmod(f_9, var0, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
-                }
-                {
-                    let f_10 := calldataload(0x0be4)
-                    let var0 := 0x0
-                    let var1 := mulmod(f_10, var0, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
-                }
-                {
-                    let f_11 := calldataload(0x0c04)
-                    let var0 := 0x0
-                    let var1 := mulmod(f_11, var0, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
-                }
-                {
-                    let f_12 := calldataload(0x0c24)
-                    let var0 := 0x0
-                    let var1 := mulmod(f_12, var0, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
-                }
-                {
-                    let f_13 := calldataload(0x0c44)
-                    let var0 := 0x0
-                    let var1 := mulmod(f_13, var0, R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), var1, r)
-                }
-                {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := addmod(l_0, sub(R, mulmod(l_0, calldataload(0x0ea4), R)), R)
+                    let eval := addmod(l_0, sub(R, mulmod(l_0, calldataload(0x0704), R)), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
-                    let perm_z_last := calldataload(0x0fc4)
+                    let perm_z_last := calldataload(0x0764)
                     let eval := mulmod(mload(L_LAST_MPTR), addmod(mulmod(perm_z_last, perm_z_last, R), sub(R, perm_z_last), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
-                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x0f04), sub(R, calldataload(0x0ee4)), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x0f64), sub(R, calldataload(0x0f44)), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x0fc4), sub(R, calldataload(0x0fa4)), R), R)
+                    let eval := mulmod(mload(L_0_MPTR), addmod(calldataload(0x0764), sub(R, calldataload(0x0744)), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let gamma := mload(GAMMA_MPTR)
                     let beta := mload(BETA_MPTR)
-                    let lhs := calldataload(0x0ec4)
-                    let rhs := calldataload(0x0ea4)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0964), mulmod(beta, calldataload(0x0d44), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0984), mulmod(beta, calldataload(0x0d64), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x09a4), mulmod(beta, calldataload(0x0d84), R), R), gamma, R), R)
+                    let lhs := calldataload(0x0724)
+                    let rhs := calldataload(0x0704)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0464), mulmod(beta, calldataload(0x0664), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0484), mulmod(beta, calldataload(0x0684), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x04a4), mulmod(beta, calldataload(0x06a4), R), R), gamma, R), R)
                     mstore(0x00, mulmod(beta, mload(X_MPTR), R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0964), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0464), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0984), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0484), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x09a4), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    let left_sub_right := addmod(lhs, sub(R, rhs), R)
-                    let eval := addmod(left_sub_right, sub(R, mulmod(left_sub_right, addmod(mload(L_LAST_MPTR), mload(L_BLIND_MPTR), R), R)), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let gamma := mload(GAMMA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let lhs := calldataload(0x0f24)
-                    let rhs := calldataload(0x0f04)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x09c4), mulmod(beta, calldataload(0x0da4), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x09e4), mulmod(beta, calldataload(0x0dc4), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0a04), mulmod(beta, calldataload(0x0de4), R), R), gamma, R), R)
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x09c4), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x09e4), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0a04), mload(0x00), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x04a4), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
                     let left_sub_right := addmod(lhs, sub(R, rhs), R)
                     let eval := addmod(left_sub_right, sub(R, mulmod(left_sub_right, addmod(mload(L_LAST_MPTR), mload(L_BLIND_MPTR), R), R)), R)
@@ -946,29 +724,11 @@ contract Pixel32Verifier {
                 {
                     let gamma := mload(GAMMA_MPTR)
                     let beta := mload(BETA_MPTR)
-                    let lhs := calldataload(0x0f84)
-                    let rhs := calldataload(0x0f64)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0a24), mulmod(beta, calldataload(0x0e04), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0a44), mulmod(beta, calldataload(0x0e24), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0a64), mulmod(beta, calldataload(0x0e44), R), R), gamma, R), R)
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0a24), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0a44), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0a64), mload(0x00), R), gamma, R), R)
-                    mstore(0x00, mulmod(mload(0x00), DELTA, R))
-                    let left_sub_right := addmod(lhs, sub(R, rhs), R)
-                    let eval := addmod(left_sub_right, sub(R, mulmod(left_sub_right, addmod(mload(L_LAST_MPTR), mload(L_BLIND_MPTR), R), R)), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let gamma := mload(GAMMA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let lhs := calldataload(0x0fe4)
-                    let rhs := calldataload(0x0fc4)
-                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x0aa4), mulmod(beta, calldataload(0x0e64), R), R), gamma, R), R)
-                    lhs := mulmod(lhs, addmod(addmod(mload(INSTANCE_EVAL_MPTR), mulmod(beta, calldataload(0x0e84), R), R), gamma, R), R)
-                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x0aa4), mload(0x00), R), gamma, R), R)
+                    let lhs := calldataload(0x0784)
+                    let rhs := calldataload(0x0764)
+                    lhs := mulmod(lhs, addmod(addmod(calldataload(0x04e4), mulmod(beta, calldataload(0x06c4), R), R), gamma, R), R)
+                    lhs := mulmod(lhs, addmod(addmod(mload(INSTANCE_EVAL_MPTR), mulmod(beta, calldataload(0x06e4), R), R), gamma, R), R)
+                    rhs := mulmod(rhs, addmod(addmod(calldataload(0x04e4), mload(0x00), R), gamma, R), R)
                     mstore(0x00, mulmod(mload(0x00), DELTA, R))
                     rhs := mulmod(rhs, addmod(addmod(mload(INSTANCE_EVAL_MPTR), mload(0x00), R), gamma, R), R)
                     let left_sub_right := addmod(lhs, sub(R, rhs), R)
@@ -977,12 +737,12 @@ contract Pixel32Verifier {
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x1004), R)
+                    let eval := mulmod(l_0, calldataload(0x07a4), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x1004), R)
+                    let eval := mulmod(l_last, calldataload(0x07a4), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
@@ -990,26 +750,26 @@ contract Pixel32Verifier {
                     let beta := mload(BETA_MPTR)
                     let table
                     {
-                        let f_1 := calldataload(0x0ac4)
-                        let f_2 := calldataload(0x0ae4)
+                        let f_1 := calldataload(0x0504)
+                        let f_2 := calldataload(0x0524)
                         table := f_1
                         table := addmod(mulmod(table, theta, R), f_2, R)
                         table := addmod(table, beta, R)
                     }
                     let input_0
                     {
-                        let f_5 := calldataload(0x0b44)
+                        let f_5 := calldataload(0x0584)
                         let var0 := 0x1
                         let var1 := mulmod(f_5, var0, R)
-                        let a_0 := calldataload(0x0964)
+                        let a_0 := calldataload(0x0464)
                         let var2 := mulmod(var1, a_0, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
                         let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593efffe001
                         let var6 := mulmod(var4, var5, R)
                         let var7 := addmod(var2, var6, R)
-                        let a_6 := calldataload(0x0a24)
-                        let var8 := mulmod(var1, a_6, R)
+                        let a_2 := calldataload(0x04a4)
+                        let var8 := mulmod(var1, a_2, R)
                         let var9 := 0x0
                         let var10 := mulmod(var4, var9, R)
                         let var11 := addmod(var8, var10, R)
@@ -1022,20 +782,20 @@ contract Pixel32Verifier {
                     rhs := table
                     {
                         let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1044), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1024), sub(R, calldataload(0x1004)), R), R)
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x07e4), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x07c4), sub(R, calldataload(0x07a4)), R), R)
                     }
                     let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x1064), R)
+                    let eval := mulmod(l_0, calldataload(0x0804), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x1064), R)
+                    let eval := mulmod(l_last, calldataload(0x0804), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
@@ -1043,31 +803,23 @@ contract Pixel32Verifier {
                     let beta := mload(BETA_MPTR)
                     let table
                     {
-                        let f_1 := calldataload(0x0ac4)
-                        let f_2 := calldataload(0x0ae4)
-                        table := f_1
-                        table := addmod(mulmod(table, theta, R), f_2, R)
+                        let f_3 := calldataload(0x0544)
+                        table := f_3
                         table := addmod(table, beta, R)
                     }
                     let input_0
                     {
-                        let f_6 := calldataload(0x0b64)
+                        let f_6 := calldataload(0x05a4)
                         let var0 := 0x1
                         let var1 := mulmod(f_6, var0, R)
-                        let a_1 := calldataload(0x0984)
-                        let var2 := mulmod(var1, a_1, R)
+                        let a_0 := calldataload(0x0464)
+                        let var2 := mulmod(var1, a_0, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
-                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593efffe001
+                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
                         let var6 := mulmod(var4, var5, R)
                         let var7 := addmod(var2, var6, R)
-                        let a_7 := calldataload(0x0a44)
-                        let var8 := mulmod(var1, a_7, R)
-                        let var9 := 0x0
-                        let var10 := mulmod(var4, var9, R)
-                        let var11 := addmod(var8, var10, R)
                         input_0 := var7
-                        input_0 := addmod(mulmod(input_0, theta, R), var11, R)
                         input_0 := addmod(input_0, beta, R)
                     }
                     let lhs
@@ -1075,20 +827,20 @@ contract Pixel32Verifier {
                     rhs := table
                     {
                         let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x10a4), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1084), sub(R, calldataload(0x1064)), R), R)
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x0844), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x0824), sub(R, calldataload(0x0804)), R), R)
                     }
                     let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x10c4), R)
+                    let eval := mulmod(l_0, calldataload(0x0864), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
                     let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x10c4), R)
+                    let eval := mulmod(l_last, calldataload(0x0864), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
                 }
                 {
@@ -1096,204 +848,16 @@ contract Pixel32Verifier {
                     let beta := mload(BETA_MPTR)
                     let table
                     {
-                        let f_1 := calldataload(0x0ac4)
-                        let f_2 := calldataload(0x0ae4)
-                        table := f_1
-                        table := addmod(mulmod(table, theta, R), f_2, R)
+                        let f_4 := calldataload(0x0564)
+                        table := f_4
                         table := addmod(table, beta, R)
                     }
                     let input_0
                     {
-                        let f_7 := calldataload(0x0b84)
+                        let f_7 := calldataload(0x05c4)
                         let var0 := 0x1
                         let var1 := mulmod(f_7, var0, R)
-                        let a_2 := calldataload(0x09a4)
-                        let var2 := mulmod(var1, a_2, R)
-                        let var3 := sub(R, var1)
-                        let var4 := addmod(var0, var3, R)
-                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593efffe001
-                        let var6 := mulmod(var4, var5, R)
-                        let var7 := addmod(var2, var6, R)
-                        let a_8 := calldataload(0x0a64)
-                        let var8 := mulmod(var1, a_8, R)
-                        let var9 := 0x0
-                        let var10 := mulmod(var4, var9, R)
-                        let var11 := addmod(var8, var10, R)
-                        input_0 := var7
-                        input_0 := addmod(mulmod(input_0, theta, R), var11, R)
-                        input_0 := addmod(input_0, beta, R)
-                    }
-                    let lhs
-                    let rhs
-                    rhs := table
-                    {
-                        let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1104), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x10e4), sub(R, calldataload(0x10c4)), R), R)
-                    }
-                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x1124), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x1124), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let theta := mload(THETA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let table
-                    {
-                        let f_3 := calldataload(0x0b04)
-                        table := f_3
-                        table := addmod(table, beta, R)
-                    }
-                    let input_0
-                    {
-                        let f_8 := calldataload(0x0ba4)
-                        let var0 := 0x1
-                        let var1 := mulmod(f_8, var0, R)
-                        let a_0 := calldataload(0x0964)
-                        let var2 := mulmod(var1, a_0, R)
-                        let var3 := sub(R, var1)
-                        let var4 := addmod(var0, var3, R)
-                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
-                        let var6 := mulmod(var4, var5, R)
-                        let var7 := addmod(var2, var6, R)
-                        input_0 := var7
-                        input_0 := addmod(input_0, beta, R)
-                    }
-                    let lhs
-                    let rhs
-                    rhs := table
-                    {
-                        let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1164), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1144), sub(R, calldataload(0x1124)), R), R)
-                    }
-                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x1184), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x1184), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let theta := mload(THETA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let table
-                    {
-                        let f_3 := calldataload(0x0b04)
-                        table := f_3
-                        table := addmod(table, beta, R)
-                    }
-                    let input_0
-                    {
-                        let f_9 := calldataload(0x0bc4)
-                        let var0 := 0x1
-                        let var1 := mulmod(f_9, var0, R)
-                        let a_1 := calldataload(0x0984)
-                        let var2 := mulmod(var1, a_1, R)
-                        let var3 := sub(R, var1)
-                        let var4 := addmod(var0, var3, R)
-                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
-                        let var6 := mulmod(var4, var5, R)
-                        let var7 := addmod(var2, var6, R)
-                        input_0 := var7
-                        input_0 := addmod(input_0, beta, R)
-                    }
-                    let lhs
-                    let rhs
-                    rhs := table
-                    {
-                        let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x11c4), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x11a4), sub(R, calldataload(0x1184)), R), R)
-                    }
-                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x11e4), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x11e4), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let theta := mload(THETA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let table
-                    {
-                        let f_3 := calldataload(0x0b04)
-                        table := f_3
-                        table := addmod(table, beta, R)
-                    }
-                    let input_0
-                    {
-                        let f_10 := calldataload(0x0be4)
-                        let var0 := 0x1
-                        let var1 := mulmod(f_10, var0, R)
-                        let a_2 := calldataload(0x09a4)
-                        let var2 := mulmod(var1, a_2, R)
-                        let var3 := sub(R, var1)
-                        let var4 := addmod(var0, var3, R)
-                        let var5 := 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000
-                        let var6 := mulmod(var4, var5, R)
-                        let var7 := addmod(var2, var6, R)
-                        input_0 := var7
-                        input_0 := addmod(input_0, beta, R)
-                    }
-                    let lhs
-                    let rhs
-                    rhs := table
-                    {
-                        let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1224), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1204), sub(R, calldataload(0x11e4)), R), R)
-                    }
-                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x1244), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x1244), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let theta := mload(THETA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let table
-                    {
-                        let f_4 := calldataload(0x0b24)
-                        table := f_4
-                        table := addmod(table, beta, R)
-                    }
-                    let input_0
-                    {
-                        let f_11 := calldataload(0x0c04)
-                        let var0 := 0x1
-                        let var1 := mulmod(f_11, var0, R)
-                        let a_0 := calldataload(0x0964)
+                        let a_0 := calldataload(0x0464)
                         let var2 := mulmod(var1, a_0, R)
                         let var3 := sub(R, var1)
                         let var4 := addmod(var0, var3, R)
@@ -1308,98 +872,8 @@ contract Pixel32Verifier {
                     rhs := table
                     {
                         let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1284), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1264), sub(R, calldataload(0x1244)), R), R)
-                    }
-                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x12a4), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x12a4), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let theta := mload(THETA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let table
-                    {
-                        let f_4 := calldataload(0x0b24)
-                        table := f_4
-                        table := addmod(table, beta, R)
-                    }
-                    let input_0
-                    {
-                        let f_12 := calldataload(0x0c24)
-                        let var0 := 0x1
-                        let var1 := mulmod(f_12, var0, R)
-                        let a_1 := calldataload(0x0984)
-                        let var2 := mulmod(var1, a_1, R)
-                        let var3 := sub(R, var1)
-                        let var4 := addmod(var0, var3, R)
-                        let var5 := 0x0
-                        let var6 := mulmod(var4, var5, R)
-                        let var7 := addmod(var2, var6, R)
-                        input_0 := var7
-                        input_0 := addmod(input_0, beta, R)
-                    }
-                    let lhs
-                    let rhs
-                    rhs := table
-                    {
-                        let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x12e4), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x12c4), sub(R, calldataload(0x12a4)), R), R)
-                    }
-                    let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_0 := mload(L_0_MPTR)
-                    let eval := mulmod(l_0, calldataload(0x1304), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let l_last := mload(L_LAST_MPTR)
-                    let eval := mulmod(l_last, calldataload(0x1304), R)
-                    quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
-                }
-                {
-                    let theta := mload(THETA_MPTR)
-                    let beta := mload(BETA_MPTR)
-                    let table
-                    {
-                        let f_4 := calldataload(0x0b24)
-                        table := f_4
-                        table := addmod(table, beta, R)
-                    }
-                    let input_0
-                    {
-                        let f_13 := calldataload(0x0c44)
-                        let var0 := 0x1
-                        let var1 := mulmod(f_13, var0, R)
-                        let a_2 := calldataload(0x09a4)
-                        let var2 := mulmod(var1, a_2, R)
-                        let var3 := sub(R, var1)
-                        let var4 := addmod(var0, var3, R)
-                        let var5 := 0x0
-                        let var6 := mulmod(var4, var5, R)
-                        let var7 := addmod(var2, var6, R)
-                        input_0 := var7
-                        input_0 := addmod(input_0, beta, R)
-                    }
-                    let lhs
-                    let rhs
-                    rhs := table
-                    {
-                        let tmp := input_0
-                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x1344), tmp, R)), R)
-                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x1324), sub(R, calldataload(0x1304)), R), R)
+                        rhs := addmod(rhs, sub(R, mulmod(calldataload(0x08a4), tmp, R)), R)
+                        lhs := mulmod(mulmod(table, tmp, R), addmod(calldataload(0x0884), sub(R, calldataload(0x0864)), R), R)
                     }
                     let eval := mulmod(addmod(1, sub(R, addmod(mload(L_BLIND_MPTR), mload(L_LAST_MPTR), R)), R), addmod(lhs, sub(R, rhs), R), R)
                     quotient_eval_numer := addmod(mulmod(quotient_eval_numer, y, r), eval, r)
@@ -1550,13 +1024,13 @@ contract Pixel32Verifier {
                     let coeff := mload(0x20)
                     let zeta := mload(ZETA_MPTR)
                     let r_eval := 0
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0d24), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0644), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
                     r_eval := addmod(r_eval, mulmod(coeff, mload(QUOTIENT_EVAL_MPTR), R), R)
                     for
                         {
-                            let mptr := 0x0e84
-                            let mptr_end := 0x0d24
+                            let mptr := 0x06e4
+                            let mptr_end := 0x0644
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x20) }
@@ -1565,8 +1039,8 @@ contract Pixel32Verifier {
                     }
                     for
                         {
-                            let mptr := 0x0d04
-                            let mptr_end := 0x0a84
+                            let mptr := 0x0624
+                            let mptr_end := 0x04c4
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x20) }
@@ -1574,96 +1048,48 @@ contract Pixel32Verifier {
                         r_eval := addmod(mulmod(r_eval, zeta, R), mulmod(coeff, calldataload(mptr), R), R)
                     }
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1344), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x08a4), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x12e4), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0844), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1284), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x07e4), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1224), R), R)
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0484), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x11c4), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1164), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1104), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x10a4), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x1044), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0a64), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0a44), R), R)
-                    for
-                        {
-                            let mptr := 0x0a04
-                            let mptr_end := 0x0944
-                        }
-                        lt(mptr_end, mptr)
-                        { mptr := sub(mptr, 0x20) }
-                    {
-                        r_eval := addmod(mulmod(r_eval, zeta, R), mulmod(coeff, calldataload(mptr), R), R)
-                    }
+                    r_eval := addmod(r_eval, mulmod(coeff, calldataload(0x0464), R), R)
                     mstore(0x04a0, r_eval)
                 }
                 {
                     let zeta := mload(ZETA_MPTR)
                     let r_eval := 0
-                    r_eval := addmod(r_eval, mulmod(mload(0x40), calldataload(0x0a84), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x60), calldataload(0x0a24), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x40), calldataload(0x04c4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x60), calldataload(0x04a4), R), R)
                     r_eval := mulmod(r_eval, mload(0x0440), R)
                     mstore(0x04c0, r_eval)
                 }
                 {
                     let zeta := mload(ZETA_MPTR)
                     let r_eval := 0
-                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x0fa4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x0f64), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x0f84), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x0f44), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x0f04), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x0f24), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x0ee4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x0ea4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x0ec4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x80), calldataload(0x0744), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xa0), calldataload(0x0704), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xc0), calldataload(0x0724), R), R)
                     r_eval := mulmod(r_eval, mload(0x0460), R)
                     mstore(0x04e0, r_eval)
                 }
                 {
                     let zeta := mload(ZETA_MPTR)
                     let r_eval := 0
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1304), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1324), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x0864), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x0884), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x12a4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x12c4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x0804), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x0824), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1244), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1264), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x07a4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x07c4), R), R)
                     r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x11e4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1204), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1184), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x11a4), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1124), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1144), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x10c4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x10e4), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1064), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1084), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x1004), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x1024), R), R)
-                    r_eval := mulmod(r_eval, zeta, R)
-                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x0fc4), R), R)
-                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x0fe4), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0xe0), calldataload(0x0764), R), R)
+                    r_eval := addmod(r_eval, mulmod(mload(0x0100), calldataload(0x0784), R), R)
                     r_eval := mulmod(r_eval, mload(0x0480), R)
                     mstore(0x0500, r_eval)
                 }
@@ -1723,14 +1149,14 @@ contract Pixel32Verifier {
                 }
                 {
                     let nu := mload(NU_MPTR)
-                    mstore(0x00, calldataload(0x0824))
-                    mstore(0x20, calldataload(0x0844))
+                    mstore(0x00, calldataload(0x0324))
+                    mstore(0x20, calldataload(0x0344))
                     success := ec_mul_acc(success, mload(ZETA_MPTR))
                     success := ec_add_acc(success, mload(QUOTIENT_X_MPTR), mload(QUOTIENT_Y_MPTR))
                     for
                         {
-                            let mptr := 0x1440
-                            let mptr_end := 0x0c80
+                            let mptr := 0x0c00
+                            let mptr_end := 0x0800
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x40) }
@@ -1740,19 +1166,8 @@ contract Pixel32Verifier {
                     }
                     for
                         {
-                            let mptr := 0x04a4
-                            let mptr_end := 0x01e4
-                        }
-                        lt(mptr_end, mptr)
-                        { mptr := sub(mptr, 0x40) }
-                    {
-                        success := ec_mul_acc(success, mload(ZETA_MPTR))
-                        success := ec_add_acc(success, calldataload(mptr), calldataload(add(mptr, 0x20)))
-                    }
-                    for
-                        {
                             let mptr := 0x01a4
-                            let mptr_end := 0x24
+                            let mptr_end := 0xe4
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x40) }
@@ -1760,26 +1175,26 @@ contract Pixel32Verifier {
                         success := ec_mul_acc(success, mload(ZETA_MPTR))
                         success := ec_add_acc(success, calldataload(mptr), calldataload(add(mptr, 0x20)))
                     }
-                    mstore(0x80, calldataload(0x01e4))
-                    mstore(0xa0, calldataload(0x0204))
+                    success := ec_mul_acc(success, mload(ZETA_MPTR))
+                    success := ec_add_acc(success, calldataload(0xa4), calldataload(0xc4))
+                    success := ec_mul_acc(success, mload(ZETA_MPTR))
+                    success := ec_add_acc(success, calldataload(0x64), calldataload(0x84))
+                    mstore(0x80, calldataload(0xe4))
+                    mstore(0xa0, calldataload(0x0104))
                     success := ec_mul_tmp(success, mulmod(nu, mload(0x0440), R))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
                     nu := mulmod(nu, mload(NU_MPTR), R)
-                    mstore(0x80, calldataload(0x0564))
-                    mstore(0xa0, calldataload(0x0584))
-                    success := ec_mul_tmp(success, mload(ZETA_MPTR))
-                    success := ec_add_tmp(success, calldataload(0x0524), calldataload(0x0544))
-                    success := ec_mul_tmp(success, mload(ZETA_MPTR))
-                    success := ec_add_tmp(success, calldataload(0x04e4), calldataload(0x0504))
+                    mstore(0x80, calldataload(0x01e4))
+                    mstore(0xa0, calldataload(0x0204))
                     success := ec_mul_tmp(success, mulmod(nu, mload(0x0460), R))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
                     nu := mulmod(nu, mload(NU_MPTR), R)
-                    mstore(0x80, calldataload(0x07e4))
-                    mstore(0xa0, calldataload(0x0804))
+                    mstore(0x80, calldataload(0x02e4))
+                    mstore(0xa0, calldataload(0x0304))
                     for
                         {
-                            let mptr := 0x07a4
-                            let mptr_end := 0x0564
+                            let mptr := 0x02a4
+                            let mptr_end := 0x01e4
                         }
                         lt(mptr_end, mptr)
                         { mptr := sub(mptr, 0x40) }
@@ -1793,18 +1208,18 @@ contract Pixel32Verifier {
                     mstore(0xa0, mload(G1_Y_MPTR))
                     success := ec_mul_tmp(success, sub(R, mload(R_EVAL_MPTR)))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
-                    mstore(0x80, calldataload(0x1364))
-                    mstore(0xa0, calldataload(0x1384))
+                    mstore(0x80, calldataload(0x08c4))
+                    mstore(0xa0, calldataload(0x08e4))
                     success := ec_mul_tmp(success, sub(R, mload(0x0400)))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
-                    mstore(0x80, calldataload(0x13a4))
-                    mstore(0xa0, calldataload(0x13c4))
+                    mstore(0x80, calldataload(0x0904))
+                    mstore(0xa0, calldataload(0x0924))
                     success := ec_mul_tmp(success, mload(MU_MPTR))
                     success := ec_add_acc(success, mload(0x80), mload(0xa0))
                     mstore(PAIRING_LHS_X_MPTR, mload(0x00))
                     mstore(PAIRING_LHS_Y_MPTR, mload(0x20))
-                    mstore(PAIRING_RHS_X_MPTR, calldataload(0x13a4))
-                    mstore(PAIRING_RHS_Y_MPTR, calldataload(0x13c4))
+                    mstore(PAIRING_RHS_X_MPTR, calldataload(0x0904))
+                    mstore(PAIRING_RHS_Y_MPTR, calldataload(0x0924))
                 }
             }
 

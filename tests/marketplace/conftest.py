@@ -112,16 +112,22 @@ def other_model(scratch_model, tmp_path_factory, micro):
 
     from models import registry
     from models.model import Decoder, ProvenDecoder
-    from proofs.pipeline import prove_latent
+    from proofs.pipeline import ModelArtifacts, prove_latent
 
     torch.manual_seed(11)
-    spec = registry.get("micro")  # micro's architecture and circuit (clamped, packed), fresh random weights
+    spec = registry.get("micro")  # micro's architecture and circuit (sigmoid stage, packed), fresh random weights
+    circuit = spec.circuit_for(spec.model)
     art = scratch_model(
         "othermodel",
-        ProvenDecoder(Decoder(spec.model)),
-        replace(spec.circuit_for(spec.model), logrows=10),
+        ProvenDecoder(Decoder(spec.model), lookup_low=circuit.lookup_range[0]),
+        replace(circuit, logrows=ModelArtifacts("micro").logrows),
     )
-    art.write_meta(proven_shape=list(spec.model.proven_shape), render=spec.model.render)
+    art.write_meta(
+        proven_shape=list(spec.model.proven_shape),
+        render=spec.model.render,
+        digit_bits=spec.model.out_bits,
+        input_len=spec.model.latent_dim,
+    )
     enc = art.encoding()
     latent = enc.dequantize_latent(enc.decode_prompt(micro.sample.prompt))  # the same prompt bytes as micro's
     sample = prove_latent(art, latent, tmp_path_factory.mktemp("other-run"))
