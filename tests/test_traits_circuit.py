@@ -98,4 +98,4 @@ def test_one_hot_is_zero_if_an_id_is_past_its_part(tiny, tmp_path):
     assert same
     wa = art.witness(traits_train.latents(a)[0].tolist(), tmp_path / "a")
     wb = art.witness(traits_train.latents(b)[0].tolist(), tmp_path / "b")
-    assert wa["outputs"] == wb["outputs"]
+    assert wa["outputs"][-1] == wb["outputs"][-1]  # the image (the packed prompts differ: 254 and 255)
