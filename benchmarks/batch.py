@@ -31,9 +31,9 @@ from .measure import machine, publish, run_child
 
 BENCH_ROOT = CACHE_ROOT / "bench-batch"
 EIP170 = 24_576
-#: The output-stage issue's targets. The N = 4 prove target is 0.6 × the old stage's 40.0 s (pixel32-clamp, the last
-#: run of this benchmark on the old stage, 2026-11: docs/batch.md's history); this benchmark measures the committed
-#: (new-stage) circuits only.
+#: The output-stage issue's targets. The N = 4 prove target is 0.6 × the old stage's 40.0 s (the last run of this
+#: benchmark on the old stage, 2026-11-22, on a 2-core AMD EPYC); this benchmark measures the committed (new-stage)
+#: circuits only.
 TARGETS = {"gas_per_nft_n8": 280_000, "gas_per_nft_n16": 240_000, "prove_s_n4": 24, "peak_rss_gb_n4": 3}
 STAGE = "new"
 
@@ -231,8 +231,8 @@ NOTES = [
     "public instances per slot (~1k each in the verifier), which does not make up for the 96 more bytes. Then ~11k "
     "calldata, ~47k storage (ERC-721 owner and balance: 44.2k; the claim slot turned into the locator: ~5k), ~4k "
     "for the `AigcData` and `Transfer` events, and the verifier's per-instance work. The old stage's last run "
-    "(pixel32-clamp, 2026-11, the same machine): N = 4 prove 40.0 s, 429,369 gas per NFT; N = 8 117.9 s, 348,248; "
-    "N = 16 256.4 s, 308,539 (not this run).",
+    "(2026-11-22, a 2-core AMD EPYC, not this run or machine): N = 4 prove 40.0 s, 429,369 gas per NFT; N = 8 "
+    "117.9 s, 348,248; N = 16 256.4 s, 308,539.",
     "",
     "**Prove time** is the wall time of `proofs.pipeline.prove_batch` (witness, prove, verify) on the shared "
     "machine: other jobs ran outside the shared lock during the measurement, so it is an upper bound; *prove s / "
