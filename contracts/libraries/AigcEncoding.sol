@@ -74,8 +74,9 @@ library AigcEncoding {
         pure
         returns (uint256)
     {
-        uint256 slots = promptLength / inputLen;
-        return slots + slots * ((aigcLen + chunk - 1) / chunk);
+        // Exact, not a rounded division: callers have checked `promptLength` is a multiple of `inputLen`.
+        // slither-disable-next-line divide-before-multiply
+        return (promptLength / inputLen) * (1 + (aigcLen + chunk - 1) / chunk);
     }
 
     /// @notice Writes the public instances of `prompt` ‖ `aigcData`, slots of `inputLen` prompt bytes (1 to 16,
@@ -103,12 +104,13 @@ library AigcEncoding {
     /// Σ (q_i + 128·[i > 0])·256^(n−1−i).
     function _writePrompts(uint256 ptr, bytes calldata prompt, uint256 inputLen) private pure returns (uint256 end) {
         uint256 r = FIELD_MODULUS;
+        uint256 bits = 8 * inputLen; // 8 to 128
+        uint256 down = 256 - bits; // the prompt is the top `bits` of a 32-byte load
+        uint256 flip = (0x80 * ((1 << bits) - 1)) / 0xff; // 0x80 in every byte: exact, 0xff divides 2^bits − 1
+        uint256 offset = r - (1 << (bits - 1)); // − 2^(8n−1) in the field
         assembly ("memory-safe") {
             // Unchecked by nature (assembly): the value is below 2^128 < r and the offset r − 2^(8n−1) < r, so
             // addmod is the field's subtraction; offsets stay within the calldata slice and the caller's allocation.
-            let down := mul(8, sub(32, inputLen))
-            let flip := mul(0x80, div(sub(shl(mul(8, inputLen), 1), 1), 0xff))
-            let offset := sub(r, shl(sub(mul(8, inputLen), 1), 1))
             for { let i := 0 } lt(i, prompt.length) { i := add(i, inputLen) } {
                 mstore(ptr, addmod(xor(shr(down, calldataload(add(prompt.offset, i))), flip), offset, r))
                 ptr := add(ptr, 0x20)
