@@ -25,7 +25,8 @@ import sys
 import time
 
 from proofs.files import CACHE_ROOT
-from proofs.pipeline import ModelArtifacts, ProvenBatch, ProvenSample, artifacts_of
+from proofs.model_artifacts import ModelArtifacts, artifacts_of
+from proofs.proven import ProvenBatch, ProvenSample
 
 from .measure import machine, publish, run_child
 
@@ -60,8 +61,8 @@ def _stage(model: str, stage: str, batch: int) -> dict:
     from models import registry
     from models.model import load_model
     from proofs.build import build_circuit, check_slots
-    from proofs.pipeline import prove_batch
     from proofs.prompts import latent_of, random_prompt
+    from proofs.proven import prove_batch
 
     art = bench_artifacts(model, batch)
     if stage == "setup":
@@ -234,7 +235,7 @@ NOTES = [
     "(2026-11-22, a 2-core AMD EPYC, not this run or machine): N = 4 prove 40.0 s, 429,369 gas per NFT; N = 8 "
     "117.9 s, 348,248; N = 16 256.4 s, 308,539.",
     "",
-    "**Prove time** is the wall time of `proofs.pipeline.prove_batch` (witness, prove, verify) on the shared "
+    "**Prove time** is the wall time of `proofs.proven.prove_batch` (witness, prove, verify) on the shared "
     "machine: other jobs ran outside the shared lock during the measurement, so it is an upper bound; *prove s / "
     "NFT* divides it by N. Peak RSS is the proving child's. Every slot of every batch proof was checked equal to "
     "the single circuit's output on that prompt (`proofs.build.check_slots`).",

@@ -32,7 +32,7 @@ from models.trees import get_template as get_tree_template
 from . import build as builder
 from . import style, traits, trees
 from .files import CACHE_ROOT
-from .pipeline import ModelArtifacts, committed_models
+from .model_artifacts import ModelArtifacts, committed_models
 from .progress import log
 from .prompts import random_prompt
 from .srs import commit_dev_srs

@@ -19,7 +19,7 @@ from PIL import Image
 
 from models.registry import preferred
 from proofs.files import REPO_ROOT
-from proofs.pipeline import artifacts_of, committed_models
+from proofs.model_artifacts import artifacts_of, committed_models
 from proofs.prompts import random_prompt
 from zkaigc.client import claim_prompt, request_generation
 from zkaigc.deploy import Deployer

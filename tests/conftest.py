@@ -16,7 +16,7 @@ from ape.utils import ZERO_ADDRESS
 from eth_utils import keccak
 from ethpm_types import ContractType
 
-from proofs.pipeline import ModelArtifacts, committed_models
+from proofs.model_artifacts import ModelArtifacts, committed_models
 from support.chain import PlainChain
 from support.helpers import TEST_CARD
 from support.metadata import TokenMetadata
@@ -207,7 +207,7 @@ def plain_chain(project):
 
 
 def pytest_generate_tests(metafunc):
-    """Tests that take `proven_model_name` run once per committed model (`proofs.pipeline.committed_models`)."""
+    """Tests that take `proven_model_name` run once per committed model (`proofs.model_artifacts.committed_models`)."""
     if "proven_model_name" in metafunc.fixturenames:
         slow = pytest.mark.slow  # every model but micro proves or deploys a big circuit
         metafunc.parametrize(
