@@ -49,6 +49,18 @@ def test_accounts_derived_once():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def reverts_not_traced():
+    """ape-foundry prints the call trace of every reverted call: it fetches the step trace (for a rejected proof,
+    the whole verifier's run) and decodes it, for output no test reads. `ape.reverts` matches the error itself,
+    decoded without printing the trace; a failing test still shows its error."""
+    from ape_ethereum.trace import Trace
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Trace, "show", lambda trace, *args, **kwargs: None)
+        yield
+
+
 @pytest.fixture(scope="session")
 def deployer(accounts):
     """Deploys contracts that belong to no vendor (verifiers, the marketplace in tests)."""
