@@ -39,9 +39,9 @@ def committed(micro):
 
 
 @pytest.fixture(scope="module")
-def verifier(micro, deployer, compile_solidity):
-    """The committed, generated MicroVerifier deployed on the local chain."""
-    return compile_solidity(micro.verifier_sol.read_text(), micro.contract_name).deploy(sender=deployer)
+def verifier(micro_verifier):
+    """The committed, generated MicroVerifier deployed on the local chain (compiled by Ape with the project)."""
+    return micro_verifier
 
 
 def _accepts(verifier, proof, instances):
@@ -310,12 +310,10 @@ def test_batch_instances_are_every_slots_prompt_then_every_slots_chunks(micro_ba
 
 @pytest.mark.slow  # proves a fresh batch (fresh_batch)
 def test_batch_verifier_accepts_batch_proof_and_single_verifier_rejects_it(
-    micro, micro_batch, fresh_batch, verifier, deployer, compile_solidity
+    micro, micro_batch, fresh_batch, verifier, deployer, project
 ):
     _, batch = fresh_batch
-    batch_verifier = compile_solidity(micro_batch.verifier_sol.read_text(), micro_batch.contract_name).deploy(
-        sender=deployer
-    )
+    batch_verifier = getattr(project, micro_batch.contract_name).deploy(sender=deployer)  # the committed source
     assert _accepts(batch_verifier, batch.proof, batch.instances)
     assert not _accepts(verifier, batch.proof, batch.instances)
     assert not _accepts(verifier, batch.proof, batch.instances[:4] + batch.instances[16:17])
