@@ -29,7 +29,8 @@ import sys
 import time
 
 from proofs.files import CACHE_ROOT
-from proofs.pipeline import ModelArtifacts, ProvenBatch, ProvenSample, artifacts_of, committed_models
+from proofs.model_artifacts import ModelArtifacts, artifacts_of, committed_models
+from proofs.proven import ProvenBatch, ProvenSample
 
 from .measure import machine, publish, run_child
 from .proving import NEW, OLD, old_stage_of, verify_gas
@@ -91,8 +92,8 @@ def _stage(model: str, stage: str, batch: int) -> dict:
     from models import registry
     from models.model import load_model
     from proofs.build import build_circuit, check_slots
-    from proofs.pipeline import prove_batch
     from proofs.prompts import latent_of, random_prompt
+    from proofs.proven import prove_batch
 
     art = bench_artifacts(model, batch)
     if stage == "setup":
@@ -308,7 +309,7 @@ NOTES = [
     "calldata, ~47k storage (ERC-721 owner and balance: 44.2k; the claim slot turned into the locator: ~5k), ~4k "
     "for the `AigcData` and `Transfer` events, and the verifier's per-instance work.",
     "",
-    "**Prove time** is the wall time of `proofs.pipeline.prove_batch` (witness, prove, verify) on the shared "
+    "**Prove time** is the wall time of `proofs.proven.prove_batch` (witness, prove, verify) on the shared "
     "machine: other jobs ran outside the shared lock during the measurement, so it is an upper bound; *prove s / "
     "NFT* divides it by N. Peak RSS is the proving child's. Every slot of every batch proof was checked equal to "
     "the single circuit's output on that prompt (`proofs.build.check_slots`).",

@@ -58,7 +58,7 @@ def _child(stage: str, rows: int, work: Path, binding: int, decomp: tuple[int, i
         params, _ = reference_tree(template)
         export_onnx(params, rows, template.label_salt, template.bind_limbs, art.onnx)
         settings = art.gen_settings(template.circuit)
-        from proofs.build import fitting_logrows
+        from proofs.model_artifacts import fitting_logrows
 
         return {"num_rows": settings["num_rows"], "logrows": fitting_logrows(settings)}
     if stage == "build":  # settings, setup, verifier

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 from proofs.files import REPO_ROOT
-from proofs.pipeline import ModelArtifacts
+from proofs.model_artifacts import ModelArtifacts
 from zkaigc.abi import web3_contract
 from zkaigc.localchain import Anvil, ape_env, free_port
 

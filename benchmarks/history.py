@@ -18,7 +18,7 @@ from eth_abi import encode
 from eth_utils import keccak
 
 from proofs.files import REPO_ROOT
-from proofs.pipeline import ProvenBatch, ProvenSample
+from proofs.proven import ProvenBatch, ProvenSample
 from zkaigc.localchain import Anvil
 from zkaigc.solidity import OUTPUTS, SOLC_VERSION, standard_input
 

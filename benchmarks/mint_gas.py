@@ -21,7 +21,8 @@ import json
 import tempfile
 from pathlib import Path
 
-from proofs.pipeline import ProvenSample, artifacts_of, committed_models
+from proofs.model_artifacts import artifacts_of, committed_models
+from proofs.proven import ProvenSample
 
 from .measure import publish
 

@@ -18,7 +18,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from proofs.pipeline import ModelArtifacts
+from proofs.model_artifacts import ModelArtifacts
 
 from .measure import DOCS, machine
 

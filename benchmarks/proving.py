@@ -30,9 +30,10 @@ from pathlib import Path
 from models import registry
 from proofs.build import build
 from proofs.files import ARTIFACTS_ROOT
-from proofs.pipeline import ModelArtifacts, ProvenSample, committed_models, sample_from_proof
+from proofs.model_artifacts import ModelArtifacts, committed_models
 from proofs.progress import quiet
 from proofs.prompts import latent_of, random_prompt
+from proofs.proven import ProvenSample, sample_from_proof
 from zkaigc.localchain import Anvil
 from zkaigc.solidity import compile_contract
 

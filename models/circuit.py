@@ -1,4 +1,4 @@
-"""The circuit choices a model is built with, as plain data (`proofs.pipeline` turns them into ezkl's run args).
+"""The circuit choices a model is built with, as plain data (`proofs.stages.run_args` turns them into ezkl's run args).
 
 They live beside the model configs because a model is designed for its circuit: the QAT scales must match
 `input_scale`/`param_scale`, and the range-check decomposition bounds what the activations may reach.
@@ -20,7 +20,7 @@ class CircuitConfig:
     lookup_range: tuple[int, int] = (-1024, 1024)
     decomp_base: int = 1024  # range checks decompose into legs of this base: table size = base
     decomp_legs: int = 3
-    logrows: int | None = None  # None: the smallest that fits (proofs.build.fitting_logrows)
+    logrows: int | None = None  # None: the smallest that fits (proofs.model_artifacts.fitting_logrows)
     input_visibility: str = "public"
     output_visibility: str = "public"
     param_visibility: str = "fixed"

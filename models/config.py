@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: The most prompt bytes one field element holds (a signed 128-bit value): a packed prompt's limit (models/prompt.py).
+MAX_PACKED_BYTES = 16
+
 
 @dataclass
 class ModelConfig:

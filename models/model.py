@@ -26,6 +26,7 @@ import torch
 from torch import nn
 
 from . import registry
+from .circuit import CircuitConfig
 from .config import ModelConfig
 from .errors import CheckpointMissingError
 from .prompt import PromptPacker
@@ -249,16 +250,16 @@ def load_model(name: str) -> tuple[AutoEncoder, dict]:
     return derived, {**extra, "derived_from": spec.derived_from, "changes": dict(spec.changes)}
 
 
-def export_decoder_onnx(model: AutoEncoder, path: Path, batch: int = 1, lookup_low: int | None = None) -> None:
+def export_decoder_onnx(model: AutoEncoder, path: Path, circuit: CircuitConfig, batch: int = 1) -> None:
     """The decoder alone as ONNX (opset 17, legacy exporter) with input `latent` and output `image` (after an
-    output `prompt`, the packed prompt, when the config packs it: `lookup_low` is then the circuit's lookup table's
-    low end), for a fixed batch of `batch` latents (a batch circuit proves that many prompts at once, slot-major).
+    output `prompt`, the packed prompt, when the config packs it: it is range-checked in the lookup table of
+    `circuit`, the circuit the export is proven in), for a fixed batch of `batch` latents (a batch circuit proves
+    that many prompts at once, slot-major).
 
     With an output stage (`out_bits`) the circuit is `ProvenDecoder`: the art grid, packed; the nearest upsample is
     left to the renderer. Without one it is the whole decoder (the old encoding, kept as a benchmark baseline).
     """
-    if model.cfg.packed_prompt and lookup_low is None:
-        raise ValueError(f"{model.cfg.name}: a packed prompt is range-checked in the lookup table: pass lookup_low")
+    lookup_low = circuit.lookup_range[0]
     path.parent.mkdir(parents=True, exist_ok=True)
     dummy = torch.zeros(batch, model.cfg.latent_dim)
     # Export the float graph: the weights are already snapped to the int8 grid, and ezkl does the rounding

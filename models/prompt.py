@@ -20,8 +20,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-#: The most prompt bytes one field element holds (a signed 128-bit value).
-MAX_PACKED_BYTES = 16
+from .config import MAX_PACKED_BYTES
 
 
 class PromptPacker(nn.Module):

@@ -3,7 +3,7 @@
 Every consumer reads this: training (`python -m models train NAME`), the proof pipeline (`python -m proofs build
 NAME`), deployment, the prover, the benchmarks and the tests. Adding a model starts with one `ModelSpec` here
 (docs/architecture.md has the checklist). Which models have committed artifacts is a question for
-`proofs.pipeline.committed_models()`, which walks this registry in order.
+`proofs.model_artifacts.committed_models()`, which walks this registry in order.
 """
 
 from __future__ import annotations

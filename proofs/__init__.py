@@ -4,7 +4,8 @@ from models.circuit import CircuitConfig
 
 from .encoding import FIELD_MODULUS, Encoding, EncodingError
 from .errors import ArtifactsError, ProofError, SrsError
-from .pipeline import ModelArtifacts, ProvenSample, artifacts_of, committed_models, prove_latent
+from .model_artifacts import ModelArtifacts, artifacts_of, committed_models
+from .proven import ProvenSample, prove_latent
 
 __all__ = [
     "FIELD_MODULUS",

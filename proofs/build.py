@@ -14,7 +14,6 @@ Builds are atomic (`staged`): everything is written into a staging copy in the c
 from __future__ import annotations
 
 import json
-import math
 import os
 import shutil
 import tempfile
@@ -26,38 +25,18 @@ from pathlib import Path
 import ezkl
 
 from models import registry
+from models.circuit import CircuitConfig
 from models.model import export_decoder_onnx, load_model, sigmoid_input_range
 
 from .encoding import DIGIT_WIDTHS, Encoding
 from .errors import ProofError
 from .files import ARTIFACTS_ROOT, CACHE_ROOT, VERIFIERS_ROOT
-from .pipeline import (
-    CircuitConfig,
-    ModelArtifacts,
-    ProvenBatch,
-    ProvenSample,
-    artifacts_of,
-    prove_batch,
-    prove_latent,
-    witness_instances,
-)
+from .model_artifacts import ModelArtifacts, artifacts_of, fitting_logrows
 from .progress import log, stage
 from .prompts import latent_of, random_prompt
+from .proven import ProvenBatch, ProvenSample, prove_batch, prove_latent, witness_instances
 from .render import render_png
 from .srs import warn_dev_srs
-
-#: Rows halo2 reserves at the bottom of every column (blinding factors and the last-row marker), with margin.
-RESERVED_ROWS = 16
-
-
-def fitting_logrows(settings: dict) -> int:
-    """The smallest logrows that holds the circuit's rows and its range-check and lookup tables."""
-    ra = settings["run_args"]
-    lo, hi = ra["lookup_range"]
-    need = max(
-        int(settings["num_rows"]), int(ra["decomp_base"]), hi - lo + 1 if settings.get("required_lookups") else 0
-    )
-    return max(6, math.ceil(math.log2(need + RESERVED_ROWS)))
 
 
 def fidelity(name: str, latent: Sequence[float], sample: ProvenSample, encoding: Encoding) -> dict:
@@ -197,7 +176,7 @@ def build_circuit(art: ModelArtifacts, model, config: CircuitConfig, srs_kind: s
     vk), and generate its verifier."""
     name = art.name
     with stage(f"{name}: export decoder ONNX (batch {art.batch})"):
-        export_decoder_onnx(model, art.onnx, batch=art.batch, lookup_low=config.lookup_range[0])
+        export_decoder_onnx(model, art.onnx, config, batch=art.batch)
     art.write_meta(
         proven_shape=list(model.cfg.proven_shape),
         render=model.cfg.render,

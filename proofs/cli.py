@@ -29,10 +29,9 @@ from models.errors import ZkaigcError
 from models.trees import TEMPLATES as TREE_TEMPLATES
 from models.trees import get_template as get_tree_template
 
-from . import build as builder
-from . import style, traits, trees
+from . import style, traits
 from .files import CACHE_ROOT
-from .pipeline import ModelArtifacts, committed_models
+from .model_artifacts import ModelArtifacts, committed_models
 from .progress import log
 from .prompts import random_prompt
 from .srs import commit_dev_srs
@@ -126,6 +125,10 @@ def main(argv: list[str] | None = None) -> int:
                 if not args.srs_file.is_file():
                     raise ZkaigcError(f"--srs-file {args.srs_file}: no such file")
                 args.srs = "ceremony"
+            # Building and proving import torch and the exporter (seconds): only the commands that need them do.
+            from . import build as builder
+            from . import trees
+
             if args.cmd == "build":
                 art = builder.build(args.model, srs_kind=args.srs, samples=args.samples, srs_file=args.srs_file)
             else:
@@ -148,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
         prompt = (
             args.prompt if args.prompt is not None else random_prompt(ModelArtifacts(args.model).encoding(), args.seed)
         )
+        from . import build as builder
+
         run = builder.prove(args.model, prompt, out=args.out)
     except ZkaigcError as err:  # a user mistake or a failed proof: one line, no traceback
         print(f"python -m proofs {args.cmd}: {err}", file=sys.stderr)

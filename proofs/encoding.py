@@ -26,8 +26,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from models.config import MAX_PACKED_BYTES
 from models.errors import ZkaigcError
-from models.prompt import MAX_PACKED_BYTES
 
 #: BN254 scalar field modulus: ezkl's public instances are elements of this field.
 FIELD_MODULUS = 21888242871839275222246405745257275088548364400416034343698204186575808495617

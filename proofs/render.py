@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .pipeline import ModelArtifacts
+from .model_artifacts import ModelArtifacts
 
 
 def render_png(art: ModelArtifacts, aigc: bytes, path: Path, min_side: int = 256) -> Path:

@@ -20,8 +20,9 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from .errors import ProofError
-from .pipeline import ModelArtifacts, artifacts_of, witness_instances
+from .model_artifacts import ModelArtifacts, artifacts_of
 from .prompts import latent_of
+from .proven import witness_instances
 
 #: The model style transfer draws with unless told otherwise.
 STYLE_MODEL = "nouns"

@@ -21,7 +21,7 @@ from models import registry
 from . import traits
 from .encoding import EncodingError
 from .errors import ProofError
-from .pipeline import artifacts_of
+from .model_artifacts import artifacts_of
 
 HASH_DOMAIN = b"zkaigc text prompt v1"
 

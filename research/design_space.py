@@ -28,9 +28,9 @@ from models import registry
 from models.config import ModelConfig
 from models.model import AutoEncoder, export_decoder_onnx
 from models.quant import set_quant, snap_weights
-from proofs.build import fitting_logrows
 from proofs.files import REPO_ROOT
-from proofs.pipeline import normalize_settings, run_args
+from proofs.model_artifacts import fitting_logrows, normalize_settings
+from proofs.stages import run_args
 
 OUT = REPO_ROOT / "docs" / "design-space.json"
 
@@ -90,7 +90,7 @@ def settings_for(cfg: ModelConfig, circuit: dict, workdir: Path) -> tuple[Path, 
     workdir.mkdir(parents=True, exist_ok=True)
     onnx = workdir / "network.onnx"
     cc = replace(PIXEL32.circuit_for(cfg), **circuit)  # the pixel models' circuit at the variant's QAT scales
-    export_decoder_onnx(model, onnx, lookup_low=cc.lookup_range[0])
+    export_decoder_onnx(model, onnx, cc)
     path = workdir / "settings.json"
     ezkl.gen_settings(str(onnx), str(path), py_run_args=run_args(cc))
     s = json.loads(path.read_text())

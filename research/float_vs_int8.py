@@ -32,11 +32,11 @@ from benchmarks.proving import verify_gas
 from models import nouns, nouns_train, registry
 from models.model import AutoEncoder, export_decoder_onnx, load_checkpoint, save_checkpoint
 from models.quant import snap_weights
-from proofs.build import fitting_logrows
 from proofs.files import CACHE_ROOT
-from proofs.pipeline import ModelArtifacts, prove_latent
+from proofs.model_artifacts import ModelArtifacts, fitting_logrows
 from proofs.progress import quiet
 from proofs.prompts import latent_of, random_prompt
+from proofs.proven import prove_latent
 from zkaigc.localchain import Anvil
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -51,7 +51,7 @@ def circuit(label: str, model: AutoEncoder, tmp: Path, anvil: Anvil | None) -> d
         label, root=tmp / "artifacts", cache_root=tmp / "cache", verifiers_root=tmp / "verifiers", progress=quiet
     )
     config = spec.circuit_for(model.cfg)
-    export_decoder_onnx(model, art.onnx, lookup_low=config.lookup_range[0])
+    export_decoder_onnx(model, art.onnx, config)
     art.write_meta(
         proven_shape=list(model.cfg.proven_shape),
         render=model.cfg.render,

@@ -25,7 +25,7 @@ from torch import nn
 
 from benchmarks.measure import DOCS, machine
 from models import registry
-from proofs.pipeline import run_args
+from proofs.stages import run_args
 
 DIGITS, PER_ELEMENT = 768, 15  # pixel32's 16×16×3 proven grid; 8-bit digits, 15 per element
 

@@ -19,13 +19,13 @@ from PIL import Image
 
 from models.registry import preferred
 from proofs.files import REPO_ROOT
-from proofs.pipeline import artifacts_of, committed_models
+from proofs.model_artifacts import artifacts_of, committed_models
 from proofs.prompts import random_prompt
 from zkaigc.client import claim_prompt, request_generation
 from zkaigc.deploy import Deployer
 from zkaigc.errors import ZkaigcError
 from zkaigc.imagecheck import check_token_image
-from zkaigc.prover import OutcomeStatus, ProverService, ProverState
+from zkaigc.prover import OutcomeStatus, boot
 
 
 @click.command(cls=ConnectedProviderCommand)
@@ -76,10 +76,17 @@ def cli(network, model, seed, prompt, out):
     except ZkaigcError as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"   proving key ready in {time.perf_counter() - started:.1f} s (cached after the first run)")
-    state = ProverState(
-        out / "prover-state.json", last_block=chain.blocks.head.number - 1, genesis=chain.blocks[0].hash.hex()
-    )  # a fresh chain: start from its current head
-    service = ProverService(market, {collection.address: art}, prover, state, log=lambda m: click.echo(f"   {m}"))
+    try:  # the prover's one start-up, as `ape run prover`, the bot and the app do it
+        service = boot(
+            prover,
+            manifest=deployer.manifest.path,
+            models=[model],
+            state=out / "prover-state.json",
+            start_block=chain.blocks.head.number - 1,  # a fresh chain: start from its current head
+            log=lambda m: click.echo(f"   {m}"),
+        )
+    except ZkaigcError as err:
+        raise click.ClickException(str(err)) from None
     outcomes = [o for o in service.poll() if o.request_id == request.request_id]
     if not outcomes or outcomes[0].status != OutcomeStatus.FULFILLED:
         raise click.ClickException(f"request {request.request_id} was not fulfilled: {outcomes}")

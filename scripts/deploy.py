@@ -24,7 +24,7 @@ from ape import chain, project
 from ape.cli import account_option
 
 from models.registry import preferred
-from proofs.pipeline import committed_models
+from proofs.model_artifacts import committed_models
 from zkaigc.connect import ChainCommand
 from zkaigc.deploy import Deployer
 from zkaigc.errors import ZkaigcError

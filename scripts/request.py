@@ -20,7 +20,7 @@ from ape.cli import account_option
 from ape.exceptions import ContractLogicError
 
 from proofs.files import REPO_ROOT
-from proofs.pipeline import artifacts_of
+from proofs.model_artifacts import artifacts_of
 from zkaigc.client import claim_prompt, parse_prompt, request_generation
 from zkaigc.connect import ChainCommand
 from zkaigc.errors import ZkaigcError

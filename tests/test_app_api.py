@@ -19,7 +19,7 @@ from PIL import Image
 from models import registry
 from proofs import style, textprompt
 from proofs.files import REPO_ROOT
-from proofs.pipeline import ModelArtifacts, committed_models
+from proofs.model_artifacts import ModelArtifacts, committed_models
 from proofs.prompts import random_prompt
 from support.images import png_header_only
 from zkaigc.app.api import create_app

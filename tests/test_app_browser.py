@@ -27,7 +27,7 @@ from web3 import Web3
 
 from proofs import style
 from proofs.files import REPO_ROOT
-from proofs.pipeline import ModelArtifacts
+from proofs.model_artifacts import ModelArtifacts
 from support.metadata import TokenMetadata
 from zkaigc.enums import RequestStatus
 from zkaigc.localchain import free_port

@@ -11,7 +11,7 @@ import pytest
 from ape import project
 from PIL import Image
 
-from proofs.pipeline import committed_models
+from proofs.model_artifacts import committed_models
 from support.models import ProvenModel
 from zkaigc.client import claim_prompt, request_generation
 from zkaigc.deploy import Deployer

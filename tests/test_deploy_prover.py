@@ -4,7 +4,7 @@ import json
 
 from ape import project
 
-from proofs.pipeline import ModelArtifacts
+from proofs.model_artifacts import ModelArtifacts
 from zkaigc.deploy import Deployer
 from zkaigc.prover import ProverService, ProverState
 

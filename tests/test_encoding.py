@@ -5,7 +5,8 @@ import json
 import pytest
 
 from proofs.encoding import FIELD_MODULUS, Encoding, EncodingError, felt_from_ezkl_hex, from_field, to_field
-from proofs.pipeline import ModelArtifacts, ProvenSample
+from proofs.model_artifacts import ModelArtifacts
+from proofs.proven import ProvenSample
 
 ENC = Encoding(input_len=3, output_len=2, input_scale=7, output_scale=7)
 #: 20 digits: one full 16-digit chunk and a partial second one (18 bytes, 4 padding bits).

@@ -10,7 +10,7 @@ import pytest
 from ape.utils import ZERO_ADDRESS
 from eth_utils import keccak
 
-from proofs.pipeline import ProvenBatch
+from proofs.proven import ProvenBatch
 from support.helpers import TEST_CARD, flip, token_of
 from support.reverts import assert_reverts_with, custom_error
 

@@ -67,10 +67,23 @@ def test_nothing_imports_a_cli_module(layer):
 
 
 def test_imports_of_resolves_relative_imports_if_given_a_package_module():
-    assert "proofs.pipeline.ModelArtifacts" in imports_of(ROOT / "proofs" / "build.py")
+    assert "proofs.model_artifacts.ModelArtifacts" in imports_of(ROOT / "proofs" / "build.py")
     assert "models.registry" in imports_of(ROOT / "models" / "model.py")
     assert "models.circuit.CircuitConfig" in imports_of(ROOT / "models" / "trees" / "templates.py")
-    assert "proofs.pipeline.ModelArtifacts" in imports_of(ROOT / "proofs" / "trees" / "prove.py")
+    assert "proofs.model_artifacts.ModelArtifacts" in imports_of(ROOT / "proofs" / "trees" / "prove.py")
+
+
+#: The proof pipeline's rooms, lowest first: each imports only the rooms before it.
+PIPELINE_ROOMS = ["stages", "model_artifacts", "proven", "build"]
+
+
+@pytest.mark.parametrize("room", PIPELINE_ROOMS)
+def test_pipeline_room_imports_only_the_rooms_below_it(room):
+    """The ezkl stages know no model, a model's artifacts know no proof, the proven outputs know no build."""
+    above = {f"proofs.{r}" for r in PIPELINE_ROOMS[PIPELINE_ROOMS.index(room) + 1 :]}
+    names = imports_of(ROOT / "proofs" / f"{room}.py")
+    upward = [name for name in names if name in above or name.rsplit(".", 1)[0] in above]
+    assert upward == []
 
 
 def test_models_never_call_ezkl():

@@ -11,8 +11,9 @@ from models import registry
 from proofs.build import check_slots
 from proofs.encoding import FIELD_MODULUS
 from proofs.errors import ProofError
-from proofs.pipeline import ModelArtifacts, ProvenBatch, ProvenSample, prove_batch, prove_latent
+from proofs.model_artifacts import ModelArtifacts
 from proofs.prompts import random_prompt
+from proofs.proven import ProvenBatch, ProvenSample, prove_batch, prove_latent
 from proofs.render import render_png
 
 
@@ -38,9 +39,9 @@ def committed(micro):
 
 
 @pytest.fixture(scope="module")
-def verifier(micro, deployer, compile_solidity):
-    """The committed, generated MicroVerifier deployed on the local chain."""
-    return compile_solidity(micro.verifier_sol.read_text(), micro.contract_name).deploy(sender=deployer)
+def verifier(micro_verifier):
+    """The committed, generated MicroVerifier deployed on the local chain (compiled by Ape with the project)."""
+    return micro_verifier
 
 
 def _accepts(verifier, proof, instances):
@@ -118,7 +119,7 @@ def test_render_png_writes_image_of_output_shape_if_given_aigc(micro, fresh, tmp
 
 
 def test_fitting_logrows_covers_rows_and_range_table_if_rows_dominate_or_table_does():
-    from proofs.build import fitting_logrows
+    from proofs.model_artifacts import fitting_logrows
 
     def settings(rows, base):
         return {
@@ -133,14 +134,14 @@ def test_fitting_logrows_covers_rows_and_range_table_if_rows_dominate_or_table_d
 
 
 def test_committed_settings_use_fitting_logrows_if_built_by_cli(micro):
-    from proofs.build import fitting_logrows
+    from proofs.model_artifacts import fitting_logrows
 
     assert micro.logrows == fitting_logrows(micro.load_settings())
     assert micro.read_meta()["srs"]["kind"] == "dev"
 
 
 def test_normalize_settings_gives_one_form_if_ezkl_lists_range_checks_in_either_order():
-    from proofs.pipeline import normalize_settings
+    from proofs.model_artifacts import normalize_settings
 
     a = {"required_range_checks": [[0, 16383], [-1, 1]], "required_lookups": [], "timestamp": 1795306836137}
     b = {"required_range_checks": [[-1, 1], [0, 16383]], "required_lookups": [], "timestamp": 1795316522356}
@@ -309,12 +310,10 @@ def test_batch_instances_are_every_slots_prompt_then_every_slots_chunks(micro_ba
 
 @pytest.mark.slow  # proves a fresh batch (fresh_batch)
 def test_batch_verifier_accepts_batch_proof_and_single_verifier_rejects_it(
-    micro, micro_batch, fresh_batch, verifier, deployer, compile_solidity
+    micro, micro_batch, fresh_batch, verifier, deployer, project
 ):
     _, batch = fresh_batch
-    batch_verifier = compile_solidity(micro_batch.verifier_sol.read_text(), micro_batch.contract_name).deploy(
-        sender=deployer
-    )
+    batch_verifier = getattr(project, micro_batch.contract_name).deploy(sender=deployer)  # the committed source
     assert _accepts(batch_verifier, batch.proof, batch.instances)
     assert not _accepts(verifier, batch.proof, batch.instances)
     assert not _accepts(verifier, batch.proof, batch.instances[:4] + batch.instances[16:17])

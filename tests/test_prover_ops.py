@@ -12,7 +12,7 @@ import pytest
 from ape import project
 from eth_utils import keccak, to_checksum_address
 
-from proofs.pipeline import ModelArtifacts
+from proofs.model_artifacts import ModelArtifacts
 from support.helpers import TEST_CARD, token_of
 from zkaigc.deploy import Deployer
 from zkaigc.enums import CurveType, RequestStatus

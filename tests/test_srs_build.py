@@ -20,7 +20,7 @@ import pytest
 from proofs import build as builder
 from proofs.errors import SrsError
 from proofs.files import ARTIFACTS_ROOT, REPO_ROOT, SRS_ROOT, VERIFIERS_ROOT, sha256_file
-from proofs.pipeline import ModelArtifacts
+from proofs.model_artifacts import ModelArtifacts
 from proofs.srs import check_kzg_params, kzg_params_size
 
 MICRO_K = ModelArtifacts("micro").logrows  # the committed micro circuit's logrows

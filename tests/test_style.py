@@ -12,7 +12,7 @@ from models import nouns
 from models import traits as trait_model
 from proofs import style, traits
 from proofs.build import prove_prompt
-from proofs.pipeline import ModelArtifacts, committed_models
+from proofs.model_artifacts import ModelArtifacts, committed_models
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,9 @@ This proves both compiler registrations work offline: ezkl's `create_evm_verifie
 import pytest
 import torch
 
+from models.circuit import CircuitConfig
 from proofs.encoding import FIELD_MODULUS
-from proofs.pipeline import CircuitConfig, prove_latent
+from proofs.proven import prove_latent
 
 
 class Tiny(torch.nn.Module):

@@ -12,7 +12,7 @@ from models import nouns
 from models import traits as trait_model
 from proofs import traits
 from proofs.encoding import Encoding
-from proofs.pipeline import committed_models
+from proofs.model_artifacts import committed_models
 
 
 @pytest.fixture(scope="module")

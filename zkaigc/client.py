@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from eth_abi import decode, encode
 from eth_utils import keccak
-from web3.exceptions import ContractLogicError
 
 from .errors import ZkaigcError
 
@@ -98,29 +97,32 @@ TRAIT_PROMPT_INTERFACE_ID = bytes(
         strict=True,
     )
 )
-_OUT_OF_RANGE = _selector("ERC7007PromptTraitOutOfRange(uint256,string,uint256,uint256)")
 
 
 def check_trait_prompt(collection, prompt: bytes) -> None:
     """On a trait-prompt collection (`ERC7007TraitCollection`), raises `ZkaigcError` naming the part and its range
-    unless `prompt` is in its trait space: the collection's own `checkPrompt`, as an eth_call, before anything is
-    paid. Any other collection: nothing to check."""
+    unless `prompt` is in its trait space: the collection's own `checkPrompt`, as an eth_call through the compiled
+    ABI, before anything is paid. Any other collection: nothing to check."""
     try:
         if not collection.supportsInterface(TRAIT_PROMPT_INTERFACE_ID):
             return
     except Exception:  # noqa: BLE001 - a collection without ERC-165: no trait space
         return
-    from .reverts import revert_data
+    from ape import project
+    from ape.contracts import ContractInstance
+    from ape.utils import ZERO_ADDRESS
 
-    call = {"to": collection.address, "data": _selector("checkPrompt(bytes)") + encode(["bytes"], [prompt])}
-    try:
-        collection.provider.web3.eth.call(call)
-    except ContractLogicError as err:
-        data = revert_data(err) or b""
-        if data[:4] != _OUT_OF_RANGE:
-            raise
-        position, kind, value, limit = decode(["uint256", "string", "uint256", "uint256"], data[4:])
-        raise ZkaigcError(f"prompt byte {position} ({kind}) is {value}; {kind} ids are 0 to {limit - 1}") from None
+    from .reverts import revert_of
+
+    traits = ContractInstance(collection.address, project.ERC7007TraitCollection.contract_type)
+    data = revert_of(traits.checkPrompt, prompt, sender=ZERO_ADDRESS)
+    if data is None:
+        return
+    out_of_range = traits.ERC7007PromptTraitOutOfRange.abi
+    if data[:4] != keccak(text=out_of_range.selector)[:4]:
+        raise ZkaigcError(f"the collection's checkPrompt reverted: 0x{data.hex()}")
+    position, kind, value, limit = decode([i.canonical_type for i in out_of_range.inputs], data[4:])
+    raise ZkaigcError(f"prompt byte {position} ({kind}) is {value}; {kind} ids are 0 to {limit - 1}")
 
 
 def claim_prompt(

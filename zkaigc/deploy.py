@@ -19,7 +19,7 @@ from ape.utils import ZERO_ADDRESS
 
 from models import registry
 from proofs.files import sha256_file
-from proofs.pipeline import ModelArtifacts, artifacts_of, batch_artifacts_of
+from proofs.model_artifacts import CommittedModel, ModelArtifacts, artifacts_of
 
 from .enums import CurveType
 from .errors import DeploymentError
@@ -153,25 +153,26 @@ class Deployer:
         `trait_space` (a model whose prompt bytes are trait ids; a model with a prompt space, `nouns`, gets
         `TraitSpace.nouns()`), the collection is an `ERC7007TraitCollection` holding its table: out-of-space prompts
         are refused at claim and request."""
-        art = artifacts_of(name)
-        hashes = artifact_hashes(art)
-        self._check_unchanged(name, hashes)
-        if trait_space is None and art.encoding().prompt_names is not None:  # a trait model: the Nouns' table
+        model = artifacts_of(name)  # the one look-up of the name: its registry entry and files come with it
+        hashes = artifact_hashes(model)
+        self._check_unchanged(model, hashes)
+        encoding, kind = model.encoding(), srs_kind(model)
+        if trait_space is None and encoding.prompt_names is not None:  # a trait model: the Nouns' table
             trait_space = TraitSpace.nouns()
-            if trait_space.kinds != art.encoding().prompt_names or trait_space.limits != art.encoding().prompt_limits:
+            if trait_space.kinds != encoding.prompt_names or trait_space.limits != encoding.prompt_limits:
                 raise DeploymentError(f"{name}: its prompt space is not the Nouns trait space")
-        verifier = self._deploy(f"{name}.verifier", art.contract_name, artifacts=hashes)
+        verifier = self._deploy(f"{name}.verifier", model.contract_name, artifacts=hashes)
         args = (
             f"zkaigc {name}",
             f"ZK{name.upper()[:6]}",
             verifier.address,
             hashes["model_hash"],
-            art.encoding_struct(),
+            model.encoding_struct(),
             market.address,
             self.account.address,
-            model_card(name, SRS_KIND_NAMES[srs_kind(name)], self.royalty_bps),
+            model_card(name, SRS_KIND_NAMES[kind], self.royalty_bps),
         )
-        sizes = registry.get(name).batch_sizes
+        sizes = model.spec.batch_sizes
         batch_verifiers: list[tuple[int, str]] = []
         if trait_space is not None and sizes:
             raise DeploymentError(f"{name}: a trait-prompt collection takes no batch proofs (batch sizes {sizes})")
@@ -182,7 +183,7 @@ class Deployer:
         elif sizes:  # a collection that also takes the model's batch proofs, one verifier per size
             batch_verifiers = [
                 (n, self._deploy(f"{name}.verifier-batch{n}", batch.contract_name, artifacts=hashes).address)
-                for n, batch in ((n, batch_artifacts_of(name, n)) for n in sizes)
+                for n, batch in ((n, model.committed_batch(n)) for n in sizes)
             ]
             collection = self._deploy(
                 f"{name}.collection", "ERC7007BatchCollection", *args, batch_verifiers, artifacts=hashes
@@ -205,18 +206,16 @@ class Deployer:
             batch_verifiers={str(n): address for n, address in batch_verifiers},
             vendor=self.account.address,
             # What a user checks before paying: `dev` means whoever made the SRS can forge this model's proofs.
-            srs_kind=srs_kind(name),
-            srs={
-                str(n): art.read_meta().get("srs", {}).get("sha256")
-                for n, art in ((n, artifacts_of(name).batch_circuit(n)) for n in (1, *sizes))
-            },
+            srs_kind=kind,
+            srs={str(circuit.batch): circuit.read_meta().get("srs", {}).get("sha256") for circuit in model.circuits()},
             **hashes,
         )
         self.manifest.record_model(name, entry)
         return collection
 
-    def _check_unchanged(self, name: str, hashes: dict[str, str]) -> None:
+    def _check_unchanged(self, model: CommittedModel, hashes: dict[str, str]) -> None:
         """Refuse to reuse a deployed collection bound to other artifacts (or forget it, with `redeploy`)."""
+        name = model.name
         entry = self.manifest.models.get(name)
         if entry is None:
             return
@@ -232,7 +231,7 @@ class Deployer:
             )
         self.log(f"{name}: artifacts changed ({', '.join(changed)}); redeploying its verifier and collection")
         keys = [f"{name}.verifier", f"{name}.collection"]
-        keys += [f"{name}.verifier-batch{n}" for n in registry.get(name).batch_sizes]
+        keys += [f"{name}.verifier-batch{n}" for n in model.spec.batch_sizes]
         self.manifest.retire_model(name, keys, int(time.time()))
 
     def all(self, models: list[str]) -> dict[str, Any]:

@@ -15,8 +15,7 @@ import ipaddress
 from collections.abc import Callable, Iterable
 from urllib.parse import urlparse
 
-from models import registry
-from proofs.pipeline import artifacts_of
+from proofs.model_artifacts import CommittedModel, artifacts_of
 
 from .errors import ZkaigcError
 
@@ -73,18 +72,12 @@ def is_local_chain(provider) -> bool:
 
 def dev_srs_models(names: Iterable[str]) -> list[str]:
     """The models among `names` any of whose committed circuits (single or batch) use a development SRS."""
-    found = []
-    for name in names:
-        art = artifacts_of(name)
-        sizes = registry.get(name).batch_sizes if name in registry.names() else ()
-        if any(art.batch_circuit(n).srs_kind == "dev" for n in (1, *sizes) if art.batch_circuit(n).meta.exists()):
-            found.append(name)
-    return found
+    return [name for name in names if srs_kind(artifacts_of(name)) == "dev"]
 
 
-def srs_kind(name: str) -> str:
+def srs_kind(model: CommittedModel) -> str:
     """A model's SRS kind as a deployment records it: `dev` if any of its circuits uses a development SRS."""
-    return "dev" if dev_srs_models([name]) else "ceremony"
+    return "dev" if any(c.srs_kind == "dev" for c in model.circuits() if c.meta.exists()) else "ceremony"
 
 
 def check_dev_srs(

@@ -1,7 +1,7 @@
 """Tree templates through the proof pipeline: build one circuit per shape, prove a tree on a test set, open it.
 
 A template is built once from a reference tree (`build`): ONNX, settings at the smallest logrows that fits,
-setup (the vk is committed), the generated verifier, all by `proofs.pipeline.ModelArtifacts`. Any tree of the same
+setup (the vk is committed), the generated verifier, all by `ModelArtifacts`. Any tree of the same
 shape is then proven with the template's proving key (`prove`): the tree is a hashed *parameter*, not part of
 the circuit, so the vk does not depend on it. The public instances of every tree proof:
 
@@ -28,10 +28,9 @@ from models.trees.circuit import PAD, export_onnx
 from models.trees.schema import FRAC_BITS
 from models.trees.templates import BIND_BITS
 
-from ..build import fitting_logrows
 from ..encoding import felt_from_ezkl_hex
 from ..errors import ProofError
-from ..pipeline import ModelArtifacts
+from ..model_artifacts import ModelArtifacts, fitting_logrows
 from ..progress import Progress, heartbeat, log
 
 #: Instance order in every tree proof; the binding limbs follow BIND.

@@ -7,7 +7,7 @@
 import pytest
 from ape import project
 
-from proofs.pipeline import ModelArtifacts
+from proofs.model_artifacts import ModelArtifacts
 from zkaigc.manifest import DEPLOYMENTS_ROOT, Manifest
 
 

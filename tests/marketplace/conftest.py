@@ -112,7 +112,8 @@ def other_model(scratch_model, tmp_path_factory, micro):
 
     from models import registry
     from models.model import Decoder, ProvenDecoder
-    from proofs.pipeline import ModelArtifacts, prove_latent
+    from proofs.model_artifacts import ModelArtifacts
+    from proofs.proven import prove_latent
 
     torch.manual_seed(11)
     spec = registry.get("micro")  # micro's architecture and circuit (sigmoid stage, packed), fresh random weights

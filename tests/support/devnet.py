@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from proofs.pipeline import ModelArtifacts
+from proofs.model_artifacts import ModelArtifacts
 from support.chain import PlainChain
 from zkaigc.localchain import ape_env
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from proofs.build import prove_prompt
-from proofs.pipeline import ModelArtifacts, ProvenSample
+from proofs.model_artifacts import ModelArtifacts
+from proofs.proven import ProvenSample
 
 #: The fields of the contracts' `ModelEncoding` struct, in order (`ModelArtifacts.encoding_struct`).
 ENCODING_FIELDS = (

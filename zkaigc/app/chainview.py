@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from proofs.pipeline import ModelArtifacts, artifacts_of
+from proofs.model_artifacts import ModelArtifacts, artifacts_of
 
 from ..abi import json_abi
 from ..manifest import Manifest, ModelEntry

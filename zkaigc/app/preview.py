@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from proofs import style
-from proofs.pipeline import ModelArtifacts, artifacts_of
+from proofs.model_artifacts import ModelArtifacts, artifacts_of
 from proofs.progress import quiet
 from proofs.prompts import latent_of
 from proofs.render import render_png

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.registry import preferred
-from proofs.pipeline import committed_models
+from proofs.model_artifacts import committed_models
 
 from ..deploy import Deployer
 from ..errors import ZkaigcError

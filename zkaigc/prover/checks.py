@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from proofs.pipeline import ModelArtifacts, artifacts_of
+from proofs.model_artifacts import ModelArtifacts, artifacts_of
 
 from ..errors import ManifestError, PreflightError
 from ..listing import listing_problems

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from proofs.encoding import EncodingError
-from proofs.pipeline import ModelArtifacts, prove_batch, prove_latent
+from proofs.model_artifacts import ModelArtifacts
+from proofs.proven import prove_batch, prove_latent
 
 from ..marketplace import Marketplace
 from ..reverts import RevertDecoder, revert_of

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from proofs.pipeline import ModelArtifacts
+from proofs.model_artifacts import ModelArtifacts
 
 from ..marketplace import batch_verifier
 from .state import RequestInfo
