@@ -15,11 +15,10 @@ import {ModelEncoding} from "./types/ModelEncoding.sol";
 /// with its proven data: derived contracts attach data with {_addAigcData} (which verifies the proof) and then
 /// mint, and {_update} refuses to mint a token without data.
 /// @dev The prompt and aigcData of a token are stored together, `prompt ‖ aigcData`, as the code of data
-/// contracts ({BytecodeStorage}); the proof is not stored (it is in the {AigcData} event and the calldata). A token
-/// minted in a batch shares one data contract with its batch, `prompts ‖ aigcDatas` of all slots, recorded once
-/// per batch; the token keeps only a 48-bit locator (its batch's number and its slot), stored where the derived
-/// contract says ({_batchLocator}: ERC7007Claimable keeps it in the storage slot the token's claim frees, so it
-/// costs no new slot). {_hasAigcData} is the one place that says whether a token has data.
+/// contracts ({BytecodeStorage}); the proof is not stored (it is in the {AigcData} event and the calldata). The core
+/// stores tokens one at a time; an extension that stores them another way (ERC7007Batched: one data contract per
+/// batch) overrides the two hooks the core reads a token's data through, {_hasAigcData} (whether it is stored, the
+/// one existence check) and {_tokenData} (its bytes), as ERC721Consecutive overrides `_ownerOf`.
 abstract contract ERC7007 is ERC721, IERC7007Zkml {
     address private immutable _verifier;
     bytes32 private immutable _modelHash;
@@ -33,13 +32,8 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
     uint256 private immutable _render;
     uint256 private immutable _digitBits_;
 
-    /// @dev Data contracts holding `prompt ‖ aigcData` of each token, by chunk index.
+    /// @dev Data contracts holding `prompt ‖ aigcData` of each token stored by {_addAigcData}, by chunk index.
     mapping(uint256 tokenId => mapping(uint256 chunk => address)) private _dataChunks;
-
-    /// @dev Every stored batch, in order: its data contract (bits 0–159) and its size (160–175). A batch-minted
-    /// token's locator is `(index + 1) << 8 | slot`: never zero, and the slot fits 8 bits because a batch has at
-    /// most 256 slots.
-    uint256[] private _batches;
 
     /// @param name_ The ERC-721 name.
     /// @param symbol_ The ERC-721 symbol.
@@ -145,13 +139,7 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
     /// @inheritdoc IERC7007Zkml
     function aigcDataOf(uint256 tokenId) public view virtual returns (bytes memory) {
         _requireOwned(tokenId);
-        uint256 aigcLength = AigcEncoding.aigcLength(_outputLen, _digitBits_);
-        (address batch, uint256 slot, uint256 size) = _batchSlotOf(tokenId);
-        if (batch != address(0)) {
-            uint256 start = size * _inputLen + slot * aigcLength;
-            return BytecodeStorage.readAt(batch, start, start + aigcLength);
-        }
-        return BytecodeStorage.read(_dataChunks[tokenId], _inputLen, _inputLen + aigcLength);
+        return _tokenData(tokenId, _inputLen, _inputLen + AigcEncoding.aigcLength(_outputLen, _digitBits_));
     }
 
     /// @dev Bits per output digit of the model's encoding (7 or 8).
@@ -170,35 +158,22 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
     }
 
     /// @dev The stored prompt of an existing token.
-    function _promptOf(uint256 tokenId) internal view virtual returns (bytes memory) {
-        (address batch, uint256 slot,) = _batchSlotOf(tokenId);
-        if (batch != address(0)) return BytecodeStorage.readAt(batch, slot * _inputLen, (slot + 1) * _inputLen);
-        return BytecodeStorage.read(_dataChunks[tokenId], 0, _inputLen);
+    function _promptOf(uint256 tokenId) internal view returns (bytes memory) {
+        return _tokenData(tokenId, 0, _inputLen);
     }
 
-    /// @dev Whether proven data is stored for `tokenId` (minted alone or in a batch): the one existence check.
-    /// The locator comes first: a derived contract may keep it in a slot the mint reads anyway.
+    /// @dev Bytes `[start, end)` of `tokenId`'s stored `prompt ‖ aigcData`, for a token with data: a range within
+    /// the prompt (`end ≤ inputLen`) or within the aigcData (`start ≥ inputLen`), the only ranges read. The one
+    /// place a token's data is read, so that an extension storing data elsewhere overrides only this.
+    function _tokenData(uint256 tokenId, uint256 start, uint256 end) internal view virtual returns (bytes memory) {
+        return BytecodeStorage.read(_dataChunks[tokenId], start, end);
+    }
+
+    /// @dev Whether proven data is stored for `tokenId`: the one existence check, which {_update} asks before
+    /// every mint. An extension that stores data elsewhere answers for its own tokens first and then asks `super`.
     function _hasAigcData(uint256 tokenId) internal view virtual returns (bool) {
-        return _batchLocator(tokenId) != 0 || _dataChunks[tokenId][0] != address(0);
+        return _dataChunks[tokenId][0] != address(0);
     }
-
-    /// @dev A batch-minted token's batch data contract, slot and batch size; `(address(0), 0, 1)` for a token
-    /// minted alone or not minted.
-    function _batchSlotOf(uint256 tokenId) internal view virtual returns (address batch, uint256 slot, uint256 size) {
-        uint256 locator = _batchLocator(tokenId);
-        if (locator != 0) {
-            uint256 entry = _batches[(locator >> 8) - 1];
-            return (address(uint160(entry)), uint8(locator), uint16(entry >> 160));
-        }
-        return (address(0), 0, 1);
-    }
-
-    /// @dev The locator of a batch-minted token (see {_batches}), zero for any other token; set once, by
-    /// {_attachBatchSlot} through {_setBatchLocator}. Where it is stored is the derived contract's choice.
-    function _batchLocator(uint256 tokenId) internal view virtual returns (uint48);
-
-    /// @dev Stores `tokenId`'s locator; called once per batch-minted token, before its mint.
-    function _setBatchLocator(uint256 tokenId, uint48 locator) internal virtual;
 
     /// @dev Verifies `proof` for `prompt` and `aigcData`, stores both for the prompt's token and emits
     /// {AigcData}. Reverts on wrong lengths, with {ERC7007InvalidProof} on an invalid proof, and with
@@ -213,38 +188,6 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
         if (!_verify(prompt, aigcData, proof)) revert ERC7007InvalidProof(tokenId);
         BytecodeStorage.write(_dataChunks[tokenId], prompt, aigcData);
         emit AigcData(tokenId, prompt, aigcData, proof);
-    }
-
-    /// @dev Stores a verified batch, `prompts ‖ aigcDatas` of all `size` slots (2 to 256), as one data contract and
-    /// records it; returns the contract's address (the batch's id in events) and the batch's number for
-    /// {_attachBatchSlot}. The caller has verified the batch proof and checked the lengths.
-    function _storeBatch(bytes calldata prompts, bytes calldata aigcDatas, uint256 size)
-        internal
-        virtual
-        returns (address batch, uint256 number)
-    {
-        batch = BytecodeStorage.writeOne(prompts, aigcDatas);
-        _batches.push(uint256(uint160(batch)) | (size << 160));
-        return (batch, _batches.length);
-    }
-
-    /// @dev Attaches slot `slot` of the batch numbered `number` (from {_storeBatch}) to its prompt's token and
-    /// emits {AigcData} without the proof (the batch event carries it once). Reverts with
-    /// {ERC7007AigcDataAlreadySet} if the token exists or was attached to a batch. The token itself is not minted
-    /// here.
-    function _attachBatchSlot(uint256 number, uint256 slot, bytes calldata prompt, bytes calldata aigcData)
-        internal
-        virtual
-        returns (uint256 tokenId)
-    {
-        tokenId = uint256(keccak256(prompt));
-        // Not {_hasAigcData}: its chunk pointer would be one more cold read per token. What must not change is a
-        // minted token's data, and a batch slot is attached once; an unminted prompt's chunk (if a derived contract
-        // stored one without minting) holds the same model's proven output for the same prompt.
-        if (_batchLocator(tokenId) != 0 || _ownerOf(tokenId) != address(0)) revert ERC7007AigcDataAlreadySet(tokenId);
-        // Cannot truncate: a batch has at most 256 slots, and 2^40 batches cannot be stored.
-        _setBatchLocator(tokenId, uint48((number << 8) | slot));
-        emit AigcData(tokenId, prompt, aigcData, "");
     }
 
     /// @dev Refuses to mint a token whose proven data has not been stored.

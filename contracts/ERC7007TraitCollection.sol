@@ -2,10 +2,10 @@
 pragma solidity 0.8.20;
 
 import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
-import {ERC7007Claimable} from "./ERC7007Claimable.sol";
+import {ERC7007Claimable} from "./extensions/ERC7007Claimable.sol";
 import {IERC7007Claimable} from "./interfaces/IERC7007Claimable.sol";
 import {ERC7007Collection} from "./ERC7007Collection.sol";
-import {ERC7007TraitPrompt} from "./ERC7007TraitPrompt.sol";
+import {ERC7007TraitPrompt} from "./extensions/ERC7007TraitPrompt.sol";
 import {ModelCard} from "./types/ModelCard.sol";
 import {ModelEncoding} from "./types/ModelEncoding.sol";
 

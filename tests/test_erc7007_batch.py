@@ -139,6 +139,46 @@ def test_batch_minted_token_renders_its_slot_if_minted(claimed_batch, batch_samp
     assert meta["prompt"] == "0x" + b.prompts[2].hex()
 
 
+def test_batch_data_of_returns_the_tokens_own_bytes_if_it_was_minted_alone(
+    claimed_batch, batch_sample, micro, prover, claimants
+):
+    # A batch collection still mints alone (`mint`): that token's data stays in the core's own storage, and the
+    # batch extension's reads defer to it.
+    s = micro.sample
+    assert s.prompt == batch_sample.prompts[0]  # seed 0, claimed for slot 0's claimant
+    claimed_batch.mint(s.prompt, s.aigc, "", s.proof, sender=prover)
+    token = token_of(s.prompt)
+    stored = claimed_batch.batchDataOf(token)
+    assert (stored.batch, stored.slot, stored.prompts, stored.aigcDatas) == (ZERO_ADDRESS, 0, s.prompt, s.aigc)
+    assert (claimed_batch.aigcDataOf(token), claimed_batch.prompt(token)) == (s.aigc, s.prompt)
+    assert claimed_batch.ownerOf(token) == claimants[0]
+
+
+def test_mint_batch_reverts_if_a_selected_prompt_was_minted_before(claimed_batch, batch_sample, micro, prover, state):
+    # What keeps a minted token's data fixed: a selected slot whose token exists is refused before anything is
+    # written, whether the token was minted alone or in an earlier batch (its locator is never overwritten).
+    b = batch_sample
+    s = micro.sample
+    claimed_batch.mint(s.prompt, s.aigc, "", s.proof, sender=prover)  # slot 0's prompt, alone
+    first = claimed_batch.mintBatch(b.prompts_bytes, b.aigcs_bytes, b.proof, 0b0010, sender=prover).return_value
+    before = state(claimed_batch, b.prompts)
+    for mask, token in ((0b0101, token_of(b.prompts[0])), (0b0110, token_of(b.prompts[1]))):
+        with ape.reverts(claimed_batch.ERC7007PromptAlreadyMinted, tokenId=token):
+            claimed_batch.mintBatch(b.prompts_bytes, b.aigcs_bytes, b.proof, mask, sender=prover)
+    assert state(claimed_batch, b.prompts) == before
+    alone, batched = (claimed_batch.batchDataOf(token_of(p)) for p in b.prompts[:2])
+    assert (alone.batch, alone.slot, batched.batch, batched.slot) == (ZERO_ADDRESS, 0, first, 1)
+
+
+def test_add_aigc_data_reverts_if_token_was_batch_minted(claimed_batch, batch_sample, prover):
+    b = batch_sample
+    claimed_batch.mintBatch(b.prompts_bytes, b.aigcs_bytes, b.proof, 0b1111, sender=prover)
+    token = token_of(b.prompts[3])
+    with ape.reverts(claimed_batch.ERC7007AigcDataAlreadySet, tokenId=token):
+        claimed_batch.addAigcData(token, b.prompts[3], b.aigcs[3], b.proof, sender=prover)
+    assert claimed_batch.aigcDataOf(token) == b.aigcs[3]
+
+
 def test_mint_batch_skips_unselected_slot_if_its_claim_expired(
     deploy_batch_collection, batch_sample, claim_prompt, claimants, prover, chain
 ):

@@ -2,8 +2,8 @@
 
 A trait space is one kind per prompt position (the Nouns model: background, body, accessory, head, glasses) and
 the names of that kind's ids; byte `i` of a prompt is an id of kind `i`, unsigned, below its count. The contract
-(`contracts/ERC7007TraitPrompt.sol`) keeps the table as the code of one data contract, in this layout, per position
-in prompt order::
+(`contracts/extensions/ERC7007TraitPrompt.sol`) keeps the table as the code of one data contract, in this layout,
+per position in prompt order::
 
     kindLength (1 byte) ‖ kind ‖ count (2 bytes, big-endian, 1..256) ‖ count × (nameLength (1 byte) ‖ name)
 

@@ -30,7 +30,7 @@ interface IERC7007Zkml is IERC7007 {
     /// @notice The prompt is `length` bytes; the model takes `expected` (one byte per latent value).
     error ERC7007InvalidPromptLength(uint256 length, uint256 expected);
 
-    /// @notice The aigcData is `length` bytes; the model produces `expected` (two bytes per output value).
+    /// @notice The aigcData is `length` bytes; the model produces `expected` (`ceil(digitBits · outputLen / 8)`).
     error ERC7007InvalidAigcDataLength(uint256 length, uint256 expected);
 
     /// @notice The proof does not show that the aigcData is the model's output on the prompt of `tokenId`.

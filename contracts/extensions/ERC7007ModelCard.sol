@@ -4,10 +4,10 @@ pragma solidity 0.8.20;
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {Base64} from "@openzeppelin/contracts/utils/Base64.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
-import {ERC7007} from "./ERC7007.sol";
-import {IERC7572} from "./interfaces/IERC7572.sol";
-import {IERC7007ModelCard} from "./interfaces/IERC7007ModelCard.sol";
-import {JsonString} from "./libraries/JsonString.sol";
+import {ERC7007} from "../ERC7007.sol";
+import {IERC7572} from "../interfaces/IERC7572.sol";
+import {IERC7007ModelCard} from "../interfaces/IERC7007ModelCard.sol";
+import {JsonString} from "../libraries/JsonString.sol";
 
 /// @title ERC-7007 model card extension: ERC-7572 `contractURI` and ERC-4906 refresh signals
 /// @notice The collection's metadata, generated on-chain: name, description, model commitment, verifier, SRS kind

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.20;
 
-import {ERC7007} from "./ERC7007.sol";
+import {ERC7007} from "../ERC7007.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
-import {IERC7007Enumerable} from "./interfaces/IERC7007Enumerable.sol";
+import {IERC7007Enumerable} from "../interfaces/IERC7007Enumerable.sol";
 
 /// @title ERC-7007 Enumerable extension
 /// @notice `tokenId(prompt)` and `prompt(tokenId)` are inverses over the minted tokens. The prompt is read back

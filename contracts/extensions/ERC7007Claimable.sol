@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.20;
 
-import {ERC7007} from "./ERC7007.sol";
+import {ERC7007} from "../ERC7007.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
-import {IERC7007Claimable} from "./interfaces/IERC7007Claimable.sol";
+import {IERC7007Claimable} from "../interfaces/IERC7007Claimable.sol";
 
 /// @title ERC-7007 Claimable extension with commit–reveal
 /// @notice Prompts are claimed through commit–reveal before they are minted; a claimed prompt's token can be
@@ -22,12 +22,14 @@ abstract contract ERC7007Claimable is ERC7007, IERC7007Claimable {
     /// @inheritdoc IERC7007Claimable
     uint256 public constant CLAIM_TTL = 7 days;
 
-    /// @dev One storage slot per prompt: its claim until the token is minted, and then the token's batch locator
-    /// (see {ERC7007-_batchLocator}), which the mint writes into the slot the claim frees instead of a new one.
+    /// @dev One storage slot per prompt: its claim until the token is minted, and a 48-bit `tag` that a derived
+    /// contract may set about the token between the claim and the mint ({_setPromptTag}). A claim starts with a zero
+    /// tag and the mint keeps it, so the slot the mint reads and frees anyway carries it at no new slot's cost
+    /// (ERC7007Batched keeps a batch token's locator there).
     struct PromptClaim {
         address claimant;
         uint48 expiresAt;
-        uint48 batchLocator;
+        uint48 tag;
     }
 
     mapping(bytes32 commitment => uint256 committedAt) private _commitments;
@@ -75,8 +77,8 @@ abstract contract ERC7007Claimable is ERC7007, IERC7007Claimable {
         if (current.claimant != address(0) && block.timestamp < current.expiresAt) {
             revert ERC7007PromptAlreadyClaimed(id, current.claimant, current.expiresAt);
         }
-        // Cannot truncate: block timestamps are far below 2^48. An unminted prompt has no locator.
-        _claims[id] = PromptClaim({claimant: claimant, expiresAt: uint48(block.timestamp + CLAIM_TTL), batchLocator: 0});
+        // Cannot truncate: block timestamps are far below 2^48. A prompt is claimed unminted, so with no tag yet.
+        _claims[id] = PromptClaim({claimant: claimant, expiresAt: uint48(block.timestamp + CLAIM_TTL), tag: 0});
         emit Claim(prompt, claimant);
         return claimant;
     }
@@ -102,20 +104,20 @@ abstract contract ERC7007Claimable is ERC7007, IERC7007Claimable {
             PromptClaim memory current = _claims[tokenId];
             address claimant = _requireLive(tokenId, current);
             if (to != claimant) revert ERC7007ReceiverNotClaimant(tokenId, to, claimant);
-            // Consumes the claim; a batch-minted token keeps its locator here (zero, the whole slot freed, else).
-            _claims[tokenId] = PromptClaim({claimant: address(0), expiresAt: 0, batchLocator: current.batchLocator});
+            // Consumes the claim and keeps the tag (with a zero tag, the whole slot is freed).
+            _claims[tokenId] = PromptClaim({claimant: address(0), expiresAt: 0, tag: current.tag});
         }
         return super._update(to, tokenId, auth);
     }
 
-    /// @inheritdoc ERC7007
-    function _batchLocator(uint256 tokenId) internal view virtual override returns (uint48) {
-        return _claims[tokenId].batchLocator;
+    /// @dev The tag kept in `tokenId`'s prompt slot (see {PromptClaim}); zero unless a derived contract set one.
+    function _promptTag(uint256 tokenId) internal view returns (uint48) {
+        return _claims[tokenId].tag;
     }
 
-    /// @inheritdoc ERC7007
-    function _setBatchLocator(uint256 tokenId, uint48 locator) internal virtual override {
-        _claims[tokenId].batchLocator = locator;
+    /// @dev Sets the tag kept in `tokenId`'s prompt slot; the claim sharing the slot is left as it is.
+    function _setPromptTag(uint256 tokenId, uint48 tag) internal {
+        _claims[tokenId].tag = tag;
     }
 
     /// @dev `current`'s claimant, `current` being `tokenId`'s claim; reverts with {ERC7007PromptNotClaimed} or

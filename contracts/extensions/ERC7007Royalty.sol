@@ -4,8 +4,8 @@ pragma solidity 0.8.20;
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {IERC2981} from "@openzeppelin/contracts/interfaces/IERC2981.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {ERC7007} from "./ERC7007.sol";
-import {IERC7007Royalty} from "./interfaces/IERC7007Royalty.sol";
+import {ERC7007} from "../ERC7007.sol";
+import {IERC7007Royalty} from "../interfaces/IERC7007Royalty.sol";
 
 /// @title ERC-7007 royalty extension (ERC-2981), paid to the model's vendor
 /// @notice One rate for every token, set by the vendor and capped at {MAX_ROYALTY_BPS}; the receiver is always the

@@ -2,9 +2,9 @@
 pragma solidity 0.8.20;
 
 import {ERC7007Claimable} from "./ERC7007Claimable.sol";
-import {IERC7007TraitPrompt} from "./interfaces/IERC7007TraitPrompt.sol";
-import {BytecodeStorage} from "./libraries/BytecodeStorage.sol";
-import {JsonString} from "./libraries/JsonString.sol";
+import {IERC7007TraitPrompt} from "../interfaces/IERC7007TraitPrompt.sol";
+import {BytecodeStorage} from "../libraries/BytecodeStorage.sol";
+import {JsonString} from "../libraries/JsonString.sol";
 
 /// @title ERC-7007 trait-prompt extension: prompts whose bytes are trait ids
 /// @notice Each prompt byte is the id of one trait kind (the Nouns model: background, body, accessory, head,
