@@ -25,17 +25,16 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
     /// @inheritdoc IDatasetMarket
     uint32 public constant MAX_FULFILMENT_WINDOW = 7 days;
 
-    /// @dev The BN254 scalar field: every public instance of a Halo2 proof is below it.
-    uint256 private constant _FIELD_MODULUS =
-        21888242871839275222246405745257275088548364400416034343698204186575808495617;
-
     /// @inheritdoc IDatasetMarket
     uint256 public constant BINDING_LIMBS = 8;
 
     /// @inheritdoc IDatasetMarket
     uint256 public constant TREE_INSTANCES = _BIND + BINDING_LIMBS;
 
-    /// @dev Instance layout of every tree proof (proofs/trees/prove.py). Instance 2, the Poseidon hash of the
+    /// @inheritdoc IDatasetMarket
+    uint8 public constant MAX_CHUNKS = 16;
+
+    /// @dev Instance layout of every chunk proof (proofs/trees/prove.py). Instance 2, the Poseidon hash of the
     /// binding limbs (a hashed input), is not checked: the limbs themselves are public outputs, checked one by one.
     uint256 private constant _X_HASH = 0;
     uint256 private constant _Y_HASH = 1;
@@ -69,21 +68,28 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
     /// @inheritdoc IDatasetMarket
     function registerTemplate(
         address verifier,
-        uint32 rows,
+        uint32 chunkRows,
+        uint8 chunks,
         uint32 features,
         uint8 depth,
         uint8 classes,
         uint8 outputScale
     ) external onlyOwner returns (uint256 templateId) {
         if (verifier.code.length == 0) revert InvalidVerifier(verifier);
-        if (rows == 0 || features == 0 || depth == 0 || classes < 2) {
-            revert InvalidShape(rows, features, depth, classes);
+        if (chunkRows == 0 || chunks == 0 || chunks > MAX_CHUNKS || features == 0 || depth == 0 || classes < 2) {
+            revert InvalidShape(chunkRows, chunks, features, depth, classes);
         }
         templateId = ++_templateCount;
         _templates[templateId] = Template({
-            verifier: verifier, rows: rows, features: features, depth: depth, classes: classes, outputScale: outputScale
+            verifier: verifier,
+            chunkRows: chunkRows,
+            chunks: chunks,
+            features: features,
+            depth: depth,
+            classes: classes,
+            outputScale: outputScale
         });
-        emit TemplateRegistered(templateId, verifier, rows, features, depth, classes, outputScale);
+        emit TemplateRegistered(templateId, verifier, chunkRows, chunks, features, depth, classes, outputScale);
     }
 
     // ------------------------------------------------------------------------------------------------- vendors
@@ -133,21 +139,20 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
     }
 
     /// @inheritdoc IDatasetMarket
-    function fulfil(uint256 requestId, bytes calldata proof, uint256[] calldata instances) external nonReentrant {
+    function fulfil(uint256 requestId, bytes[] calldata proofs, uint256[][] calldata instances) external nonReentrant {
         Request storage req = _requests[requestId];
         if (req.status != RequestStatus.Pending) revert RequestNotPending(requestId, req.status);
         uint256 datasetId = req.datasetId;
         Dataset storage dataset = _vendorDataset(datasetId);
         if (block.timestamp > req.deadline) revert RequestExpired(requestId, req.deadline);
         Template storage template = _templates[dataset.templateId];
-        uint32 correct = _checkInstances(requestId, req, template, instances);
-        _checkBinding(requestId, datasetId, instances);
-        // The verifier is a generated contract registered by the owner: a static call that can change nothing.
-        try IHalo2Verifier(template.verifier).verifyProof(proof, instances) returns (bool valid) {
-            if (!valid) revert InvalidProof(requestId);
-        } catch {
-            revert InvalidProof(requestId);
+        uint256 chunks = _chunksFor(req.rows, template.chunkRows);
+        if (proofs.length != chunks || instances.length != chunks) {
+            revert InvalidChunkCount(requestId, chunks, proofs.length, instances.length);
         }
+        // Every cheap check on every chunk first, then the proofs: a bad chunk fails before any pairing is paid for.
+        (uint32 correct, uint256 model) = _checkChunks(requestId, datasetId, req, template, instances);
+        _verifyAll(requestId, template.verifier, proofs, instances);
 
         req.status = RequestStatus.Fulfilled;
         _receipts[requestId] = Receipt({
@@ -156,15 +161,15 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
             correct: correct,
             rows: req.rows,
             customer: req.customer,
-            modelCommitment: instances[_MODEL],
-            testSetHash: req.testSetHash
+            modelCommitment: model,
+            testSetCommitment: req.testSetCommitment
         });
         uint256 price = req.price;
         address payout = dataset.payout;
         _totalEscrowed -= price;
         _creditEarnings(payout, price);
         ++dataset.sales;
-        emit ReceiptIssued(requestId, datasetId, req.customer, instances[_MODEL], correct, payout, price);
+        emit ReceiptIssued(requestId, datasetId, req.customer, model, correct, chunks, payout, price);
     }
 
     // ----------------------------------------------------------------------------------------------- customers
@@ -172,8 +177,7 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
     /// @inheritdoc IDatasetMarket
     function request(
         uint256 datasetId,
-        uint256 testSetHash,
-        uint256 labelHash,
+        bytes32 testSetCommitment,
         uint32 rows,
         uint32 minCorrect,
         uint64 deadline,
@@ -181,9 +185,9 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
     ) external payable nonReentrant returns (uint256 requestId) {
         Dataset storage dataset = _datasets[datasetId];
         if (dataset.vendor == address(0)) revert DatasetNotFound(datasetId);
-        _checkHash(testSetHash);
-        _checkHash(labelHash);
-        uint32 capacity = _templates[dataset.templateId].rows;
+        if (testSetCommitment == bytes32(0)) revert InvalidCommitment(testSetCommitment);
+        Template storage template = _templates[dataset.templateId];
+        uint256 capacity = uint256(template.chunkRows) * template.chunks;
         if (rows == 0 || rows > capacity) revert InvalidRowCount(rows, capacity);
         if (minCorrect == 0 || minCorrect > rows) revert InvalidThreshold(minCorrect, rows);
         _checkDeadline(deadline);
@@ -200,8 +204,7 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
             minCorrect: minCorrect,
             rows: rows,
             price: price,
-            testSetHash: testSetHash,
-            labelHash: labelHash
+            testSetCommitment: testSetCommitment
         });
         _totalEscrowed += price;
         // The curve moves at request time: k concurrent requests pay what k sequential ones would. A refund
@@ -209,7 +212,7 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
         uint128 nextSpotPrice = PricingCurve.next(dataset.curveType, price, dataset.delta);
         dataset.spotPrice = nextSpotPrice;
         emit ModelRequested(
-            requestId, datasetId, msg.sender, testSetHash, labelHash, rows, minCorrect, price, deadline, nextSpotPrice
+            requestId, datasetId, msg.sender, testSetCommitment, rows, minCorrect, price, deadline, nextSpotPrice
         );
         uint256 excess = msg.value - price; // cannot underflow: checked msg.value >= price
         if (excess != 0) _pushOrCredit(msg.sender, excess);
@@ -231,9 +234,16 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
     // --------------------------------------------------------------------------------------------------- views
 
     /// @inheritdoc IDatasetMarket
-    function requestBinding(uint256 requestId) public view returns (uint256) {
+    function requestBinding(uint256 requestId, uint256 chunk) external view returns (uint256) {
         uint256 datasetId = _requests[requestId].datasetId;
-        return datasetId == 0 ? 0 : _binding(datasetId, requestId);
+        return datasetId == 0 ? 0 : _binding(datasetId, requestId, chunk);
+    }
+
+    /// @inheritdoc IDatasetMarket
+    function requestChunks(uint256 requestId) external view returns (uint256) {
+        Request storage req = _requests[requestId];
+        if (req.datasetId == 0) return 0;
+        return _chunksFor(req.rows, _templates[_datasets[req.datasetId].templateId].chunkRows);
     }
 
     /// @inheritdoc IDatasetMarket
@@ -282,43 +292,127 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
         if (dataset.vendor != msg.sender) revert NotVendor(datasetId, msg.sender);
     }
 
-    /// @dev {fulfil}'s instance checks; returns the proven count of correct rows.
-    function _checkInstances(
+    /// @dev {fulfil}'s checks of every chunk's instances against the request: binding, one model, whole rows and
+    /// counts, the commitment over the chunk hashes, the rows' sum and the threshold. Returns the summed count of
+    /// correct rows and the model commitment.
+    function _checkChunks(
         uint256 requestId,
+        uint256 datasetId,
         Request storage req,
         Template storage template,
-        uint256[] calldata instances
-    ) private view returns (uint32 correct) {
-        if (instances.length != TREE_INSTANCES) {
-            revert InvalidInstanceCount(instances.length);
+        uint256[][] calldata instances
+    ) private view returns (uint32 correct, uint256 model) {
+        uint256[] memory hashes = new uint256[](2 * instances.length);
+        if (instances[0].length != TREE_INSTANCES) revert InvalidInstanceCount(requestId, 0, instances[0].length);
+        model = instances[0][_MODEL]; // every chunk must prove this one tree
+        uint256 rows;
+        uint256 right;
+        for (uint256 i = 0; i < instances.length; ++i) {
+            (uint256 chunkRows, uint256 chunkRight) = _checkChunk(requestId, datasetId, i, template, instances, model);
+            rows += chunkRows;
+            right += chunkRight;
+            hashes[2 * i] = instances[i][_X_HASH];
+            hashes[2 * i + 1] = instances[i][_Y_HASH];
         }
-        if (instances[_X_HASH] != req.testSetHash) {
-            revert TestSetMismatch(requestId, req.testSetHash, instances[_X_HASH]);
-        }
-        if (instances[_Y_HASH] != req.labelHash) revert LabelsMismatch(requestId, req.labelHash, instances[_Y_HASH]);
-        uint256 count = instances[_COUNT];
-        uint32 rows = req.rows;
-        if (instances[_ROWS] != uint256(rows) << _INPUT_SCALE) revert RowsMismatch(requestId, rows, instances[_ROWS]);
-        uint256 right = count >> template.outputScale;
-        if (right << template.outputScale != count || right > rows) revert InvalidCount(requestId, count, rows);
-        correct = uint32(right); // <= rows, a uint32
+        if (rows != req.rows) revert RowsMismatch(requestId, req.rows, rows);
+        bytes32 commitment = keccak256(abi.encodePacked(hashes));
+        if (commitment != req.testSetCommitment) revert TestSetMismatch(requestId, req.testSetCommitment, commitment);
+        correct = uint32(right); // right <= rows == req.rows, a uint32
         if (correct < req.minCorrect) revert CountBelowThreshold(requestId, correct, req.minCorrect);
     }
 
-    /// @dev The proof's binding limbs are {requestBinding}'s: a proof made for another request, dataset, market or
-    /// chain cannot be replayed here (the verifier rejects a proof whose limbs were rewritten: they are outputs).
-    function _checkBinding(uint256 requestId, uint256 datasetId, uint256[] calldata instances) private view {
-        uint256 binding = _binding(datasetId, requestId);
-        for (uint256 i = 0; i < BINDING_LIMBS; ++i) {
-            uint256 expected = ((binding >> (_LIMB_BITS * i)) & _LIMB_MASK) << _INPUT_SCALE;
-            if (instances[_BIND + i] != expected) revert BindingMismatch(requestId, i, expected, instances[_BIND + i]);
+    /// @dev One chunk's checks: its instance count, its binding, the one model; returns its rows and correct rows.
+    function _checkChunk(
+        uint256 requestId,
+        uint256 datasetId,
+        uint256 chunk,
+        Template storage template,
+        uint256[][] calldata instances,
+        uint256 model
+    ) private view returns (uint256 rows, uint256 right) {
+        uint256[] calldata inst = instances[chunk];
+        if (inst.length != TREE_INSTANCES) revert InvalidInstanceCount(requestId, chunk, inst.length);
+        _checkBinding(requestId, datasetId, chunk, instances.length, inst);
+        if (inst[_MODEL] != model) revert ModelMismatch(requestId, chunk, model, inst[_MODEL]);
+        return _chunkCounts(requestId, chunk, template, inst);
+    }
+
+    /// @dev One chunk's real rows (a whole number up to the template's chunk) and correct rows (a whole number up
+    /// to its rows), from its instances.
+    function _chunkCounts(uint256 requestId, uint256 chunk, Template storage template, uint256[] calldata inst)
+        private
+        view
+        returns (uint256 rows, uint256 right)
+    {
+        rows = inst[_ROWS] >> _INPUT_SCALE;
+        if (rows << _INPUT_SCALE != inst[_ROWS] || rows > template.chunkRows) {
+            revert InvalidChunkRows(requestId, chunk, inst[_ROWS]);
+        }
+        uint8 scale = template.outputScale;
+        right = inst[_COUNT] >> scale;
+        if (right << scale != inst[_COUNT] || right > rows) revert InvalidCount(requestId, chunk, inst[_COUNT], rows);
+    }
+
+    /// @dev The chunk's binding limbs are {requestBinding}`(requestId, chunk)`'s: a proof made for another chunk,
+    /// request, dataset, market or chain cannot be used here (the verifier rejects a proof whose limbs were
+    /// rewritten: they are outputs). A proof for another chunk of this request is named as such.
+    function _checkBinding(uint256 requestId, uint256 datasetId, uint256 chunk, uint256 chunks, uint256[] calldata inst)
+        private
+        view
+    {
+        uint256 binding = _binding(datasetId, requestId, chunk);
+        for (uint256 limb = 0; limb < BINDING_LIMBS; ++limb) {
+            uint256 expected = _limb(binding, limb);
+            if (inst[_BIND + limb] == expected) continue;
+            // The failure path only: which chunk of this request, if any, the proof was made for.
+            for (uint256 other = 0; other < chunks; ++other) {
+                if (other != chunk && _carries(inst, _binding(datasetId, requestId, other))) {
+                    revert ChunkOutOfOrder(requestId, chunk, other);
+                }
+            }
+            revert BindingMismatch(requestId, chunk, limb, expected, inst[_BIND + limb]);
         }
     }
 
-    /// @dev The low 128 bits of keccak256(chain id, this market, dataset, request). Replaying a given proof
-    /// elsewhere needs a request whose binding equals that proof's: a 128-bit second preimage.
-    function _binding(uint256 datasetId, uint256 requestId) private view returns (uint256) {
-        return uint256(keccak256(abi.encode(block.chainid, address(this), datasetId, requestId))) & _BINDING_MASK;
+    /// @dev Whether the instances' binding limbs are exactly `binding`'s.
+    function _carries(uint256[] calldata inst, uint256 binding) private pure returns (bool) {
+        for (uint256 limb = 0; limb < BINDING_LIMBS; ++limb) {
+            if (inst[_BIND + limb] != _limb(binding, limb)) return false;
+        }
+        return true;
+    }
+
+    /// @dev Binding limb `limb` as the circuit outputs it: 16 bits of the binding at the input scale.
+    function _limb(uint256 binding, uint256 limb) private pure returns (uint256) {
+        return ((binding >> (_LIMB_BITS * limb)) & _LIMB_MASK) << _INPUT_SCALE;
+    }
+
+    /// @dev The template's verifier on every chunk's proof: static calls to a generated contract the owner
+    /// registered.
+    function _verifyAll(
+        uint256 requestId,
+        address verifier,
+        bytes[] calldata proofs,
+        uint256[][] calldata instances
+    ) private view {
+        for (uint256 chunk = 0; chunk < proofs.length; ++chunk) {
+            try IHalo2Verifier(verifier).verifyProof(proofs[chunk], instances[chunk]) returns (bool valid) {
+                if (!valid) revert InvalidProof(requestId, chunk);
+            } catch {
+                revert InvalidProof(requestId, chunk);
+            }
+        }
+    }
+
+    /// @dev The low 128 bits of keccak256(chain id, this market, dataset, request, chunk). Using a given proof
+    /// elsewhere needs a chunk whose binding equals that proof's: a 128-bit second preimage.
+    function _binding(uint256 datasetId, uint256 requestId, uint256 chunk) private view returns (uint256) {
+        return uint256(keccak256(abi.encode(block.chainid, address(this), datasetId, requestId, chunk))) & _BINDING_MASK;
+    }
+
+    /// @dev The chunk proofs a request of `rows` real rows takes: ceil(rows / chunkRows) (rows >= 1).
+    function _chunksFor(uint32 rows, uint32 chunkRows) private pure returns (uint256) {
+        return (uint256(rows) + chunkRows - 1) / chunkRows;
     }
 
     function _checkDeadline(uint64 deadline) private view {
@@ -326,10 +420,6 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
         if (deadline < earliest) revert DeadlineTooSoon(deadline, earliest);
         uint256 latest = block.timestamp + MAX_FULFILMENT_WINDOW;
         if (deadline > latest) revert DeadlineTooLate(deadline, latest);
-    }
-
-    function _checkHash(uint256 hash) private pure {
-        if (hash == 0 || hash >= _FIELD_MODULUS) revert InvalidHash(hash);
     }
 
     function _checkCurve(CurveType curveType, uint128 spotPrice, uint128 delta) private pure {
