@@ -305,8 +305,8 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
         uint256[] memory hashes = new uint256[](2 * instances.length);
         if (instances[0].length != TREE_INSTANCES) revert InvalidInstanceCount(requestId, 0, instances[0].length);
         model = instances[0][_MODEL]; // every chunk must prove this one tree
-        uint256 rows;
-        uint256 right;
+        uint256 rows = 0;
+        uint256 right = 0;
         for (uint256 i = 0; i < instances.length; ++i) {
             (uint256 chunkRows, uint256 chunkRight) = _checkChunk(requestId, datasetId, i, template, instances, model);
             rows += chunkRows;
@@ -389,12 +389,10 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
 
     /// @dev The template's verifier on every chunk's proof: static calls to a generated contract the owner
     /// registered.
-    function _verifyAll(
-        uint256 requestId,
-        address verifier,
-        bytes[] calldata proofs,
-        uint256[][] calldata instances
-    ) private view {
+    function _verifyAll(uint256 requestId, address verifier, bytes[] calldata proofs, uint256[][] calldata instances)
+        private
+        view
+    {
         for (uint256 chunk = 0; chunk < proofs.length; ++chunk) {
             try IHalo2Verifier(verifier).verifyProof(proofs[chunk], instances[chunk]) returns (bool valid) {
                 if (!valid) revert InvalidProof(requestId, chunk);

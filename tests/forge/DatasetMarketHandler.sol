@@ -74,7 +74,9 @@ contract DatasetMarketHandler is MarketHandlerBase {
         vm.prank(actor);
         try market.request{value: value}(
             datasetId, _commitment(testSet, _chunks(datasetId, rows)), rows, k, deadline, maxPrice
-        ) returns (uint256 id) {
+        ) returns (
+            uint256 id
+        ) {
             _testSet[id] = testSet;
             uint256 price = market.getRequest(id).price;
             if (price != ghostSpot[datasetId]) ++pricedOffCurve;
@@ -159,7 +161,8 @@ contract DatasetMarketHandler is MarketHandlerBase {
     }
 
     function _chunkHashes(uint256 testSet, uint256 chunk) private pure returns (uint256 x, uint256 y) {
-        return (uint256(keccak256(abi.encode("x", testSet, chunk))), uint256(keccak256(abi.encode("y", testSet, chunk))));
+        return
+            (uint256(keccak256(abi.encode("x", testSet, chunk))), uint256(keccak256(abi.encode("y", testSet, chunk))));
     }
 
     /// @dev The request's commitment over its chunk hashes, as docs/datamarket.md defines it.
