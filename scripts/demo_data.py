@@ -27,7 +27,8 @@ DELTA = 15 * 10**17  # ×1.5 per model sold
 
 @click.command(cls=ConnectedProviderCommand)
 @click.option("--template", "name", default="tree-synth13-d5", type=click.Choice(sorted(TEMPLATES)), show_default=True)
-@click.option("--accuracy", default=0.85, show_default=True, help="Accuracy the customer pays for (0-1].")
+# synth13 is 4 classes from 8 informative of 13 features: a depth-5 tree gets about two thirds right (chance: 1/4).
+@click.option("--accuracy", default=0.6, show_default=True, help="Accuracy the customer pays for (0-1].")
 @click.option("--seed", default=0, show_default=True, help="Seed of the vendor/customer split.")
 def cli(network, name, accuracy, seed):
     """List a dataset, request a model, prove, fulfil, and open the delivered tree."""
