@@ -80,3 +80,18 @@ def test_prove_fails_with_one_line_if_the_market_address_has_no_contract(sale):
     )  # fmt: skip
     assert result.returncode != 0
     assert "Traceback" not in result.stderr and "no contract there" in result.stderr
+
+
+def test_demo_data_sells_a_model_against_two_chunks_if_run_on_the_ci_template():
+    ape = str(Path(sys.executable).parent / "ape")
+    result = subprocess.run(
+        [ape, "run", "demo_data", "--template", "tree-iris-d3"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "48 test rows (2 chunks of 24" in result.stdout
+    assert "2 proofs verified on chain in one transaction" in result.stdout
+    assert "matches" in result.stdout and "Traceback" not in result.stderr
