@@ -3,12 +3,12 @@ pragma solidity 0.8.20;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
-import {IHalo2Verifier} from "../interfaces/IHalo2Verifier.sol";
 import {PricingCurve} from "../marketplace/libraries/PricingCurve.sol";
 import {CurveType} from "../marketplace/types/CurveType.sol";
 import {Skimmable} from "../payments/Skimmable.sol";
 import {IRequestEscrow} from "../payments/interfaces/IRequestEscrow.sol";
 import {IDatasetMarket} from "./interfaces/IDatasetMarket.sol";
+import {ChunkProofs} from "./libraries/ChunkProofs.sol";
 
 /// @title DatasetMarket
 /// @notice Escrowed sales of decision trees trained on private datasets, paid only against a proof that the tree
@@ -26,28 +26,13 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
     uint32 public constant MAX_FULFILMENT_WINDOW = 7 days;
 
     /// @inheritdoc IDatasetMarket
-    uint256 public constant BINDING_LIMBS = 8;
+    uint256 public constant BINDING_LIMBS = ChunkProofs.BINDING_LIMBS;
 
     /// @inheritdoc IDatasetMarket
-    uint256 public constant TREE_INSTANCES = _BIND + BINDING_LIMBS;
+    uint256 public constant TREE_INSTANCES = ChunkProofs.INSTANCES;
 
     /// @inheritdoc IDatasetMarket
     uint8 public constant MAX_CHUNKS = 16;
-
-    /// @dev Instance layout of every chunk proof (proofs/trees/prove.py). Instance 2, the Poseidon hash of the
-    /// binding limbs (a hashed input), is not checked: the limbs themselves are public outputs, checked one by one.
-    uint256 private constant _X_HASH = 0;
-    uint256 private constant _Y_HASH = 1;
-    uint256 private constant _MODEL = 3;
-    uint256 private constant _COUNT = 4;
-    uint256 private constant _ROWS = 5;
-    uint256 private constant _BIND = 6;
-
-    /// @dev The rows and binding outputs are at the circuit's input scale: the schema's 1/16 grid.
-    uint256 private constant _INPUT_SCALE = 4;
-    uint256 private constant _LIMB_BITS = 16;
-    uint256 private constant _LIMB_MASK = (1 << _LIMB_BITS) - 1;
-    uint256 private constant _BINDING_MASK = (1 << (_LIMB_BITS * BINDING_LIMBS)) - 1;
 
     uint256 private _templateCount;
     uint256 private _datasetCount;
@@ -146,13 +131,13 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
         Dataset storage dataset = _vendorDataset(datasetId);
         if (block.timestamp > req.deadline) revert RequestExpired(requestId, req.deadline);
         Template storage template = _templates[dataset.templateId];
-        uint256 chunks = _chunksFor(req.rows, template.chunkRows);
+        uint256 chunks = ChunkProofs.chunksFor(req.rows, template.chunkRows);
         if (proofs.length != chunks || instances.length != chunks) {
             revert InvalidChunkCount(requestId, chunks, proofs.length, instances.length);
         }
         // Every cheap check on every chunk first, then the proofs: a bad chunk fails before any pairing is paid for.
-        (uint32 correct, uint256 model) = _checkChunks(requestId, datasetId, req, template, instances);
-        _verifyAll(requestId, template.verifier, proofs, instances);
+        (uint32 correct, uint256 model) = ChunkProofs.check(requestId, datasetId, req, template, instances);
+        ChunkProofs.verifyAll(requestId, template.verifier, proofs, instances);
 
         req.status = RequestStatus.Fulfilled;
         _receipts[requestId] = Receipt({
@@ -236,14 +221,14 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
     /// @inheritdoc IDatasetMarket
     function requestBinding(uint256 requestId, uint256 chunk) external view returns (uint256) {
         uint256 datasetId = _requests[requestId].datasetId;
-        return datasetId == 0 ? 0 : _binding(datasetId, requestId, chunk);
+        return datasetId == 0 ? 0 : ChunkProofs.binding(datasetId, requestId, chunk);
     }
 
     /// @inheritdoc IDatasetMarket
     function requestChunks(uint256 requestId) external view returns (uint256) {
         Request storage req = _requests[requestId];
         if (req.datasetId == 0) return 0;
-        return _chunksFor(req.rows, _templates[_datasets[req.datasetId].templateId].chunkRows);
+        return ChunkProofs.chunksFor(req.rows, _templates[_datasets[req.datasetId].templateId].chunkRows);
     }
 
     /// @inheritdoc IDatasetMarket
@@ -290,127 +275,6 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
         dataset = _datasets[datasetId];
         if (dataset.vendor == address(0)) revert DatasetNotFound(datasetId);
         if (dataset.vendor != msg.sender) revert NotVendor(datasetId, msg.sender);
-    }
-
-    /// @dev {fulfil}'s checks of every chunk's instances against the request: binding, one model, whole rows and
-    /// counts, the commitment over the chunk hashes, the rows' sum and the threshold. Returns the summed count of
-    /// correct rows and the model commitment.
-    function _checkChunks(
-        uint256 requestId,
-        uint256 datasetId,
-        Request storage req,
-        Template storage template,
-        uint256[][] calldata instances
-    ) private view returns (uint32 correct, uint256 model) {
-        uint256[] memory hashes = new uint256[](2 * instances.length);
-        if (instances[0].length != TREE_INSTANCES) revert InvalidInstanceCount(requestId, 0, instances[0].length);
-        model = instances[0][_MODEL]; // every chunk must prove this one tree
-        uint256 rows = 0;
-        uint256 right = 0;
-        for (uint256 i = 0; i < instances.length; ++i) {
-            (uint256 chunkRows, uint256 chunkRight) = _checkChunk(requestId, datasetId, i, template, instances, model);
-            rows += chunkRows;
-            right += chunkRight;
-            hashes[2 * i] = instances[i][_X_HASH];
-            hashes[2 * i + 1] = instances[i][_Y_HASH];
-        }
-        if (rows != req.rows) revert RowsMismatch(requestId, req.rows, rows);
-        bytes32 commitment = keccak256(abi.encodePacked(hashes));
-        if (commitment != req.testSetCommitment) revert TestSetMismatch(requestId, req.testSetCommitment, commitment);
-        correct = uint32(right); // right <= rows == req.rows, a uint32
-        if (correct < req.minCorrect) revert CountBelowThreshold(requestId, correct, req.minCorrect);
-    }
-
-    /// @dev One chunk's checks: its instance count, its binding, the one model; returns its rows and correct rows.
-    function _checkChunk(
-        uint256 requestId,
-        uint256 datasetId,
-        uint256 chunk,
-        Template storage template,
-        uint256[][] calldata instances,
-        uint256 model
-    ) private view returns (uint256 rows, uint256 right) {
-        uint256[] calldata inst = instances[chunk];
-        if (inst.length != TREE_INSTANCES) revert InvalidInstanceCount(requestId, chunk, inst.length);
-        _checkBinding(requestId, datasetId, chunk, instances.length, inst);
-        if (inst[_MODEL] != model) revert ModelMismatch(requestId, chunk, model, inst[_MODEL]);
-        return _chunkCounts(requestId, chunk, template, inst);
-    }
-
-    /// @dev One chunk's real rows (a whole number up to the template's chunk) and correct rows (a whole number up
-    /// to its rows), from its instances.
-    function _chunkCounts(uint256 requestId, uint256 chunk, Template storage template, uint256[] calldata inst)
-        private
-        view
-        returns (uint256 rows, uint256 right)
-    {
-        rows = inst[_ROWS] >> _INPUT_SCALE;
-        if (rows << _INPUT_SCALE != inst[_ROWS] || rows > template.chunkRows) {
-            revert InvalidChunkRows(requestId, chunk, inst[_ROWS]);
-        }
-        uint8 scale = template.outputScale;
-        right = inst[_COUNT] >> scale;
-        if (right << scale != inst[_COUNT] || right > rows) revert InvalidCount(requestId, chunk, inst[_COUNT], rows);
-    }
-
-    /// @dev The chunk's binding limbs are {requestBinding}`(requestId, chunk)`'s: a proof made for another chunk,
-    /// request, dataset, market or chain cannot be used here (the verifier rejects a proof whose limbs were
-    /// rewritten: they are outputs). A proof for another chunk of this request is named as such.
-    function _checkBinding(uint256 requestId, uint256 datasetId, uint256 chunk, uint256 chunks, uint256[] calldata inst)
-        private
-        view
-    {
-        uint256 binding = _binding(datasetId, requestId, chunk);
-        for (uint256 limb = 0; limb < BINDING_LIMBS; ++limb) {
-            uint256 expected = _limb(binding, limb);
-            if (inst[_BIND + limb] == expected) continue;
-            // The failure path only: which chunk of this request, if any, the proof was made for.
-            for (uint256 other = 0; other < chunks; ++other) {
-                if (other != chunk && _carries(inst, _binding(datasetId, requestId, other))) {
-                    revert ChunkOutOfOrder(requestId, chunk, other);
-                }
-            }
-            revert BindingMismatch(requestId, chunk, limb, expected, inst[_BIND + limb]);
-        }
-    }
-
-    /// @dev Whether the instances' binding limbs are exactly `binding`'s.
-    function _carries(uint256[] calldata inst, uint256 binding) private pure returns (bool) {
-        for (uint256 limb = 0; limb < BINDING_LIMBS; ++limb) {
-            if (inst[_BIND + limb] != _limb(binding, limb)) return false;
-        }
-        return true;
-    }
-
-    /// @dev Binding limb `limb` as the circuit outputs it: 16 bits of the binding at the input scale.
-    function _limb(uint256 binding, uint256 limb) private pure returns (uint256) {
-        return ((binding >> (_LIMB_BITS * limb)) & _LIMB_MASK) << _INPUT_SCALE;
-    }
-
-    /// @dev The template's verifier on every chunk's proof: static calls to a generated contract the owner
-    /// registered.
-    function _verifyAll(uint256 requestId, address verifier, bytes[] calldata proofs, uint256[][] calldata instances)
-        private
-        view
-    {
-        for (uint256 chunk = 0; chunk < proofs.length; ++chunk) {
-            try IHalo2Verifier(verifier).verifyProof(proofs[chunk], instances[chunk]) returns (bool valid) {
-                if (!valid) revert InvalidProof(requestId, chunk);
-            } catch {
-                revert InvalidProof(requestId, chunk);
-            }
-        }
-    }
-
-    /// @dev The low 128 bits of keccak256(chain id, this market, dataset, request, chunk). Using a given proof
-    /// elsewhere needs a chunk whose binding equals that proof's: a 128-bit second preimage.
-    function _binding(uint256 datasetId, uint256 requestId, uint256 chunk) private view returns (uint256) {
-        return uint256(keccak256(abi.encode(block.chainid, address(this), datasetId, requestId, chunk))) & _BINDING_MASK;
-    }
-
-    /// @dev The chunk proofs a request of `rows` real rows takes: ceil(rows / chunkRows) (rows >= 1).
-    function _chunksFor(uint32 rows, uint32 chunkRows) private pure returns (uint256) {
-        return (uint256(rows) + chunkRows - 1) / chunkRows;
     }
 
     function _checkDeadline(uint64 deadline) private view {
