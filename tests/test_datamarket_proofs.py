@@ -12,7 +12,7 @@ from eth_utils import keccak
 
 from models.trees import CommitmentError, TestSet, get_template, label_salt, random_salt, salt_values
 from proofs.trees import ChunkedProof, prove
-from proofs.trees.prove import BIND, BIND_HASH, COUNT, MODEL_COMMITMENT, X_HASH
+from proofs.trees.prove import BIND, BIND_HASH, COUNT, MODEL_COMMITMENT, X_HASH, Y_HASH
 from zkaigc import datamarket as dm
 
 SPOT = 10**12
@@ -200,9 +200,14 @@ def test_fulfil_reverts_if_the_chunks_are_out_of_order(deal, vendor, accounts):
     before = state(market, accounts[:5])
     with ape.reverts(market.ChunkOutOfOrder, requestId=1, position=0, chunk=1):
         market.fulfil(1, proof.proofs[::-1], proof.instances[::-1], sender=vendor)
-    swapped = ChunkedProof(proof.chunks[::-1])  # limbs rewritten to their new positions: the verifier rejects them
+    swapped = ChunkedProof(proof.chunks[::-1])  # limbs rewritten to their new positions: the commitment fixes order
+    inst = rebound(swapped, market, 1)
+    with ape.reverts(market.TestSetMismatch, requestId=1, proven=swapped.commitment):
+        market.fulfil(1, swapped.proofs, inst, sender=vendor)
+    for i, chunk in enumerate(proof.chunks):  # and the hashes too: the verifier rejects the first proof
+        inst = tampered(tampered(inst, i, X_HASH, chunk.x_hash), i, Y_HASH, chunk.y_hash)
     with ape.reverts(market.InvalidProof, requestId=1, chunk=0):
-        market.fulfil(1, swapped.proofs, rebound(swapped, market, 1), sender=vendor)
+        market.fulfil(1, swapped.proofs, inst, sender=vendor)
     assert state(market, accounts[:5]) == before
 
 
