@@ -82,7 +82,6 @@ bench: setup  ## every committed model against the old encoding, scales, mint ga
 	$(BIN)/python -m benchmarks.batch
 	$(BIN)/python -m benchmarks.nouns
 	$(BIN)/python -m benchmarks.datamarket
-	$(BIN)/python -m benchmarks.datamarket_scale
 
 clean:  ## remove build outputs and caches (keeps the venv and node_modules)
 	rm -rf .build .cache

@@ -1,13 +1,16 @@
-"""The dataset market's numbers: proving per tree template, verifier size against EIP-170, on-chain gas.
+"""The dataset market's numbers: cost against the test-set size N, per template, verifier size against EIP-170.
 
     python -m benchmarks.datamarket              # writes docs/datamarket-bench.{json,md}
-    python -m benchmarks.datamarket --no-write
+    python -m benchmarks.datamarket --rows 1000 --templates "" --no-options --no-write
 
-Per committed template: setup and prove of a fresh salted tree on the held-out test set (each in its own child
-process: wall seconds, CPU seconds, peak RSS), the generated verifier's runtime size, deploy gas, `verifyProof`
-gas and `DatasetMarket.fulfil` gas on an untraced local anvil with the standard EIP-170 limit. Then the size
-options for the CI template's verifier, each built from scratch in a temporary folder: one vs two inner columns,
-ezkl's reusable verifier (+ its separate VK artifact), and the optimizer's `runs`. Numbers come from this run only.
+First the cost curve on the buyer-scale template (`tree-synth13-d5`: 13 features, depth 5, chunks of 250 rows):
+per N (default 48, 256, 1,000), a fresh salted tree proven on an N-row held-out test set, one proof per chunk,
+all chunks in one child process (wall seconds, CPU seconds, peak RSS), then the request and the one `fulfil` that
+verifies every chunk on an untraced local anvil with the standard EIP-170 limit (`verifyProof` gas summed over
+the chunks, `request` and `fulfil` gas). Then per small template (the same, at its capacity, with its setup
+measured), and the size options for the CI template's verifier, each built from scratch in a temporary folder:
+one vs two inner columns, ezkl's reusable verifier (+ its separate VK artifact), and the optimizer's `runs`.
+Numbers come from this run only.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from pathlib import Path
 
 from models.trees import TEMPLATES, TreeTemplate, get_template
 from proofs.progress import quiet
-from proofs.trees import TreeProof, artifacts_of
+from proofs.trees import ChunkedProof, artifacts_of
 from proofs.trees import build as build_template
 from proofs.trees import prove as prove_tree
 from zkaigc.abi import json_abi
@@ -34,25 +37,33 @@ from zkaigc.solidity import SOLC_VERSION, standard_input
 from .measure import machine, publish, run_child
 
 EIP170 = 24_576
+#: The buyer-scale template the cost curve is measured on, and its test-set sizes.
+SCALE_TEMPLATE, SCALE_ROWS = "tree-synth13-d5", "48,256,1000"
 
 
 # --------------------------------------------------------------------------------------------------------
 # child stages: each prints one JSON line
 # --------------------------------------------------------------------------------------------------------
-def _child(stage: str, name: str, cache: Path, out: Path, binding: int = 0) -> dict:
+def _child(stage: str, name: str, cache: str, out: Path, rows: int, bindings: list[int]) -> dict:
     template = get_template(name)
-    roots = {"cache_root": cache}
+    roots = {"cache_root": Path(cache)} if cache else {}
     start = time.perf_counter()
     if stage == "setup":
         art = artifacts_of(template, **roots)
         art.progress = quiet
         art.setup()
         return {"setup_s": round(time.perf_counter() - start, 1), "pk_mb": round(art.pk.stat().st_size / 2**20, 1)}
-    sale = prepare_sale(template)
-    # compile + witness + prove, verify
-    proof = prove_tree(template, sale.tree, sale.test_set, binding, out, progress=quiet, **roots)
+    sale = prepare_sale(template, rows=rows or None)
+    # per chunk: witness + prove + verify (the tree compiled once); the pk is loaded by each prove
+    proof = prove_tree(template, sale.tree, sale.test_set, bindings, out, progress=quiet, **roots)
     (out / "tree-proof.json").write_text(json.dumps(proof.to_json()))
-    return {"prove_s": proof.seconds, "correct": proof.correct, "rows": proof.rows, "proof_bytes": len(proof.proof)}
+    return {
+        "prove_s": proof.seconds,
+        "chunk_prove_s": [c.seconds for c in proof.chunks],
+        "correct": proof.correct,
+        "rows": proof.rows,
+        "proof_bytes": len(proof.proofs[0]),
+    }
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -83,9 +94,9 @@ def _deploy(w3, bytecode: str, abi: list, args=()):
     return w3.eth.contract(address=receipt.contractAddress, abi=abi), receipt.gasUsed
 
 
-def chain_numbers(template: TreeTemplate, prove, roots: dict | None = None) -> tuple[dict, dict]:
-    """On an untraced anvil with EIP-170 in force: deploy the verifier and the market, request, have `prove(binding)`
-    prove for that request (returns the child's numbers), estimate and fulfil."""
+def chain_numbers(template: TreeTemplate, prove, rows: int, roots: dict | None = None) -> tuple[dict, dict]:
+    """On an untraced anvil with EIP-170 in force: deploy the verifier and the market, have `prove(bindings)` prove
+    request 1's chunks (returns the child's numbers and the proofs), request, estimate and fulfil."""
     from ape import project
 
     art = artifacts_of(template, **(roots or {}))
@@ -105,22 +116,26 @@ def chain_numbers(template: TreeTemplate, prove, roots: dict | None = None) -> t
             return receipt.gasUsed
 
         scale = int(art.load_settings()["model_output_scales"][0])
-        shape = (template.rows, template.features, template.depth, template.classes, scale)
+        shape = (template.rows, template.chunks, template.features, template.depth, template.classes, scale)
         send(fns.registerTemplate(verifier.address, *shape), owner)
         send(fns.listDataset(1, b"\x00" * 32, vendor, 1, 10**9, 15 * 10**17), vendor)
-        # request 1 does not exist yet (its hashes come from the proving child): the binding it will have
-        proved, proof = prove(binding_of(w3.eth.chain_id, market.address, 1, 1))
+        # request 1 does not exist yet (its commitment comes from the proving child): the bindings it will have
+        chunks = template.chunks_for(rows)
+        bindings = [binding_of(w3.eth.chain_id, market.address, 1, 1, i) for i in range(chunks)]
+        proved, proof = prove(bindings)
         deadline = w3.eth.get_block("latest").timestamp + 3600
-        request_gas = send(fns.request(1, proof.x_hash, proof.y_hash, proof.rows, 1, deadline, 10**9), customer, 10**9)
-        if fns.requestBinding(1).call() != proof.binding:
-            raise RuntimeError("the benchmark's proof is bound to another request")
-        verify_gas = verifier.functions.verifyProof(proof.proof, proof.instances).estimate_gas()
-        fulfil_gas = send(fns.fulfil(1, proof.proof, proof.instances), vendor)
+        request_gas = send(fns.request(1, proof.commitment, proof.rows, 1, deadline, 10**9), customer, 10**9)
+        if [fns.requestBinding(1, i).call() for i in range(chunks)] != [c.binding for c in proof.chunks]:
+            raise RuntimeError("the benchmark's proofs are bound to another request")
+        verify = [verifier.functions.verifyProof(c.proof, c.instances).estimate_gas() for c in proof.chunks]
+        fulfil_gas = send(fns.fulfil(1, proof.proofs, proof.instances), vendor)
     return proved, {
         "verifier_runtime_bytes": (len(runtime) - 2) // 2,
         "fits_eip170": (len(runtime) - 2) // 2 <= EIP170,
         "verifier_deploy_gas": deploy_gas,
-        "verify_proof_gas": verify_gas,
+        "chunks": chunks,
+        "verify_proof_gas": verify[0],  # one chunk's (a transaction of its own: 21,000 and its calldata included)
+        "verify_proof_gas_sum": sum(verify),
         "request_gas": request_gas,
         "fulfil_gas": fulfil_gas,
     }
@@ -181,12 +196,13 @@ def _size_row(cols: int, settings: dict, option: str, runtime: str) -> dict:
     }
 
 
-def _prover(name: str, cache: Path, tmp: Path):
-    """prove(binding) -> (the child's numbers, its proof): proving in a child process, for a request's binding."""
+def _prover(name: str, cache: str, tmp: Path, rows: int):
+    """prove(bindings) -> (the child's numbers, its proofs): proving in a child process, for a request's chunks."""
 
-    def prove(binding: int) -> tuple[dict, TreeProof]:
-        proved = run_child("benchmarks.datamarket", "--child", "prove", name, str(cache), str(tmp), hex(binding))
-        return proved, TreeProof.from_json(json.loads((tmp / "tree-proof.json").read_text()))
+    def prove(bindings: list[int]) -> tuple[dict, ChunkedProof]:
+        binds = ",".join(hex(b) for b in bindings)
+        proved = run_child("benchmarks.datamarket", "--child", "prove", name, cache, str(tmp), str(rows), binds)
+        return proved, ChunkedProof.from_json(json.loads((tmp / "tree-proof.json").read_text()))
 
     return prove
 
@@ -194,19 +210,42 @@ def _prover(name: str, cache: Path, tmp: Path):
 # --------------------------------------------------------------------------------------------------------
 # report
 # --------------------------------------------------------------------------------------------------------
-def measure(names: list[str], options: bool) -> dict:
-    result = {"machine": machine(), "templates": [], "size_options": []}
+def scale_curve(name: str, rows_list: list[int], partial=None) -> list[dict]:
+    """Per N: prove an N-row test set on the buyer-scale template (its pk from the usual cache, built on first
+    use) and fulfil it on anvil; `partial(rows so far)` after each N (a long run keeps what it measured)."""
+    template, out = get_template(name), []
+    for rows in rows_list:
+        with tempfile.TemporaryDirectory() as tmp:
+            proved, onchain = chain_numbers(template, _prover(name, "", Path(tmp), rows), rows)
+        row = {"N": rows, "template": name, **proved, **onchain}
+        row["prove_peak_rss_mb"], row["prove_cpu_s"] = row.pop("peak_rss_mb"), row.pop("cpu_s")
+        out.append(row)
+        print(json.dumps(row), file=sys.stderr)
+        if partial is not None:
+            partial(out)
+    return out
+
+
+def measure(names: list[str], options: bool, scale_rows: list[int], write: bool = False) -> dict:
+    result = {"machine": machine(), "scale": [], "templates": [], "size_options": []}
+
+    def partial(rows: list[dict]) -> None:
+        result["scale"] = rows
+        publish("datamarket-bench", result, markdown(result), write=write)
+
+    if scale_rows:
+        result["scale"] = scale_curve(SCALE_TEMPLATE, scale_rows, partial)
     for name in names:
         template = get_template(name)
         with tempfile.TemporaryDirectory() as tmp:
-            cache = Path(tmp) / "cache"
-            setup = run_child("benchmarks.datamarket", "--child", "setup", name, str(cache), tmp, "0")
-            proved, onchain = chain_numbers(template, _prover(name, cache, Path(tmp)))
+            cache = str(Path(tmp) / "cache")
+            setup = run_child("benchmarks.datamarket", "--child", "setup", name, cache, tmp, "0", "")
+            proved, onchain = chain_numbers(template, _prover(name, cache, Path(tmp), 0), template.capacity)
         art = artifacts_of(template)
         row = {
             "template": name,
             "dataset": template.dataset,
-            "shape": f"N={template.rows} F={template.features} d={template.depth} S={template.salt_nodes}",
+            "shape": f"{template.chunks}x{template.rows} rows F={template.features} d={template.depth}",
             "logrows": art.logrows,
             "num_rows": art.load_settings()["num_rows"],
             **{f"setup_{k}": v for k, v in setup.items()},
@@ -226,17 +265,39 @@ def markdown(result: dict) -> str:
         "",
         f"Measured by `python -m benchmarks.datamarket` on {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB "
         f"(shared with other jobs; load {m['load_average_1m']} at the start). Wall-clock seconds; a fresh salted "
-        "tree per template, proven on the template's held-out test set; gas on a local anvil with EIP-170 in force.",
+        "tree, proven on a held-out test set one chunk after the other in one process (peak RSS of that process); "
+        "gas on a local anvil with EIP-170 in force: `verifyProof` as its own transaction per chunk, summed, and the "
+        "one `fulfil` that checks and verifies every chunk.",
+    ]
+    if result.get("scale"):
+        lines += [
+            "",
+            f"Cost against the test-set size N ({SCALE_TEMPLATE}: 13 features, depth 5, 4 classes, chunks of 250 rows, "
+            "logrows 18):",
+            "",
+            "| N | chunks | prove s (total) | per chunk s | prove CPU s | prove peak RSS MB | correct | "
+            "verifyProof gas (sum) | fulfil gas | request gas |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for r in sorted(result["scale"], key=lambda r: r["N"]):
+            lines.append(
+                f"| {r['N']:,} | {r['chunks']} | {r['prove_s']} | {', '.join(str(x) for x in r['chunk_prove_s'])} | "
+                f"{r['prove_cpu_s']} | {r['prove_peak_rss_mb']:,} | {r['correct']}/{r['rows']} | "
+                f"{r['verify_proof_gas_sum']:,} | {r['fulfil_gas']:,} | {r['request_gas']:,} |"
+            )
+    lines += [
+        "",
+        "Per template, at its capacity (setup: the proving key from scratch):",
         "",
         "| template | shape | logrows | rows | setup s | pk MB | prove s | prove CPU s | prove peak RSS MB | correct "
-        "| verifier bytes | verifyProof gas | fulfil gas | request gas |",
+        "| verifier bytes | verifyProof gas (sum) | fulfil gas | request gas |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in result["templates"]:
         lines.append(
             f"| {r['template']} | {r['shape']} | {r['logrows']} | {r['num_rows']:,} | {r['setup_setup_s']} | "
             f"{r['setup_pk_mb']} | {r['prove_s']} | {r['prove_cpu_s']} | {r['prove_peak_rss_mb']:,} | "
-            f"{r['correct']}/{r['rows']} | {r['verifier_runtime_bytes']:,} | {r['verify_proof_gas']:,} | "
+            f"{r['correct']}/{r['rows']} | {r['verifier_runtime_bytes']:,} | {r['verify_proof_gas_sum']:,} | "
             f"{r['fulfil_gas']:,} | {r['request_gas']:,} |"
         )
     if result["size_options"]:
@@ -261,15 +322,20 @@ def markdown(result: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks.datamarket", description=__doc__)
     p.add_argument("--no-write", action="store_true", help="print only; do not write docs/datamarket-bench.*")
-    p.add_argument("--templates", default=",".join(TEMPLATES), help="comma-separated templates")
+    small = ",".join(n for n, t in TEMPLATES.items() if n != SCALE_TEMPLATE)
+    p.add_argument("--templates", default=small, help="comma-separated templates measured at capacity with setup")
+    p.add_argument("--rows", default=SCALE_ROWS, help=f"test-set sizes N for the cost curve on {SCALE_TEMPLATE}")
     p.add_argument("--no-options", action="store_true", help="skip the verifier size options")
-    p.add_argument("--child", nargs=5, metavar=("STAGE", "TEMPLATE", "CACHE", "OUT", "BINDING"), help=argparse.SUPPRESS)
+    child = ("STAGE", "TEMPLATE", "CACHE", "OUT", "ROWS", "BINDINGS")
+    p.add_argument("--child", nargs=6, metavar=child, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
-        stage, name, cache, out, binding = args.child
-        print(json.dumps(_child(stage, name, Path(cache), Path(out), int(binding, 16))))
+        stage, name, cache, out, rows, binds = args.child
+        bindings = [int(b, 16) for b in binds.split(",") if b]
+        print(json.dumps(_child(stage, name, cache, Path(out), int(rows), bindings)))
         return 0
-    result = measure(args.templates.split(","), not args.no_options)
+    names = [n for n in args.templates.split(",") if n]
+    result = measure(names, not args.no_options, [int(n) for n in args.rows.split(",") if n], not args.no_write)
     publish("datamarket-bench", result, markdown(result), write=not args.no_write)
     return 0
 

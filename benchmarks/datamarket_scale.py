@@ -25,7 +25,7 @@ from pathlib import Path
 from models.trees import TreeTemplate
 from models.trees.templates import TREE_CIRCUIT
 from proofs.progress import quiet
-from proofs.trees import TreeProof, artifacts_of, build, prove
+from proofs.trees import ChunkedProof, artifacts_of, build, prove
 from zkaigc.datamarket import prepare_sale
 
 from .datamarket import chain_numbers
@@ -65,9 +65,9 @@ def _child(stage: str, rows: int, work: Path, binding: int, decomp: tuple[int, i
         art = build(template, progress=quiet, **roots)
         return {"build_s": round(time.perf_counter() - start, 1), "pk_mb": round(art.pk.stat().st_size / 2**20, 1)}
     sale = prepare_sale(template)
-    proof = prove(template, sale.tree, sale.test_set, binding, work / "prove", progress=quiet, **roots)
+    proof = prove(template, sale.tree, sale.test_set, [binding], work / "prove", progress=quiet, **roots)
     (work / "tree-proof.json").write_text(json.dumps(proof.to_json()))
-    return {"prove_s": proof.seconds, "correct": proof.correct, "rows": proof.rows, "proof_bytes": len(proof.proof)}
+    return {"prove_s": proof.seconds, "correct": proof.correct, "rows": proof.rows, "proof_bytes": len(proof.proofs[0])}
 
 
 def measure(rows_list: list[int], max_logrows: int, decomp: tuple[int, int] = (128, 4)) -> dict:
@@ -83,11 +83,11 @@ def measure(rows_list: list[int], max_logrows: int, decomp: tuple[int, int] = (1
                 built = run_child(*child, "build", str(rows), tmp, "0")
                 row |= {"build_s": built["build_s"], "pk_mb": built["pk_mb"], "build_peak_rss_mb": built["peak_rss_mb"]}
 
-                def prover(binding: int, rows=rows, tmp=tmp, work=work) -> tuple[dict, TreeProof]:
-                    proved = run_child(*child, "prove", str(rows), tmp, hex(binding))
-                    return proved, TreeProof.from_json(json.loads((work / "tree-proof.json").read_text()))
+                def prover(bindings: list[int], rows=rows, tmp=tmp, work=work) -> tuple[dict, ChunkedProof]:
+                    proved = run_child(*child, "prove", str(rows), tmp, hex(bindings[0]))
+                    return proved, ChunkedProof.from_json(json.loads((work / "tree-proof.json").read_text()))
 
-                proved, onchain = chain_numbers(scale_template(rows, decomp), prover, roots=_roots(work))
+                proved, onchain = chain_numbers(scale_template(rows, decomp), prover, rows, roots=_roots(work))
                 row |= {f"prove_{k}" if k in ("peak_rss_mb", "cpu_s") else k: v for k, v in proved.items()}
                 row |= onchain
             result["rows"].append(row)

@@ -1,17 +1,20 @@
 """`ape run datamarket`: the vendor's and the customer's commands around the dataset market.
 
-    ape run datamarket train  --template tree-iris-d3 --out sale/      # vendor: private split, schema, salted tree
-    ape run datamarket hash   --template tree-iris-d3 sale/test.csv --schema sale/schema.json \\
+    ape run datamarket train  --out sale/                               # vendor: private split, schema, salted tree
+    ape run datamarket hash   sale/test.csv --schema sale/schema.json \\
                               --salt sale/test-salt.json                # customer (draws the salt if the file is new)
-    ape run datamarket prove  --template tree-iris-d3 sale/tree.json sale/test.csv --schema sale/schema.json \\
+    ape run datamarket prove  sale/tree.json sale/test.csv --schema sale/schema.json \\
                               --salt sale/test-salt.json --market 0x.. --request 1 --network ethereum:local:node
-    ape run datamarket open   --template tree-iris-d3 --market 0x.. --request 1 sale/tree.json sale/test.csv \\
+    ape run datamarket open   --market 0x.. --request 1 sale/tree.json sale/test.csv \\
                               --schema sale/schema.json --salt sale/test-salt.json --network ethereum:local:node
 
-`train` writes the vendor's schema and salted tree and a customer test set held out of the bundled dataset (a
-stand-in for a customer's own data, any number of rows up to the template's capacity). The customer's label salt
-travels with the test set to the vendor. `prove` binds the proof to the request it answers (the market computes
-the binding). `open` reads the receipt from the market and checks the delivered tree.
+Every command takes `--template` (default the buyer-scale `tree-synth13-d5`: up to 1,000 rows in four chunks of
+250; `tree-iris-d3` is the quick one). `train` writes the vendor's schema and salted tree and a customer test set
+held out of the bundled dataset (a stand-in for a customer's own data, any number of rows up to the template's
+capacity). The customer's label salt travels with the test set to the vendor. `hash` prints the one commitment a
+request takes. `prove` proves every chunk, each bound to the request and its chunk (the market computes the
+bindings), printing progress per chunk; its output is what `fulfil` takes. `open` reads the receipt from the
+market and checks the delivered tree.
 """
 
 import json
@@ -21,12 +24,14 @@ from pathlib import Path
 import click
 from ape.cli import ConnectedProviderCommand
 
-from models.trees import TEMPLATES, FeatureSchema, TestSet, TreeParams, get_template, label_salt
-from proofs.trees import prove
+from models.trees import TEMPLATES, FeatureSchema, TestSet, TreeParams, get_template, label_salt, salt_values
+from proofs.trees import prove, test_set_commitment, test_set_hashes
 from zkaigc import datamarket as dm
 from zkaigc.errors import DataMarketError, ZkaigcError
 
-template_option = click.option("--template", "name", type=click.Choice(sorted(TEMPLATES)), required=True)
+template_option = click.option(
+    "--template", "name", type=click.Choice(sorted(TEMPLATES)), default="tree-synth13-d5", show_default=True
+)
 schema_option = click.option("--schema", type=click.Path(path_type=Path, exists=True), required=True)
 salt_option = click.option(
     "--salt", type=click.Path(path_type=Path), required=True, help="The customer's label salt (JSON list)."
@@ -83,7 +88,7 @@ def train(name, seed, out):
     right = int((sale.tree.predict(sale.xq) == sale.y_test).sum())
     click.echo(
         f"trained on {len(sale.y_private)} private rows; {right}/{len(sale.y_test)} right on {out / 'test.csv'} "
-        f"(template capacity {template.rows} rows)"
+        f"(template capacity {template.capacity} rows: {template.chunks} chunks of {template.rows})"
     )
 
 
@@ -93,17 +98,22 @@ def train(name, seed, out):
 @schema_option
 @salt_option
 def hash_(name, test_set, schema, salt):
-    """Customer: the Poseidon hashes of a test set and its row count, to pass to `request`."""
+    """Customer: the test set's commitment and row count, to pass to `request` (and each chunk's hashes)."""
     template = get_template(name)
     if not salt.exists():  # a fresh salt for a new test set: it goes to the vendor with the rows
-        salt.write_text(json.dumps(label_salt(template.label_salt)))
+        salt.write_text(json.dumps(label_salt(salt_values(template))))
         click.echo(f"drew a fresh label salt -> {salt}", err=True)
     try:
         data = _test_set(test_set, schema, salt)
-        x_hash, y_hash = dm.test_set_hashes(template, data)
+        hashes = test_set_hashes(template, data)
     except ZkaigcError as err:
         _fail(err)
-    click.echo(json.dumps({"testSetHash": hex(x_hash), "labelHash": hex(y_hash), "rows": data.rows}))
+    reply = {
+        "testSetCommitment": "0x" + test_set_commitment(template, data).hex(),
+        "rows": data.rows,
+        "chunks": [{"testSetHash": hex(x), "labelHash": hex(y)} for x, y in hashes],
+    }
+    click.echo(json.dumps(reply))
 
 
 @cli.command(name="prove", cls=ConnectedProviderCommand)
@@ -116,19 +126,26 @@ def hash_(name, test_set, schema, salt):
 @salt_option
 @click.option("--out", type=click.Path(path_type=Path), default=Path("tree-proof.json"), show_default=True)
 def prove_(name, address, request_id, tree, test_set, schema, salt, out):
-    """Vendor: prove the tree's count on the test set for one request; write the proof and instances for `fulfil`."""
+    """Vendor: prove the tree's count on every chunk of the test set for one request; write the proofs and
+    instances for `fulfil`."""
+    template = get_template(name)
     try:
-        binding = dm.request_binding(_market(address), request_id)
-        if binding == 0:
-            raise DataMarketError(f"the market at {address} has no request {request_id}")
+        market = _market(address)
+        bindings = dm.request_bindings(market, request_id)
         data = _test_set(test_set, schema, salt)
+        if data.chunks(template) != len(bindings):
+            raise DataMarketError(
+                f"request {request_id} takes {len(bindings)} chunk proofs; this test set is {data.chunks(template)} "
+                f"chunks of {template.rows} rows (is it the request's test set and template?)"
+            )
         with tempfile.TemporaryDirectory() as tmp:
-            proof = prove(get_template(name), dm.read_model(TreeParams, tree), data, binding, Path(tmp))
+            proof = prove(template, dm.read_model(TreeParams, tree), data, bindings, Path(tmp))
     except ZkaigcError as err:
         _fail(err)
     out.write_text(json.dumps(proof.to_json(), indent=1))
     click.echo(
-        f"{proof.correct}/{proof.rows} correct, proven in {proof.seconds:.1f} s for request {request_id} -> {out}"
+        f"{proof.correct}/{proof.rows} correct, {len(proof.chunks)} chunk proofs in {proof.seconds:.1f} s for request "
+        f"{request_id} -> {out}"
     )
 
 

@@ -1,7 +1,9 @@
 """DatasetMarket on anvil with a stub verifier: every money flow and every rejection, state snapshotted.
 
 The stub accepts exactly `abi.encode(tag, instances)`, so a "proof" is bound to its template and instances like a
-real one. tests/test_datamarket_proofs.py runs the same market with the real tree verifier and real ezkl proofs.
+real one. The template proves chunks of 24 rows, two per test set (capacity 48); the request's 46 rows are two
+chunks (24 + 22), fulfilled with two proofs at once. tests/test_datamarket_proofs.py runs the same market with the
+real tree verifier and real ezkl proofs.
 """
 
 import ape
@@ -9,26 +11,35 @@ import pytest
 from eth_abi import encode
 from eth_utils import keccak
 
-from proofs.encoding import FIELD_MODULUS
-
 LINEAR, EXPONENTIAL = 0, 1
 NONE, PENDING, FULFILLED, REFUNDED = 0, 1, 2, 3
-ROWS, FEATURES, DEPTH, CLASSES, SCALE = 48, 4, 3, 3, 12
+CHUNK_ROWS, CHUNKS, FEATURES, DEPTH, CLASSES, SCALE = 24, 2, 4, 3, 3, 12
+CAPACITY = CHUNK_ROWS * CHUNKS
 SPOT = 10**12  # a new dataset starts "egregiously low"
 WAD = 10**18
-X_HASH, Y_HASH, BIND_HASH, MODEL = 0x1234, 0x5678, 0xDEF0, 0x9ABC
+HASHES = [(0x1234, 0x5678), (0x2345, 0x6789)]  # per chunk: Poseidon hashes of its features and of its labels
+BIND_HASH, MODEL = 0xDEF0, 0x9ABC
 TAG = 7
-N = 46  # the request's real rows: two of the template's 48 are padding
+N = 46  # the request's real rows: chunk 0 is 24 rows, chunk 1 22 rows and 2 padding rows
 LIMBS, LIMB_BITS, INPUT_SCALE = 8, 16, 4
+
+
+def commitment(hashes=HASHES) -> bytes:
+    """The test-set commitment as docs/datamarket.md defines it: keccak256 over the chunk hashes, in order."""
+    return keccak(b"".join(h.to_bytes(32, "big") for pair in hashes for h in pair))
+
+
+COMMIT = commitment()
 
 
 def stub_proof(instances, tag=TAG) -> bytes:
     return encode(["uint256", "uint256[]"], [tag, instances])
 
 
-def binding(chain_id: int, market: str, dataset_id: int, request_id: int) -> int:
-    """The request binding as docs/datamarket.md defines it, computed here independently of the contract."""
-    packed = encode(["uint256", "address", "uint256", "uint256"], [chain_id, market, dataset_id, request_id])
+def binding(chain_id: int, market: str, dataset_id: int, request_id: int, chunk: int) -> int:
+    """The chunk binding as docs/datamarket.md defines it, computed here independently of the contract."""
+    types = ["uint256", "address", "uint256", "uint256", "uint256"]
+    packed = encode(types, [chain_id, market, dataset_id, request_id, chunk])
     return int.from_bytes(keccak(packed), "big") & (2 ** (LIMB_BITS * LIMBS) - 1)
 
 
@@ -36,9 +47,22 @@ def limbs(value: int) -> list[int]:
     return [((value >> (LIMB_BITS * i)) & 0xFFFF) << INPUT_SCALE for i in range(LIMBS)]
 
 
-def instances(market, correct=45, x=X_HASH, y=Y_HASH, model=MODEL, rows=N, request_id=1, bind=None, scale=SCALE):
-    bind = market.requestBinding(request_id) if bind is None else bind
+def chunk(market, i, correct, rows, model=MODEL, request_id=1, bind=None, scale=SCALE):
+    """Chunk `i`'s instances for `request_id`: its hashes, the model, its count and rows, its binding's limbs."""
+    bind = market.requestBinding(request_id, i) if bind is None else bind
+    x, y = HASHES[i]
     return [x, y, BIND_HASH, model, correct << scale, rows << INPUT_SCALE, *limbs(bind)]
+
+
+def instances(market, correct=(24, 21), rows=(24, 22), request_id=1):
+    """Every chunk's instances for a request of sum(rows) rows, sum(correct) of them right."""
+    return [chunk(market, i, c, r, request_id=request_id) for i, (c, r) in enumerate(zip(correct, rows, strict=True))]
+
+
+def fulfil(market, request_id, inst, sender, tags=None):
+    """Fulfil with a stub proof per chunk (chunk i's made with `tags[i]`, by default the template's)."""
+    proofs = [stub_proof(x, tag) for x, tag in zip(inst, tags or [TAG] * len(inst), strict=True)]
+    return market.fulfil(request_id, proofs, inst, sender=sender)
 
 
 @pytest.fixture
@@ -49,7 +73,7 @@ def market(project, deployer):
 @pytest.fixture
 def template_id(project, market, deployer):
     verifier = project.StubVerifier.deploy(TAG, sender=deployer)
-    market.registerTemplate(verifier, ROWS, FEATURES, DEPTH, CLASSES, SCALE, sender=deployer)
+    market.registerTemplate(verifier, CHUNK_ROWS, CHUNKS, FEATURES, DEPTH, CLASSES, SCALE, sender=deployer)
     return 1
 
 
@@ -66,7 +90,7 @@ def deadline(chain):
 
 @pytest.fixture
 def requested(market, dataset_id, user, deadline):
-    market.request(dataset_id, X_HASH, Y_HASH, N, 40, deadline, SPOT, value=SPOT, sender=user)
+    market.request(dataset_id, COMMIT, N, 40, deadline, SPOT, value=SPOT, sender=user)
     return 1
 
 
@@ -92,32 +116,39 @@ def assert_books_balance(market):
 # ------------------------------------------------------------------------------------------------ templates
 def test_register_template_records_the_shape_if_called_by_the_owner(project, market, deployer):
     verifier = project.StubVerifier.deploy(TAG, sender=deployer)
-    tx = market.registerTemplate(verifier, ROWS, FEATURES, DEPTH, CLASSES, SCALE, sender=deployer)
+    tx = market.registerTemplate(verifier, CHUNK_ROWS, CHUNKS, FEATURES, DEPTH, CLASSES, SCALE, sender=deployer)
     [log] = tx.decode_logs(market.TemplateRegistered)
-    assert (log.templateId, log.verifier, log.rows, log.outputScale) == (1, verifier.address, ROWS, SCALE)
-    assert tuple(market.getTemplate(1)) == (verifier.address, ROWS, FEATURES, DEPTH, CLASSES, SCALE)
+    assert (log.templateId, log.verifier, log.chunkRows, log.chunks) == (1, verifier.address, CHUNK_ROWS, CHUNKS)
+    assert tuple(market.getTemplate(1)) == (verifier.address, CHUNK_ROWS, CHUNKS, FEATURES, DEPTH, CLASSES, SCALE)
 
 
 def test_register_template_reverts_if_caller_is_not_the_owner(project, market, deployer, stranger, accounts):
     verifier = project.StubVerifier.deploy(TAG, sender=deployer)
     before = snapshot(market, accounts[:5], stranger)
     with ape.reverts(market.OwnableUnauthorizedAccount, account=stranger.address):
-        market.registerTemplate(verifier, ROWS, FEATURES, DEPTH, CLASSES, SCALE, sender=stranger)
+        market.registerTemplate(verifier, CHUNK_ROWS, CHUNKS, FEATURES, DEPTH, CLASSES, SCALE, sender=stranger)
     assert snapshot(market, accounts[:5], stranger) == before
 
 
 def test_register_template_reverts_if_verifier_has_no_code(market, deployer, stranger, accounts):
     before = snapshot(market, accounts[:5], deployer)
     with ape.reverts(market.InvalidVerifier, verifier=stranger.address):
-        market.registerTemplate(stranger, ROWS, FEATURES, DEPTH, CLASSES, SCALE, sender=deployer)
+        market.registerTemplate(stranger, CHUNK_ROWS, CHUNKS, FEATURES, DEPTH, CLASSES, SCALE, sender=deployer)
     assert snapshot(market, accounts[:5], deployer) == before
 
 
-@pytest.mark.parametrize("shape", [(0, 4, 3, 3), (48, 0, 3, 3), (48, 4, 0, 3), (48, 4, 3, 1)])
-def test_register_template_reverts_if_the_shape_is_empty(project, market, deployer, accounts, shape):
+EMPTY_SHAPES = [(0, 2, 4, 3, 3), (24, 0, 4, 3, 3), (24, 17, 4, 3, 3)]
+EMPTY_SHAPES += [(24, 2, 0, 3, 3), (24, 2, 4, 0, 3), (24, 2, 4, 3, 1)]
+
+
+@pytest.mark.parametrize("shape", EMPTY_SHAPES)
+def test_register_template_reverts_if_the_shape_is_empty_or_has_too_many_chunks(
+    project, market, deployer, accounts, shape
+):
     verifier = project.StubVerifier.deploy(TAG, sender=deployer)
     before = snapshot(market, accounts[:5], deployer)
-    with ape.reverts(market.InvalidShape, rows=shape[0], features=shape[1], depth=shape[2], classes=shape[3]):
+    names = ("chunkRows", "chunks", "features", "depth", "classes")
+    with ape.reverts(market.InvalidShape, **dict(zip(names, shape, strict=True))):
         market.registerTemplate(verifier, *shape, SCALE, sender=deployer)
     assert snapshot(market, accounts[:5], deployer) == before
 
@@ -170,23 +201,25 @@ def test_set_curve_and_payout_change_the_listing_if_called_by_the_vendor(market,
 # ------------------------------------------------------------------------------------------------ requests
 def test_request_escrows_the_price_and_returns_the_excess(market, dataset_id, user, deadline):
     before = user.balance
-    tx = market.request(dataset_id, X_HASH, Y_HASH, N, 40, deadline, SPOT * 3, value=SPOT * 3, sender=user)
+    tx = market.request(dataset_id, COMMIT, N, 40, deadline, SPOT * 3, value=SPOT * 3, sender=user)
     [log] = tx.decode_logs(market.ModelRequested)
-    assert (log.requestId, log.price, log.minCorrect, log.rows, log.testSetHash) == (1, SPOT, 40, N, X_HASH)
+    assert (log.requestId, log.price, log.minCorrect, log.rows, log.testSetCommitment) == (1, SPOT, 40, N, COMMIT)
     assert log.nextSpotPrice == 2 * SPOT
     assert user.balance == before - SPOT - tx.total_fees_paid
     assert market.totalEscrowed() == SPOT
     request = market.getRequest(1)
-    assert (request.customer, request.status, request.price, request.labelHash) == (user, PENDING, SPOT, Y_HASH)
+    assert (request.customer, request.status, request.price, request.testSetCommitment) == (user, PENDING, SPOT, COMMIT)
     assert request.rows == N
     assert market.getDataset(dataset_id).spotPrice == 2 * SPOT
     assert_books_balance(market)
 
 
 def test_request_accepts_any_row_count_up_to_the_template_capacity(market, dataset_id, user, deadline):
-    for rows in (1, ROWS):
-        market.request(dataset_id, X_HASH, Y_HASH, rows, 1, deadline, 10 * SPOT, value=10 * SPOT, sender=user)
-    assert [market.getRequest(i).rows for i in (1, 2)] == [1, ROWS]
+    sizes = (1, CHUNK_ROWS, CHUNK_ROWS + 1, CAPACITY)
+    for rows in sizes:
+        market.request(dataset_id, COMMIT, rows, 1, deadline, 100 * SPOT, value=100 * SPOT, sender=user)
+    assert [market.getRequest(i).rows for i in (1, 2, 3, 4)] == list(sizes)
+    assert [market.requestChunks(i) for i in (1, 2, 3, 4, 5)] == [1, 1, 2, 2, 0]  # ceil(rows / 24); none: 0
 
 
 def test_request_prices_concurrent_requests_like_sequential_ones_if_none_is_fulfilled_yet(
@@ -195,7 +228,7 @@ def test_request_prices_concurrent_requests_like_sequential_ones_if_none_is_fulf
     market.listDataset(template_id, b"\x11" * 32, vendor, LINEAR, WAD, WAD, sender=vendor)
     paid = []
     for _ in range(3):
-        tx = market.request(1, X_HASH, Y_HASH, N, 40, deadline, 10 * WAD, value=10 * WAD, sender=user)
+        tx = market.request(1, COMMIT, N, 40, deadline, 10 * WAD, value=10 * WAD, sender=user)
         paid.append(next(iter(tx.decode_logs(market.ModelRequested))).price)
     assert paid == [WAD, 2 * WAD, 3 * WAD]
     assert market.getDataset(1).spotPrice == 4 * WAD
@@ -203,60 +236,62 @@ def test_request_prices_concurrent_requests_like_sequential_ones_if_none_is_fulf
     assert_books_balance(market)
 
 
-def test_request_binding_is_the_keccak_of_chain_market_dataset_and_request(market, requested, chain):
-    assert market.requestBinding(requested) == binding(chain.chain_id, market.address, 1, requested)
-    assert market.requestBinding(requested) != 0
-    assert market.requestBinding(requested + 1) == 0
+def test_request_binding_is_the_keccak_of_chain_market_dataset_request_and_chunk(market, requested, chain):
+    for i in (0, 1):
+        assert market.requestBinding(requested, i) == binding(chain.chain_id, market.address, 1, requested, i) != 0
+    assert market.requestBinding(requested, 0) != market.requestBinding(requested, 1)
+    assert market.requestBinding(requested + 1, 0) == 0
 
 
 @pytest.mark.parametrize(
-    ("dataset", "x", "y", "n", "k", "error", "args"),
+    ("dataset", "commit", "n", "k", "error", "args"),
     [
-        (2, X_HASH, Y_HASH, N, 40, "DatasetNotFound", {"datasetId": 2}),
-        (1, 0, Y_HASH, N, 40, "InvalidHash", {"hash": 0}),
-        (1, X_HASH, FIELD_MODULUS, N, 40, "InvalidHash", {"hash": FIELD_MODULUS}),
-        (1, X_HASH, Y_HASH, N, N + 1, "InvalidThreshold", {"minCorrect": N + 1, "rows": N}),
-        (1, X_HASH, Y_HASH, N, 0, "InvalidThreshold", {"minCorrect": 0, "rows": N}),
-        (1, X_HASH, Y_HASH, 0, 1, "InvalidRowCount", {"rows": 0, "capacity": ROWS}),
-        (1, X_HASH, Y_HASH, ROWS + 1, 40, "InvalidRowCount", {"rows": ROWS + 1, "capacity": ROWS}),
+        (2, COMMIT, N, 40, "DatasetNotFound", {"datasetId": 2}),
+        (1, b"\0" * 32, N, 40, "InvalidCommitment", {"commitment": b"\0" * 32}),
+        (1, COMMIT, N, N + 1, "InvalidThreshold", {"minCorrect": N + 1, "rows": N}),
+        (1, COMMIT, N, 0, "InvalidThreshold", {"minCorrect": 0, "rows": N}),
+        (1, COMMIT, 0, 1, "InvalidRowCount", {"rows": 0, "capacity": CAPACITY}),
+        (1, COMMIT, CAPACITY + 1, 40, "InvalidRowCount", {"rows": CAPACITY + 1, "capacity": CAPACITY}),
     ],
 )
 def test_request_reverts_if_an_input_can_never_be_proven(
-    market, dataset_id, user, deadline, accounts, dataset, x, y, n, k, error, args
+    market, dataset_id, user, deadline, accounts, dataset, commit, n, k, error, args
 ):
     before = snapshot(market, accounts[:5], user)
     with ape.reverts(getattr(market, error), **args):
-        market.request(dataset, x, y, n, k, deadline, SPOT, value=SPOT, sender=user)
+        market.request(dataset, commit, n, k, deadline, SPOT, value=SPOT, sender=user)
     assert snapshot(market, accounts[:5], user) == before
 
 
 def test_request_reverts_if_the_deadline_is_too_soon_or_too_late(market, dataset_id, user, chain, accounts):
     before = snapshot(market, accounts[:5], user)
     with ape.reverts(market.DeadlineTooSoon):
-        market.request(dataset_id, X_HASH, Y_HASH, N, 40, chain.pending_timestamp + 10, SPOT, value=SPOT, sender=user)
+        market.request(dataset_id, COMMIT, N, 40, chain.pending_timestamp + 10, SPOT, value=SPOT, sender=user)
     with ape.reverts(market.DeadlineTooLate):
         late = chain.pending_timestamp + 8 * 86400
-        market.request(dataset_id, X_HASH, Y_HASH, N, 40, late, SPOT, value=SPOT, sender=user)
+        market.request(dataset_id, COMMIT, N, 40, late, SPOT, value=SPOT, sender=user)
     assert snapshot(market, accounts[:5], user) == before
 
 
 def test_request_reverts_if_the_price_is_above_max_or_underpaid(market, dataset_id, user, deadline, accounts):
     before = snapshot(market, accounts[:5], user)
     with ape.reverts(market.PriceAboveMax, price=SPOT, maxPrice=SPOT - 1):
-        market.request(dataset_id, X_HASH, Y_HASH, N, 40, deadline, SPOT - 1, value=SPOT, sender=user)
+        market.request(dataset_id, COMMIT, N, 40, deadline, SPOT - 1, value=SPOT, sender=user)
     with ape.reverts(market.InsufficientPayment, paid=SPOT - 1, price=SPOT):
-        market.request(dataset_id, X_HASH, Y_HASH, N, 40, deadline, SPOT, value=SPOT - 1, sender=user)
+        market.request(dataset_id, COMMIT, N, 40, deadline, SPOT, value=SPOT - 1, sender=user)
     assert snapshot(market, accounts[:5], user) == before
 
 
 # ------------------------------------------------------------------------------------------------ fulfil
-def test_fulfil_stores_the_receipt_and_pays_the_vendor_if_the_proof_meets_the_request(market, requested, vendor, user):
-    inst = instances(market, correct=45)
-    tx = market.fulfil(requested, stub_proof(inst), inst, sender=vendor)
+def test_fulfil_stores_one_receipt_summing_the_chunks_and_pays_the_vendor_if_the_proofs_meet_the_request(
+    market, requested, vendor, user
+):
+    tx = fulfil(market, requested, instances(market, correct=(24, 21)), vendor)
     [log] = tx.decode_logs(market.ReceiptIssued)
-    assert (log.requestId, log.customer, log.modelCommitment, log.correct) == (1, user.address, MODEL, 45)
+    assert (log.requestId, log.customer, log.modelCommitment) == (1, user.address, MODEL)
+    assert (log.correct, log.chunks) == (45, 2)
     receipt = market.getReceipt(requested)
-    assert (receipt.datasetId, receipt.customer, receipt.correct, receipt.testSetHash) == (1, user, 45, X_HASH)
+    assert (receipt.datasetId, receipt.customer, receipt.correct, receipt.testSetCommitment) == (1, user, 45, COMMIT)
     assert receipt.rows == N
     assert (receipt.modelCommitment, receipt.blockNumber) == (MODEL, tx.block_number)
     assert market.getRequest(requested).status == FULFILLED
@@ -266,58 +301,83 @@ def test_fulfil_stores_the_receipt_and_pays_the_vendor_if_the_proof_meets_the_re
     assert_books_balance(market)
 
 
+def test_fulfil_takes_one_proof_if_the_test_set_fits_one_chunk(market, dataset_id, vendor, user, deadline):
+    market.request(dataset_id, commitment(HASHES[:1]), 20, 18, deadline, SPOT, value=SPOT, sender=user)
+    fulfil(market, 1, [chunk(market, 0, 19, 20)], vendor)
+    receipt = market.getReceipt(1)
+    assert (receipt.correct, receipt.rows, receipt.testSetCommitment) == (19, 20, commitment(HASHES[:1]))
+
+
 def test_withdraw_earnings_sends_the_vendor_its_credit(market, requested, vendor, stranger):
-    inst = instances(market)
-    market.fulfil(requested, stub_proof(inst), inst, sender=vendor)
+    fulfil(market, requested, instances(market), vendor)
     before = stranger.balance
     market.withdrawEarnings(stranger, sender=vendor)
     assert stranger.balance == before + SPOT
     assert (market.earningsOf(vendor), market.totalEarnings(), market.balance) == (0, 0, 0)
 
 
-def _off_grid_count(inst):
-    inst[4] += 1
+def _set(inst, c, index, value):
+    inst[c][index] = value
+    return inst
+
+
+def _other_test_set(m):  # chunk 1 of another test set: the commitment over the chunk hashes changes
+    return _set(instances(m), 1, 0, 0x9999)
+
+
+def _other_model(m):
+    return _set(instances(m), 1, 3, MODEL + 1)
+
+
+def _off_grid_count(m):
+    inst = instances(m)
+    inst[1][4] += 1
     return inst
 
 
 @pytest.mark.parametrize(
     ("make", "error", "args"),
     [
-        (lambda m: instances(m, x=X_HASH + 1), "TestSetMismatch", {"expected": X_HASH, "proven": X_HASH + 1}),
-        (lambda m: instances(m, y=Y_HASH + 1), "LabelsMismatch", {"expected": Y_HASH, "proven": Y_HASH + 1}),
-        (lambda m: instances(m, correct=39), "CountBelowThreshold", {"correct": 39, "minCorrect": 40}),
-        (lambda m: instances(m, correct=N + 1), "InvalidCount", {"instance": (N + 1) << SCALE, "rows": N}),
-        (lambda m: _off_grid_count(instances(m)), "InvalidCount", {"instance": (45 << SCALE) + 1}),
-        (lambda m: instances(m, rows=ROWS), "RowsMismatch", {"rows": N, "instance": ROWS << INPUT_SCALE}),
-        (lambda m: instances(m)[:6], "InvalidInstanceCount", {"count": 6}),
-        (lambda m: instances(m, request_id=2, bind=1), "BindingMismatch", {"limb": 0, "proven": 1 << INPUT_SCALE}),
+        (_other_test_set, "TestSetMismatch", {"expected": COMMIT, "proven": commitment([HASHES[0], (0x9999, 0x6789)])}),
+        (lambda m: instances(m, correct=(24, 15)), "CountBelowThreshold", {"correct": 39, "minCorrect": 40}),
+        (lambda m: instances(m, correct=(21, 23)), "InvalidCount", {"chunk": 1, "instance": 23 << SCALE, "rows": 22}),
+        (_off_grid_count, "InvalidCount", {"chunk": 1, "instance": (21 << SCALE) + 1}),
+        (lambda m: instances(m, rows=(25, 21)), "InvalidChunkRows", {"chunk": 0, "instance": 25 << INPUT_SCALE}),
+        (lambda m: instances(m, rows=(24, 21)), "RowsMismatch", {"rows": N, "proven": 45}),
+        (lambda m: [instances(m)[0], instances(m)[1][:6]], "InvalidInstanceCount", {"chunk": 1, "count": 6}),
+        (_other_model, "ModelMismatch", {"chunk": 1, "expected": MODEL, "proven": MODEL + 1}),
+        (lambda m: instances(m)[::-1], "ChunkOutOfOrder", {"position": 0, "chunk": 1}),
+        (lambda m: instances(m, request_id=2), "BindingMismatch", {"chunk": 0, "limb": 0}),
+        (lambda m: instances(m)[:1], "InvalidChunkCount", {"expected": 2, "proofs": 1, "instanceSets": 1}),
     ],
 )
-def test_fulfil_reverts_if_the_instances_do_not_meet_the_request(
-    market, requested, vendor, accounts, make, error, args
-):
+def test_fulfil_reverts_if_the_chunks_do_not_meet_the_request(market, requested, vendor, accounts, make, error, args):
     inst = make(market)
-    if "requestId" not in args and error != "InvalidInstanceCount":
-        args = {"requestId": 1, **args}
     before = snapshot(market, accounts[:5], vendor)
-    with ape.reverts(getattr(market, error), **args):
-        market.fulfil(requested, stub_proof(inst), inst, sender=vendor)
+    with ape.reverts(getattr(market, error), requestId=1, **args):
+        fulfil(market, requested, inst, vendor)
     assert snapshot(market, accounts[:5], vendor) == before
 
 
-def test_fulfil_reverts_if_the_proof_is_for_another_template(market, requested, vendor, accounts):
+def test_fulfil_reverts_if_the_proofs_and_instance_lists_differ_in_number(market, requested, vendor, accounts):
     inst = instances(market)
     before = snapshot(market, accounts[:5], vendor)
-    with ape.reverts(market.InvalidProof, requestId=requested):
-        market.fulfil(requested, stub_proof(inst, tag=TAG + 1), inst, sender=vendor)
+    with ape.reverts(market.InvalidChunkCount, requestId=1, expected=2, proofs=2, instanceSets=1):
+        market.fulfil(requested, [stub_proof(x) for x in inst], inst[:1], sender=vendor)
+    assert snapshot(market, accounts[:5], vendor) == before
+
+
+def test_fulfil_reverts_if_a_chunk_proof_is_for_another_template(market, requested, vendor, accounts):
+    before = snapshot(market, accounts[:5], vendor)
+    with ape.reverts(market.InvalidProof, requestId=requested, chunk=1):
+        fulfil(market, requested, instances(market), vendor, tags=[TAG, TAG + 1])
     assert snapshot(market, accounts[:5], vendor) == before
 
 
 def test_fulfil_reverts_if_caller_is_not_the_vendor(market, requested, stranger, accounts):
-    inst = instances(market)
     before = snapshot(market, accounts[:5], stranger)
     with ape.reverts(market.NotVendor, datasetId=1, account=stranger.address):
-        market.fulfil(requested, stub_proof(inst), inst, sender=stranger)
+        fulfil(market, requested, instances(market), stranger)
     assert snapshot(market, accounts[:5], stranger) == before
 
 
@@ -327,16 +387,16 @@ def test_fulfil_reverts_if_the_request_expired(market, requested, vendor, chain,
     inst = instances(market)
     before = snapshot(market, accounts[:5], vendor)
     with ape.reverts(market.RequestExpired, requestId=requested, deadline=deadline):
-        market.fulfil(requested, stub_proof(inst), inst, sender=vendor)
+        fulfil(market, requested, inst, vendor)
     assert snapshot(market, accounts[:5], vendor) == before
 
 
 def test_fulfil_reverts_if_the_request_was_already_fulfilled(market, requested, vendor, accounts):
     inst = instances(market)
-    market.fulfil(requested, stub_proof(inst), inst, sender=vendor)
+    fulfil(market, requested, inst, vendor)
     before = snapshot(market, accounts[:5], vendor)
     with ape.reverts(market.RequestNotPending, requestId=requested, status=FULFILLED):
-        market.fulfil(requested, stub_proof(inst), inst, sender=vendor)
+        fulfil(market, requested, inst, vendor)
     assert snapshot(market, accounts[:5], vendor) == before
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from models.trees import FeatureSchema, TestSet, get_template
+from models.trees import FeatureSchema, TestSet, get_template, salt_values
+from proofs import trees as proof_trees
 from proofs.files import REPO_ROOT
-from proofs.trees import test_set_hashes as hashes_of
 from zkaigc import datamarket as dm
 
 pytestmark = pytest.mark.slow  # each test starts `ape run datamarket` in a subprocess: ~5 s apiece
@@ -37,18 +37,20 @@ def test_train_writes_the_schema_tree_and_a_test_set_of_the_template(sale):
     features, labels = dm.read_test_set(sale / "test.csv")
     assert features.shape == (48, 4) and labels.shape == (48,)
     assert (sale / "schema.json").exists() and (sale / "tree.json").exists()
-    assert len(json.loads((sale / "test-salt.json").read_text())) == get_template("tree-iris-d3").label_salt
+    assert len(json.loads((sale / "test-salt.json").read_text())) == salt_values(get_template("tree-iris-d3")) == 16
 
 
-def test_hash_prints_the_hashes_the_request_needs(sale):
+def test_hash_prints_the_commitment_the_request_needs_and_each_chunks_hashes(sale):
     result = hash_of(sale, "tree-iris-d3")
     assert result.returncode == 0, result.stderr
     printed = json.loads(result.stdout.strip().splitlines()[-1])
     features, labels = dm.read_test_set(sale / "test.csv")
     schema = dm.read_model(FeatureSchema, sale / "schema.json")
     salt = tuple(json.loads((sale / "test-salt.json").read_text()))
-    x_hash, y_hash = hashes_of(get_template("tree-iris-d3"), TestSet(schema.quantize(features), labels, salt))
-    assert printed == {"testSetHash": hex(x_hash), "labelHash": hex(y_hash), "rows": 48}
+    iris, test_set = get_template("tree-iris-d3"), TestSet(schema.quantize(features), labels, salt)
+    chunks = [{"testSetHash": hex(x), "labelHash": hex(y)} for x, y in proof_trees.test_set_hashes(iris, test_set)]
+    commitment = "0x" + proof_trees.test_set_commitment(iris, test_set).hex()
+    assert printed == {"testSetCommitment": commitment, "rows": 48, "chunks": chunks} and len(chunks) == 2
 
 
 def test_hash_draws_and_keeps_a_fresh_salt_if_the_salt_file_is_new(sale):
@@ -58,8 +60,9 @@ def test_hash_draws_and_keeps_a_fresh_salt_if_the_salt_file_is_new(sale):
     again = hash_of(sale, "tree-iris-d3", salt="fresh-salt.json")
     ours = hash_of(sale, "tree-iris-d3")
     last = [json.loads(r.stdout.strip().splitlines()[-1]) for r in (first, again, ours)]
-    assert last[0] == last[1] and last[0]["labelHash"] != last[2]["labelHash"]
-    assert last[0]["testSetHash"] == last[2]["testSetHash"]
+    assert last[0] == last[1] and last[0]["testSetCommitment"] != last[2]["testSetCommitment"]
+    assert [c["testSetHash"] for c in last[0]["chunks"]] == [c["testSetHash"] for c in last[2]["chunks"]]
+    assert all(a["labelHash"] != b["labelHash"] for a, b in zip(last[0]["chunks"], last[2]["chunks"], strict=True))
 
 
 def test_hash_fails_with_one_line_if_the_test_set_does_not_fit_the_template(sale):
@@ -77,3 +80,18 @@ def test_prove_fails_with_one_line_if_the_market_address_has_no_contract(sale):
     )  # fmt: skip
     assert result.returncode != 0
     assert "Traceback" not in result.stderr and "no contract there" in result.stderr
+
+
+def test_demo_data_sells_a_model_against_two_chunks_if_run_on_the_ci_template():
+    ape = str(Path(sys.executable).parent / "ape")
+    result = subprocess.run(
+        [ape, "run", "demo_data", "--template", "tree-iris-d3"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "48 test rows (2 chunks of 24" in result.stdout
+    assert "2 proofs verified on chain in one transaction" in result.stdout
+    assert "matches" in result.stdout and "Traceback" not in result.stderr

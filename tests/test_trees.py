@@ -1,5 +1,5 @@
-"""The decision-tree model without ezkl (models.trees): schema, complete-tree padding, test-set padding and salt,
-the torch circuit against numpy."""
+"""The decision-tree model without ezkl (models.trees): schema, complete-tree padding, test-set chunks, padding
+and salt, the torch circuit against numpy."""
 
 import numpy as np
 import pytest
@@ -16,6 +16,7 @@ from models.trees import (
     label_salt,
     load_dataset,
     random_salt,
+    salt_values,
     split,
     train_tree,
 )
@@ -38,12 +39,15 @@ def iris_tree(iris_split):
 
 
 def circuit_outputs(params: TreeParams, xq, labels, bind=(7.0,) * 8, module=None) -> tuple[float, float, list]:
-    """(correct, rows, bind) as the torch circuit computes them on the test set padded to the iris template."""
-    x, y = TestSet(xq, labels, tuple(label_salt(IRIS.label_salt))).inputs(IRIS)
+    """(correct, rows, bind) as the torch circuit computes them on the iris template's chunks of the test set,
+    summed over the chunks (what the market does)."""
     module = module or accuracy_module(params, IRIS.rows)
-    with torch.no_grad():
-        correct, rows, out = module(*(torch.tensor(v, dtype=torch.float32) for v in (x, y, bind)))
-    return float(correct), float(rows), out.tolist()
+    total, counted = 0.0, 0.0
+    for x, y in TestSet(xq, labels, tuple(label_salt(salt_values(IRIS)))).chunk_inputs(IRIS):
+        with torch.no_grad():
+            correct, rows, out = module(*(torch.tensor(v, dtype=torch.float32) for v in (x, y, bind)))
+        total, counted = total + float(correct), counted + float(rows)
+    return total, counted, out.tolist()
 
 
 def circuit_count(params: TreeParams, xq, labels) -> float:
@@ -110,8 +114,8 @@ def test_circuit_counts_what_the_tree_gets_right_if_given_the_test_set(iris_tree
 def test_circuit_counts_only_the_real_rows_if_the_test_set_is_padded(iris_tree, iris_split):
     params, schema = iris_tree
     _, (xte, yte) = iris_split
-    xq, n = schema.quantize(xte), 30
-    x, y = TestSet(xq[:n], yte[:n], tuple(label_salt(8))).inputs(IRIS)
+    xq, n = schema.quantize(xte), 20  # one chunk of 24 rows: 4 padding rows
+    x, y = TestSet(xq[:n], yte[:n], tuple(label_salt(salt_values(IRIS)))).inputs(IRIS)
     # Label the padding rows with what the tree predicts for them: they would all count, were they not masked.
     y[n : IRIS.rows] = params.predict(x[n:])
     module = accuracy_module(params, IRIS.rows)
@@ -133,12 +137,26 @@ def test_circuit_passes_the_binding_through_to_its_output(iris_tree, iris_split)
 def test_test_set_inputs_pad_the_rows_and_append_mask_and_salt(iris_split, iris_tree):
     _, schema = iris_tree
     _, (xte, yte) = iris_split
-    salt = tuple(label_salt(IRIS.label_salt))
+    salt = tuple(label_salt(salt_values(IRIS)))
     x, y = TestSet(schema.quantize(xte[:10]), yte[:10], salt).inputs(IRIS)
     assert x.shape == (IRIS.rows, 4) and not x[10:].any()
     assert np.array_equal(y[:10], yte[:10]) and not y[10 : IRIS.rows].any()
     assert y[IRIS.rows : 2 * IRIS.rows].tolist() == [1.0] * 10 + [0.0] * (IRIS.rows - 10)
-    assert tuple(y[2 * IRIS.rows :]) == salt
+    assert tuple(y[2 * IRIS.rows :]) == salt[: IRIS.label_salt]
+
+
+def test_test_set_chunks_cut_the_rows_in_order_and_salt_each_chunk_apart(iris_split, iris_tree):
+    _, schema = iris_tree
+    _, (xte, yte) = iris_split
+    salt, xq = tuple(label_salt(salt_values(IRIS))), schema.quantize(xte[:30])
+    test_set = TestSet(xq, yte[:30], salt)
+    assert [test_set.chunks(IRIS), TestSet(xq[:24], yte[:24], salt).chunks(IRIS)] == [2, 1]
+    (x0, y0), (x1, y1) = test_set.chunk_inputs(IRIS)
+    assert np.array_equal(x0, xq[:24]) and np.array_equal(x1[:6], xq[24:]) and not x1[6:].any()
+    assert y0[IRIS.rows : 2 * IRIS.rows].sum() == 24 and y1[IRIS.rows : 2 * IRIS.rows].sum() == 6
+    assert tuple(y0[2 * IRIS.rows :]) == salt[:8] and tuple(y1[2 * IRIS.rows :]) == salt[8:]
+    with pytest.raises(TreeError, match="no chunk 2"):
+        test_set.inputs(IRIS, 2)
 
 
 def test_circuit_count_ignores_the_salt(iris_tree, iris_split):
@@ -182,14 +200,14 @@ def test_templates_fit_their_datasets():
     for template in TEMPLATES.values():
         features, labels = load_dataset(template.dataset)
         assert features.shape[1] == template.features and len(np.unique(labels)) == template.classes
-        assert template.rows <= len(labels)
+        assert template.capacity <= len(labels) // 3  # `prepare_sale` holds out at most a third
 
 
 def test_test_set_check_raises_if_the_size_shape_grid_labels_or_salt_do_not_fit(iris_tree, iris_split):
     _, schema = iris_tree
     _, (xte, yte) = iris_split
-    xq, salt = schema.quantize(xte), tuple(label_salt(8))
-    for n in (1, 47, 48):
+    xq, salt = schema.quantize(xte), tuple(label_salt(salt_values(IRIS)))
+    for n in (1, 24, 25, 47, 48):
         TestSet(xq[:n], yte[:n], salt).check(IRIS)  # any size up to the capacity fits
     cases = [
         (TestSet(np.vstack([xq, xq[:1]]), np.append(yte, yte[0]), salt), "1 to 48 rows; got 49"),
@@ -197,7 +215,7 @@ def test_test_set_check_raises_if_the_size_shape_grid_labels_or_salt_do_not_fit(
         (TestSet(xq[:, :3], yte, salt), "4 features"),
         (TestSet(xq + 0.01, yte, salt), "grid"),
         (TestSet(xq, np.where(yte == 0, 3, yte), salt), "classes 0..2"),
-        (TestSet(xq, yte, salt[:7]), "8 label-salt values; got 7"),
+        (TestSet(xq, yte, salt[:15]), "16 label-salt values; got 15"),
     ]
     for test_set, message in cases:
         with pytest.raises(TreeError, match=message):
@@ -209,14 +227,17 @@ def test_test_set_hashes_change_if_one_feature_moves_one_grid_step_or_the_salt_c
 
     _, schema = iris_tree
     _, (xte, yte) = iris_split
-    xq, salt = schema.quantize(xte), tuple(label_salt(8))
-    x_hash, y_hash = test_set_hashes(IRIS, TestSet(xq, yte, salt))
+    xq, salt = schema.quantize(xte), tuple(label_salt(salt_values(IRIS)))
+    [(x0, y0), (x1, y1)] = test_set_hashes(IRIS, TestSet(xq, yte, salt))
     moved = xq.copy()
-    moved[5, 2] += 1 / 16
-    moved_x, same_y = test_set_hashes(IRIS, TestSet(moved, yte, salt))
-    assert moved_x != x_hash and same_y == y_hash
-    same_x, resalted_y = test_set_hashes(IRIS, TestSet(xq, yte, tuple(label_salt(8))))
-    assert same_x == x_hash and resalted_y != y_hash
+    moved[30, 2] += 1 / 16  # a row of the second chunk: only its features hash moves
+    [(mx0, my0), (mx1, my1)] = test_set_hashes(IRIS, TestSet(moved, yte, salt))
+    assert (mx0, my0, my1) == (x0, y0, y1) and mx1 != x1
+    resalted = test_set_hashes(IRIS, TestSet(xq, yte, tuple(label_salt(salt_values(IRIS)))))
+    assert [x for x, _ in resalted] == [x0, x1] and all(
+        y != old for (_, y), old in zip(resalted, (y0, y1), strict=True)
+    )
+    assert len({y0, y1, x0, x1}) == 4
 
 
 def test_label_salt_draws_distinct_values_on_the_grid():

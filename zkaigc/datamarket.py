@@ -1,10 +1,11 @@
 """The dataset market from Python: templates, listings, requests, fulfilment, receipts and the delivery check.
 
 Over Ape contract instances of `DatasetMarket` (contracts/datamarket/). The vendor lists a dataset under a tree
-template, trains a tree on its private data (`models.trees.train_tree`), proves it on the customer's test set for
-the one request it answers (`request_binding`) and fulfils; the customer commits to the test set's Poseidon hashes
-(padded to the template's capacity, labels salted) when requesting, reads the receipt and opens the delivered tree
-against the receipt's model commitment (`verify_delivery`). What a receipt proves, and what it does
+template, trains a tree on its private data (`models.trees.train_tree`), proves it on every chunk of the customer's
+test set for the one request it answers (`request_bindings`: one binding per chunk) and fulfils with all the chunk
+proofs at once; the customer commits to the test set with one hash over its chunks' Poseidon hashes (the last chunk
+padded, labels salted) when requesting, reads the receipt and opens the delivered tree against the receipt's model
+commitment (`verify_delivery`). What a receipt proves, and what it does
 not: docs/datamarket.md.
 """
 
@@ -27,10 +28,11 @@ from models.trees import (
     label_salt,
     load_dataset,
     random_salt,
+    salt_values,
     split,
     train_tree,
 )
-from proofs.trees import Opening, TreeProof, artifacts_of, open_tree, output_scale, test_set_hashes
+from proofs.trees import ChunkedProof, Opening, artifacts_of, open_tree, output_scale, test_set_commitment
 
 from .enums import CurveType
 from .errors import DataMarketError
@@ -51,9 +53,8 @@ def min_correct(accuracy: float, rows: int) -> int:
 def register_template(market, verifier, template: TreeTemplate, owner) -> int:
     """Register a built template's verifier for its shape (owner only); returns the template id."""
     scale = output_scale(artifacts_of(template))
-    tx = market.registerTemplate(
-        verifier, template.rows, template.features, template.depth, template.classes, scale, sender=owner
-    )
+    shape = (template.rows, template.chunks, template.features, template.depth, template.classes, scale)
+    tx = market.registerTemplate(verifier, *shape, sender=owner)
     return int(next(iter(tx.decode_logs(market.TemplateRegistered))).templateId)
 
 
@@ -135,35 +136,39 @@ def request_model(
     ttl: int = 3600,
     max_price: int | None = None,
 ) -> ModelRequest:
-    """Commit to a test set (already on the dataset's grid, salted) and pay the current price into escrow."""
-    x_hash, y_hash = test_set_hashes(template, test_set)
+    """Commit to a test set (already on the dataset's grid, salted: one hash over its chunks) and pay the current
+    price into escrow."""
+    commitment = test_set_commitment(template, test_set)
     price = int(market.getDataset(dataset_id).spotPrice)
     if max_price is not None and price > max_price:
         raise DataMarketError(f"the price is {price} wei, above the limit {max_price} wei")
     limit = price if max_price is None else max_price
     deadline = chain.pending_timestamp + ttl
-    tx = market.request(
-        dataset_id, x_hash, y_hash, test_set.rows, correct, deadline, limit, value=limit, sender=customer
-    )
+    tx = market.request(dataset_id, commitment, test_set.rows, correct, deadline, limit, value=limit, sender=customer)
     log = next(iter(tx.decode_logs(market.ModelRequested)))
     return ModelRequest(int(log.requestId), int(log.price), deadline, tx.gas_used)
 
 
-def binding_of(chain_id: int, market: str, dataset_id: int, request_id: int) -> int:
+def binding_of(chain_id: int, market: str, dataset_id: int, request_id: int, chunk: int = 0) -> int:
     """The binding `DatasetMarket.requestBinding` computes, offline: the low 128 bits of keccak256(abi.encode(
-    chain id, market, dataset id, request id))."""
-    packed = encode(["uint256", "address", "uint256", "uint256"], [chain_id, market, dataset_id, request_id])
+    chain id, market, dataset id, request id, chunk))."""
+    types = ["uint256", "address", "uint256", "uint256", "uint256"]
+    packed = encode(types, [chain_id, market, dataset_id, request_id, chunk])
     return int.from_bytes(keccak(packed), "big") & (2**128 - 1)
 
 
-def request_binding(market, request_id: int) -> int:
-    """The 128-bit value a proof for `request_id` must carry (the market computes it; 0 for no such request)."""
-    return int(market.requestBinding(request_id))
+def request_bindings(market, request_id: int) -> list[int]:
+    """The 128-bit value each chunk's proof for `request_id` must carry, in chunk order (the market computes
+    them); `DataMarketError` if there is no such request."""
+    chunks = int(market.requestChunks(request_id))
+    if chunks == 0:
+        raise DataMarketError(f"the market at {market.address} has no request {request_id}")
+    return [int(market.requestBinding(request_id, i)) for i in range(chunks)]
 
 
-def fulfil(market, request_id: int, proof: TreeProof, vendor):
-    """Submit the proof for `request_id` (the dataset's vendor); returns the transaction receipt."""
-    return market.fulfil(request_id, proof.proof, proof.instances, sender=vendor)
+def fulfil(market, request_id: int, proof: ChunkedProof, vendor):
+    """Submit every chunk's proof for `request_id` in one transaction (the dataset's vendor); returns the receipt."""
+    return market.fulfil(request_id, proof.proofs, proof.instances, sender=vendor)
 
 
 @dataclass(frozen=True)
@@ -176,7 +181,7 @@ class Receipt:
     model_commitment: int
     correct: int
     rows: int
-    test_set_hash: int
+    test_set_commitment: bytes
     block: int
 
 
@@ -192,7 +197,7 @@ def read_receipt(market, request_id: int) -> Receipt:
         int(r.modelCommitment),
         int(r.correct),
         int(r.rows),
-        int(r.testSetHash),
+        bytes(r.testSetCommitment),
         int(r.blockNumber),
     )
 
@@ -207,8 +212,7 @@ def verify_delivery(
     """The customer's check: the receipt is about this test set, and the delivered tree opens its commitment
     (same Poseidon hash, same count in the circuit and re-run locally). Raises `DataMarketError`/`CommitmentError`
     otherwise."""
-    x_hash, _ = test_set_hashes(template, test_set)
-    if x_hash != receipt.test_set_hash or test_set.rows != receipt.rows:
+    if test_set_commitment(template, test_set) != receipt.test_set_commitment or test_set.rows != receipt.rows:
         raise DataMarketError(f"receipt {receipt.request_id} is about another test set")
     return open_tree(template, params, test_set, receipt.model_commitment, receipt.correct, workdir)
 
@@ -245,12 +249,12 @@ def prepare_sale(template: TreeTemplate, seed: int = 0, rows: int | None = None)
     template's capacity, at most a third of the data), fit the schema on the private rows and train a tree of the
     template's depth with a fresh random salt."""
     features, labels = load_dataset(template.dataset)
-    test_rows = rows or min(template.rows, len(labels) // 3)
+    test_rows = rows or min(template.capacity, len(labels) // 3)
     (x_private, y_private), (x_test, y_test) = split(features, labels, test_rows, seed=seed)
     schema = FeatureSchema.fit(x_private)
     salt = random_salt(template.salt_nodes)
     tree = train_tree(schema, x_private, y_private, depth=template.depth, salt=salt)
-    return Sale(schema, tree, x_private, y_private, x_test, y_test, tuple(label_salt(template.label_salt)))
+    return Sale(schema, tree, x_private, y_private, x_test, y_test, tuple(label_salt(salt_values(template))))
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -76,6 +76,8 @@ contract DatasetReentrantActor is ReentrantActorBase {
 
     function _reenterMarket(uint256 requestId) internal override {
         _attempt(abi.encodeCall(IDatasetMarket.refund, (requestId)));
-        _attempt(abi.encodeCall(IDatasetMarket.request, (1, 1, 1, 1, 1, uint64(block.timestamp + 1 hours), 0)));
+        _attempt(
+            abi.encodeCall(IDatasetMarket.request, (1, bytes32(uint256(1)), 1, 1, uint64(block.timestamp + 1 hours), 0))
+        );
     }
 }

@@ -214,7 +214,7 @@ contract TreeIrisD3Verifier {
 
             {
                 // Load vk_digest and num_instances of vk into memory
-                mstore(0x0920, 0x268bc11674468ce1bc6dc73c1022a4a5c580d22908fcbfc745e4a372ffb27815) // vk_digest
+                mstore(0x0920, 0x2f0f251504ac3a8a532acf5ae1324ddadfbd1d14c88a7d67e86c878adf3b3857) // vk_digest
                 mstore(0x0940, 0x000000000000000000000000000000000000000000000000000000000000000e) // num_instances
 
                 // Check valid length of proof
@@ -326,13 +326,13 @@ contract TreeIrisD3Verifier {
                 success, proof_cptr, hash_mptr := read_ec_point(success, proof_cptr, hash_mptr, q) // W'
 
                 // Load full vk into memory
-                mstore(0x0920, 0x268bc11674468ce1bc6dc73c1022a4a5c580d22908fcbfc745e4a372ffb27815) // vk_digest
+                mstore(0x0920, 0x2f0f251504ac3a8a532acf5ae1324ddadfbd1d14c88a7d67e86c878adf3b3857) // vk_digest
                 mstore(0x0940, 0x000000000000000000000000000000000000000000000000000000000000000e) // num_instances
-                mstore(0x0960, 0x000000000000000000000000000000000000000000000000000000000000000f) // k
-                mstore(0x0980, 0x3063edaa444bddc677fcd515f614555a777997e0a9287d1e62bf6dd004d82001) // n_inv
-                mstore(0x09a0, 0x2b7ddfe4383c8d806530b94d3120ce6fcb511871e4d44a65f0acd0b96a8a942e) // omega
-                mstore(0x09c0, 0x1f67bc4574eaef5e630a13c710221a3e3d491e59fddabaf321e56f3ca8d91624) // omega_inv
-                mstore(0x09e0, 0x2427343dea588e4242e165ef52d4c1f5986149f372f5c87534f7f6274ef4eeff) // omega_inv_to_l
+                mstore(0x0960, 0x000000000000000000000000000000000000000000000000000000000000000e) // k
+                mstore(0x0980, 0x30638ce1a7661b6337a964756aa75257c6bf4778d89789ab819ce60c19b04001) // n_inv
+                mstore(0x09a0, 0x2337acd19f40bf2b2aa212849e9a0c07d626d9ca335d73a09119dbe6eaab3cac) // omega
+                mstore(0x09c0, 0x2f9c1d051b2a29bd1d13a09c1489aec5303c2fb2ac7d853ee7a58fdb65b90d7d) // omega_inv
+                mstore(0x09e0, 0x2c34760cd8ba6180d92ad9da798faeb6fbf85f3f63d3dfca54b3b798e4f5f37e) // omega_inv_to_l
                 mstore(0x0a00, 0x0000000000000000000000000000000000000000000000000000000000000000) // has_accumulator
                 mstore(0x0a20, 0x0000000000000000000000000000000000000000000000000000000000000000) // acc_offset
                 mstore(0x0a40, 0x0000000000000000000000000000000000000000000000000000000000000000) // num_acc_limbs
@@ -343,80 +343,80 @@ contract TreeIrisD3Verifier {
                 mstore(0x0ae0, 0x1800deef121f1e76426a00665e5c4479674322d4f75edadd46debd5cd992f6ed) // g2_x_2
                 mstore(0x0b00, 0x090689d0585ff075ec9e99ad690c3395bc4b313370b38ef355acdadcd122975b) // g2_y_1
                 mstore(0x0b20, 0x12c85ea5db8c6deb4aab71808dcb408fe3d1e7690c43d37b4ce6cc0166fa7daa) // g2_y_2
-                mstore(0x0b40, 0x2d999d09cd6e327db04c292e1a037a572041a059a604837cb4c3235e1d52fed4) // neg_s_g2_x_1
-                mstore(0x0b60, 0x036407a8acc79bb1f46f8f2c94c1bb374c58fc9abc119fa0c052013bde6e1802) // neg_s_g2_x_2
-                mstore(0x0b80, 0x0a66f1b1a540767b4e0e1746fd0b5d55b9eacaed7268268b3256c0d80393b3d6) // neg_s_g2_y_1
-                mstore(0x0ba0, 0x03236c3bdcad57d98f29973cb6226cfa899f4738f364e66bae81556f76d63f6a) // neg_s_g2_y_2
-                mstore(0x0bc0, 0x2416c382d48a6a96b2b0ddd8af8f7e89938333257a67e954556ed83d6c0eab8f) // fixed_comms[0].x
-                mstore(0x0be0, 0x01a255443b9d3d7e885e281f64c464b826c0bd16c45a7ba4944d4547dac61db5) // fixed_comms[0].y
-                mstore(0x0c00, 0x21a3257eb9bc0f4c24bdad552afc1e666b2205ca9a4576e8c63cdecf085e4696) // fixed_comms[1].x
-                mstore(0x0c20, 0x22f98e491b61297c2f3fee7fb6ae9abee05a1fc3281a89bbb3588c25df01c41c) // fixed_comms[1].y
-                mstore(0x0c40, 0x01c8f9b2436490dae576566045ea8847ac7a451642a354cd672f1b26bac2342a) // fixed_comms[2].x
-                mstore(0x0c60, 0x12fef3ed90b3fb372c8cdda5416a8ec62a19c2eb11870f6d1b4ed6c85e4a77b0) // fixed_comms[2].y
-                mstore(0x0c80, 0x08f98c5aa5b4b7458de0c6ebffd679113dda938650de4f8c806b0bab20943b36) // fixed_comms[3].x
-                mstore(0x0ca0, 0x2982689048653c59f19a389109582bcfd8aa299c318d66d38ecdc647fd1c4f79) // fixed_comms[3].y
-                mstore(0x0cc0, 0x15085c0a3968ef87f6bb3fd477a71684e1c6e774b9d093ce61e9884ce52375fc) // fixed_comms[4].x
-                mstore(0x0ce0, 0x124dbafc1f469c3e3c9dc4a97623cff7fbebe842bcd7b4e88db5ccd5cc4de4a1) // fixed_comms[4].y
-                mstore(0x0d00, 0x0e72f309d1dc7413765b14d7b771863a5f7e5e1447c6d96f52f241eeb33751e0) // fixed_comms[5].x
-                mstore(0x0d20, 0x00d4027c3fe628cca32dc7e72bc8dce09f7e350f8cfa7ca558a8eb6584fa437a) // fixed_comms[5].y
-                mstore(0x0d40, 0x17e1e47d241e7e8488e782b797fa3bafd7306d23751f147c7e3f41a9d8f071b0) // fixed_comms[6].x
-                mstore(0x0d60, 0x183a86f138ae1214a98dcac0e9a3970486d50ae7b296c955780d10757b4ca55e) // fixed_comms[6].y
-                mstore(0x0d80, 0x0aa4a2f3d800300891e4c153503c972b206ddfe2deee371460fdd000d2578841) // fixed_comms[7].x
-                mstore(0x0da0, 0x02f784e05a308081639c1efd4a1db4e95d454a4ce3db28bfef5738c1cdcfea96) // fixed_comms[7].y
-                mstore(0x0dc0, 0x1ab57c8aa10b0adb30363b50f241bbed6aed4a17d6e2a099676df36299962e3d) // fixed_comms[8].x
-                mstore(0x0de0, 0x2b378197b1429531eef700ee29e9a2b7a4a45484a5ba02b0fefd10a95c05048d) // fixed_comms[8].y
-                mstore(0x0e00, 0x0039e4780023eb52160a3f4fe7c72cfc9a1eb7f7c759108ebd220716bab45fdd) // fixed_comms[9].x
-                mstore(0x0e20, 0x184045182033939b4af21644edf4163ef33a35c913e6a9a5ebbcb612dd21438b) // fixed_comms[9].y
-                mstore(0x0e40, 0x0dbb46bd608c1ba2b4a9b3cfbc5c6aad5e0ba51bdf25a2801af6bc452b962e5d) // fixed_comms[10].x
-                mstore(0x0e60, 0x2676a17d2e363dee6982ba654b0f7f069f05a2400b1987ca03dbd3c19c42d7e2) // fixed_comms[10].y
-                mstore(0x0e80, 0x16ea60a2c2d5e9931a56d3dedb77701d9d9e3ede78442ad00cb3de827f74e0f1) // fixed_comms[11].x
-                mstore(0x0ea0, 0x23e03daf2f9f4e85dbef021c1d1ed04be882670ace766bcc3b059977d607ea1e) // fixed_comms[11].y
-                mstore(0x0ec0, 0x1266f0c49fa4e88427424957f69570560a8659b0efff101497e41093d5bb5b63) // fixed_comms[12].x
-                mstore(0x0ee0, 0x11ad7f2250d6e2cec5511254594c3df983b86578b3d2db008f2b9d06f6b8b241) // fixed_comms[12].y
-                mstore(0x0f00, 0x2f0bf369981fc863fcafd7f533711a05b3a2b13e9ba8dc37d192dcdff93ccf2d) // fixed_comms[13].x
-                mstore(0x0f20, 0x280e18f97f28db38b21dcb9c1ea792e38eb4a014bba80dd27536fea343a59de5) // fixed_comms[13].y
+                mstore(0x0b40, 0x00af50209028d1169e045008060bb3aa778c6b087ef8b81e7fb0e0726eb4634c) // neg_s_g2_x_1
+                mstore(0x0b60, 0x180c6a9199a67e389d3bdaecf5be415ef6829e38b448069568e52f469a9e5567) // neg_s_g2_x_2
+                mstore(0x0b80, 0x2217903c9f73299eb588444814c47d3213422991ece585f57e2fe20ce80c972a) // neg_s_g2_y_1
+                mstore(0x0ba0, 0x0cc8a0549fa509a62b7965c1d5d6d2a525a467a8155d0e356bd91c7efd2cb238) // neg_s_g2_y_2
+                mstore(0x0bc0, 0x0dd183ff090cfcece6cc2fa05a00517623e5534844b1b1c0cec37b1520f44d24) // fixed_comms[0].x
+                mstore(0x0be0, 0x068bb0f954e2494c22981ac0237f03b6e3b555f2a0eda6f88cd64e747c984fd6) // fixed_comms[0].y
+                mstore(0x0c00, 0x1f8a79842a79f3977dd2c31ad14bccb1bb187cb51af65cd99cbf1f4669ff9187) // fixed_comms[1].x
+                mstore(0x0c20, 0x068a631a19a0b1cbeae15d94cc2273108caa9eed3b4c0a54f8a78d809439ffbb) // fixed_comms[1].y
+                mstore(0x0c40, 0x26f8e767b228d670d2cbb772669119ab4d68725194c828391b30addb0b45033e) // fixed_comms[2].x
+                mstore(0x0c60, 0x23e19e6e0c6209f5311d5bd8ebab7f009b1796416ff8474f999db0d80f39677b) // fixed_comms[2].y
+                mstore(0x0c80, 0x11cc6ebb711472fddcc600c83cb698838adaea11c697435a9ef99ecef9fe44d9) // fixed_comms[3].x
+                mstore(0x0ca0, 0x05569f81e2fd297ef6d35809f04edd6545c4db0987ae796e42bd324e876b6f1a) // fixed_comms[3].y
+                mstore(0x0cc0, 0x132a7a4230503ca34f4c2341cdff39ffa83d0111e326fa7fc5abc5f433bbfd46) // fixed_comms[4].x
+                mstore(0x0ce0, 0x1969a98ac2350add2c60a14e599c6065ff015fa230d25432eb5b3acf32d8b9ce) // fixed_comms[4].y
+                mstore(0x0d00, 0x1e4e399ca758585a828e0e055b057ff9b942548cf1c3475291c9171e9f8632f5) // fixed_comms[5].x
+                mstore(0x0d20, 0x2bb05d0ec430387ec9be47312d611df68e53d765839336b9e9dd2ba16c681c6a) // fixed_comms[5].y
+                mstore(0x0d40, 0x263652837bbfbb90b73ac50681a99f4ac2a995673d3e9433e4fcd5d1ea8c86ec) // fixed_comms[6].x
+                mstore(0x0d60, 0x1b250e5bc226ec4f443eb5bce34067401180f57dea229afcad64b4c8f754aaf8) // fixed_comms[6].y
+                mstore(0x0d80, 0x11c0591ba5ae37d1b6cff0ad1880f67f47df47577d39920cb7e01810c08e635a) // fixed_comms[7].x
+                mstore(0x0da0, 0x1e325a50915dde2f30554f6c5ac3a4bec6f45cf273c08cf72d56e12eca38a88e) // fixed_comms[7].y
+                mstore(0x0dc0, 0x05b2eff9076082df8f2d740d98283f72297d21e47503b0de2af67dabd91c9d9c) // fixed_comms[8].x
+                mstore(0x0de0, 0x25d284d9dbfe320b5a39be261717038092e531205edd81c1b2f7765d0170d846) // fixed_comms[8].y
+                mstore(0x0e00, 0x095cef3adfe53e998cbd6598bb0f3da6dbc26f191a1a6fab41f3ee6afad604b7) // fixed_comms[9].x
+                mstore(0x0e20, 0x27acdf6a5b817f6acf435d42640b4ef0915b6430b7f6bef1c42fa6eb6ed33369) // fixed_comms[9].y
+                mstore(0x0e40, 0x22f4c4d574df8be04d6861199cbe08a3134961f1897a1b9ba3630033c54b71d2) // fixed_comms[10].x
+                mstore(0x0e60, 0x299a4d8665661d955a88d7cd9197728c3a9521546617d535e486b87c825585bb) // fixed_comms[10].y
+                mstore(0x0e80, 0x293e2974525a3d8a79bf9445ef7fd9e0acd653ee196519af3a1a17cca967fb4e) // fixed_comms[11].x
+                mstore(0x0ea0, 0x2ff16692f4f5d3a41378e0b32968008eb4ddb70d04250c1bb3c9e073c0ce4d4a) // fixed_comms[11].y
+                mstore(0x0ec0, 0x0f45ac3c290a24b0d70d543986809dd62f700af9b402c9a910b171504c37fea4) // fixed_comms[12].x
+                mstore(0x0ee0, 0x0497b47d40c4c2530a799fe8572a71dbdf6be1e59e1c259b85d025013ecb8623) // fixed_comms[12].y
+                mstore(0x0f00, 0x248f2ea44d7fd9005aab54d9362078cd0cca47a04c7d185c7107790e69aef417) // fixed_comms[13].x
+                mstore(0x0f20, 0x2a201bd0a73ca0301dfb98a664cc62c318e7e3e1b5d3d3b635d3a418728d4059) // fixed_comms[13].y
                 mstore(0x0f40, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[14].x
                 mstore(0x0f60, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[14].y
-                mstore(0x0f80, 0x10db0a1493e10d82da1ea8961eeee3183d1d8efa25873dd313f63bfce4ee2899) // fixed_comms[15].x
-                mstore(0x0fa0, 0x2fff491b2767c25f5f7f418708efc6739f31f7f55d1760b59b675a6669798595) // fixed_comms[15].y
+                mstore(0x0f80, 0x206d85394ad38ffb7aced6bef9d99920ace86f5b6eaf5b99b8c50bf5e36ff137) // fixed_comms[15].x
+                mstore(0x0fa0, 0x28f87fb73def3e827088a5f4c9f20a98c4d2a3bb39ed8ddb5f85722d5203508f) // fixed_comms[15].y
                 mstore(0x0fc0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[16].x
                 mstore(0x0fe0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[16].y
-                mstore(0x1000, 0x09145102f3052d6231365b7886b0866728575ac1ad89868cbfe33942280c0a44) // fixed_comms[17].x
-                mstore(0x1020, 0x2bb4f4daf6116558be68c6829a560415872781ad3f64bef1d1b35e71860edbd8) // fixed_comms[17].y
-                mstore(0x1040, 0x011bb661e7b846e009a1ed6d5f7021f94d6af75f635a3b99c11f6fd3b77ee462) // fixed_comms[18].x
-                mstore(0x1060, 0x2184a1549d3edd6060a29720bbb4dca78f8a327ef3c85a02951b2f2b690807c6) // fixed_comms[18].y
+                mstore(0x1000, 0x13fe7ca99ce5a76125e4a53a5ac672a070ed68b38a1b91af7a6e3683f80b8fbe) // fixed_comms[17].x
+                mstore(0x1020, 0x085ec548283c9066cc1c80573da5fd2375df41473592408f1f968c344a3e65ef) // fixed_comms[17].y
+                mstore(0x1040, 0x2c988bb0ea08750295e2e6d4355a6cee561b6ac06c09244209059fe692d2c5d4) // fixed_comms[18].x
+                mstore(0x1060, 0x084f8cd0f219ffc6902f46793e4cd2a5f1991252fad813e6c406702e82ca876a) // fixed_comms[18].y
                 mstore(0x1080, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[19].x
                 mstore(0x10a0, 0x0000000000000000000000000000000000000000000000000000000000000000) // fixed_comms[19].y
-                mstore(0x10c0, 0x20a397529dbee6069f5d4ab948424e2388900c4b1646fdaa609a9a27c5ad9c84) // permutation_comms[0].x
-                mstore(0x10e0, 0x2dfbe3ddad8fee5b6c95abf368513262f8cf00ff2d8227040533292858c8fbad) // permutation_comms[0].y
-                mstore(0x1100, 0x2c1bfa496500dd6c9d87e282a4f225c3d1a67300697e2dce1fb32026c64af01f) // permutation_comms[1].x
-                mstore(0x1120, 0x29ed8c9fd842ea8016aabdf4f7756cb5307a1218b2e29af1c0c492d2a3a08eb1) // permutation_comms[1].y
-                mstore(0x1140, 0x14011c43fb5ac7835a5ebf3d1d00a396781fabd8a85ad716515fd8faba9a12d0) // permutation_comms[2].x
-                mstore(0x1160, 0x19ac0983e90cfdec53a10c8adede3f59ade7e491180bb75a61821e0dc848181e) // permutation_comms[2].y
-                mstore(0x1180, 0x09600d7eda59c3307897b87d755ca874346e84804e16606c5f0ffd06b44262b4) // permutation_comms[3].x
-                mstore(0x11a0, 0x0f470b6ebd60db75fe51e822d6938ea9d5fac4d723f266e92c886ae37a1a17aa) // permutation_comms[3].y
-                mstore(0x11c0, 0x1e820b844977b7dd5155f56e00475b2db06ef5b2dac315100b228da7f2f3d362) // permutation_comms[4].x
-                mstore(0x11e0, 0x1919baaacc6bdfb1a079242add7bd91f07b103c158e3b24fc02a3ebfcb9fefe8) // permutation_comms[4].y
-                mstore(0x1200, 0x20a035285863fb0a4becc6e7c4bf13717a4dd751fa4431551e873bc673a77ebf) // permutation_comms[5].x
-                mstore(0x1220, 0x1e021064f17b16d219a32bd675637f48e539abfaf3bacdc2b6b9be31adf2dcf9) // permutation_comms[5].y
-                mstore(0x1240, 0x0dc07d66e481e7001d5ef9472680cd64654bbfed1f04d5193e2ca47d2f6a3811) // permutation_comms[6].x
-                mstore(0x1260, 0x0cd6cc237ca72c09f9615da6142503785d33d25785eea31b02c3fb3f16ad4a67) // permutation_comms[6].y
-                mstore(0x1280, 0x1d8e16232b0575b76ed39ad459b3e534d03cac5d8dd879f2d0a8d533170e2070) // permutation_comms[7].x
-                mstore(0x12a0, 0x190538d923a91e586517c72b6aaab36590e8ce02ae833c3a81049290605a74db) // permutation_comms[7].y
-                mstore(0x12c0, 0x3050f3bf3e2ec9269f346c383c26ddd97fd40bf22b9b44856a49e30d0fbd26ce) // permutation_comms[8].x
-                mstore(0x12e0, 0x27b7000aaeb24ac69afdb7dc777170f1ee7d776afe270f14cb018da4ac8cedae) // permutation_comms[8].y
-                mstore(0x1300, 0x1487329c23453d9a1a772ee57e06105be0a5d2a803108719230cb18e09f92b79) // permutation_comms[9].x
-                mstore(0x1320, 0x29a77a6ee8317d08c13895784c44278887a5de04d9d22718314fd08f6d8d0960) // permutation_comms[9].y
-                mstore(0x1340, 0x0795171b30ebff88cee5926d105a4e63f19790c38d61fb1365354ca31dc83ccc) // permutation_comms[10].x
-                mstore(0x1360, 0x156aeb28a8aeda125d35e35590db51e1ae70351a9085c0c624a455345d7ae50c) // permutation_comms[10].y
-                mstore(0x1380, 0x1e42c327c5d4618454e68f90362340d6301d1b759cfc83b1f6e4b555961cbdf2) // permutation_comms[11].x
-                mstore(0x13a0, 0x05b323c86086138f41b3047bb0a24e94c5b02c1f70426a25beb6ab0c67c5bf23) // permutation_comms[11].y
-                mstore(0x13c0, 0x21dc8d2fbb0da3174d9238a3df5a71c160f0971c51bd144e6a9eb640f610d2e5) // permutation_comms[12].x
-                mstore(0x13e0, 0x17e7ef06ed262d12fa0982c31bbb12e3a2cbe87844b4da0745aaccb8a7fd563a) // permutation_comms[12].y
-                mstore(0x1400, 0x2528099d461bc6a94b547dcb8420af2dd5dfa1cdab6ad5fe0301310eee03d792) // permutation_comms[13].x
-                mstore(0x1420, 0x0dd12456623f1a286da999773af8e6e27a10b8cc9674b0450d3d24573ea71bf2) // permutation_comms[13].y
-                mstore(0x1440, 0x2cbcfc3df3a4dbd358329c807cd1336b218b4aabb0fa2e4bdcc5ed951e40d89c) // permutation_comms[14].x
-                mstore(0x1460, 0x23fdd1b66482907646dab45c556ef360161f819ee9b5f15397cf31c27ea82dd1) // permutation_comms[14].y
+                mstore(0x10c0, 0x1c5e86926857b3f9436a482185f02b36634741555120cdd650f90172178490ed) // permutation_comms[0].x
+                mstore(0x10e0, 0x1da865d2898301ace9c978c2687a431ac1bb772f4627861595cffcaa147e53f9) // permutation_comms[0].y
+                mstore(0x1100, 0x06e11e670c7822862602310b4e010157bcee232abfaa3bf65ef45f07a7879e50) // permutation_comms[1].x
+                mstore(0x1120, 0x2bb9d4f92ea350e7345554e859ae513bb08a474f14e33e4c02d48e14cd11a66f) // permutation_comms[1].y
+                mstore(0x1140, 0x13d7bc1038de8c89ac43cb88c85c97a8b682c3792cf2bc5b9ca9868d1bd2d684) // permutation_comms[2].x
+                mstore(0x1160, 0x16d9e29789cdbf33348c5708ec87a0350779b8e9476efaa815e9f1f8dfa3e3f6) // permutation_comms[2].y
+                mstore(0x1180, 0x213ea0b3852a81a8293ec8505045e2c75464046a8c8e178227ba863e90c29f63) // permutation_comms[3].x
+                mstore(0x11a0, 0x18679b8b6572199be61a4f214aaecd7afe835a24c699ffaefdb4923d7fe41623) // permutation_comms[3].y
+                mstore(0x11c0, 0x03d08fba349285fe4256819ce4aa896378997253fcdc4c963edcbf9159208922) // permutation_comms[4].x
+                mstore(0x11e0, 0x14c853ba28164540066bef1645818618aa7182abda0bc087ca7f6b0e7e03e8fd) // permutation_comms[4].y
+                mstore(0x1200, 0x20e08ccc14fa153cb21c2c11dd9e78fd37bb2bb21a9da5b2a064b06db254927e) // permutation_comms[5].x
+                mstore(0x1220, 0x2bb4e6eadd63be3bb11bbea834e80013f869d2967bfe051a4bc4c3eebc9ed04e) // permutation_comms[5].y
+                mstore(0x1240, 0x07c7c5bfea2753695ba0317a00373b49b31ff82de3695466d553840e6c556d01) // permutation_comms[6].x
+                mstore(0x1260, 0x258912780bb1fca3c89b630757116d73118c7bd4072c789a4fd49b3d56d456f2) // permutation_comms[6].y
+                mstore(0x1280, 0x108cbfd1b92f4cb6ab448930c5f1c36aadefde184bbb43563212fd85d9f624c0) // permutation_comms[7].x
+                mstore(0x12a0, 0x2de155438df8e321848009996e1f9241214bf7041051dc62c319e605ca3cc2ea) // permutation_comms[7].y
+                mstore(0x12c0, 0x1bafd4c71bcb123653a1917261c4c20894c70765bcc62f56b0f7a41080a0ae29) // permutation_comms[8].x
+                mstore(0x12e0, 0x051b1416bf3f3e9d730ba2093212710a8244e115a2a41e305a9ab8ee32087c41) // permutation_comms[8].y
+                mstore(0x1300, 0x0414b3e89df4fe5e49a5ad3ccd0866bafa00f1e32463bbdde70128328e7b0273) // permutation_comms[9].x
+                mstore(0x1320, 0x1ab5006a4dfb9e40508177ada2d73ed053b2412e0251d5e9020632e20537db9b) // permutation_comms[9].y
+                mstore(0x1340, 0x25df753f00985a2acba8769ebd94da8f35622ae8c81a4781908ccbc71fdb7b6f) // permutation_comms[10].x
+                mstore(0x1360, 0x1ce5937d9ad517be0a2ceae6e1109bf55bd08223c49c60618f578e96814c34d7) // permutation_comms[10].y
+                mstore(0x1380, 0x16c0897c9fa76e84e50b1b8032e685abd80ada10295b9944e63e693e0b02b60c) // permutation_comms[11].x
+                mstore(0x13a0, 0x1a83b8e2795dc23833ce7364f92c6f25168cf8a01eb5acf09606a8ff125de2b3) // permutation_comms[11].y
+                mstore(0x13c0, 0x0f14e88241cbd02d752bbf34491c5d1911a1005a1e472909b642d8a00f7f4e2a) // permutation_comms[12].x
+                mstore(0x13e0, 0x289e61291d409a6683347c07b20f7faf3b6fc5dec3658d362d33215de22b867f) // permutation_comms[12].y
+                mstore(0x1400, 0x00e8faf6800612ff68314dec6d8a92f44bbedf22e31595bc58bca76bbba7fec1) // permutation_comms[13].x
+                mstore(0x1420, 0x1412523d6c867fd62b14b2d1d87c3f17447ba4c173724fe9d9c209658c26cbeb) // permutation_comms[13].y
+                mstore(0x1440, 0x300ff558a538afa4dd921cc2d12a11efdfe8db29dc41da69550fec4fd20def7a) // permutation_comms[14].x
+                mstore(0x1460, 0x219a5e46e9e3171cd266ffdfe183aab0576dac40e3685dc55d1695e913cc9fce) // permutation_comms[14].y
 
                 // Read accumulator from instances
                 if mload(HAS_ACCUMULATOR_MPTR) {

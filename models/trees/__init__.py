@@ -8,7 +8,7 @@ from .circuit import TreeParams, random_salt
 from .errors import CommitmentError, TreeError
 from .schema import FeatureSchema
 from .templates import TEMPLATES, TreeTemplate, get_template
-from .testset import TestSet, label_salt
+from .testset import TestSet, label_salt, salt_values
 from .train import DATASETS, load_dataset, split, train_tree
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "label_salt",
     "load_dataset",
     "random_salt",
+    "salt_values",
     "split",
     "train_tree",
 ]

@@ -8,7 +8,7 @@ pipeline (`proofs.trees`) and the market's SDK (`zkaigc.datamarket`) read one li
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..circuit import CircuitConfig
 from .errors import TreeError
@@ -37,31 +37,61 @@ BIND_LIMBS = 8
 BIND_BITS = 16
 
 
+#: The buyer-scale circuit: as TREE_CIRCUIT, with range checks decomposed as 2,048^2 instead of 128^4 (fewer legs
+#: per comparison: 1,043 rows per test row at depth 5 instead of 1,252, so a 250-row chunk fits 2^18 rows).
+CHUNK_CIRCUIT = replace(TREE_CIRCUIT, decomp_base=2048, decomp_legs=2)
+
+
 @dataclass(frozen=True)
 class TreeTemplate:
-    """The shape a tree circuit is built for, and the bundled scikit-learn dataset of its reference tree."""
+    """The shape a tree circuit is built for, and the bundled scikit-learn dataset of its reference tree.
+
+    A template's test set is `chunks` chunks of `rows` rows; one circuit (one proving key, one verifier) proves one
+    chunk, and a request of n rows is answered by ceil(n / rows) proofs, summed by the market into one receipt."""
 
     name: str
     dataset: str
-    rows: int  # the capacity: a test set of 1..rows real rows, padded to `rows`
+    rows: int  # rows per chunk: the circuit's N (a chunk of 1..rows real rows, padded to `rows`)
     features: int
     depth: int
     classes: int
+    chunks: int = 1  # chunks per test set: the capacity is chunks x rows
     salt_nodes: int = 8  # the tree's salt (hides the tree behind its commitment)
-    label_salt: int = 8  # the customer's salt (hides the labels behind their hash)
+    label_salt: int = 8  # the customer's salt per chunk (hides the labels behind their hash)
     bind_limbs: int = BIND_LIMBS
     circuit: CircuitConfig = field(default=TREE_CIRCUIT)
+
+    @property
+    def capacity(self) -> int:
+        """The largest test set a request may commit to: chunks x rows."""
+        return self.chunks * self.rows
+
+    def chunks_for(self, rows: int) -> int:
+        """How many chunk proofs a test set of `rows` real rows needs: ceil(rows / chunk rows)."""
+        return -(-rows // self.rows)
 
     def shape_key(self) -> tuple[int, int, int, int, int]:
         return (self.rows, self.features, self.depth, self.classes, self.salt_nodes)
 
 
-#: The committed templates: the CI one (iris, depth 3) and the demo one (wine, depth 4).
+#: The committed templates: the CI one (iris, depth 3, two chunks of 24 rows), wine (depth 4, one chunk of 54) and
+#: the buyer-scale one (synth13: 13 features, depth 5, four chunks of 250 rows = 1,000 rows; its 3 GB proving key
+#: is built locally on first use).
 TEMPLATES: dict[str, TreeTemplate] = {
     t.name: t
     for t in (
-        TreeTemplate("tree-iris-d3", dataset="iris", rows=48, features=4, depth=3, classes=3),
+        TreeTemplate("tree-iris-d3", dataset="iris", rows=24, chunks=2, features=4, depth=3, classes=3),
         TreeTemplate("tree-wine-d4", dataset="wine", rows=54, features=13, depth=4, classes=3),
+        TreeTemplate(
+            "tree-synth13-d5",
+            dataset="synth13",
+            rows=250,
+            chunks=4,
+            features=13,
+            depth=5,
+            classes=4,
+            circuit=CHUNK_CIRCUIT,
+        ),
     )
 }
 

@@ -1,6 +1,7 @@
 """Tree templates through the proof pipeline: build, prove, open. The tree model itself lives in `models.trees`."""
 
 from .prove import (
+    ChunkedProof,
     Opening,
     TreeProof,
     artifacts_of,
@@ -9,10 +10,12 @@ from .prove import (
     open_tree,
     output_scale,
     prove,
+    test_set_commitment,
     test_set_hashes,
 )
 
 __all__ = [
+    "ChunkedProof",
     "Opening",
     "TreeProof",
     "artifacts_of",
@@ -21,5 +24,6 @@ __all__ = [
     "open_tree",
     "output_scale",
     "prove",
+    "test_set_commitment",
     "test_set_hashes",
 ]

@@ -3,15 +3,19 @@
 A template is built once from a reference tree (`build`): ONNX, settings at the smallest logrows that fits,
 setup (the vk is committed), the generated verifier, all by `ModelArtifacts`. Any tree of the same
 shape is then proven with the template's proving key (`prove`): the tree is a hashed *parameter*, not part of
-the circuit, so the vk does not depend on it. The public instances of every tree proof:
+the circuit, so the vk does not depend on it. The circuit proves one *chunk* of the template's rows; a test set
+of n rows is ceil(n / rows) chunks, proven one after the other (`prove` returns a `ChunkedProof`). The public
+instances of every chunk proof:
 
     [poseidon(features), poseidon(labels | mask | label salt), poseidon(binding limbs), poseidon(tree),
      correct · 2^s, rows · 16, binding limb 0 · 16, ..., binding limb K-1 · 16]
 
 where s is the circuit's output scale (`settings.json`) and the binding is the 128-bit value the market computes
-for the one request the proof is for (`DatasetMarket.requestBinding`), split into K 16-bit limbs.
+for the one request and chunk the proof is for (`DatasetMarket.requestBinding(requestId, chunk)`), split into K
+16-bit limbs. A request commits to all chunks with one hash: `test_set_commitment`, keccak256 over the chunks'
+two Poseidon hashes in order, which the market recomputes from the proofs' first two instances.
 
-`open_tree` is the customer's check of a delivered tree: the same commitment, the same count.
+`open_tree` is the customer's check of a delivered tree: the same commitment, the same count over every chunk.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pathlib import Path
 
 import ezkl
 import numpy as np
+from eth_utils import keccak
 
 from models.trees import CommitmentError, FeatureSchema, TestSet, TreeParams, TreeTemplate
 from models.trees.circuit import PAD, export_onnx
@@ -58,15 +63,27 @@ def poseidon(values: np.ndarray) -> int:
     return felt_from_ezkl_hex(ezkl.poseidon_hash(felts)[0])
 
 
-def test_set_hashes(template: TreeTemplate, test_set: TestSet) -> tuple[int, int]:
-    """(poseidon(padded features), poseidon(labels, mask, label salt)): what a customer commits to at request."""
-    x, y = test_set.inputs(template)
-    return poseidon(x), poseidon(y)
+def test_set_hashes(template: TreeTemplate, test_set: TestSet) -> list[tuple[int, int]]:
+    """Per chunk, (poseidon(padded features), poseidon(labels, mask, label salt)): the circuit's first two
+    instances."""
+    return [(poseidon(x), poseidon(y)) for x, y in test_set.chunk_inputs(template)]
+
+
+def commitment_of(hashes: list[tuple[int, int]]) -> bytes:
+    """keccak256(abi.encodePacked(xHash_0, yHash_0, ...)): what `DatasetMarket.request` takes and `fulfil`
+    recomputes from the chunk proofs."""
+    return keccak(b"".join(h.to_bytes(32, "big") for pair in hashes for h in pair))
+
+
+def test_set_commitment(template: TreeTemplate, test_set: TestSet) -> bytes:
+    """The one hash a customer commits to at request: over every chunk's two Poseidon hashes, in order."""
+    return commitment_of(test_set_hashes(template, test_set))
 
 
 @dataclass
 class TreeProof:
-    """A proof that a committed tree gets `correct` of `rows` test rows right, bound to one request."""
+    """A proof that a committed tree gets `correct` of the `rows` rows of one chunk right, bound to one request's
+    chunk."""
 
     template: str
     proof: bytes
@@ -118,6 +135,57 @@ class TreeProof:
         )
 
 
+@dataclass
+class ChunkedProof:
+    """One proof per chunk of a test set, in chunk order: what `DatasetMarket.fulfil` takes."""
+
+    chunks: list[TreeProof]
+
+    @property
+    def template(self) -> str:
+        return self.chunks[0].template
+
+    @property
+    def proofs(self) -> list[bytes]:
+        return [c.proof for c in self.chunks]
+
+    @property
+    def instances(self) -> list[list[int]]:
+        return [c.instances for c in self.chunks]
+
+    @property
+    def correct(self) -> int:
+        return sum(c.correct for c in self.chunks)
+
+    @property
+    def rows(self) -> int:
+        return sum(c.rows for c in self.chunks)
+
+    @property
+    def model_commitment(self) -> int:
+        return self.chunks[0].model_commitment
+
+    @property
+    def commitment(self) -> bytes:
+        """The test-set commitment the chunks' hash instances make (the market recomputes it)."""
+        return commitment_of([(c.x_hash, c.y_hash) for c in self.chunks])
+
+    @property
+    def seconds(self) -> float:
+        return round(sum(c.seconds for c in self.chunks), 2)
+
+    @property
+    def output_scale(self) -> int:
+        return self.chunks[0].output_scale
+
+    def to_json(self) -> dict:
+        return {"chunks": [c.to_json() for c in self.chunks]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> ChunkedProof:
+        return cls([TreeProof.from_json(c) for c in data["chunks"]])
+
+
 # --------------------------------------------------------------------------------------------------------
 # Build, witness, prove, open
 # --------------------------------------------------------------------------------------------------------
@@ -165,14 +233,24 @@ def build(template: TreeTemplate, srs_kind: str = "dev", progress: Progress = lo
     return art
 
 
-def witness(
-    template: TreeTemplate, art: ModelArtifacts, params: TreeParams, test_set: TestSet, binding: int, workdir: Path
-) -> dict:
-    """Compile `params` into the template's circuit and run it on the test set: ezkl's witness."""
-    x, y = test_set.inputs(template)
+def compile_tree(template: TreeTemplate, art: ModelArtifacts, params: TreeParams, workdir: Path) -> Path:
+    """Compile `params` into the template's circuit (once per tree: every chunk runs the same compiled graph)."""
     params.validate_shape(template.features, template.depth, template.salt_nodes, template.classes)
     workdir.mkdir(parents=True, exist_ok=True)
-    compiled = art.compile_graph(_export(template, params, workdir / "network.onnx"), workdir / "network.compiled")
+    return art.compile_graph(_export(template, params, workdir / "network.onnx"), workdir / "network.compiled")
+
+
+def witness(
+    template: TreeTemplate,
+    art: ModelArtifacts,
+    compiled: Path,
+    test_set: TestSet,
+    chunk: int,
+    binding: int,
+    workdir: Path,
+) -> dict:
+    """Run the compiled tree on chunk `chunk` of the test set, for `binding`: ezkl's witness."""
+    x, y = test_set.inputs(template, chunk)
     limbs = bind_limbs(binding, template.bind_limbs)
     return art.witness_inputs([x.reshape(-1), y, limbs], workdir, compiled)
 
@@ -181,34 +259,44 @@ def prove(
     template: TreeTemplate,
     params: TreeParams,
     test_set: TestSet,
-    binding: int,
+    bindings: list[int],
     workdir: Path,
     progress: Progress = log,
     **roots,
-) -> TreeProof:
-    """Prove how many of the test rows `params` classifies correctly, for the request `binding` names; verify it
-    off-chain before returning."""
+) -> ChunkedProof:
+    """Prove how many of the test rows `params` classifies correctly, one proof per chunk, chunk i for the
+    request's `bindings[i]`; each is verified off-chain before it is returned."""
+    chunks = test_set.chunks(template)
+    if len(bindings) != chunks:
+        raise ProofError(f"a test set of {test_set.rows} rows is {chunks} chunks; got {len(bindings)} bindings")
     art = artifacts_of(template, **roots)
     art.progress = progress
-    art.setup()  # the template's proving key (cached; checked against the committed vk)
-    start = time.perf_counter()
-    witness(template, art, params, test_set, binding, workdir)
-    # One blocking ezkl call, minutes long on a large template: say every 30 s that it is alive.
-    with heartbeat(f"{template.name}: prove", progress):
-        raw = art.prove(workdir, workdir / "network.compiled")
-    seconds = time.perf_counter() - start
-    if not art.verify(workdir / "proof.json"):
-        raise ProofError("ezkl rejected its own tree proof")
-    instances = [felt_from_ezkl_hex(h) for h in raw["instances"][0]]
-    if len(instances) != BIND + template.bind_limbs:
-        raise ProofError(f"a tree proof has {BIND + template.bind_limbs} instances, this one {len(instances)}")
-    result = TreeProof(
-        template.name, bytes.fromhex(raw["hex_proof"][2:]), instances, output_scale(art), round(seconds, 2)
-    )
-    local = int((params.predict(test_set.xq) == np.asarray(test_set.labels)).sum())
-    if (result.correct, result.rows, result.binding) != (local, test_set.rows, binding):
-        raise ProofError("the circuit's count, rows or binding differ from the tree's own predictions and request")
-    return result
+    art.setup()  # the template's proving key (cached, built on first use; checked against the committed vk)
+    compiled = compile_tree(template, art, params, workdir)
+    predicted = params.predict(test_set.xq) == np.asarray(test_set.labels)
+    proofs = []
+    for i, binding in enumerate(bindings):
+        start = time.perf_counter()
+        chunk_dir = workdir / f"chunk-{i}"
+        chunk_dir.mkdir(parents=True, exist_ok=True)
+        witness(template, art, compiled, test_set, i, binding, chunk_dir)
+        # One blocking ezkl call, minutes long on a large template: say every 30 s that it is alive.
+        with heartbeat(f"{template.name}: prove chunk {i + 1}/{chunks}", progress):
+            raw = art.prove(chunk_dir, compiled)
+        if not art.verify(chunk_dir / "proof.json"):
+            raise ProofError(f"ezkl rejected its own proof of chunk {i}")
+        instances = [felt_from_ezkl_hex(h) for h in raw["instances"][0]]
+        if len(instances) != BIND + template.bind_limbs:
+            raise ProofError(f"a tree proof has {BIND + template.bind_limbs} instances, this one {len(instances)}")
+        seconds = round(time.perf_counter() - start, 2)
+        proof = TreeProof(template.name, bytes.fromhex(raw["hex_proof"][2:]), instances, output_scale(art), seconds)
+        rows = slice(i * template.rows, (i + 1) * template.rows)
+        local = int(predicted[rows].sum())
+        if (proof.correct, proof.rows, proof.binding) != (local, len(predicted[rows]), binding):
+            raise ProofError(f"chunk {i}: the circuit's count, rows or binding differ from the tree and request")
+        progress(f"{template.name}: chunk {i + 1}/{chunks} proven in {seconds:.1f}s ({proof.correct}/{proof.rows})")
+        proofs.append(proof)
+    return ChunkedProof(proofs)
 
 
 @dataclass(frozen=True)
@@ -229,14 +317,18 @@ def open_tree(
     workdir: Path,
     **roots,
 ) -> Opening:
-    """Re-hash a delivered tree and re-run it on the test set; `CommitmentError` unless both match the receipt.
+    """Re-hash a delivered tree and re-run it on every chunk of the test set; `CommitmentError` unless both match
+    the receipt.
 
     The count that counts is the circuit's (its witness, on the quantized grid); numpy's must agree with it."""
     art = artifacts_of(template, **roots)
     art.progress = log
-    wit = witness(template, art, params, test_set, 0, workdir)
-    committed = felt_from_ezkl_hex(wit["processed_params"]["poseidon_hash"][0])
-    counted = round(float(wit["pretty_elements"]["rescaled_outputs"][0][0]))
+    compiled = compile_tree(template, art, params, workdir)
+    committed, counted = 0, 0
+    for i in range(test_set.chunks(template)):
+        wit = witness(template, art, compiled, test_set, i, 0, workdir / f"chunk-{i}")
+        committed = felt_from_ezkl_hex(wit["processed_params"]["poseidon_hash"][0])  # one tree: the same each time
+        counted += round(float(wit["pretty_elements"]["rescaled_outputs"][0][0]))
     local = int((params.predict(test_set.xq) == np.asarray(test_set.labels)).sum())
     if committed != model_commitment:
         raise CommitmentError(f"the delivered tree hashes to {committed:#x}, the receipt binds {model_commitment:#x}")

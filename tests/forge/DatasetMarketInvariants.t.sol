@@ -48,18 +48,21 @@ contract DatasetMarketInvariantsTest is MarketInvariantsBase {
         assertEq(escrowed, market.totalEscrowed(), "escrow == sum of pending prices");
         assertEq(handler.belowThresholdSold(), 0, "no sale below the threshold");
         assertEq(handler.replayedSold(), 0, "no sale with a proof bound to another request");
+        assertEq(handler.badChunksSold(), 0, "no sale with chunks swapped, missing or of another test set");
         assertEq(handler.pricedOffCurve(), 0, "every request paid the dataset's spot price");
         for (uint256 d = 1; d <= 2; ++d) {
             assertEq(market.getDataset(d).spotPrice, handler.ghostSpot(d), "spot == curve position");
         }
     }
 
-    /// The handler's paths are reachable: a request, a valid fulfilment and a refund all succeed.
+    /// The handler's paths are reachable: a request, a valid two-chunk fulfilment and a refund all succeed.
     function test_handlerFulfilsAndRefunds() public {
-        handler.request(0, 0, (48 << 16) | 1, 1, 1); // alice, dataset 1, 48 rows, threshold 1
-        handler.fulfil(0, 1, 48); // the vendor, a valid proof with 48 correct
+        handler.request(0, 0, (40 << 16) | 1, 1, 1); // alice, dataset 1, 40 rows (2 chunks: 24 + 16), threshold 1
+        assertEq(market.requestChunks(1), 2, "two chunks");
+        handler.fulfil(0, 1, 39); // the vendor, valid proofs with 24 + 15 correct
         assertEq(handler.settlements(1), 1, "fulfilled");
-        assertEq(market.getReceipt(1).correct, 48, "receipt");
+        assertEq(market.getReceipt(1).correct, 39, "receipt sums the chunks");
+        assertEq(handler.chunkedSold(), 1, "a chunked sale");
         handler.request(1, 1, 1, 1, 1);
         handler.warp(2 days);
         handler.refund(1, 0);

@@ -7,15 +7,15 @@ import {IRequestEscrow} from "../../payments/interfaces/IRequestEscrow.sol";
 import {ISkimmable} from "../../payments/interfaces/ISkimmable.sol";
 
 /// @title Dataset market: pay for a model trained on a private dataset only if it meets your accuracy
-/// @notice The owner registers circuit *templates*: one ezkl verifier per tree shape (test rows, features, depth,
-/// classes). A vendor lists a private dataset under a template with its own bonding curve and a payout address. A
-/// customer requests a model: they commit to a test set (Poseidon hashes of its features and labels, as the
-/// circuit computes them; the test set is padded to the template's capacity and its labels are salted), name its
-/// real rows and the number the model must get right, and pay the dataset's current price into escrow, which moves
-/// the price one step up the dataset's curve. The vendor trains a tree and fulfils with a proof, bound to that one
-/// request ({requestBinding}), that the committed tree classifies at least that many rows of exactly that test
-/// set correctly; the contract verifies it, stores a receipt binding the model commitment and credits the
-/// vendor. Unfulfilled requests are refunded after their deadline (the price step stays taken). All earnings are
+/// @notice The owner registers circuit *templates*: one ezkl verifier per tree shape (rows per chunk, chunks,
+/// features, depth, classes). A vendor lists a private dataset under a template with its own bonding curve and a
+/// payout address. A customer requests a model: they cut their test set into chunks of the template's rows (the
+/// last one padded, labels salted), commit to all of it with one hash over the chunks' Poseidon hashes (as the
+/// circuit computes them), name its real rows and the number the model must get right, and pay the dataset's
+/// current price into escrow, which moves the price one step up the dataset's curve. The vendor trains a tree and
+/// fulfils with one proof per chunk, each bound to that one request and its chunk index ({requestBinding}); the
+/// contract verifies them all in one transaction, recomputes the commitment from their hash instances, sums their
+/// counts into one receipt binding the model commitment and credits the vendor. Unfulfilled requests are refunded after their deadline (the price step stays taken). All earnings are
 /// pull payments ({IPullPayments}).
 /// @dev Accounting invariant, kept by every function: `address(this).balance == totalEscrowed() +
 /// totalRefundable() + totalEarnings() + surplus()`, where `surplus()` is ETH forced in without a call.
@@ -33,8 +33,10 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
     struct Template {
         /// @notice The generated Halo2 verifier; zero if the template does not exist.
         address verifier;
-        /// @notice The test-set capacity (N): a request may commit to 1..N real rows, padded to N.
-        uint32 rows;
+        /// @notice Rows per chunk (N): one proof covers one chunk of N rows (the last chunk padded).
+        uint32 chunkRows;
+        /// @notice Chunks per test set: the capacity is `chunks * chunkRows` rows, proven by up to `chunks` proofs.
+        uint8 chunks;
         /// @notice Features per row (F).
         uint32 features;
         /// @notice Depth of the complete tree (d).
@@ -77,14 +79,15 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
         uint64 datasetId;
         /// @notice Correct rows the model must reach (k), at most {rows}.
         uint32 minCorrect;
-        /// @notice Real rows of the committed test set (n, at most the template's capacity; the rest is padding).
+        /// @notice Real rows of the committed test set (n, at most the template's capacity): ceil(n / chunkRows)
+        /// chunks, the last one padded.
         uint32 rows;
         /// @notice The price fixed at request time and held in escrow.
         uint128 price;
-        /// @notice Poseidon hash of the test set's features, as the circuit's first instance.
-        uint256 testSetHash;
-        /// @notice Poseidon hash of the test set's labels, row mask and label salt, as the circuit's second instance.
-        uint256 labelHash;
+        /// @notice `keccak256(abi.encodePacked(xHash_0, yHash_0, ..., xHash_k-1, yHash_k-1))` over the chunks in
+        /// order: each chunk's Poseidon hash of its features and of its labels, row mask and label salt, as the
+        /// circuit's first two instances.
+        bytes32 testSetCommitment;
     }
 
     /// @notice What a fulfilled request leaves on chain.
@@ -93,7 +96,7 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
         uint64 datasetId;
         /// @notice The block the proof was verified in.
         uint64 blockNumber;
-        /// @notice Correct rows the proof shows.
+        /// @notice Correct rows the proofs show, summed over the chunks.
         uint32 correct;
         /// @notice Real rows of the test set the count is out of.
         uint32 rows;
@@ -101,8 +104,8 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
         address customer;
         /// @notice Poseidon commitment to the tree's parameters (salted): the delivered tree must open it.
         uint256 modelCommitment;
-        /// @notice The test set the count is about.
-        uint256 testSetHash;
+        /// @notice The test set the count is about: the request's {Request-testSetCommitment}.
+        bytes32 testSetCommitment;
     }
 
     // ---------------------------------------------------------------------------------------------- events
@@ -111,7 +114,8 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
     event TemplateRegistered(
         uint256 indexed templateId,
         address indexed verifier,
-        uint32 rows,
+        uint32 chunkRows,
+        uint8 chunks,
         uint32 features,
         uint8 depth,
         uint8 classes,
@@ -142,8 +146,7 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
         uint256 indexed requestId,
         uint256 indexed datasetId,
         address indexed customer,
-        uint256 testSetHash,
-        uint256 labelHash,
+        bytes32 testSetCommitment,
         uint32 rows,
         uint32 minCorrect,
         uint256 price,
@@ -151,14 +154,15 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
         uint128 nextSpotPrice
     );
 
-    /// @notice `requestId` was fulfilled: the tree `modelCommitment` gets `correct` rows right; `payout` was
-    /// credited `price`.
+    /// @notice `requestId` was fulfilled with `chunks` proofs: the tree `modelCommitment` gets `correct` rows
+    /// right; `payout` was credited `price`.
     event ReceiptIssued(
         uint256 indexed requestId,
         uint256 indexed datasetId,
         address indexed customer,
         uint256 modelCommitment,
         uint32 correct,
+        uint256 chunks,
         address payout,
         uint256 price
     );
@@ -171,8 +175,8 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
     /// @notice `verifier` has no code.
     error InvalidVerifier(address verifier);
 
-    /// @notice A template needs rows, features, a depth and at least two classes.
-    error InvalidShape(uint32 rows, uint32 features, uint8 depth, uint8 classes);
+    /// @notice A template needs rows per chunk, 1 to {MAX_CHUNKS} chunks, features, a depth and at least two classes.
+    error InvalidShape(uint32 chunkRows, uint8 chunks, uint32 features, uint8 depth, uint8 classes);
 
     /// @notice Template `templateId` does not exist.
     error TemplateNotFound(uint256 templateId);
@@ -189,14 +193,14 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
     /// @notice `(spotPrice, delta)` is not a valid curve of `curveType`.
     error InvalidCurve(CurveType curveType, uint128 spotPrice, uint128 delta);
 
-    /// @notice `hash` is not a BN254 scalar field element (or is zero): no proof can ever match it.
-    error InvalidHash(uint256 hash);
+    /// @notice The test-set commitment is zero: no set of chunk hashes can match it.
+    error InvalidCommitment(bytes32 commitment);
 
     /// @notice `minCorrect` is zero or above the request's `rows`: no proof could meet it.
     error InvalidThreshold(uint32 minCorrect, uint32 rows);
 
-    /// @notice `rows` is zero or above the template's capacity `capacity`.
-    error InvalidRowCount(uint32 rows, uint32 capacity);
+    /// @notice `rows` is zero or above the template's capacity `capacity` (chunks x rows per chunk).
+    error InvalidRowCount(uint32 rows, uint256 capacity);
 
     /// @notice `deadline` leaves the vendor less than {MIN_FULFILMENT_WINDOW}: it must be `earliest` or later.
     error DeadlineTooSoon(uint64 deadline, uint256 earliest);
@@ -207,40 +211,53 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
     /// @notice `requestId` is `status`, not pending.
     error RequestNotPending(uint256 requestId, RequestStatus status);
 
-    /// @notice A tree proof has {TREE_INSTANCES} public instances, not `count`.
-    error InvalidInstanceCount(uint256 count);
+    /// @notice `requestId` needs `expected` chunk proofs (ceil(rows / chunkRows)); `proofs` proofs and
+    /// `instanceSets` instance lists were given.
+    error InvalidChunkCount(uint256 requestId, uint256 expected, uint256 proofs, uint256 instanceSets);
 
-    /// @notice The proof is about the test set `proven`, the request committed to `expected`.
-    error TestSetMismatch(uint256 requestId, uint256 expected, uint256 proven);
+    /// @notice A tree proof has {TREE_INSTANCES} public instances; chunk `chunk`'s has `count`.
+    error InvalidInstanceCount(uint256 requestId, uint256 chunk, uint256 count);
 
-    /// @notice The proof is about the labels `proven`, the request committed to `expected`.
-    error LabelsMismatch(uint256 requestId, uint256 expected, uint256 proven);
+    /// @notice The proofs' chunk hashes commit to `proven`, the request committed to `expected`: a chunk of
+    /// another test set, or the chunks of another one.
+    error TestSetMismatch(uint256 requestId, bytes32 expected, bytes32 proven);
 
-    /// @notice The count instance `instance` is not a whole number of rows between 0 and `rows`.
-    error InvalidCount(uint256 requestId, uint256 instance, uint32 rows);
+    /// @notice Chunk `chunk`'s count instance `instance` is not a whole number of rows between 0 and its `rows`.
+    error InvalidCount(uint256 requestId, uint256 chunk, uint256 instance, uint256 rows);
 
-    /// @notice The proof counts `instance` (the rows instance) where the request committed to `rows` real rows.
-    error RowsMismatch(uint256 requestId, uint32 rows, uint256 instance);
+    /// @notice Chunk `chunk`'s rows instance `instance` is not a whole number of rows up to the template's chunk.
+    error InvalidChunkRows(uint256 requestId, uint256 chunk, uint256 instance);
 
-    /// @notice The proof is bound to another request, dataset, market or chain: its binding limb `limb` is
-    /// `proven`, {requestBinding} of `requestId` gives `expected`.
-    error BindingMismatch(uint256 requestId, uint256 limb, uint256 expected, uint256 proven);
+    /// @notice The proofs count `proven` real rows in all, the request committed to `rows`.
+    error RowsMismatch(uint256 requestId, uint32 rows, uint256 proven);
 
-    /// @notice The proof shows `correct` rows, below the request's `minCorrect`.
+    /// @notice The proof at position `chunk` is bound to another request, dataset, market or chain: its binding
+    /// limb `limb` is `proven`, {requestBinding}`(requestId, chunk)` gives `expected`.
+    error BindingMismatch(uint256 requestId, uint256 chunk, uint256 limb, uint256 expected, uint256 proven);
+
+    /// @notice The proof at position `position` is this request's proof for chunk `chunk`: the chunks are out of
+    /// order.
+    error ChunkOutOfOrder(uint256 requestId, uint256 position, uint256 chunk);
+
+    /// @notice Chunk `chunk` proves the tree `proven`, chunk 0 the tree `expected`: every chunk must be one tree.
+    error ModelMismatch(uint256 requestId, uint256 chunk, uint256 expected, uint256 proven);
+
+    /// @notice The proofs show `correct` rows in all, below the request's `minCorrect`.
     error CountBelowThreshold(uint256 requestId, uint32 correct, uint32 minCorrect);
 
-    /// @notice The template's verifier rejected the proof (or reverted on it).
-    error InvalidProof(uint256 requestId);
+    /// @notice The template's verifier rejected chunk `chunk`'s proof (or reverted on it).
+    error InvalidProof(uint256 requestId, uint256 chunk);
 
     // ---------------------------------------------------------------------------------------------- owner
 
-    /// @notice Registers a template: proofs of trees of this shape are checked by `verifier`. Only the owner.
-    /// Templates are never changed or removed, so a listing's verifier cannot move under it. Emits
-    /// {TemplateRegistered}.
+    /// @notice Registers a template: proofs of trees of this shape, one per chunk of `chunkRows` test rows, up to
+    /// `chunks` chunks per test set, are checked by `verifier`. Only the owner. Templates are never changed or
+    /// removed, so a listing's verifier cannot move under it. Emits {TemplateRegistered}.
     /// @return templateId The new template's id (from 1).
     function registerTemplate(
         address verifier,
-        uint32 rows,
+        uint32 chunkRows,
+        uint8 chunks,
         uint32 features,
         uint8 depth,
         uint8 classes,
@@ -268,13 +285,15 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
     /// @notice Sets the account credited with `datasetId`'s earnings. Only its vendor. Emits {PayoutUpdated}.
     function setPayout(uint256 datasetId, address payout) external;
 
-    /// @notice Fulfils `requestId` with a proof for the dataset's template whose public `instances` are
-    /// `[testSetHash, labelHash, poseidon(binding), modelCommitment, correct << outputScale, rows << 4, limb_0 << 4,
-    /// ..., limb_7 << 4]`, the limbs being {requestBinding}`(requestId)` in 16-bit pieces, least significant first.
-    /// Only the dataset's vendor, before the deadline (inclusive), once. Checks the hashes, rows and binding
-    /// against the request, `minCorrect <= correct <= rows` and the proof; stores the {Receipt} and credits the
-    /// payout with the price (the curve moved at request time). Emits {ReceiptIssued}.
-    function fulfil(uint256 requestId, bytes calldata proof, uint256[] calldata instances) external;
+    /// @notice Fulfils `requestId` with one proof per chunk, in chunk order ({requestChunks} of them), each for the
+    /// dataset's template with public `instances[i]` = `[xHash_i, yHash_i, poseidon(binding), modelCommitment,
+    /// correct_i << outputScale, rows_i << 4, limb_0 << 4, ..., limb_7 << 4]`, the limbs being
+    /// {requestBinding}`(requestId, i)` in 16-bit pieces, least significant first. Only the dataset's vendor, before
+    /// the deadline (inclusive), once. Checks every chunk's binding, one model commitment for all, whole counts and
+    /// rows, `keccak256` of the chunk hashes against the request's commitment, the rows' sum against the request,
+    /// `minCorrect <= sum of correct_i`, then every proof; stores one {Receipt} and credits the payout with the
+    /// price (the curve moved at request time). Emits {ReceiptIssued}.
+    function fulfil(uint256 requestId, bytes[] calldata proofs, uint256[][] calldata instances) external;
 
     // ---------------------------------------------------------------------------------------------- customers
 
@@ -282,14 +301,14 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
     /// committed test set right, paying the current price into escrow; the excess over it is sent back (credited
     /// if that fails). The dataset's spot price moves one step along its curve now, so concurrent requests pay
     /// what sequential ones would; a refund does not move it back.
-    /// @dev `testSetHash`/`labelHash` are the Poseidon hashes ezkl computes for the template's `hashed` inputs
-    /// (nonzero field elements). `1 <= minCorrect <= rows <= capacity`; `block.timestamp + MIN_FULFILMENT_WINDOW
-    /// <= deadline <= block.timestamp + MAX_FULFILMENT_WINDOW`. Emits {ModelRequested}.
+    /// @dev `testSetCommitment` is `keccak256(abi.encodePacked(xHash_0, yHash_0, ..., xHash_k-1, yHash_k-1))` over
+    /// the k = ceil(rows / chunkRows) chunks, each hash the Poseidon hash ezkl computes for the template's `hashed`
+    /// inputs (nonzero). `1 <= minCorrect <= rows <= capacity`; `block.timestamp + MIN_FULFILMENT_WINDOW <=
+    /// deadline <= block.timestamp + MAX_FULFILMENT_WINDOW`. Emits {ModelRequested}.
     /// @return requestId The new request's id (from 1).
     function request(
         uint256 datasetId,
-        uint256 testSetHash,
-        uint256 labelHash,
+        bytes32 testSetCommitment,
         uint32 rows,
         uint32 minCorrect,
         uint64 deadline,
@@ -314,10 +333,17 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
     /// @notice The request binding enters a proof as this many 16-bit limbs (128 bits).
     function BINDING_LIMBS() external view returns (uint256);
 
-    /// @notice The value a proof for `requestId` must carry: the low 128 bits of `keccak256(abi.encode(chainid,
-    /// market, datasetId, requestId))`. A proof carries it as a public output of the circuit, so it verifies for
-    /// this request of this dataset on this market and chain only; zero if the request does not exist.
-    function requestBinding(uint256 requestId) external view returns (uint256);
+    /// @notice The most chunks a template may have (bounds the proofs one {fulfil} verifies).
+    function MAX_CHUNKS() external view returns (uint8);
+
+    /// @notice The value chunk `chunk`'s proof for `requestId` must carry: the low 128 bits of
+    /// `keccak256(abi.encode(chainid, market, datasetId, requestId, chunk))`. A proof carries it as a public output
+    /// of the circuit, so it verifies for this chunk of this request of this dataset on this market and chain only;
+    /// zero if the request does not exist.
+    function requestBinding(uint256 requestId, uint256 chunk) external view returns (uint256);
+
+    /// @notice The chunk proofs {fulfil} takes for `requestId`: ceil(rows / chunkRows); zero if it does not exist.
+    function requestChunks(uint256 requestId) external view returns (uint256);
 
     /// @notice Template `templateId` (all zero if it does not exist).
     function getTemplate(uint256 templateId) external view returns (Template memory);
