@@ -120,7 +120,7 @@ def solidity_enum(path: str, name: str) -> list[str]:
     ("enum", "path", "name"),
     [
         (RequestStatus, "contracts/marketplace/interfaces/IModelMarketplace.sol", "RequestStatus"),
-        (CurveType, "contracts/marketplace/types/CurveType.sol", "CurveType"),
+        (CurveType, "contracts/pricing/CurveType.sol", "CurveType"),
     ],
 )
 def test_python_enum_mirrors_solidity_enum_if_compared_by_name_and_value(enum, path, name):

@@ -13,7 +13,7 @@ class RequestStatus(IntEnum):
 
 
 class CurveType(IntEnum):
-    """`CurveType` (contracts/marketplace/types/CurveType.sol): how a listing's price moves per generation."""
+    """`CurveType` (contracts/pricing/CurveType.sol): how a listing's price moves per generation."""
 
     LINEAR = 0
     EXPONENTIAL = 1

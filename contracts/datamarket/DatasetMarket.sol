@@ -3,8 +3,8 @@ pragma solidity 0.8.20;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
-import {PricingCurve} from "../marketplace/libraries/PricingCurve.sol";
-import {CurveType} from "../marketplace/types/CurveType.sol";
+import {PricingCurve} from "../pricing/PricingCurve.sol";
+import {CurveType} from "../pricing/CurveType.sol";
 import {Skimmable} from "../payments/Skimmable.sol";
 import {IRequestEscrow} from "../payments/interfaces/IRequestEscrow.sol";
 import {IDatasetMarket} from "./interfaces/IDatasetMarket.sol";

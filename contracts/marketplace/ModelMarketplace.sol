@@ -11,8 +11,8 @@ import {Skimmable} from "../payments/Skimmable.sol";
 import {IRequestEscrow} from "../payments/interfaces/IRequestEscrow.sol";
 import {IModelMarketplace} from "./interfaces/IModelMarketplace.sol";
 import {IMarketplaceCollection} from "./interfaces/IMarketplaceCollection.sol";
-import {PricingCurve} from "./libraries/PricingCurve.sol";
-import {CurveType} from "./types/CurveType.sol";
+import {PricingCurve} from "../pricing/PricingCurve.sol";
+import {CurveType} from "../pricing/CurveType.sol";
 
 /// @title ModelMarketplace
 /// @notice Escrowed pay-per-generation for zk-proven models listed as ERC-7007 collections, priced by bonding

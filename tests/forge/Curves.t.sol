@@ -2,10 +2,10 @@
 pragma solidity 0.8.20;
 
 import {TestBase} from "./utils/Vm.sol";
-import {LinearCurve} from "../../contracts/marketplace/libraries/LinearCurve.sol";
-import {ExponentialCurve} from "../../contracts/marketplace/libraries/ExponentialCurve.sol";
-import {PricingCurve} from "../../contracts/marketplace/libraries/PricingCurve.sol";
-import {CurveType} from "../../contracts/marketplace/types/CurveType.sol";
+import {LinearCurve} from "../../contracts/pricing/LinearCurve.sol";
+import {ExponentialCurve} from "../../contracts/pricing/ExponentialCurve.sol";
+import {PricingCurve} from "../../contracts/pricing/PricingCurve.sol";
+import {CurveType} from "../../contracts/pricing/CurveType.sol";
 
 /// @notice Fuzzes the bonding curves: monotonic, never reverting (saturating instead of overflowing), strictly
 /// rising where the docs say so, and exact in realistic ranges.

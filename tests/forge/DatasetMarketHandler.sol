@@ -6,8 +6,8 @@ import {StubVerifier} from "../../contracts/test/StubVerifier.sol";
 import {DatasetReentrantActor} from "../../contracts/test/Actors.sol";
 import {DatasetMarket} from "../../contracts/datamarket/DatasetMarket.sol";
 import {IDatasetMarket} from "../../contracts/datamarket/interfaces/IDatasetMarket.sol";
-import {CurveType} from "../../contracts/marketplace/types/CurveType.sol";
-import {PricingCurve} from "../../contracts/marketplace/libraries/PricingCurve.sol";
+import {CurveType} from "../../contracts/pricing/CurveType.sol";
+import {PricingCurve} from "../../contracts/pricing/PricingCurve.sol";
 
 /// @notice Drives the dataset market with random sequences: requests (right and wrong payments, stale prices, bad
 /// thresholds, row counts and deadlines), chunked fulfilments (valid stub proofs, another template's proof, counts

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.20;
 
-import {CurveType} from "../../marketplace/types/CurveType.sol";
+import {CurveType} from "../../pricing/CurveType.sol";
 import {IPullPayments} from "../../payments/interfaces/IPullPayments.sol";
 import {IRequestEscrow} from "../../payments/interfaces/IRequestEscrow.sol";
 import {ISkimmable} from "../../payments/interfaces/ISkimmable.sol";

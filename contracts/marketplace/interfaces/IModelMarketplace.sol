@@ -4,7 +4,7 @@ pragma solidity 0.8.20;
 import {IPullPayments} from "../../payments/interfaces/IPullPayments.sol";
 import {IRequestEscrow} from "../../payments/interfaces/IRequestEscrow.sol";
 import {ISkimmable} from "../../payments/interfaces/ISkimmable.sol";
-import {CurveType} from "../types/CurveType.sol";
+import {CurveType} from "../../pricing/CurveType.sol";
 
 /// @title Model marketplace: escrowed pay-per-generation with bonding-curve prices
 /// @notice Vendors list a model as its ERC-7007 collection with a pricing curve and a payout address. A user who

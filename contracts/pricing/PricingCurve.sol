@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.20;
 
-import {CurveType} from "../types/CurveType.sol";
+import {CurveType} from "./CurveType.sol";
 import {LinearCurve} from "./LinearCurve.sol";
 import {ExponentialCurve} from "./ExponentialCurve.sol";
 
