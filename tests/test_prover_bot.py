@@ -15,6 +15,7 @@ from support.devnet import (
     BIN,
     NETWORK,
     ROOT,
+    commitments_aged,
     deploy_micro,
     env,
     fulfilled_logs,
@@ -93,14 +94,15 @@ def test_request_cli_claims_pays_and_writes_the_image_if_a_prover_serves_it(devn
     assert market.functions.requestCount().call() == 0  # nothing claimed or paid
     prover = start_prover(plain.anvil.url, PROVER, "--manifest", manifest, "--state", tmp_path / "s.json")
     try:
-        done = subprocess.run(
-            [*user, "--max-price", str(10**15), "--prompt", "0x05f92a9c"],
-            cwd=ROOT,
-            env=env(plain.anvil.url),
-            capture_output=True,
-            text=True,
-            timeout=400,
-        )
+        with commitments_aged(plain, collection):
+            done = subprocess.run(
+                [*user, "--max-price", str(10**15), "--prompt", "0x05f92a9c"],
+                cwd=ROOT,
+                env=env(plain.anvil.url),
+                capture_output=True,
+                text=True,
+                timeout=400,
+            )
     finally:
         stop(prover)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]

@@ -8,7 +8,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from proofs.model_artifacts import ModelArtifacts
@@ -61,6 +64,28 @@ def request(plain, market, collection, values) -> int:
         )
     )
     return market.events.Requested().process_receipt(receipt)[0].args.requestId
+
+
+@contextmanager
+def commitments_aged(plain, collection, poll: float = 0.5) -> Iterator[None]:
+    """While inside, each `Commit` on `collection` is aged at once: the chain's clock moves on by
+    `MIN_COMMITMENT_AGE`, the minute a user of a real node waits (the request CLI, in a subprocess, on this anvil)."""
+    age = collection.functions.MIN_COMMITMENT_AGE().call()
+    commits = collection.events.Commit.create_filter(from_block="latest")
+    done = threading.Event()
+
+    def age_new_commitments() -> None:
+        while not done.wait(poll):
+            if commits.get_new_entries():
+                plain.advance(age + 1)
+
+    watcher = threading.Thread(target=age_new_commitments, daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()
 
 
 def wait_fulfilled(market, ids, process, timeout=120, log: Path | None = None):
