@@ -119,7 +119,7 @@ def solidity_enum(path: str, name: str) -> list[str]:
 @pytest.mark.parametrize(
     ("enum", "path", "name"),
     [
-        (RequestStatus, "contracts/marketplace/interfaces/IModelMarketplace.sol", "RequestStatus"),
+        (RequestStatus, "contracts/payments/interfaces/IRequestEscrow.sol", "RequestStatus"),
         (CurveType, "contracts/pricing/CurveType.sol", "CurveType"),
     ],
 )

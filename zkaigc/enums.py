@@ -4,7 +4,7 @@ from enum import IntEnum
 
 
 class RequestStatus(IntEnum):
-    """`IModelMarketplace.RequestStatus`: a request's lifecycle; `Pending` ends in `Fulfilled` or `Refunded`."""
+    """`IRequestEscrow.RequestStatus`, both markets' request lifecycle: `Pending` ends in `Fulfilled` or `Refunded`."""
 
     NONE = 0
     PENDING = 1

@@ -5,20 +5,19 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
 import {PricingCurve} from "../pricing/PricingCurve.sol";
 import {CurveType} from "../pricing/CurveType.sol";
-import {Skimmable} from "../payments/Skimmable.sol";
-import {IRequestEscrow} from "../payments/interfaces/IRequestEscrow.sol";
+import {RequestEscrow} from "../payments/RequestEscrow.sol";
 import {IDatasetMarket} from "./interfaces/IDatasetMarket.sol";
 import {ChunkProofs} from "./libraries/ChunkProofs.sol";
 
 /// @title DatasetMarket
 /// @notice Escrowed sales of decision trees trained on private datasets, paid only against a proof that the tree
 /// meets the customer's accuracy on the customer's test set. See {IDatasetMarket} and docs/datamarket.md.
-/// @dev The money rules are the model marketplace's, and so is the ledger that keeps them ({PullPayments}, inherited through {Skimmable}): every
+/// @dev The money rules are the model marketplace's, and so is the ledger that keeps them ({PullPayments}, inherited through {RequestEscrow} and {Skimmable}): every
 /// function that moves ETH is `nonReentrant` and finishes its state changes first; ETH handed back on the market's
 /// own initiative (excess payment, refunds) is pushed with {PUSH_GAS_LIMIT} gas and credited to the receiver if
 /// that fails; everything else is pulled by its owner to a recipient of its choice. Prices come from the same
 /// curve libraries ({PricingCurve}).
-contract DatasetMarket is IDatasetMarket, Skimmable {
+contract DatasetMarket is IDatasetMarket, RequestEscrow {
     /// @inheritdoc IDatasetMarket
     uint32 public constant MIN_FULFILMENT_WINDOW = 5 minutes;
 
@@ -45,8 +44,6 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
     uint256 private _templateCount;
     uint256 private _datasetCount;
     uint256 private _requestCount;
-
-    uint256 private _totalEscrowed;
 
     mapping(uint256 templateId => Template) private _templates;
     mapping(uint256 datasetId => Dataset) private _datasets;
@@ -134,10 +131,10 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
     /// @inheritdoc IDatasetMarket
     function fulfil(uint256 requestId, bytes[] calldata proofs, uint256[][] calldata instances) external nonReentrant {
         Request storage req = _requests[requestId];
-        if (req.status != RequestStatus.Pending) revert RequestNotPending(requestId, req.status);
+        _checkPending(requestId, req.status);
         uint256 datasetId = req.datasetId;
         Dataset storage dataset = _vendorDataset(datasetId);
-        if (block.timestamp > req.deadline) revert RequestExpired(requestId, req.deadline);
+        _checkNotExpired(requestId, req.deadline);
         Template storage template = _templates[dataset.templateId];
         uint256 chunks = ChunkProofs.chunksFor(req.rows, template.chunkRows);
         if (proofs.length != chunks || instances.length != chunks) {
@@ -152,7 +149,7 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
             Fulfilment({blockNumber: uint64(block.number), correct: correct, modelCommitment: model});
         uint256 price = req.price;
         address payout = dataset.payout;
-        _totalEscrowed -= price;
+        _release(price);
         _creditEarnings(payout, price);
         ++dataset.sales;
         emit ReceiptIssued(requestId, datasetId, req.customer, model, correct, chunks, payout, price);
@@ -178,8 +175,7 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
         if (minCorrect == 0 || minCorrect > rows) revert InvalidThreshold(minCorrect, rows);
         _checkDeadline(deadline);
         uint128 price = dataset.spotPrice;
-        if (price > maxPrice) revert PriceAboveMax(price, maxPrice);
-        if (msg.value < price) revert InsufficientPayment(msg.value, price);
+        _checkPayment(price, maxPrice);
 
         requestId = ++_requestCount;
         _requests[requestId] = Request({
@@ -192,7 +188,7 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
             price: price,
             testSetCommitment: testSetCommitment
         });
-        _totalEscrowed += price;
+        _hold(price);
         // The curve moves at request time: k concurrent requests pay what k sequential ones would. A refund
         // keeps the step (as in the model marketplace).
         uint128 nextSpotPrice = PricingCurve.next(dataset.curveType, price, dataset.delta);
@@ -207,12 +203,11 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
     /// @inheritdoc IDatasetMarket
     function refund(uint256 requestId) external nonReentrant {
         Request storage req = _requests[requestId];
-        if (req.status != RequestStatus.Pending) revert RequestNotPending(requestId, req.status);
-        if (block.timestamp <= req.deadline) revert RequestNotExpired(requestId, req.deadline);
+        _checkRefundable(requestId, req.status, req.deadline);
         req.status = RequestStatus.Refunded;
         uint256 amount = req.price;
         address customer = req.customer;
-        _totalEscrowed -= amount;
+        _release(amount);
         emit Refunded(requestId, customer, amount);
         if (amount != 0) _pushOrCredit(customer, amount);
     }
@@ -266,18 +261,6 @@ contract DatasetMarket is IDatasetMarket, Skimmable {
     /// @inheritdoc IDatasetMarket
     function counts() external view returns (uint256 templates, uint256 datasets, uint256 requests) {
         return (_templateCount, _datasetCount, _requestCount);
-    }
-
-    /// @inheritdoc IRequestEscrow
-    function totalEscrowed() external view returns (uint256) {
-        return _totalEscrowed;
-    }
-
-    // ------------------------------------------------------------------------------------------------ internal
-
-    /// @dev Escrowed requests and the ledger's credits: the invariant's terms but the surplus.
-    function _owed() internal view override returns (uint256) {
-        return _totalEscrowed + _totalCredited();
     }
 
     // ------------------------------------------------------------------------------------------------ private

@@ -7,8 +7,7 @@ import {ERC165Checker} from "@openzeppelin/contracts/utils/introspection/ERC165C
 
 import {IERC7007} from "../interfaces/IERC7007.sol";
 import {IERC7007TraitPrompt} from "../interfaces/IERC7007TraitPrompt.sol";
-import {Skimmable} from "../payments/Skimmable.sol";
-import {IRequestEscrow} from "../payments/interfaces/IRequestEscrow.sol";
+import {RequestEscrow} from "../payments/RequestEscrow.sol";
 import {IModelMarketplace} from "./interfaces/IModelMarketplace.sol";
 import {IMarketplaceCollection} from "./interfaces/IMarketplaceCollection.sol";
 import {PricingCurve} from "../pricing/PricingCurve.sol";
@@ -17,7 +16,7 @@ import {CurveType} from "../pricing/CurveType.sol";
 /// @title ModelMarketplace
 /// @notice Escrowed pay-per-generation for zk-proven models listed as ERC-7007 collections, priced by bonding
 /// curves; the vendor is paid only on proven delivery. See {IModelMarketplace} and docs/marketplace.md.
-/// @dev Money moves by the three rules of {PullPayments}, the ledger it inherits (through {Skimmable}). (1) Every function that moves
+/// @dev Money moves by the three rules of {PullPayments}, the ledger it inherits (through {RequestEscrow} and {Skimmable}). (1) Every function that moves
 /// ETH or calls a collection is `nonReentrant` and finishes its state changes before the external call. (2) ETH
 /// the marketplace has to hand back on its own initiative (a request's excess payment, a refund that anyone may
 /// trigger) is pushed with at most {PUSH_GAS_LIMIT} gas and no return data copied; if that fails it is credited
@@ -25,7 +24,7 @@ import {CurveType} from "../pricing/CurveType.sol";
 /// (3) Everything else is pulled by its owner, who picks the recipient. Pausing a listing only refuses new requests. Listings are unique per vendor
 /// (by collection, and per vendor by verifier and by model hash), so no account can occupy what another vendor
 /// needs; see docs/security.md.
-contract ModelMarketplace is IModelMarketplace, Skimmable {
+contract ModelMarketplace is IModelMarketplace, RequestEscrow {
     using ERC165Checker for address;
 
     /// @inheritdoc IModelMarketplace
@@ -43,7 +42,6 @@ contract ModelMarketplace is IModelMarketplace, Skimmable {
     uint16 private _protocolFeeBps;
     uint256 private _requestCount;
 
-    uint256 private _totalEscrowed;
     uint256 private _protocolFees;
 
     mapping(address collection => Listing) private _listings;
@@ -224,14 +222,13 @@ contract ModelMarketplace is IModelMarketplace, Skimmable {
     /// @inheritdoc IModelMarketplace
     function refund(uint256 requestId) external nonReentrant {
         Request storage request = _requests[requestId];
-        if (request.status != RequestStatus.Pending) revert RequestNotPending(requestId, request.status);
-        if (block.timestamp <= request.deadline) revert RequestNotExpired(requestId, request.deadline);
+        _checkRefundable(requestId, request.status, request.deadline);
 
         request.status = RequestStatus.Refunded;
         _clearPending(request.collection, request.promptHash, requestId);
         uint256 amount = request.price;
         address requester = request.requester;
-        _totalEscrowed -= amount;
+        _release(amount);
         emit Refunded(requestId, requester, amount);
 
         if (amount != 0) _pushOrCredit(requester, amount);
@@ -304,11 +301,6 @@ contract ModelMarketplace is IModelMarketplace, Skimmable {
         return _requestCount;
     }
 
-    /// @inheritdoc IRequestEscrow
-    function totalEscrowed() external view returns (uint256) {
-        return _totalEscrowed;
-    }
-
     /// @inheritdoc IModelMarketplace
     function protocolFees() external view returns (uint256) {
         return _protocolFees;
@@ -316,9 +308,9 @@ contract ModelMarketplace is IModelMarketplace, Skimmable {
 
     // ------------------------------------------------------------------------------------------------ internal
 
-    /// @dev Escrowed requests, the ledger's credits and the protocol fees: the invariant's terms but the surplus.
-    function _owed() internal view override returns (uint256) {
-        return _totalEscrowed + _totalCredited() + _protocolFees;
+    /// @dev The protocol fees: with the escrow and the ledger's credits, the invariant's terms but the surplus.
+    function _owedBeyondEscrow() internal view override returns (uint256) {
+        return _protocolFees;
     }
 
     // ------------------------------------------------------------------------------------------------ private
@@ -350,8 +342,7 @@ contract ModelMarketplace is IModelMarketplace, Skimmable {
             revert PromptAlreadyRequested(collection, pending);
         }
         price = listing.spotPrice;
-        if (price > maxPrice) revert PriceAboveMax(price, maxPrice);
-        if (msg.value < price) revert InsufficientPayment(msg.value, price);
+        _checkPayment(price, maxPrice);
     }
 
     /// @dev {requestGeneration}'s effects: records the request, escrows its price, moves the spot price one step
@@ -374,7 +365,7 @@ contract ModelMarketplace is IModelMarketplace, Skimmable {
             promptHash: promptHash
         });
         _pendingRequests[collection][promptHash] = requestId;
-        _totalEscrowed += price;
+        _hold(price);
         Listing storage listing = _listings[collection];
         uint128 nextSpotPrice = PricingCurve.next(listing.curveType, price, listing.delta);
         listing.spotPrice = nextSpotPrice;
@@ -386,10 +377,10 @@ contract ModelMarketplace is IModelMarketplace, Skimmable {
     /// escrow to the payout's earnings and the protocol fees, counts the generation and emits {Fulfilled}. The
     /// curve moved when the request was made.
     function _settleFulfilment(uint256 requestId, Request storage request, bytes32 promptHash) private {
-        if (request.status != RequestStatus.Pending) revert RequestNotPending(requestId, request.status);
+        _checkPending(requestId, request.status);
         address collection = request.collection;
         if (!_provers[collection][msg.sender]) revert NotProver(collection, msg.sender);
-        if (block.timestamp > request.deadline) revert RequestExpired(requestId, request.deadline);
+        _checkNotExpired(requestId, request.deadline);
         if (promptHash != request.promptHash) revert PromptMismatch(requestId);
 
         request.status = RequestStatus.Fulfilled;
@@ -399,7 +390,7 @@ contract ModelMarketplace is IModelMarketplace, Skimmable {
         uint256 vendorAmount = price - fee; // fee <= price by construction
         Listing storage listing = _listings[collection];
         address payout = listing.payout;
-        _totalEscrowed -= price;
+        _release(price);
         _creditEarnings(payout, vendorAmount);
         _protocolFees += fee;
         ++listing.generations;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.20;
 
+import {IRequestEscrow} from "../../contracts/payments/interfaces/IRequestEscrow.sol";
 import {MarketInvariantsBase} from "./MarketInvariantsBase.sol";
 import {MarketHandlerBase} from "./MarketHandlerBase.sol";
 import {DatasetMarketHandler} from "./DatasetMarketHandler.sol";
@@ -38,10 +39,10 @@ contract DatasetMarketInvariantsTest is MarketInvariantsBase {
         uint256 escrowed;
         for (uint256 i = 0; i < ids.length; ++i) {
             IDatasetMarket.Request memory req = market.getRequest(ids[i]);
-            if (req.status == IDatasetMarket.RequestStatus.Pending) escrowed += req.price;
+            if (req.status == IRequestEscrow.RequestStatus.Pending) escrowed += req.price;
             assertLe(handler.settlements(ids[i]), 1, "a request settles at most once");
             IDatasetMarket.Receipt memory receipt = market.getReceipt(ids[i]);
-            bool fulfilled = req.status == IDatasetMarket.RequestStatus.Fulfilled;
+            bool fulfilled = req.status == IRequestEscrow.RequestStatus.Fulfilled;
             assertTrue(fulfilled == (receipt.blockNumber != 0), "a receipt iff fulfilled");
             if (fulfilled) assertLe(req.minCorrect, receipt.correct, "receipt count >= threshold");
         }
@@ -67,6 +68,6 @@ contract DatasetMarketInvariantsTest is MarketInvariantsBase {
         handler.warp(2 days);
         handler.refund(1, 0);
         assertEq(handler.settlements(2), 1, "refunded");
-        assertTrue(market.getRequest(2).status == IDatasetMarket.RequestStatus.Refunded, "status");
+        assertTrue(market.getRequest(2).status == IRequestEscrow.RequestStatus.Refunded, "status");
     }
 }

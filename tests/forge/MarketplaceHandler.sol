@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.20;
 
+import {IRequestEscrow} from "../../contracts/payments/interfaces/IRequestEscrow.sol";
 import {MarketHandlerBase} from "./MarketHandlerBase.sol";
 import {StubVerifier} from "../../contracts/test/StubVerifier.sol";
 import {ReentrantActor} from "../../contracts/test/Actors.sol";
@@ -337,7 +338,7 @@ contract MarketplaceHandler is MarketHandlerBase {
         if (seed % 5 != 0) {
             for (uint256 i = 0; i < ids.length; ++i) {
                 uint256 id = ids[(start + i) % ids.length];
-                if (market.getRequest(id).status == IModelMarketplace.RequestStatus.Pending) return id;
+                if (market.getRequest(id).status == IRequestEscrow.RequestStatus.Pending) return id;
             }
         }
         return ids[start];

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.20;
 
+import {IRequestEscrow} from "../../contracts/payments/interfaces/IRequestEscrow.sol";
 import {MarketInvariantsBase} from "./MarketInvariantsBase.sol";
 import {MarketHandlerBase} from "./MarketHandlerBase.sol";
 import {MarketplaceHandler} from "./MarketplaceHandler.sol";
@@ -99,8 +100,8 @@ contract MarketplaceInvariantsTest is MarketInvariantsBase {
         uint256 earned;
         for (uint256 i = 0; i < ids.length; ++i) {
             IModelMarketplace.Request memory r = market.getRequest(ids[i]);
-            if (r.status == IModelMarketplace.RequestStatus.Pending) escrowed += r.price;
-            if (r.status == IModelMarketplace.RequestStatus.Fulfilled) {
+            if (r.status == IRequestEscrow.RequestStatus.Pending) escrowed += r.price;
+            if (r.status == IRequestEscrow.RequestStatus.Fulfilled) {
                 fees += r.fee;
                 earned += r.price - r.fee;
             }
@@ -120,8 +121,8 @@ contract MarketplaceInvariantsTest is MarketInvariantsBase {
         for (uint256 i = 0; i < ids.length; ++i) {
             uint256 id = ids[i];
             IModelMarketplace.Request memory r = market.getRequest(id);
-            bool fulfilled = r.status == IModelMarketplace.RequestStatus.Fulfilled;
-            bool refunded = r.status == IModelMarketplace.RequestStatus.Refunded;
+            bool fulfilled = r.status == IRequestEscrow.RequestStatus.Fulfilled;
+            bool refunded = r.status == IRequestEscrow.RequestStatus.Refunded;
             assertTrue(fulfilled == handler.ghostFulfilled(id), "fulfilled iff a fulfil succeeded");
             assertTrue(refunded == handler.ghostRefunded(id), "refunded iff a refund succeeded");
             assertTrue(!(fulfilled && refunded), "fulfilled xor refunded");
@@ -141,11 +142,10 @@ contract MarketplaceInvariantsTest is MarketInvariantsBase {
         vm.warp(block.timestamp + 30 days);
         uint256[] memory ids = handler.requestIds();
         for (uint256 i = 0; i < ids.length; ++i) {
-            if (market.getRequest(ids[i]).status == IModelMarketplace.RequestStatus.Pending) market.refund(ids[i]);
-            IModelMarketplace.RequestStatus status = market.getRequest(ids[i]).status;
+            if (market.getRequest(ids[i]).status == IRequestEscrow.RequestStatus.Pending) market.refund(ids[i]);
+            IRequestEscrow.RequestStatus status = market.getRequest(ids[i]).status;
             assertTrue(
-                status == IModelMarketplace.RequestStatus.Fulfilled
-                    || status == IModelMarketplace.RequestStatus.Refunded,
+                status == IRequestEscrow.RequestStatus.Fulfilled || status == IRequestEscrow.RequestStatus.Refunded,
                 "every request ends fulfilled or refunded"
             );
         }

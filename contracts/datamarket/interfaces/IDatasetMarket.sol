@@ -21,14 +21,6 @@ import {ISkimmable} from "../../payments/interfaces/ISkimmable.sol";
 /// totalRefundable() + totalEarnings() + surplus()`, where `surplus()` is ETH forced in without a call.
 /// The proof shows what the committed tree does on the test set, not how it was trained; see docs/datamarket.md.
 interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
-    /// @notice Lifecycle of a request. `Pending` ends in exactly one of `Fulfilled` or `Refunded`.
-    enum RequestStatus {
-        None,
-        Pending,
-        Fulfilled,
-        Refunded
-    }
-
     /// @notice A circuit shape and the verifier of its proofs.
     struct Template {
         /// @notice The generated Halo2 verifier; zero if the template does not exist.
@@ -202,14 +194,8 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
     /// @notice `rows` is zero or above the template's capacity `capacity` (chunks x rows per chunk).
     error InvalidRowCount(uint32 rows, uint256 capacity);
 
-    /// @notice `deadline` leaves the vendor less than {MIN_FULFILMENT_WINDOW}: it must be `earliest` or later.
-    error DeadlineTooSoon(uint64 deadline, uint256 earliest);
-
     /// @notice `deadline` is beyond {MAX_FULFILMENT_WINDOW}: it must be `latest` or earlier.
     error DeadlineTooLate(uint64 deadline, uint256 latest);
-
-    /// @notice `requestId` is `status`, not pending.
-    error RequestNotPending(uint256 requestId, RequestStatus status);
 
     /// @notice `requestId` needs `expected` chunk proofs (ceil(rows / chunkRows)); `proofs` proofs and
     /// `instanceSets` instance lists were given.

@@ -17,14 +17,6 @@ import {CurveType} from "../../pricing/CurveType.sol";
 /// totalRefundable() + totalEarnings() + protocolFees() + surplus()`, where `surplus()` is ETH forced in without a
 /// call (selfdestruct, block rewards), zero otherwise. See docs/marketplace.md.
 interface IModelMarketplace is IRequestEscrow, IPullPayments, ISkimmable {
-    /// @notice Lifecycle of a request. `Pending` ends in exactly one of `Fulfilled` or `Refunded`.
-    enum RequestStatus {
-        None,
-        Pending,
-        Fulfilled,
-        Refunded
-    }
-
     /// @notice A listed model.
     struct Listing {
         /// @notice The account that listed the collection; admin of the listing and its curve.
@@ -176,18 +168,11 @@ interface IModelMarketplace is IRequestEscrow, IPullPayments, ISkimmable {
     /// @notice `prompt` is `length` bytes, but `collection`'s model takes `expected`: it could never be proven.
     error InvalidPromptLength(address collection, uint256 length, uint256 expected);
 
-    /// @notice `deadline` leaves the provers less than the listing's fulfilment window: it must be `earliest` or
-    /// later.
-    error DeadlineTooSoon(uint64 deadline, uint256 earliest);
-
     /// @notice `deadline` is not before the claim's `expiry`: the mint could fail for an expired claim.
     error DeadlineNotBeforeClaimExpiry(uint64 deadline, uint256 expiry);
 
     /// @notice The prompt already has the pending request `requestId` on this collection, before its deadline.
     error PromptAlreadyRequested(address collection, uint256 requestId);
-
-    /// @notice `requestId` is `status`, not pending.
-    error RequestNotPending(uint256 requestId, RequestStatus status);
 
     /// @notice `account` is not a prover of `collection`.
     error NotProver(address collection, address account);

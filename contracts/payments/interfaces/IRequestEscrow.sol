@@ -6,6 +6,20 @@ pragma solidity 0.8.20;
 /// the current price, which the market holds in escrow; the request can be fulfilled until its deadline
 /// (inclusive) and refunded only after it.
 interface IRequestEscrow {
+    /// @notice Lifecycle of a request. `Pending` ends in exactly one of `Fulfilled` or `Refunded`.
+    enum RequestStatus {
+        None,
+        Pending,
+        Fulfilled,
+        Refunded
+    }
+
+    /// @notice `requestId` is `status`, not pending: it cannot be fulfilled or refunded.
+    error RequestNotPending(uint256 requestId, RequestStatus status);
+
+    /// @notice `deadline` leaves less than the market's fulfilment window: it must be `earliest` or later.
+    error DeadlineTooSoon(uint64 deadline, uint256 earliest);
+
     /// @notice The current `price` exceeds the payer's `maxPrice`.
     error PriceAboveMax(uint256 price, uint256 maxPrice);
 
