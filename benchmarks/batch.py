@@ -28,6 +28,8 @@ import shutil
 import sys
 import time
 
+from eth_utils import keccak
+
 from proofs.files import CACHE_ROOT
 from proofs.model_artifacts import ModelArtifacts, artifacts_of, committed_models
 from proofs.proven import ProvenBatch, ProvenSample
@@ -176,7 +178,7 @@ def mint_gas(model: str, sizes: list[int]) -> dict[int, dict]:
                 tx = collection.mintBatch(
                     proven.prompts_bytes, proven.aigcs_bytes, proven.proof, (1 << n) - 1, sender=vendor
                 )
-                owners = [collection.ownerOf(int.from_bytes(_keccak(p), "big")) for p in proven.prompts]
+                owners = [collection.ownerOf(int.from_bytes(keccak(p), "big")) for p in proven.prompts]
                 if owners != [c.address for c in claimants]:
                     raise RuntimeError(f"batch of {n}: tokens not minted to their claimants")
             out[n] = {
@@ -185,12 +187,6 @@ def mint_gas(model: str, sizes: list[int]) -> dict[int, dict]:
                 "verifier_runtime_bytes": runtime,
             }
     return out
-
-
-def _keccak(data: bytes) -> bytes:
-    from eth_utils import keccak
-
-    return keccak(data)
 
 
 def old_mint_gas(name: str, sizes: list[int]) -> dict[int, dict]:
@@ -203,18 +199,21 @@ def old_mint_gas(name: str, sizes: list[int]) -> dict[int, dict]:
 
     single = bench_artifacts(name, 1)
     sample = ProvenSample.from_json(json.loads((single.samples / "sample-0.json").read_text()))
-    model_hash, encoding, card = bytes.fromhex(single.model_hash(batch_sizes=())[2:]), single.encoding_struct(), None
+    model_hash, encoding, card = (
+        bytes.fromhex(single.model_hash(batch_sizes=())[2:]),
+        single.encoding_struct(),
+        model_card(name),
+    )
     out: dict[int, dict] = {}
-    accounts = str(max(sizes) + 2)
+    accounts = str(max(sizes) + 2)  # the vendor and N claimants
     with Anvil("--code-size-limit", "1000000", "--gas-limit", "1000000000", "--accounts", accounts) as anvil:
-        card = model_card(name)
         collection = HistoricCollection(anvil, BENCH_ROOT / "history", unit="ERC7007BatchCollection")
         deployed = verify_gas(anvil, single, sample)
         for n in sizes:
             if n == 1:
-                gas = collection.mint_gas(deployed["verifier_address"], encoding, model_hash, card, sample)
-                out[n] = {"mint_gas": gas["mint_gas"], "gas_per_nft": gas["mint_gas"], "verify_gas": 0}
-                out[n].update(verify_gas=deployed["verify_gas"], verifier_runtime_bytes=deployed["runtime_bytes"])
+                mint = collection.mint_gas(deployed["verifier_address"], encoding, model_hash, card, sample)["mint_gas"]
+                out[n] = {"mint_gas": mint, "gas_per_nft": mint, "verify_gas": deployed["verify_gas"]}
+                out[n]["verifier_runtime_bytes"] = deployed["runtime_bytes"]
                 continue
             art = bench_artifacts(name, n)
             proven = ProvenBatch.from_json(json.loads((art.cache / "bench-sample.json").read_text()))
