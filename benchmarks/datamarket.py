@@ -24,9 +24,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from models.trees import TEMPLATES, TreeTemplate, get_template
+from models import registry
+from models.trees import TreeTemplate
+from proofs.model_artifacts import ModelArtifacts, artifacts_of
 from proofs.progress import quiet
-from proofs.trees import ChunkedProof, artifacts_of
+from proofs.trees import ChunkedProof
 from proofs.trees import build as build_template
 from proofs.trees import prove as prove_tree
 from zkaigc.abi import json_abi
@@ -45,12 +47,11 @@ SCALE_TEMPLATE, SCALE_ROWS = "tree-synth13-d5", "48,256,1000"
 # child stages: each prints one JSON line
 # --------------------------------------------------------------------------------------------------------
 def _child(stage: str, name: str, cache: str, out: Path, rows: int, bindings: list[int]) -> dict:
-    template = get_template(name)
+    template = registry.get(name, TreeTemplate)
     roots = {"cache_root": Path(cache)} if cache else {}
     start = time.perf_counter()
     if stage == "setup":
-        art = artifacts_of(template, **roots)
-        art.progress = quiet
+        art = ModelArtifacts(name, progress=quiet, **roots)
         art.setup()
         return {"setup_s": round(time.perf_counter() - start, 1), "pk_mb": round(art.pk.stat().st_size / 2**20, 1)}
     sale = prepare_sale(template, rows=rows or None)
@@ -99,7 +100,7 @@ def chain_numbers(template: TreeTemplate, prove, rows: int, roots: dict | None =
     request 1's chunks (returns the child's numbers and the proofs), request, estimate and fulfil."""
     from ape import project
 
-    art = artifacts_of(template, **(roots or {}))
+    art = ModelArtifacts(template.name, **(roots or {}))
     creation, runtime, abi = compile_runtime(art.verifier_sol.read_text(), art.contract_name)
     with Anvil() as anvil:
         w3 = anvil.w3
@@ -147,7 +148,7 @@ def chain_numbers(template: TreeTemplate, prove, rows: int, roots: dict | None =
 def size_options(name: str) -> list[dict]:
     """Verifier runtime size of the template built with each option, from scratch in a temporary folder."""
 
-    base = get_template(name)
+    base = registry.get(name, TreeTemplate)
     rows = []
     for cols in (1, 2):
         template = dataclasses.replace(base, circuit=dataclasses.replace(base.circuit, num_inner_cols=cols))
@@ -213,7 +214,7 @@ def _prover(name: str, cache: str, tmp: Path, rows: int):
 def scale_curve(name: str, rows_list: list[int], partial=None) -> list[dict]:
     """Per N: prove an N-row test set on the buyer-scale template (its pk from the usual cache, built on first
     use) and fulfil it on anvil; `partial(rows so far)` after each N (a long run keeps what it measured)."""
-    template, out = get_template(name), []
+    template, out = registry.get(name, TreeTemplate), []
     for rows in rows_list:
         with tempfile.TemporaryDirectory() as tmp:
             proved, onchain = chain_numbers(template, _prover(name, "", Path(tmp), rows), rows)
@@ -236,12 +237,12 @@ def measure(names: list[str], options: bool, scale_rows: list[int], write: bool 
     if scale_rows:
         result["scale"] = scale_curve(SCALE_TEMPLATE, scale_rows, partial)
     for name in names:
-        template = get_template(name)
+        template = registry.get(name, TreeTemplate)
         with tempfile.TemporaryDirectory() as tmp:
             cache = str(Path(tmp) / "cache")
             setup = run_child("benchmarks.datamarket", "--child", "setup", name, cache, tmp, "0", "")
             proved, onchain = chain_numbers(template, _prover(name, cache, Path(tmp), 0), template.capacity)
-        art = artifacts_of(template)
+        art = artifacts_of(name)
         row = {
             "template": name,
             "dataset": template.dataset,
@@ -322,7 +323,7 @@ def markdown(result: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks.datamarket", description=__doc__)
     p.add_argument("--no-write", action="store_true", help="print only; do not write docs/datamarket-bench.*")
-    small = ",".join(n for n, t in TEMPLATES.items() if n != SCALE_TEMPLATE)
+    small = ",".join(n for n in registry.names(TreeTemplate) if n != SCALE_TEMPLATE)
     p.add_argument("--templates", default=small, help="comma-separated templates measured at capacity with setup")
     p.add_argument("--rows", default=SCALE_ROWS, help=f"test-set sizes N for the cost curve on {SCALE_TEMPLATE}")
     p.add_argument("--no-options", action="store_true", help="skip the verifier size options")

@@ -24,8 +24,9 @@ from pathlib import Path
 
 from models.trees import TreeTemplate
 from models.trees.templates import TREE_CIRCUIT
+from proofs.model_artifacts import ModelArtifacts
 from proofs.progress import quiet
-from proofs.trees import ChunkedProof, artifacts_of, build, prove
+from proofs.trees import ChunkedProof, build, prove
 from zkaigc.datamarket import prepare_sale
 
 from .datamarket import chain_numbers
@@ -53,8 +54,7 @@ def _child(stage: str, rows: int, work: Path, binding: int, decomp: tuple[int, i
         from models.trees.circuit import export_onnx
         from proofs.trees.prove import reference_tree
 
-        art = artifacts_of(template, **roots)
-        art.progress = quiet
+        art = ModelArtifacts(template.name, progress=quiet, **roots)
         params, _ = reference_tree(template)
         export_onnx(params, rows, template.label_salt, template.bind_limbs, art.onnx)
         settings = art.gen_settings(template.circuit)

@@ -10,10 +10,13 @@ class ZkaigcError(Exception):
 
 
 class UnknownModelError(ZkaigcError, LookupError):
-    """A model name that the registry does not describe."""
+    """A name that the registry does not describe as a model of the kind asked for (`models.registry.get`)."""
+
+    #: What the registry's entries of this kind are called in the message.
+    what = "model"
 
     def __init__(self, name: str, known: list[str]):
-        super().__init__(f"unknown model {name!r}; known: {', '.join(known)}")
+        super().__init__(f"unknown {self.what} {name!r}; known: {', '.join(known)}")
         self.name, self.known = name, known
 
 

@@ -1,19 +1,24 @@
-"""The one registry of models: what each model is (architecture, training), how it is proven, what it derives from.
+"""The one registry of models, of every kind: what each model is, how it is proven, what it derives from.
 
-Every consumer reads this: training (`python -m models train NAME`), the proof pipeline (`python -m proofs build
-NAME`), deployment, the prover, the benchmarks and the tests. Adding a model starts with one `ModelSpec` here
-(docs/architecture.md has the checklist). Which models have committed artifacts is a question for
-`proofs.model_artifacts.committed_models()`, which walks this registry in order.
+Two kinds of entry share it, and one namespace of names: the image models (`ModelSpec`: architecture, training,
+circuit, role) and the dataset market's tree templates (`TreeTemplate`, models/trees/templates.py: one circuit
+shape per entry). Every consumer reads this: training (`python -m models train NAME`), the proof pipeline
+(`python -m proofs build NAME`, `build-tree TEMPLATE`), deployment, the prover, the dataset market's SDK, the
+benchmarks and the tests. `names(kind)` and `get(name, kind)` ask for one kind (the image models by default).
+Adding a model starts with one entry here (docs/architecture.md has the checklist). Which models have committed
+artifacts is a question for `proofs.model_artifacts.committed_models()`, which walks this registry in order.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Literal, TypeVar
 
 from .circuit import CircuitConfig
 from .config import ModelConfig
 from .errors import UnknownModelError
+from .trees.errors import UnknownTemplateError
+from .trees.templates import CHUNK_CIRCUIT, TreeTemplate
 
 Role = Literal["test", "showcase", "reference"]
 
@@ -161,45 +166,71 @@ _NOUNS = ModelSpec(
     role="showcase",
 )
 
-REGISTRY: dict[str, ModelSpec] = {
-    spec.name: spec
-    for spec in (
-        _MICRO,
-        _NOUNS,
-        _PIXEL32,
-        # A 64×64 bitmap: pixel32's network and proven art grid (the same circuit), drawn nearest ×4. The
-        # pixel-art data at 64 is the same 16×16 art upsampled, so a separate training would learn the same map.
-        _derive(_PIXEL32, "pixel64", "showcase", render=4, image_size=64),
-        _NOUNS32,
-        # The old output stage (two-ReLU clamp, 7-bit digits ×16 per element), kept with their checkpoints for the
-        # old-vs-new benchmark (`python -m benchmarks.proving`): micro and pixel32 as they were before the sigmoid.
-        _micro("micro-clamp", "reference", 7, CLAMP_CIRCUIT),
-        _pixel(
-            "pixel32-clamp",
-            "reference",
-            circuit=CLAMP_CIRCUIT,
-            image_size=32,
-            kind="mlp",
-            hidden=64,
-            render=2,
-            steps=6000,
-            out_bits=7,
-        ),
-        # Design-space reference: an upsample+conv decoder (about 5× the rows); no committed checkpoint.
-        _pixel(
-            "pixel32conv",
-            "reference",
-            circuit=CLAMP_CIRCUIT,
-            image_size=32,
-            kind="conv",
-            base=4,
-            widths=(16, 8, 8),
-            render=2,
-            steps=3000,
-            out_bits=7,
-        ),
-    )
-}
+#: The dataset market's tree templates: the CI one (iris, depth 3, two chunks of 24 rows), wine (depth 4, one chunk
+#: of 54) and the buyer-scale one (synth13: 13 features, depth 5, four chunks of 250 rows = 1,000 rows; its 3 GB
+#: proving key is built locally on first use).
+_TREES = (
+    TreeTemplate("tree-iris-d3", dataset="iris", rows=24, chunks=2, features=4, depth=3, classes=3),
+    TreeTemplate("tree-wine-d4", dataset="wine", rows=54, features=13, depth=4, classes=3),
+    TreeTemplate(
+        "tree-synth13-d5", dataset="synth13", rows=250, chunks=4, features=13, depth=5, classes=4, circuit=CHUNK_CIRCUIT
+    ),
+)
+
+#: A registered model of either kind.
+Entry = ModelSpec | TreeTemplate
+#: Each kind, and the error an unknown name of that kind raises (a tree template's is a `TreeError` too).
+KINDS: dict[type, type[UnknownModelError]] = {ModelSpec: UnknownModelError, TreeTemplate: UnknownTemplateError}
+E = TypeVar("E", ModelSpec, TreeTemplate)
+
+
+def _by_name(*entries: Entry) -> dict[str, Entry]:
+    """The entries keyed by name; a ValueError at import if two entries, of any kinds, share a name."""
+    registry: dict[str, Entry] = {}
+    for entry in entries:
+        if entry.name in registry:
+            raise ValueError(f"two registry entries are named {entry.name!r}")
+        registry[entry.name] = entry
+    return registry
+
+
+REGISTRY: dict[str, Entry] = _by_name(
+    _MICRO,
+    _NOUNS,
+    _PIXEL32,
+    # A 64×64 bitmap: pixel32's network and proven art grid (the same circuit), drawn nearest ×4. The
+    # pixel-art data at 64 is the same 16×16 art upsampled, so a separate training would learn the same map.
+    _derive(_PIXEL32, "pixel64", "showcase", render=4, image_size=64),
+    _NOUNS32,
+    # The old output stage (two-ReLU clamp, 7-bit digits ×16 per element), kept with their checkpoints for the
+    # old-vs-new benchmark (`python -m benchmarks.proving`): micro and pixel32 as they were before the sigmoid.
+    _micro("micro-clamp", "reference", 7, CLAMP_CIRCUIT),
+    _pixel(
+        "pixel32-clamp",
+        "reference",
+        circuit=CLAMP_CIRCUIT,
+        image_size=32,
+        kind="mlp",
+        hidden=64,
+        render=2,
+        steps=6000,
+        out_bits=7,
+    ),
+    # Design-space reference: an upsample+conv decoder (about 5× the rows); no committed checkpoint.
+    _pixel(
+        "pixel32conv",
+        "reference",
+        circuit=CLAMP_CIRCUIT,
+        image_size=32,
+        kind="conv",
+        base=4,
+        widths=(16, 8, 8),
+        render=2,
+        steps=3000,
+        out_bits=7,
+    ),
+    *_TREES,
+)
 
 
 def pre_activation_bound(cfg: ModelConfig, circuit: CircuitConfig | None = None) -> float | None:
@@ -209,27 +240,34 @@ def pre_activation_bound(cfg: ModelConfig, circuit: CircuitConfig | None = None)
     if cfg.out_bits != 8 or cfg.kind != "mlp":
         return None
     if circuit is None:
-        if cfg.name not in REGISTRY:
+        if cfg.name not in names():
             return None
         circuit = REGISTRY[cfg.name].circuit
     lo, hi = circuit.lookup_range
     return min(-lo, hi) / 2**cfg.act_bits * 0.95
 
 
-def names() -> list[str]:
-    """Every registered model, in registry order (the test model first, then the showcase)."""
-    return list(REGISTRY)
+def names(kind: type = ModelSpec) -> list[str]:
+    """The registered names of one kind, in registry order: by default the image models (the test model first,
+    then the showcase); `TreeTemplate` for the tree templates; `Entry` for every name."""
+    return [name for name, entry in REGISTRY.items() if isinstance(entry, kind)]
 
 
-def get(name: str) -> ModelSpec:
-    """The spec of a registered model; its `model` config is a fresh copy the caller may change."""
-    if name not in REGISTRY:
-        raise UnknownModelError(name, names())
-    spec = REGISTRY[name]
-    return replace(spec, model=replace(spec.model))
+def get(name: str, kind: type[E] = ModelSpec) -> E:
+    """The registered entry `name` of `kind` (by default an image model's spec, whose `model` config is a fresh copy
+    the caller may change); for any other name the kind's `UnknownModelError`, listing the known names of `kind`."""
+    entry = REGISTRY.get(name)
+    if not isinstance(entry, kind):
+        raise KINDS.get(kind, UnknownModelError)(name, names(kind))
+    return replace(entry, model=replace(entry.model)) if isinstance(entry, ModelSpec) else entry
+
+
+def batch_sizes(name: str) -> tuple[int, ...]:
+    """The batch circuits a registered image model ships beside its single one; none for any other name."""
+    return REGISTRY[name].batch_sizes if name in names() else ()
 
 
 def preferred(available: list[str]) -> str | None:
     """The model to show first among `available`: the first showcase model, else the first one, else None."""
-    showcase = [n for n in available if n in REGISTRY and REGISTRY[n].role == "showcase"]
+    showcase = [n for n in available if n in names() and REGISTRY[n].role == "showcase"]
     return (showcase or available or [None])[0]

@@ -26,8 +26,7 @@ from pathlib import Path
 
 from models import registry
 from models.errors import ZkaigcError
-from models.trees import TEMPLATES as TREE_TEMPLATES
-from models.trees import get_template as get_tree_template
+from models.trees import TreeTemplate
 
 from . import style, traits
 from .files import CACHE_ROOT
@@ -87,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     b.add_argument("--samples", type=int, default=1, help="sample fixtures to prove (default 1)")
     t = sub.add_parser("build-tree", help="settings, setup and verifier for a decision-tree template")
-    t.add_argument("template", choices=sorted(TREE_TEMPLATES))
+    t.add_argument("template", choices=sorted(registry.names(TreeTemplate)))
     t.add_argument("--srs", choices=["dev", "ceremony"], default="dev", help="as for build")
     t.add_argument("--srs-file", type=Path, help="as for build")
     r = sub.add_parser("prove", help="prove a prompt with a committed model, verify, decode, write the PNG")
@@ -132,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.cmd == "build":
                 art = builder.build(args.model, srs_kind=args.srs, samples=args.samples, srs_file=args.srs_file)
             else:
-                template = get_tree_template(args.template)
+                template = registry.get(args.template, TreeTemplate)
                 art = builder.staged(
                     template.name,
                     lambda roots: trees.build(
@@ -140,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
                     ),
                 )
             if args.srs == "dev":
-                sizes = registry.get(args.model).batch_sizes if args.cmd == "build" else ()
+                sizes = registry.batch_sizes(args.model) if args.cmd == "build" else ()
                 for logrows in sorted({art.batch_circuit(n).logrows for n in (1, *sizes)}):
                     if logrows > MAX_COMMITTED_SRS_LOGROWS:  # over git's file limit: stays in the cache
                         log(f"development SRS for logrows {logrows}: left in the cache (not committed)")

@@ -6,9 +6,12 @@ batch circuits (one proof for N prompts, `ModelSpec.batch_sizes`) have the same 
 their own verifier, ``<Name>Batch<N>Verifier.sol``. Regenerated on demand into the gitignored cache
 (``.cache/zkaigc/<name>/``): ``network.compiled``, ``pk.key`` and per-run witnesses and proofs.
 
+A tree template (`models.trees.TreeTemplate`, the registry's other kind) has the same layout, without samples
+(every sale proves a new tree).
+
 `ModelArtifacts` is the layout (every ezkl stage, `proofs.stages`, is one of its methods) and reads its files
-afresh each time, since a build rewrites them. `CommittedModel`, what `artifacts_of` gives, is a committed model as
-its readers hold it: its registry entry, and each file parsed once.
+afresh each time, since a build rewrites them. `CommittedModel`, what `artifacts_of` gives, is a committed model of
+either kind as its readers hold it: its registry entry, and each file parsed once.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from models import registry
-from models.registry import ModelSpec
+from models.registry import Entry, ModelSpec
+from models.trees import TreeTemplate
 
 from .encoding import Encoding
 from .errors import ArtifactsError
@@ -238,7 +242,7 @@ class ModelArtifacts(CircuitStages):
         models may share one circuit and draw it at different sizes (pixel32 and pixel64), and their hashes differ.
         """
         if batch_sizes is None:  # an unregistered (scratch) model has no batch circuits
-            batch_sizes = registry.get(self.name).batch_sizes if self.name in registry.names() else ()
+            batch_sizes = registry.batch_sizes(self.name)
         geometry = json.dumps(
             {"proven_shape": list(self.output_shape()), "render": self.render_factor()},
             sort_keys=True,
@@ -253,33 +257,34 @@ class ModelArtifacts(CircuitStages):
 
     @property
     def committed(self) -> bool:
-        """Whether the files a deployment needs are all there: artifacts, sample proof and generated verifier."""
-        needed = (self.onnx, self.settings, self.vk, self.meta, self.samples / "sample-0.json", self.verifier_sol)
+        """Whether the files a deployment needs are all there: artifacts, generated verifier and, but for a tree
+        template (every sale proves a new tree), a sample proof."""
+        needed = [self.onnx, self.settings, self.vk, self.meta, self.verifier_sol]
+        if self.name not in registry.names(TreeTemplate):
+            needed.append(self.samples / "sample-0.json")
         return all(path.exists() for path in needed)
 
 
 @dataclass
 class CommittedModel(ModelArtifacts):
-    """A committed model as its readers hold it: its registry entry, and settings.json, meta.json and the
-    encoding each parsed once (committed files do not change under a reader; a build writes through a plain
+    """A committed model (or tree template) as its readers hold it: its registry entry, and settings.json, meta.json
+    and the encoding each parsed once (committed files do not change under a reader; a build writes through a plain
     `ModelArtifacts`, and the handle's own writes drop what it parsed)."""
 
     @cached_property
-    def spec(self) -> ModelSpec:
-        """The model's registry entry."""
-        return registry.get(self.name)
+    def spec(self) -> ModelSpec | TreeTemplate:
+        """The model's registry entry (a `TreeTemplate` for a tree template)."""
+        return registry.get(self.name, Entry)
 
     def circuits(self) -> list[CommittedModel]:
         """The single circuit, then each batch circuit of the registry's `batch_sizes`."""
-        return [self.batch_circuit(n) for n in (1, *self.spec.batch_sizes)]
+        return [self.batch_circuit(n) for n in (1, *registry.batch_sizes(self.name))]
 
     def committed_batch(self, batch: int) -> CommittedModel:
         """The committed batch-`batch` circuit; a clear error if the model has none."""
-        art = self.batch_circuit(batch)
-        if batch not in self.spec.batch_sizes or not art.verifier_sol.exists() or not art.vk.exists():
-            raise ArtifactsError(
-                f"{self.name} has no committed batch-{batch} circuit (batch sizes: {self.spec.batch_sizes or 'none'})"
-            )
+        art, sizes = self.batch_circuit(batch), registry.batch_sizes(self.name)
+        if batch not in sizes or not art.verifier_sol.exists() or not art.vk.exists():
+            raise ArtifactsError(f"{self.name} has no committed batch-{batch} circuit (batch sizes: {sizes or 'none'})")
         return art
 
     @cached_property
@@ -321,16 +326,18 @@ class CommittedModel(ModelArtifacts):
             self.__dict__.pop(parsed, None)
 
 
-def committed_models(root: Path = ARTIFACTS_ROOT) -> list[str]:
-    """Registered models whose artifacts, sample proof and generated verifier are all committed, in registry
-    order (the test model first). The one answer to "which models can be deployed, proved and tested"."""
-    return [name for name in registry.names() if ModelArtifacts(name, root=root).committed]
+def committed_models(root: Path = ARTIFACTS_ROOT, kind: type = ModelSpec) -> list[str]:
+    """Registered models of `kind` (default: the image models; `TreeTemplate`: the tree templates) whose committed
+    files are all present (`ModelArtifacts.committed`), in registry order (the test model first). The one answer to
+    "which models can be deployed, proved and tested"."""
+    return [name for name in registry.names(kind) if ModelArtifacts(name, root=root).committed]
 
 
 def artifacts_of(name: str) -> CommittedModel:
-    """A committed model's handle; a clear error if the model is unknown or not built."""
+    """A committed model's (or tree template's) handle; a clear error if the name is unknown or not built."""
     model = CommittedModel(name)
-    if name not in registry.names() or not model.committed:
-        registry.get(name)  # UnknownModelError for a name the registry does not know
-        raise ArtifactsError(f"no committed artifacts for {name!r}: run `python -m proofs build {name}`")
+    if name not in registry.names(Entry) or not model.committed:
+        registry.get(name, Entry)  # UnknownModelError for a name the registry does not know
+        build = "build-tree" if name in registry.names(TreeTemplate) else "build"
+        raise ArtifactsError(f"no committed artifacts for {name!r}: run `python -m proofs {build} {name}`")
     return model

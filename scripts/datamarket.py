@@ -24,13 +24,18 @@ from pathlib import Path
 import click
 from ape.cli import ConnectedProviderCommand
 
-from models.trees import TEMPLATES, FeatureSchema, TestSet, TreeParams, get_template, label_salt, salt_values
+from models import registry
+from models.trees import FeatureSchema, TestSet, TreeParams, TreeTemplate, label_salt, salt_values
 from proofs.trees import prove, test_set_commitment, test_set_hashes
 from zkaigc import datamarket as dm
 from zkaigc.errors import DataMarketError, ZkaigcError
 
 template_option = click.option(
-    "--template", "name", type=click.Choice(sorted(TEMPLATES)), default="tree-synth13-d5", show_default=True
+    "--template",
+    "name",
+    type=click.Choice(sorted(registry.names(TreeTemplate))),
+    default="tree-synth13-d5",
+    show_default=True,
 )
 schema_option = click.option("--schema", type=click.Path(path_type=Path, exists=True), required=True)
 salt_option = click.option(
@@ -78,7 +83,7 @@ def cli():
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder for schema, tree and test set.")
 def train(name, seed, out):
     """Vendor: train a salted tree on the private split; write schema.json, tree.json and a test.csv."""
-    template = get_template(name)
+    template = registry.get(name, TreeTemplate)
     sale = dm.prepare_sale(template, seed=seed)
     out.mkdir(parents=True, exist_ok=True)
     (out / "schema.json").write_text(sale.schema.model_dump_json(indent=1))
@@ -99,7 +104,7 @@ def train(name, seed, out):
 @salt_option
 def hash_(name, test_set, schema, salt):
     """Customer: the test set's commitment and row count, to pass to `request` (and each chunk's hashes)."""
-    template = get_template(name)
+    template = registry.get(name, TreeTemplate)
     if not salt.exists():  # a fresh salt for a new test set: it goes to the vendor with the rows
         salt.write_text(json.dumps(label_salt(salt_values(template))))
         click.echo(f"drew a fresh label salt -> {salt}", err=True)
@@ -128,7 +133,7 @@ def hash_(name, test_set, schema, salt):
 def prove_(name, address, request_id, tree, test_set, schema, salt, out):
     """Vendor: prove the tree's count on every chunk of the test set for one request; write the proofs and
     instances for `fulfil`."""
-    template = get_template(name)
+    template = registry.get(name, TreeTemplate)
     try:
         market = _market(address)
         bindings = dm.request_bindings(market, request_id)
@@ -164,7 +169,9 @@ def open_(name, address, request_id, tree, test_set, schema, salt):
         data = _test_set(test_set, schema, salt)
         receipt = dm.read_receipt(market, request_id)
         with tempfile.TemporaryDirectory() as tmp:
-            opening = dm.verify_delivery(receipt, get_template(name), dm.read_model(TreeParams, tree), data, Path(tmp))
+            opening = dm.verify_delivery(
+                receipt, registry.get(name, TreeTemplate), dm.read_model(TreeParams, tree), data, Path(tmp)
+            )
     except ZkaigcError as err:
         _fail(err)
     click.echo(f"the delivered tree opens receipt {request_id}: {opening.correct_local} correct, commitment matches")

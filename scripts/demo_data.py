@@ -16,8 +16,10 @@ import click
 from ape import accounts, chain, project
 from ape.cli import ConnectedProviderCommand
 
-from models.trees import TEMPLATES, get_template
-from proofs.trees import artifacts_of, prove
+from models import registry
+from models.trees import TreeTemplate
+from proofs.model_artifacts import artifacts_of
+from proofs.trees import prove
 from zkaigc import datamarket as dm
 from zkaigc.errors import ZkaigcError
 
@@ -26,7 +28,13 @@ DELTA = 15 * 10**17  # ×1.5 per model sold
 
 
 @click.command(cls=ConnectedProviderCommand)
-@click.option("--template", "name", default="tree-synth13-d5", type=click.Choice(sorted(TEMPLATES)), show_default=True)
+@click.option(
+    "--template",
+    "name",
+    default="tree-synth13-d5",
+    type=click.Choice(sorted(registry.names(TreeTemplate))),
+    show_default=True,
+)
 # synth13 is 4 classes from 8 informative of 13 features: a depth-5 tree gets about two thirds right (chance: 1/4).
 @click.option("--accuracy", default=0.6, show_default=True, help="Accuracy the customer pays for (0-1].")
 @click.option("--seed", default=0, show_default=True, help="Seed of the vendor/customer split.")
@@ -41,14 +49,14 @@ def cli(network, name, accuracy, seed):
 
 
 def run(name: str, accuracy: float, seed: int) -> None:
-    template = get_template(name)
+    template = registry.get(name, TreeTemplate)
     owner, vendor, customer = accounts.test_accounts[0], accounts.test_accounts[1], accounts.test_accounts[2]
     click.echo(f"== dataset market demo on chain {chain.chain_id}, template {name}")
 
     sale = dm.prepare_sale(template, seed=seed)
     listing = dm.deploy_listing(project, template, sale.schema, owner, vendor, SPOT, DELTA)
     market, dataset_id = listing.market, listing.dataset_id
-    verifier_name = artifacts_of(template).contract_name
+    verifier_name = artifacts_of(name).contract_name
     code = len(chain.provider.get_code(listing.verifier.address))
     click.echo(f"1. owner deploys DatasetMarket and {verifier_name} ({code:,} bytes of code, EIP-170 max 24,576)")
     click.echo(
@@ -105,7 +113,7 @@ def run(name: str, accuracy: float, seed: int) -> None:
     click.echo(f"   accuracy         {receipt.correct}/{receipt.rows} = {receipt.correct / receipt.rows:.1%}")
     click.echo("== summary")
     click.echo(f"   price paid       {request.price} wei; next price {market.getDataset(dataset_id).spotPrice} wei")
-    click.echo(f"   prove            {prove_s:.1f} s (template logrows {artifacts_of(template).logrows})")
+    click.echo(f"   prove            {prove_s:.1f} s (template logrows {artifacts_of(name).logrows})")
     click.echo(f"   gas: request     {request.gas_used:,}")
     click.echo(f"   gas: fulfil      {tx.gas_used:,} ({chunks} chunks: bindings + verify + receipt + credit)")
     click.echo(f"   gas: withdraw    {withdraw.gas_used:,}")

@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from models.trees import FeatureSchema, TestSet, get_template, salt_values
+from models import registry
+from models.trees import FeatureSchema, TestSet, TreeTemplate, salt_values
 from proofs import trees as proof_trees
 from proofs.files import REPO_ROOT
 from zkaigc import datamarket as dm
 
 pytestmark = pytest.mark.slow  # each test starts `ape run datamarket` in a subprocess: ~5 s apiece
+IRIS = registry.get("tree-iris-d3", TreeTemplate)
 
 
 def ape_run(*args: str) -> subprocess.CompletedProcess:
@@ -37,7 +39,7 @@ def test_train_writes_the_schema_tree_and_a_test_set_of_the_template(sale):
     features, labels = dm.read_test_set(sale / "test.csv")
     assert features.shape == (48, 4) and labels.shape == (48,)
     assert (sale / "schema.json").exists() and (sale / "tree.json").exists()
-    assert len(json.loads((sale / "test-salt.json").read_text())) == salt_values(get_template("tree-iris-d3")) == 16
+    assert len(json.loads((sale / "test-salt.json").read_text())) == salt_values(IRIS) == 16
 
 
 def test_hash_prints_the_commitment_the_request_needs_and_each_chunks_hashes(sale):
@@ -47,7 +49,7 @@ def test_hash_prints_the_commitment_the_request_needs_and_each_chunks_hashes(sal
     features, labels = dm.read_test_set(sale / "test.csv")
     schema = dm.read_model(FeatureSchema, sale / "schema.json")
     salt = tuple(json.loads((sale / "test-salt.json").read_text()))
-    iris, test_set = get_template("tree-iris-d3"), TestSet(schema.quantize(features), labels, salt)
+    iris, test_set = IRIS, TestSet(schema.quantize(features), labels, salt)
     chunks = [{"testSetHash": hex(x), "labelHash": hex(y)} for x, y in proof_trees.test_set_hashes(iris, test_set)]
     commitment = "0x" + proof_trees.test_set_commitment(iris, test_set).hex()
     assert printed == {"testSetCommitment": commitment, "rows": 48, "chunks": chunks} and len(chunks) == 2

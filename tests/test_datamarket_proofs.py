@@ -10,7 +10,8 @@ import pytest
 from eth_abi import encode
 from eth_utils import keccak
 
-from models.trees import CommitmentError, TestSet, get_template, label_salt, random_salt, salt_values
+from models import registry
+from models.trees import CommitmentError, TestSet, TreeTemplate, label_salt, random_salt, salt_values
 from proofs.trees import ChunkedProof, prove
 from proofs.trees.prove import BIND, BIND_HASH, COUNT, MODEL_COMMITMENT, X_HASH, Y_HASH
 from zkaigc import datamarket as dm
@@ -26,7 +27,7 @@ proves_the_tree = pytest.mark.slow
 
 @pytest.fixture(scope="session")
 def iris():
-    return get_template("tree-iris-d3")
+    return registry.get("tree-iris-d3", TreeTemplate)
 
 
 @pytest.fixture(scope="session")

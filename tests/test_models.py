@@ -136,6 +136,27 @@ def test_registry_get_raises_if_model_is_unknown():
         registry.get("nope")
 
 
+def test_registry_lists_and_gets_each_kind_if_asked_for_it():
+    from models.registry import Entry
+    from models.trees import TreeError, TreeTemplate
+
+    templates = registry.names(TreeTemplate)
+    assert templates == ["tree-iris-d3", "tree-wine-d4", "tree-synth13-d5"] and not set(templates) & set(ALL)
+    assert registry.names(Entry) == ALL + templates
+    assert registry.get("tree-wine-d4", TreeTemplate).depth == registry.get("tree-wine-d4", Entry).depth == 4
+    with pytest.raises(UnknownModelError, match="unknown model 'tree-wine-d4'; known: micro, nouns"):
+        registry.get("tree-wine-d4")  # a template is not an image model
+    with pytest.raises(TreeError, match="unknown tree template 'micro'; known: tree-iris-d3, tree-wine-d4"):
+        registry.get("micro", TreeTemplate)
+    with pytest.raises(UnknownModelError, match="unknown model 'nope'; known: micro, .*, tree-synth13-d5$"):
+        registry.get("nope", Entry)
+
+
+def test_registry_raises_if_two_entries_share_a_name():
+    with pytest.raises(ValueError, match="'micro'"):
+        registry._by_name(registry.get("micro"), registry.get("micro"))
+
+
 def test_registry_get_returns_a_copy_if_caller_changes_the_config():
     registry.get("micro").model.steps = 1
     assert registry.get("micro").model.steps == 3000

@@ -6,13 +6,13 @@ import pytest
 import torch
 from sklearn.tree import DecisionTreeClassifier
 
+from models import registry
 from models.trees import (
-    TEMPLATES,
     FeatureSchema,
     TestSet,
     TreeError,
     TreeParams,
-    get_template,
+    TreeTemplate,
     label_salt,
     load_dataset,
     random_salt,
@@ -22,7 +22,7 @@ from models.trees import (
 )
 from models.trees.circuit import PAD, SALT_BITS, accuracy_module, from_sklearn
 
-IRIS = get_template("tree-iris-d3")
+IRIS = registry.get("tree-iris-d3", TreeTemplate)
 
 
 @pytest.fixture(scope="module")
@@ -185,19 +185,28 @@ def test_random_salt_draws_distinct_values_on_the_grid():
 
 def test_validate_shape_raises_if_the_tree_does_not_fit_the_template(iris_tree):
     params, _ = iris_tree
-    wine = get_template("tree-wine-d4")
+    wine = registry.get("tree-wine-d4", TreeTemplate)
     with pytest.raises(TreeError, match="13") as err:
         params.validate_shape(wine.features, wine.depth, wine.salt_nodes, wine.classes)
     assert "depth 4" in str(err.value)
 
 
-def test_get_template_raises_if_the_name_is_unknown():
+def test_registry_get_raises_if_the_template_name_is_unknown():
     with pytest.raises(TreeError, match="tree-iris-d3"):
-        get_template("tree-nope")
+        registry.get("tree-nope", TreeTemplate)
+
+
+def test_committed_templates_are_the_registered_ones_if_listed_by_kind():
+    from proofs.model_artifacts import artifacts_of, committed_models
+
+    names = ["tree-iris-d3", "tree-wine-d4", "tree-synth13-d5"]
+    assert registry.names(TreeTemplate) == committed_models(kind=TreeTemplate) == names
+    iris = artifacts_of("tree-iris-d3")  # the one committed handle: a template has no samples
+    assert (iris.spec, iris.contract_name, iris.circuits()) == (IRIS, "TreeIrisD3Verifier", [iris])
 
 
 def test_templates_fit_their_datasets():
-    for template in TEMPLATES.values():
+    for template in (registry.get(name, TreeTemplate) for name in registry.names(TreeTemplate)):
         features, labels = load_dataset(template.dataset)
         assert features.shape[1] == template.features and len(np.unique(labels)) == template.classes
         assert template.capacity <= len(labels) // 3  # `prepare_sale` holds out at most a third

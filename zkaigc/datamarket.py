@@ -32,7 +32,8 @@ from models.trees import (
     split,
     train_tree,
 )
-from proofs.trees import ChunkedProof, Opening, artifacts_of, open_tree, output_scale, test_set_commitment
+from proofs.model_artifacts import artifacts_of
+from proofs.trees import ChunkedProof, Opening, open_tree, output_scale, test_set_commitment
 
 from .enums import CurveType
 from .errors import DataMarketError
@@ -52,7 +53,7 @@ def min_correct(accuracy: float, rows: int) -> int:
 
 def register_template(market, verifier, template: TreeTemplate, owner) -> int:
     """Register a built template's verifier for its shape (owner only); returns the template id."""
-    scale = output_scale(artifacts_of(template))
+    scale = output_scale(artifacts_of(template.name))
     shape = (template.rows, template.chunks, template.features, template.depth, template.classes, scale)
     tx = market.registerTemplate(verifier, *shape, sender=owner)
     return int(next(iter(tx.decode_logs(market.TemplateRegistered))).templateId)
@@ -108,7 +109,7 @@ def deploy_listing(
     already deployed), register the template, and list `vendor`'s dataset of the template with its `schema`."""
     market = project.DatasetMarket.deploy(owner, sender=owner)
     if verifier is None:
-        verifier = getattr(project, artifacts_of(template).contract_name).deploy(sender=owner)
+        verifier = getattr(project, artifacts_of(template.name).contract_name).deploy(sender=owner)
     template_id = register_template(market, verifier, template, owner)
     commitment = data_commitment(template.dataset, schema)
     dataset_id = list_dataset(market, template_id, commitment, vendor, spot_price, delta, curve)

@@ -45,7 +45,7 @@ def listing_problems(market, name: str, entry: ModelEntry | dict) -> list[str]:
     if onchain != entry.model_hash.lower():
         problems.append(f"{name}: modelHash() is {onchain[:12]}…, the manifest says {entry.model_hash[:12]}…")
     recorded = entry.batch_verifiers
-    sizes = set(registry.get(name).batch_sizes if name in registry.names() else ()) | {int(n) for n in recorded}
+    sizes = set(registry.batch_sizes(name)) | {int(n) for n in recorded}
     for size in sorted(sizes):
         expected = recorded.get(str(size), ZERO_ADDRESS)
         found = batch_verifier(address, size) or ZERO_ADDRESS

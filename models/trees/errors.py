@@ -1,6 +1,6 @@
 """Errors of the decision-tree circuits, under the project's base `ZkaigcError`."""
 
-from models.errors import ZkaigcError
+from models.errors import UnknownModelError, ZkaigcError
 
 
 class TreeError(ZkaigcError):
@@ -9,3 +9,9 @@ class TreeError(ZkaigcError):
 
 class CommitmentError(TreeError):
     """A delivered tree that does not open the model commitment a proof bound."""
+
+
+class UnknownTemplateError(UnknownModelError, TreeError):
+    """A name that the registry does not describe as a tree template."""
+
+    what = "tree template"

@@ -1,9 +1,10 @@
-"""The registry of tree templates: one circuit shape per entry, the dataset market's kind of registered model.
+"""What a tree template is: one circuit shape, the dataset market's kind of registered model.
 
 A template fixes the test-set capacity N, the features F, the depth d, the classes and the salt sizes; one
-circuit, verifying key and verifier serve every tree of its shape (the tree is a hashed parameter). The image
-models' registry is `models.registry`; this is the same idea for the trees, owned here so that both the proof
-pipeline (`proofs.trees`) and the market's SDK (`zkaigc.datamarket`) read one list.
+circuit, verifying key and verifier serve every tree of its shape (the tree is a hashed parameter). The committed
+templates are entries of the one registry, `models.registry`, beside the image models' `ModelSpec`s
+(`registry.get(name, TreeTemplate)`, `registry.names(TreeTemplate)`); this module defines the type and the
+circuit choices the templates share.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from ..circuit import CircuitConfig
-from .errors import TreeError
 from .schema import FRAC_BITS
 
 #: The ezkl choices every tree template shares. Scale 4 is the schema's grid, so comparisons are exact; the
@@ -72,32 +72,3 @@ class TreeTemplate:
 
     def shape_key(self) -> tuple[int, int, int, int, int]:
         return (self.rows, self.features, self.depth, self.classes, self.salt_nodes)
-
-
-#: The committed templates: the CI one (iris, depth 3, two chunks of 24 rows), wine (depth 4, one chunk of 54) and
-#: the buyer-scale one (synth13: 13 features, depth 5, four chunks of 250 rows = 1,000 rows; its 3 GB proving key
-#: is built locally on first use).
-TEMPLATES: dict[str, TreeTemplate] = {
-    t.name: t
-    for t in (
-        TreeTemplate("tree-iris-d3", dataset="iris", rows=24, chunks=2, features=4, depth=3, classes=3),
-        TreeTemplate("tree-wine-d4", dataset="wine", rows=54, features=13, depth=4, classes=3),
-        TreeTemplate(
-            "tree-synth13-d5",
-            dataset="synth13",
-            rows=250,
-            chunks=4,
-            features=13,
-            depth=5,
-            classes=4,
-            circuit=CHUNK_CIRCUIT,
-        ),
-    )
-}
-
-
-def get_template(name: str) -> TreeTemplate:
-    """A template by name; a clear error for an unknown one."""
-    if name not in TEMPLATES:
-        raise TreeError(f"unknown tree template {name!r}; known: {', '.join(TEMPLATES)}")
-    return TEMPLATES[name]

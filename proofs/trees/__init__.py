@@ -1,10 +1,10 @@
-"""Tree templates through the proof pipeline: build, prove, open. The tree model itself lives in `models.trees`."""
+"""Tree templates through the proof pipeline: build, prove, open. The tree model itself lives in `models.trees`,
+the templates in the one registry (`models.registry`)."""
 
 from .prove import (
     ChunkedProof,
     Opening,
     TreeProof,
-    artifacts_of,
     bind_limbs,
     build,
     open_tree,
@@ -18,7 +18,6 @@ __all__ = [
     "ChunkedProof",
     "Opening",
     "TreeProof",
-    "artifacts_of",
     "bind_limbs",
     "build",
     "open_tree",

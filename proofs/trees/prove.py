@@ -42,11 +42,6 @@ from ..progress import Progress, heartbeat, log
 X_HASH, Y_HASH, BIND_HASH, MODEL_COMMITMENT, COUNT, ROWS, BIND = range(7)
 
 
-def artifacts_of(template: TreeTemplate, **roots) -> ModelArtifacts:
-    """The template's files, under the same layout as a model's (proofs/artifacts/<name>/, its verifier)."""
-    return ModelArtifacts(template.name, **roots)
-
-
 def bind_limbs(binding: int, limbs: int) -> list[int]:
     """The request binding as `limbs` little-endian limbs of BIND_BITS bits (the circuit's `bind` input)."""
     if not 0 <= binding < 2 ** (BIND_BITS * limbs):
@@ -211,8 +206,7 @@ def _export(template: TreeTemplate, params: TreeParams, path: Path) -> Path:
 
 def build(template: TreeTemplate, srs_kind: str = "dev", progress: Progress = log, **roots) -> ModelArtifacts:
     """ONNX, settings at the smallest logrows, setup (writes vk), Solidity verifier, meta.json."""
-    art = artifacts_of(template, **roots)
-    art.progress = progress
+    art = ModelArtifacts(template.name, progress=progress, **roots)
     start = time.perf_counter()
     params, _ = reference_tree(template)
     _export(template, params, art.onnx)
@@ -269,8 +263,7 @@ def prove(
     chunks = test_set.chunks(template)
     if len(bindings) != chunks:
         raise ProofError(f"a test set of {test_set.rows} rows is {chunks} chunks; got {len(bindings)} bindings")
-    art = artifacts_of(template, **roots)
-    art.progress = progress
+    art = ModelArtifacts(template.name, progress=progress, **roots)
     art.setup()  # the template's proving key (cached, built on first use; checked against the committed vk)
     compiled = compile_tree(template, art, params, workdir)
     predicted = params.predict(test_set.xq) == np.asarray(test_set.labels)
@@ -321,8 +314,7 @@ def open_tree(
     the receipt.
 
     The count that counts is the circuit's (its witness, on the quantized grid); numpy's must agree with it."""
-    art = artifacts_of(template, **roots)
-    art.progress = log
+    art = ModelArtifacts(template.name, **roots)
     compiled = compile_tree(template, art, params, workdir)
     committed, counted = 0, 0
     for i in range(test_set.chunks(template)):
