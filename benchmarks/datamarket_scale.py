@@ -26,7 +26,7 @@ from models.trees import TreeTemplate
 from models.trees.templates import TREE_CIRCUIT
 from proofs.model_artifacts import ModelArtifacts
 from proofs.progress import quiet
-from proofs.trees import ChunkedProof, build, prove
+from proofs.trees import ChunkedProof, build, export_reference, prove
 from zkaigc.datamarket import prepare_sale
 
 from .datamarket import chain_numbers
@@ -51,16 +51,10 @@ def _child(stage: str, rows: int, work: Path, binding: int, decomp: tuple[int, i
     template, roots = scale_template(rows, decomp), _roots(work)
     start = time.perf_counter()
     if stage == "settings":  # settings only: what the circuit costs, without a setup
-        from models.trees.circuit import export_onnx
-        from proofs.trees.prove import reference_tree
-
         art = ModelArtifacts(template.name, progress=quiet, **roots)
-        params, _ = reference_tree(template)
-        export_onnx(params, rows, template.label_salt, template.bind_limbs, art.onnx)
-        settings = art.gen_settings(template.circuit)
-        from proofs.model_artifacts import fitting_logrows
-
-        return {"num_rows": settings["num_rows"], "logrows": fitting_logrows(settings)}
+        export_reference(template, art)
+        settings = art.fit_settings(template.circuit)
+        return {"num_rows": settings["num_rows"], "logrows": settings["run_args"]["logrows"]}
     if stage == "build":  # settings, setup, verifier
         art = build(template, progress=quiet, **roots)
         return {"build_s": round(time.perf_counter() - start, 1), "pk_mb": round(art.pk.stat().st_size / 2**20, 1)}

@@ -1,10 +1,11 @@
 """Building a registered model's artifacts, and proving prompts with committed ones (what the CLI runs).
 
 `build` exports the decoder, fixes the circuit's settings at the smallest logrows that fits, runs setup (the vk
-is committed), generates the Solidity verifier and proves sample fixtures; then the same for each of the model's
-batch circuits (`ModelSpec.batch_sizes`), whose sample proves that every slot equals the single circuit's output
-for that slot's prompt. `prove_prompt` proves one prompt and checks that the proof's public instances decode back
-to it.
+is committed), generates the Solidity verifier (`build_from_onnx`, the stages every build shares) and proves sample
+fixtures; then the same for each of the model's batch circuits (`ModelSpec.batch_sizes`), whose sample proves that
+every slot equals the single circuit's output for that slot's prompt. A tree template's build (`proofs.trees.build`)
+goes through the same `build`. `prove_prompt` proves one prompt and checks that the proof's public instances decode
+back to it.
 
 Builds are atomic (`staged`): everything is written into a staging copy in the cache and moved into
 ``proofs/artifacts/<name>/`` and ``contracts/verifiers/`` only once the whole build succeeded, so a failed build
@@ -19,24 +20,24 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-
-import ezkl
 
 from models import registry
 from models.circuit import CircuitConfig
 from models.model import export_decoder_onnx, load_model, sigmoid_input_range
+from models.trees import TreeTemplate
 
 from .encoding import DIGIT_WIDTHS, Encoding
 from .errors import ProofError
 from .files import ARTIFACTS_ROOT, CACHE_ROOT, VERIFIERS_ROOT
-from .model_artifacts import ModelArtifacts, artifacts_of, fitting_logrows
+from .model_artifacts import ModelArtifacts, artifacts_of
 from .progress import log, stage
 from .prompts import latent_of, random_prompt
 from .proven import ProvenBatch, ProvenSample, prove_batch, prove_latent, witness_instances
 from .render import render_png
 from .srs import warn_dev_srs
+from .trees import build as build_tree
 
 
 def fidelity(name: str, latent: Sequence[float], sample: ProvenSample, encoding: Encoding) -> dict:
@@ -113,21 +114,22 @@ def build(
     **overrides,
 ) -> ModelArtifacts:
     """Export, settings, setup (writes vk), verifier and sample fixtures for a trained, registered model, then for
-    each of its batch circuits (`batch_sizes`, default the registry's); atomically (`staged`).
+    each of its batch circuits (`batch_sizes`, default the registry's); atomically (`staged`). A tree template's
+    name builds the template (`proofs.trees.build`: no samples, no batch circuits), as atomically.
 
     `srs_file`: a ceremony SRS file obtained elsewhere (implies `srs_kind="ceremony"`); checked against each
     circuit's logrows, and its sha256 recorded in meta.json.
     """
     if srs_file is not None:
         srs_kind = "ceremony"
-    art = staged(
-        name,
-        lambda roots: _build(
-            name, srs_kind, samples, batch_sizes, srs_file, {**roots, "cache_root": cache_root}, overrides
-        ),
-        root=root,
-        verifiers_root=verifiers_root,
-    )
+
+    def make(roots: dict[str, Path]) -> ModelArtifacts:
+        roots = {**roots, "cache_root": cache_root}
+        if name in registry.names(TreeTemplate):
+            return build_tree(registry.get(name, TreeTemplate), srs_kind, srs_file=srs_file, **roots)
+        return _build(name, srs_kind, samples, batch_sizes, srs_file, roots, overrides)
+
+    art = staged(name, make, root=root, verifiers_root=verifiers_root)
     log(f"{name}: moved into place -> {art.dir}, {art.verifier_sol}")
     return art
 
@@ -143,14 +145,12 @@ def _build(name, srs_kind, samples, batch_sizes, srs_file, roots, overrides) -> 
     build_circuit(art, model, replace(spec.circuit_for(model.cfg), **overrides), srs_kind)
     art.write_meta(
         model=name,
-        ezkl_version=ezkl.__version__,
         checkpoint=f"models/checkpoints/{spec.checkpoint_name}.pt",
         derived=extra.get("changes"),
         model_config=dict(vars(model.cfg)),
         training_metrics=extra.get("metrics"),
         encoding=vars(art.encoding()),
         output_shape=list(art.output_shape()),
-        contract=art.contract_name,
     )
     art.samples.mkdir(parents=True, exist_ok=True)
     fid, times = [], []
@@ -172,8 +172,8 @@ def _build(name, srs_kind, samples, batch_sizes, srs_file, roots, overrides) -> 
 
 
 def build_circuit(art: ModelArtifacts, model, config: CircuitConfig, srs_kind: str) -> None:
-    """Export the decoder for `art.batch` latents, fix its settings at the smallest logrows, setup (writes the
-    vk), and generate its verifier."""
+    """Export the decoder for `art.batch` latents and check its sigmoid's range, then `build_from_onnx`: settings at
+    the smallest logrows, setup (writes the vk), its verifier."""
     name = art.name
     with stage(f"{name}: export decoder ONNX (batch {art.batch})"):
         export_decoder_onnx(model, art.onnx, config, batch=art.batch)
@@ -196,16 +196,9 @@ def build_circuit(art: ModelArtifacts, model, config: CircuitConfig, srs_kind: s
         from models.traits import prompt_space
 
         art.write_meta(prompt_space=prompt_space())
-    settings = art.gen_settings(config)
-    if config.logrows is None:  # gen_settings' default logrows is far too big: shrink to what fits
-        art.gen_settings(replace(config, logrows=fitting_logrows(settings)))
-        settings = art.load_settings()
-        settings["run_args"]["logrows"] = fitting_logrows(settings)
-        art.write_settings(settings)
-        art.write_meta(logrows=art.logrows)
-    log(f"{name}: batch {art.batch}: {settings['num_rows']} rows -> logrows {art.logrows}")
-    art.setup(srs_kind=srs_kind, write_vk=True)
-    art.create_evm_verifier()
+    art.build_from_onnx(config, srs_kind)
+    if config.logrows is None:  # an image circuit's meta.json records its config at the logrows it was fitted to
+        art.write_meta(config=asdict(replace(config, logrows=art.logrows)))
 
 
 def build_batch(art: ModelArtifacts, model, config: CircuitConfig, srs_kind: str = "dev") -> ProvenBatch:
@@ -222,12 +215,7 @@ def build_batch(art: ModelArtifacts, model, config: CircuitConfig, srs_kind: str
     art.samples.mkdir(parents=True, exist_ok=True)
     (art.samples / "sample-0.json").write_text(json.dumps(batch.to_json(), indent=1) + "\n")
     art.write_meta(
-        model=art.name,
-        batch=art.batch,
-        ezkl_version=ezkl.__version__,
-        encoding=vars(encoding),
-        contract=art.contract_name,
-        build_seconds=round(time.perf_counter() - start, 1),
+        model=art.name, batch=art.batch, encoding=vars(encoding), build_seconds=round(time.perf_counter() - start, 1)
     )
     return batch
 

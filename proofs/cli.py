@@ -126,20 +126,11 @@ def main(argv: list[str] | None = None) -> int:
                 args.srs = "ceremony"
             # Building and proving import torch and the exporter (seconds): only the commands that need them do.
             from . import build as builder
-            from . import trees
 
-            if args.cmd == "build":
-                art = builder.build(args.model, srs_kind=args.srs, samples=args.samples, srs_file=args.srs_file)
-            else:
-                template = registry.get(args.template, TreeTemplate)
-                art = builder.staged(
-                    template.name,
-                    lambda roots: trees.build(
-                        template, srs_kind=args.srs, **roots, **({"srs_file": args.srs_file} if args.srs_file else {})
-                    ),
-                )
+            name = args.model if args.cmd == "build" else args.template  # a tree template: no samples, no batches
+            art = builder.build(name, srs_kind=args.srs, samples=getattr(args, "samples", 1), srs_file=args.srs_file)
             if args.srs == "dev":
-                sizes = registry.batch_sizes(args.model) if args.cmd == "build" else ()
+                sizes = registry.batch_sizes(name)
                 for logrows in sorted({art.batch_circuit(n).logrows for n in (1, *sizes)}):
                     if logrows > MAX_COMMITTED_SRS_LOGROWS:  # over git's file limit: stays in the cache
                         log(f"development SRS for logrows {logrows}: left in the cache (not committed)")

@@ -36,19 +36,6 @@ from .files import ARTIFACTS_ROOT, CACHE_ROOT, SRS_ROOT, VERIFIERS_ROOT, sha256_
 from .progress import Progress, log
 from .stages import CircuitStages
 
-#: Rows halo2 reserves at the bottom of every column (blinding factors and the last-row marker), with margin.
-RESERVED_ROWS = 16
-
-
-def fitting_logrows(settings: dict) -> int:
-    """The smallest logrows that holds the circuit's rows and its range-check and lookup tables."""
-    ra = settings["run_args"]
-    lo, hi = ra["lookup_range"]
-    need = max(
-        int(settings["num_rows"]), int(ra["decomp_base"]), hi - lo + 1 if settings.get("required_lookups") else 0
-    )
-    return max(6, math.ceil(math.log2(need + RESERVED_ROWS)))
-
 
 def normalize_settings(settings: dict[str, Any]) -> dict[str, Any]:
     """ezkl's settings made reproducible: the same ONNX and config give the same bytes, vk and model hash.

@@ -2,7 +2,9 @@
 
 `prove_latent` and `prove_batch` run the stages (witness, prove, verify) on one model's artifacts and return a
 `ProvenSample` (one prompt) or a `ProvenBatch` (N prompts, one proof); both check that the proof's public instances
-round-trip through the model's `Encoding` and decode to the prompts asked for.
+round-trip through the model's `Encoding` and decode to the prompts asked for. `prove_verified` and
+`proof_instances`, the proof and its instances as every prover reads them, serve the tree templates too
+(`proofs.trees`).
 """
 
 from __future__ import annotations
@@ -91,9 +93,25 @@ def witness_instances(witness: dict, encoding: Encoding) -> list[int]:
     return [felt_from_ezkl_hex(h) for tensor in public for h in tensor]
 
 
+def proof_instances(proof: dict) -> list[int]:
+    """The public instances of ezkl's proof.json as integers."""
+    return [felt_from_ezkl_hex(h) for h in proof["instances"][0]]
+
+
+def prove_verified(
+    artifacts: ModelArtifacts, workdir: Path, compiled: Path | None = None, verify: bool = True, what: str = "proof"
+) -> dict:
+    """Prove the witness in `workdir` (made with `compiled`, by default the committed circuit) and, unless told not
+    to, verify the proof off-chain: ezkl's proof.json; a `ProofError` if ezkl rejects its own `what`."""
+    proof = artifacts.prove(workdir, compiled)
+    if verify and not artifacts.verify(workdir / "proof.json"):
+        raise ProofError(f"ezkl rejected its own {what}")
+    return proof
+
+
 def sample_from_proof(artifacts: ModelArtifacts, proof: dict) -> ProvenSample:
     """Turn ezkl's proof.json into the bytes the contracts take; checks the encoding round-trips."""
-    instances = [felt_from_ezkl_hex(h) for h in proof["instances"][0]]
+    instances = proof_instances(proof)
     encoding = artifacts.encoding()
     prompt, aigc = encoding.split_instances(instances)
     if encoding.instances(prompt, aigc) != instances:
@@ -103,7 +121,7 @@ def sample_from_proof(artifacts: ModelArtifacts, proof: dict) -> ProvenSample:
 
 def batch_from_proof(artifacts: ModelArtifacts, proof: dict) -> ProvenBatch:
     """A batch circuit's proof.json as the bytes `mintBatch` takes; checks the encoding round-trips per slot."""
-    instances = [felt_from_ezkl_hex(h) for h in proof["instances"][0]]
+    instances = proof_instances(proof)
     encoding = artifacts.encoding()
     slots = encoding.split_batch_instances(instances, artifacts.batch)
     if encoding.batch_instances(slots) != instances:
@@ -123,10 +141,7 @@ def prove_latent(
     encoding = artifacts.encoding()
     grid = encoding.dequantize_latent(encoding.quantize_latent(latent))  # the prompt bytes are the truth
     artifacts.witness(grid, workdir)
-    proof = artifacts.prove(workdir)
-    if verify and not artifacts.verify(workdir / "proof.json"):
-        raise ProofError("ezkl rejected its own proof")
-    sample = sample_from_proof(artifacts, proof)
+    sample = sample_from_proof(artifacts, prove_verified(artifacts, workdir, verify=verify))
     if sample.prompt != encoding.encode_prompt(encoding.quantize_latent(latent)):
         raise ProofError("the proven prompt differs from the requested one")
     return sample
@@ -141,10 +156,7 @@ def prove_batch(
     encoding = artifacts.encoding()
     grids = [encoding.dequantize_latent(encoding.quantize_latent(z)) for z in latents]
     artifacts.witness([x for grid in grids for x in grid], workdir)
-    proof = artifacts.prove(workdir)
-    if verify and not artifacts.verify(workdir / "proof.json"):
-        raise ProofError("ezkl rejected its own batch proof")
-    batch = batch_from_proof(artifacts, proof)
+    batch = batch_from_proof(artifacts, prove_verified(artifacts, workdir, verify=verify, what="batch proof"))
     if batch.prompts != [encoding.encode_prompt(encoding.quantize_latent(z)) for z in latents]:
         raise ProofError("the proven prompts differ from the requested ones")
     return batch

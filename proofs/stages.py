@@ -4,14 +4,17 @@
 
 `CircuitStages` holds them as methods of every `ModelArtifacts` (proofs/model_artifacts.py), whose files they read and
 write: ``settings.json`` and ``vk.key`` are committed; the compiled circuit, the proving key (hundreds of MB) and
-per-run witnesses and proofs are regenerated into the cache. Setup is deterministic given SRS and circuit, so the
-cache can always be rebuilt and matches the committed vk. What a proof decodes to is `proofs.proven`.
+per-run witnesses and proofs are regenerated into the cache. `build_from_onnx` is what every build (an image model's
+circuits, a tree template's) runs once its ONNX is exported: settings at the smallest logrows that fits
+(`fit_settings`), setup, the verifier. Setup is deterministic given SRS and circuit, so the cache can always be
+rebuilt and matches the committed vk. What a proof decodes to is `proofs.proven`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -26,6 +29,19 @@ from .errors import ArtifactsError, ProofError
 from .files import sha256_file
 from .progress import stage
 from .srs import DEV_SRS_WARNING, ceremony_srs, dev_srs, install_srs_file, warn_dev_srs
+
+#: Rows halo2 reserves at the bottom of every column (blinding factors and the last-row marker), with margin.
+RESERVED_ROWS = 16
+
+
+def fitting_logrows(settings: dict) -> int:
+    """The smallest logrows that holds the circuit's rows and its range-check and lookup tables."""
+    ra = settings["run_args"]
+    lo, hi = ra["lookup_range"]
+    need = max(
+        int(settings["num_rows"]), int(ra["decomp_base"]), hi - lo + 1 if settings.get("required_lookups") else 0
+    )
+    return max(6, math.ceil(math.log2(need + RESERVED_ROWS)))
 
 
 def run_args(config: CircuitConfig) -> ezkl.PyRunArgs:
@@ -76,6 +92,26 @@ class CircuitStages:
         self.write_meta(
             config=asdict(config), logrows=settings["run_args"]["logrows"], num_rows=settings.get("num_rows")
         )
+        return settings
+
+    def fit_settings(self, config: CircuitConfig) -> dict:
+        """settings.json at `config.logrows`, or, if None, at the smallest logrows that holds the circuit
+        (`fitting_logrows`; gen_settings' default is far too big)."""
+        settings = self.gen_settings(config)
+        if config.logrows is None:
+            settings["run_args"]["logrows"] = fitting_logrows(settings)
+            self.write_settings(settings)
+            self.write_meta(logrows=settings["run_args"]["logrows"])
+        return settings
+
+    def build_from_onnx(self, config: CircuitConfig, srs_kind: str) -> dict:
+        """A build's stages after the export: settings that fit (`fit_settings`), setup (writes the committed vk) and
+        the generated verifier; meta.json records ezkl's version and the verifier's contract. Returns the settings."""
+        settings = self.fit_settings(config)
+        self.progress(f"{Path(self.name, self.subdir)}: {settings['num_rows']} rows -> logrows {self.logrows}")
+        self.setup(srs_kind=srs_kind, write_vk=True)
+        self.create_evm_verifier()
+        self.write_meta(ezkl_version=ezkl.__version__, contract=self.contract_name)
         return settings
 
     def compile(self) -> Path:

@@ -29,8 +29,8 @@ from models.config import ModelConfig
 from models.model import AutoEncoder, export_decoder_onnx
 from models.quant import set_quant, snap_weights
 from proofs.files import REPO_ROOT
-from proofs.model_artifacts import fitting_logrows, normalize_settings
-from proofs.stages import run_args
+from proofs.model_artifacts import normalize_settings
+from proofs.stages import fitting_logrows, run_args
 
 OUT = REPO_ROOT / "docs" / "design-space.json"
 

@@ -33,7 +33,7 @@ from models import nouns, nouns_train, registry
 from models.model import AutoEncoder, export_decoder_onnx, load_checkpoint, save_checkpoint
 from models.quant import snap_weights
 from proofs.files import CACHE_ROOT
-from proofs.model_artifacts import ModelArtifacts, fitting_logrows
+from proofs.model_artifacts import ModelArtifacts
 from proofs.progress import quiet
 from proofs.prompts import latent_of, random_prompt
 from proofs.proven import prove_latent
@@ -58,11 +58,7 @@ def circuit(label: str, model: AutoEncoder, tmp: Path, anvil: Anvil | None) -> d
         digit_bits=model.cfg.out_bits,
         input_len=model.cfg.latent_dim,
     )
-    settings = art.gen_settings(config)
-    art.gen_settings(replace(config, logrows=fitting_logrows(settings)))
-    settings = art.load_settings()
-    settings["run_args"]["logrows"] = fitting_logrows(settings)
-    art.settings.write_text(json.dumps(settings))
+    settings = art.fit_settings(config)
     row = {
         "variant": label,
         "rows": settings["num_rows"],

@@ -119,7 +119,7 @@ def test_render_png_writes_image_of_output_shape_if_given_aigc(micro, fresh, tmp
 
 
 def test_fitting_logrows_covers_rows_and_range_table_if_rows_dominate_or_table_does():
-    from proofs.model_artifacts import fitting_logrows
+    from proofs.stages import fitting_logrows
 
     def settings(rows, base):
         return {
@@ -134,7 +134,7 @@ def test_fitting_logrows_covers_rows_and_range_table_if_rows_dominate_or_table_d
 
 
 def test_committed_settings_use_fitting_logrows_if_built_by_cli(micro):
-    from proofs.model_artifacts import fitting_logrows
+    from proofs.stages import fitting_logrows
 
     assert micro.logrows == fitting_logrows(micro.load_settings())
     assert micro.read_meta()["srs"]["kind"] == "dev"

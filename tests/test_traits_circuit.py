@@ -19,7 +19,7 @@ from models.model import AutoEncoder, export_decoder_onnx
 from models.quant import set_quant, snap_weights
 from models.traits import certified_range, counts
 from proofs.encoding import FIELD_MODULUS, Encoding, felt_from_ezkl_hex
-from proofs.model_artifacts import ModelArtifacts, fitting_logrows
+from proofs.model_artifacts import ModelArtifacts
 
 pytestmark = pytest.mark.slow  # builds and mock-proves a circuit of 3,072 outputs (~1 min)
 
@@ -42,8 +42,7 @@ def tiny(tmp_path_factory):
     bound = max(128, 2 ** int(np.ceil(np.log2(max(-lo, hi) + 1))))  # a multiple of 128: the prompt's range check
     circuit = replace(registry.get("nouns").circuit_for(cfg), lookup_range=(-bound, bound))
     export_decoder_onnx(model, art.onnx, circuit)
-    settings = art.gen_settings(circuit)
-    art.gen_settings(replace(circuit, logrows=fitting_logrows(settings)))
+    art.fit_settings(circuit)
     art.write_meta(proven_shape=[3, 32, 32], render=2, digit_bits=8, input_len=cfg.latent_dim)
     return model, art
 

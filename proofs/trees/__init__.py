@@ -1,5 +1,5 @@
-"""Tree templates through the proof pipeline: build, prove, open. The tree model itself lives in `models.trees`,
-the templates in the one registry (`models.registry`)."""
+"""Tree templates through the shared proof pipeline: build, prove, open. The tree model itself lives in
+`models.trees`, the templates in the one registry (`models.registry`)."""
 
 from .prove import (
     ChunkedProof,
@@ -7,6 +7,7 @@ from .prove import (
     TreeProof,
     bind_limbs,
     build,
+    export_reference,
     open_tree,
     output_scale,
     prove,
@@ -20,6 +21,7 @@ __all__ = [
     "TreeProof",
     "bind_limbs",
     "build",
+    "export_reference",
     "open_tree",
     "output_scale",
     "prove",

@@ -1,8 +1,10 @@
 """Tree templates through the proof pipeline: build one circuit per shape, prove a tree on a test set, open it.
 
-A template is built once from a reference tree (`build`): ONNX, settings at the smallest logrows that fits,
-setup (the vk is committed), the generated verifier, all by `ModelArtifacts`. Any tree of the same
-shape is then proven with the template's proving key (`prove`): the tree is a hashed *parameter*, not part of
+A template is built once from a reference tree (`build`, which `python -m proofs build-tree` runs through the shared,
+atomic `proofs.build.build`): its ONNX, then the stages every build shares (`ModelArtifacts.build_from_onnx`:
+settings at the smallest logrows that fits, setup writing the committed vk, the generated verifier). Any tree of the
+same shape is then proven with the template's proving key (`prove`, through the shared stages and
+`proofs.proven.prove_verified`): the tree is a hashed *parameter*, not part of
 the circuit, so the vk does not depend on it. The circuit proves one *chunk* of the template's rows; a test set
 of n rows is ceil(n / rows) chunks, proven one after the other (`prove` returns a `ChunkedProof`). The public
 instances of every chunk proof:
@@ -16,6 +18,8 @@ for the one request and chunk the proof is for (`DatasetMarket.requestBinding(re
 two Poseidon hashes in order, which the market recomputes from the proofs' first two instances.
 
 `open_tree` is the customer's check of a delivered tree: the same commitment, the same count over every chunk.
+What stays here is the trees' own: the Poseidon hashes of a test set and the commitment over its chunks, the request
+binding's limbs, the chunk loop and the instance layout below.
 """
 
 from __future__ import annotations
@@ -35,8 +39,9 @@ from models.trees.templates import BIND_BITS
 
 from ..encoding import felt_from_ezkl_hex
 from ..errors import ProofError
-from ..model_artifacts import ModelArtifacts, fitting_logrows
+from ..model_artifacts import ModelArtifacts
 from ..progress import Progress, heartbeat, log
+from ..proven import proof_instances, prove_verified
 
 #: Instance order in every tree proof; the binding limbs follow BIND.
 X_HASH, Y_HASH, BIND_HASH, MODEL_COMMITMENT, COUNT, ROWS, BIND = range(7)
@@ -204,25 +209,19 @@ def _export(template: TreeTemplate, params: TreeParams, path: Path) -> Path:
     return export_onnx(params, template.rows, template.label_salt, template.bind_limbs, path)
 
 
+def export_reference(template: TreeTemplate, art: ModelArtifacts) -> Path:
+    """The template's ONNX (`art.onnx`): its circuit with the reference tree as the hashed parameters."""
+    return _export(template, reference_tree(template)[0], art.onnx)
+
+
 def build(template: TreeTemplate, srs_kind: str = "dev", progress: Progress = log, **roots) -> ModelArtifacts:
-    """ONNX, settings at the smallest logrows, setup (writes vk), Solidity verifier, meta.json."""
+    """The reference tree's ONNX, then `build_from_onnx` (settings at the smallest logrows, setup writing the vk,
+    the Solidity verifier), and the template and its count's output scale in meta.json."""
     art = ModelArtifacts(template.name, progress=progress, **roots)
     start = time.perf_counter()
-    params, _ = reference_tree(template)
-    _export(template, params, art.onnx)
-    settings = art.gen_settings(template.circuit)
-    settings["run_args"]["logrows"] = fitting_logrows(settings)
-    art.write_settings(settings)
-    art.write_meta(logrows=art.logrows)
-    progress(f"{template.name}: {settings['num_rows']} rows -> logrows {art.logrows}")
-    art.setup(srs_kind=srs_kind, write_vk=True)
-    art.create_evm_verifier()
-    art.write_meta(
-        template=asdict(template) | {"circuit": asdict(template.circuit)},
-        ezkl_version=ezkl.__version__,
-        contract=art.contract_name,
-        output_scale=output_scale(art),
-    )
+    export_reference(template, art)
+    art.build_from_onnx(template.circuit, srs_kind)
+    art.write_meta(template=asdict(template) | {"circuit": asdict(template.circuit)}, output_scale=output_scale(art))
     progress(f"{template.name}: built in {time.perf_counter() - start:.1f}s -> {art.dir}, {art.verifier_sol}")
     return art
 
@@ -275,10 +274,8 @@ def prove(
         witness(template, art, compiled, test_set, i, binding, chunk_dir)
         # One blocking ezkl call, minutes long on a large template: say every 30 s that it is alive.
         with heartbeat(f"{template.name}: prove chunk {i + 1}/{chunks}", progress):
-            raw = art.prove(chunk_dir, compiled)
-        if not art.verify(chunk_dir / "proof.json"):
-            raise ProofError(f"ezkl rejected its own proof of chunk {i}")
-        instances = [felt_from_ezkl_hex(h) for h in raw["instances"][0]]
+            raw = prove_verified(art, chunk_dir, compiled, what=f"proof of chunk {i}")
+        instances = proof_instances(raw)
         if len(instances) != BIND + template.bind_limbs:
             raise ProofError(f"a tree proof has {BIND + template.bind_limbs} instances, this one {len(instances)}")
         seconds = round(time.perf_counter() - start, 2)
