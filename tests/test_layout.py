@@ -73,17 +73,74 @@ def test_imports_of_resolves_relative_imports_if_given_a_package_module():
     assert "proofs.model_artifacts.ModelArtifacts" in imports_of(ROOT / "proofs" / "trees" / "prove.py")
 
 
-#: The proof pipeline's rooms, lowest first: each imports only the rooms before it.
-PIPELINE_ROOMS = ["stages", "model_artifacts", "proven", "build"]
+#: The proof pipeline's rooms, lowest first: each imports only the rooms before it. `trees` (a package) proves the
+#: tree templates on the rooms below it; `build` builds either kind of registered model.
+PIPELINE_ROOMS = ["stages", "model_artifacts", "proven", "trees", "build"]
+
+
+def room_sources(room: str) -> list[Path]:
+    """A pipeline room's files: `proofs/<room>.py`, or every file of the package `proofs/<room>/`."""
+    package = ROOT / "proofs" / room
+    return sorted(package.rglob("*.py")) if package.is_dir() else [ROOT / "proofs" / f"{room}.py"]
 
 
 @pytest.mark.parametrize("room", PIPELINE_ROOMS)
 def test_pipeline_room_imports_only_the_rooms_below_it(room):
-    """The ezkl stages know no model, a model's artifacts know no proof, the proven outputs know no build."""
+    """The ezkl stages know no model, a model's artifacts know no proof, the proven outputs and the tree proofs know
+    no build."""
     above = {f"proofs.{r}" for r in PIPELINE_ROOMS[PIPELINE_ROOMS.index(room) + 1 :]}
-    names = imports_of(ROOT / "proofs" / f"{room}.py")
-    upward = [name for name in names if name in above or name.rsplit(".", 1)[0] in above]
+    names = [name for path in room_sources(room) for name in imports_of(path)]
+    upward = [name for name in names if any(name == r or name.startswith(f"{r}.") for r in above)]
     assert upward == []
+
+
+def test_build_builds_the_tree_templates_through_the_tree_room():
+    assert "proofs.trees.build" in imports_of(ROOT / "proofs" / "build.py")
+
+
+def ezkl_calls(path: Path) -> set[str]:
+    """The `ezkl.<name>` attributes a file uses."""
+    tree = ast.parse(path.read_text())
+    return {
+        node.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "ezkl"
+    }
+
+
+def test_tree_proofs_call_ezkl_only_for_the_test_set_poseidon_hashes():
+    """Every circuit stage of a tree template (settings, compile, setup, witness, prove, verify, verifier) is the
+    shared pipeline's; what the trees call ezkl for themselves is the customer's Poseidon hashes."""
+    used = set().union(*(ezkl_calls(path) for path in room_sources("trees")))
+    assert used == {"float_to_felt", "poseidon_hash"}
+
+
+#: The classes whose instances are the registry's entries, one per kind.
+REGISTRY_KINDS = {"ModelSpec", "TreeTemplate"}
+
+
+def test_only_the_registry_creates_registry_entries_if_in_a_library_layer():
+    """One registry for every model kind: no library module keeps a list of models (or templates) of its own."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for layer in ("models", "proofs", "zkaigc", "scripts")
+        for path in sources(layer)
+        if path != ROOT / "models" / "registry.py"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in REGISTRY_KINDS
+    ]
+    assert offenders == []
+
+
+def test_the_tree_model_code_does_not_import_the_registry():
+    """The registry holds the tree kind (it imports `models.trees`), never the other way round."""
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in sorted((ROOT / "models" / "trees").glob("*.py"))
+        for name in imports_of(path)
+        if name == "models.registry" or name.startswith("models.registry.")
+    ]
+    assert offenders == []
 
 
 def test_models_never_call_ezkl():
