@@ -26,39 +26,7 @@ from zkaigc.deploy import Deployer
 from zkaigc.localchain import free_port
 from zkaigc.solidity import compile_contract
 
-
-@pytest.fixture(scope="session", autouse=True)
-def test_accounts_derived_once():
-    """Ape derives a test account from its mnemonic (a PBKDF2 seed, ~0.1 s) on every look-up, and ape-foundry looks
-    up every test account for each address in the trace it prints of a reverted call: a revert cost seconds. The
-    accounts are fixed by the mnemonic and the index, so each is derived once."""
-    from ape_test.accounts import TestAccountContainer
-
-    derive, derived = TestAccountContainer.generate_account, {}
-
-    def generate_account(container, index=None):
-        if index is None or index >= container.number_of_accounts:  # a new account each call: not cached
-            return derive(container, index)
-        key = (container.mnemonic, container.hd_path, index)
-        if key not in derived:
-            derived[key] = derive(container, index)
-        return derived[key]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(TestAccountContainer, "generate_account", generate_account)
-        yield
-
-
-@pytest.fixture(scope="session", autouse=True)
-def reverts_not_traced():
-    """ape-foundry prints the call trace of every reverted call: it fetches the step trace (for a rejected proof,
-    the whole verifier's run) and decodes it, for output no test reads. `ape.reverts` matches the error itself,
-    decoded without printing the trace; a failing test still shows its error."""
-    from ape_ethereum.trace import Trace
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Trace, "show", lambda trace, *args, **kwargs: None)
-        yield
+pytest_plugins = ["support.fast_ape"]
 
 
 @pytest.fixture(scope="session")

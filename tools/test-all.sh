@@ -3,6 +3,7 @@
 # Suites: lint, ape/pytest on a local anvil, forge invariants, slither, and fork tests against a devnet that this
 # script starts and stops itself. A suite that fails to run at all counts as one failure.
 # `--fast` (`make test-fast`): lint, the tests not marked `slow`, and forge's `quick` profile; no slither or fork.
+# Forge (and slither) run in the background beside the Python suites; their output is shown when they end.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -36,6 +37,23 @@ run() {  # run NAME COMMAND...: stream the output, keep a log for counting
   count "$name" "$log_dir/$name.log" "${PIPESTATUS[0]}"
 }
 
+background() {  # background NAME COMMAND...: run while the foreground suites run; log and exit status kept
+  local name="$1"; shift
+  echo "==> $name (in the background, its output follows when it ends): $*"
+  "$@" >"$log_dir/$name.log" 2>&1
+  echo $? >"$log_dir/$name.rc"
+}
+
+collect() {  # collect NAME...: wait for the background suites, show each one's output, count it
+  wait
+  local name
+  for name in "$@"; do
+    echo; echo "==> $name (ran in the background)"
+    cat "$log_dir/$name.log"
+    count "$name" "$log_dir/$name.log" "$(cat "$log_dir/$name.rc" 2>/dev/null || echo 1)"
+  done
+}
+
 lint() {  # every linter, even after one fails; one summary line
   local failures=0
   ruff check . || failures=$((failures + 1))
@@ -45,15 +63,21 @@ lint() {  # every linter, even after one fails; one summary line
   [[ "$failures" == 0 ]]
 }
 
+# The forge campaigns and slither are CPU work in their own processes and share nothing with the Python suites
+# (their own solc output under out/ and .cache/slither/), while the Python suites wait on anvil, ezkl and
+# subprocesses about a fifth of the time: on 2 cores, running them side by side saves most of forge's time
+# (docs/testing.md). The fork tests deploy with `ape run`, which compiles into .build/ as the Python suites do,
+# so they run after them.
 run lint lint
 if [[ "${1:-}" == "--fast" ]]; then
+  FOUNDRY_PROFILE=quick background forge-invariants tools/forge-test.sh &
   run ape-tests ape test tests --ignore=tests/fork -m "not slow"
-  FOUNDRY_PROFILE=quick run forge-invariants tools/forge-test.sh
+  collect forge-invariants
 else
+  { background forge-invariants tools/forge-test.sh; background slither tools/slither.sh; } &
   run ape-tests ape test tests --ignore=tests/fork
-  run forge-invariants tools/forge-test.sh
-  run slither tools/slither.sh
   run fork-tests tools/fork-tests.sh
+  collect forge-invariants slither
 fi
 
 echo; echo "==> summary"
