@@ -1,10 +1,11 @@
-"""Session-wide patches that make each Ape call cheaper without changing what it does or what a test can see.
+"""Patches that make each Ape call cheaper in a test session without changing what it does or what a test sees.
 
 Ape recomputes, on every contract call, things that are fixed for a whole test session: a test account's key (a
 PBKDF2 derivation), the provider's settings (a pydantic-settings model rebuilt from the config), the ecosystem's
 custom networks (new pydantic classes built from ape-config.yaml's `networks.custom`), and for a reverted call the
-trace it prints. Each patch keeps one result per input for the session; the values are the ones Ape would compute.
-Measured in docs/testing.md.
+trace it prints. Each patch keeps one result per input for the session; the values are the ones Ape computes.
+They are applied when pytest is configured and undone after Ape's own teardown (which disconnects the provider
+through the same code paths). Measured in docs/testing.md.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from functools import cached_property
 
 import pytest
 
+_patch = pytest.MonkeyPatch()
 
-@pytest.fixture(scope="session", autouse=True)
-def test_accounts_derived_once():
+
+def accounts_derived_once(patch: pytest.MonkeyPatch) -> None:
     """Ape derives a test account from its mnemonic (a PBKDF2 seed, ~0.1 s) on every look-up, and ape-foundry looks
     up every test account for each address in the trace it prints of a reverted call: a revert cost seconds. The
     accounts are fixed by the mnemonic and the index, so each is derived once."""
@@ -31,28 +33,23 @@ def test_accounts_derived_once():
             derived[key] = derive(container, index)
         return derived[key]
 
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(TestAccountContainer, "generate_account", generate_account)
-        yield
+    patch.setattr(TestAccountContainer, "generate_account", generate_account)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def reverts_not_traced():
+def reverts_not_traced(patch: pytest.MonkeyPatch) -> None:
     """ape-foundry prints the call trace of every reverted call: it fetches the step trace (for a rejected proof,
     the whole verifier's run) and decodes it, for output no test reads. `ape.reverts` matches the error itself,
     decoded without printing the trace; a failing test still shows its error."""
     from ape_ethereum.trace import Trace
 
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Trace, "show", lambda trace, *args, **kwargs: None)
-        yield
+    patch.setattr(Trace, "show", lambda trace, *args, **kwargs: None)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def provider_settings_built_once():
+def provider_settings_built_once(patch: pytest.MonkeyPatch) -> None:
     """`ProviderAPI.settings` validates a new pydantic-settings model from the plugin config and the provider's own
-    settings on every access, several times per call (the RPC URI, the network config, the timeout). It depends on
-    nothing else, so it is built once per provider, config and provider settings."""
+    settings on every access, several times per call (the RPC URI, the network config, the timeout) and for every
+    known provider when one disconnects. It depends on nothing else, so it is built once per provider, config and
+    provider settings."""
     from ape.api.providers import ProviderAPI
 
     build, built = ProviderAPI.settings.fget, {}
@@ -63,13 +60,10 @@ def provider_settings_built_once():
             built[key] = (provider, provider.config, build(provider))
         return built[key][2]
 
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(ProviderAPI, "settings", property(settings))
-        yield
+    patch.setattr(ProviderAPI, "settings", property(settings))
 
 
-@pytest.fixture(scope="session", autouse=True)
-def custom_networks_built_once():
+def custom_networks_built_once(patch: pytest.MonkeyPatch) -> None:
     """`EcosystemAPI._custom_networks` builds a new network class per network in ape-config.yaml's
     `networks.custom` (here the devnet and its fork) on every access, and every transaction Ape encodes reads it
     (for the default transaction type). Ape keeps the plugins' networks in a `cached_property`; this keeps the
@@ -78,6 +72,14 @@ def custom_networks_built_once():
 
     cached = cached_property(EcosystemAPI._custom_networks.fget)
     cached.__set_name__(EcosystemAPI, "_custom_networks")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(EcosystemAPI, "_custom_networks", cached)
-        yield
+    patch.setattr(EcosystemAPI, "_custom_networks", cached)
+
+
+def pytest_configure(config):
+    for apply in (accounts_derived_once, reverts_not_traced, provider_settings_built_once, custom_networks_built_once):
+        apply(_patch)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    _patch.undo()
