@@ -19,7 +19,7 @@ from pathlib import Path
 import ezkl
 
 from .errors import SrsError
-from .files import CACHE_ROOT, SRS_ROOT, sha256_file
+from .files import CACHE_ROOT, SRS_ROOT, cache_lock, sha256_file
 from .progress import Progress, log, stage
 
 #: Git rejects files over 32 MB here; larger SRS files are committed in parts of this size.
@@ -65,22 +65,23 @@ def dev_srs(logrows: int, progress: Progress = log, root: Path = SRS_ROOT, creat
     if len(parts) == 1:
         return parts[0]
     if parts:
-        if not cached.exists() or cached.stat().st_size != sum(p.stat().st_size for p in parts):
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            with open(cached.with_suffix(".tmp"), "wb") as out:
-                for part in parts:
-                    out.write(part.read_bytes())
-            cached.with_suffix(".tmp").replace(cached)
+        with cache_lock(cached):
+            if not cached.exists() or cached.stat().st_size != sum(p.stat().st_size for p in parts):
+                with open(cached.with_suffix(".tmp"), "wb") as out:
+                    for part in parts:
+                        out.write(part.read_bytes())
+                cached.with_suffix(".tmp").replace(cached)
         return cached
     if cached.exists():
         return cached
     if not create:
         raise SrsError(f"no development SRS for logrows {logrows} under {root}")
-    warn_dev_srs(progress)
-    with stage(f"gen_srs (development, logrows {logrows})", progress):
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        ezkl.gen_srs(str(cached.with_suffix(".tmp")), logrows)
-        cached.with_suffix(".tmp").replace(cached)
+    with cache_lock(cached):
+        if not cached.exists():  # another process may have made it while this one waited
+            warn_dev_srs(progress)
+            with stage(f"gen_srs (development, logrows {logrows})", progress):
+                ezkl.gen_srs(str(cached.with_suffix(".tmp")), logrows)
+                cached.with_suffix(".tmp").replace(cached)
     return cached
 
 

@@ -26,7 +26,7 @@ import ezkl
 from models.circuit import CircuitConfig
 
 from .errors import ArtifactsError, ProofError
-from .files import sha256_file
+from .files import cache_lock, sha256_file
 from .progress import stage
 from .srs import DEV_SRS_WARNING, ceremony_srs, dev_srs, install_srs_file, warn_dev_srs
 
@@ -118,13 +118,13 @@ class CircuitStages:
         """The compiled circuit (regenerated into the cache when stale)."""
         stamp = self.cache / "network.compiled.src"
         src = sha256_file(self.onnx) + sha256_file(self.settings)
-        if self.compiled.exists() and stamp.exists() and stamp.read_text() == src:
-            return self.compiled
-        self.cache.mkdir(parents=True, exist_ok=True)
-        with stage(f"{self.name}: compile_circuit", self.progress):
-            if not ezkl.compile_circuit(str(self.onnx), str(self.compiled), str(self.settings)):
-                raise ProofError("ezkl.compile_circuit failed")
-        stamp.write_text(src)
+        with cache_lock(self.compiled):
+            if self.compiled.exists() and stamp.exists() and stamp.read_text() == src:
+                return self.compiled
+            with stage(f"{self.name}: compile_circuit", self.progress):
+                if not ezkl.compile_circuit(str(self.onnx), str(self.compiled), str(self.settings)):
+                    raise ProofError("ezkl.compile_circuit failed")
+            stamp.write_text(src)
         return self.compiled
 
     def srs(self, kind: str | None = None) -> Path:
@@ -151,6 +151,10 @@ class CircuitStages:
 
     def setup(self, srs_kind: str | None = None, write_vk: bool = False) -> Path:
         """The proving key in the cache; with `write_vk`, also (re)write the committed vk."""
+        with cache_lock(self.pk):  # before the compiled circuit's lock, never after (compile takes only that one)
+            return self._setup(srs_kind, write_vk)
+
+    def _setup(self, srs_kind: str | None, write_vk: bool) -> Path:
         compiled = self.compile()
         srs, srs_record = self._srs(srs_kind)
         stamp = self.cache / "pk.key.src"
