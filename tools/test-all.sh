@@ -3,7 +3,7 @@
 # Suites: lint, ape/pytest on a local anvil, forge invariants, slither, and fork tests against a devnet that this
 # script starts and stops itself. A suite that fails to run at all counts as one failure.
 # `--fast` (`make test-fast`): lint, the tests not marked `slow`, and forge's `quick` profile; no slither or fork.
-# Forge (and slither) run in the background beside the Python suites; their output is shown when they end.
+# Suites run side by side (below); a background suite's output is shown when it ends.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -37,11 +37,15 @@ run() {  # run NAME COMMAND...: stream the output, keep a log for counting
   count "$name" "$log_dir/$name.log" "${PIPESTATUS[0]}"
 }
 
-background() {  # background NAME COMMAND...: run while the foreground suites run; log and exit status kept
+groups=()  # the background suites' process groups, stopped if this script ends first (Ctrl-C, a kill)
+trap 'for g in "${groups[@]}"; do kill -TERM -- "-$g" 2>/dev/null; done' EXIT
+trap 'exit 130' INT TERM
+
+background() {  # background NAME COMMAND...: run in its own process group beside the others; shown by `collect`
   local name="$1"; shift
-  echo "==> $name (in the background, its output follows when it ends): $*"
-  "$@" >"$log_dir/$name.log" 2>&1
-  echo $? >"$log_dir/$name.rc"
+  echo; echo "==> $name (in the background; its output follows when it ends): $*"
+  setsid bash -c '"$@" >"$0.log" 2>&1; echo $? >"$0.rc"' "$log_dir/$name" "$@" &
+  groups+=("$!")
 }
 
 collect() {  # collect NAME...: wait for the background suites, show each one's output, count it
@@ -63,21 +67,25 @@ lint() {  # every linter, even after one fails; one summary line
   [[ "$failures" == 0 ]]
 }
 
-# The forge campaigns and slither are CPU work in their own processes and share nothing with the Python suites
-# (their own solc output under out/ and .cache/slither/), while the Python suites wait on anvil, ezkl and
-# subprocesses about a fifth of the time: on 2 cores, running them side by side saves most of forge's time
-# (docs/testing.md). The fork tests deploy with `ape run`, which compiles into .build/ as the Python suites do,
-# so they run after them.
+# On 2 cores the suites run side by side: the Python suites wait on anvil, ezkl, Chromium and subprocesses much of
+# the time, and forge and slither are CPU work in processes of their own (their own solc output under out/ and
+# .cache/slither/). The slow Python tests (proofs, bots, fleets, the browser) run in a second `ape test` with its
+# own anvil; the proof cache they share is locked per file (proofs/files.py `cache_lock`). The contracts are
+# compiled once first, so no two Ape processes compile into .build/ at once. Lane times: docs/testing.md.
 run lint lint
+echo; echo "==> ape compile"
+ape compile || failed=$((failed + 1))
 if [[ "${1:-}" == "--fast" ]]; then
-  FOUNDRY_PROFILE=quick background forge-invariants tools/forge-test.sh &
+  FOUNDRY_PROFILE=quick background forge-invariants tools/forge-test.sh
   run ape-tests ape test tests --ignore=tests/fork -m "not slow"
   collect forge-invariants
 else
-  { background forge-invariants tools/forge-test.sh; background slither tools/slither.sh; } &
-  run ape-tests ape test tests --ignore=tests/fork
+  background forge-invariants tools/forge-test.sh
+  background slither tools/slither.sh
+  background ape-tests-slow ape test tests --ignore=tests/fork -m slow
+  run ape-tests ape test tests --ignore=tests/fork -m "not slow"
   run fork-tests tools/fork-tests.sh
-  collect forge-invariants slither
+  collect ape-tests-slow forge-invariants slither
 fi
 
 echo; echo "==> summary"
