@@ -7,6 +7,7 @@ import {ERC165Checker} from "@openzeppelin/contracts/utils/introspection/ERC165C
 
 import {IERC7007} from "../interfaces/IERC7007.sol";
 import {IERC7007TraitPrompt} from "../interfaces/IERC7007TraitPrompt.sol";
+import {ListingTerms} from "../payments/ListingTerms.sol";
 import {RequestEscrow} from "../payments/RequestEscrow.sol";
 import {IModelMarketplace} from "./interfaces/IModelMarketplace.sol";
 import {IMarketplaceCollection} from "./interfaces/IMarketplaceCollection.sol";
@@ -24,7 +25,7 @@ import {CurveType} from "../pricing/CurveType.sol";
 /// (3) Everything else is pulled by its owner, who picks the recipient. Pausing a listing only refuses new requests. Listings are unique per vendor
 /// (by collection, and per vendor by verifier and by model hash), so no account can occupy what another vendor
 /// needs; see docs/security.md.
-contract ModelMarketplace is IModelMarketplace, RequestEscrow {
+contract ModelMarketplace is IModelMarketplace, RequestEscrow, ListingTerms {
     using ERC165Checker for address;
 
     /// @inheritdoc IModelMarketplace
@@ -82,7 +83,7 @@ contract ModelMarketplace is IModelMarketplace, RequestEscrow {
         bytes32 modelHash = IMarketplaceCollection(collection).modelHash();
         address listedWithModel = _collectionOfModel[msg.sender][modelHash];
         if (listedWithModel != address(0)) revert ModelAlreadyListed(msg.sender, modelHash, listedWithModel);
-        if (payout == address(0)) revert InvalidPayout();
+        _checkPayout(payout);
         _checkCurve(curveType, spotPrice, delta);
 
         _listings[collection] = Listing({
@@ -124,7 +125,7 @@ contract ModelMarketplace is IModelMarketplace, RequestEscrow {
 
     /// @inheritdoc IModelMarketplace
     function setPayout(address collection, address payout) external onlyVendor(collection) {
-        if (payout == address(0)) revert InvalidPayout();
+        _checkPayout(payout);
         _listings[collection].payout = payout;
         emit PayoutUpdated(collection, payout);
     }
@@ -441,9 +442,5 @@ contract ModelMarketplace is IModelMarketplace, RequestEscrow {
         if (!success || data.length != 32) return address(0);
         uint256 word = abi.decode(data, (uint256));
         return word > type(uint160).max ? address(0) : address(uint160(word));
-    }
-
-    function _checkCurve(CurveType curveType, uint128 spotPrice, uint128 delta) private pure {
-        if (!PricingCurve.isValid(curveType, spotPrice, delta)) revert InvalidCurve(curveType, spotPrice, delta);
     }
 }
