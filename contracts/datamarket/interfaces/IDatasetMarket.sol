@@ -228,7 +228,8 @@ interface IDatasetMarket is IRequestEscrow, IListingTerms, IPullPayments, ISkimm
     /// @notice The proofs show `correct` rows in all, below the request's `minCorrect`.
     error CountBelowThreshold(uint256 requestId, uint32 correct, uint32 minCorrect);
 
-    /// @notice The template's verifier rejected chunk `chunk`'s proof (or reverted on it).
+    /// @notice The template's verifier did not accept chunk `chunk`'s proof: it answered anything but `true`,
+    /// reverted, or ran out of gas.
     error InvalidProof(uint256 requestId, uint256 chunk);
 
     // ---------------------------------------------------------------------------------------------- owner
