@@ -7,6 +7,7 @@ import {IERC7007} from "./interfaces/IERC7007.sol";
 import {IERC7007Zkml} from "./interfaces/IERC7007Zkml.sol";
 import {AigcEncoding} from "./libraries/AigcEncoding.sol";
 import {BytecodeStorage} from "./libraries/BytecodeStorage.sol";
+import {Halo2Verdict} from "./libraries/Halo2Verdict.sol";
 import {ModelEncoding} from "./types/ModelEncoding.sol";
 
 /// @title ERC-7007 core, bound to one zkML model
@@ -222,20 +223,12 @@ abstract contract ERC7007 is ERC721, IERC7007Zkml {
         );
     }
 
-    /// @dev STATICCALLs `target` with `callData` (a `verifyProof` call) and accepts only a successful call that
-    /// returns exactly ABI-encoded `true`; reverts with {ERC7007VerifierOutOfGas} if the verifier ran out of gas.
+    /// @dev Asks `target` for its verdict on `callData` (a `verifyProof` call, {Halo2Verdict-ask}): only exactly
+    /// ABI-encoded `true` is valid; reverts with {ERC7007VerifierOutOfGas} if the verifier ran out of gas, which is
+    /// no verdict on the proof.
     function _callVerifier(address target, bytes memory callData) internal view virtual returns (bool valid) {
-        bool exhausted;
-        assembly ("memory-safe") {
-            // No code, a revert, short or missing return data, or any word but 1 all mean "invalid".
-            let before := gas()
-            let ok := staticcall(gas(), target, add(callData, 0x20), mload(callData), 0x00, 0x20)
-            valid := and(ok, and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1)))
-            // The call gets at most 63/64 of what is left (EIP-150). If it failed and left us at most 1/32 of
-            // `before`, it ran out of gas, itself (≤ 1/64 left) or in a precompile call that made it revert
-            // (≤ 1/64 + 63/64² < 1/32 left); an exceptional halt also burns all gas. None of that is a verdict.
-            exhausted := and(iszero(ok), iszero(gt(gas(), div(before, 32))))
-        }
-        if (exhausted) revert ERC7007VerifierOutOfGas(target);
+        bool outOfGas;
+        (valid, outOfGas) = Halo2Verdict.ask(target, callData);
+        if (outOfGas) revert ERC7007VerifierOutOfGas(target);
     }
 }

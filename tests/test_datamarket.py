@@ -10,6 +10,11 @@ import ape
 import pytest
 from eth_abi import encode
 from eth_utils import keccak
+from web3.exceptions import ContractLogicError
+
+from support.helpers import MODES
+from support.reverts import custom_error
+from zkaigc.reverts import call_params, revert_data
 
 LINEAR, EXPONENTIAL = 0, 1
 NONE, PENDING, FULFILLED, REFUNDED = 0, 1, 2, 3
@@ -371,6 +376,27 @@ def test_fulfil_reverts_if_a_chunk_proof_is_for_another_template(market, request
     before = snapshot(market, accounts[:5], vendor)
     with ape.reverts(market.InvalidProof, requestId=requested, chunk=1):
         fulfil(market, requested, instances(market), vendor, tags=[TAG, TAG + 1])
+    assert snapshot(market, accounts[:5], vendor) == before
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_fulfil_reverts_with_invalid_proof_if_the_verifier_fails_in_any_way(
+    project, market, vendor, user, deployer, deadline, accounts, mode
+):
+    """A verifier that returns false, reverts, returns nothing, a short or non-boolean answer, halts or burns its
+    gas rejects the chunk with exactly `InvalidProof`, never a bare revert (contracts/libraries/Halo2Verdict.sol)."""
+    faulty = project.FaultyVerifier.deploy(MODES.index(mode), sender=deployer)
+    market.registerTemplate(faulty, CHUNK_ROWS, CHUNKS, FEATURES, DEPTH, CLASSES, SCALE, sender=deployer)
+    market.listDataset(1, b"\x11" * 32, vendor, EXPONENTIAL, SPOT, 2 * WAD, sender=vendor)
+    market.request(1, COMMIT, N, 40, deadline, SPOT, value=SPOT, sender=user)
+    inst = instances(market)
+    args = (1, [stub_proof(x) for x in inst], inst)
+    with pytest.raises(ContractLogicError) as failed:  # the exact revert data: ape.reverts also matches a bare one
+        market.provider.web3.eth.call({**call_params(market.fulfil, *args, sender=vendor), "gas": 3_000_000})
+    assert revert_data(failed.value) == custom_error(market.InvalidProof, 1, 0)
+    before = snapshot(market, accounts[:5], vendor)
+    with ape.reverts(market.InvalidProof, requestId=1, chunk=0):
+        market.fulfil(*args, sender=vendor, gas=3_000_000)
     assert snapshot(market, accounts[:5], vendor) == before
 
 

@@ -5,6 +5,7 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
 import {PricingCurve} from "../pricing/PricingCurve.sol";
 import {CurveType} from "../pricing/CurveType.sol";
+import {ListingTerms} from "../payments/ListingTerms.sol";
 import {RequestEscrow} from "../payments/RequestEscrow.sol";
 import {IDatasetMarket} from "./interfaces/IDatasetMarket.sol";
 import {ChunkProofs} from "./libraries/ChunkProofs.sol";
@@ -16,8 +17,8 @@ import {ChunkProofs} from "./libraries/ChunkProofs.sol";
 /// function that moves ETH is `nonReentrant` and finishes its state changes first; ETH handed back on the market's
 /// own initiative (excess payment, refunds) is pushed with {PUSH_GAS_LIMIT} gas and credited to the receiver if
 /// that fails; everything else is pulled by its owner to a recipient of its choice. Prices come from the same
-/// curve libraries ({PricingCurve}).
-contract DatasetMarket is IDatasetMarket, RequestEscrow {
+/// curve libraries ({PricingCurve}), and a listing's payout and curve are checked as there ({ListingTerms}).
+contract DatasetMarket is IDatasetMarket, RequestEscrow, ListingTerms {
     /// @inheritdoc IDatasetMarket
     uint32 public constant MIN_FULFILMENT_WINDOW = 5 minutes;
 
@@ -94,7 +95,7 @@ contract DatasetMarket is IDatasetMarket, RequestEscrow {
         uint128 delta
     ) external returns (uint256 datasetId) {
         if (_templates[templateId].verifier == address(0)) revert TemplateNotFound(templateId);
-        if (payout == address(0)) revert InvalidPayout();
+        _checkPayout(payout);
         _checkCurve(curveType, spotPrice, delta);
         datasetId = ++_datasetCount;
         _datasets[datasetId] = Dataset({
@@ -123,7 +124,7 @@ contract DatasetMarket is IDatasetMarket, RequestEscrow {
     /// @inheritdoc IDatasetMarket
     function setPayout(uint256 datasetId, address payout) external {
         Dataset storage dataset = _vendorDataset(datasetId);
-        if (payout == address(0)) revert InvalidPayout();
+        _checkPayout(payout);
         dataset.payout = payout;
         emit PayoutUpdated(datasetId, payout);
     }
@@ -277,9 +278,5 @@ contract DatasetMarket is IDatasetMarket, RequestEscrow {
         if (deadline < earliest) revert DeadlineTooSoon(deadline, earliest);
         uint256 latest = block.timestamp + MAX_FULFILMENT_WINDOW;
         if (deadline > latest) revert DeadlineTooLate(deadline, latest);
-    }
-
-    function _checkCurve(CurveType curveType, uint128 spotPrice, uint128 delta) private pure {
-        if (!PricingCurve.isValid(curveType, spotPrice, delta)) revert InvalidCurve(curveType, spotPrice, delta);
     }
 }

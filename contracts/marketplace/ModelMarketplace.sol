@@ -2,16 +2,14 @@
 pragma solidity 0.8.20;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
-import {IERC5313} from "@openzeppelin/contracts/interfaces/IERC5313.sol";
 import {ERC165Checker} from "@openzeppelin/contracts/utils/introspection/ERC165Checker.sol";
 
-import {IERC7007} from "../interfaces/IERC7007.sol";
 import {IERC7007TraitPrompt} from "../interfaces/IERC7007TraitPrompt.sol";
 import {RequestEscrow} from "../payments/RequestEscrow.sol";
+import {ModelListings} from "./ModelListings.sol";
 import {IModelMarketplace} from "./interfaces/IModelMarketplace.sol";
 import {IMarketplaceCollection} from "./interfaces/IMarketplaceCollection.sol";
 import {PricingCurve} from "../pricing/PricingCurve.sol";
-import {CurveType} from "../pricing/CurveType.sol";
 
 /// @title ModelMarketplace
 /// @notice Escrowed pay-per-generation for zk-proven models listed as ERC-7007 collections, priced by bonding
@@ -21,20 +19,13 @@ import {CurveType} from "../pricing/CurveType.sol";
 /// the marketplace has to hand back on its own initiative (a request's excess payment, a refund that anyone may
 /// trigger) is pushed with at most {PUSH_GAS_LIMIT} gas and no return data copied; if that fails it is credited
 /// to the receiver's refundable balance, so a reverting or gas-burning receiver blocks no one but itself.
-/// (3) Everything else is pulled by its owner, who picks the recipient. Pausing a listing only refuses new requests. Listings are unique per vendor
-/// (by collection, and per vendor by verifier and by model hash), so no account can occupy what another vendor
-/// needs; see docs/security.md.
-contract ModelMarketplace is IModelMarketplace, RequestEscrow {
+/// (3) Everything else is pulled by its owner, who picks the recipient. Pausing a listing only refuses new requests.
+/// The listings themselves, and what their vendors set, are {ModelListings}'.
+contract ModelMarketplace is ModelListings, RequestEscrow {
     using ERC165Checker for address;
 
     /// @inheritdoc IModelMarketplace
     uint16 public constant MAX_PROTOCOL_FEE_BPS = 1_000; // 10%
-
-    /// @inheritdoc IModelMarketplace
-    uint32 public constant MIN_FULFILMENT_WINDOW = 5 minutes;
-
-    /// @inheritdoc IModelMarketplace
-    uint32 public constant MAX_FULFILMENT_WINDOW = 1 days;
 
     /// @dev Basis-point denominator.
     uint256 private constant _BPS = 10_000;
@@ -44,10 +35,6 @@ contract ModelMarketplace is IModelMarketplace, RequestEscrow {
 
     uint256 private _protocolFees;
 
-    mapping(address collection => Listing) private _listings;
-    mapping(address vendor => mapping(address verifier => address collection)) private _collectionOfVerifier;
-    mapping(address vendor => mapping(bytes32 modelHash => address collection)) private _collectionOfModel;
-    mapping(address collection => mapping(address account => bool)) private _provers;
     mapping(uint256 requestId => Request) private _requests;
     mapping(address collection => mapping(bytes32 promptHash => uint256 requestId)) private _pendingRequests;
 
@@ -55,96 +42,6 @@ contract ModelMarketplace is IModelMarketplace, RequestEscrow {
     /// @param feeBps Initial protocol fee in basis points, at most {MAX_PROTOCOL_FEE_BPS}.
     constructor(address initialOwner, uint16 feeBps) Ownable(initialOwner) {
         _setProtocolFee(feeBps);
-    }
-
-    /// @dev Reverts unless `collection` is listed and the caller is its vendor.
-    modifier onlyVendor(address collection) {
-        _checkVendor(collection);
-        _;
-    }
-
-    // ------------------------------------------------------------------------------------------------- vendors
-
-    /// @inheritdoc IModelMarketplace
-    function list(address collection, address payout, CurveType curveType, uint128 spotPrice, uint128 delta)
-        external
-        nonReentrant
-    {
-        if (_listings[collection].vendor != address(0)) revert CollectionAlreadyListed(collection);
-        if (!collection.supportsInterface(type(IERC7007).interfaceId)) revert NotAnERC7007Collection(collection);
-        _checkCollectionOwner(collection);
-        address minter = IMarketplaceCollection(collection).minter();
-        if (minter != address(this)) revert MarketplaceIsNotMinter(collection, minter);
-        address verifier = IMarketplaceCollection(collection).verifier();
-        if (verifier == address(0)) revert NotAnERC7007Collection(collection);
-        address listedWithVerifier = _collectionOfVerifier[msg.sender][verifier];
-        if (listedWithVerifier != address(0)) revert VerifierAlreadyListed(msg.sender, verifier, listedWithVerifier);
-        bytes32 modelHash = IMarketplaceCollection(collection).modelHash();
-        address listedWithModel = _collectionOfModel[msg.sender][modelHash];
-        if (listedWithModel != address(0)) revert ModelAlreadyListed(msg.sender, modelHash, listedWithModel);
-        if (payout == address(0)) revert InvalidPayout();
-        _checkCurve(curveType, spotPrice, delta);
-
-        _listings[collection] = Listing({
-            vendor: msg.sender,
-            paused: false,
-            curveType: curveType,
-            fulfilmentWindow: MIN_FULFILMENT_WINDOW,
-            payout: payout,
-            generations: 0,
-            spotPrice: spotPrice,
-            delta: delta
-        });
-        _collectionOfVerifier[msg.sender][verifier] = collection;
-        _collectionOfModel[msg.sender][modelHash] = collection;
-        emit Listed(collection, msg.sender, verifier, modelHash, payout, curveType, spotPrice, delta);
-    }
-
-    /// @inheritdoc IModelMarketplace
-    function setCurve(address collection, CurveType curveType, uint128 spotPrice, uint128 delta)
-        external
-        onlyVendor(collection)
-    {
-        _checkCurve(curveType, spotPrice, delta);
-        Listing storage listing = _listings[collection];
-        listing.curveType = curveType;
-        listing.spotPrice = spotPrice;
-        listing.delta = delta;
-        emit CurveUpdated(collection, curveType, spotPrice, delta);
-    }
-
-    /// @inheritdoc IModelMarketplace
-    function setFulfilmentWindow(address collection, uint32 window) external onlyVendor(collection) {
-        if (window < MIN_FULFILMENT_WINDOW || window > MAX_FULFILMENT_WINDOW) {
-            revert InvalidFulfilmentWindow(window, MIN_FULFILMENT_WINDOW, MAX_FULFILMENT_WINDOW);
-        }
-        _listings[collection].fulfilmentWindow = window;
-        emit FulfilmentWindowUpdated(collection, window);
-    }
-
-    /// @inheritdoc IModelMarketplace
-    function setPayout(address collection, address payout) external onlyVendor(collection) {
-        if (payout == address(0)) revert InvalidPayout();
-        _listings[collection].payout = payout;
-        emit PayoutUpdated(collection, payout);
-    }
-
-    /// @inheritdoc IModelMarketplace
-    function setProver(address collection, address prover, bool allowed) external onlyVendor(collection) {
-        _provers[collection][prover] = allowed;
-        emit ProverUpdated(collection, prover, allowed);
-    }
-
-    /// @inheritdoc IModelMarketplace
-    function pause(address collection) external onlyVendor(collection) {
-        _listings[collection].paused = true;
-        emit ListingPaused(collection);
-    }
-
-    /// @inheritdoc IModelMarketplace
-    function unpause(address collection) external onlyVendor(collection) {
-        _listings[collection].paused = false;
-        emit ListingUnpaused(collection);
     }
 
     // --------------------------------------------------------------------------------------------------- users
@@ -259,31 +156,9 @@ contract ModelMarketplace is IModelMarketplace, RequestEscrow {
     }
 
     /// @inheritdoc IModelMarketplace
-    function getListing(address collection) external view returns (Listing memory) {
-        return _listings[collection];
-    }
-
-    /// @inheritdoc IModelMarketplace
-    function collectionOfVerifier(address vendor, address verifier) external view returns (address) {
-        return _collectionOfVerifier[vendor][verifier];
-    }
-
-    /// @inheritdoc IModelMarketplace
-    function collectionOfModel(address vendor, bytes32 modelHash) external view returns (address) {
-        return _collectionOfModel[vendor][modelHash];
-    }
-
-    /// @inheritdoc IModelMarketplace
     function quote(address collection) external view returns (uint256 price, uint256 fee) {
-        Listing storage listing = _listings[collection];
-        if (listing.vendor == address(0)) revert ListingNotFound(collection);
-        price = listing.spotPrice;
+        price = _listed(collection).spotPrice;
         fee = (price * _protocolFeeBps) / _BPS;
-    }
-
-    /// @inheritdoc IModelMarketplace
-    function isProver(address collection, address account) external view returns (bool) {
-        return _provers[collection][account];
     }
 
     /// @inheritdoc IModelMarketplace
@@ -321,8 +196,7 @@ contract ModelMarketplace is IModelMarketplace, RequestEscrow {
         view
         returns (uint128 price)
     {
-        Listing storage listing = _listings[collection];
-        if (listing.vendor == address(0)) revert ListingNotFound(collection);
+        Listing storage listing = _listed(collection);
         if (listing.paused) revert ListingIsPaused(collection);
         uint256 promptLength = IMarketplaceCollection(collection).encoding().inputLen;
         if (prompt.length != promptLength) revert InvalidPromptLength(collection, prompt.length, promptLength);
@@ -366,7 +240,7 @@ contract ModelMarketplace is IModelMarketplace, RequestEscrow {
         });
         _pendingRequests[collection][promptHash] = requestId;
         _hold(price);
-        Listing storage listing = _listings[collection];
+        Listing storage listing = _listing(collection);
         uint128 nextSpotPrice = PricingCurve.next(listing.curveType, price, listing.delta);
         listing.spotPrice = nextSpotPrice;
         emit Requested(requestId, collection, msg.sender, prompt, price, fee, deadline, nextSpotPrice);
@@ -379,7 +253,7 @@ contract ModelMarketplace is IModelMarketplace, RequestEscrow {
     function _settleFulfilment(uint256 requestId, Request storage request, bytes32 promptHash) private {
         _checkPending(requestId, request.status);
         address collection = request.collection;
-        if (!_provers[collection][msg.sender]) revert NotProver(collection, msg.sender);
+        _checkProver(collection);
         _checkNotExpired(requestId, request.deadline);
         if (promptHash != request.promptHash) revert PromptMismatch(requestId);
 
@@ -388,7 +262,7 @@ contract ModelMarketplace is IModelMarketplace, RequestEscrow {
         uint256 price = request.price;
         uint256 fee = request.fee;
         uint256 vendorAmount = price - fee; // fee <= price by construction
-        Listing storage listing = _listings[collection];
+        Listing storage listing = _listing(collection);
         address payout = listing.payout;
         _release(price);
         _creditEarnings(payout, vendorAmount);
@@ -418,32 +292,5 @@ contract ModelMarketplace is IModelMarketplace, RequestEscrow {
         if (feeBps > MAX_PROTOCOL_FEE_BPS) revert ProtocolFeeTooHigh(feeBps, MAX_PROTOCOL_FEE_BPS);
         emit ProtocolFeeUpdated(_protocolFeeBps, feeBps);
         _protocolFeeBps = feeBps;
-    }
-
-    function _checkVendor(address collection) private view {
-        address vendor = _listings[collection].vendor;
-        if (vendor == address(0)) revert ListingNotFound(collection);
-        if (vendor != msg.sender) revert NotVendor(collection, msg.sender);
-    }
-
-    /// @dev Reverts with {NotCollectionOwner} unless `collection` reports the caller as its owner. A collection
-    /// without an owner reads as owner zero and cannot be listed: the marketplace could not tell its vendor from a
-    /// squatter. `msg.sender` is never zero, so an owner of zero never matches.
-    function _checkCollectionOwner(address collection) private view {
-        address collectionOwner = _reportedOwner(collection);
-        if (collectionOwner != msg.sender) revert NotCollectionOwner(collection, msg.sender, collectionOwner);
-    }
-
-    /// @dev `collection`'s answer to `owner()` (ERC-173, OpenZeppelin {IERC5313}), or zero if it reverts or answers
-    /// anything but one address.
-    function _reportedOwner(address collection) private view returns (address) {
-        (bool success, bytes memory data) = collection.staticcall(abi.encodeCall(IERC5313.owner, ()));
-        if (!success || data.length != 32) return address(0);
-        uint256 word = abi.decode(data, (uint256));
-        return word > type(uint160).max ? address(0) : address(uint160(word));
-    }
-
-    function _checkCurve(CurveType curveType, uint128 spotPrice, uint128 delta) private pure {
-        if (!PricingCurve.isValid(curveType, spotPrice, delta)) revert InvalidCurve(curveType, spotPrice, delta);
     }
 }

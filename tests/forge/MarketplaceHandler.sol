@@ -2,7 +2,7 @@
 pragma solidity 0.8.20;
 
 import {IRequestEscrow} from "../../contracts/payments/interfaces/IRequestEscrow.sol";
-import {MarketHandlerBase} from "./MarketHandlerBase.sol";
+import {ListingSquatter} from "./ListingSquatter.sol";
 import {StubVerifier} from "../../contracts/test/StubVerifier.sol";
 import {ReentrantActor} from "../../contracts/test/Actors.sol";
 import {ModelMarketplace} from "../../contracts/marketplace/ModelMarketplace.sol";
@@ -10,28 +10,24 @@ import {IModelMarketplace} from "../../contracts/marketplace/interfaces/IModelMa
 import {CurveType} from "../../contracts/pricing/CurveType.sol";
 import {PricingCurve} from "../../contracts/pricing/PricingCurve.sol";
 import {ERC7007Collection} from "../../contracts/ERC7007Collection.sol";
-import {ModelCard} from "../../contracts/types/ModelCard.sol";
-import {ModelEncoding} from "../../contracts/types/ModelEncoding.sol";
 
 /// @notice Drives the marketplace with random but meaningful sequences: claims, requests (right and wrong
 /// payments, stale prices, bad deadlines), fulfilments (valid proofs, another model's proof, tampered output,
 /// non-provers, wrong prompts), refunds, time, withdrawals and vendor/owner administration, by plain accounts and
 /// by reverting, gas-burning and re-entrant contracts; and a squatter who lists its own collections naming the
-/// vendor's verifiers and model hashes (present and future) before the vendor does. It keeps ghost books from the
-/// outside (ETH that actually moved, proofs it actually submitted, the price each request should have paid, the
-/// window each request was given) for the invariants to compare with the marketplace's own state. The cast, the
-/// withdrawals and the books both market handlers keep are {MarketHandlerBase}'s.
-contract MarketplaceHandler is MarketHandlerBase {
+/// vendor's verifiers and model hashes (present and future) before the vendor does ({ListingSquatter}: the
+/// vendor's models and that race). It keeps ghost books from the outside (ETH that actually moved, proofs it
+/// actually submitted, the price each request should have paid, the window each request was given) for the
+/// invariants to compare with the marketplace's own state. The cast, the withdrawals and the books both market
+/// handlers keep are {MarketHandlerBase}'s.
+contract MarketplaceHandler is ListingSquatter {
     uint256 internal constant PROMPTS = 64;
 
     ModelMarketplace public immutable market;
     ERC7007Collection[2] public collections;
-    StubVerifier[2] public verifiers;
 
     address public constant PROVER = address(0x9900);
     address public constant STRANGER = address(0x5555);
-    address public constant SQUATTER = address(0x5017);
-    uint256 internal constant FUTURE_MODELS = 4;
 
     struct Claimed {
         address actor;
@@ -50,14 +46,6 @@ contract MarketplaceHandler is MarketHandlerBase {
     /// @dev The curve position each listing should be at: the spot price after every request so far.
     mapping(address collection => uint256) public ghostSpot;
     mapping(uint256 requestId => uint256) public ghostEarliestDeadline; // request time + the window then in force
-
-    /// @dev The vendor's models: the two it listed at the start, then those it lists during the run.
-    ERC7007Collection[] public vendorCollections;
-    /// @dev Verifiers the vendor will list later, deployed up front so the squatter can name them first.
-    StubVerifier[FUTURE_MODELS] public futureVerifiers;
-    uint256 public vendorModels;
-    uint256 public vendorLockedOut; // vendor listings of its own, fresh model that failed
-    ERC7007Collection[] public squats;
     uint256 public renounced; // renounceOwnership calls that did not revert
 
     constructor() {
@@ -66,16 +54,7 @@ contract MarketplaceHandler is MarketHandlerBase {
 
         for (uint256 m = 0; m < 2; ++m) {
             verifiers[m] = new StubVerifier(m + 1);
-            collections[m] = new ERC7007Collection(
-                "Stub model",
-                "STUB",
-                address(verifiers[m]),
-                modelHashOf(m),
-                _encoding(),
-                address(market),
-                VENDOR,
-                _card()
-            );
+            collections[m] = _collection("Stub model", "STUB", address(verifiers[m]), modelHashOf(m), VENDOR);
         }
         vm.startPrank(VENDOR);
         market.list(address(collections[0]), VENDOR, CurveType.Linear, 0.001 ether, 0.0005 ether);
@@ -88,19 +67,7 @@ contract MarketplaceHandler is MarketHandlerBase {
         vendorCollections.push(collections[0]);
         vendorCollections.push(collections[1]);
         vendorModels = 2;
-        for (uint256 i = 0; i < FUTURE_MODELS; ++i) {
-            futureVerifiers[i] = new StubVerifier(10 + i);
-        }
-    }
-
-    /// @notice The model hash of the vendor's model `m` (public, as committed models' hashes are).
-    function modelHashOf(uint256 m) public pure returns (bytes32) {
-        return keccak256(abi.encode("model", m));
-    }
-
-    /// @notice The verifier of the vendor's model `m` (the first two are listed at the start).
-    function verifierOf(uint256 m) public view returns (address) {
-        return m < 2 ? address(verifiers[m]) : address(futureVerifiers[m - 2]);
+        _deployFutureVerifiers();
     }
 
     // ------------------------------------------------------------------------------------------ entry points
@@ -282,54 +249,6 @@ contract MarketplaceHandler is MarketHandlerBase {
         }
     }
 
-    /// @notice The squatter deploys a collection of its own (owner: itself, minter: the marketplace) naming one of
-    /// the vendor's verifiers or its own, and one of the vendor's model hashes, listed or yet to be listed, and
-    /// lists it; then tries to list one of the vendor's collections as its own.
-    function squat(uint256 modelSeed, uint256 verifierSeed) external {
-        uint256 m = bound(modelSeed, 0, 2 + FUTURE_MODELS - 1);
-        address verifier = verifierSeed % 3 == 0 ? address(verifiers[verifierSeed % 2]) : verifierOf(m);
-        ERC7007Collection collection = new ERC7007Collection(
-            "Squat", "SQ", verifier, modelHashOf(m), _encoding(), address(market), SQUATTER, _card()
-        );
-        vm.startPrank(SQUATTER);
-        try market.list(address(collection), SQUATTER, CurveType.Linear, 1, 0) {
-            ++successes["squat"];
-            squats.push(collection);
-        } catch {}
-        try market.list(
-            address(vendorCollections[verifierSeed % vendorCollections.length]), SQUATTER, CurveType.Linear, 1, 0
-        ) {
-            ++successes["squatVendorCollection"];
-        } catch {}
-        vm.stopPrank();
-    }
-
-    /// @notice The vendor deploys and lists its next model (whatever the squatter listed before): it must work.
-    function listNextModel() external {
-        if (vendorModels == 2 + FUTURE_MODELS) return;
-        uint256 m = vendorModels++;
-        ERC7007Collection collection = new ERC7007Collection(
-            "Vendor model", "VM", verifierOf(m), modelHashOf(m), _encoding(), address(market), VENDOR, _card()
-        );
-        vm.prank(VENDOR);
-        try market.list(address(collection), VENDOR, CurveType.Linear, 0.001 ether, 0) {
-            ++successes["listNextModel"];
-        } catch {
-            ++vendorLockedOut;
-        }
-        vendorCollections.push(collection);
-    }
-
-    // ------------------------------------------------------------------------------------------------ views
-
-    function vendorCollectionCount() external view returns (uint256) {
-        return vendorCollections.length;
-    }
-
-    function squatCount() external view returns (uint256) {
-        return squats.length;
-    }
-
     // ---------------------------------------------------------------------------------------------- helpers
 
     /// @dev Usually a pending request (the first at or after a random index), sometimes any request.
@@ -348,22 +267,8 @@ contract MarketplaceHandler is MarketHandlerBase {
         while (actors[i] != actor) ++i;
     }
 
-    function _card() internal pure returns (ModelCard memory) {
-        return ModelCard({description: "A stub model.", license: "CC0-1.0", srsKind: "development", royaltyBps: 500});
-    }
-
-    function _encoding() private pure returns (ModelEncoding memory) {
-        return ModelEncoding({
-            inputLen: 2,
-            outputLen: 4,
-            inputScale: 4,
-            outputScale: 8,
-            width: 2,
-            height: 2,
-            channels: 1,
-            render: 1,
-            digitBits: 7
-        });
+    function _marketplace() internal view override returns (ModelMarketplace) {
+        return market;
     }
 
     function _prompt(uint256 seed) private pure returns (bytes memory) {

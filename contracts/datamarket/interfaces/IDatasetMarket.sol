@@ -2,6 +2,7 @@
 pragma solidity 0.8.20;
 
 import {CurveType} from "../../pricing/CurveType.sol";
+import {IListingTerms} from "../../payments/interfaces/IListingTerms.sol";
 import {IPullPayments} from "../../payments/interfaces/IPullPayments.sol";
 import {IRequestEscrow} from "../../payments/interfaces/IRequestEscrow.sol";
 import {ISkimmable} from "../../payments/interfaces/ISkimmable.sol";
@@ -20,7 +21,7 @@ import {ISkimmable} from "../../payments/interfaces/ISkimmable.sol";
 /// @dev Accounting invariant, kept by every function: `address(this).balance == totalEscrowed() +
 /// totalRefundable() + totalEarnings() + surplus()`, where `surplus()` is ETH forced in without a call.
 /// The proof shows what the committed tree does on the test set, not how it was trained; see docs/datamarket.md.
-interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
+interface IDatasetMarket is IRequestEscrow, IListingTerms, IPullPayments, ISkimmable {
     /// @notice A circuit shape and the verifier of its proofs.
     struct Template {
         /// @notice The generated Halo2 verifier; zero if the template does not exist.
@@ -160,6 +161,8 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
     );
 
     /// @notice `requestId` expired unfulfilled and its `amount` went back to `customer` (sent, or credited).
+    /// @dev Declared per market, not in {IRequestEscrow}: the model marketplace names its second argument
+    /// `requester`, and clients decode events by argument name.
     event Refunded(uint256 indexed requestId, address indexed customer, uint256 amount);
 
     // ---------------------------------------------------------------------------------------------- errors
@@ -178,12 +181,6 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
 
     /// @notice `account` is not the vendor of `datasetId`.
     error NotVendor(uint256 datasetId, address account);
-
-    /// @notice The payout address is zero.
-    error InvalidPayout();
-
-    /// @notice `(spotPrice, delta)` is not a valid curve of `curveType`.
-    error InvalidCurve(CurveType curveType, uint128 spotPrice, uint128 delta);
 
     /// @notice The test-set commitment is zero: no set of chunk hashes can match it.
     error InvalidCommitment(bytes32 commitment);
@@ -231,7 +228,8 @@ interface IDatasetMarket is IRequestEscrow, IPullPayments, ISkimmable {
     /// @notice The proofs show `correct` rows in all, below the request's `minCorrect`.
     error CountBelowThreshold(uint256 requestId, uint32 correct, uint32 minCorrect);
 
-    /// @notice The template's verifier rejected chunk `chunk`'s proof (or reverted on it).
+    /// @notice The template's verifier did not accept chunk `chunk`'s proof: it answered anything but `true`,
+    /// reverted, or ran out of gas.
     error InvalidProof(uint256 requestId, uint256 chunk);
 
     // ---------------------------------------------------------------------------------------------- owner

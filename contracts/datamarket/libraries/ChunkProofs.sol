@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.20;
 
-import {IHalo2Verifier} from "../../interfaces/IHalo2Verifier.sol";
+import {Halo2Verdict} from "../../libraries/Halo2Verdict.sol";
 import {IDatasetMarket} from "../interfaces/IDatasetMarket.sol";
 
 /// @title ChunkProofs
@@ -133,18 +133,19 @@ library ChunkProofs {
         return ((bound >> (_LIMB_BITS * limb)) & _LIMB_MASK) << _INPUT_SCALE;
     }
 
-    /// @notice The template's verifier on every chunk's proof: static calls to a generated contract the owner
-    /// registered; `InvalidProof(requestId, chunk)` for the first it rejects (or reverts on).
+    /// @notice The template's verifier on every chunk's proof ({Halo2Verdict-ask}): static calls to a generated
+    /// contract the owner registered; `InvalidProof(requestId, chunk)` for the first it does not accept (it returns
+    /// anything but `true`, reverts, or runs out of gas).
     function verifyAll(uint256 requestId, address verifier, bytes[] calldata proofs, uint256[][] calldata instances)
         internal
         view
     {
         for (uint256 chunk = 0; chunk < proofs.length; ++chunk) {
-            try IHalo2Verifier(verifier).verifyProof(proofs[chunk], instances[chunk]) returns (bool valid) {
-                if (!valid) revert IDatasetMarket.InvalidProof(requestId, chunk);
-            } catch {
-                revert IDatasetMarket.InvalidProof(requestId, chunk);
-            }
+            // Out of gas is no verdict, but it fails the fulfilment all the same: as a rejection of the chunk, so
+            // the second answer (out of gas or not) is not read.
+            // slither-disable-next-line unused-return
+            (bool valid,) = Halo2Verdict.ask(verifier, proofs[chunk], instances[chunk]);
+            if (!valid) revert IDatasetMarket.InvalidProof(requestId, chunk);
         }
     }
 

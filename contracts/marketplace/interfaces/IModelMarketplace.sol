@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.20;
 
+import {IListingTerms} from "../../payments/interfaces/IListingTerms.sol";
 import {IPullPayments} from "../../payments/interfaces/IPullPayments.sol";
 import {IRequestEscrow} from "../../payments/interfaces/IRequestEscrow.sol";
 import {ISkimmable} from "../../payments/interfaces/ISkimmable.sol";
@@ -16,7 +17,7 @@ import {CurveType} from "../../pricing/CurveType.sol";
 /// @dev Accounting invariant, kept by every function: `address(this).balance == totalEscrowed() +
 /// totalRefundable() + totalEarnings() + protocolFees() + surplus()`, where `surplus()` is ETH forced in without a
 /// call (selfdestruct, block rewards), zero otherwise. See docs/marketplace.md.
-interface IModelMarketplace is IRequestEscrow, IPullPayments, ISkimmable {
+interface IModelMarketplace is IRequestEscrow, IListingTerms, IPullPayments, ISkimmable {
     /// @notice A listed model.
     struct Listing {
         /// @notice The account that listed the collection; admin of the listing and its curve.
@@ -115,6 +116,8 @@ interface IModelMarketplace is IRequestEscrow, IPullPayments, ISkimmable {
 
     /// @notice `requestId` expired unfulfilled and its `amount` went back to `requester` (sent, or credited
     /// when sending failed; see {PaymentDeferred}).
+    /// @dev Declared per market, not in {IRequestEscrow}: the dataset market names its second argument `customer`,
+    /// and clients decode events by argument name.
     event Refunded(uint256 indexed requestId, address indexed requester, uint256 amount);
 
     /// @notice The owner set the protocol fee from `oldFeeBps` to `newFeeBps` (basis points).
@@ -153,14 +156,8 @@ interface IModelMarketplace is IRequestEscrow, IPullPayments, ISkimmable {
     /// @notice `collection`'s listing is paused: it takes no new requests.
     error ListingIsPaused(address collection);
 
-    /// @notice The payout address is zero.
-    error InvalidPayout();
-
     /// @notice `window` is outside `[minWindow, maxWindow]`.
     error InvalidFulfilmentWindow(uint32 window, uint32 minWindow, uint32 maxWindow);
-
-    /// @notice `(spotPrice, delta)` is not a valid curve of `curveType`.
-    error InvalidCurve(CurveType curveType, uint128 spotPrice, uint128 delta);
 
     /// @notice `account` does not hold the claim on the prompt; `claimant` does.
     error NotClaimant(address claimant, address account);
