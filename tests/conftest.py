@@ -26,7 +26,7 @@ from zkaigc.deploy import Deployer
 from zkaigc.localchain import free_port
 from zkaigc.solidity import compile_contract
 
-pytest_plugins = ["support.fast_ape"]
+pytest_plugins = ["support.fast_ape", "support.strict_reverts"]
 
 
 @pytest.fixture(scope="session")
