@@ -77,7 +77,7 @@ build: setup  ## build a model's committed artifacts and verifier (MODEL=pixel32
 prove: setup  ## prove a random prompt with a committed model (MODEL=pixel32), verify and decode it
 	$(BIN)/python -m proofs prove $(MODEL)
 
-bench: setup  ## every committed model against the old encoding, scales, mint gas, batch mints, the showcase, the dataset market: docs/benchmarks.*, docs/mint-gas.*, docs/batch.*, docs/nouns.json, docs/datamarket-*
+bench: setup  ## every committed model against the old encoding, scales, mint gas, batch mints, the showcase, the dataset market: docs/results/benchmarks.*, docs/results/mint-gas.*, docs/results/batch.*, docs/results/nouns.json, docs/results/datamarket-*
 	$(BIN)/python -m benchmarks.proving
 	$(BIN)/python -m benchmarks.batch
 	$(BIN)/python -m benchmarks.nouns

@@ -2,7 +2,7 @@
 `mintBatch` transactions on anvil, with the prove time, peak RSS and verifier size of each batch circuit (pixel32 by
 default; its old stage is the `pixel32-clamp` checkpoint, see benchmarks/proving.py).
 
-    python -m benchmarks.batch                   # N = 1, 4, 8, both stages; writes docs/batch.{json,md}
+    python -m benchmarks.batch                   # N = 1, 4, 8, both stages; writes docs/results/batch.{json,md}
     python -m benchmarks.batch --sizes 4 16 --stages new --no-write
     python -m benchmarks.batch --reuse-setup     # prove again on the circuits an earlier run built
 
@@ -36,7 +36,8 @@ from proofs.proven import ProvenBatch, ProvenSample
 
 from .batch_report import targets, to_markdown
 from .measure import machine, publish, run_child
-from .proving import NEW, OLD, old_stage_of, verify_gas
+from .proving import old_stage_of, verify_gas
+from .proving_report import NEW, OLD
 
 BENCH_ROOT = CACHE_ROOT / "bench-batch"
 

@@ -1,9 +1,9 @@
-"""The batch benchmark's report (benchmarks/batch.py): the markdown table of docs/batch.md, the fit of mint gas
+"""The batch benchmark's report (benchmarks/batch.py): the markdown table of docs/results/batch.md, the fit of mint gas
 against N, and the output-stage issue's targets judged on the new stage's rows."""
 
 from __future__ import annotations
 
-from .proving import NEW, OLD
+from .proving_report import NEW, OLD
 
 EIP170 = 24_576
 #: The output-stage issue's targets: gas per NFT (new stage), and the new stage's N = 4 prove at most 0.6 × the old
@@ -77,11 +77,11 @@ NOTES = [
     "batch's record.",
     "",
     "**Why the new stage proves no faster.** Its digits cost fewer cells (119.9 assignments per digit against "
-    "152.7, docs/benchmarks.md), but its circuits are laid out on 1 column, not the old stage's 2: one column is "
-    "the cheapest single mint (every column carries its own lookup arguments, which the verifier pays for; "
-    "docs/design-space.md §9). So each batch circuit has more rows and one more logrows than the old one, and "
-    "proving time follows the rows (about 0.3 ms a row in both stages here). Gas per NFT is the same at N = 8: "
-    "the new stage stores 96 more bytes a slot and verifies 11 fewer instances.",
+    "152.7, docs/results/benchmarks.md), but its circuits are laid out on 1 column, not the old stage's 2: one "
+    "column is the cheapest single mint (every column carries its own lookup arguments, which the verifier pays "
+    "for; docs/design-space.md §9). So each batch circuit has more rows and one more logrows than the old one, and "
+    "proving time follows the rows (about 0.3 ms a row in both stages here). Gas per NFT is the same at N = 8: the "
+    "new stage stores 96 more bytes a slot and verifies 11 fewer instances.",
     "",
     "**What is left per slot.** The storage dominates: 16 prompt bytes and 768 one-byte digits are 784 bytes of "
     "code, 156.8k gas, against 688 bytes (137.6k) under the old stage's 7-bit digits; the packed prompt saves 15 "

@@ -1,6 +1,6 @@
 """The dataset market's numbers: cost against the test-set size N, per template, verifier size against EIP-170.
 
-    python -m benchmarks.datamarket              # writes docs/datamarket-bench.{json,md}
+    python -m benchmarks.datamarket              # writes docs/results/datamarket-bench.{json,md}
     python -m benchmarks.datamarket --rows 1000 --templates "" --no-options --no-write
 
 First the cost curve on the buyer-scale template (`tree-synth13-d5`: 13 features, depth 5, chunks of 250 rows):
@@ -322,7 +322,7 @@ def markdown(result: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks.datamarket", description=__doc__)
-    p.add_argument("--no-write", action="store_true", help="print only; do not write docs/datamarket-bench.*")
+    p.add_argument("--no-write", action="store_true", help="print only; do not write docs/results/datamarket-bench.*")
     small = ",".join(n for n in registry.names(TreeTemplate) if n != SCALE_TEMPLATE)
     p.add_argument("--templates", default=small, help="comma-separated templates measured at capacity with setup")
     p.add_argument("--rows", default=SCALE_ROWS, help=f"test-set sizes N for the cost curve on {SCALE_TEMPLATE}")

@@ -1,6 +1,6 @@
 """The dataset market's cost curve against the test-set size N: one circuit per N, F = 13 features, depth 5.
 
-    python -m benchmarks.datamarket_scale                      # N = 48,256,1000; writes docs/datamarket-scale.*
+    python -m benchmarks.datamarket_scale                      # N = 48,256,1000; writes docs/results/datamarket-scale.*
     python -m benchmarks.datamarket_scale --rows 48,128 --max-logrows 18 --no-write
     python -m benchmarks.datamarket_scale --rows 250 --decomp 2048,2 --out datamarket-chunk   # a 2^18 chunk
 
@@ -136,8 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rows", default="48,256,1000", help="comma-separated test-set capacities N")
     p.add_argument("--max-logrows", type=int, default=19, help="set up and prove only circuits this small")
     p.add_argument("--decomp", default="128,4", help="range-check decomposition BASE,LEGS (default the committed)")
-    p.add_argument("--out", default="datamarket-scale", help="docs/<OUT>.{json,md}")
-    p.add_argument("--no-write", action="store_true", help="print only; do not write docs/<OUT>.*")
+    p.add_argument("--out", default="datamarket-scale", help="docs/results/<OUT>.{json,md}")
+    p.add_argument("--no-write", action="store_true", help="print only; do not write docs/results/<OUT>.*")
     p.add_argument("--child", nargs=4, metavar=("STAGE", "ROWS", "WORK", "BINDING"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     base, legs = (int(v) for v in args.decomp.split(","))

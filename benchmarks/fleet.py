@@ -1,4 +1,4 @@
-"""The prover fleet's throughput and queue latency: `python -m benchmarks.fleet` (writes docs/fleet.{json,md}).
+"""The prover fleet's throughput and queue latency: `python -m benchmarks.fleet` (writes docs/results/fleet.{json,md}).
 
 For 1 and then 2 workers: a fresh anvil (a block a second), micro deployed with `ape run deploy`, a redis-server,
 the bot (`silverback run zkaigc.bot:bot`) and N `silverback worker -w 1` processes, each signing with its own
@@ -208,7 +208,7 @@ NOTES = [
     "**Scaling.** Here proofs/hour is bounded by the offered rate (the row's interval), not capacity. Proofs are "
     "independent, so capacity scales with the machines' cores: one worker process per machine (ezkl spreads one "
     "proof over all its cores), or one per 2-4 cores for the small models. A pixel32 proof is about 14 s of two "
-    "cores (docs/benchmarks.md), about 28 core-seconds: if ezkl scaled linearly with cores (it scales less), 8 "
+    "cores (docs/results/benchmarks.md), about 28 core-seconds: if ezkl scaled linearly with cores (it scales less), 8 "
     "machines of 8 cores would give at most 8 x 3600 / (28 / 8) ~ 8,000 pixel32 proofs/hour. The Redis stream "
     "hands each task to one idle worker, so adding a worker adds its throughput.",
     "",
@@ -233,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--intervals", default="3", help="seconds between paid requests, comma-separated rates to measure (default 3)"
     )
-    p.add_argument("--no-write", action="store_true", help="print only; do not write docs/fleet.*")
+    p.add_argument("--no-write", action="store_true", help="print only; do not write docs/results/fleet.*")
     args = p.parse_args(argv)
     if shutil.which("redis-server") is None:
         print("redis-server is not installed: run `make setup`", file=sys.stderr)

@@ -16,9 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from models.results import RESULTS
 from proofs.files import REPO_ROOT
-
-DOCS = REPO_ROOT / "docs"
 
 
 class StageFailed(RuntimeError):
@@ -72,8 +71,8 @@ def machine() -> dict:
 
 
 def publish(stem: str, data, markdown: str, write: bool = True) -> None:
-    """Print a report; with `write`, also commit it as docs/<stem>.json and docs/<stem>.md (an explicit action)."""
+    """Print a report; with `write`, also commit it as docs/results/<stem>.json and .md (an explicit action)."""
     print(markdown)
     if write:
-        (DOCS / f"{stem}.json").write_text(json.dumps(data, indent=2) + "\n")
-        (DOCS / f"{stem}.md").write_text(markdown)
+        (RESULTS / f"{stem}.json").write_text(json.dumps(data, indent=2) + "\n")
+        (RESULTS / f"{stem}.md").write_text(markdown)

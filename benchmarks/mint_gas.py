@@ -1,6 +1,6 @@
 """Gas of a proven mint, per committed model: verify, claim → mint, and the marketplace's whole `fulfil`.
 
-    python -m benchmarks.mint_gas            # prints a table, writes docs/mint-gas.{json,md}
+    python -m benchmarks.mint_gas            # prints a table, writes docs/results/mint-gas.{json,md}
     python -m benchmarks.mint_gas --no-write
 
 On a fresh local anvil (ape's foundry provider), with each model's committed sample (prompt, aigcData, proof):

@@ -1,4 +1,4 @@
-"""The showcase's figures (`python -m benchmarks.nouns`): quality, circuit, proving and mint gas -> docs/nouns.json.
+"""The showcase's figures (`python -m benchmarks.nouns`): quality, circuit, proving, gas -> docs/results/nouns.json.
 
 Quality is measured on the 512 fixed evaluation combinations (`models.traits_train.eval_seeds`, never trained on),
 as the renderer draws the int8 model's digits (the circuit's, within one digit: `sample_fidelity` in the model's
@@ -18,9 +18,10 @@ import json
 import tempfile
 from pathlib import Path
 
+from models.results import RESULTS
 from proofs.model_artifacts import ModelArtifacts
 
-from .measure import DOCS, machine
+from .measure import machine
 
 MODEL = "nouns"
 
@@ -90,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     [gas] = mint_gas.measure([MODEL])
     report.update(mint_gas=gas["mint_gas"], fulfil_gas=gas["fulfil_gas"], verifier_gas=gas["verifier_gas"])
     report["machine"] = machine()
-    path = DOCS / "nouns.json"
+    path = RESULTS / "nouns.json"
     path.write_text(json.dumps(report, indent=1) + "\n")
     print(json.dumps(report, indent=1))
     return 0

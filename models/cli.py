@@ -1,6 +1,6 @@
 """The models CLI: train a registered model and write its checkpoint and sample grid (committed files).
 
-python -m models train pixel32             # models/checkpoints/pixel32.pt, docs/images/pixel32-samples.png
+python -m models train pixel32             # models/checkpoints/pixel32.pt, docs/results/images/pixel32-samples.png
 python -m models train micro --steps 500   # a quick run (override the registry's steps or seed)
 """
 
@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import replace
-from pathlib import Path
 
 from . import registry
+from .results import RESULTS
 
-DOCS_IMAGES = Path(__file__).resolve().parent.parent / "docs" / "images"
+IMAGES = RESULTS / "images"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,8 +39,8 @@ def main(argv: list[str] | None = None) -> int:
         model, metrics = traits_train.train(cfg)
         curve = metrics.pop("curve")
         checkpoint = save_checkpoint(model, CHECKPOINTS / f"{cfg.name}.pt", metrics=metrics, curve=curve)
-        grid = traits_train.save_grid(model.decoder, DOCS_IMAGES / f"{cfg.name}-samples.png")
-        plot = traits_train.save_curve(curve, DOCS_IMAGES / f"{cfg.name}-loss.png")
+        grid = traits_train.save_grid(model.decoder, IMAGES / f"{cfg.name}-samples.png")
+        plot = traits_train.save_curve(curve, IMAGES / f"{cfg.name}-loss.png")
         print(f"wrote {checkpoint}, {grid} and {plot}")
         return 0
     if cfg.dataset == "nouns":  # the real Nouns have their own recipe (models/nouns_train.py)
@@ -49,11 +49,11 @@ def main(argv: list[str] | None = None) -> int:
         model, metrics = nouns_train.train(cfg)
         curve = metrics.pop("curve")
         checkpoint = save_checkpoint(model, CHECKPOINTS / f"{cfg.name}.pt", metrics=metrics, curve=curve)
-        grid = nouns_train.save_grid(model, DOCS_IMAGES / f"{cfg.name}-samples.png")
+        grid = nouns_train.save_grid(model, IMAGES / f"{cfg.name}-samples.png")
         print(f"wrote {checkpoint} and {grid}")
         return 0
     model, metrics = train(cfg)
     checkpoint = save_checkpoint(model, CHECKPOINTS / f"{cfg.name}.pt", metrics=metrics)
-    grid = save_grid(model, split(cfg)[0], DOCS_IMAGES / f"{cfg.name}-samples.png")
+    grid = save_grid(model, split(cfg)[0], IMAGES / f"{cfg.name}-samples.png")
     print(f"wrote {checkpoint} and {grid}")
     return 0

@@ -32,7 +32,8 @@ Role = Literal["test", "showcase", "reference"]
 PIXEL_CIRCUIT = CircuitConfig(
     input_visibility="private",  # the prompt is one public output instead (models/prompt.py)
     # One column: every column carries its own lookup arguments, and the verifier pays for each. pixel32 at 1, 2, 3
-    # columns: logrows 17, 16, 15; verifyProof 507k, 663k, 813k gas (docs/benchmarks.md). Gas is what every mint pays.
+    # columns: logrows 17, 16, 15; verifyProof 507k, 663k, 813k gas (docs/results/benchmarks.md). Gas is what every
+    # mint pays.
     num_inner_cols=1,
     decomp_base=16384,
     decomp_legs=2,

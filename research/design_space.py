@@ -7,7 +7,7 @@ proves: the clamped art grid, 16 7-bit digits per public element, with the neare
 renderer. A variant without it (``out_bits = None``) is the old encoding: the whole decoder, upsample included,
 one public instance per rendered value. With ``--prove`` it also runs setup and prove for the variants marked
 cheap enough, one at a time, with a throwaway development SRS, and reports seconds, pk size and peak RSS (each
-in a child process). Writes docs/design-space.json (or --out).
+in a child process). Writes docs/results/design-space.json (or --out).
 """
 
 from __future__ import annotations
@@ -28,11 +28,11 @@ from models import registry
 from models.config import ModelConfig
 from models.model import AutoEncoder, export_decoder_onnx
 from models.quant import set_quant, snap_weights
-from proofs.files import REPO_ROOT
+from models.results import RESULTS
 from proofs.model_artifacts import normalize_settings
 from proofs.stages import fitting_logrows, run_args
 
-OUT = REPO_ROOT / "docs" / "design-space.json"
+OUT = RESULTS / "design-space.json"
 
 PIXEL32 = registry.get("pixel32")
 
@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the sweep (settings for all variants; setup+prove for the marked ones with --prove)."""
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--prove", action="store_true", help="also setup+prove the variants marked cheap")
-    p.add_argument("--out", type=Path, default=OUT, help="where to write the JSON (default docs/design-space.json)")
+    p.add_argument("--out", type=Path, default=OUT, help="the JSON to write (default docs/results/design-space.json)")
     p.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:

@@ -1,6 +1,6 @@
 """The circuit of a float-trained network against the int8 (QAT) one of the same shape: nouns32, measured.
 
-    python -m research.float_vs_int8          # circuit sizes and quality: docs/float-vs-int8.json (minutes)
+    python -m research.float_vs_int8          # circuit sizes and quality: docs/results/float-vs-int8.json (minutes)
     python -m research.float_vs_int8 --prove  # also setup, one proof and verifier gas of each (heavy: take the lock)
 
 Two decoders of nouns32's architecture, both exported as the proven, clamped and packed circuit and set up with
@@ -32,6 +32,7 @@ from benchmarks.proving import verify_gas
 from models import nouns, nouns_train, registry
 from models.model import AutoEncoder, export_decoder_onnx, load_checkpoint, save_checkpoint
 from models.quant import snap_weights
+from models.results import RESULTS
 from proofs.files import CACHE_ROOT
 from proofs.model_artifacts import ModelArtifacts
 from proofs.progress import quiet
@@ -39,7 +40,6 @@ from proofs.prompts import latent_of, random_prompt
 from proofs.proven import prove_latent
 from zkaigc.localchain import Anvil
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
 MODEL = "nouns32"
 FLOAT_STEPS = 6000
 
@@ -81,7 +81,7 @@ def circuit(label: str, model: AutoEncoder, tmp: Path, anvil: Anvil | None) -> d
 
 
 def measure(write: bool = True, prove: bool = False, log=print) -> dict:
-    """Both circuits' figures and fidelity; with `write`, docs/float-vs-int8.json."""
+    """Both circuits' figures and fidelity; with `write`, docs/results/float-vs-int8.json."""
     int8, _ = load_checkpoint(MODEL)
     cfg = replace(int8.cfg, steps=FLOAT_STEPS, qat_start=1.0)  # qat_start 1: fake quantization never turns on
     cached = CACHE_ROOT / "float_vs_int8" / f"{MODEL}-float-{FLOAT_STEPS}.pt"
@@ -119,7 +119,7 @@ def measure(write: bool = True, prove: bool = False, log=print) -> dict:
                 anvil.close()
     result = {"model": MODEL, "float_steps": FLOAT_STEPS, "circuits": rows, "quality_unseen_heads": quality}
     if write:
-        (DOCS / "float-vs-int8.json").write_text(json.dumps(result, indent=2) + "\n")
+        (RESULTS / "float-vs-int8.json").write_text(json.dumps(result, indent=2) + "\n")
     return result
 
 

@@ -3,8 +3,8 @@
     python -m research.nouns_capacity                    # rank ceiling only (~1 min)
     python -m research.nouns_capacity --train --prove    # also the decoder probes and the circuit floor
 
-Writes docs/nouns-capacity.json (and with ``--train`` docs/images/nouns32-palette-probe.png); sections a run does
-not measure are kept from the file, each section with its own date and machine. Three questions:
+Writes docs/results/nouns-capacity.json (and with ``--train`` docs/results/images/nouns32-palette-probe.png);
+sections a run does not measure are kept from the file, each section with its own date and machine. Three questions:
 
 1. **Rank ceiling.** A decoder with one hidden layer of k units draws an affine function of k features, so its images
    lie in a k-dimensional affine space; the best such space for the data is the principal-component projection.
@@ -40,12 +40,12 @@ from torch import nn
 from benchmarks.measure import machine, run_child
 from models import nouns, nouns_train, registry
 from models.model import Encoder
+from models.results import RESULTS
 from models.train import psnr, quantize_latent, sliced_wasserstein
-from proofs.files import REPO_ROOT
 from research.design_space import settings_for
 
-OUT = REPO_ROOT / "docs" / "nouns-capacity.json"
-PALETTE_GRID = REPO_ROOT / "docs" / "images" / "nouns32-palette-probe.png"
+OUT = RESULTS / "nouns-capacity.json"
+PALETTE_GRID = RESULTS / "images" / "nouns32-palette-probe.png"
 NOUNS32 = registry.get("nouns32")
 RANKS = (16, 64, 128, 256, 512, 1024)
 #: Colours of the palette-index probe: a 7-bit digit indexes 127 of them (digit 127 is left unused).
@@ -266,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--steps", type=int, default=4000, help="training steps per probe (default 4000)")
     p.add_argument("--prove", action="store_true", help="also set up and prove the circuit floor (~5 min)")
-    p.add_argument("--out", type=Path, default=OUT, help="where to write the JSON (default docs/nouns-capacity.json)")
+    p.add_argument("--out", type=Path, default=OUT, help="the JSON to write (default docs/results/nouns-capacity.json)")
     args = p.parse_args(argv)
     # Sections not measured in this run are kept from the file, each with its own date and machine, so the slow
     # probes and the proofs can be run separately (the proofs under a quiet machine).

@@ -1,5 +1,5 @@
 """What bounds the cells per output digit: ezkl's assignments of pixel32's decoder shape against its hidden width
-and the last layer's scale (`python -m research.output_cells`, settings only, seconds; docs/output-cells.json).
+and the last layer's scale (`python -m research.output_cells`, settings only, seconds; docs/results/output-cells.json).
 
 The network is pixel32's (16 prompt bytes -> `hidden` ReLU units -> 768 sigmoid digits, 8-bit digits packed 15 per
 public element, as `ProvenDecoder` packs them) on pixel32's circuit config (scales, lookup range, 1 column), with
@@ -23,8 +23,9 @@ import ezkl
 import torch
 from torch import nn
 
-from benchmarks.measure import DOCS, machine
+from benchmarks.measure import machine
 from models import registry
+from models.results import RESULTS
 from proofs.stages import run_args
 
 DIGITS, PER_ELEMENT = 768, 15  # pixel32's 16×16×3 proven grid; 8-bit digits, 15 per element
@@ -80,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = [cells(h, integer) for h in args.hidden for integer in (False, True)]
     for row in rows:
         print(json.dumps(row), flush=True)
-    (DOCS / "output-cells.json").write_text(json.dumps({"rows": rows, "machine": machine()}, indent=1) + "\n")
+    (RESULTS / "output-cells.json").write_text(json.dumps({"rows": rows, "machine": machine()}, indent=1) + "\n")
     return 0
 
 

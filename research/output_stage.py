@@ -1,5 +1,5 @@
 """The output stage's precision, measured: the trait decoder trained in float, with a fractional last layer, and
-with an integer one (`python -m research.output_stage [--steps N]`, docs/output-stage.json).
+with an integer one (`python -m research.output_stage [--steps N]`, docs/results/output-stage.json).
 
 Three variants of the same network (nouns' trait tables -> 256 hidden -> 3,072 sigmoid outputs), same data and
 seed, scored on the 512 evaluation combinations as the renderer draws 8-bit digits:
@@ -26,10 +26,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from benchmarks.measure import DOCS, machine
+from benchmarks.measure import machine
 from models import nouns, traits_train
 from models.config import ModelConfig
 from models.quant import round_ste
+from models.results import RESULTS
 from models.train import psnr
 
 
@@ -118,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     rows += [run("integer", args.steps, c) for c in (4.0, 16.0)]
     for row in rows:
         print(json.dumps(row), flush=True)
-    (DOCS / "output-stage.json").write_text(json.dumps({"rows": rows, "machine": machine()}, indent=1) + "\n")
+    (RESULTS / "output-stage.json").write_text(json.dumps({"rows": rows, "machine": machine()}, indent=1) + "\n")
     return 0
 
 

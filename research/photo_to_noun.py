@@ -1,6 +1,6 @@
 """Photo -> Noun, shown: the bundled photos beside the Nouns `python -m proofs encode` picks for them.
 
-    python -m research.photo_to_noun        # writes docs/images/nouns-photo-to-noun.png
+    python -m research.photo_to_noun        # writes docs/results/images/nouns-photo-to-noun.png
 
 Rows: each photo as the search sees it (centred square, 32×32, `proofs.style.load_image`), the real Noun whose
 traits the search picked (`proofs.style.photo_traits`), and, when the `nouns` checkpoint exists, that prompt as the
@@ -16,8 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
-OUT = DOCS / "images" / "nouns-photo-to-noun.png"
+from models.results import RESULTS
+
+OUT = RESULTS / "images" / "nouns-photo-to-noun.png"
 
 
 def rows(model_name: str = "nouns") -> tuple[list, list[dict]]:
