@@ -19,7 +19,7 @@ import pytest
 from zkaigc.localchain import Anvil, ape_env, free_port
 from zkaigc.soundness import is_local_dev_node
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 APE = Path(sys.executable).parent / "ape"
 
 
