@@ -1,5 +1,5 @@
 """The collection tests' shared fixtures (tests/contracts/; the fixtures every suite uses live in tests/conftest.py):
-batch collections on micro's real batch-4 verifier.
+batch collections on micro's real batch-4 verifier, and trait-prompt collections on a stub verifier.
 """
 
 import json
@@ -10,6 +10,7 @@ from ape.utils import ZERO_ADDRESS
 from proofs.proven import ProvenBatch
 from support.batch import SIZE
 from support.helpers import TEST_CARD, token_of
+from support.marketdata import SPACE, STUB_TAG, TRAIT_ENCODING, ZERO
 
 
 # ------------------------------------------------------------------------------------------------ batch mints
@@ -81,3 +82,35 @@ def state(accounts):
         }
 
     return snapshot
+
+
+# ------------------------------------------------------------------------------------------------ trait prompts
+# For test_erc7007_marketdata.py and test_erc7007_traits.py: trait-prompt collections on a stub verifier.
+@pytest.fixture(scope="module")
+def stub_verifier(project, deployer):
+    return project.StubVerifier.deploy(STUB_TAG, sender=deployer)
+
+
+@pytest.fixture(scope="module")
+def deploy_trait_collection(project, vendor, stub_verifier):
+    def deploy(table=None, minter=ZERO, encoding=TRAIT_ENCODING, card=TEST_CARD, sender=None):
+        return project.ERC7007TraitCollection.deploy(
+            "zkaigc traits",
+            "TRAIT",
+            stub_verifier,
+            "0x" + "ab" * 32,
+            encoding,
+            minter,
+            vendor,
+            card,
+            SPACE.table() if table is None else table,
+            sender=sender or vendor,
+        )
+
+    return deploy
+
+
+@pytest.fixture
+def traits(deploy_trait_collection):
+    """A 5-byte trait-prompt collection without a minter (anyone with a stub proof may mint)."""
+    return deploy_trait_collection()
