@@ -1,6 +1,6 @@
 """Going live: deploy and the prover refuse development-SRS verifiers off a local dev chain (before sending
 anything), `--allow-dev-srs` proceeds loudly, the manifest records SRS kind, vendor and batch verifiers, and a
-dead node is one line. (The listing check: tests/test_listing.py.)
+dead node is one line. (The listing check: tests/zkaigc/test_listing.py.)
 
 "Non-local" is made real: an anvil bound to all interfaces, reached through this machine's own non-loopback
 address, is a node on "another host" as far as any client can tell.
