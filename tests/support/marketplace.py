@@ -1,5 +1,5 @@
-"""What the marketplace tests (tests/marketplace/) share besides fixtures: the listing's numbers, the fee, and what
-a rejected call must leave unchanged."""
+"""What the marketplace tests (tests/contracts/marketplace/) share besides fixtures: the listing's numbers, the fee,
+and what a rejected call must leave unchanged."""
 
 from support.helpers import token_of
 

@@ -1,206 +1,51 @@
-"""DatasetMarket on anvil with a stub verifier: every money flow and every rejection, state snapshotted.
+"""DatasetMarket on anvil with a stub verifier: a request's life, state snapshotted. The customer's request escrows
+the curve's price; the vendor's fulfilment proves every chunk and stores one receipt; an unfulfilled request is
+refunded after its deadline; every rejection leaves everything unchanged. (The catalogue: test_datamarket_listing.py;
+the owner: test_datamarket_owner.py; the numbers and helpers: tests/support/datamarket.py.)
 
 The stub accepts exactly `abi.encode(tag, instances)`, so a "proof" is bound to its template and instances like a
 real one. The template proves chunks of 24 rows, two per test set (capacity 48); the request's 46 rows are two
-chunks (24 + 22), fulfilled with two proofs at once. tests/test_datamarket_proofs.py runs the same market with the
-real tree verifier and real ezkl proofs.
+chunks (24 + 22), fulfilled with two proofs at once. test_datamarket_proofs.py runs the same market with the real
+tree verifier and real ezkl proofs.
 """
 
 import ape
 import pytest
-from eth_abi import encode
-from eth_utils import keccak
 from web3.exceptions import ContractLogicError
 
+from support.datamarket import (
+    CAPACITY,
+    CHUNK_ROWS,
+    CHUNKS,
+    CLASSES,
+    COMMIT,
+    DEPTH,
+    EXPONENTIAL,
+    FEATURES,
+    FULFILLED,
+    HASHES,
+    INPUT_SCALE,
+    LINEAR,
+    MODEL,
+    PENDING,
+    REFUNDED,
+    SCALE,
+    SPOT,
+    TAG,
+    WAD,
+    N,
+    assert_books_balance,
+    binding,
+    chunk,
+    commitment,
+    fulfil,
+    instances,
+    snapshot,
+    stub_proof,
+)
 from support.helpers import MODES
 from support.reverts import custom_error
 from zkaigc.reverts import call_params, revert_data
-
-LINEAR, EXPONENTIAL = 0, 1
-NONE, PENDING, FULFILLED, REFUNDED = 0, 1, 2, 3
-CHUNK_ROWS, CHUNKS, FEATURES, DEPTH, CLASSES, SCALE = 24, 2, 4, 3, 3, 12
-CAPACITY = CHUNK_ROWS * CHUNKS
-SPOT = 10**12  # a new dataset starts "egregiously low"
-WAD = 10**18
-HASHES = [(0x1234, 0x5678), (0x2345, 0x6789)]  # per chunk: Poseidon hashes of its features and of its labels
-BIND_HASH, MODEL = 0xDEF0, 0x9ABC
-TAG = 7
-N = 46  # the request's real rows: chunk 0 is 24 rows, chunk 1 22 rows and 2 padding rows
-LIMBS, LIMB_BITS, INPUT_SCALE = 8, 16, 4
-
-
-def commitment(hashes=HASHES) -> bytes:
-    """The test-set commitment as docs/datamarket.md defines it: keccak256 over the chunk hashes, in order."""
-    return keccak(b"".join(h.to_bytes(32, "big") for pair in hashes for h in pair))
-
-
-COMMIT = commitment()
-
-
-def stub_proof(instances, tag=TAG) -> bytes:
-    return encode(["uint256", "uint256[]"], [tag, instances])
-
-
-def binding(chain_id: int, market: str, dataset_id: int, request_id: int, chunk: int) -> int:
-    """The chunk binding as docs/datamarket.md defines it, computed here independently of the contract."""
-    types = ["uint256", "address", "uint256", "uint256", "uint256"]
-    packed = encode(types, [chain_id, market, dataset_id, request_id, chunk])
-    return int.from_bytes(keccak(packed), "big") & (2 ** (LIMB_BITS * LIMBS) - 1)
-
-
-def limbs(value: int) -> list[int]:
-    return [((value >> (LIMB_BITS * i)) & 0xFFFF) << INPUT_SCALE for i in range(LIMBS)]
-
-
-def chunk(market, i, correct, rows, model=MODEL, request_id=1, bind=None, scale=SCALE):
-    """Chunk `i`'s instances for `request_id`: its hashes, the model, its count and rows, its binding's limbs."""
-    bind = market.requestBinding(request_id, i) if bind is None else bind
-    x, y = HASHES[i]
-    return [x, y, BIND_HASH, model, correct << scale, rows << INPUT_SCALE, *limbs(bind)]
-
-
-def instances(market, correct=(24, 21), rows=(24, 22), request_id=1):
-    """Every chunk's instances for a request of sum(rows) rows, sum(correct) of them right."""
-    return [chunk(market, i, c, r, request_id=request_id) for i, (c, r) in enumerate(zip(correct, rows, strict=True))]
-
-
-def fulfil(market, request_id, inst, sender, tags=None):
-    """Fulfil with a stub proof per chunk (chunk i's made with `tags[i]`, by default the template's)."""
-    proofs = [stub_proof(x, tag) for x, tag in zip(inst, tags or [TAG] * len(inst), strict=True)]
-    return market.fulfil(request_id, proofs, inst, sender=sender)
-
-
-@pytest.fixture
-def market(project, deployer):
-    return project.DatasetMarket.deploy(deployer, sender=deployer)
-
-
-@pytest.fixture
-def template_id(project, market, deployer):
-    verifier = project.StubVerifier.deploy(TAG, sender=deployer)
-    market.registerTemplate(verifier, CHUNK_ROWS, CHUNKS, FEATURES, DEPTH, CLASSES, SCALE, sender=deployer)
-    return 1
-
-
-@pytest.fixture
-def dataset_id(market, template_id, vendor):
-    market.listDataset(template_id, b"\x11" * 32, vendor, EXPONENTIAL, SPOT, 2 * WAD, sender=vendor)
-    return 1
-
-
-@pytest.fixture
-def deadline(chain):
-    return chain.pending_timestamp + 3600
-
-
-@pytest.fixture
-def requested(market, dataset_id, user, deadline):
-    market.request(dataset_id, COMMIT, N, 40, deadline, SPOT, value=SPOT, sender=user)
-    return 1
-
-
-def snapshot(market, accounts, sender, ids=(1, 2)):
-    """Everything a rejected call must leave unchanged: ETH of everyone but the sender (who pays gas), the books."""
-    return {
-        "eth": [a.balance for a in accounts if a != sender] + [market.balance],
-        "totals": (market.totalEscrowed(), market.totalRefundable(), market.totalEarnings()),
-        "credits": [(market.refundableOf(a), market.earningsOf(a)) for a in accounts],
-        "counts": tuple(market.counts()),
-        "templates": [tuple(market.getTemplate(i)) for i in ids],
-        "datasets": [tuple(market.getDataset(i)) for i in ids],
-        "requests": [tuple(market.getRequest(i)) for i in ids],
-        "receipts": [tuple(market.getReceipt(i)) for i in ids],
-    }
-
-
-def assert_books_balance(market):
-    assert market.balance == market.totalEscrowed() + market.totalRefundable() + market.totalEarnings()
-    assert market.surplus() == 0
-
-
-# ------------------------------------------------------------------------------------------------ templates
-def test_register_template_records_the_shape_if_called_by_the_owner(project, market, deployer):
-    verifier = project.StubVerifier.deploy(TAG, sender=deployer)
-    tx = market.registerTemplate(verifier, CHUNK_ROWS, CHUNKS, FEATURES, DEPTH, CLASSES, SCALE, sender=deployer)
-    [log] = tx.decode_logs(market.TemplateRegistered)
-    assert (log.templateId, log.verifier, log.chunkRows, log.chunks) == (1, verifier.address, CHUNK_ROWS, CHUNKS)
-    assert tuple(market.getTemplate(1)) == (verifier.address, CHUNK_ROWS, CHUNKS, FEATURES, DEPTH, CLASSES, SCALE)
-
-
-def test_register_template_reverts_if_caller_is_not_the_owner(project, market, deployer, stranger, accounts):
-    verifier = project.StubVerifier.deploy(TAG, sender=deployer)
-    before = snapshot(market, accounts[:5], stranger)
-    with ape.reverts(market.OwnableUnauthorizedAccount, account=stranger.address):
-        market.registerTemplate(verifier, CHUNK_ROWS, CHUNKS, FEATURES, DEPTH, CLASSES, SCALE, sender=stranger)
-    assert snapshot(market, accounts[:5], stranger) == before
-
-
-def test_register_template_reverts_if_verifier_has_no_code(market, deployer, stranger, accounts):
-    before = snapshot(market, accounts[:5], deployer)
-    with ape.reverts(market.InvalidVerifier, verifier=stranger.address):
-        market.registerTemplate(stranger, CHUNK_ROWS, CHUNKS, FEATURES, DEPTH, CLASSES, SCALE, sender=deployer)
-    assert snapshot(market, accounts[:5], deployer) == before
-
-
-EMPTY_SHAPES = [(0, 2, 4, 3, 3), (24, 0, 4, 3, 3), (24, 17, 4, 3, 3)]
-EMPTY_SHAPES += [(24, 2, 0, 3, 3), (24, 2, 4, 0, 3), (24, 2, 4, 3, 1)]
-
-
-@pytest.mark.parametrize("shape", EMPTY_SHAPES)
-def test_register_template_reverts_if_the_shape_is_empty_or_has_too_many_chunks(
-    project, market, deployer, accounts, shape
-):
-    verifier = project.StubVerifier.deploy(TAG, sender=deployer)
-    before = snapshot(market, accounts[:5], deployer)
-    names = ("chunkRows", "chunks", "features", "depth", "classes")
-    with ape.reverts(market.InvalidShape, **dict(zip(names, shape, strict=True))):
-        market.registerTemplate(verifier, *shape, SCALE, sender=deployer)
-    assert snapshot(market, accounts[:5], deployer) == before
-
-
-# ------------------------------------------------------------------------------------------------ listing
-def test_list_dataset_records_the_vendor_and_its_curve(market, template_id, vendor):
-    tx = market.listDataset(template_id, b"\x22" * 32, vendor, LINEAR, SPOT, 10**11, sender=vendor)
-    [log] = tx.decode_logs(market.DatasetListed)
-    assert (log.datasetId, log.vendor, log.templateId, log.spotPrice) == (1, vendor.address, template_id, SPOT)
-    dataset = market.getDataset(1)
-    assert (dataset.vendor, dataset.templateId, dataset.payout, dataset.sales) == (vendor, 1, vendor, 0)
-    assert dataset.dataCommitment == b"\x22" * 32
-
-
-def test_list_dataset_reverts_if_the_template_does_not_exist(market, template_id, vendor, accounts):
-    before = snapshot(market, accounts[:5], vendor)
-    with ape.reverts(market.TemplateNotFound, templateId=2):
-        market.listDataset(2, b"\x22" * 32, vendor, LINEAR, SPOT, 0, sender=vendor)
-    assert snapshot(market, accounts[:5], vendor) == before
-
-
-def test_list_dataset_reverts_if_payout_is_zero(market, template_id, vendor, accounts):
-    before = snapshot(market, accounts[:5], vendor)
-    with ape.reverts(market.InvalidPayout):
-        market.listDataset(template_id, b"\x22" * 32, "0x" + "00" * 20, LINEAR, SPOT, 0, sender=vendor)
-    assert snapshot(market, accounts[:5], vendor) == before
-
-
-def test_list_dataset_reverts_if_the_curve_is_invalid(market, template_id, vendor, accounts):
-    before = snapshot(market, accounts[:5], vendor)
-    with ape.reverts(market.InvalidCurve, curveType=EXPONENTIAL, spotPrice=SPOT, delta=WAD - 1):
-        market.listDataset(template_id, b"\x22" * 32, vendor, EXPONENTIAL, SPOT, WAD - 1, sender=vendor)
-    assert snapshot(market, accounts[:5], vendor) == before
-
-
-def test_set_curve_reverts_if_caller_is_not_the_vendor(market, dataset_id, stranger, accounts):
-    before = snapshot(market, accounts[:5], stranger)
-    with ape.reverts(market.NotVendor, datasetId=dataset_id, account=stranger.address):
-        market.setCurve(dataset_id, LINEAR, 1, 1, sender=stranger)
-    assert snapshot(market, accounts[:5], stranger) == before
-
-
-def test_set_curve_and_payout_change_the_listing_if_called_by_the_vendor(market, dataset_id, vendor, stranger):
-    market.setCurve(dataset_id, LINEAR, 5, 6, sender=vendor)
-    market.setPayout(dataset_id, stranger, sender=vendor)
-    dataset = market.getDataset(dataset_id)
-    assert (dataset.curveType, dataset.spotPrice, dataset.delta, dataset.payout) == (LINEAR, 5, 6, stranger)
 
 
 # ------------------------------------------------------------------------------------------------ requests
@@ -443,55 +288,3 @@ def test_refund_reverts_if_the_deadline_has_not_passed(market, requested, strang
     with ape.reverts(market.RequestNotExpired, requestId=requested, deadline=deadline):
         market.refund(requested, sender=stranger)
     assert snapshot(market, accounts[:5], stranger) == before
-
-
-# ------------------------------------------------------------------------------------------------ surplus
-def test_skim_sends_only_the_forced_eth_to_the_recipient_if_the_owner_calls(
-    market, requested, deployer, stranger, force_eth
-):
-    force_eth(market, 12_345)
-    assert market.surplus() == 12_345
-    totals = (market.totalEscrowed(), market.totalRefundable(), market.totalEarnings())
-    before = stranger.balance
-    tx = market.skim(stranger, sender=deployer)
-    [log] = tx.decode_logs(market.SurplusSkimmed)
-    assert (log.to, log.amount) == (stranger.address, 12_345)
-    assert stranger.balance == before + 12_345
-    assert (market.totalEscrowed(), market.totalRefundable(), market.totalEarnings()) == totals == (SPOT, 0, 0)
-    assert_books_balance(market)
-
-
-def test_skim_reverts_if_caller_is_not_the_owner(market, requested, stranger, accounts, force_eth):
-    force_eth(market, 12_345)
-    before = snapshot(market, accounts[:5], stranger)
-    with ape.reverts(market.OwnableUnauthorizedAccount, account=stranger.address):
-        market.skim(stranger, sender=stranger)
-    assert snapshot(market, accounts[:5], stranger) == before
-    assert market.surplus() == 12_345
-
-
-def test_skim_reverts_if_recipient_is_zero(market, requested, deployer, accounts, force_eth):
-    force_eth(market, 12_345)
-    before = snapshot(market, accounts[:5], deployer)
-    with ape.reverts(market.InvalidRecipient):
-        market.skim("0x" + "00" * 20, sender=deployer)
-    assert snapshot(market, accounts[:5], deployer) == before
-    assert market.surplus() == 12_345
-
-
-def test_skim_reverts_if_no_eth_was_forced_in(market, requested, deployer, accounts):
-    # The escrowed price is owed to the customer: it is never surplus.
-    before = snapshot(market, accounts[:5], deployer)
-    with ape.reverts(market.NothingToWithdraw, account=deployer.address):
-        market.skim(deployer, sender=deployer)
-    assert snapshot(market, accounts[:5], deployer) == before
-    assert_books_balance(market)
-
-
-# ------------------------------------------------------------------------------------------------ ownership
-def test_renounce_ownership_reverts_and_keeps_the_owner_if_owner_calls(market, requested, deployer, accounts):
-    before = snapshot(market, accounts[:5], deployer)
-    with ape.reverts(market.OwnershipCannotBeRenounced):
-        market.renounceOwnership(sender=deployer)
-    assert market.owner() == deployer.address
-    assert snapshot(market, accounts[:5], deployer) == before

@@ -8,161 +8,27 @@ and "verify again" answers true. A request the prover cannot serve is refunded t
 wallet (an EIP-1193 `window.ethereum` whose account the node holds), and the wallet's balance rises by the price;
 a refund the user rejects in the wallet sends nothing and is offered again, and a double click sends one refund.
 Screenshots of each page go to `test-artifacts/browser/` (or `$ZKAIGC_TEST_ARTIFACTS/browser/`). Chromium comes
-from `make browser` (tools/chromium.sh); without it the tests skip with that reason.
+from `make browser` (tools/chromium.sh); without it the tests skip with that reason. The rig (the app, Chromium, the
+browser wallets): tests/zkaigc/app/conftest.py and tests/support/browser.py.
 """
 
 import base64
 import io
 import json
 import os
-import signal
-import subprocess
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 from PIL import Image
 from web3 import Web3
 
 from proofs import style
-from proofs.files import REPO_ROOT
 from proofs.model_artifacts import ModelArtifacts
+from support.browser import ARTIFACTS, TWO_WALLETS, WALLET, chain_contracts, get_json, shot
 from support.metadata import TokenMetadata
 from zkaigc.enums import RequestStatus
-from zkaigc.localchain import free_port
 
 pytestmark = pytest.mark.slow  # starts the app (anvil, two deployments) and mints through the pages: ~1 min
-
-CHROMIUM = Path(os.environ.get("ZKAIGC_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = Path(os.environ.get("ZKAIGC_TEST_ARTIFACTS", REPO_ROOT / "test-artifacts")) / "browser"
-MODELS = "micro,pixel32"
-
-
-def get_json(url: str) -> dict:
-    with urllib.request.urlopen(url, timeout=10) as reply:
-        return json.loads(reply.read())
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    """`ape run app` on a free port with its own anvil and a throwaway manifest; stopped (and its anvil) after."""
-    tmp = tmp_path_factory.mktemp("app")
-    port = free_port()
-    log = open(tmp / "app.log", "w")
-    command = ["ape", "run", "app", "--models", MODELS, "--port", str(port), "--manifest", str(tmp / "manifest.json")]
-    process = subprocess.Popen(command + ["--interval", "0.5"], cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 240
-    try:
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the app exited ({process.returncode}):\n{(tmp / 'app.log').read_text()[-3000:]}")
-            try:
-                if get_json(f"{url}/api/health")["chain"]:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"the app did not start:\n{(tmp / 'app.log').read_text()[-3000:]}")
-            time.sleep(0.5)
-        yield url
-    finally:
-        process.send_signal(signal.SIGTERM)  # unwinds: stops the prover and closes the app's anvil
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert errors == []  # no uncaught exception in any page script
-
-
-@pytest.fixture(scope="module")
-def photo(tmp_path_factory) -> Path:
-    """A photo of the user's own: a small noun-like picture (a face with glasses on a plain background)."""
-    image = Image.new("RGB", (320, 320), (170, 200, 230))
-    pixels = image.load()
-    for y in range(100, 300):
-        for x in range(80, 240):
-            pixels[x, y] = (240, 180, 130) if y < 240 else (60, 90, 200)
-    for y in range(140, 170):
-        for x in list(range(90, 150)) + list(range(170, 230)):
-            pixels[x, y] = (230, 40, 40)
-    path = tmp_path_factory.mktemp("photo") / "me.jpg"
-    image.save(path, "JPEG", quality=90)
-    return path
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def chain_contracts(url: str, collection: str, name: str = "ERC7007Collection"):
-    """web3 through the app's JSON-RPC pass-through, with the ABIs the app serves."""
-    w3 = Web3(Web3.HTTPProvider(f"{url}/rpc"))
-    abi = get_json(f"{url}/api/contracts")[name]["abi"]
-    return w3.eth.contract(address=Web3.to_checksum_address(collection), abi=abi)
-
-
-#: A browser wallet (EIP-1193) for `account`: the page signs through `window.ethereum`, which forwards to the app's
-#: JSON-RPC pass-through; the dev node holds the account's key and signs `eth_sendTransaction`, as a wallet would.
-#: `walletSent` lists the transactions it sent; `walletRejectNext = true` makes the user reject the next one (4001).
-WALLET = """
-window.walletSent = [];
-window.walletRejectNext = false;
-window.ethereum = {
-  async request({ method, params = [] }) {
-    if (method === "eth_requestAccounts" || method === "eth_accounts") return [ACCOUNT];
-    if (method === "eth_sendTransaction") {
-      if (window.walletRejectNext) {
-        window.walletRejectNext = false;
-        throw Object.assign(new Error("User rejected the request."), { code: 4001 });
-      }
-      window.walletSent.push(params[0]);
-    }
-    const reply = await fetch("/rpc", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-    });
-    const body = await reply.json();
-    if (body.error) throw Object.assign(new Error(body.error.message), body.error);
-    return body.result;
-  },
-};
-"""
 
 
 @pytest.mark.parametrize("model", ["micro", "pixel32"])  # the test model, then a showcase model (a real pixel proof)
@@ -294,56 +160,6 @@ def test_try_page_previews_one_text_on_every_model_with_its_own_prompt_if_length
     page.click("#random")  # a random prompt for each model, none failing
     page.wait_for_function("document.querySelector('#status').textContent.startsWith('prompt: 2 of 2')")
     assert page.locator("#results article.error").count() == 0
-
-
-#: Two EIP-6963 wallets (both start on chain 1, not the app's): each announces itself, signs through the app's
-#: JSON-RPC pass-through for its own account (the dev node holds the keys), answers `eth_chainId` from its own state,
-#: and switches chain when asked; wallet B does not know the app's chain until `wallet_addEthereumChain` (4902).
-#: `walletCalls[name]` lists the methods each was asked.
-TWO_WALLETS = """
-(() => {
-  window.walletCalls = { A: [], B: [] };
-  const make = (name, account, knowsChain) => {
-    const listeners = {};
-    let chainId = "0x1";
-    let known = knowsChain;
-    const provider = {
-      on(event, fn) { (listeners[event] ||= []).push(fn); },
-      removeListener() {},
-      async request({ method, params = [] }) {
-        window.walletCalls[name].push(method);
-        if (method === "eth_requestAccounts" || method === "eth_accounts") return [account];
-        if (method === "eth_chainId") return chainId;
-        if (method === "wallet_addEthereumChain") { known = true; return null; }
-        if (method === "wallet_switchEthereumChain") {
-          if (!known) throw Object.assign(new Error("Unrecognized chain ID"), { code: 4902 });
-          chainId = params[0].chainId;
-          (listeners.chainChanged || []).forEach((fn) => fn(chainId));
-          return null;
-        }
-        if (Number(chainId) !== APP_CHAIN) throw Object.assign(new Error("wrong chain"), { code: 4901 });
-        const reply = await fetch("/rpc", {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-        });
-        const body = await reply.json();
-        if (body.error) throw Object.assign(new Error(body.error.message), body.error);
-        return body.result;
-      },
-    };
-    const info = {
-      uuid: `uuid-${name}`, name: `Wallet ${name}`, icon: "data:image/svg+xml,<svg/>", rdns: `test.wallet.${name}`,
-    };
-    const announce = () =>
-      window.dispatchEvent(new CustomEvent("eip6963:announceProvider", { detail: Object.freeze({ info, provider }) }));
-    window.addEventListener("eip6963:requestProvider", announce);
-    announce();
-  };
-  make("A", ACCOUNT_A, true);
-  make("B", ACCOUNT_B, false);
-})();
-"""
 
 
 def test_mint_page_mints_through_the_chosen_eip6963_wallet_if_it_starts_on_another_chain(page, app_url):

@@ -1,6 +1,6 @@
 """Going live: deploy and the prover refuse development-SRS verifiers off a local dev chain (before sending
 anything), `--allow-dev-srs` proceeds loudly, the manifest records SRS kind, vendor and batch verifiers, and a
-dead node is one line. (The listing check: tests/test_listing.py.)
+dead node is one line. (The listing check: tests/zkaigc/test_listing.py.)
 
 "Non-local" is made real: an anvil bound to all interfaces, reached through this machine's own non-loopback
 address, is a node on "another host" as far as any client can tell.
@@ -19,7 +19,7 @@ import pytest
 from zkaigc.localchain import Anvil, ape_env, free_port
 from zkaigc.soundness import is_local_dev_node
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 APE = Path(sys.executable).parent / "ape"
 
 

@@ -1,60 +1,28 @@
-"""The web app's API (`zkaigc.app`): previews that equal what a proof carries, prices from the bonding curve, and a
-clear JSON error for every bad input (after which the app still serves).
+"""The web app's API (`zkaigc.app`): previews that equal what a proof carries, and a clear JSON error for every bad
+prompt or text (after which the app still serves); the pages, the vendored ethers and JSON errors.
 
 Offline tests serve micro (and pixel32 in one test) without a chain; test_app_chain.py reads prices, addresses and
-ABIs through the app from a deployment.
+ABIs through the app from a deployment. Uploaded images: test_app_uploads.py; rate limits and busy slots:
+test_app_limits.py.
 """
 
 import base64
 import hashlib
 import io
-import threading
-import time
 
-import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
 from models import registry
-from proofs import style, textprompt
+from proofs import textprompt
 from proofs.files import REPO_ROOT
 from proofs.model_artifacts import ModelArtifacts, committed_models
 from proofs.prompts import random_prompt
-from support.images import png_header_only
+from support.app import MICRO_PROMPT, assert_still_serves
 from zkaigc.app.api import create_app
 from zkaigc.app.assets import vendor_ethers
-from zkaigc.app.preview import MAX_UPLOAD_BYTES, PreviewService
-from zkaigc.app.ratelimit import RateLimiter
-from zkaigc.errors import PreviewBusyError
-
-MICRO_PROMPT = "0x9c3f07e1"
-
-
-def png_bytes(size=(40, 30), color=(200, 40, 40)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, color).save(out, "PNG")
-    return out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def micro_preview(tmp_path_factory):
-    service = PreviewService(["micro"], workdir=tmp_path_factory.mktemp("preview"))
-    yield service
-    service.close()
-
-
-@pytest.fixture
-def client(micro_preview):
-    """The app over micro alone, no chain, no rate limit."""
-    return TestClient(create_app(micro_preview))
-
-
-def assert_still_serves(client):
-    """After a refused request the app answers a good one as before."""
-    reply = client.post("/api/preview", json={"prompt": MICRO_PROMPT})
-    assert reply.status_code == 200
-    assert reply.json()["results"][0]["ok"] is True
+from zkaigc.app.preview import PreviewService
 
 
 # --- previews ---------------------------------------------------------------------------------------------------
@@ -160,146 +128,6 @@ def test_preview_answers_404_if_model_is_unknown(client, micro_preview):
     assert "nosuchmodel" in reply.json()["error"]["message"]
     assert micro_preview.jobs_run == before  # refused before any witness ran
     assert_still_serves(client)
-
-
-def test_preview_image_returns_the_encoders_prompt_and_its_preview_if_upload_is_an_image(client):
-    reply = client.post("/api/preview/image", files={"file": ("photo.png", png_bytes(), "image/png")})
-    assert reply.status_code == 200
-    [result] = reply.json()["results"]
-    assert result["ok"] and result["model"] == "micro"
-    assert len(bytes.fromhex(result["prompt"][2:])) == 4  # micro's prompt: 4 latent bytes
-    again = client.post("/api/preview", json={"prompt": result["prompt"]}).json()["results"][0]
-    assert again["aigcData"] == result["aigcData"] and again["cached"] is True
-
-
-def test_preview_image_gives_the_prompt_and_preview_of_proofs_style_if_upload_is_a_wide_jpeg(client, tmp_path):
-    # Wide, with dark and white margins: the centred crop decides the prompt, and a JPEG decoded at reduced size
-    # would too; the app must give what `python -m proofs encode` gives the same file.
-    array = np.zeros((48, 96, 3), np.uint8)
-    array[:, 72:] = 255
-    array[:, 24:72] = np.linspace(255, 0, 48, dtype=np.uint8)[None, :, None]
-    array[:24, 24:72, 1] = 200
-    photo = tmp_path / "photo.jpg"
-    Image.fromarray(array).save(photo, "JPEG", quality=90)
-    reply = client.post("/api/preview/image", files={"file": ("photo.jpg", photo.read_bytes(), "image/jpeg")})
-    assert reply.status_code == 200
-    [result] = reply.json()["results"]
-    expected = style.encode(photo, "micro", preview=tmp_path / "style.png")
-    assert result["prompt"] == "0x" + expected.prompt.hex()
-    assert result["aigcData"] == "0x" + expected.aigc.hex()
-    png = Image.open(io.BytesIO(base64.b64decode(result["image"].split(",", 1)[1])))
-    assert np.array_equal(np.asarray(png), np.asarray(Image.open(expected.preview)))
-
-
-def test_preview_image_answers_415_if_upload_is_not_an_image(client):
-    reply = client.post("/api/preview/image", files={"file": ("notes.txt", b"just some text\n" * 10, "text/plain")})
-    assert reply.status_code == 415
-    assert reply.json()["error"]["code"] == "not_an_image"
-    assert_still_serves(client)
-
-
-def test_preview_image_answers_413_if_upload_is_5_mb_or_more(client, micro_preview):
-    before = micro_preview.jobs_run
-    big = b"\x89PNG" + bytes(MAX_UPLOAD_BYTES + 100_000)  # refused from its Content-Length, before parsing
-    reply = client.post("/api/preview/image", files={"file": ("big.png", big, "image/png")})
-    assert reply.status_code == 413
-    assert reply.json()["error"]["code"] == "upload_too_large"
-    assert micro_preview.jobs_run == before
-    assert_still_serves(client)
-
-
-@pytest.mark.parametrize("side", [10_000, 50_000], ids=["over-pil-warning", "over-pil-error"])
-def test_preview_image_answers_413_if_image_has_more_pixels_than_pil_allows(client, micro_preview, side):
-    # A few bytes claiming side² pixels: PIL warns (over 89M) or raises (over 179M) in `open`, before any check of
-    # ours; both must be a clean 413, not a 500.
-    before = micro_preview.jobs_run
-    bomb = png_header_only(side, side)
-    reply = client.post("/api/preview/image", files={"file": ("bomb.png", bomb, "image/png")})
-    assert reply.status_code == 413, reply.text
-    assert reply.json()["error"]["code"] == "upload_too_large"
-    assert micro_preview.jobs_run == before
-    assert_still_serves(client)
-
-
-def test_preview_image_answers_413_if_upload_is_exactly_5_mb(client, micro_preview):
-    before = micro_preview.jobs_run
-    reply = client.post("/api/preview/image", files={"file": ("big.png", bytes(MAX_UPLOAD_BYTES), "image/png")})
-    assert reply.status_code == 413
-    assert reply.json()["error"]["code"] == "upload_too_large"
-    assert micro_preview.jobs_run == before
-    assert_still_serves(client)
-
-
-def test_preview_answers_429_with_retry_after_if_client_exceeds_rate_limit(micro_preview):
-    client = TestClient(create_app(micro_preview, limiter=RateLimiter(rate=0.5, burst=2)))
-    codes = [client.post("/api/preview", json={"prompt": MICRO_PROMPT}).status_code for _ in range(3)]
-    assert codes == [200, 200, 429]
-    refused = client.post("/api/preview", json={"prompt": MICRO_PROMPT})
-    assert refused.json()["error"]["code"] == "rate_limited"
-    assert int(refused.headers["Retry-After"]) >= 1
-    assert client.get("/api/models").status_code == 200  # only previews are limited
-
-
-def test_preview_answers_503_if_every_slot_stays_busy(micro_preview, tmp_path):
-    service = PreviewService({"micro": ModelArtifacts("micro")}, workdir=tmp_path, max_jobs=1, wait_seconds=0.05)
-    client = TestClient(create_app(service))
-    service._slots.acquire()  # a long job holds the only slot
-    try:
-        reply = client.post("/api/preview", json={"prompt": "0x05060708"})
-    finally:
-        service._slots.release()
-        service.close()
-    assert reply.status_code == 503
-    assert reply.json()["error"]["code"] == "busy" and reply.headers["Retry-After"] == "1"
-    assert service.preview("micro", bytes.fromhex("05060708")).cached is False  # nothing half-cached
-
-
-def test_preview_runs_at_most_max_jobs_witnesses_at_once_if_many_requests_arrive(tmp_path):
-    art = ModelArtifacts("micro")
-    running, peak, lock = [0], [0], threading.Lock()
-    witness = art.witness
-
-    def counting(latent, workdir):
-        with lock:
-            running[0] += 1
-            peak[0] = max(peak[0], running[0])
-        time.sleep(0.05)
-        try:
-            return witness(latent, workdir)
-        finally:
-            with lock:
-                running[0] -= 1
-
-    art.witness = counting
-    service = PreviewService({"micro": art}, workdir=tmp_path, max_jobs=2)
-    threads = [threading.Thread(target=service.preview, args=("micro", bytes([i, 1, 2, 3]))) for i in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    service.close()
-    assert service.jobs_run == 6 and peak[0] == 2
-
-
-def test_preview_raises_busy_error_if_no_slot_frees_in_time(tmp_path):
-    service = PreviewService(["micro"], workdir=tmp_path, max_jobs=1, wait_seconds=0.01)
-    service._slots.acquire()
-    try:
-        with pytest.raises(PreviewBusyError):
-            service.preview("micro", bytes(4))
-    finally:
-        service._slots.release()
-        service.close()
-
-
-def test_rate_limiter_refills_tokens_over_time_if_client_waits():
-    now = [0.0]
-    limiter = RateLimiter(rate=1.0, burst=2, clock=lambda: now[0])
-    assert [limiter.take("a"), limiter.take("a")] == [0.0, 0.0]
-    assert limiter.take("a") == pytest.approx(1.0)
-    assert limiter.take("b") == 0.0  # per client
-    now[0] = 1.0
-    assert limiter.take("a") == 0.0
 
 
 @pytest.mark.slow
