@@ -70,15 +70,17 @@ lint() {  # every linter, even after one fails; one summary line
 # On 2 cores the suites run side by side: the Python suites wait on anvil, ezkl, Chromium and subprocesses much of
 # the time, and forge and slither are CPU work in processes of their own (their own solc output under out/ and
 # .cache/slither/). The slow Python tests (proofs, bots, fleets, the browser) run in a second `ape test` with its
-# own anvil; the proof cache they share is locked per file (proofs/files.py `cache_lock`). The contracts are
-# compiled once first, so no two Ape processes compile into .build/ at once. Lane times: docs/testing.md.
+# own anvil (in the fast lane: the contract tests, tests/contracts/); the proof cache they share is locked per file
+# (proofs/files.py `cache_lock`). The contracts are compiled once first, so no two Ape processes compile into
+# .build/ at once. Lane times: docs/testing.md.
 run lint lint
 echo; echo "==> ape compile"
 ape compile || failed=$((failed + 1))
 if [[ "${1:-}" == "--fast" ]]; then
   FOUNDRY_PROFILE=quick background forge-invariants tools/forge-test.sh
-  run ape-tests ape test tests --ignore=tests/fork -m "not slow"
-  collect forge-invariants
+  background ape-tests-contracts ape test tests/contracts -m "not slow"
+  run ape-tests ape test tests --ignore=tests/fork --ignore=tests/contracts -m "not slow"
+  collect ape-tests-contracts forge-invariants
 else
   background forge-invariants tools/forge-test.sh
   background slither tools/slither.sh
