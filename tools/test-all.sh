@@ -66,28 +66,30 @@ lint() {  # every linter, even after one fails; one summary line
   echo "lint: $((3 - failures)) passed, $failures failed"
   [[ "$failures" == 0 ]]
 }
+export -f lint  # a background suite runs in a new bash
 
 # On 2 cores the suites run side by side: the Python suites wait on anvil, ezkl, Chromium and subprocesses much of
 # the time, and forge and slither are CPU work in processes of their own (their own solc output under out/ and
 # .cache/slither/). The slow Python tests (proofs, bots, fleets, the browser) run in a second `ape test` with its
-# own anvil (in the fast lane: the contract tests, tests/contracts/); the proof cache they share is locked per file
+# own anvil (in the fast lane: the collections and the model marketplace, tests/contracts/ but datamarket/); the proof cache they share is locked per file
 # (proofs/files.py `cache_lock`). The contracts are compiled once first, so no two Ape processes compile into
 # .build/ at once. Lane times: docs/testing.md.
-run lint lint
+background lint lint
 echo; echo "==> ape compile"
 ape compile || failed=$((failed + 1))
 if [[ "${1:-}" == "--fast" ]]; then
   FOUNDRY_PROFILE=quick background forge-invariants tools/forge-test.sh
-  background ape-tests-contracts ape test tests/contracts -m "not slow"
-  run ape-tests ape test tests --ignore=tests/fork --ignore=tests/contracts -m "not slow"
-  collect ape-tests-contracts forge-invariants
+  background ape-tests-collections ape test tests/contracts --ignore=tests/contracts/datamarket -m "not slow"
+  run ape-tests ape test tests --ignore=tests/fork --ignore=tests/contracts/marketplace \
+    --ignore-glob='tests/contracts/test_*.py' -m "not slow"
+  collect lint ape-tests-collections forge-invariants
 else
   background forge-invariants tools/forge-test.sh
   background slither tools/slither.sh
   background ape-tests-slow ape test tests --ignore=tests/fork -m slow
   run ape-tests ape test tests --ignore=tests/fork -m "not slow"
   run fork-tests tools/fork-tests.sh
-  collect ape-tests-slow forge-invariants slither
+  collect lint ape-tests-slow forge-invariants slither
 fi
 
 echo; echo "==> summary"
