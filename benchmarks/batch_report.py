@@ -3,9 +3,9 @@ against N, and the output-stage issue's targets judged on the new stage's rows."
 
 from __future__ import annotations
 
+from .measure import EIP170, describe
 from .proving_report import NEW, OLD
 
-EIP170 = 24_576
 #: The output-stage issue's targets: gas per NFT (new stage), and the new stage's N = 4 prove at most 0.6 × the old
 #: stage's in the same run.
 TARGETS = {"gas_per_nft_n8": 280_000, "gas_per_nft_n16": 240_000, "prove_ratio_n4": 0.6, "peak_rss_gb_n4": 3}
@@ -19,8 +19,7 @@ def to_markdown(report: dict) -> str:
         f"Model `{report['model']}` (old stage: `{report['old_checkpoint']}`, two-ReLU clamp, 7-bit digits ×16 per "
         "instance, one instance per prompt byte; new stage: the committed sigmoid stage, 8-bit digits ×15 per "
         f"instance, the prompt packed into one instance), both in this run ({report['date']}); machine: "
-        f"{report['machine']['cpu']}, {report['machine']['cores']} cores, {report['machine']['ram_gb']} GB, shared "
-        f"with other jobs (load {report['machine']['load_average_1m']} at the start). Gas from real mints on anvil "
+        f"{describe(report['machine'])}. Gas from real mints on anvil "
         "(N distinct claimants, one data contract per batch); the old stage mints through the collection of commit "
         f"{report['old_contracts'][:10]} (benchmarks/history.py). Prove time is the wall time of `prove_batch` "
         "(witness, prove, verify), peak RSS that of the proving child.",

@@ -36,9 +36,8 @@ from zkaigc.datamarket import binding_of, prepare_sale
 from zkaigc.localchain import Anvil
 from zkaigc.solidity import SOLC_VERSION, standard_input
 
-from .measure import machine, publish, run_child
+from .measure import EIP170, describe, machine, publish, run_child
 
-EIP170 = 24_576
 #: The buyer-scale template the cost curve is measured on, and its test-set sizes.
 SCALE_TEMPLATE, SCALE_ROWS = "tree-synth13-d5", "48,256,1000"
 
@@ -264,8 +263,7 @@ def markdown(result: dict) -> str:
     lines = [
         "# Dataset market benchmark",
         "",
-        f"Measured by `python -m benchmarks.datamarket` on {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB "
-        f"(shared with other jobs; load {m['load_average_1m']} at the start). Wall-clock seconds; a fresh salted "
+        f"Measured by `python -m benchmarks.datamarket` on {describe(m)}. Wall-clock seconds; a fresh salted "
         "tree, proven on a held-out test set one chunk after the other in one process (peak RSS of that process); "
         "gas on a local anvil with EIP-170 in force: `verifyProof` as its own transaction per chunk, summed, and the "
         "one `fulfil` that checks and verifies every chunk.",

@@ -30,7 +30,7 @@ from proofs.trees import ChunkedProof, build, export_reference, prove
 from zkaigc.datamarket import prepare_sale
 
 from .datamarket import chain_numbers
-from .measure import machine, publish, run_child
+from .measure import describe, machine, publish, run_child
 
 FEATURES, DEPTH, CLASSES = 13, 5, 4
 
@@ -94,9 +94,8 @@ def markdown(result: dict) -> str:
     lines = [
         "# Dataset market: cost against the test-set size",
         "",
-        f"Measured by `python -m benchmarks.datamarket_scale` on {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB "
-        f"(shared with other jobs; load {m['load_average_1m']} at the start). One circuit per N: 13 features, depth 5, "
-        f"4 classes (`synth13`), one inner column, range checks decomposed as {result['shape']['decomp'][0]}^"
+        f"Measured by `python -m benchmarks.datamarket_scale` on {describe(m)}. One circuit per N: 13 features, "
+        f"depth 5, 4 classes (`synth13`), one inner column, range checks decomposed as {result['shape']['decomp'][0]}^"
         f"{result['shape']['decomp'][1]}; wall-clock seconds; gas on a local anvil with EIP-170 in force. "
         "Rows without timings were not set up or proven (logrows above the run's limit).",
         "",

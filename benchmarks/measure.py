@@ -47,6 +47,10 @@ def run_child(module: str, *args: str) -> dict:
     return result
 
 
+#: EIP-170: the largest runtime bytecode a contract may deploy.
+EIP170 = 24_576
+
+
 def machine() -> dict:
     """CPU model, cores, RAM, OS and load of the machine measured on (the numbers mean little without it)."""
     cpu = next(
@@ -68,6 +72,14 @@ def machine() -> dict:
         "python": platform.python_version(),
         "load_average_1m": round(os.getloadavg()[0], 2),
     }
+
+
+def describe(m: dict) -> str:
+    """The machine of a report in one phrase: CPU, cores, RAM, shared, and its load when the run started."""
+    return (
+        f"{m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB (shared with other jobs; load {m['load_average_1m']} at "
+        "the start)"
+    )
 
 
 def publish(stem: str, data, markdown: str, write: bool = True) -> None:

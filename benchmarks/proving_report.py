@@ -4,13 +4,13 @@ docs/results/benchmarks.md from the JSON report, and the output-stage issue's ta
 from __future__ import annotations
 
 from .history import OLD_STAGE_CONTRACTS
+from .measure import EIP170
 
 NEW, OLD = "new", "old"
 STAGE_LABELS = {
     NEW: "new: sigmoid digits (one lookup each, 8-bit ×15 per instance), the prompt packed into one instance",
     OLD: "old: two-ReLU clamp (7-bit ×16 per instance), one instance per prompt byte",
 }
-EIP170 = 24_576
 
 
 def to_markdown(report: dict) -> str:
