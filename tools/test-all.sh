@@ -70,10 +70,11 @@ export -f lint  # a background suite runs in a new bash
 
 # On 2 cores the suites run side by side: the Python suites wait on anvil, ezkl, Chromium and subprocesses much of
 # the time, and forge and slither are CPU work in processes of their own (their own solc output under out/ and
-# .cache/slither/). The slow Python tests (proofs, bots, fleets, the browser) run in a second `ape test` with its
-# own anvil (in the fast lane: the collections and the model marketplace, tests/contracts/ but datamarket/); the proof cache they share is locked per file
-# (proofs/files.py `cache_lock`). The contracts are compiled once first, so no two Ape processes compile into
-# .build/ at once. Lane times: docs/testing.md.
+# .cache/slither/). The Python tests run as two `ape test` sessions of about equal time, each with its own anvil:
+# the chain SDK and the proof pipeline (tests/zkaigc/, tests/proofs/) beside everything else; in the fast lane the
+# collections and the model marketplace (tests/contracts/ but datamarket/) beside everything else. The proof cache
+# they share is locked per file (proofs/files.py `cache_lock`). The contracts are compiled once first, so no two
+# Ape processes compile into .build/ at once. Lane times: docs/testing.md.
 background lint lint
 echo; echo "==> ape compile"
 ape compile || failed=$((failed + 1))
@@ -86,10 +87,10 @@ if [[ "${1:-}" == "--fast" ]]; then
 else
   background forge-invariants tools/forge-test.sh
   background slither tools/slither.sh
-  background ape-tests-slow ape test tests --ignore=tests/fork -m slow
-  run ape-tests ape test tests --ignore=tests/fork -m "not slow"
+  background ape-tests-sdk ape test tests/zkaigc tests/proofs
+  run ape-tests ape test tests --ignore=tests/fork --ignore=tests/zkaigc --ignore=tests/proofs
   run fork-tests tools/fork-tests.sh
-  collect lint ape-tests-slow forge-invariants slither
+  collect lint ape-tests-sdk forge-invariants slither
 fi
 
 echo; echo "==> summary"
