@@ -6,8 +6,7 @@ import {StubVerifier} from "../../contracts/test/StubVerifier.sol";
 import {ModelMarketplace} from "../../contracts/marketplace/ModelMarketplace.sol";
 import {CurveType} from "../../contracts/pricing/CurveType.sol";
 import {ERC7007Collection} from "../../contracts/ERC7007Collection.sol";
-import {ModelCard} from "../../contracts/types/ModelCard.sol";
-import {ModelEncoding} from "../../contracts/types/ModelEncoding.sol";
+import {StubModel} from "./utils/StubModel.sol";
 
 /// @notice The listing race of the marketplace's campaign: the vendor's models (stub verifiers and public model
 /// hashes, two listed at the start and {FUTURE_MODELS} listed during the run) against a squatter who lists
@@ -95,10 +94,9 @@ abstract contract ListingSquatter is MarketHandlerBase {
         internal
         returns (ERC7007Collection)
     {
-        return
-            new ERC7007Collection(
-                name, symbol, verifier, modelHash, _encoding(), address(_marketplace()), owner, _card()
-            );
+        return new ERC7007Collection(
+            name, symbol, verifier, modelHash, StubModel.encoding(), address(_marketplace()), owner, StubModel.card(500)
+        );
     }
 
     /// @dev Deploys the verifiers of the vendor's models to come, once its first two are listed.
@@ -106,23 +104,5 @@ abstract contract ListingSquatter is MarketHandlerBase {
         for (uint256 i = 0; i < FUTURE_MODELS; ++i) {
             futureVerifiers[i] = new StubVerifier(10 + i);
         }
-    }
-
-    function _card() internal pure returns (ModelCard memory) {
-        return ModelCard({description: "A stub model.", license: "CC0-1.0", srsKind: "development", royaltyBps: 500});
-    }
-
-    function _encoding() private pure returns (ModelEncoding memory) {
-        return ModelEncoding({
-            inputLen: 2,
-            outputLen: 4,
-            inputScale: 4,
-            outputScale: 8,
-            width: 2,
-            height: 2,
-            channels: 1,
-            render: 1,
-            digitBits: 7
-        });
     }
 }

@@ -7,8 +7,7 @@ import {ModelMarketplace} from "../../contracts/marketplace/ModelMarketplace.sol
 import {PricingCurve} from "../../contracts/pricing/PricingCurve.sol";
 import {CurveType} from "../../contracts/pricing/CurveType.sol";
 import {ERC7007Collection} from "../../contracts/ERC7007Collection.sol";
-import {ModelCard} from "../../contracts/types/ModelCard.sol";
-import {ModelEncoding} from "../../contracts/types/ModelEncoding.sol";
+import {StubModel} from "./utils/StubModel.sol";
 
 /// @notice Batching cannot bypass the curve: k requests made before any fulfilment pay exactly what k requests
 /// made one after another (each fulfilled before the next) pay, on every curve, and a refund never rewinds it.
@@ -88,26 +87,15 @@ contract MarketplacePricingTest is TestBase {
     }
 
     function _listed(uint256 tag) private returns (ERC7007Collection collection) {
-        ModelEncoding memory enc = ModelEncoding({
-            inputLen: 2,
-            outputLen: 4,
-            inputScale: 4,
-            outputScale: 8,
-            width: 2,
-            height: 2,
-            channels: 1,
-            render: 1,
-            digitBits: 7
-        });
         collection = new ERC7007Collection(
             "Stub",
             "STUB",
             address(new StubVerifier(tag)),
             bytes32(tag),
-            enc,
+            StubModel.encoding(),
             address(market),
             VENDOR,
-            ModelCard({description: "A stub model.", license: "CC0-1.0", srsKind: "development", royaltyBps: 0})
+            StubModel.card(0)
         );
         vm.startPrank(VENDOR);
         market.list(address(collection), VENDOR, CurveType.Linear, 0, 0);
