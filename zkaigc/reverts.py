@@ -32,11 +32,15 @@ def _signature(abi) -> tuple[str, list[str]]:
     return f"{abi.name}({','.join(types)})", types
 
 
+def error_selector(abi) -> bytes:
+    """The 4-byte selector of a custom error (Ape's `ErrorABI`): the first bytes of keccak256 of its signature."""
+    return keccak(text=_signature(abi)[0])[:4]
+
+
 def encode_error(abi, *args) -> bytes:
     """The exact revert data of the custom error `abi` (Ape's `ErrorABI`, e.g. `collection.ERC7007InvalidProof.abi`)
     with `args`: its 4-byte selector, then the ABI-encoded arguments."""
-    signature, types = _signature(abi)
-    return keccak(text=signature)[:4] + encode(types, list(args))
+    return error_selector(abi) + encode(_signature(abi)[1], list(args))
 
 
 def revert_data(err: BaseException) -> bytes | None:
@@ -86,8 +90,8 @@ class RevertDecoder:
         for contract_type in contract_types:
             for abi in getattr(contract_type, "abi", []):
                 if getattr(abi, "type", None) == "error":
-                    signature, types = _signature(abi)
-                    self.errors[keccak(text=signature)[:4]] = (abi.name, types, [i.name or "" for i in abi.inputs])
+                    types = _signature(abi)[1]
+                    self.errors[error_selector(abi)] = (abi.name, types, [i.name or "" for i in abi.inputs])
 
     @classmethod
     def from_project(cls, project) -> RevertDecoder:
@@ -114,7 +118,7 @@ class RevertDecoder:
         """A one-line reason for the revert data of a call to a contract of type `called`, worded as `describe` words
         the error Ape raises for it: arguments named for an error `called` declares (Ape decodes those with its ABI),
         positional for any other (a collection's error bubbling up through the marketplace, `Error`/`Panic`)."""
-        declared = {keccak(text=_signature(abi)[0])[:4] for abi in getattr(called, "abi", []) if abi.type == "error"}
+        declared = {error_selector(abi) for abi in getattr(called, "abi", []) if abi.type == "error"}
         return self.decode(data, named=bytes(data[:4]) in declared)
 
     def describe(self, err: BaseException) -> str:

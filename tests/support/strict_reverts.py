@@ -13,7 +13,8 @@ import re
 
 import pytest
 from eth_abi import decode
-from eth_utils import keccak
+
+from zkaigc.reverts import error_selector
 
 _patch = pytest.MonkeyPatch()
 
@@ -47,7 +48,7 @@ def _same(actual, expected) -> bool:
 def check_undecoded(abi, error: BaseException, inputs: dict) -> None:
     """Raise AssertionError unless `error`'s revert data is the custom error `abi` with `inputs`."""
     data = revert_data(error)
-    if data is None or data[:4] != keccak(text=abi.selector)[:4]:
+    if data is None or data[:4] != error_selector(abi):
         raise AssertionError(f"expected custom error {abi.name}, but the call reverted with: {error!r}")
     values = decode([i.canonical_type for i in abi.inputs], data[4:])
     actual = dict(zip([i.name for i in abi.inputs], values, strict=True))
